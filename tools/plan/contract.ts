@@ -1,0 +1,50 @@
+/**
+ * The `.plan/<stack>.json` contract (DESIGN.md §3). Other tools read these files, so the shapes
+ * here change only additively.
+ */
+
+/** One resource as the engine would have received it from `RegisterResource`. */
+export interface PlannedResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly parent: string | null;
+    /** The provider reference (`<provider urn>::<id>`) the resource was registered with, if any. */
+    readonly provider: string | null;
+    readonly custom: boolean;
+    readonly protect: boolean;
+    /** Inputs as plain JSON; secrets are written as "[secret]". */
+    readonly inputs: Record<string, unknown>;
+    /** Per input property, the URNs of the resources its value came from. */
+    readonly propertyDependencies: Record<string, string[]>;
+    /** Every resource this one depends on (union of the above and `dependsOn`). */
+    readonly dependencies: string[];
+}
+
+export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+
+export interface PolicyDiagnostic {
+    readonly policy: string;
+    readonly level: EnforcementLevel;
+    /** The resource the violation is about; null for stack-level findings without one. */
+    readonly urn: string | null;
+    readonly message: string;
+}
+
+export interface PolicyReport {
+    /** The pack's name, or null when no pack was found in `policy/`. */
+    readonly pack: string | null;
+    readonly version?: string;
+    /** Why the pack did not run, when it did not. */
+    readonly skipped?: string;
+    readonly diagnostics: PolicyDiagnostic[];
+    readonly durationMs?: number;
+}
+
+export interface StackPlan {
+    readonly stack: string;
+    readonly project: string;
+    readonly resources: PlannedResource[];
+    readonly outputs: Record<string, unknown>;
+    readonly policy: PolicyReport;
+}
