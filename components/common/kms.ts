@@ -1,0 +1,99 @@
+/**
+ * Customer-managed KMS keys, one per service and region (ARCHITECTURE §4: isolation, granular
+ * rotation, small blast radius). The key policy keeps administration with the account and grants
+ * use only to the AWS service that encrypts with it, never to "*".
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { RegionContext, awsName } from "./context";
+import { tagsFor } from "./tags";
+
+export interface ServiceKeyArgs {
+    /** The owning service: tags, alias (`alias/mall/<region>/<service>`) and the policy pack's per-service check. */
+    readonly service: string;
+    readonly component: string;
+    readonly description: string;
+    /**
+     * AWS services that use the key on the account's behalf (`kms:ViaService`), e.g. ["rds"].
+     * @default [] - none
+     */
+    readonly viaServices?: readonly string[];
+    /**
+     * Service principals that use the key directly (CloudWatch Logs, SNS, EventBridge …), with
+     * optional conditions.
+     * @default [] - none
+     */
+    readonly servicePrincipals?: readonly { readonly principal: string; readonly condition?: Record<string, unknown> }[];
+    /** @default 30 - the longest window, to recover from a mistaken deletion */
+    readonly deletionWindowInDays?: number;
+    /** Multi-region primary key, for stores whose replicas must decrypt with a related key. @default false */
+    readonly multiRegion?: boolean;
+}
+
+export interface ServiceKey {
+    readonly key: aws.kms.Key;
+    readonly alias: aws.kms.Alias;
+    readonly arn: pulumi.Output<string>;
+}
+
+export function keyPolicy(ctx: RegionContext, args: ServiceKeyArgs): pulumi.Output<string> {
+    return pulumi.output(ctx.accountId).apply((account) => {
+        const statements: Record<string, unknown>[] = [
+            {
+                Sid: "AccountAdministers",
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${account}:root` },
+                Action: "kms:*",
+                Resource: "*",
+            },
+        ];
+        if (args.viaServices && args.viaServices.length > 0) {
+            statements.push({
+                Sid: "UseThroughService",
+                Effect: "Allow",
+                Principal: { AWS: "*" },
+                Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"],
+                Resource: "*",
+                Condition: {
+                    StringEquals: {
+                        "kms:CallerAccount": account,
+                        "kms:ViaService": args.viaServices.map((s) => `${s}.${ctx.region}.amazonaws.com`),
+                    },
+                },
+            });
+        }
+        for (const sp of args.servicePrincipals ?? []) {
+            statements.push({
+                Sid: `Service${sp.principal.split(".")[0].replace(/[^A-Za-z0-9]/g, "")}`,
+                Effect: "Allow",
+                Principal: { Service: sp.principal },
+                Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                Resource: "*",
+                ...(sp.condition ? { Condition: sp.condition } : {}),
+            });
+        }
+        return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+    });
+}
+
+/** Declares `<name>-key` and `<name>-alias` under `parent`. Keys are protected: losing one loses the data. */
+export function serviceKey(name: string, ctx: RegionContext, args: ServiceKeyArgs, parent: pulumi.Resource): ServiceKey {
+    const key = new aws.kms.Key(
+        `${name}-key`,
+        {
+            description: `${args.description} (${ctx.region})`,
+            enableKeyRotation: true,
+            deletionWindowInDays: args.deletionWindowInDays ?? 30,
+            multiRegion: args.multiRegion ?? false,
+            policy: keyPolicy(ctx, args),
+            tags: tagsFor(ctx, args.service, args.component, {}, awsName(ctx, args.service, "key")),
+        },
+        { parent, protect: true },
+    );
+    const alias = new aws.kms.Alias(
+        `${name}-alias`,
+        { name: `alias/${ctx.project}/${ctx.region}/${args.service}`, targetKeyId: key.keyId },
+        { parent },
+    );
+    return { key, alias, arn: key.arn };
+}

@@ -1,0 +1,414 @@
+/**
+ * RegionalVpc (ARCHITECTURE §2): a /16 VPC with public/private/data subnets in each AZ, NAT,
+ * gateway and interface endpoints, KMS-encrypted flow logs, and the region's Transit Gateway with
+ * its VPC attachment and route table. Pairwise links between regions live in
+ * TransitGatewayPeering, owned by the secondary stack.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { RegionContext, awsName } from "../common/context";
+import { serviceKey } from "../common/kms";
+import { Tags, tagsFor } from "../common/tags";
+import { PlannedSubnet, TIER_PURPOSE, Tier, natForAz, planSubnets } from "./subnet-plan";
+
+const SERVICE = "network";
+const COMPONENT = "regional-vpc";
+
+export interface RegionalVpcArgs {
+    readonly context: RegionContext;
+    /** The region's registry CIDR, e.g. 10.0.0.0/16. Plain: the planner computes on it. */
+    readonly cidr: string;
+    /** Zone names, at least `azCount` of them (from `aws.getAvailabilityZones`). */
+    readonly availabilityZones: readonly string[];
+    /** @default 3 */
+    readonly azCount?: number;
+    /** @default - one NAT gateway per AZ (AZ independence) */
+    readonly natGateways?: number;
+    /** @default 20 */
+    readonly subnetPrefix?: number;
+    /** Interface endpoint service names (`ecr.api`, `sts` …). @default [] - none */
+    readonly interfaceEndpoints?: readonly string[];
+    /** @default 90 */
+    readonly flowLogRetentionDays?: number;
+    /** Private ASN of the region's Transit Gateway; unique per region. */
+    readonly transitGatewayAsn: number;
+    /** Extra tags per tier, e.g. Karpenter's discovery tag on the private subnets. @default {} */
+    readonly subnetTags?: Partial<Record<Tier, Tags>>;
+}
+
+/** What other components need from a region's network; a StackReference can supply it too. */
+export interface NetworkRef {
+    readonly vpcId: pulumi.Input<string>;
+    readonly vpcCidr: pulumi.Input<string>;
+    readonly publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    readonly dataSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+export class RegionalVpc extends pulumi.ComponentResource implements NetworkRef {
+    public readonly vpcId: pulumi.Output<string>;
+    public readonly vpcCidr: pulumi.Output<string>;
+    public readonly publicSubnetIds: pulumi.Output<string>[];
+    public readonly privateSubnetIds: pulumi.Output<string>[];
+    public readonly dataSubnetIds: pulumi.Output<string>[];
+    /** Private (one per AZ) then data route tables: the tables that route to peer regions. */
+    public readonly peerRouteTableIds: pulumi.Output<string>[];
+    public readonly natGatewayIds: pulumi.Output<string>[];
+    public readonly endpointSecurityGroupId: pulumi.Output<string>;
+    public readonly flowLogGroupName: pulumi.Output<string>;
+    public readonly transitGatewayId: pulumi.Output<string>;
+    public readonly transitGatewayRouteTableId: pulumi.Output<string>;
+    public readonly transitGatewayAttachmentId: pulumi.Output<string>;
+    /** The VPC attachment; routes to the TGW must wait for it. */
+    public readonly transitGatewayAttachment: aws.ec2transitgateway.VpcAttachment;
+
+    constructor(name: string, args: RegionalVpcArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mall:network:RegionalVpc", name, {}, opts);
+        const built = buildRegionalVpc(this, name, args);
+        this.vpcId = built.vpc.id;
+        this.vpcCidr = built.vpc.cidrBlock;
+        this.publicSubnetIds = built.subnets.public.map((s) => s.id);
+        this.privateSubnetIds = built.subnets.private.map((s) => s.id);
+        this.dataSubnetIds = built.subnets.data.map((s) => s.id);
+        this.peerRouteTableIds = [...built.privateRouteTables, built.dataRouteTable].map((t) => t.id);
+        this.natGatewayIds = built.natGateways.map((n) => n.id);
+        this.endpointSecurityGroupId = built.endpointSecurityGroup.id;
+        this.flowLogGroupName = built.flowLogGroup.name;
+        this.transitGatewayId = built.transitGateway.id;
+        this.transitGatewayRouteTableId = built.transitGatewayRouteTable.id;
+        this.transitGatewayAttachment = built.transitGatewayAttachment;
+        this.transitGatewayAttachmentId = built.transitGatewayAttachment.id;
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            vpcCidr: this.vpcCidr,
+            publicSubnetIds: this.publicSubnetIds,
+            privateSubnetIds: this.privateSubnetIds,
+            dataSubnetIds: this.dataSubnetIds,
+            peerRouteTableIds: this.peerRouteTableIds,
+            natGatewayIds: this.natGatewayIds,
+            endpointSecurityGroupId: this.endpointSecurityGroupId,
+            flowLogGroupName: this.flowLogGroupName,
+            transitGatewayId: this.transitGatewayId,
+            transitGatewayRouteTableId: this.transitGatewayRouteTableId,
+            transitGatewayAttachment: this.transitGatewayAttachment,
+            transitGatewayAttachmentId: this.transitGatewayAttachmentId,
+        });
+    }
+}
+
+function buildRegionalVpc(parent: pulumi.Resource, name: string, args: RegionalVpcArgs) {
+    const ctx = args.context;
+    const azCount = args.azCount ?? 3;
+    const natCount = args.natGateways ?? azCount;
+    if (args.availabilityZones.length < azCount) {
+        throw new Error(
+            `${ctx.region} has ${args.availabilityZones.length} available AZs (${args.availabilityZones.join(", ")}), fewer than mall:azCount ${azCount}; lower mall:azCount`,
+        );
+    }
+    if (natCount < 1 || natCount > azCount) {
+        throw new Error(`mall:natGateways ${natCount} must be between 1 and mall:azCount ${azCount}`);
+    }
+    const tags = (extra: Tags, nameTag?: string) => tagsFor(ctx, SERVICE, COMPONENT, extra, nameTag);
+    const opts = { parent };
+
+    const vpc = new aws.ec2.Vpc(
+        `${name}-vpc`,
+        { cidrBlock: args.cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tags({}, awsName(ctx, "vpc")) },
+        opts,
+    );
+    // The default SG cannot be deleted; adopting it with no rules keeps anything that lands in it closed.
+    new aws.ec2.DefaultSecurityGroup(
+        `${name}-default-sg`,
+        { vpcId: vpc.id, tags: tags({}, awsName(ctx, "default-closed")) },
+        opts,
+    );
+
+    const plan = planSubnets({ vpcCidr: args.cidr, azCount, subnetPrefix: args.subnetPrefix });
+    const subnets: Record<Tier, aws.ec2.Subnet[]> = { public: [], private: [], data: [] };
+    for (const s of plan) {
+        subnets[s.tier].push(declareSubnet(name, s, vpc, args, tags, opts));
+    }
+
+    const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags({}, awsName(ctx, "igw")) }, opts);
+    const publicRouteTable = new aws.ec2.RouteTable(
+        `${name}-public-rt`,
+        { vpcId: vpc.id, tags: tags({ tier: "public" }, awsName(ctx, "public")) },
+        opts,
+    );
+    new aws.ec2.Route(`${name}-public-default`, { routeTableId: publicRouteTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, opts);
+    subnets.public.forEach((subnet, i) =>
+        new aws.ec2.RouteTableAssociation(`${name}-public-${plan[i].azSuffix}-rta`, { subnetId: subnet.id, routeTableId: publicRouteTable.id }, opts),
+    );
+
+    const natGateways = Array.from({ length: natCount }, (_, i) => {
+        const suffix = plan[i].azSuffix;
+        const eip = new aws.ec2.Eip(`${name}-nat-${suffix}-eip`, { domain: "vpc", tags: tags({}, awsName(ctx, "nat", suffix)) }, opts);
+        return new aws.ec2.NatGateway(
+            `${name}-nat-${suffix}`,
+            { allocationId: eip.id, subnetId: subnets.public[i].id, connectivityType: "public", tags: tags({}, awsName(ctx, "nat", suffix)) },
+            { parent, dependsOn: [igw] },
+        );
+    });
+
+    // One private route table per AZ, each to its own NAT when there is one per AZ: an AZ outage
+    // never takes another AZ's egress with it.
+    const privateRouteTables = subnets.private.map((subnet, az) => {
+        const suffix = plan[az].azSuffix;
+        const table = new aws.ec2.RouteTable(
+            `${name}-private-${suffix}-rt`,
+            { vpcId: vpc.id, tags: tags({ tier: "private" }, awsName(ctx, "private", suffix)) },
+            opts,
+        );
+        new aws.ec2.Route(
+            `${name}-private-${suffix}-default`,
+            { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: natGateways[natForAz(az, natCount)].id },
+            opts,
+        );
+        new aws.ec2.RouteTableAssociation(`${name}-private-${suffix}-rta`, { subnetId: subnet.id, routeTableId: table.id }, opts);
+        return table;
+    });
+
+    // The data tier has no internet route at all: stores reach AWS APIs through the endpoints.
+    const dataRouteTable = new aws.ec2.RouteTable(
+        `${name}-data-rt`,
+        { vpcId: vpc.id, tags: tags({ tier: "data" }, awsName(ctx, "data")) },
+        opts,
+    );
+    subnets.data.forEach((subnet, az) =>
+        new aws.ec2.RouteTableAssociation(`${name}-data-${plan[az].azSuffix}-rta`, { subnetId: subnet.id, routeTableId: dataRouteTable.id }, opts),
+    );
+
+    const internalRouteTableIds = [...privateRouteTables, dataRouteTable].map((t) => t.id);
+    for (const service of ["s3", "dynamodb"]) {
+        new aws.ec2.VpcEndpoint(
+            `${name}-${service}-gateway`,
+            {
+                vpcId: vpc.id,
+                serviceName: `com.amazonaws.${ctx.region}.${service}`,
+                vpcEndpointType: "Gateway",
+                routeTableIds: internalRouteTableIds,
+                tags: tags({}, awsName(ctx, service, "gateway")),
+            },
+            opts,
+        );
+    }
+
+    const endpointSecurityGroup = new aws.ec2.SecurityGroup(
+        `${name}-endpoints-sg`,
+        {
+            vpcId: vpc.id,
+            description: "Interface endpoints: HTTPS from inside the VPC only",
+            tags: tags({}, awsName(ctx, "endpoints")),
+        },
+        opts,
+    );
+    new aws.vpc.SecurityGroupIngressRule(
+        `${name}-endpoints-https`,
+        {
+            securityGroupId: endpointSecurityGroup.id,
+            description: "HTTPS from the VPC",
+            ipProtocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrIpv4: vpc.cidrBlock,
+            tags: tags({}, awsName(ctx, "endpoints", "https")),
+        },
+        opts,
+    );
+    for (const service of args.interfaceEndpoints ?? []) {
+        new aws.ec2.VpcEndpoint(
+            `${name}-${service.replace(/\./g, "-")}-endpoint`,
+            {
+                vpcId: vpc.id,
+                serviceName: `com.amazonaws.${ctx.region}.${service}`,
+                vpcEndpointType: "Interface",
+                privateDnsEnabled: true,
+                subnetIds: subnets.private.map((s) => s.id),
+                securityGroupIds: [endpointSecurityGroup.id],
+                tags: tags({}, awsName(ctx, service, "endpoint")),
+            },
+            opts,
+        );
+    }
+
+    const flowLogGroup = declareFlowLogs(name, vpc, args, tags, parent);
+    const tgw = declareTransitGateway(name, vpc, subnets.private, args, tags, parent);
+
+    return { vpc, subnets, privateRouteTables, dataRouteTable, natGateways, endpointSecurityGroup, flowLogGroup, ...tgw };
+}
+
+function declareSubnet(
+    name: string,
+    s: PlannedSubnet,
+    vpc: aws.ec2.Vpc,
+    args: RegionalVpcArgs,
+    tags: (extra: Tags, nameTag?: string) => Tags,
+    opts: pulumi.CustomResourceOptions,
+): aws.ec2.Subnet {
+    // Load balancer discovery tags: internet-facing NLBs land in the public tier, internal ones in private.
+    const roleTags: Tags = s.tier === "public" ? { "kubernetes.io/role/elb": "1" } : s.tier === "private" ? { "kubernetes.io/role/internal-elb": "1" } : {};
+    return new aws.ec2.Subnet(
+        `${name}-${s.tier}-${s.azSuffix}`,
+        {
+            vpcId: vpc.id,
+            cidrBlock: s.cidr,
+            availabilityZone: args.availabilityZones[s.azIndex],
+            // Nothing in the public tier gets a public IP by default: it holds only NAT and load balancers.
+            mapPublicIpOnLaunch: false,
+            tags: tags({ tier: s.tier, purpose: TIER_PURPOSE[s.tier], ...roleTags, ...(args.subnetTags?.[s.tier] ?? {}) }, awsName(args.context, s.tier, s.azSuffix)),
+        },
+        opts,
+    );
+}
+
+function declareFlowLogs(
+    name: string,
+    vpc: aws.ec2.Vpc,
+    args: RegionalVpcArgs,
+    tags: (extra: Tags, nameTag?: string) => Tags,
+    parent: pulumi.Resource,
+): aws.cloudwatch.LogGroup {
+    const ctx = args.context;
+    const opts = { parent };
+    const logGroupName = `/${ctx.project}/${ctx.region}/vpc-flow-logs`;
+    const key = serviceKey(
+        `${name}-flow-logs`,
+        ctx,
+        {
+            service: SERVICE,
+            component: COMPONENT,
+            description: "VPC flow logs",
+            servicePrincipals: [
+                {
+                    principal: `logs.${ctx.region}.amazonaws.com`,
+                    condition: {
+                        ArnEquals: {
+                            "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:${logGroupName}`,
+                        },
+                    },
+                },
+            ],
+        },
+        parent,
+    );
+    const logGroup = new aws.cloudwatch.LogGroup(
+        `${name}-flow-logs`,
+        { name: logGroupName, kmsKeyId: key.arn, retentionInDays: args.flowLogRetentionDays ?? 90, tags: tags({}, logGroupName) },
+        opts,
+    );
+    const role = new aws.iam.Role(
+        `${name}-flow-logs-role`,
+        {
+            description: "VPC flow logs delivery to CloudWatch Logs",
+            assumeRolePolicy: pulumi.output(ctx.accountId).apply((account) =>
+                JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                            Action: "sts:AssumeRole",
+                            Condition: { StringEquals: { "aws:SourceAccount": account } },
+                        },
+                    ],
+                }),
+            ),
+            tags: tags({}, awsName(ctx, "flow-logs")),
+        },
+        opts,
+    );
+    new aws.iam.RolePolicy(
+        `${name}-flow-logs-write`,
+        {
+            role: role.id,
+            policy: logGroup.arn.apply((arn) =>
+                JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                            Resource: [arn, `${arn}:*`],
+                        },
+                    ],
+                }),
+            ),
+        },
+        opts,
+    );
+    new aws.ec2.FlowLog(
+        `${name}-flow-log`,
+        {
+            vpcId: vpc.id,
+            trafficType: "ALL",
+            logDestinationType: "cloud-watch-logs",
+            logDestination: logGroup.arn,
+            iamRoleArn: role.arn,
+            maxAggregationInterval: 60,
+            tags: tags({}, awsName(ctx, "flow-log")),
+        },
+        opts,
+    );
+    return logGroup;
+}
+
+function declareTransitGateway(
+    name: string,
+    vpc: aws.ec2.Vpc,
+    privateSubnets: aws.ec2.Subnet[],
+    args: RegionalVpcArgs,
+    tags: (extra: Tags, nameTag?: string) => Tags,
+    parent: pulumi.Resource,
+) {
+    const ctx = args.context;
+    const opts = { parent };
+    // Default association/propagation off: every route is explicit, so a new attachment never
+    // becomes reachable by accident.
+    const transitGateway = new aws.ec2transitgateway.TransitGateway(
+        `${name}-tgw`,
+        {
+            description: `${ctx.project} ${ctx.region} hub`,
+            amazonSideAsn: args.transitGatewayAsn,
+            autoAcceptSharedAttachments: "disable",
+            defaultRouteTableAssociation: "disable",
+            defaultRouteTablePropagation: "disable",
+            dnsSupport: "enable",
+            vpnEcmpSupport: "enable",
+            tags: tags({}, awsName(ctx, "tgw")),
+        },
+        opts,
+    );
+    const transitGatewayRouteTable = new aws.ec2transitgateway.RouteTable(
+        `${name}-tgw-rt`,
+        { transitGatewayId: transitGateway.id, tags: tags({}, awsName(ctx, "tgw")) },
+        opts,
+    );
+    const transitGatewayAttachment = new aws.ec2transitgateway.VpcAttachment(
+        `${name}-tgw-attachment`,
+        {
+            transitGatewayId: transitGateway.id,
+            vpcId: vpc.id,
+            subnetIds: privateSubnets.map((s) => s.id),
+            dnsSupport: "enable",
+            transitGatewayDefaultRouteTableAssociation: false,
+            transitGatewayDefaultRouteTablePropagation: false,
+            tags: tags({}, awsName(ctx, "tgw", "vpc")),
+        },
+        opts,
+    );
+    new aws.ec2transitgateway.RouteTableAssociation(
+        `${name}-tgw-vpc-association`,
+        { transitGatewayAttachmentId: transitGatewayAttachment.id, transitGatewayRouteTableId: transitGatewayRouteTable.id },
+        opts,
+    );
+    new aws.ec2transitgateway.Route(
+        `${name}-tgw-local`,
+        {
+            destinationCidrBlock: args.cidr,
+            transitGatewayAttachmentId: transitGatewayAttachment.id,
+            transitGatewayRouteTableId: transitGatewayRouteTable.id,
+        },
+        opts,
+    );
+    return { transitGateway, transitGatewayRouteTable, transitGatewayAttachment };
+}

@@ -1,0 +1,71 @@
+/**
+ * The typed outputs that cross stacks. The primary exports `PrimaryOutputs`; secondaries read them
+ * through a StackReference and check every key before creating anything. Adding an output here
+ * makes the compiler demand it from the primary's exports (region.ts).
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+type Kind = "string" | "string[]" | "number";
+type KindType<K extends Kind> = K extends "string" ? string : K extends "string[]" ? string[] : number;
+
+/** Output name -> kind, with what the secondary uses it for (printed when it is missing). */
+export const PRIMARY_CONTRACT = {
+    region: { kind: "string", usedFor: "naming the accepter side of every pairwise link" },
+    vpcId: { kind: "string", usedFor: "cross-region security group references" },
+    vpcCidr: { kind: "string", usedFor: "routes to the primary" },
+    transitGatewayId: { kind: "string", usedFor: "the Transit Gateway peering attachment" },
+    transitGatewayRouteTableId: { kind: "string", usedFor: "the primary-side Transit Gateway route to this region" },
+    vpcRouteTableIds: { kind: "string[]", usedFor: "the primary VPC's routes to this region" },
+} as const satisfies Record<string, { kind: Kind; usedFor: string }>;
+
+export type PrimaryOutputs = { -readonly [K in keyof typeof PRIMARY_CONTRACT]: KindType<(typeof PRIMARY_CONTRACT)[K]["kind"]> };
+
+/** What the primary stack must export: the compiler checks region.ts against it. */
+export type PrimaryExports = { [K in keyof PrimaryOutputs]: pulumi.Input<PrimaryOutputs[K]> };
+
+export class MissingPrimaryOutputError extends Error {
+    constructor(
+        readonly consumer: string,
+        readonly primaryStack: string,
+        readonly missing: readonly string[],
+        readonly malformed: readonly string[],
+    ) {
+        const primaryName = primaryStack.split("/").pop() ?? primaryStack;
+        const lines = [
+            ...missing.map(
+                (k) => `  - output "${k}" is missing (needed for ${PRIMARY_CONTRACT[k as keyof typeof PRIMARY_CONTRACT]?.usedFor ?? "this stack"})`,
+            ),
+            ...malformed,
+        ];
+        super(
+            `Stack "${consumer}" reads the primary stack "${primaryStack}", which ${missing.length === Object.keys(PRIMARY_CONTRACT).length ? "has none of its outputs (is it deployed?)" : "is missing outputs"}:\n` +
+                `${lines.join("\n")}\n` +
+                `Deploy in order: the primary first (pulumi up -s ${primaryName} --policy-pack policy), then this stack (pulumi up -s ${consumer} --policy-pack policy). Nothing was created.`,
+        );
+        this.name = "MissingPrimaryOutputError";
+    }
+}
+
+/** Checks raw output values against the contract; throws one error listing every problem. */
+export function checkPrimaryOutputs(consumer: string, primaryStack: string, values: Readonly<Record<string, unknown>>): PrimaryOutputs {
+    const missing: string[] = [];
+    const malformed: string[] = [];
+    for (const [key, spec] of Object.entries(PRIMARY_CONTRACT) as [string, { kind: Kind }][]) {
+        const value = values[key];
+        if (value === undefined || value === null) {
+            missing.push(key);
+            continue;
+        }
+        const ok =
+            spec.kind === "string"
+                ? typeof value === "string" && value !== ""
+                : spec.kind === "number"
+                  ? typeof value === "number"
+                  : Array.isArray(value) && value.every((v) => typeof v === "string");
+        if (!ok) malformed.push(`  - output "${key}" is ${JSON.stringify(value)}, expected a ${spec.kind}; redeploy the primary with this program version`);
+    }
+    if (missing.length > 0 || malformed.length > 0) {
+        throw new MissingPrimaryOutputError(consumer, primaryStack, missing, malformed);
+    }
+    return values as PrimaryOutputs;
+}

@@ -1,0 +1,13 @@
+/**
+ * The Pulumi program: validate all config, read the primary (secondaries), then declare the
+ * region. A function, not top-level code, so the offline plan can run it once per stack in one
+ * process.
+ */
+import { loadSettings, readPrimary } from "./config";
+import { deployRegion } from "./region";
+
+export async function program(): Promise<Record<string, unknown>> {
+    const settings = loadSettings();
+    const primary = settings.role === "secondary" ? await readPrimary(settings) : undefined;
+    return deployRegion(settings, primary);
+}

@@ -1,0 +1,104 @@
+/**
+ * Parses and validates one stack's whole configuration before any resource exists. Pure: the
+ * program (stacks/config.ts) and the offline plan feed it the raw config map; tests feed it
+ * tables. Every problem names the key, shows the value, says what is allowed and how to fix it.
+ */
+import { NetworkSettings, readNetwork } from "./network";
+import { ConfigError, ConfigReader, RawConfig, editDistance } from "./reader";
+import { RegionEntry, RegionRegistry, RegionRole, readRegistry } from "./registry";
+
+export { ConfigError, RawConfig } from "./reader";
+export { RegionEntry, RegionRegistry, RegionRole, REGISTRY_KEY } from "./registry";
+export { NetworkSettings } from "./network";
+
+export const ENVIRONMENTS = ["production", "staging", "dev"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export interface PlatformSettings {
+    readonly project: string;
+    readonly stack: string;
+    /** This stack's region (`aws:region`). */
+    readonly region: string;
+    readonly role: RegionRole;
+    readonly registry: RegionRegistry;
+    /** This region's registry entry. */
+    readonly self: RegionEntry;
+    /** Regions this stack links with: every secondary for the primary, the primary for a secondary. */
+    readonly peers: readonly RegionEntry[];
+    /** @default "production" */
+    readonly environment: Environment;
+    /** The apex the edge names live under (`mall.<domain>`, `api-internal.<domain>` …). */
+    readonly domain: string;
+    /** Fully-qualified name of the primary stack (`org/project/stack`); set on secondaries only. */
+    readonly primaryStack?: string;
+    readonly network: NetworkSettings;
+}
+
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const STACK_FQN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+
+export function parseStackConfig(project: string, stack: string, raw: RawConfig): PlatformSettings {
+    const r = new ConfigReader(stack, raw);
+    const network = readNetwork(r);
+    const registry = readRegistry(r, network.azCount, network.subnetPrefix);
+    const region = r.string("aws:region", { required: `run: pulumi config set aws:region <region> -s ${stack}` });
+    const environment = r.string("mall:environment", { default: "production", allowed: ENVIRONMENTS }) as Environment;
+    const domain = r.string("mall:domain", {
+        required: `run: pulumi config set mall:domain <your apex domain, e.g. example.com> -s ${stack}`,
+        pattern: DNS_NAME,
+        describe: "a lower-case DNS name such as example.com",
+    });
+    const primaryStackKey = "mall:primaryStack";
+    const primaryStack = r.string(primaryStackKey);
+
+    let self: RegionEntry | undefined;
+    if (registry && region) {
+        self = registry.regions.find((e) => e.name === region);
+        if (!self) {
+            r.problem(
+                `aws:region "${region}" is not in the region registry (mall:regions in Pulumi.yaml: ${registry.regions.map((e) => e.name).join(", ")}); add an entry "${region}: { cidr, role }" there, or set aws:region to a registered region`,
+            );
+        } else if (registry.regions.some((e) => e.name === stack) && stack !== region) {
+            r.problem(`aws:region "${region}" differs from the stack name "${stack}"; stacks are named after their region, set aws:region to ${stack}`);
+        }
+    }
+    if (self?.role === "secondary" && registry) {
+        if (!primaryStack) {
+            r.problem(
+                `${primaryStackKey} is not set; the secondary stack ${stack} reads the primary's outputs: run pulumi config set ${primaryStackKey} <org>/${project}/${registry.primary.name} -s ${stack}`,
+            );
+        } else if (!STACK_FQN.test(primaryStack)) {
+            r.problem(`${primaryStackKey} "${primaryStack}" must be a fully-qualified stack name <org>/${project}/${registry.primary.name}`);
+        } else if (primaryStack.split("/")[2] !== registry.primary.name) {
+            r.problem(
+                `${primaryStackKey} "${primaryStack}" names stack "${primaryStack.split("/")[2]}", but the registry's primary is ${registry.primary.name}; point it at <org>/${project}/${registry.primary.name}`,
+            );
+        }
+    }
+    if (self?.role === "primary" && primaryStack) {
+        r.problem(`${primaryStackKey} is set on the primary stack ${stack}; only secondaries read a primary, remove the key`);
+    }
+
+    const known = r.knownKeys("mall");
+    for (const key of r.unreadKeys("mall")) {
+        const close = known.filter((k) => editDistance(k, key) <= 3);
+        r.problem(`${key} is not a setting of this program${close.length ? `; did you mean ${close.join(" or ")}?` : ""} (known: ${known.join(", ")})`);
+    }
+
+    if (r.problems.length > 0 || !registry || !self) {
+        throw new ConfigError(stack, r.problems.length > 0 ? r.problems : ["the configuration could not be read"]);
+    }
+    return {
+        project,
+        stack,
+        region,
+        role: self.role,
+        registry,
+        self,
+        peers: self.role === "primary" ? registry.secondaries : [registry.primary],
+        environment,
+        domain,
+        primaryStack: self.role === "secondary" ? primaryStack : undefined,
+        network,
+    };
+}

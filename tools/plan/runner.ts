@@ -1,0 +1,163 @@
+/**
+ * Runs the real program for one stack under Pulumi's mock runtime and records every resource as
+ * the engine would have received it (RegisterResource / ReadResource requests), including options
+ * such as `protect` and the per-property dependency graph the policy pack needs during preview.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { PlannedResource } from "./contract";
+import { MockContext, PlanMocks } from "./mocks";
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+export interface RunStackOptions {
+    readonly project: string;
+    readonly stack: string;
+    /** The stack's config as the engine passes it: "ns:key" -> string (structured values as JSON). */
+    readonly config: Record<string, string>;
+    readonly secretKeys?: readonly string[];
+    /** Outputs of stacks already planned, by stack name. */
+    readonly stackOutputs: ReadonlyMap<string, Record<string, unknown>>;
+    /** The program to run; defaults to the project's (stacks/program.ts). */
+    readonly program?: () => Promise<Record<string, unknown>>;
+}
+
+export interface StackRun {
+    readonly resources: PlannedResource[];
+    readonly outputs: Record<string, unknown>;
+    /** Milliseconds spent in the mocks' own callbacks (ours, not Pulumi's runtime). */
+    readonly mockMs: number;
+    readonly totalMs: number;
+}
+
+/** Raised when the program itself fails (bad config, missing primary outputs, a throw in an apply). */
+export class ProgramError extends Error {
+    constructor(
+        readonly stack: string,
+        readonly causes: readonly Error[],
+    ) {
+        super(causes.map((c) => c.message).join("\n"));
+        this.name = "ProgramError";
+    }
+}
+
+/** Plain JSON of a wire value: secrets become "[secret]", resource references their id or URN. */
+export function plainValue(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(plainValue);
+    if (v && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if (o[SIG_KEY] === SECRET_SIG) return "[secret]";
+        if (o[SIG_KEY] === RESOURCE_SIG) return o.id ?? o.urn;
+        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, plainValue(x)]));
+    }
+    return v;
+}
+
+interface WireRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProvider(): string;
+    getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getCustom?(): boolean;
+    getProtect?(): boolean;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap?(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
+}
+
+interface MockMonitorLike {
+    newUrn(parent: string, type: string, name: string): string;
+    registerResource(req: WireRequest, cb: unknown): Promise<void>;
+    readResource(req: WireRequest, cb: unknown): Promise<void>;
+}
+
+function providerUrn(ref: string): string | null {
+    if (!ref) return null;
+    const i = ref.lastIndexOf("::");
+    return i > 0 ? ref.slice(0, i) : ref;
+}
+
+let running = false;
+
+export async function runStack(opts: RunStackOptions): Promise<StackRun> {
+    if (running) throw new Error("runStack is not re-entrant: Pulumi's runtime state is process-global; plan stacks one at a time");
+    running = true;
+    const started = Date.now();
+    const region = opts.config["aws:region"] ?? "us-east-1";
+    const ctx: MockContext = { stack: opts.stack, region, stackOutputs: opts.stackOutputs };
+    const mocks = new PlanMocks(ctx);
+    let mockMs = 0;
+    const timed: pulumi.runtime.Mocks = {
+        newResource: (a) => {
+            const t = performance.now();
+            try {
+                return mocks.newResource(a);
+            } finally {
+                mockMs += performance.now() - t;
+            }
+        },
+        call: (a) => {
+            const t = performance.now();
+            try {
+                return mocks.call(a);
+            } finally {
+                mockMs += performance.now() - t;
+            }
+        },
+    };
+    const errors: Error[] = [];
+    const onRejection = (reason: unknown) => errors.push(reason instanceof Error ? reason : new Error(String(reason)));
+    process.on("unhandledRejection", onRejection);
+    const resources: PlannedResource[] = [];
+    try {
+        await pulumi.runtime.setMocks(timed, opts.project, opts.stack, false);
+        pulumi.runtime.setAllConfig(opts.config, [...(opts.secretKeys ?? [])]);
+        const monitor = settings.getMonitor() as unknown as MockMonitorLike;
+        const record = (req: WireRequest, read: boolean) => {
+            const propertyDependencies: Record<string, string[]> = {};
+            req.getPropertydependenciesMap?.().forEach((v, k) => (propertyDependencies[k] = v.getUrnsList()));
+            const struct = read ? req.getProperties?.() : req.getObject?.();
+            resources.push({
+                urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
+                type: req.getType(),
+                name: req.getName(),
+                parent: req.getParent() || null,
+                provider: providerUrn(req.getProvider()),
+                custom: read ? true : (req.getCustom?.() ?? true),
+                protect: read ? false : (req.getProtect?.() ?? false),
+                inputs: plainValue(struct?.toJavaScript() ?? {}) as Record<string, unknown>,
+                propertyDependencies,
+                dependencies: req.getDependenciesList(),
+            });
+        };
+        const register = monitor.registerResource.bind(monitor);
+        const read = monitor.readResource.bind(monitor);
+        monitor.registerResource = (req, cb) => (record(req, false), register(req, cb));
+        monitor.readResource = (req, cb) => (record(req, true), read(req, cb));
+
+        const program = opts.program ?? (await import("../../stacks/program")).program;
+        let outputs: Record<string, unknown> = {};
+        try {
+            outputs = (await pulumi.runtime.runInPulumiStack(program)) as Record<string, unknown>;
+        } catch (e) {
+            errors.push(e instanceof Error ? e : new Error(String(e)));
+        }
+        // waitForRPCs is internal to the SDK (not in its .d.ts) but is exactly what `pulumi up` awaits.
+        await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+        // Let rejections raised by the last RPCs reach the handler before it is removed.
+        await new Promise((r) => setImmediate(r));
+        if (errors.length > 0) throw new ProgramError(opts.stack, dedupe(errors));
+        return { resources, outputs: plainValue(JSON.parse(JSON.stringify(outputs ?? {}))) as Record<string, unknown>, mockMs, totalMs: Date.now() - started };
+    } finally {
+        process.off("unhandledRejection", onRejection);
+        running = false;
+    }
+}
+
+function dedupe(errors: Error[]): Error[] {
+    const seen = new Set<string>();
+    return errors.filter((e) => !seen.has(e.message) && (seen.add(e.message), true));
+}
