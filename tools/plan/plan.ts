@@ -1,0 +1,94 @@
+/**
+ * The offline plan (DESIGN §3): every stack in dependency order under Pulumi's mock runtime,
+ * StackReferences fed by the stacks planned before, the real policy pack over the analyzer
+ * protocol, and `.plan/<stack>.json` + `.plan/summary.md` written for tools and PR comments.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { StackPlan } from "./contract";
+import { evaluatePolicy } from "./policy";
+import { ProgramError, runStack } from "./runner";
+import { loadProject, planOrder } from "./stacks";
+
+export interface PlanOptions {
+    /** Project root (holds Pulumi.yaml). @default process.cwd() */
+    readonly dir?: string;
+    /** Plan only this stack (and the stacks it references, first). */
+    readonly only?: string;
+    /** Where to write the files; undefined writes nothing. @default undefined */
+    readonly outDir?: string;
+    /** Skip the policy pack (tests of the program alone). @default false */
+    readonly skipPolicy?: boolean;
+    /** Extra config per stack, applied over the stack file (tests). */
+    readonly overrides?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+    readonly onProgress?: (event: PlanEvent) => void;
+}
+
+export type PlanEvent =
+    | { readonly kind: "stack-start"; readonly stack: string; readonly index: number; readonly total: number }
+    | { readonly kind: "stack-done"; readonly plan: StackResult };
+
+export interface StackResult extends StackPlan {
+    readonly role: string;
+    readonly timings: { readonly programMs: number; readonly mockMs: number; readonly policyMs: number };
+}
+
+export interface PlanResult {
+    readonly project: string;
+    readonly stacks: StackResult[];
+    /** The stack whose program failed, and why; later stacks were not planned. */
+    readonly failure?: { readonly stack: string; readonly error: Error };
+    readonly totalMs: number;
+}
+
+export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
+    const started = Date.now();
+    const dir = path.resolve(options.dir ?? process.cwd());
+    const project = loadProject(dir);
+    const order = planOrder(project, options.only);
+    const outputs = new Map<string, Record<string, unknown>>();
+    const stacks: StackResult[] = [];
+    for (const [index, file] of order.entries()) {
+        options.onProgress?.({ kind: "stack-start", stack: file.stack, index, total: order.length });
+        const config = { ...file.config, ...(options.overrides?.[file.stack] ?? {}) };
+        let run;
+        try {
+            run = await runStack({ project: project.name, stack: file.stack, config, secretKeys: file.secretKeys, stackOutputs: outputs });
+        } catch (e) {
+            const error = e instanceof Error ? e : new Error(String(e));
+            return { project: project.name, stacks, failure: { stack: file.stack, error }, totalMs: Date.now() - started };
+        }
+        outputs.set(file.stack, run.outputs);
+        const policyStarted = Date.now();
+        const policy = options.skipPolicy
+            ? { pack: null, skipped: "policy evaluation skipped", diagnostics: [] }
+            : await evaluatePolicy({ packDir: path.join(dir, "policy"), project: project.name, stack: file.stack, config, resources: run.resources });
+        const result: StackResult = {
+            stack: file.stack,
+            project: project.name,
+            role: String(run.outputs.role ?? "unknown"),
+            resources: run.resources,
+            outputs: run.outputs,
+            policy,
+            timings: { programMs: run.totalMs, mockMs: Math.round(run.mockMs), policyMs: Date.now() - policyStarted },
+        };
+        stacks.push(result);
+        options.onProgress?.({ kind: "stack-done", plan: result });
+    }
+    const result = { project: project.name, stacks, totalMs: Date.now() - started };
+    if (options.outDir) writePlanFiles(options.outDir, result);
+    return result;
+}
+
+export function writePlanFiles(outDir: string, result: PlanResult): void {
+    fs.mkdirSync(outDir, { recursive: true });
+    for (const s of result.stacks) {
+        const contract: StackPlan = { stack: s.stack, project: s.project, resources: s.resources, outputs: s.outputs, policy: s.policy };
+        fs.writeFileSync(path.join(outDir, `${s.stack}.json`), JSON.stringify(contract, null, 2) + "\n");
+    }
+    // Imported lazily to keep the library free of presentation code for callers that only need data.
+    const { renderMarkdown } = require("./summary") as typeof import("./summary");
+    fs.writeFileSync(path.join(outDir, "summary.md"), renderMarkdown(result));
+}
+
+export { ProgramError };

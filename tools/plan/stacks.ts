@@ -1,0 +1,93 @@
+/**
+ * Finds the project's stacks (Pulumi.<stack>.yaml beside Pulumi.yaml), builds each stack's config
+ * exactly as the engine passes it to the program and the policy pack (project-level config merged
+ * under stack config, "ns:key" -> string, structured values as JSON), and orders stacks so every
+ * primary is planned before the secondaries that reference it.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+
+export interface StackFile {
+    readonly stack: string;
+    readonly file: string;
+    readonly config: Record<string, string>;
+    readonly secretKeys: string[];
+    /** Stack names this stack references (from mall:primaryStack). */
+    readonly dependsOn: string[];
+}
+
+export interface Project {
+    readonly name: string;
+    readonly dir: string;
+    readonly stacks: StackFile[];
+}
+
+function configValue(v: unknown): string {
+    return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+function qualify(project: string, key: string): string {
+    return key.includes(":") ? key : `${project}:${key}`;
+}
+
+export function loadProject(dir: string): Project {
+    const projectFile = path.join(dir, "Pulumi.yaml");
+    if (!fs.existsSync(projectFile)) throw new Error(`no Pulumi.yaml in ${dir}; run the plan from the project root`);
+    const doc = YAML.parse(fs.readFileSync(projectFile, "utf8")) as { name: string; config?: Record<string, unknown> };
+    const projectConfig: Record<string, string> = {};
+    for (const [key, raw] of Object.entries(doc.config ?? {})) {
+        // Project-level config is either `key: value` or `key: { value | default, type, description }`.
+        const v = raw && typeof raw === "object" && !Array.isArray(raw) && ("value" in raw || "default" in raw)
+            ? ((raw as Record<string, unknown>).value ?? (raw as Record<string, unknown>).default)
+            : raw;
+        if (v !== undefined) projectConfig[qualify(doc.name, key)] = configValue(v);
+    }
+    const stacks = fs
+        .readdirSync(dir)
+        .filter((f) => /^Pulumi\.(.+)\.ya?ml$/.test(f))
+        .sort()
+        .map((file) => {
+            const stack = file.replace(/^Pulumi\.(.+)\.ya?ml$/, "$1");
+            const body = (YAML.parse(fs.readFileSync(path.join(dir, file), "utf8")) ?? {}) as { config?: Record<string, unknown> };
+            const config = { ...projectConfig };
+            const secretKeys: string[] = [];
+            for (const [key, v] of Object.entries(body.config ?? {})) {
+                const k = qualify(doc.name, key);
+                if (v && typeof v === "object" && "secure" in (v as object)) {
+                    config[k] = "[secret]";
+                    secretKeys.push(k);
+                } else {
+                    config[k] = configValue(v);
+                }
+            }
+            const primary = config[`${doc.name}:primaryStack`];
+            return { stack, file, config, secretKeys, dependsOn: primary ? [primary.split("/").pop() as string] : [] };
+        });
+    return { name: doc.name, dir, stacks };
+}
+
+/**
+ * The stacks to plan, dependencies first. With `only`, that stack and what it transitively
+ * references. A reference to a stack with no file is an error naming both.
+ */
+export function planOrder(project: Project, only?: string): StackFile[] {
+    const byName = new Map(project.stacks.map((s) => [s.stack, s]));
+    if (only !== undefined && !byName.has(only)) {
+        throw new Error(`no stack "${only}": there is no Pulumi.${only}.yaml (stacks: ${[...byName.keys()].join(", ")})`);
+    }
+    const ordered: StackFile[] = [];
+    const state = new Map<string, "visiting" | "done">();
+    const visit = (name: string, from?: string) => {
+        const s = byName.get(name);
+        if (!s) throw new Error(`stack "${from}" references stack "${name}" (mall:primaryStack), but there is no Pulumi.${name}.yaml`);
+        if (state.get(name) === "done") return;
+        if (state.get(name) === "visiting") throw new Error(`stack references form a cycle through "${name}"`);
+        state.set(name, "visiting");
+        for (const d of s.dependsOn) visit(d, name);
+        state.set(name, "done");
+        ordered.push(s);
+    };
+    for (const name of only ? [only] : [...byName.keys()]) visit(name);
+    return ordered;
+}

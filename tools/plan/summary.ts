@@ -1,0 +1,158 @@
+/**
+ * Renders a plan for people: `.plan/summary.md` (one sticky PR comment) and the terminal summary.
+ * Stack-specific reports (network layout, cross-region links …) are `Section`s; a capability adds
+ * its own by appending to SECTIONS.
+ */
+import { PlannedResource, PolicyDiagnostic } from "./contract";
+import { PlanResult, StackResult } from "./plan";
+
+export const COMMENT_MARKER = "<!-- mall-offline-plan -->";
+
+export interface SectionBody {
+    readonly title: string;
+    /** Markdown table rows: the first row is the header. */
+    readonly rows: readonly (readonly string[])[];
+    /** Optional free text under the table. */
+    readonly note?: string;
+}
+
+export type Section = (stack: StackResult, all: readonly StackResult[]) => SectionBody | undefined;
+
+function stackRegion(s: StackResult): string {
+    return String(s.outputs.region ?? "");
+}
+
+export function resourcesByType(resources: readonly PlannedResource[]): [string, number][] {
+    const counts = new Map<string, number>();
+    for (const r of resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+const subnetSection: Section = (s) => {
+    const subnets = s.resources.filter((r) => r.type === "aws:ec2/subnet:Subnet");
+    if (subnets.length === 0) return undefined;
+    const tag = (r: PlannedResource, k: string) => String((r.inputs.tags as Record<string, string> | undefined)?.[k] ?? "");
+    return {
+        title: "Subnets",
+        rows: [
+            ["tier", "subnet", "AZ", "CIDR"],
+            ...subnets
+                .map((r) => [tag(r, "tier"), tag(r, "Name"), String(r.inputs.availabilityZone ?? ""), String(r.inputs.cidrBlock ?? "")])
+                .sort((a, b) => cidrOrder(a[3]) - cidrOrder(b[3])),
+        ],
+    };
+};
+
+function cidrOrder(cidr: string): number {
+    return cidr
+        .split("/")[0]
+        .split(".")
+        .reduce((acc, o) => acc * 256 + Number(o), 0);
+}
+
+/** Resources a stack declares in another region, and what it reads from other stacks. */
+const crossStackSection: Section = (s) => {
+    const region = stackRegion(s);
+    const rows: string[][] = [];
+    for (const r of s.resources) {
+        if (r.type === "pulumi:pulumi:StackReference") {
+            rows.push(["reads", r.type, r.name, String(r.inputs.name ?? "")]);
+        } else if (r.custom && typeof r.inputs.region === "string" && r.inputs.region !== region) {
+            rows.push([`in ${r.inputs.region}`, r.type, r.name, describe(r)]);
+        } else if (/peering/i.test(r.urn.split("::")[2] ?? "")) {
+            rows.push([`in ${region}`, r.type, r.name, describe(r)]);
+        }
+    }
+    if (rows.length === 0) return undefined;
+    return { title: "Cross-stack links", rows: [["where", "type", "name", "detail"], ...rows] };
+};
+
+function describe(r: PlannedResource): string {
+    const i = r.inputs;
+    if (i.destinationCidrBlock) return `${i.destinationCidrBlock} → ${i.transitGatewayAttachmentId ?? i.transitGatewayId ?? ""}`;
+    if (i.peerTransitGatewayId) return `${i.transitGatewayId} ⇄ ${i.peerTransitGatewayId} (${i.peerRegion})`;
+    if (i.transitGatewayAttachmentId) return String(i.transitGatewayAttachmentId);
+    return "";
+}
+
+export const SECTIONS: Section[] = [subnetSection, crossStackSection];
+
+function counts(diags: readonly PolicyDiagnostic[]) {
+    return {
+        mandatory: diags.filter((d) => d.level === "mandatory").length,
+        advisory: diags.filter((d) => d.level === "advisory").length,
+    };
+}
+
+function policyLine(s: StackResult): string {
+    if (!s.policy.pack) return `not evaluated: ${s.policy.skipped ?? "no pack"}`;
+    const c = counts(s.policy.diagnostics);
+    return `${s.policy.pack}${s.policy.version ? ` ${s.policy.version}` : ""}: ${c.mandatory} mandatory, ${c.advisory} advisory`;
+}
+
+function mdTable(rows: readonly (readonly string[])[]): string {
+    const esc = (c: string) => c.replace(/\|/g, "\\|").replace(/\n/g, " ");
+    const [head, ...body] = rows;
+    return [`| ${head.map(esc).join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...body.map((r) => `| ${r.map(esc).join(" | ")} |`)].join("\n");
+}
+
+export function renderMarkdown(result: PlanResult): string {
+    const out: string[] = [COMMENT_MARKER, `## Offline plan: ${result.project}`, ""];
+    out.push("Planned under Pulumi's mock runtime with each stack's real config; policies evaluated by the real pack over the analyzer protocol.", "");
+    const rows = [["stack", "role", "resources", "policy", "time"]];
+    for (const s of result.stacks) {
+        rows.push([s.stack, s.role, String(s.resources.filter((r) => r.custom).length), policyLine(s), `${((s.timings.programMs + s.timings.policyMs) / 1000).toFixed(1)} s`]);
+    }
+    out.push(mdTable(rows), "");
+    if (result.failure) {
+        out.push(`### ❌ ${result.failure.stack}: the program failed`, "", "```", result.failure.error.message, "```", "");
+    }
+    for (const s of result.stacks) {
+        out.push(`### ${s.stack} (${s.role})`, "");
+        const diags = s.policy.diagnostics;
+        if (diags.length > 0) {
+            out.push(mdTable([["level", "policy", "resource", "message"], ...diags.map((d) => [d.level, d.policy, d.urn?.split("::").pop() ?? "(stack)", d.message])]), "");
+        } else {
+            out.push(`Policy: ${policyLine(s)}.`, "");
+        }
+        for (const section of SECTIONS) {
+            const body = section(s, result.stacks);
+            if (!body) continue;
+            out.push(`<details><summary>${body.title}</summary>`, "", mdTable(body.rows), ...(body.note ? ["", body.note] : []), "", "</details>", "");
+        }
+        const byType = resourcesByType(s.resources.filter((r) => r.custom));
+        out.push(`<details><summary>Resources by type (${s.resources.filter((r) => r.custom).length})</summary>`, "", mdTable([["type", "count"], ...byType.map(([t, n]) => [t, String(n)])]), "", "</details>", "");
+    }
+    out.push(`_Planned in ${(result.totalMs / 1000).toFixed(1)} s._`, "");
+    return out.join("\n");
+}
+
+export function renderTerminal(result: PlanResult): string {
+    const out: string[] = [];
+    for (const s of result.stacks) {
+        const c = counts(s.policy.diagnostics);
+        const mark = c.mandatory > 0 ? "✗" : "✓";
+        out.push(`${mark} ${s.stack} (${s.role}): ${s.resources.filter((r) => r.custom).length} resources, ${s.resources.filter((r) => !r.custom).length} components — policy ${policyLine(s)}`);
+        for (const section of SECTIONS) {
+            const body = section(s, result.stacks);
+            if (!body) continue;
+            out.push(`  ${body.title}:`);
+            const widths = body.rows[0].map((_, i) => Math.max(...body.rows.map((r) => (r[i] ?? "").length)));
+            for (const row of body.rows) out.push("    " + row.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd());
+            if (body.note) out.push(`    ${body.note}`);
+        }
+        for (const d of s.policy.diagnostics) {
+            out.push(`  [${d.level}] ${d.policy}: ${d.message}${d.urn ? ` (${d.urn.split("::").pop()})` : ""}`);
+        }
+    }
+    if (result.failure) out.push(`✗ ${result.failure.stack}: the program failed:\n${indent(result.failure.error.message)}`);
+    out.push(`Planned ${result.stacks.length} stack${result.stacks.length === 1 ? "" : "s"} in ${(result.totalMs / 1000).toFixed(1)} s.`);
+    return out.join("\n");
+}
+
+function indent(text: string): string {
+    return text
+        .split("\n")
+        .map((l) => `    ${l}`)
+        .join("\n");
+}
