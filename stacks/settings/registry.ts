@@ -70,9 +70,10 @@ export function readRegistry(r: ConfigReader, azCount: number, subnetPrefix: num
         if (role !== "primary" && role !== "secondary") {
             r.problem(`${key}.role ${role === undefined ? "is not set" : `"${String(role)}" is not allowed`}; it must be primary or secondary`);
         }
-        const derivedAsn = cidr ? 64512 + (Math.floor(cidr.base / 2 ** 16) % 256) : 64512;
+        // Unknowable while the CIDR is broken: NaN never clashes, so one mistake is reported once.
+        const derivedAsn = cidr ? 64512 + (Math.floor(cidr.base / 2 ** 16) % 256) : NaN;
         const asn = v.asn === undefined ? derivedAsn : v.asn;
-        if (typeof asn !== "number" || !Number.isInteger(asn) || asn < 64512 || asn > 65534) {
+        if (v.asn !== undefined && (typeof asn !== "number" || !Number.isInteger(asn) || asn < 64512 || asn > 65534)) {
             r.problem(`${key}.asn "${String(v.asn)}" must be a private ASN between 64512 and 65534`);
         }
         const unknown = Object.keys(v).filter((k) => !["cidr", "role", "asn"].includes(k));

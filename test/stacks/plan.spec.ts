@@ -1,0 +1,197 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { PlanResult, StackResult, plan } from "../../tools/plan/plan";
+import { ProgramError, runStack } from "../../tools/plan/runner";
+import { loadProject, planOrder } from "../../tools/plan/stacks";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+function find(s: StackResult, type: string, name: string) {
+    const found = s.resources.filter((r) => r.type === type && r.name === name);
+    assert.strictEqual(found.length, 1, `${s.stack}: expected one ${type} ${name}`);
+    return found[0];
+}
+
+/** A copy of the project's stack files in a temp dir, to plan variations without touching the repo. */
+function scratchProject(edit: (dir: string) => void): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mall-plan-"));
+    for (const f of fs.readdirSync(ROOT).filter((f) => /^Pulumi\..*ya?ml$/.test(f))) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+    edit(dir);
+    return dir;
+}
+
+describe("the offline plan of both stacks", function () {
+    this.timeout(300_000);
+    let result: PlanResult;
+    let east: StackResult;
+    let west: StackResult;
+    before(async () => {
+        result = await plan({ dir: ROOT, skipPolicy: true });
+        assert.strictEqual(result.failure, undefined, result.failure?.error.message);
+        [east, west] = result.stacks;
+    });
+
+    it("plans the primary before the secondary", () => {
+        assert.deepStrictEqual(result.stacks.map((s) => [s.stack, s.role]), [
+            ["us-east-1", "primary"],
+            ["us-west-2", "secondary"],
+        ]);
+    });
+
+    it("gives each region its registry CIDR and the seed subnets", () => {
+        for (const [s, second] of [[east, 0], [west, 1]] as const) {
+            assert.strictEqual(find(s, "aws:ec2/vpc:Vpc", "network-vpc").inputs.cidrBlock, `10.${second}.0.0/16`);
+            const cidrs = s.resources.filter((r) => r.type === "aws:ec2/subnet:Subnet").map((r) => String(r.inputs.cidrBlock));
+            assert.deepStrictEqual(
+                cidrs.sort(),
+                ["0", "16", "32", "48", "64", "80", "96", "112", "128"].map((o) => `10.${second}.${o}.0/20`).sort(),
+            );
+        }
+    });
+
+    it("only the secondary reads another stack, and it reads the primary", () => {
+        assert.deepStrictEqual(east.resources.filter((r) => r.type === "pulumi:pulumi:StackReference"), []);
+        const ref = find(west, "pulumi:pulumi:StackReference", "primary");
+        assert.strictEqual(ref.inputs.name, "organization/mall/us-east-1");
+    });
+
+    it("peers the secondary's TGW with the primary's, wired from the primary's outputs", () => {
+        const attachment = find(west, "aws:ec2transitgateway/peeringAttachment:PeeringAttachment", "peering-us-east-1-attachment");
+        assert.strictEqual(attachment.inputs.peerTransitGatewayId, east.outputs.transitGatewayId);
+        assert.strictEqual(attachment.inputs.peerRegion, "us-east-1");
+        assert.strictEqual(find(west, "aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter", "peering-us-east-1-accepter").inputs.region, "us-east-1");
+        const primaryRoute = find(west, "aws:ec2transitgateway/route:Route", "peering-us-east-1-peer-tgw-route").inputs;
+        assert.strictEqual(primaryRoute.transitGatewayRouteTableId, east.outputs.transitGatewayRouteTableId);
+        assert.strictEqual(primaryRoute.destinationCidrBlock, "10.1.0.0/16");
+        const primaryVpcRoutes = west.resources.filter((r) => r.name.startsWith("peering-us-east-1-peer-vpc-route"));
+        assert.deepStrictEqual(primaryVpcRoutes.map((r) => r.inputs.routeTableId), east.outputs.vpcRouteTableIds);
+        assert.ok(primaryVpcRoutes.every((r) => r.inputs.region === "us-east-1" && r.inputs.destinationCidrBlock === "10.1.0.0/16"));
+    });
+
+    it("the primary declares nothing in another region and no pairwise link", () => {
+        assert.deepStrictEqual(
+            east.resources.filter((r) => (r.inputs.region !== undefined && r.inputs.region !== "us-east-1") || /peering/i.test(r.type)).map((r) => r.name),
+            [],
+        );
+    });
+
+    it("counts the network resources per stack", () => {
+        const count = (s: StackResult, type: string) => s.resources.filter((r) => r.type === type).length;
+        assert.deepStrictEqual(
+            [east, west].map((s) => [
+                count(s, "aws:ec2/subnet:Subnet"),
+                count(s, "aws:ec2/natGateway:NatGateway"),
+                count(s, "aws:ec2transitgateway/transitGateway:TransitGateway"),
+                count(s, "aws:ec2transitgateway/peeringAttachment:PeeringAttachment"),
+                count(s, "aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter"),
+            ]),
+            [
+                [9, 3, 1, 0, 0],
+                [9, 3, 1, 1, 1],
+            ],
+        );
+    });
+});
+
+describe("plan ordering and failures", function () {
+    this.timeout(300_000);
+
+    it("plans a single secondary after its primary", () => {
+        assert.deepStrictEqual(planOrder(loadProject(ROOT), "us-west-2").map((s) => s.stack), ["us-east-1", "us-west-2"]);
+        assert.deepStrictEqual(planOrder(loadProject(ROOT), "us-east-1").map((s) => s.stack), ["us-east-1"]);
+    });
+
+    it("names an unknown stack", () => {
+        assert.throws(() => planOrder(loadProject(ROOT), "eu-west-1"), /^Error: no stack "eu-west-1": there is no Pulumi.eu-west-1.yaml \(stacks: us-east-1, us-west-2\)$/);
+    });
+
+    it("fails a secondary whose primary has no outputs, naming the stack, outputs and deploy order", async () => {
+        const project = loadProject(ROOT);
+        const west = project.stacks.find((s) => s.stack === "us-west-2")!;
+        await assert.rejects(
+            runStack({ project: "mall", stack: "us-west-2", config: west.config, stackOutputs: new Map() }),
+            (e: unknown) => {
+                assert.ok(e instanceof ProgramError);
+                assert.match(e.message, /^Stack "us-west-2" reads the primary stack "organization\/mall\/us-east-1", which has none of its outputs \(is it deployed\?\):\n/);
+                assert.match(e.message, /  - output "transitGatewayId" is missing \(needed for the Transit Gateway peering attachment\)\n/);
+                assert.match(e.message, /Deploy in order: the primary first \(pulumi up -s us-east-1 --policy-pack policy\), then this stack \(pulumi up -s us-west-2 --policy-pack policy\)\. Nothing was created\.$/);
+                return true;
+            },
+        );
+    });
+
+    it("names the missing output when the primary is from an older program version", async () => {
+        const project = loadProject(ROOT);
+        const east = await runStack({ project: "mall", stack: "us-east-1", config: project.stacks[0].config, stackOutputs: new Map() });
+        const { transitGatewayRouteTableId: _dropped, ...older } = east.outputs;
+        void _dropped;
+        const west = project.stacks.find((s) => s.stack === "us-west-2")!;
+        await assert.rejects(runStack({ project: "mall", stack: "us-west-2", config: west.config, stackOutputs: new Map([["us-east-1", older]]) }), (e: Error) => {
+            assert.match(e.message, /which is missing outputs:\n  - output "transitGatewayRouteTableId" is missing \(needed for the primary-side Transit Gateway route to this region\)\nDeploy in order/);
+            return true;
+        });
+    });
+
+    it("reports bad config as the stack's failure, before any resource", async () => {
+        const result = await plan({ dir: ROOT, skipPolicy: true, only: "us-east-1", overrides: { "us-east-1": { "mall:azCount": "9" } } });
+        assert.strictEqual(result.failure?.stack, "us-east-1");
+        assert.strictEqual(
+            result.failure?.error.message,
+            'Invalid configuration for stack "us-east-1" (1 problem); nothing was created:\n  - mall:azCount "9" must be an integer between 2 and 6 (default 3)',
+        );
+        assert.deepStrictEqual(result.stacks, []);
+    });
+
+    it("plans a third region from one registry entry and one stack file, with zero code changes", async () => {
+        const dir = scratchProject((d) => {
+            const project = YAML.parse(fs.readFileSync(path.join(d, "Pulumi.yaml"), "utf8"));
+            project.config["mall:regions"].value["ap-northeast-2"] = { cidr: "10.2.0.0/16", role: "secondary" };
+            fs.writeFileSync(path.join(d, "Pulumi.yaml"), YAML.stringify(project));
+            fs.writeFileSync(
+                path.join(d, "Pulumi.ap-northeast-2.yaml"),
+                YAML.stringify({ config: { "aws:region": "ap-northeast-2", "mall:domain": "mall.example.com", "mall:primaryStack": "organization/mall/us-east-1" } }),
+            );
+        });
+        const result = await plan({ dir, skipPolicy: true, only: "ap-northeast-2" });
+        assert.strictEqual(result.failure, undefined, result.failure?.error.message);
+        assert.deepStrictEqual(result.stacks.map((s) => s.stack), ["us-east-1", "ap-northeast-2"]);
+        const seoul = result.stacks[1];
+        assert.strictEqual(find(seoul, "aws:ec2/vpc:Vpc", "network-vpc").inputs.cidrBlock, "10.2.0.0/16");
+        assert.strictEqual(find(seoul, "aws:ec2transitgateway/transitGateway:TransitGateway", "network-tgw").inputs.amazonSideAsn, 64514);
+        const route = find(seoul, "aws:ec2transitgateway/route:Route", "peering-us-east-1-peer-tgw-route").inputs;
+        assert.deepStrictEqual([route.region, route.destinationCidrBlock], ["us-east-1", "10.2.0.0/16"]);
+        assert.ok(seoul.resources.filter((r) => r.type === "aws:ec2/subnet:Subnet").some((r) => r.inputs.cidrBlock === "10.2.128.0/20" && r.inputs.availabilityZone === "ap-northeast-2c"));
+    });
+});
+
+describe("npm run plan", function () {
+    this.timeout(300_000);
+
+    it("writes the contract files and the summary, and exits 0", () => {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "mall-plan-out-"));
+        const run = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/plan.ts", "--out", out], { cwd: ROOT, encoding: "utf8" });
+        assert.strictEqual(run.status, 0, run.stderr + run.stdout);
+        assert.match(run.stderr, /planning us-east-1 \(1\/2\) …/);
+        assert.match(run.stdout, /✓ us-east-1 \(primary\): \d+ resources/);
+        assert.match(run.stdout, /public   mall-us-east-1-public-a   us-east-1a  10\.0\.0\.0\/20/);
+        assert.match(run.stdout, /in us-east-1 +aws:ec2transitgateway\/peeringAttachmentAccepter:PeeringAttachmentAccepter/);
+        const east = JSON.parse(fs.readFileSync(path.join(out, "us-east-1.json"), "utf8"));
+        assert.deepStrictEqual(Object.keys(east), ["stack", "project", "resources", "outputs", "policy"]);
+        assert.deepStrictEqual(Object.keys(east.resources[1]), ["urn", "type", "name", "parent", "provider", "custom", "protect", "inputs", "propertyDependencies", "dependencies"]);
+        assert.ok(fs.readFileSync(path.join(out, "summary.md"), "utf8").startsWith("<!-- mall-offline-plan -->\n## Offline plan: mall"));
+    });
+
+    it("exits 2 with the config error when a stack is misconfigured", () => {
+        const dir = scratchProject((d) => fs.appendFileSync(path.join(d, "Pulumi.us-east-1.yaml"), "  mall:natGateway: 1\n"));
+        const run = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(ROOT, "tools/plan.ts"), "--out", path.join(dir, ".plan")], {
+            cwd: dir,
+            encoding: "utf8",
+        });
+        assert.strictEqual(run.status, 2, run.stderr + run.stdout);
+        assert.match(run.stdout, /✗ us-east-1: the program failed:\n    Invalid configuration for stack "us-east-1" \(1 problem\); nothing was created:\n      - mall:natGateway is not a setting of this program; did you mean mall:natGateways\?/);
+    });
+});

@@ -1,0 +1,186 @@
+import * as assert from "assert";
+import { ConfigError, RawConfig, parseStackConfig } from "../../stacks/settings";
+
+const REGISTRY = { "us-east-1": { cidr: "10.0.0.0/16", role: "primary" }, "us-west-2": { cidr: "10.1.0.0/16", role: "secondary" } };
+
+function config(stack: string, extra: Record<string, unknown> = {}, registry: unknown = REGISTRY): RawConfig {
+    const raw: Record<string, string> = {
+        "aws:region": stack,
+        "mall:domain": "mall.example.com",
+        ...(registry === null ? {} : { "mall:regions": JSON.stringify(registry) }),
+        ...(stack === "us-west-2" ? { "mall:primaryStack": "acme/mall/us-east-1" } : {}),
+    };
+    for (const [k, v] of Object.entries(extra)) {
+        if (v === undefined) delete raw[k];
+        else raw[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    return raw;
+}
+
+function problems(stack: string, raw: RawConfig): readonly string[] {
+    try {
+        parseStackConfig("mall", stack, raw);
+    } catch (e) {
+        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
+        return e.problems;
+    }
+    assert.fail("expected the configuration to be rejected");
+}
+
+describe("stack configuration", () => {
+    it("reads the primary with ARCHITECTURE defaults", () => {
+        const s = parseStackConfig("mall", "us-east-1", config("us-east-1"));
+        assert.strictEqual(s.role, "primary");
+        assert.strictEqual(s.self.cidr, "10.0.0.0/16");
+        assert.strictEqual(s.self.asn, 64512);
+        assert.deepStrictEqual(s.peers.map((p) => p.name), ["us-west-2"]);
+        assert.strictEqual(s.primaryStack, undefined);
+        assert.deepStrictEqual(s.network, {
+            azCount: 3,
+            natGateways: 3,
+            subnetPrefix: 20,
+            interfaceEndpoints: ["ecr.api", "ecr.dkr", "sts", "logs", "ec2", "eks", "eks-auth", "sqs", "kms", "secretsmanager", "elasticloadbalancing"],
+            flowLogRetentionDays: 90,
+        });
+    });
+
+    it("reads a secondary, its primary stack and its peer", () => {
+        const s = parseStackConfig("mall", "us-west-2", config("us-west-2", { "mall:natGateways": "2" }));
+        assert.strictEqual(s.role, "secondary");
+        assert.strictEqual(s.primaryStack, "acme/mall/us-east-1");
+        assert.deepStrictEqual(s.peers.map((p) => p.name), ["us-east-1"]);
+        assert.strictEqual(s.self.asn, 64513);
+        assert.strictEqual(s.network.natGateways, 2);
+    });
+
+    const cases: [string, string, RawConfig, string[]][] = [
+        [
+            "an unregistered region",
+            "eu-west-1",
+            config("eu-west-1"),
+            ['aws:region "eu-west-1" is not in the region registry (mall:regions in Pulumi.yaml: us-east-1, us-west-2); add an entry "eu-west-1: { cidr, role }" there, or set aws:region to a registered region'],
+        ],
+        [
+            "overlapping CIDRs",
+            "us-east-1",
+            config("us-east-1", {}, { ...REGISTRY, "us-west-2": { cidr: "10.0.0.0/16", role: "secondary", asn: 64600 } }),
+            ['mall:regions.us-west-2.cidr "10.0.0.0/16" overlaps us-east-1 (10.0.0.0/16); pick a disjoint /16 (Transit Gateway peering cannot route overlapping CIDRs)'],
+        ],
+        [
+            "a malformed CIDR",
+            "us-east-1",
+            config("us-east-1", {}, { ...REGISTRY, "us-west-2": { cidr: "10.1.0.0/33", role: "secondary" } }),
+            ['mall:regions.us-west-2.cidr "10.1.0.0/33" is not an IPv4 CIDR; use a network address like 10.1.0.0/16'],
+        ],
+        [
+            "host bits in a CIDR",
+            "us-east-1",
+            config("us-east-1", {}, { ...REGISTRY, "us-west-2": { cidr: "10.1.5.0/16", role: "secondary" } }),
+            ['mall:regions.us-west-2.cidr "10.1.5.0/16" has host bits set; did you mean 10.1.0.0/16?'],
+        ],
+        [
+            "a CIDR too small for the subnet plan",
+            "us-east-1",
+            config("us-east-1", {}, { ...REGISTRY, "us-west-2": { cidr: "10.1.0.0/18", role: "secondary" } }),
+            ['mall:regions.us-west-2.cidr "10.1.0.0/18" is too small for the subnet plan: 3 tiers × 3 AZs of /20 need 9 blocks, a /18 holds 4; use a /16 (or lower mall:azCount)'],
+        ],
+        [
+            "two primaries",
+            "us-east-1",
+            config("us-east-1", {}, { ...REGISTRY, "us-west-2": { cidr: "10.1.0.0/16", role: "primary" } }),
+            ["mall:regions has 2 primaries (us-east-1, us-west-2); exactly one region must have role: primary, the others secondary"],
+        ],
+        [
+            "no primary",
+            "us-west-2",
+            config("us-west-2", {}, { "us-west-2": { cidr: "10.1.0.0/16", role: "secondary" } }),
+            ["mall:regions has no primary region; set role: primary on exactly one region"],
+        ],
+        [
+            "a secondary with no primary stack",
+            "us-west-2",
+            config("us-west-2", { "mall:primaryStack": undefined }),
+            ["mall:primaryStack is not set; the secondary stack us-west-2 reads the primary's outputs: run pulumi config set mall:primaryStack <org>/mall/us-east-1 -s us-west-2"],
+        ],
+        [
+            "a secondary pointing at a stack that is not the primary",
+            "us-west-2",
+            config("us-west-2", { "mall:primaryStack": "acme/mall/us-west-2" }),
+            ['mall:primaryStack "acme/mall/us-west-2" names stack "us-west-2", but the registry\'s primary is us-east-1; point it at <org>/mall/us-east-1'],
+        ],
+        [
+            "no registry",
+            "us-east-1",
+            config("us-east-1", {}, null),
+            ["mall:regions is not set; declare it once in Pulumi.yaml under config, e.g. mall:regions: { value: { us-east-1: { cidr: 10.0.0.0/16, role: primary } } }"],
+        ],
+        [
+            "a bad role",
+            "us-east-1",
+            config("us-east-1", {}, { ...REGISTRY, "us-west-2": { cidr: "10.1.0.0/16", role: "tertiary" } }),
+            ['mall:regions.us-west-2.role "tertiary" is not allowed; it must be primary or secondary'],
+        ],
+        [
+            "a misspelt key",
+            "us-east-1",
+            config("us-east-1", { "mall:natGateway": "1" }),
+            [
+                "mall:natGateway is not a setting of this program; did you mean mall:natGateways? (known: mall:azCount, mall:domain, mall:environment, mall:flowLogRetentionDays, mall:interfaceEndpoints, mall:natGateways, mall:primaryStack, mall:regions, mall:subnetPrefix)",
+            ],
+        ],
+        [
+            "more NAT gateways than AZs",
+            "us-east-1",
+            config("us-east-1", { "mall:natGateways": "4" }),
+            ['mall:natGateways "4" must be an integer between 1 and 3 (default 3)'],
+        ],
+        [
+            "interface endpoints without the required ones",
+            "us-east-1",
+            config("us-east-1", { "mall:interfaceEndpoints": ["ecr.api", "sts"] }),
+            ["mall:interfaceEndpoints lacks ecr.dkr, logs; nodes pull images and get credentials through them without NAT, so they are required (add them to the list)"],
+        ],
+        [
+            "the primary with a primary stack",
+            "us-east-1",
+            config("us-east-1", { "mall:primaryStack": "acme/mall/us-east-1" }),
+            ["mall:primaryStack is set on the primary stack us-east-1; only secondaries read a primary, remove the key"],
+        ],
+    ];
+    for (const [what, stack, raw, expected] of cases) {
+        it(`rejects ${what}`, () => assert.deepStrictEqual(problems(stack, raw), expected));
+    }
+
+    it("reports every problem at once, in one error naming the stack", () => {
+        const raw = config("us-west-2", {
+            "aws:region": undefined,
+            "mall:domain": "Not A Domain",
+            "mall:azCount": "seven",
+            "mall:environment": "prod",
+        });
+        let error: unknown;
+        try {
+            parseStackConfig("mall", "us-west-2", raw);
+        } catch (e) {
+            error = e;
+        }
+        assert.ok(error instanceof ConfigError);
+        assert.strictEqual(
+            error.message,
+            [
+                'Invalid configuration for stack "us-west-2" (4 problems); nothing was created:',
+                '  - mall:azCount "seven" must be an integer between 2 and 6 (default 3)',
+                "  - aws:region is not set; run: pulumi config set aws:region <region> -s us-west-2",
+                '  - mall:environment "prod" must be one of production, staging, dev',
+                '  - mall:domain "Not A Domain" is not a lower-case DNS name such as example.com',
+            ].join("\n"),
+        );
+    });
+
+    it("accepts a third region with zero code changes", () => {
+        const registry = { ...REGISTRY, "ap-northeast-2": { cidr: "10.2.0.0/16", role: "secondary" } };
+        const s = parseStackConfig("mall", "ap-northeast-2", config("ap-northeast-2", { "mall:primaryStack": "acme/mall/us-east-1" }, registry));
+        assert.strictEqual(s.self.asn, 64514);
+        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", config("us-east-1", {}, registry)).peers.map((p) => p.name), ["us-west-2", "ap-northeast-2"]);
+    });
+});
