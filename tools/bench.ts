@@ -1,0 +1,91 @@
+/**
+ * `npm run bench [-- --runs N]`: wall time of the offline plan for every stack, and where it goes.
+ * A cold run (module loading included) is followed by N warm runs under the V8 sampling profiler;
+ * each sample's self time is attributed by the script it ran in: Pulumi's runtime and mock monitor
+ * (@pulumi/pulumi, grpc, protobuf), the provider SDKs' resource classes (@pulumi/aws …), the
+ * policy pack client, and this project's own code (program, mocks, recorder). Not a test: numbers
+ * vary by machine; the README quotes a run.
+ */
+import * as inspector from "inspector";
+import * as path from "path";
+import { plan } from "./plan/plan";
+
+interface ProfileNode {
+    id: number;
+    callFrame: { url: string; functionName: string };
+    hitCount?: number;
+    children?: number[];
+}
+
+function category(url: string): string {
+    if (!url) return "V8/GC/idle";
+    if (url.includes("node_modules/@pulumi/pulumi/")) return "Pulumi runtime (@pulumi/pulumi)";
+    if (/node_modules\/(@grpc|google-protobuf|protobufjs)/.test(url)) return "Pulumi runtime (grpc/protobuf)";
+    if (/node_modules\/@pulumi\/(aws|eks|kubernetes|random)\//.test(url)) return "provider SDKs (@pulumi/aws …)";
+    if (url.includes("node_modules/")) return `other libraries (${url.split("node_modules/").pop()?.split("/").slice(0, url.includes("node_modules/@") ? 2 : 1).join("/")})`;
+    if (url.startsWith("node:") || !url.includes("/")) return "Node.js internals";
+    if (/\/(components|stacks|lambdas)\//.test(url)) return "this program (components, stacks)";
+    if (/\/tools\//.test(url)) return "plan tooling (mocks, recorder, policy client)";
+    return "other";
+}
+
+function post<T>(session: inspector.Session, method: string, params?: object): Promise<T> {
+    return new Promise((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res as T))));
+}
+
+async function main() {
+    const runsArg = process.argv.indexOf("--runs");
+    const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+    const dir = path.resolve(__dirname, "..");
+
+    const coldStart = Date.now();
+    const cold = await plan({ dir });
+    if (cold.failure) throw cold.failure.error;
+    const coldMs = Date.now() - coldStart;
+
+    const session = new inspector.Session();
+    session.connect();
+    await post(session, "Profiler.enable");
+    await post(session, "Profiler.setSamplingInterval", { interval: 200 });
+    await post(session, "Profiler.start");
+    const warm: { totalMs: number; stacks: { stack: string; programMs: number; mockMs: number; policyMs: number; resources: number }[] }[] = [];
+    for (let i = 0; i < runs; i++) {
+        const r = await plan({ dir });
+        warm.push({
+            totalMs: r.totalMs,
+            stacks: r.stacks.map((s) => ({ stack: s.stack, programMs: s.timings.programMs, mockMs: s.timings.mockMs, policyMs: s.timings.policyMs, resources: s.resources.length })),
+        });
+    }
+    const { profile } = await post<{ profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } }>(session, "Profiler.stop");
+    session.disconnect();
+
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const self = new Map<string, number>();
+    profile.samples.forEach((id, i) => {
+        const c = category(byId.get(id)?.callFrame.url ?? "");
+        self.set(c, (self.get(c) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    });
+    const sampled = [...self.values()].reduce((a, b) => a + b, 0);
+
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    console.log(`Offline plan benchmark (${runs} warm runs after one cold run; ${require("os").cpus().length} cores)`);
+    console.log(`  cold run (module loading included): ${(coldMs / 1000).toFixed(2)} s`);
+    console.log(`  warm run, median: ${(median(warm.map((w) => w.totalMs)) / 1000).toFixed(2)} s`);
+    for (const stack of warm[0].stacks.map((s) => s.stack)) {
+        const rows = warm.map((w) => w.stacks.find((s) => s.stack === stack)!);
+        console.log(
+            `  ${stack}: ${rows[0].resources} resources; program under mocks ${median(rows.map((r) => r.programMs))} ms (mock callbacks ${median(rows.map((r) => r.mockMs))} ms), policy pack ${median(rows.map((r) => r.policyMs))} ms`,
+        );
+    }
+    console.log("  where the warm runs' CPU time goes (V8 sampling profiler, self time; the policy pack runs in its own process and shows here as idle):");
+    for (const [c, us] of [...self.entries()].sort((a, b) => b[1] - a[1])) {
+        console.log(`    ${c.padEnd(48)} ${(us / 1000 / runs).toFixed(0).padStart(6)} ms/run  ${((100 * us) / sampled).toFixed(1).padStart(5)} %`);
+    }
+    const pulumi = [...self.entries()].filter(([c]) => c.startsWith("Pulumi runtime")).reduce((a, [, v]) => a + v, 0);
+    console.log(`  share outside Pulumi's own runtime and mock monitor: ${(100 - (100 * pulumi) / sampled).toFixed(1)} %`);
+}
+
+main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+});
