@@ -124,10 +124,19 @@ export interface ResourceView {
     readonly name: string;
     readonly props: Plain;
     readonly protect: boolean;
+    /** The inputs of the provider the resource was registered with, when the engine sent them. */
+    readonly providerProps?: Plain;
 }
 
 export function resourceView(args: ResourceValidationArgs): ResourceView {
-    return { urn: args.urn, type: args.type, name: args.name, props: unwrap(args.props), protect: args.opts.protect };
+    return {
+        urn: args.urn,
+        type: args.type,
+        name: args.name,
+        props: unwrap(args.props),
+        protect: args.opts.protect,
+        providerProps: args.provider ? unwrap(args.provider.props) : undefined,
+    };
 }
 
 /**
