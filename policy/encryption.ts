@@ -1,0 +1,245 @@
+/** Encryption guardrails: one customer-managed key per service, rotated; TLS and at-rest everywhere. */
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { describe, requireValue } from "./lib/checks";
+import { StackIndex, resourcePolicy, stackPolicy } from "./lib/define";
+import { Plain, StackResource, UNKNOWN, advise, at, isUnknown, list, show, str, tags } from "./lib/props";
+
+const KMS_KEY = "aws:kms/key:Key";
+const KMS_ALIAS = "aws:kms/alias:Alias";
+
+/** One place a data store names its KMS key. */
+interface KeyUse {
+    /** Where, for messages (`encryptionInfo.encryptionAtRestKmsKeyArn`, `replicas[1].kmsKeyArn`). */
+    readonly path: string;
+    /** The top-level input whose propertyDependencies lead to the key. */
+    readonly prop: string;
+    readonly value: unknown;
+}
+
+const use = (props: Plain, path: string): KeyUse => ({ path, prop: path.split(".")[0], value: at(props, path) });
+
+/**
+ * The data stores and where each names its key. `undefined` = this resource consumes no key (for
+ * example an Aurora instance without Performance Insights: its storage is the cluster's).
+ */
+const KEY_USES: Record<string, (p: Plain) => KeyUse[] | undefined> = {
+    "aws:rds/cluster:Cluster": (p) => [use(p, "kmsKeyId")],
+    "aws:rds/instance:Instance": (p) => [use(p, "kmsKeyId")],
+    "aws:rds/clusterInstance:ClusterInstance": (p) =>
+        at(p, "performanceInsightsEnabled") === true ? [use(p, "performanceInsightsKmsKeyId")] : undefined,
+    "aws:docdb/cluster:Cluster": (p) => [use(p, "kmsKeyId")],
+    "aws:elasticache/replicationGroup:ReplicationGroup": (p) => [use(p, "kmsKeyId")],
+    "aws:msk/cluster:Cluster": (p) => [use(p, "encryptionInfo.encryptionAtRestKmsKeyArn")],
+    "aws:opensearch/domain:Domain": (p) => [use(p, "encryptAtRest.kmsKeyId")],
+    "aws:dsql/cluster:Cluster": (p) => [use(p, "kmsEncryptionKey")],
+    "aws:dynamodb/table:Table": (p) => {
+        const uses = [use(p, "serverSideEncryption.kmsKeyArn")];
+        const replicas = list(p, "replicas");
+        if (replicas === UNKNOWN) uses.push({ path: "replicas", prop: "replicas", value: UNKNOWN });
+        else replicas.forEach((r, i) => uses.push({ path: `replicas[${i}].kmsKeyArn`, prop: "replicas", value: at(r, "kmsKeyArn") }));
+        return uses;
+    },
+    "aws:dynamodb/tableReplica:TableReplica": (p) => [use(p, "kmsKeyArn")],
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": s3Uses,
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": s3Uses,
+    "aws:sns/topic:Topic": (p) => [use(p, "kmsMasterKeyId")],
+    "aws:sqs/queue:Queue": (p) => [use(p, "kmsMasterKeyId")],
+    "aws:cloudwatch/logGroup:LogGroup": (p) => [use(p, "kmsKeyId")],
+    "aws:eks/cluster:Cluster": (p) => {
+        const configs = list(p, "encryptionConfig");
+        if (configs === UNKNOWN) return [{ path: "encryptionConfig", prop: "encryptionConfig", value: UNKNOWN }];
+        if (configs.length === 0) return [{ path: "encryptionConfig.provider.keyArn", prop: "encryptionConfig", value: undefined }];
+        return configs.map((c, i) => ({ path: `encryptionConfig${configs.length > 1 ? `[${i}]` : ""}.provider.keyArn`, prop: "encryptionConfig", value: at(c, "provider.keyArn") }));
+    },
+    "eks:index:Cluster": (p) => [use(p, "encryptionConfigKeyArn")],
+    "aws:secretsmanager/secret:Secret": (p) => [use(p, "kmsKeyId")],
+};
+
+function s3Uses(p: Plain): KeyUse[] {
+    const rules = list(p, "rules");
+    if (rules === UNKNOWN) return [{ path: "rules", prop: "rules", value: UNKNOWN }];
+    if (rules.length === 0) return [{ path: "rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId", prop: "rules", value: undefined }];
+    return rules.map((r, i) => {
+        const algorithm = at(r, "applyServerSideEncryptionByDefault.sseAlgorithm");
+        const path = `rules[${i}].applyServerSideEncryptionByDefault.kmsMasterKeyId`;
+        // SSE-S3 (AES256) never uses a customer key: report the algorithm, not a missing key id.
+        if (typeof algorithm === "string" && !isUnknown(algorithm) && !algorithm.startsWith("aws:kms")) {
+            return { path: `rules[${i}].applyServerSideEncryptionByDefault.sseAlgorithm`, prop: "rules", value: `sse:${algorithm}` };
+        }
+        return { path, prop: "rules", value: at(r, "applyServerSideEncryptionByDefault.kmsMasterKeyId") };
+    });
+}
+
+/** The data-store types this policy covers (documented in docs/policies.md). */
+export const KMS_CONSUMER_TYPES = Object.keys(KEY_USES);
+
+function isAwsManaged(v: string): boolean {
+    return /(^|:)alias\/aws\//.test(v) || v === "AWS_OWNED_KMS_KEY";
+}
+
+/**
+ * The service a resource belongs to: its `service` tag (the program tags everything with
+ * `service=<name>`), else the service of the bucket an S3 sub-resource configures, else the
+ * resource's type family (`rds`, `sqs`, …).
+ */
+export function serviceOf(r: StackResource, idx: StackIndex): string {
+    const t = tags(r.props);
+    if (t.service) return t.service;
+    const clusterTags = at(r.props, "clusterTags"); // eks:index:Cluster tags the control plane separately
+    if (clusterTags && typeof clusterTags === "object" && typeof (clusterTags as Plain).service === "string") return (clusterTags as Plain).service as string;
+    const bucket = idx.depsOf(r, "bucket")[0];
+    if (bucket && tags(bucket.props).service) return tags(bucket.props).service;
+    const [pkg, mod] = r.type.split(":");
+    return pkg === "aws" ? mod.split("/")[0] : pkg;
+}
+
+export const perServiceKmsKeys: StackValidationPolicy = stackPolicy({
+    name: "per-service-kms-keys",
+    description: "Checks that every data store encrypts with a customer-managed KMS key and that no key serves two services.",
+    enforcementLevel: "mandatory",
+    check: (resources, _config, report) => {
+        const idx = new StackIndex(resources);
+        // key identity → consumers (service, resource)
+        const users = new Map<string, { service: string; r: StackResource }[]>();
+        for (const r of resources) {
+            const uses = KEY_USES[r.type]?.(r.props);
+            if (!uses) continue;
+            const service = serviceOf(r, idx);
+            const identities = new Set<string>();
+            for (const u of uses) {
+                // Preview or plan: the engine tells us which key (or alias of a key) the input came from.
+                const deps = idx.depsOf(r, u.prop, KMS_KEY, KMS_ALIAS);
+                if (deps.length > 0) {
+                    for (const d of deps) {
+                        const target = d.type === KMS_ALIAS ? idx.depsOf(d, "targetKeyId", KMS_KEY)[0] : d;
+                        identities.add((target ?? d).urn);
+                    }
+                    continue;
+                }
+                const v = u.value;
+                if (v === undefined) {
+                    report(`${describe(r)} must set ${u.path} to a customer-managed KMS key; it is unset`, r.urn);
+                } else if (typeof v === "string" && v.startsWith("sse:")) {
+                    report(`${describe(r)} must encrypt with a customer-managed KMS key (aws:kms); ${u.path} is "${v.slice(4)}"`, r.urn);
+                } else if (v === UNKNOWN || v === "[secret]" || typeof v !== "string") {
+                    // An unknown value that does not come from a key in this stack (a StackReference
+                    // output, a lookup) cannot be proven either way during preview. The update
+                    // re-runs this check with known values, so preview only advises.
+                    advise(report, "per-service-kms-keys", `${describe(r)} ${u.path} cannot be proven customer-managed during preview: it is ${show(v)} and depends on no aws:kms/key:Key in this stack`, r.urn);
+                } else if (isAwsManaged(v)) {
+                    report(`${describe(r)} must use a customer-managed KMS key, not the AWS-managed "${v}"`, r.urn);
+                } else {
+                    identities.add(v); // a known ARN or id outside this stack: identity is the value
+                }
+            }
+            for (const id of identities) users.set(id, [...(users.get(id) ?? []), { service, r }]);
+        }
+        for (const [id, us] of users) {
+            const services = [...new Set(us.map((u) => u.service))].sort();
+            if (services.length < 2) continue;
+            const key = idx.byUrn.get(id);
+            const subject = key ? `KMS key ${key.name}` : `KMS key ${id}`;
+            const who = us.map((u) => `${u.r.name} (${u.service})`).join(", ");
+            report(`${subject} must serve a single service; it encrypts ${services.join(", ")}: ${who}`, key?.urn ?? us[0].r.urn);
+        }
+    },
+});
+
+interface RotationConfig {
+    maxRotationPeriodDays: number;
+}
+
+export const kmsKeyRotation: ResourceValidationPolicy = resourcePolicy<RotationConfig>({
+    name: "kms-key-rotation",
+    description: "Checks that every symmetric customer-managed KMS key has automatic rotation on, within the allowed period.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            maxRotationPeriodDays: { type: "number", default: 365, minimum: 90, maximum: 2560, description: "Longest allowed rotationPeriodInDays." },
+        },
+    },
+    types: [KMS_KEY],
+    check: (r, config, report) => {
+        // AWS rotates only symmetric encryption keys in AWS KMS key material: asymmetric and HMAC
+        // key specs, signing/MAC key usages and custom (CloudHSM / external) key stores cannot
+        // rotate automatically, so they are exempt rather than failed.
+        const spec = str(at(r.props, "customerMasterKeySpec"));
+        const usage = str(at(r.props, "keyUsage"));
+        if (spec && spec !== "SYMMETRIC_DEFAULT") return;
+        if (usage && usage !== "ENCRYPT_DECRYPT") return;
+        if (str(at(r.props, "customKeyStoreId")) || str(at(r.props, "xksKeyId"))) return;
+        requireValue("kms-key-rotation", r, "enableKeyRotation", true, report);
+        const period = at(r.props, "rotationPeriodInDays");
+        if (typeof period === "number" && period > config.maxRotationPeriodDays) {
+            report(`${describe(r)} must rotate at least every ${config.maxRotationPeriodDays} days; rotationPeriodInDays is ${period}`, r.urn);
+        }
+    },
+});
+
+interface TransitConfig {
+    openSearchTlsPolicies: string[];
+}
+
+export const encryptionInTransitAndAtRest: ResourceValidationPolicy = resourcePolicy<TransitConfig>({
+    name: "encryption-in-transit-and-at-rest",
+    description: "Checks that data stores encrypt at rest and require TLS in transit.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            openSearchTlsPolicies: {
+                type: "array",
+                items: { type: "string" },
+                default: ["Policy-Min-TLS-1-2-2019-07", "Policy-Min-TLS-1-2-PFS-2023-10"],
+                description: "OpenSearch tlsSecurityPolicy values that enforce TLS 1.2 or later.",
+            },
+        },
+    },
+    types: [
+        "aws:elasticache/replicationGroup:ReplicationGroup",
+        "aws:msk/cluster:Cluster",
+        "aws:opensearch/domain:Domain",
+        "aws:rds/cluster:Cluster",
+        "aws:rds/instance:Instance",
+        "aws:rds/globalCluster:GlobalCluster",
+        "aws:docdb/cluster:Cluster",
+        "aws:docdb/globalCluster:GlobalCluster",
+        "aws:dynamodb/table:Table",
+    ],
+    check: (r, config, report) => {
+        const name = "encryption-in-transit-and-at-rest";
+        switch (r.type) {
+            case "aws:elasticache/replicationGroup:ReplicationGroup": {
+                requireValue(name, r, "atRestEncryptionEnabled", true, report);
+                requireValue(name, r, "transitEncryptionEnabled", true, report);
+                // "preferred" accepts plaintext clients too (a migration mode), so it is not TLS-only.
+                const mode = at(r.props, "transitEncryptionMode");
+                if (mode === "preferred") report(`${describe(r)} must set transitEncryptionMode to "required"; it is "preferred"`, r.urn);
+                break;
+            }
+            case "aws:msk/cluster:Cluster":
+                // AWS defaults: clientBroker TLS, inCluster true; only an explicit weaker value fails.
+                requireValue(name, r, "encryptionInfo.encryptionInTransit.clientBroker", "TLS", report, true);
+                requireValue(name, r, "encryptionInfo.encryptionInTransit.inCluster", true, report, true);
+                break;
+            case "aws:opensearch/domain:Domain": {
+                requireValue(name, r, "encryptAtRest.enabled", true, report);
+                requireValue(name, r, "nodeToNodeEncryption.enabled", true, report);
+                requireValue(name, r, "domainEndpointOptions.enforceHttps", true, report);
+                // No default is assumed: older domains defaulted to Policy-Min-TLS-1-0-2019-07.
+                const tls = at(r.props, "domainEndpointOptions.tlsSecurityPolicy");
+                if (tls === UNKNOWN) break;
+                if (typeof tls !== "string" || !config.openSearchTlsPolicies.includes(tls)) {
+                    report(`${describe(r)} must set domainEndpointOptions.tlsSecurityPolicy to one of ${config.openSearchTlsPolicies.join(", ")}; it is ${show(tls)}`, r.urn);
+                }
+                break;
+            }
+            case "aws:dynamodb/table:Table":
+                requireValue(name, r, "serverSideEncryption.enabled", true, report);
+                break;
+            default:
+                // A global cluster created from an existing cluster inherits that cluster's encryption,
+                // which this policy checks on the source itself.
+                requireValue(name, r, "storageEncrypted", true, report, at(r.props, "sourceDbClusterIdentifier") !== undefined);
+        }
+    },
+});

@@ -1,0 +1,89 @@
+/** IAM guardrails: no wildcard grants and no broad AWS-managed policies on identities. */
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { describe } from "./lib/checks";
+import { resourcePolicy } from "./lib/define";
+import { statements, strings } from "./lib/iamdoc";
+import { ResourceView, UNKNOWN, advise, at, list, str } from "./lib/props";
+
+interface IamConfig {
+    allowedManagedPolicyArns: string[];
+}
+
+/**
+ * Identity policies only. Resource policies (KMS key policies, bucket, queue and topic policies,
+ * role trust policies) are exempt: a key policy *must* grant `kms:*` on `"*"` to the account root
+ * (that statement delegates to IAM, and `"*"` there means "this key"), so flagging it would be a
+ * false violation; who may reach a key is decided by the identity policies checked here.
+ */
+const DOCUMENTS: Record<string, (r: ResourceView) => [string, unknown][]> = {
+    "aws:iam/policy:Policy": (r) => [["policy", at(r.props, "policy")]],
+    "aws:iam/rolePolicy:RolePolicy": (r) => [["policy", at(r.props, "policy")]],
+    "aws:iam/userPolicy:UserPolicy": (r) => [["policy", at(r.props, "policy")]],
+    "aws:iam/groupPolicy:GroupPolicy": (r) => [["policy", at(r.props, "policy")]],
+    "aws:iam/role:Role": (r) => {
+        const inline = list(r.props, "inlinePolicies");
+        if (inline === UNKNOWN) return [["inlinePolicies", UNKNOWN]];
+        return inline.map((p, i) => [`inlinePolicies[${i}] (${str(at(p, "name")) ?? "unnamed"})`, at(p, "policy")]);
+    },
+};
+
+/** Where identity types name managed policy ARNs. */
+const ATTACHMENTS: Record<string, string> = {
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "policyArn",
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment": "policyArn",
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": "policyArn",
+    "aws:iam/policyAttachment:PolicyAttachment": "policyArn",
+    "aws:iam/role:Role": "managedPolicyArns",
+    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": "policyArns",
+    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": "policyArns",
+    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": "policyArns",
+};
+
+/** AWS-managed AdministratorAccess or any AWS-managed `*FullAccess` policy. */
+export function isBroadManagedPolicy(arn: string): boolean {
+    const m = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn);
+    return !!m && (m[1] === "AdministratorAccess" || m[1].endsWith("FullAccess"));
+}
+
+export const leastPrivilegeIam: ResourceValidationPolicy = resourcePolicy<IamConfig>({
+    name: "least-privilege-iam",
+    description: "Checks that identity policies never Allow wildcard actions on all resources and that no AdministratorAccess or *FullAccess managed policy is attached.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            allowedManagedPolicyArns: { type: "array", items: { type: "string" }, default: [], description: "AWS-managed policy ARNs exempted after review." },
+        },
+    },
+    types: [...new Set([...Object.keys(DOCUMENTS), ...Object.keys(ATTACHMENTS)])],
+    check: (r, config, report) => {
+        for (const [where, doc] of DOCUMENTS[r.type]?.(r) ?? []) {
+            const ss = statements(doc);
+            if (ss === UNKNOWN) {
+                advise(report, "least-privilege-iam", `${describe(r)} ${where} cannot be verified during preview (unknown)`, r.urn);
+                continue;
+            }
+            (ss ?? []).forEach((s, i) => {
+                if (s.Effect !== "Allow") return;
+                const label = typeof s.Sid === "string" ? `statement ${s.Sid}` : `statement ${i}`;
+                const allResources = strings(s.Resource).includes("*") || s.NotResource !== undefined;
+                if (!allResources) return;
+                if (s.NotAction !== undefined) {
+                    report(`${describe(r)} must not Allow NotAction ${JSON.stringify(s.NotAction)} on "*" (${where}, ${label})`, r.urn);
+                    return;
+                }
+                const wild = strings(s.Action).filter((a) => a === "*" || /^[a-z0-9-]+:\*$/i.test(a));
+                if (wild.length > 0) report(`${describe(r)} must not Allow ${wild.map((a) => JSON.stringify(a)).join(", ")} on "*" (${where}, ${label})`, r.urn);
+            });
+        }
+        const prop = ATTACHMENTS[r.type];
+        if (prop) {
+            const arns = list(r.props, prop);
+            if (arns === UNKNOWN) return;
+            for (const arn of arns.map(str)) {
+                if (arn && isBroadManagedPolicy(arn) && !config.allowedManagedPolicyArns.includes(arn)) {
+                    report(`${describe(r)} must not attach the AWS-managed policy ${arn}; grant least privilege instead`, r.urn);
+                }
+            }
+        }
+    },
+});

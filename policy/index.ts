@@ -1,0 +1,28 @@
+/** The mall's CrossGuard pack: constructs the PolicyPack from the domain modules and nothing else. */
+import { PolicyPack } from "@pulumi/policy";
+import { cloudfrontSecureViewers, latencyRecordsHaveHealthChecks } from "./edge";
+import { eksClusterHardened } from "./eks";
+import { encryptionInTransitAndAtRest, kmsKeyRotation, perServiceKmsKeys } from "./encryption";
+import { leastPrivilegeIam } from "./iam";
+import { noWorldOpenIngress, nonOverlappingCidrs } from "./network";
+import { nothingLost } from "./resilience";
+import { s3PublicAccessBlocked, s3TlsOnly } from "./storage";
+import { costAllocationTags } from "./tagging";
+
+new PolicyPack("mall-guardrails", {
+    policies: [
+        noWorldOpenIngress,
+        nonOverlappingCidrs,
+        perServiceKmsKeys,
+        kmsKeyRotation,
+        encryptionInTransitAndAtRest,
+        nothingLost,
+        s3PublicAccessBlocked,
+        s3TlsOnly,
+        cloudfrontSecureViewers,
+        eksClusterHardened,
+        leastPrivilegeIam,
+        costAllocationTags,
+        latencyRecordsHaveHealthChecks,
+    ],
+});

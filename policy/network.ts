@@ -1,0 +1,175 @@
+/** Network guardrails: nothing admits the internet; CIDRs never overlap (TGW peering needs it). */
+import * as pulumi from "@pulumi/pulumi";
+import { StackValidationPolicy } from "@pulumi/policy";
+import { Range, contains, coversAll, overlaps, parseCidr } from "./lib/cidr";
+import { StackIndex, stackPolicy } from "./lib/define";
+import { StackResource, UNKNOWN, at, list, str } from "./lib/props";
+
+const SECURITY_GROUP_TYPES = ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"];
+const SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
+const SG_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+
+interface Admission {
+    readonly range: Range;
+    /** The resource whose input carries this range. */
+    readonly source: StackResource;
+}
+
+/** Known CIDR strings of a list input; unknown lists or elements contribute nothing. */
+function cidrs(obj: unknown, path: string): string[] {
+    const v = list(obj, path);
+    if (v === UNKNOWN) return [];
+    return v.map(str).filter((s): s is string => s !== undefined);
+}
+
+/**
+ * Ingress can reach a security group four ways in @pulumi/aws v7: inline `ingress` on
+ * SecurityGroup / DefaultSecurityGroup, `SecurityGroupRule` with `type: "ingress"`, and
+ * `vpc.SecurityGroupIngressRule` (`cidrIpv4`/`cidrIpv6`). `VpcSecurityGroupRulesExclusive` only
+ * lists rule ids, so it admits nothing by itself. Network ACLs are deliberately out of scope: they
+ * are stateless, so a public subnet's ACL must admit 0.0.0.0/0 for return traffic; the security
+ * group is the control that decides what is reachable.
+ */
+export const noWorldOpenIngress: StackValidationPolicy = stackPolicy({
+    name: "no-world-open-ingress",
+    description: "Checks that no security group admits 0.0.0.0/0 or ::/0, by any rule or by ranges that together cover the internet.",
+    enforcementLevel: "mandatory",
+    check: (resources, _config, report) => {
+        const idx = new StackIndex(resources);
+        // Ranges per security group: key is the group's URN, else its known id, else the rule's URN.
+        const perGroup = new Map<string, Admission[]>();
+        const add = (key: string, a: Admission) => perGroup.set(key, [...(perGroup.get(key) ?? []), a]);
+        const groupKey = (rule: StackResource): string => {
+            const sg = idx.depsOf(rule, "securityGroupId", ...SECURITY_GROUP_TYPES)[0];
+            if (sg) return sg.urn;
+            const id = str(at(rule.props, "securityGroupId"));
+            return id ? `id:${id}` : rule.urn;
+        };
+        const world = (r: Range) => (r.family === 4 ? "0.0.0.0/0" : "::/0");
+
+        for (const sg of idx.ofType(...SECURITY_GROUP_TYPES)) {
+            const ingress = list(sg.props, "ingress");
+            if (ingress === UNKNOWN) continue;
+            for (const rule of ingress) {
+                for (const c of [...cidrs(rule, "cidrBlocks"), ...cidrs(rule, "ipv6CidrBlocks")]) {
+                    const range = parseCidr(c);
+                    if (!range) continue;
+                    if (coversAll([range], range.family)) {
+                        report(`security group ${sg.name} must not admit the whole internet; its inline ingress allows ${c}`, sg.urn);
+                    }
+                    add(sg.urn, { range, source: sg });
+                }
+            }
+        }
+        const rules: [StackResource, string[]][] = [];
+        for (const r of idx.ofType(SG_RULE)) {
+            if (at(r.props, "type") !== "ingress") continue; // egress is not ingress; unknown type: cannot tell
+            rules.push([r, [...cidrs(r.props, "cidrBlocks"), ...cidrs(r.props, "ipv6CidrBlocks")]]);
+        }
+        for (const r of idx.ofType(SG_INGRESS_RULE)) {
+            rules.push([r, [str(at(r.props, "cidrIpv4")), str(at(r.props, "cidrIpv6"))].filter((s): s is string => !!s)]);
+        }
+        for (const [rule, list] of rules) {
+            for (const c of list) {
+                const range = parseCidr(c);
+                if (!range) continue;
+                if (coversAll([range], range.family)) {
+                    report(`security group rule ${rule.name} must not admit the whole internet; it allows ${c}`, rule.urn);
+                }
+                add(groupKey(rule), { range, source: rule });
+            }
+        }
+
+        // Ranges that only together amount to the internet (e.g. 0.0.0.0/1 + 128.0.0.0/1).
+        for (const [key, admissions] of perGroup) {
+            for (const family of [4, 6] as const) {
+                const ranges = admissions.map((a) => a.range).filter((r) => r.family === family);
+                if (ranges.some((r) => coversAll([r], family)) || !coversAll(ranges, family)) continue;
+                const sg = idx.byUrn.get(key);
+                const subject = sg ? `security group ${sg.name}` : `security group ${key.replace(/^id:/, "")}`;
+                const urn = sg?.urn ?? admissions[0].source.urn;
+                const listed = ranges.map((r) => r.cidr).join(", ");
+                report(`${subject} must not admit the whole internet; its ingress ranges ${listed} together cover ${world(ranges[0])}`, urn);
+            }
+        }
+    },
+});
+
+interface RegistryEntry {
+    readonly cidr: string;
+    readonly role: string;
+}
+
+/**
+ * Reads the region registry the engine passes in PULUMI_CONFIG (`mall:regions`, a JSON string as
+ * every structured config value is), so `pulumi preview --policy-pack policy` needs no extra flag.
+ */
+function readRegistry(): { registry: Record<string, RegistryEntry>; region?: string; error?: string } {
+    const region = new pulumi.Config("aws").get("region");
+    const rawValue = new pulumi.Config("mall").get("regions");
+    if (rawValue === undefined) return { registry: {}, region, error: "stack config mall:regions must be set (the region registry); it is missing" };
+    try {
+        const parsed = JSON.parse(rawValue) as unknown;
+        if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
+        return { registry: parsed as Record<string, RegistryEntry>, region };
+    } catch {
+        return { registry: {}, region, error: `stack config mall:regions must be a JSON object of region → { cidr, role }; it is ${JSON.stringify(rawValue)}` };
+    }
+}
+
+export const nonOverlappingCidrs: StackValidationPolicy = stackPolicy({
+    name: "non-overlapping-cidrs",
+    description: "Checks that registry CIDRs are disjoint, each VPC stays inside its region's registry CIDR and clear of other regions, and subnets lie inside their VPC without overlapping.",
+    enforcementLevel: "mandatory",
+    check: (resources, _config, report) => {
+        const idx = new StackIndex(resources);
+        const { registry, region: stackRegion, error } = readRegistry();
+        if (error) report(error);
+
+        const regions: [string, Range][] = [];
+        for (const [name, entry] of Object.entries(registry)) {
+            const cidr = entry && typeof entry === "object" ? entry.cidr : undefined;
+            const range = typeof cidr === "string" ? parseCidr(cidr) : undefined;
+            if (!range) {
+                report(`mall:regions.${name}.cidr ${JSON.stringify(cidr ?? null)} must be a valid CIDR`);
+                continue;
+            }
+            for (const [other, o] of regions) {
+                if (overlaps(range, o)) report(`mall:regions.${name}.cidr "${range.cidr}" must not overlap ${other} (${o.cidr}); pick a disjoint range`);
+            }
+            regions.push([name, range]);
+        }
+
+        const vpcRanges = new Map<string, Range>();
+        for (const vpc of idx.ofType("aws:ec2/vpc:Vpc")) {
+            const cidr = str(at(vpc.props, "cidrBlock"));
+            const range = cidr ? parseCidr(cidr) : undefined;
+            if (!range) continue; // unknown (e.g. IPAM-allocated) during preview: nothing to prove yet
+            vpcRanges.set(vpc.urn, range);
+            const region = str(at(vpc.props, "region")) ?? stackRegion;
+            for (const [name, r] of regions) {
+                if (name === region) {
+                    if (!contains(r, range)) report(`VPC ${vpc.name} cidrBlock "${range.cidr}" must lie within ${name}'s registry CIDR ${r.cidr}`, vpc.urn);
+                } else if (overlaps(range, r)) {
+                    report(`VPC ${vpc.name} cidrBlock "${range.cidr}" must not overlap ${name}'s registry CIDR ${r.cidr}`, vpc.urn);
+                }
+            }
+        }
+
+        const subnets: [StackResource, Range][] = [];
+        for (const subnet of idx.ofType("aws:ec2/subnet:Subnet")) {
+            const cidr = str(at(subnet.props, "cidrBlock"));
+            const range = cidr ? parseCidr(cidr) : undefined;
+            if (!range) continue;
+            const vpc = idx.depsOf(subnet, "vpcId", "aws:ec2/vpc:Vpc")[0];
+            const vpcRange = vpc && vpcRanges.get(vpc.urn);
+            if (vpc && vpcRange && !contains(vpcRange, range)) {
+                report(`subnet ${subnet.name} cidrBlock "${range.cidr}" must lie within VPC ${vpc.name} (${vpcRange.cidr})`, subnet.urn);
+            }
+            for (const [other, o] of subnets) {
+                if (overlaps(range, o)) report(`subnet ${subnet.name} cidrBlock "${range.cidr}" must not overlap subnet ${other.name} (${o.cidr})`, subnet.urn);
+            }
+            subnets.push([subnet, range]);
+        }
+    },
+});

@@ -1,0 +1,175 @@
+import { PolicyReport } from "../../tools/plan/contract";
+import { U, expectClean, expectFindings, res, run, urn } from "./fixtures";
+
+const KEY = "aws:kms/key:Key";
+const ALIAS = "aws:kms/alias:Alias";
+const RDS = "aws:rds/cluster:Cluster";
+const RDS_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
+const SQS = "aws:sqs/queue:Queue";
+const SNS = "aws:sns/topic:Topic";
+const LOGS = "aws:cloudwatch/logGroup:LogGroup";
+const BUCKET = "aws:s3/bucket:Bucket";
+const SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
+const DDB = "aws:dynamodb/table:Table";
+const DSQL = "aws:dsql/cluster:Cluster";
+const EKS = "eks:index:Cluster";
+const REDIS = "aws:elasticache/replicationGroup:ReplicationGroup";
+const MSK = "aws:msk/cluster:Cluster";
+const OS = "aws:opensearch/domain:Domain";
+const DOCDB = "aws:docdb/cluster:Cluster";
+const M = "mandatory";
+const A = "advisory";
+
+const keyDep = (prop: string, key: string, type = KEY) => ({ deps: { [prop]: [urn(type, key)] } });
+
+describe("encryption policies (through the analyzer protocol)", () => {
+    let report: PolicyReport;
+    before(async () => {
+        const goodKey = { enableKeyRotation: true, deletionWindowInDays: 30 };
+        report = await run([
+            res(KEY, "order-key", goodKey, { protect: true }),
+            res(KEY, "payment-key", goodKey, { protect: true, service: "payment" }),
+            res(ALIAS, "payment-alias", { name: "alias/payment", targetKeyId: U }, keyDep("targetKeyId", "payment-key")),
+            res(KEY, "shared-key", goodKey, { protect: true, service: "platform" }),
+            res(KEY, "no-rotation", { enableKeyRotation: false }, { protect: true }),
+            res(KEY, "rotation-unset", {}, { protect: true }),
+            res(KEY, "slow-rotation", { enableKeyRotation: true, rotationPeriodInDays: 730 }, { protect: true }),
+            res(KEY, "signing-key", { customerMasterKeySpec: "ECC_NIST_P256", keyUsage: "SIGN_VERIFY" }, { protect: true }),
+            res(KEY, "hmac-key", { customerMasterKeySpec: "HMAC_256", keyUsage: "GENERATE_VERIFY_MAC" }, { protect: true }),
+            res(KEY, "rotation-preview", { enableKeyRotation: U }, { protect: true }),
+
+            // A cluster and its instance share the order key (one service); preview: ARNs unknown.
+            res(RDS, "orders", { kmsKeyId: U, storageEncrypted: true }, keyDep("kmsKeyId", "order-key")),
+            res(RDS_INSTANCE, "orders-1", { clusterIdentifier: U, performanceInsightsEnabled: true, performanceInsightsKmsKeyId: U },
+                keyDep("performanceInsightsKmsKeyId", "order-key")),
+            res(RDS_INSTANCE, "orders-2", { clusterIdentifier: U }),
+            // The payment key reached through its alias.
+            res(SQS, "payments", { kmsMasterKeyId: U }, { service: "payment", ...keyDep("kmsMasterKeyId", "payment-alias", ALIAS) }),
+            // Two services on one key.
+            res(SNS, "alerts", { kmsMasterKeyId: U }, { service: "notification", ...keyDep("kmsMasterKeyId", "shared-key") }),
+            res(LOGS, "cart-logs", { kmsKeyId: U }, { service: "cart", ...keyDep("kmsKeyId", "shared-key") }),
+            // Missing, AWS-managed, known customer ARN, unknown without a key dependency.
+            res(SQS, "no-key", { sqsManagedSseEnabled: true }),
+            res(SNS, "aws-managed", { kmsMasterKeyId: "alias/aws/sns" }),
+            res(LOGS, "external-cmk", { kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" }),
+            res(LOGS, "from-elsewhere", { kmsKeyId: U }),
+            res(DSQL, "ledger", { kmsEncryptionKey: "AWS_OWNED_KMS_KEY", deletionProtectionEnabled: true }),
+            // S3 SSE config: service from the bucket it configures; SSE-S3 is not a customer key.
+            res(BUCKET, "assets", { bucket: "mall-assets" }, { service: "seller" }),
+            res(SSE, "assets-sse", { bucket: U, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: U } }] },
+                { untagged: true, deps: { bucket: [urn(BUCKET, "assets")], rules: [urn(KEY, "seller-key")] } }),
+            res(KEY, "seller-key", goodKey, { protect: true, service: "seller" }),
+            res(SSE, "aes-sse", { bucket: "mall-traces", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, { untagged: true }),
+            res(DDB, "idempotency", {
+                serverSideEncryption: { enabled: true, kmsKeyArn: U },
+                replicas: [{ regionName: "us-west-2", kmsKeyArn: U }],
+            }, { deps: { serverSideEncryption: [urn(KEY, "order-key")], replicas: [urn(KEY, "order-key-west")] } }),
+            res(KEY, "order-key-west", goodKey, { protect: true }),
+            res(EKS, "eks", { encryptionConfigKeyArn: U }, { service: "platform", ...keyDep("encryptionConfigKeyArn", "eks-key") }),
+            res(KEY, "eks-key", goodKey, { protect: true, service: "platform" }),
+
+            // encryption-in-transit-and-at-rest
+            res(REDIS, "cache", { atRestEncryptionEnabled: true, transitEncryptionEnabled: true, kmsKeyId: U }, { service: "cart", ...keyDep("kmsKeyId", "cart-key") }),
+            res(KEY, "cart-key", goodKey, { protect: true, service: "cart" }),
+            res(REDIS, "cache-plain", { atRestEncryptionEnabled: false, transitEncryptionEnabled: true, transitEncryptionMode: "preferred", kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/cache" }, { service: "session" }),
+            res(REDIS, "cache-preview", { atRestEncryptionEnabled: true, transitEncryptionEnabled: U, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/cache2" }, { service: "leaderboard" }),
+            res(MSK, "events", { encryptionInfo: { encryptionAtRestKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/msk" } }, { service: "event-bus" }),
+            res(MSK, "events-plain", { encryptionInfo: { encryptionAtRestKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/msk2", encryptionInTransit: { clientBroker: "TLS_PLAINTEXT", inCluster: false } } }, { service: "saga" }),
+            res(OS, "search", {
+                encryptAtRest: { enabled: true, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/os" },
+                nodeToNodeEncryption: { enabled: true },
+                domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: "Policy-Min-TLS-1-2-PFS-2023-10" },
+            }, { service: "search" }),
+            res(OS, "search-weak", {
+                encryptAtRest: { enabled: true, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/os2" },
+                domainEndpointOptions: { enforceHttps: false, tlsSecurityPolicy: "Policy-Min-TLS-1-0-2019-07" },
+            }, { service: "analytics" }),
+            res(DOCDB, "catalog", { storageEncrypted: false, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/docdb" }, { service: "product-catalog" }),
+            res(DDB, "sessions", { serverSideEncryption: { enabled: false } }, { service: "session" }),
+        ]);
+    });
+
+    describe("per-service-kms-keys", () => {
+        const P = "per-service-kms-keys";
+        it("accepts a cluster and its instances sharing their service's key (preview, via propertyDependencies)", () => {
+            expectClean(report, P, urn(RDS, "orders"));
+            expectClean(report, P, urn(RDS_INSTANCE, "orders-1"));
+            expectClean(report, P, urn(RDS_INSTANCE, "orders-2"));
+            expectClean(report, P, urn(KEY, "order-key"));
+        });
+        it("follows an alias to its key", () => {
+            expectClean(report, P, urn(SQS, "payments"));
+            expectClean(report, P, urn(KEY, "payment-key"));
+        });
+        it("flags a key serving two services", () =>
+            expectFindings(report, P, urn(KEY, "shared-key"), [[M, "KMS key shared-key must serve a single service; it encrypts cart, notification: alerts (notification), cart-logs (cart)"]]));
+        it("flags a missing key", () =>
+            expectFindings(report, P, urn(SQS, "no-key"), [[M, "sqs queue no-key must set kmsMasterKeyId to a customer-managed KMS key; it is unset"]]));
+        it("flags AWS-managed and AWS-owned keys", () => {
+            expectFindings(report, P, urn(SNS, "aws-managed"), [[M, "sns topic aws-managed must use a customer-managed KMS key, not the AWS-managed \"alias/aws/sns\""]]);
+            expectFindings(report, P, urn(DSQL, "ledger"), [[M, "dsql cluster ledger must use a customer-managed KMS key, not the AWS-managed \"AWS_OWNED_KMS_KEY\""]]);
+        });
+        it("accepts a known customer key ARN", () => expectClean(report, P, urn(LOGS, "external-cmk")));
+        it("only advises when an unknown key ARN depends on no key in the stack (preview)", () =>
+            expectFindings(report, P, urn(LOGS, "from-elsewhere"), [[A, "cloudwatch log group from-elsewhere kmsKeyId cannot be proven customer-managed during preview: it is unknown and depends on no aws:kms/key:Key in this stack"]]));
+        it("takes an S3 encryption configuration's service from its bucket; flags SSE-S3", () => {
+            expectClean(report, P, urn(SSE, "assets-sse"));
+            expectClean(report, P, urn(KEY, "seller-key"));
+            expectFindings(report, P, urn(SSE, "aes-sse"), [[M, "s3 bucket server side encryption configuration aes-sse must encrypt with a customer-managed KMS key (aws:kms); rules[0].applyServerSideEncryptionByDefault.sseAlgorithm is \"AES256\""]]);
+        });
+        it("covers DynamoDB replicas and the @pulumi/eks cluster", () => {
+            expectClean(report, P, urn(DDB, "idempotency"));
+            expectClean(report, P, urn(EKS, "eks"));
+        });
+    });
+
+    describe("kms-key-rotation", () => {
+        const P = "kms-key-rotation";
+        it("accepts a rotating symmetric key", () => expectClean(report, P, urn(KEY, "order-key")));
+        it("flags rotation off or unset", () => {
+            expectFindings(report, P, urn(KEY, "no-rotation"), [[M, "kms key no-rotation must set enableKeyRotation to true; it is false"]]);
+            expectFindings(report, P, urn(KEY, "rotation-unset"), [[M, "kms key rotation-unset must set enableKeyRotation to true; it is unset"]]);
+        });
+        it("flags a rotation period over the configured maximum", () =>
+            expectFindings(report, P, urn(KEY, "slow-rotation"), [[M, "kms key slow-rotation must rotate at least every 365 days; rotationPeriodInDays is 730"]]));
+        it("exempts asymmetric and HMAC keys, which AWS cannot rotate", () => {
+            expectClean(report, P, urn(KEY, "signing-key"));
+            expectClean(report, P, urn(KEY, "hmac-key"));
+        });
+        it("only advises when rotation is unknown in preview", () =>
+            expectFindings(report, P, urn(KEY, "rotation-preview"), [[A, "kms key rotation-preview enableKeyRotation cannot be verified during preview (unknown); it is checked again when known"]]));
+    });
+
+    describe("encryption-in-transit-and-at-rest", () => {
+        const P = "encryption-in-transit-and-at-rest";
+        it("accepts encrypted stores (MSK relying on AWS's TLS defaults)", () => {
+            expectClean(report, P, urn(REDIS, "cache"));
+            expectClean(report, P, urn(MSK, "events"));
+            expectClean(report, P, urn(OS, "search"));
+            expectClean(report, P, urn(RDS, "orders"));
+            expectClean(report, P, urn(DDB, "idempotency"));
+        });
+        it("flags ElastiCache without at-rest encryption or with transit mode preferred", () =>
+            expectFindings(report, P, urn(REDIS, "cache-plain"), [
+                [M, "elasticache replication group cache-plain must set atRestEncryptionEnabled to true; it is false"],
+                [M, "elasticache replication group cache-plain must set transitEncryptionMode to \"required\"; it is \"preferred\""],
+            ]));
+        it("only advises on an unknown flag in preview", () =>
+            expectFindings(report, P, urn(REDIS, "cache-preview"), [[A, "elasticache replication group cache-preview transitEncryptionEnabled cannot be verified during preview (unknown); it is checked again when known"]]));
+        it("flags MSK plaintext", () =>
+            expectFindings(report, P, urn(MSK, "events-plain"), [
+                [M, "msk cluster events-plain must set encryptionInfo.encryptionInTransit.clientBroker to \"TLS\"; it is \"TLS_PLAINTEXT\""],
+                [M, "msk cluster events-plain must set encryptionInfo.encryptionInTransit.inCluster to true; it is false"],
+            ]));
+        it("flags OpenSearch without node-to-node encryption, HTTPS or a TLS 1.2 policy", () =>
+            expectFindings(report, P, urn(OS, "search-weak"), [
+                [M, "opensearch domain search-weak must set nodeToNodeEncryption.enabled to true; it is unset"],
+                [M, "opensearch domain search-weak must set domainEndpointOptions.enforceHttps to true; it is false"],
+                [M, "opensearch domain search-weak must set domainEndpointOptions.tlsSecurityPolicy to one of Policy-Min-TLS-1-2-2019-07, Policy-Min-TLS-1-2-PFS-2023-10; it is \"Policy-Min-TLS-1-0-2019-07\""],
+            ]));
+        it("flags unencrypted DocumentDB storage and DynamoDB without SSE", () => {
+            expectFindings(report, P, urn(DOCDB, "catalog"), [[M, "docdb cluster catalog must set storageEncrypted to true; it is false"]]);
+            expectFindings(report, P, urn(DDB, "sessions"), [[M, "dynamodb table sessions must set serverSideEncryption.enabled to true; it is false"]]);
+        });
+    });
+});

@@ -1,0 +1,97 @@
+import { PolicyReport } from "../../tools/plan/contract";
+import { U, expectClean, expectFindings, res, run, stackConfig, urn } from "./fixtures";
+
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
+const RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const VPC = "aws:ec2/vpc:Vpc";
+const SUBNET = "aws:ec2/subnet:Subnet";
+const M = "mandatory";
+
+describe("network policies (through the analyzer protocol)", () => {
+    let report: PolicyReport;
+    let badRegistry: PolicyReport;
+    before(async () => {
+        report = await run([
+            res(SG, "sg-open", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] }),
+            res(SG, "sg-split", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/1"] }] }),
+            res(RULE, "sg-split-rule", { type: "ingress", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["128.0.0.0/1"], securityGroupId: U },
+                { deps: { securityGroupId: [urn(SG, "sg-split")] } }),
+            res(SG, "sg-good", {
+                ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"], prefixListIds: ["pl-3b927c52"] }],
+                egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }],
+            }),
+            res(DEFAULT_SG, "default-sg", { ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] }),
+            res(INGRESS, "rule-v6", { securityGroupId: "sg-0123", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv6: "::/0" }),
+            res(RULE, "rule-egress", { type: "egress", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], securityGroupId: "sg-0123" }),
+            res(INGRESS, "rule-preview", { securityGroupId: U, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: U }),
+            res(INGRESS, "rule-private", { securityGroupId: "sg-0456", ipProtocol: "tcp", fromPort: 5432, toPort: 5432, cidrIpv4: "10.0.48.0/20" }),
+
+            res(VPC, "vpc", { cidrBlock: "10.0.0.0/16" }),
+            res(VPC, "vpc-bad", { cidrBlock: "10.1.0.0/16" }),
+            res(VPC, "vpc-preview", { cidrBlock: U }),
+            res(SUBNET, "subnet-a", { cidrBlock: "10.0.0.0/20", vpcId: U }, { deps: { vpcId: [urn(VPC, "vpc")] } }),
+            res(SUBNET, "subnet-b", { cidrBlock: "10.0.16.0/20", vpcId: U }, { deps: { vpcId: [urn(VPC, "vpc")] } }),
+            res(SUBNET, "subnet-outside", { cidrBlock: "10.0.255.0/24", vpcId: U }, { deps: { vpcId: [urn(VPC, "vpc-preview")] } }),
+            res(SUBNET, "subnet-stray", { cidrBlock: "10.3.0.0/20", vpcId: U }, { deps: { vpcId: [urn(VPC, "vpc")] } }),
+            res(SUBNET, "subnet-overlap", { cidrBlock: "10.0.8.0/24", vpcId: U }, { deps: { vpcId: [urn(VPC, "vpc")] } }),
+            res(SUBNET, "subnet-preview", { cidrBlock: U, vpcId: U }, { deps: { vpcId: [urn(VPC, "vpc")] } }),
+        ]);
+        badRegistry = await run([res(VPC, "vpc", { cidrBlock: "10.0.0.0/16" })], {
+            config: stackConfig({
+                "us-east-1": { cidr: "10.0.0.0/16", role: "primary" },
+                "us-west-2": { cidr: "10.0.128.0/17", role: "secondary" },
+                "ap-northeast-2": { cidr: "10.2.0.0/33", role: "secondary" },
+            }),
+        });
+    });
+
+    describe("no-world-open-ingress", () => {
+        const P = "no-world-open-ingress";
+        it("flags inline ingress from 0.0.0.0/0", () =>
+            expectFindings(report, P, urn(SG, "sg-open"), [[M, "security group sg-open must not admit the whole internet; its inline ingress allows 0.0.0.0/0"]]));
+        it("flags ranges that only together cover the internet (inline + rule resource)", () =>
+            expectFindings(report, P, urn(SG, "sg-split"), [[M, "security group sg-split must not admit the whole internet; its ingress ranges 0.0.0.0/1, 128.0.0.0/1 together cover 0.0.0.0/0"]]));
+        it("flags the default security group", () =>
+            expectFindings(report, P, urn(DEFAULT_SG, "default-sg"), [[M, "security group default-sg must not admit the whole internet; its inline ingress allows 0.0.0.0/0"]]));
+        it("flags a vpc.SecurityGroupIngressRule from ::/0", () =>
+            expectFindings(report, P, urn(INGRESS, "rule-v6"), [[M, "security group rule rule-v6 must not admit the whole internet; it allows ::/0"]]));
+        it("accepts private ranges, prefix lists and open egress", () => {
+            expectClean(report, P, urn(SG, "sg-good"));
+            expectClean(report, P, urn(RULE, "rule-egress"));
+            expectClean(report, P, urn(INGRESS, "rule-private"));
+            expectClean(report, P, urn(RULE, "sg-split-rule"));
+        });
+        it("raises nothing for a CIDR unknown during preview", () => expectClean(report, P, urn(INGRESS, "rule-preview")));
+    });
+
+    describe("non-overlapping-cidrs", () => {
+        const P = "non-overlapping-cidrs";
+        it("accepts a VPC inside its region's registry CIDR, and disjoint subnets inside it", () => {
+            expectClean(report, P, urn(VPC, "vpc"));
+            expectClean(report, P, urn(SUBNET, "subnet-a"));
+            expectClean(report, P, urn(SUBNET, "subnet-b"));
+            expectClean(report, P, null);
+        });
+        it("flags a VPC that overlaps another region and leaves its own", () =>
+            expectFindings(report, P, urn(VPC, "vpc-bad"), [
+                [M, "VPC vpc-bad cidrBlock \"10.1.0.0/16\" must lie within us-east-1's registry CIDR 10.0.0.0/16"],
+                [M, "VPC vpc-bad cidrBlock \"10.1.0.0/16\" must not overlap us-west-2's registry CIDR 10.1.0.0/16"],
+            ]));
+        it("flags a subnet outside its VPC (via the vpcId property dependency)", () =>
+            expectFindings(report, P, urn(SUBNET, "subnet-stray"), [[M, "subnet subnet-stray cidrBlock \"10.3.0.0/20\" must lie within VPC vpc (10.0.0.0/16)"]]));
+        it("flags overlapping subnets", () =>
+            expectFindings(report, P, urn(SUBNET, "subnet-overlap"), [[M, "subnet subnet-overlap cidrBlock \"10.0.8.0/24\" must not overlap subnet subnet-a (10.0.0.0/20)"]]));
+        it("cannot judge containment while the VPC CIDR is unknown in preview, and says nothing", () => {
+            expectClean(report, P, urn(VPC, "vpc-preview"));
+            expectClean(report, P, urn(SUBNET, "subnet-outside"));
+            expectClean(report, P, urn(SUBNET, "subnet-preview"));
+        });
+        it("reads the registry from stack config and flags overlapping or invalid entries", () =>
+            expectFindings(badRegistry, P, null, [
+                [M, "mall:regions.us-west-2.cidr \"10.0.128.0/17\" must not overlap us-east-1 (10.0.0.0/16); pick a disjoint range"],
+                [M, "mall:regions.ap-northeast-2.cidr \"10.2.0.0/33\" must be a valid CIDR"],
+            ]));
+    });
+});
