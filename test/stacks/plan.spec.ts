@@ -30,9 +30,16 @@ describe("the offline plan of both stacks", function () {
     let east: StackResult;
     let west: StackResult;
     before(async () => {
-        result = await plan({ dir: ROOT, skipPolicy: true });
+        result = await plan({ dir: ROOT });
         assert.strictEqual(result.failure, undefined, result.failure?.error.message);
         [east, west] = result.stacks;
+    });
+
+    it("passes the policy pack with no mandatory violation", () => {
+        for (const s of result.stacks) {
+            assert.strictEqual(s.policy.pack, "mall-guardrails");
+            assert.deepStrictEqual(s.policy.diagnostics.filter((d) => d.level === "mandatory"), [], `${s.stack}`);
+        }
     });
 
     it("plans the primary before the secondary", () => {

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { StackPlan } from "./contract";
+import { PolicyReport, StackPlan } from "./contract";
 import { evaluatePolicy } from "./policy";
 import { ProgramError, runStack } from "./runner";
 import { loadProject, planOrder } from "./stacks";
@@ -47,7 +47,10 @@ export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
     const project = loadProject(dir);
     const order = planOrder(project, options.only);
     const outputs = new Map<string, Record<string, unknown>>();
-    const stacks: StackResult[] = [];
+    // The pack runs in its own process, so a stack's policy evaluation overlaps the next stack's
+    // program run; results are still reported in plan order.
+    const pending: Promise<StackResult>[] = [];
+    let failure: PlanResult["failure"];
     for (const [index, file] of order.entries()) {
         options.onProgress?.({ kind: "stack-start", stack: file.stack, index, total: order.length });
         const config = { ...file.config, ...(options.overrides?.[file.stack] ?? {}) };
@@ -55,26 +58,33 @@ export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
         try {
             run = await runStack({ project: project.name, stack: file.stack, config, secretKeys: file.secretKeys, stackOutputs: outputs });
         } catch (e) {
-            const error = e instanceof Error ? e : new Error(String(e));
-            return { project: project.name, stacks, failure: { stack: file.stack, error }, totalMs: Date.now() - started };
+            failure = { stack: file.stack, error: e instanceof Error ? e : new Error(String(e)) };
+            break;
         }
         outputs.set(file.stack, run.outputs);
+        const finished = run;
         const policyStarted = Date.now();
         const policy = options.skipPolicy
-            ? { pack: null, skipped: "policy evaluation skipped", diagnostics: [] }
-            : await evaluatePolicy({ packDir: path.join(dir, "policy"), project: project.name, stack: file.stack, config, resources: run.resources });
-        const result: StackResult = {
-            stack: file.stack,
-            project: project.name,
-            role: String(run.outputs.role ?? "unknown"),
-            resources: run.resources,
-            outputs: run.outputs,
-            policy,
-            timings: { programMs: run.totalMs, mockMs: Math.round(run.mockMs), policyMs: Date.now() - policyStarted },
-        };
-        stacks.push(result);
-        options.onProgress?.({ kind: "stack-done", plan: result });
+            ? Promise.resolve<PolicyReport>({ pack: null, skipped: "policy evaluation skipped", diagnostics: [] })
+            : evaluatePolicy({ packDir: path.join(dir, "policy"), project: project.name, stack: file.stack, config, resources: finished.resources });
+        pending.push(
+            policy.then((report) => {
+                const result: StackResult = {
+                    stack: file.stack,
+                    project: project.name,
+                    role: String(finished.outputs.role ?? "unknown"),
+                    resources: finished.resources,
+                    outputs: finished.outputs,
+                    policy: report,
+                    timings: { programMs: finished.totalMs, mockMs: Math.round(finished.mockMs), policyMs: Date.now() - policyStarted },
+                };
+                options.onProgress?.({ kind: "stack-done", plan: result });
+                return result;
+            }),
+        );
     }
+    const stacks = await Promise.all(pending);
+    if (failure) return { project: project.name, stacks, failure, totalMs: Date.now() - started };
     const result = { project: project.name, stacks, totalMs: Date.now() - started };
     if (options.outDir) writePlanFiles(options.outDir, result);
     return result;
