@@ -16,6 +16,7 @@ export const PRIMARY_CONTRACT = {
     transitGatewayId: { kind: "string", usedFor: "the Transit Gateway peering attachment" },
     transitGatewayRouteTableId: { kind: "string", usedFor: "the primary-side Transit Gateway route to this region" },
     vpcRouteTableIds: { kind: "string[]", usedFor: "the primary VPC's routes to this region" },
+    hostedZoneId: { kind: "string", usedFor: "this region's api-<region> and api-internal latency records (the zone lives in the primary)" },
 } as const satisfies Record<string, { kind: Kind; usedFor: string }>;
 
 export type PrimaryOutputs = { -readonly [K in keyof typeof PRIMARY_CONTRACT]: KindType<(typeof PRIMARY_CONTRACT)[K]["kind"]> };

@@ -5,6 +5,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext } from "../components/common/context";
+import { EdgeStack } from "../components/edge/edge-stack";
+import { RegionalIngress } from "../components/edge/regional-ingress";
 import { RegionalVpc } from "../components/network/regional-vpc";
 import { TransitGatewayPeering } from "../components/network/tgw-peering";
 import { PrimaryExports, PrimaryOutputs } from "./contracts";
@@ -62,6 +64,46 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
         });
     }
 
+    // The primary owns the zone and the CloudFront/WAF edge; a secondary reaches the zone through
+    // the stack reference. Nothing here reads a secondary: the edge names its origins by DNS.
+    let edge: EdgeStack | undefined;
+    if (settings.role === "primary") {
+        edge = new EdgeStack("edge", {
+            context: ctx,
+            domain: settings.domain,
+            registryRegions: settings.registry.regions.map((r) => r.name),
+            hostedZoneId: settings.edge.hostedZoneId,
+            waf: {
+                allowedCountries: settings.edge.wafAllowedCountries,
+                rateLimit: settings.edge.wafRateLimit,
+                botControl: settings.edge.wafBotControl,
+                logRetentionDays: settings.edge.wafLogRetentionDays,
+            },
+            accessLogRetentionDays: settings.edge.accessLogRetentionDays,
+            originShieldRegion: settings.edge.originShieldRegion,
+        });
+    }
+    const hostedZoneId = edge ? edge.hostedZoneId : primary?.hostedZoneId;
+    if (hostedZoneId === undefined) throw new Error(`stack ${settings.stack} has neither the edge nor its primary's hostedZoneId`);
+    const ingress = new RegionalIngress("ingress", {
+        context: ctx,
+        network,
+        domain: settings.domain,
+        hostedZoneId,
+        registryRegions: settings.registry.regions.map((r) => r.name),
+        ownsValidationRecords: settings.role === "primary",
+        evacuated: settings.ingress.evacuate,
+        targetPort: settings.ingress.apiTargetPort,
+        healthCheck: {
+            path: settings.ingress.healthCheckPath,
+            interval: settings.ingress.healthCheckInterval,
+            failureThreshold: settings.ingress.healthCheckFailureThreshold,
+            regions: settings.ingress.healthCheckRegions,
+        },
+        // TODO(merge): EksCluster.nodeSecurityGroupId
+        targetSecurityGroupId: undefined,
+    });
+
     return {
         region: settings.region,
         role: settings.role,
@@ -74,5 +116,21 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
         transitGatewayRouteTableId: network.transitGatewayRouteTableId,
         vpcRouteTableIds: pulumi.all(network.peerRouteTableIds),
         ...(peering ? { peeringAttachmentId: peering.attachmentId } : {}),
+        hostedZoneId,
+        apiRegionalName: ingress.regionalName,
+        evacuated: ingress.evacuated,
+        apiTargetGroupArn: ingress.targetGroupArn,
+        ingressSecurityGroupId: ingress.securityGroupId,
+        ingressLoadBalancerDnsName: ingress.loadBalancerDnsName,
+        ...(edge
+            ? {
+                  siteName: edge.siteName,
+                  nameServers: edge.nameServers,
+                  distributionId: edge.distributionId,
+                  distributionDomainName: edge.distributionDomainName,
+                  webAclArn: edge.webAclArn,
+                  webBucketName: edge.webBucketName,
+              }
+            : {}),
     };
 }

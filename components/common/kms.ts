@@ -28,6 +28,12 @@ export interface ServiceKeyArgs {
     readonly deletionWindowInDays?: number;
     /** Multi-region primary key, for stores whose replicas must decrypt with a related key. @default false */
     readonly multiRegion?: boolean;
+    /**
+     * Region the key lives in, when it is not the stack's (e.g. us-east-1 for CloudFront/WAF logs).
+     * Drives the key's and alias's per-resource `region`, the alias name, tags and `kms:ViaService`.
+     * @default - the stack's region
+     */
+    readonly region?: string;
 }
 
 export interface ServiceKey {
@@ -36,8 +42,10 @@ export interface ServiceKey {
     readonly arn: pulumi.Output<string>;
 }
 
-export function keyPolicy(ctx: RegionContext, args: ServiceKeyArgs): pulumi.Output<string> {
-    return pulumi.output(ctx.accountId).apply((account) => {
+export function keyPolicy(context: RegionContext, args: ServiceKeyArgs): pulumi.Output<string> {
+    const ctx = args.region ? { ...context, region: args.region } : context;
+    // Conditions may hold outputs (an ARN): resolve them before serialising, never stringify an Output.
+    return pulumi.all([ctx.accountId, pulumi.output(args.servicePrincipals ?? [])]).apply(([account, principals]) => {
         const statements: Record<string, unknown>[] = [
             {
                 Sid: "AccountAdministers",
@@ -62,7 +70,7 @@ export function keyPolicy(ctx: RegionContext, args: ServiceKeyArgs): pulumi.Outp
                 },
             });
         }
-        for (const sp of args.servicePrincipals ?? []) {
+        for (const sp of principals) {
             statements.push({
                 Sid: `Service${sp.principal.split(".")[0].replace(/[^A-Za-z0-9]/g, "")}`,
                 Effect: "Allow",
@@ -77,10 +85,13 @@ export function keyPolicy(ctx: RegionContext, args: ServiceKeyArgs): pulumi.Outp
 }
 
 /** Declares `<name>-key` and `<name>-alias` under `parent`. Keys are protected: losing one loses the data. */
-export function serviceKey(name: string, ctx: RegionContext, args: ServiceKeyArgs, parent: pulumi.Resource): ServiceKey {
+export function serviceKey(name: string, context: RegionContext, args: ServiceKeyArgs, parent: pulumi.Resource): ServiceKey {
+    const ctx = args.region ? { ...context, region: args.region } : context;
+    const where = args.region ? { region: args.region } : {};
     const key = new aws.kms.Key(
         `${name}-key`,
         {
+            ...where,
             description: `${args.description} (${ctx.region})`,
             enableKeyRotation: true,
             deletionWindowInDays: args.deletionWindowInDays ?? 30,
@@ -92,7 +103,7 @@ export function serviceKey(name: string, ctx: RegionContext, args: ServiceKeyArg
     );
     const alias = new aws.kms.Alias(
         `${name}-alias`,
-        { name: `alias/${ctx.project}/${ctx.region}/${args.service}`, targetKeyId: key.keyId },
+        { ...where, name: `alias/${ctx.project}/${ctx.region}/${args.service}`, targetKeyId: key.keyId },
         { parent },
     );
     return { key, alias, arn: key.arn };

@@ -70,6 +70,69 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
         associationDefaultRouteTableId: `tgw-rtb-${hex(r.id + "assoc", 17)}`,
         ownerId: MOCK_ACCOUNT_ID,
     }),
+    // --- edge ---
+    "aws:lb/loadBalancer:LoadBalancer": (r) => {
+        const name = String(r.inputs.name ?? r.name);
+        return {
+            arn: r.arn(`loadbalancer/net/${name}/${hex(r.id, 16)}`, { service: "elasticloadbalancing" }),
+            dnsName: `${name}-${hex(r.id, 16)}.elb.${r.region}.amazonaws.com`,
+            zoneId: NLB_HOSTED_ZONE_IDS[r.region] ?? `Z${hex(r.region, 13).toUpperCase()}`,
+        };
+    },
+    "aws:lb/targetGroup:TargetGroup": (r) => ({
+        arn: r.arn(`targetgroup/${String(r.inputs.name ?? r.name)}/${hex(r.id, 16)}`, { service: "elasticloadbalancing" }),
+    }),
+    "aws:acm/certificate:Certificate": (r) => {
+        const names = [String(r.inputs.domainName), ...((r.inputs.subjectAlternativeNames as string[] | undefined) ?? [])];
+        return {
+            arn: r.arn(`certificate/${uuid(r.id)}`),
+            // ACM issues one validation CNAME per name and account, whatever the region: seeded by the name alone.
+            domainValidationOptions: [...new Set(names)].map((domainName) => ({
+                domainName,
+                resourceRecordName: `_${hex(domainName, 32)}.${domainName}.`,
+                resourceRecordType: "CNAME",
+                resourceRecordValue: `_${hex("value/" + domainName, 32)}.xlfgrmvvlj.acm-validations.aws.`,
+            })),
+        };
+    },
+    "aws:route53/zone:Zone": (r) => {
+        const zoneId = `Z${hex(r.id, 20).toUpperCase()}`;
+        return { zoneId, arn: `arn:aws:route53:::hostedzone/${zoneId}`, nameServers: [0, 1, 2, 3].map((i) => `ns-${parseInt(hex(r.id + i, 3), 16)}.awsdns-${10 + i}.${["com", "net", "org", "co.uk"][i]}`) };
+    },
+    "aws:route53/record:Record": (r) => ({ fqdn: String(r.inputs.name ?? "").replace(/\.$/, "") }),
+    "aws:route53/healthCheck:HealthCheck": (r) => ({ arn: `arn:aws:route53:::healthcheck/${r.id}` }),
+    "aws:cloudfront/distribution:Distribution": (r) => ({
+        arn: r.arn(`distribution/${r.id}`, { global: true }),
+        domainName: `d${hex(r.id, 13)}.cloudfront.net`,
+        hostedZoneId: "Z2FDTNDATAQYW2",
+        status: "Deployed",
+    }),
+    "aws:s3/bucket:Bucket": (r) => {
+        const bucket = String(r.inputs.bucket ?? r.name);
+        return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${r.region}.amazonaws.com`, region: r.region };
+    },
+    "aws:wafv2/webAcl:WebAcl": (r) => ({ arn: r.arn(`global/webacl/${String(r.inputs.name ?? r.name)}/${uuid(r.id)}`) }),
+    "aws:cloudwatch/logDeliverySource:LogDeliverySource": (r) => ({ arn: r.arn(`delivery-source:${String(r.inputs.name ?? r.name)}`, { service: "logs" }) }),
+    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": (r) => ({ arn: r.arn(`delivery-destination:${String(r.inputs.name ?? r.name)}`, { service: "logs" }) }),
+};
+
+/** Route 53 hosted zone ids of Network Load Balancers per region (alias targets). */
+const NLB_HOSTED_ZONE_IDS: Record<string, string> = {
+    "us-east-1": "Z26RNL4JYFTOTI",
+    "us-west-2": "Z18D5FSROUN65G",
+    "ap-northeast-2": "ZIBE1TIR4HY56",
+};
+
+/** AWS-managed prefix lists the edge looks up by name (CloudFront's ids are the real ones). */
+const CLOUDFRONT_ORIGIN_FACING: Record<string, string> = { "us-east-1": "pl-3b927c52", "us-west-2": "pl-82a045eb" };
+
+/** CloudFront managed policies: the real, public ids. */
+const MANAGED_CACHE_POLICIES: Record<string, string> = {
+    "Managed-CachingOptimized": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+    "Managed-CachingDisabled": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+};
+const MANAGED_ORIGIN_REQUEST_POLICIES: Record<string, string> = {
+    "Managed-AllViewerExceptHostHeader": "b689b0a8-53d0-40ab-baf2-68738e2966ac",
 };
 
 /** Invoke token -> result. A missing entry fails the plan with a message saying where to add it. */
@@ -95,7 +158,37 @@ const INVOKES: Record<string, (inputs: State, ctx: MockContext) => State> = {
             groupNames: letters.map(() => region),
         };
     },
+    "aws:ec2/getManagedPrefixList:getManagedPrefixList": (inputs, ctx) => {
+        const region = String(inputs.region ?? ctx.region);
+        const name = String(inputs.name ?? "");
+        let id: string;
+        let maxEntries: number;
+        if (name === "com.amazonaws.global.cloudfront.origin-facing") {
+            id = CLOUDFRONT_ORIGIN_FACING[region] ?? `pl-${hex(region + name, 8)}`;
+            maxEntries = 55;
+        } else if (name === `com.amazonaws.${region}.route53-healthchecks`) {
+            id = `pl-${hex(region + name, 8)}`;
+            maxEntries = 25;
+        } else {
+            throw new Error(`the offline plan knows no managed prefix list named "${name}" in ${region} (tools/plan/mocks.ts)`);
+        }
+        return { id, name, arn: `arn:aws:ec2:${region}:aws:prefix-list/${id}`, addressFamily: "IPv4", maxEntries, ownerId: "AWS", version: 1, entries: [], tags: {} };
+    },
+    "aws:cloudfront/getCachePolicy:getCachePolicy": (inputs) => {
+        const id = byName("cache policy", MANAGED_CACHE_POLICIES, inputs.name);
+        return { id, name: inputs.name, etag: hex(id, 14).toUpperCase(), comment: "AWS managed", defaultTtl: 0, maxTtl: 0, minTtl: 0 };
+    },
+    "aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy": (inputs) => {
+        const id = byName("origin request policy", MANAGED_ORIGIN_REQUEST_POLICIES, inputs.name);
+        return { id, name: inputs.name, etag: hex(id, 14).toUpperCase(), comment: "AWS managed" };
+    },
 };
+
+function byName(kind: string, table: Record<string, string>, name: unknown): string {
+    const id = table[String(name)];
+    if (!id) throw new Error(`the offline plan knows no ${kind} named ${String(name)}; known: ${Object.keys(table).join(", ")} (tools/plan/mocks.ts)`);
+    return id;
+}
 
 export class PlanMocks implements pulumi.runtime.Mocks {
     constructor(private readonly ctx: MockContext) {}

@@ -1,0 +1,137 @@
+/**
+ * Pure planning for the edge: the DNS names that are the contract between stacks, what a region
+ * publishes in DNS (and what evacuation changes), the origin group's members, and the WAF rules in
+ * priority order. Imports nothing from @pulumi/aws, so tables and properties can test it.
+ */
+
+/** CloudFront, its viewer certificate and the CLOUDFRONT-scope WAF exist only in us-east-1. */
+export const EDGE_REGION = "us-east-1";
+
+export const MANAGED_PREFIX_LISTS = {
+    /** Weight 55 against the SG rule quota (60 by default): it gets a security group of its own. */
+    cloudfront: "com.amazonaws.global.cloudfront.origin-facing",
+    /** Weight 25: with CloudFront's 55 it would exceed the default 60 rules, hence a second SG. */
+    healthChecks: (region: string) => `com.amazonaws.${region}.route53-healthchecks`,
+} as const;
+
+export const MANAGED_POLICIES = {
+    cachingOptimized: "Managed-CachingOptimized",
+    cachingDisabled: "Managed-CachingDisabled",
+    allViewerExceptHostHeader: "Managed-AllViewerExceptHostHeader",
+} as const;
+
+/** The names that meet at DNS (DESIGN §2): nothing else about a region crosses stacks. */
+export const edgeNames = {
+    /** The viewer-facing name, an alias to CloudFront. */
+    site: (domain: string) => `mall.${domain}`,
+    /** Latency-routed: one record per region, each with that region's health check. */
+    apiInternal: (domain: string) => `api-internal.${domain}`,
+    /** One plain record per region: the direct origin (CloudFront's failover member). */
+    apiRegional: (domain: string, region: string) => `api-${region}.${domain}`,
+};
+
+/**
+ * The names every regional NLB certificate covers: `api-internal` plus every registered region's
+ * `api-<region>`. Every region's certificate carries all of them, so that while a region is
+ * evacuated its `api-<region>` name (aliased to `api-internal`) still verifies on whichever NLB
+ * answers. ACM gives one validation CNAME per name and account in every region, so the primary
+ * creates those records once and the secondaries' certificates validate against them.
+ */
+export function regionalCertificateNames(domain: string, regions: readonly string[]): { domainName: string; subjectAlternativeNames: string[] } {
+    return { domainName: edgeNames.apiInternal(domain), subjectAlternativeNames: regions.map((r) => edgeNames.apiRegional(domain, r)) };
+}
+
+export type RegionalTarget = "load-balancer" | "api-internal";
+
+/** What one region publishes in DNS. */
+export interface RegionDnsPlan {
+    /** `api-<region>.<domain>`: the region's NLB, or (evacuated) the latency set of the others. */
+    readonly regional: { readonly name: string; readonly target: RegionalTarget };
+    /** The region's member of the `api-internal` latency set; absent while evacuated. */
+    readonly latency?: { readonly name: string; readonly setIdentifier: string; readonly region: string };
+}
+
+/**
+ * Evacuation (Netflix's failover mode) is one switch in the evacuated region's own stack: its
+ * latency record is withdrawn, and its `api-<region>` name becomes an alias of `api-internal`, so
+ * CloudFront's failover member (which the primary names by DNS) follows the surviving regions
+ * without the primary changing. The health check keeps probing, so the DR alarms stay truthful
+ * and the operator sees when the region is fit to return.
+ */
+export function planRegionDns(domain: string, region: string, evacuated: boolean): RegionDnsPlan {
+    const regional = { name: edgeNames.apiRegional(domain, region), target: (evacuated ? "api-internal" : "load-balancer") as RegionalTarget };
+    if (evacuated) return { regional };
+    return { regional, latency: { name: edgeNames.apiInternal(domain), setIdentifier: region, region } };
+}
+
+/** CloudFront origin ids. */
+export const ORIGIN_IDS = {
+    web: "web-bucket",
+    apiInternal: "api-internal",
+    apiFailover: "api-failover",
+    apiGroup: "api",
+} as const;
+
+/** ARCHITECTURE §5: CloudFront fails over on these and on connection failure (GET/HEAD/OPTIONS only). */
+export const FAILOVER_STATUS_CODES = [500, 502, 503, 504] as const;
+
+export interface OriginGroupPlan {
+    readonly primaryDomain: string;
+    /** Undefined with a single region: no group, the API behaviour targets `api-internal` alone. */
+    readonly failoverDomain?: string;
+    readonly failoverRegion?: string;
+}
+
+/**
+ * Primary member `api-internal` (latency-routed, healthy regions only); secondary member the
+ * registry's next region after the primary, by its `api-<region>` name.
+ */
+export function planOriginGroup(domain: string, primaryRegion: string, regions: readonly string[]): OriginGroupPlan {
+    const i = regions.indexOf(primaryRegion);
+    if (i < 0) throw new Error(`primary region ${primaryRegion} is not in the registry (${regions.join(", ")})`);
+    const next = regions.length > 1 ? regions[(i + 1) % regions.length] : undefined;
+    return {
+        primaryDomain: edgeNames.apiInternal(domain),
+        ...(next ? { failoverDomain: edgeNames.apiRegional(domain, next), failoverRegion: next } : {}),
+    };
+}
+
+export type WafAction = "block" | "count" | "none";
+
+export interface WafRulePlan {
+    readonly priority: number;
+    readonly name: string;
+    /** `block`/`count` for own rules (action), `none`/`count` for managed groups (overrideAction). */
+    readonly action: WafAction;
+    readonly kind: "geo-allowlist" | "rate-limit" | "managed";
+    readonly countries?: readonly string[];
+    readonly limit?: number;
+    readonly managedGroup?: string;
+    /** Bot Control only inspects this path prefix (it is billed per inspected request). */
+    readonly scopeDownPathPrefix?: string;
+}
+
+export interface WafPlanInput {
+    readonly allowedCountries: readonly string[];
+    readonly rateLimit: number;
+    readonly botControl: "count" | "off";
+}
+
+/**
+ * ARCHITECTURE §5's five rules in priority order, then Bot Control in count mode. The geo rule
+ * blocks what is NOT in the allow-list rather than allowing what is: an Allow terminates
+ * evaluation, so allowed countries would skip the rate limit and the managed rules.
+ */
+export function planWafRules(input: WafPlanInput): WafRulePlan[] {
+    const rules: WafRulePlan[] = [
+        { priority: 1, name: "geo-allowlist", kind: "geo-allowlist", action: "block", countries: [...input.allowedCountries] },
+        { priority: 2, name: "rate-limit-per-ip", kind: "rate-limit", action: "block", limit: input.rateLimit },
+        { priority: 3, name: "known-bad-inputs", kind: "managed", action: "none", managedGroup: "AWSManagedRulesKnownBadInputsRuleSet" },
+        { priority: 4, name: "sqli", kind: "managed", action: "none", managedGroup: "AWSManagedRulesSQLiRuleSet" },
+        { priority: 5, name: "common", kind: "managed", action: "none", managedGroup: "AWSManagedRulesCommonRuleSet" },
+    ];
+    if (input.botControl === "count") {
+        rules.push({ priority: 6, name: "bot-control", kind: "managed", action: "count", managedGroup: "AWSManagedRulesBotControlRuleSet", scopeDownPathPrefix: "/api/" });
+    }
+    return rules;
+}

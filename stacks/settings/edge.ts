@@ -1,0 +1,132 @@
+/**
+ * Edge settings (ARCHITECTURE §5): the regional ingress every stack owns (NLB, health check, its
+ * DNS records, region evacuation) and the CloudFront/WAF edge only the primary owns. Defaults are
+ * the architecture's figures. Pure: no Pulumi imports.
+ */
+import { LOG_RETENTION_DAYS } from "./network";
+import { ConfigReader } from "./reader";
+
+/** Route 53 accepts only these two intervals (seconds); 10 is the "fast" option and costs more. */
+export const HEALTH_CHECK_INTERVALS = [10, 30] as const;
+/** ARCHITECTURE §5: the checker regions. Route 53 needs at least three. */
+export const DEFAULT_HEALTH_CHECK_REGIONS = ["us-east-1", "us-west-2", "eu-west-1"] as const;
+/** Regions Route 53 health checkers run from (the API's HealthCheckRegion enum). */
+export const HEALTH_CHECKER_REGIONS = [
+    "us-east-1",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "sa-east-1",
+] as const;
+export const BOT_CONTROL_MODES = ["count", "off"] as const;
+export type BotControlMode = (typeof BOT_CONTROL_MODES)[number];
+
+export interface IngressSettings {
+    /**
+     * Netflix's failover mode: take this region out of `api-internal` latency routing and point
+     * its `api-<region>` name (the CloudFront failover origin) at the surviving regions.
+     * @default false
+     */
+    readonly evacuate: boolean;
+    /** @default "/health/ready" */
+    readonly healthCheckPath: string;
+    /** @default 30 (10 = fast) */
+    readonly healthCheckInterval: number;
+    /** @default 3 */
+    readonly healthCheckFailureThreshold: number;
+    /** @default ["us-east-1", "us-west-2", "eu-west-1"] */
+    readonly healthCheckRegions: readonly string[];
+    /** Port the api-gateway pods listen on (IP targets). @default 8080 */
+    readonly apiTargetPort: number;
+}
+
+export interface EdgeSettings {
+    /** An existing public hosted zone for `mall:domain`; unset = the primary creates the zone. @default undefined */
+    readonly hostedZoneId?: string;
+    /** @default ["KR", "US", "JP"] */
+    readonly wafAllowedCountries: readonly string[];
+    /** Requests per 5 minutes per IP before WAF blocks. @default 2000 */
+    readonly wafRateLimit: number;
+    /** @default "count" - Bot Control observes first; "off" removes the rule */
+    readonly wafBotControl: BotControlMode;
+    /** @default 90 */
+    readonly wafLogRetentionDays: number;
+    /** Days CloudFront access logs are kept in the logging bucket. @default 365 */
+    readonly accessLogRetentionDays: number;
+    /** Where Origin Shield sits in front of the static bucket. @default "us-east-1" */
+    readonly originShieldRegion: string;
+}
+
+/** Keys only the primary reads: a secondary that sets one gets told, not silently ignored. */
+export const PRIMARY_ONLY_EDGE_KEYS = [
+    "mall:hostedZoneId",
+    "mall:wafAllowedCountries",
+    "mall:wafRateLimit",
+    "mall:wafBotControl",
+    "mall:wafLogRetentionDays",
+    "mall:accessLogRetentionDays",
+    "mall:originShieldRegion",
+] as const;
+
+const REGION_NAME = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+export function readIngress(r: ConfigReader): IngressSettings {
+    const evacuate = r.boolean("mall:evacuate", false);
+    const healthCheckPath = r.string("mall:healthCheckPath", {
+        default: "/health/ready",
+        pattern: /^\/[A-Za-z0-9._~\/-]*$/,
+        describe: "an absolute URL path such as /health/ready",
+    });
+    const healthCheckInterval = r.number("mall:healthCheckInterval", { default: 30 });
+    if (!(HEALTH_CHECK_INTERVALS as readonly number[]).includes(healthCheckInterval)) {
+        r.problem(`mall:healthCheckInterval ${healthCheckInterval} is not a Route 53 interval; use 30 (standard) or 10 (fast)`);
+    }
+    const healthCheckFailureThreshold = r.number("mall:healthCheckFailureThreshold", { default: 3, min: 1, max: 10 });
+    const healthCheckRegions = r.stringList("mall:healthCheckRegions", DEFAULT_HEALTH_CHECK_REGIONS);
+    const unknownCheckers = healthCheckRegions.filter((c) => !(HEALTH_CHECKER_REGIONS as readonly string[]).includes(c));
+    if (unknownCheckers.length > 0) {
+        r.problem(`mall:healthCheckRegions lists ${unknownCheckers.join(", ")}, where Route 53 has no health checkers; use regions from ${HEALTH_CHECKER_REGIONS.join(", ")}`);
+    }
+    if (new Set(healthCheckRegions).size < 3) {
+        r.problem(`mall:healthCheckRegions has ${new Set(healthCheckRegions).size} distinct region(s); Route 53 needs at least 3 (default ${DEFAULT_HEALTH_CHECK_REGIONS.join(", ")})`);
+    }
+    const apiTargetPort = r.number("mall:apiTargetPort", { default: 8080, min: 1, max: 65535 });
+    return { evacuate, healthCheckPath, healthCheckInterval, healthCheckFailureThreshold, healthCheckRegions, apiTargetPort };
+}
+
+/** Reads the primary-only edge settings; on a secondary, any of them set is a problem. */
+export function readEdge(r: ConfigReader, role: "primary" | "secondary" | undefined): EdgeSettings {
+    if (role === "secondary") {
+        for (const key of PRIMARY_ONLY_EDGE_KEYS) {
+            if (r.has(key)) r.problem(`${key} is set on the secondary stack ${r.stack}; the edge (zone, CloudFront, WAF) lives in the primary, move the key to the primary's stack file`);
+        }
+    }
+    const hostedZoneId = r.string("mall:hostedZoneId", { default: "", pattern: /^Z[A-Z0-9]{1,31}$/, describe: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" });
+    const wafAllowedCountries = r.stringList("mall:wafAllowedCountries", ["KR", "US", "JP"], {
+        pattern: /^[A-Z]{2}$/,
+        describe: "an ISO 3166-1 alpha-2 country code such as KR",
+    });
+    if (wafAllowedCountries.length === 0) {
+        r.problem(`mall:wafAllowedCountries is empty, which would block every viewer; list at least one country (default KR, US, JP)`);
+    }
+    const wafRateLimit = r.number("mall:wafRateLimit", { default: 2000, min: 10, max: 2_000_000_000 });
+    const wafBotControl = r.string("mall:wafBotControl", { default: "count", allowed: BOT_CONTROL_MODES }) as BotControlMode;
+    const wafLogRetentionDays = r.number("mall:wafLogRetentionDays", { default: 90, min: 1 });
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(wafLogRetentionDays)) {
+        r.problem(`mall:wafLogRetentionDays ${wafLogRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")}`);
+    }
+    const accessLogRetentionDays = r.number("mall:accessLogRetentionDays", { default: 365, min: 1 });
+    const originShieldRegion = r.string("mall:originShieldRegion", { default: "us-east-1", pattern: REGION_NAME, describe: "an AWS region name like us-east-1" });
+    return {
+        hostedZoneId: hostedZoneId === "" ? undefined : hostedZoneId,
+        wafAllowedCountries,
+        wafRateLimit,
+        wafBotControl,
+        wafLogRetentionDays,
+        accessLogRetentionDays,
+        originShieldRegion,
+    };
+}

@@ -1,0 +1,174 @@
+import * as assert from "assert";
+import { EdgeStack, EdgeStackArgs } from "../../components/edge/edge-stack";
+import { PlannedResource } from "../../tools/plan/contract";
+import { Resources, planComponent, testContext } from "../harness";
+
+const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
+const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
+const ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
+const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+
+function plan(extra: Partial<EdgeStackArgs> = {}, region = "us-east-1"): Promise<Resources> {
+    return planComponent(
+        () => new EdgeStack("edge", { context: testContext(region, "primary"), domain: "mall.example.com", registryRegions: ["us-east-1", "us-west-2"], ...extra }),
+        { region },
+    );
+}
+
+type Obj = Record<string, unknown>;
+const o = (r: PlannedResource, k: string) => r.inputs[k] as Obj;
+
+describe("EdgeStack", () => {
+    let edge: Resources;
+    let cdn: PlannedResource;
+    before(async () => {
+        edge = await plan();
+        cdn = edge.one(DISTRIBUTION, "edge-cdn");
+    });
+
+    it("serves mall.<domain> over HTTP/2+3 and IPv6 with the us-east-1 certificate, TLSv1.2_2021 and the WAF", () => {
+        assert.deepStrictEqual([cdn.inputs.aliases, cdn.inputs.httpVersion, cdn.inputs.isIpv6Enabled, cdn.inputs.enabled], [["mall.mall.example.com"], "http2and3", true, true]);
+        const cert = o(cdn, "viewerCertificate");
+        assert.deepStrictEqual([cert.sslSupportMethod, cert.minimumProtocolVersion], ["sni-only", "TLSv1.2_2021"]);
+        assert.match(String(cert.acmCertificateArn), /^arn:aws:acm:us-east-1:/);
+        const waf = edge.one("aws:wafv2/webAcl:WebAcl", "edge-waf");
+        assert.deepStrictEqual(cdn.propertyDependencies.webAclId, [waf.urn]);
+        assert.deepStrictEqual([waf.inputs.scope, waf.inputs.region, waf.inputs.defaultAction], ["CLOUDFRONT", "us-east-1", { allow: {} }]);
+        const certificate = edge.one("aws:acm/certificate:Certificate", "edge-viewer-certificate");
+        assert.deepStrictEqual([certificate.inputs.region, certificate.inputs.domainName, certificate.inputs.validationMethod], ["us-east-1", "mall.mall.example.com", "DNS"]);
+    });
+
+    it("has exactly the three behaviours with the managed policies looked up by name", () => {
+        const pick = (b: Obj) => [b.pathPattern ?? "default", b.targetOriginId, b.viewerProtocolPolicy, b.allowedMethods, b.cachedMethods, b.cachePolicyId, b.originRequestPolicyId ?? null, b.compress];
+        assert.deepStrictEqual([...(cdn.inputs.orderedCacheBehaviors as Obj[]), o(cdn, "defaultCacheBehavior")].map(pick), [
+            ["/api/*", "api", "https-only", ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"], ["GET", "HEAD"], CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST, true],
+            ["/static/*", "web-bucket", "redirect-to-https", ["GET", "HEAD"], ["GET", "HEAD"], CACHING_OPTIMIZED, null, true],
+            ["default", "web-bucket", "redirect-to-https", ["GET", "HEAD"], ["GET", "HEAD"], CACHING_OPTIMIZED, null, true],
+        ]);
+        assert.deepStrictEqual(cdn.inputs.customErrorResponses, [
+            { errorCode: 403, responseCode: 200, responsePagePath: "/index.html", errorCachingMinTtl: 10 },
+            { errorCode: 404, responseCode: 200, responsePagePath: "/index.html", errorCachingMinTtl: 10 },
+        ]);
+    });
+
+    it("fails the API over from api-internal to api-us-west-2 on 500/502/503/504", () => {
+        assert.deepStrictEqual(cdn.inputs.originGroups, [
+            { originId: "api", failoverCriteria: { statusCodes: [500, 502, 503, 504] }, members: [{ originId: "api-internal" }, { originId: "api-failover" }] },
+        ]);
+        const origins = cdn.inputs.origins as Obj[];
+        assert.deepStrictEqual(origins.map((x) => [x.originId, x.domainName]), [
+            ["web-bucket", "mall-us-east-1-web-123456789012.s3.us-east-1.amazonaws.com"],
+            ["api-internal", "api-internal.mall.example.com"],
+            ["api-failover", "api-us-west-2.mall.example.com"],
+        ]);
+        for (const api of origins.slice(1)) {
+            assert.deepStrictEqual((api.customOriginConfig as Obj).originProtocolPolicy, "https-only");
+            assert.deepStrictEqual((api.customOriginConfig as Obj).originSslProtocols, ["TLSv1.2"]);
+            assert.strictEqual(api.originShield, undefined, `${api.originId} must not sit behind Origin Shield (latency routing would resolve from one region)`);
+        }
+        assert.deepStrictEqual(origins[0].originShield, { enabled: true, originShieldRegion: "us-east-1" });
+        const oac = edge.one("aws:cloudfront/originAccessControl:OriginAccessControl", "edge-web-oac");
+        assert.deepStrictEqual([oac.inputs.originAccessControlOriginType, oac.inputs.signingBehavior, oac.inputs.signingProtocol], ["s3", "always", "sigv4"]);
+    });
+
+    it("has no origin group with a single region", async () => {
+        const single = await plan({ registryRegions: ["us-east-1"] });
+        const d = single.one(DISTRIBUTION, "edge-cdn");
+        assert.deepStrictEqual(d.inputs.originGroups, []);
+        assert.strictEqual((d.inputs.orderedCacheBehaviors as Obj[])[0].targetOriginId, "api-internal");
+    });
+
+    it("has the WAF rules in priority order with their actions", () => {
+        const rules = o(edge.one("aws:wafv2/webAcl:WebAcl", "edge-waf"), "rules") as unknown as Obj[];
+        assert.deepStrictEqual(
+            rules.map((r) => [r.priority, r.name, r.action ?? r.overrideAction]),
+            [
+                [1, "geo-allowlist", { block: {} }],
+                [2, "rate-limit-per-ip", { block: {} }],
+                [3, "known-bad-inputs", { none: {} }],
+                [4, "sqli", { none: {} }],
+                [5, "common", { none: {} }],
+                [6, "bot-control", { count: {} }],
+            ],
+        );
+        assert.deepStrictEqual(rules[0].statement, { notStatement: { statement: { geoMatchStatement: { countryCodes: ["KR", "US", "JP"] } } } });
+        assert.deepStrictEqual(rules[1].statement, { rateBasedStatement: { limit: 2000, aggregateKeyType: "IP", evaluationWindowSec: 300 } });
+        assert.deepStrictEqual(
+            rules.slice(2).map((r) => ((r.statement as Obj).managedRuleGroupStatement as Obj).name),
+            ["AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesBotControlRuleSet"],
+        );
+        const bot = (rules[5].statement as Obj).managedRuleGroupStatement as Obj;
+        assert.deepStrictEqual(bot.managedRuleGroupConfigs, [{ awsManagedRulesBotControlRuleSet: { inspectionLevel: "COMMON" } }]);
+        assert.deepStrictEqual(((bot.scopeDownStatement as Obj).byteMatchStatement as Obj).searchString, "/api/");
+    });
+
+    it("logs WAF to a KMS-encrypted aws-waf-logs- group in us-east-1 with its own key", () => {
+        const group = edge.one("aws:cloudwatch/logGroup:LogGroup", "edge-waf-logs");
+        const key = edge.one("aws:kms/key:Key", "edge-waf-logs-key");
+        assert.deepStrictEqual([group.inputs.name, group.inputs.region, group.inputs.retentionInDays], ["aws-waf-logs-mall-edge", "us-east-1", 90]);
+        assert.deepStrictEqual(group.propertyDependencies.kmsKeyId, [key.urn]);
+        assert.deepStrictEqual([key.inputs.region, key.inputs.enableKeyRotation, key.protect], ["us-east-1", true, true]);
+        assert.match(String(key.inputs.policy), /"kms:EncryptionContext:aws:logs:arn":"arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-mall-edge"/);
+        const logging = edge.one("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "edge-waf-logging");
+        assert.deepStrictEqual(logging.propertyDependencies.logDestinationConfigs, [group.urn]);
+        assert.strictEqual(logging.inputs.region, "us-east-1");
+    });
+
+    it("keeps the web bucket private: protected, all four blocks, its own key, policy scoped to the distribution", () => {
+        const bucket = edge.one("aws:s3/bucket:Bucket", "edge-web");
+        assert.strictEqual(bucket.protect, true);
+        const pab = edge.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "edge-web-public-access-block");
+        assert.deepStrictEqual([pab.inputs.blockPublicAcls, pab.inputs.blockPublicPolicy, pab.inputs.ignorePublicAcls, pab.inputs.restrictPublicBuckets], [true, true, true, true]);
+        const sse = edge.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "edge-web-encryption");
+        assert.deepStrictEqual(sse.propertyDependencies.rules, [edge.one("aws:kms/key:Key", "edge-web-key").urn]);
+        const policy = JSON.parse(String(edge.one("aws:s3/bucketPolicy:BucketPolicy", "edge-web-policy").inputs.policy));
+        const arn = "arn:aws:cloudfront::123456789012:distribution/";
+        assert.deepStrictEqual(policy.Statement.map((s: Obj) => s.Sid), ["DenyInsecureTransport", "CloudFrontReadsThroughOac"]);
+        assert.deepStrictEqual(policy.Statement[0].Condition, { Bool: { "aws:SecureTransport": "false" } });
+        assert.ok(String(policy.Statement[1].Condition.StringEquals["AWS:SourceArn"]).startsWith(arn), policy.Statement[1].Condition);
+        assert.match(String(edge.one("aws:kms/key:Key", "edge-web-key").inputs.policy), /"Service":"cloudfront.amazonaws.com".*"aws:SourceArn":"arn:aws:cloudfront::123456789012:distribution\//);
+    });
+
+    it("delivers access logs with standard logging v2 to an encrypted bucket in us-east-1", () => {
+        const source = edge.one("aws:cloudwatch/logDeliverySource:LogDeliverySource", "edge-access-log-source");
+        assert.deepStrictEqual([source.inputs.logType, source.inputs.region], ["ACCESS_LOGS", "us-east-1"]);
+        assert.deepStrictEqual(source.propertyDependencies.resourceArn, [cdn.urn]);
+        const destination = edge.one("aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination", "edge-access-log-destination");
+        const logBucket = edge.one("aws:s3/bucket:Bucket", "edge-access-logs");
+        assert.deepStrictEqual([logBucket.inputs.region, logBucket.protect], ["us-east-1", true]);
+        assert.deepStrictEqual(destination.propertyDependencies.deliveryDestinationConfiguration, [logBucket.urn]);
+        const delivery = edge.one("aws:cloudwatch/logDelivery:LogDelivery", "edge-access-log-delivery");
+        assert.deepStrictEqual(delivery.propertyDependencies.deliverySourceName, [source.urn]);
+        assert.strictEqual(cdn.inputs.loggingConfig, undefined);
+        const policy = JSON.parse(String(edge.one("aws:s3/bucketPolicy:BucketPolicy", "edge-access-logs-policy").inputs.policy));
+        assert.deepStrictEqual(policy.Statement[1].Principal, { Service: "delivery.logs.amazonaws.com" });
+        assert.strictEqual(edge.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "edge-access-logs-lifecycle").inputs.region, "us-east-1");
+    });
+
+    it("creates and protects the zone, or uses the given one", async () => {
+        const zone = edge.one("aws:route53/zone:Zone", "edge-zone");
+        assert.deepStrictEqual([zone.inputs.name, zone.protect], ["mall.example.com", true]);
+        const site = edge.ofType("aws:route53/record:Record").filter((r) => r.name.startsWith("edge-site"));
+        assert.deepStrictEqual(site.map((r) => [r.inputs.name, r.inputs.type]), [["mall.mall.example.com", "A"], ["mall.mall.example.com", "AAAA"]]);
+        assert.deepStrictEqual(site[0].propertyDependencies.zoneId, [zone.urn]);
+
+        const existing = await plan({ hostedZoneId: "Z0123456789ABCDEFGHIJ" });
+        assert.strictEqual(existing.count("aws:route53/zone:Zone"), 0);
+        assert.ok(existing.ofType("aws:route53/record:Record").every((r) => r.inputs.zoneId === "Z0123456789ABCDEFGHIJ"));
+    });
+
+    it("keeps CloudFront's certificate, WAF and log sinks in us-east-1 when the primary moves", async () => {
+        const moved = await plan({ registryRegions: ["us-west-2", "us-east-1"] }, "us-west-2");
+        const inEdgeRegion = [
+            ["aws:acm/certificate:Certificate", "edge-viewer-certificate"],
+            ["aws:acm/certificateValidation:CertificateValidation", "edge-viewer-certificate-validation"],
+            ["aws:wafv2/webAcl:WebAcl", "edge-waf"],
+            ["aws:cloudwatch/logGroup:LogGroup", "edge-waf-logs"],
+            ["aws:kms/key:Key", "edge-waf-logs-key"],
+            ["aws:cloudwatch/logDeliverySource:LogDeliverySource", "edge-access-log-source"],
+        ];
+        assert.deepStrictEqual(inEdgeRegion.map(([t, n]) => moved.one(t, n).inputs.region), inEdgeRegion.map(() => "us-east-1"));
+        assert.match(String(o(moved.one(DISTRIBUTION, "edge-cdn"), "viewerCertificate").acmCertificateArn), /^arn:aws:acm:us-east-1:/);
+        assert.strictEqual((moved.one(DISTRIBUTION, "edge-cdn").inputs.origins as Obj[])[2].domainName, "api-us-east-1.mall.example.com");
+    });
+});
