@@ -37,7 +37,9 @@ export interface ServiceKey {
 }
 
 export function keyPolicy(ctx: RegionContext, args: ServiceKeyArgs): pulumi.Output<string> {
-    return pulumi.output(ctx.accountId).apply((account) => {
+    // pulumi.output unwraps Outputs nested in the conditions (e.g. an interpolated log-group ARN);
+    // stringifying them unresolved would write Output's toJSON warning into the policy.
+    return pulumi.all([ctx.accountId, pulumi.output(args.servicePrincipals ?? [])]).apply(([account, principals]) => {
         const statements: Record<string, unknown>[] = [
             {
                 Sid: "AccountAdministers",
@@ -62,7 +64,7 @@ export function keyPolicy(ctx: RegionContext, args: ServiceKeyArgs): pulumi.Outp
                 },
             });
         }
-        for (const sp of args.servicePrincipals ?? []) {
+        for (const sp of principals as { principal: string; condition?: Record<string, unknown> }[]) {
             statements.push({
                 Sid: `Service${sp.principal.split(".")[0].replace(/[^A-Za-z0-9]/g, "")}`,
                 Effect: "Allow",
