@@ -131,7 +131,9 @@ export interface StoreSpec {
     readonly port?: number;
     /** The catalogue stores whose services use it (undefined: see `users`). */
     readonly catalogue?: readonly Store[];
-    /** Users that are not catalogue services (e.g. Tempo), or every publisher for Kafka. */
+    /** Every catalogue service that publishes a topic uses it (Kafka). */
+    readonly publishers?: boolean;
+    /** Users that are not catalogue services (e.g. Tempo). */
     readonly extraUsers?: readonly string[];
     readonly replication: string;
     readonly rpo: string;
@@ -179,7 +181,7 @@ export const STORES: readonly StoreSpec[] = [
         label: "MSK Kafka",
         key: "msk",
         port: 9098,
-        extraUsers: ["every service publishes"],
+        publishers: true,
         replication: "MSK Replicator primary → each secondary (all topics, consumer offsets, GZIP)",
         rpo: "~5 s",
     },
@@ -219,9 +221,9 @@ export function store(id: StoreId): StoreSpec {
 
 /** Catalogue services (plus non-service users) of a store, in catalogue order. */
 export function storeUsers(spec: StoreSpec): string[] {
-    const services = spec.catalogue
-        ? SERVICES.filter((svc) => spec.catalogue!.some((c) => svc.stores.includes(c))).map((svc) => svc.name)
-        : [];
+    const services = SERVICES.filter(
+        (svc) => (spec.catalogue ?? []).some((c) => svc.stores.includes(c)) || (spec.publishers === true && svc.publishes.length > 0),
+    ).map((svc) => svc.name);
     return [...services, ...(spec.extraUsers ?? [])];
 }
 
@@ -230,7 +232,11 @@ export function renderDataTable(): string {
     const rows = [
         ["store", "services", "replication", "RPO"],
         ["---", "---", "---", "---"],
-        ...STORES.map((s) => [s.label, storeUsers(s).join(", "), s.replication, s.rpo]),
+        ...STORES.map((s) => {
+            const users = storeUsers(s);
+            const all = users.length === SERVICES.length && SERVICES.every((svc) => users.includes(svc.name));
+            return [s.label, all ? `all ${SERVICES.length} services` : users.join(", "), s.replication, s.rpo];
+        }),
     ];
     return rows.map((r) => `| ${r.join(" | ")} |`).join("\n");
 }
