@@ -116,8 +116,8 @@ export class GlobalData extends pulumi.ComponentResource {
             auroraClusterArn: this.auroraClusterArn,
             auroraEndpoint: this.auroraEndpoint,
             auroraReaderEndpoint: this.auroraReaderEndpoint,
-            dsqlClusterArn: this.dsqlClusterArn,
-            dsqlClusterId: this.dsqlClusterId,
+            // Absent in a third or later region (two-region DSQL limit, plan.ts).
+            ...(this.dsqlClusterArn && this.dsqlClusterId ? { dsqlClusterArn: this.dsqlClusterArn, dsqlClusterId: this.dsqlClusterId } : {}),
             docdbGlobalClusterId: this.docdbGlobalClusterId,
             docdbClusterArn: this.docdbClusterArn,
             docdbEndpoint: this.docdbEndpoint,
