@@ -17,6 +17,25 @@ export const PRIMARY_CONTRACT = {
     transitGatewayRouteTableId: { kind: "string", usedFor: "the primary-side Transit Gateway route to this region" },
     vpcRouteTableIds: { kind: "string[]", usedFor: "the primary VPC's routes to this region" },
     hostedZoneId: { kind: "string", usedFor: "this region's api-<region> and api-internal latency records (the zone lives in the primary)" },
+    // GlobalData (components/data): the global parents a secondary joins and the primary halves of its links.
+    dataSubnetIds: { kind: "string[]", usedFor: "the MSK Replicator's source-side ENIs in the primary's data subnets" },
+    auroraGlobalClusterId: { kind: "string", usedFor: "joining the Aurora global database" },
+    auroraClusterArn: { kind: "string", usedFor: "the Aurora primary member (failover automation, lag alarms)" },
+    docdbGlobalClusterId: { kind: "string", usedFor: "joining the DocumentDB global cluster" },
+    docdbClusterArn: { kind: "string", usedFor: "the DocumentDB primary member (failover automation, lag alarms)" },
+    cacheGlobalReplicationGroupId: { kind: "string", usedFor: "joining the ElastiCache global datastore" },
+    dsqlClusterArn: { kind: "string", usedFor: "peering this region's DSQL cluster with the primary's" },
+    dsqlClusterId: { kind: "string", usedFor: "the primary-side DSQL peering" },
+    mskClusterArn: { kind: "string", usedFor: "the MSK Replicator's source cluster" },
+    mskSecurityGroupId: { kind: "string", usedFor: "the MSK Replicator's source-side security group" },
+    staticAssetsBucketName: { kind: "string", usedFor: "S3 replication of the static-assets bucket" },
+    staticAssetsBucketArn: { kind: "string", usedFor: "S3 replication role permissions on the static-assets bucket" },
+    tracesBucketName: { kind: "string", usedFor: "S3 replication of the traces bucket" },
+    tracesBucketArn: { kind: "string", usedFor: "S3 replication role permissions on the traces bucket" },
+    s3KeyArn: { kind: "string", usedFor: "decrypting the primary's objects during S3 replication" },
+    searchDomainName: { kind: "string", usedFor: "the OpenSearch cross-cluster search connection" },
+    idempotencyTableName: { kind: "string", usedFor: "the services' idempotency table name (same in every region)" },
+    idempotencyTableArn: { kind: "string", usedFor: "the DynamoDB global table replica" },
 } as const satisfies Record<string, { kind: Kind; usedFor: string }>;
 
 export type PrimaryOutputs = { -readonly [K in keyof typeof PRIMARY_CONTRACT]: KindType<(typeof PRIMARY_CONTRACT)[K]["kind"]> };

@@ -4,7 +4,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RegionContext } from "../components/common/context";
+import { RegionContext, awsName } from "../components/common/context";
+import { tagsFor } from "../components/common/tags";
+import { GlobalData, PrimaryDataRef } from "../components/data/global-data";
+import { planLinks } from "../components/data/plan";
 import { EdgeStack } from "../components/edge/edge-stack";
 import { RegionalIngress } from "../components/edge/regional-ingress";
 import { RegionalVpc } from "../components/network/regional-vpc";
@@ -64,6 +67,46 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
         });
     }
 
+    // TODO(merge): EksCluster.nodeSecurityGroupId — this placeholder "app clients" group stands in
+    // for the EKS node/pod security group until EksCluster lands; replace the input below with it
+    // and delete this group (the data tier then admits the nodes only).
+    const appClients = new aws.ec2.SecurityGroup("app-clients", {
+        vpcId: network.vpcId,
+        description: "Placeholder for the EKS node security group: the data tier admits only this group",
+        tags: tagsFor(ctx, "data", "global-data", {}, awsName(ctx, "app-clients")),
+    });
+
+    const primaryData: PrimaryDataRef | undefined = primary && {
+        region: primary.region,
+        auroraGlobalClusterId: primary.auroraGlobalClusterId,
+        docdbGlobalClusterId: primary.docdbGlobalClusterId,
+        cacheGlobalReplicationGroupId: primary.cacheGlobalReplicationGroupId,
+        dsqlClusterArn: primary.dsqlClusterArn,
+        dsqlClusterId: primary.dsqlClusterId,
+        mskClusterArn: primary.mskClusterArn,
+        mskSecurityGroupId: primary.mskSecurityGroupId,
+        dataSubnetIds: primary.dataSubnetIds,
+        staticAssetsBucketName: primary.staticAssetsBucketName,
+        tracesBucketName: primary.tracesBucketName,
+        s3KeyArn: primary.s3KeyArn,
+        searchDomainName: primary.searchDomainName,
+        idempotencyTableArn: primary.idempotencyTableArn,
+    };
+    const data = new GlobalData("data", {
+        context: ctx,
+        network: { vpcId: network.vpcId, dataSubnetIds: network.dataSubnetIds },
+        clientSecurityGroupId: appClients.id,
+        sizing: settings.data.sizing,
+        dsqlWitnessRegion: settings.data.dsqlWitnessRegion,
+        links: planLinks(settings.registry.regions, settings.region),
+        primary: primaryData,
+    });
+    // A third and later region has no DSQL cluster of its own (two-region limit, plan.ts): its
+    // services use the peered pair, so it reports the primary's.
+    const dsqlClusterArn = data.dsqlClusterArn ?? primary?.dsqlClusterArn;
+    const dsqlClusterId = data.dsqlClusterId ?? primary?.dsqlClusterId;
+    if (!dsqlClusterArn || !dsqlClusterId) throw new Error(`region ${settings.region} has no DSQL cluster and no primary to borrow one from`);
+
     // The primary owns the zone and the CloudFront/WAF edge; a secondary reaches the zone through
     // the stack reference. Nothing here reads a secondary: the edge names its origins by DNS.
     let edge: EdgeStack | undefined;
@@ -111,7 +154,7 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
         vpcCidr: network.vpcCidr,
         publicSubnetIds: network.publicSubnetIds,
         privateSubnetIds: network.privateSubnetIds,
-        dataSubnetIds: network.dataSubnetIds,
+        dataSubnetIds: pulumi.all(network.dataSubnetIds),
         transitGatewayId: network.transitGatewayId,
         transitGatewayRouteTableId: network.transitGatewayRouteTableId,
         vpcRouteTableIds: pulumi.all(network.peerRouteTableIds),
@@ -132,5 +175,31 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
                   webBucketName: edge.webBucketName,
               }
             : {}),
+        auroraGlobalClusterId: data.auroraGlobalClusterId,
+        auroraClusterArn: data.auroraClusterArn,
+        docdbGlobalClusterId: data.docdbGlobalClusterId,
+        docdbClusterArn: data.docdbClusterArn,
+        cacheGlobalReplicationGroupId: data.cacheGlobalReplicationGroupId,
+        dsqlClusterArn,
+        dsqlClusterId,
+        mskClusterArn: data.mskClusterArn,
+        mskSecurityGroupId: data.securityGroupIds.msk,
+        staticAssetsBucketName: data.bucketNames["static-assets"],
+        staticAssetsBucketArn: data.bucketArns["static-assets"],
+        tracesBucketName: data.bucketNames.traces,
+        tracesBucketArn: data.bucketArns.traces,
+        s3KeyArn: data.keyArns.s3,
+        searchDomainName: data.searchDomainName,
+        idempotencyTableName: data.idempotencyTableName,
+        idempotencyTableArn: data.idempotencyTableArn,
+        dataKeyArns: data.keyArns,
+        dataSecurityGroupIds: data.securityGroupIds,
+        dataSecretArns: data.secretArns,
+        auroraEndpoint: data.auroraEndpoint,
+        auroraReaderEndpoint: data.auroraReaderEndpoint,
+        docdbEndpoint: data.docdbEndpoint,
+        cacheEndpoint: data.cacheEndpoint,
+        mskBootstrapBrokers: data.mskBootstrapBrokers,
+        searchEndpoint: data.searchEndpoint,
     };
 }

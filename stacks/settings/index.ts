@@ -4,6 +4,7 @@
  * tables. Every problem names the key, shows the value, says what is allowed and how to fix it.
  */
 import { EdgeSettings, IngressSettings, readEdge, readIngress } from "./edge";
+import { DataSettings, readData } from "./data";
 import { NetworkSettings, readNetwork } from "./network";
 import { ConfigError, ConfigReader, RawConfig, editDistance } from "./reader";
 import { RegionEntry, RegionRegistry, RegionRole, readRegistry } from "./registry";
@@ -12,6 +13,7 @@ export { ConfigError, RawConfig } from "./reader";
 export { RegionEntry, RegionRegistry, RegionRole, REGISTRY_KEY } from "./registry";
 export { NetworkSettings } from "./network";
 export { EdgeSettings, IngressSettings } from "./edge";
+export { DataSettings } from "./data";
 
 export const ENVIRONMENTS = ["production", "staging", "dev"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -38,6 +40,7 @@ export interface PlatformSettings {
     readonly ingress: IngressSettings;
     /** The edge (zone, CloudFront, WAF); read on every stack, used by the primary only. */
     readonly edge: EdgeSettings;
+    readonly data: DataSettings;
 }
 
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -87,6 +90,7 @@ export function parseStackConfig(project: string, stack: string, raw: RawConfig)
 
     const ingress = readIngress(r);
     const edge = readEdge(r, self?.role);
+    const data = readData(r, environment, registry ? registry.regions.map((e) => e.name) : [], network.azCount);
 
     const known = r.knownKeys("mall");
     for (const key of r.unreadKeys("mall")) {
@@ -111,5 +115,6 @@ export function parseStackConfig(project: string, stack: string, raw: RawConfig)
         network,
         ingress,
         edge,
+        data,
     };
 }

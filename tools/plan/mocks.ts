@@ -66,6 +66,68 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     "aws:ec2/vpc:Vpc": (r) => ({ defaultRouteTableId: `rtb-${hex(r.id + "main", 17)}`, defaultSecurityGroupId: `sg-${hex(r.id + "default", 17)}` }),
     "aws:ec2/eip:Eip": (r) => ({ publicIp: `198.51.100.${parseInt(hex(r.id, 2), 16) % 254}` }),
     "aws:ec2/natGateway:NatGateway": (r) => ({ publicIp: `203.0.113.${parseInt(hex(r.id, 2), 16) % 254}` }),
+    // GlobalData (components/data): identifiers and endpoints the program reads or exports.
+    "random:index/randomPassword:RandomPassword": (r) => ({ result: `mock-${hex(r.id + "password", 32)}` }),
+    "aws:secretsmanager/secret:Secret": (r) => ({ arn: r.arn(`secret:${r.inputs.name ?? r.id}-${hex(r.id, 6)}`) }),
+    "aws:rds/globalCluster:GlobalCluster": (r) => ({
+        id: r.inputs.globalClusterIdentifier ?? r.id,
+        arn: `arn:aws:rds::${MOCK_ACCOUNT_ID}:global-cluster:${r.inputs.globalClusterIdentifier ?? r.id}`,
+    }),
+    "aws:rds/cluster:Cluster": (r) => ({
+        id: r.inputs.clusterIdentifier ?? r.id,
+        arn: r.arn(`cluster:${r.inputs.clusterIdentifier ?? r.id}`),
+        endpoint: `${r.inputs.clusterIdentifier ?? r.id}.cluster-${hex(r.id, 12)}.${r.region}.rds.amazonaws.com`,
+        readerEndpoint: `${r.inputs.clusterIdentifier ?? r.id}.cluster-ro-${hex(r.id, 12)}.${r.region}.rds.amazonaws.com`,
+    }),
+    "aws:docdb/globalCluster:GlobalCluster": (r) => ({
+        id: r.inputs.globalClusterIdentifier ?? r.id,
+        arn: `arn:aws:rds::${MOCK_ACCOUNT_ID}:global-cluster:${r.inputs.globalClusterIdentifier ?? r.id}`,
+    }),
+    "aws:docdb/cluster:Cluster": (r) => ({
+        id: r.inputs.clusterIdentifier ?? r.id,
+        arn: r.arn(`cluster:${r.inputs.clusterIdentifier ?? r.id}`, { service: "rds" }),
+        endpoint: `${r.inputs.clusterIdentifier ?? r.id}.cluster-${hex(r.id, 12)}.${r.region}.docdb.amazonaws.com`,
+    }),
+    "aws:elasticache/replicationGroup:ReplicationGroup": (r) => ({
+        id: r.inputs.replicationGroupId ?? r.id,
+        arn: r.arn(`replicationgroup:${r.inputs.replicationGroupId ?? r.id}`),
+        configurationEndpointAddress: `clustercfg.${r.inputs.replicationGroupId ?? r.id}.${hex(r.id, 6)}.${r.region.replace(/-/g, "")}.cache.amazonaws.com`,
+    }),
+    "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup": (r) => ({
+        // AWS prefixes the suffix with a region-derived tag.
+        globalReplicationGroupId: `ldgnf-${r.inputs.globalReplicationGroupIdSuffix ?? r.id}`,
+    }),
+    "aws:msk/configuration:Configuration": (r) => ({ arn: r.arn(`configuration/${r.inputs.name ?? r.id}/${uuid(r.id)}`, { service: "kafka" }), latestRevision: 1 }),
+    "aws:msk/cluster:Cluster": (r) => ({
+        arn: r.arn(`cluster/${r.inputs.clusterName ?? r.id}/${uuid(r.id)}-s1`, { service: "kafka" }),
+        bootstrapBrokersSaslIam: [1, 2, 3].map((i) => `b-${i}.${r.inputs.clusterName ?? r.id}.${hex(r.id, 6)}.c2.kafka.${r.region}.amazonaws.com:9098`).join(","),
+    }),
+    "aws:msk/replicator:Replicator": (r) => ({ arn: r.arn(`replicator/${r.inputs.replicatorName ?? r.id}/${uuid(r.id)}`, { service: "kafka" }) }),
+    "aws:opensearch/domain:Domain": (r) => ({
+        arn: r.arn(`domain/${r.inputs.domainName ?? r.id}`, { service: "es" }),
+        endpoint: `vpc-${r.inputs.domainName ?? r.id}-${hex(r.id, 26)}.${r.region}.es.amazonaws.com`,
+    }),
+    "aws:dsql/cluster:Cluster": (r) => {
+        const identifier = hex(r.id + "dsql", 26);
+        return { identifier, arn: r.arn(`cluster/${identifier}`) };
+    },
+    "aws:s3/bucket:Bucket": (r) => ({
+        id: r.inputs.bucket ?? r.id,
+        bucket: r.inputs.bucket ?? r.id,
+        arn: `arn:aws:s3:::${r.inputs.bucket ?? r.id}`,
+        bucketRegionalDomainName: `${r.inputs.bucket ?? r.id}.s3.${r.region}.amazonaws.com`,
+        region: r.region,
+    }),
+    "aws:dynamodb/table:Table": (r) => ({
+        id: r.inputs.name ?? r.id,
+        name: r.inputs.name ?? r.id,
+        arn: r.arn(`table/${r.inputs.name ?? r.id}`),
+        streamArn: r.arn(`table/${r.inputs.name ?? r.id}/stream/2025-01-01T00:00:00.000`),
+    }),
+    "aws:dynamodb/tableReplica:TableReplica": (r) => {
+        const table = String(r.inputs.globalTableArn ?? "").split("/")[1] ?? r.id;
+        return { arn: r.arn(`table/${table}`) };
+    },
     "aws:ec2transitgateway/transitGateway:TransitGateway": (r) => ({
         associationDefaultRouteTableId: `tgw-rtb-${hex(r.id + "assoc", 17)}`,
         ownerId: MOCK_ACCOUNT_ID,
@@ -107,10 +169,6 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
         hostedZoneId: "Z2FDTNDATAQYW2",
         status: "Deployed",
     }),
-    "aws:s3/bucket:Bucket": (r) => {
-        const bucket = String(r.inputs.bucket ?? r.name);
-        return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${r.region}.amazonaws.com`, region: r.region };
-    },
     "aws:wafv2/webAcl:WebAcl": (r) => ({ arn: r.arn(`global/webacl/${String(r.inputs.name ?? r.name)}/${uuid(r.id)}`) }),
     "aws:cloudwatch/logDeliverySource:LogDeliverySource": (r) => ({ arn: r.arn(`delivery-source:${String(r.inputs.name ?? r.name)}`, { service: "logs" }) }),
     "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": (r) => ({ arn: r.arn(`delivery-destination:${String(r.inputs.name ?? r.name)}`, { service: "logs" }) }),
@@ -221,7 +279,8 @@ export class PlanMocks implements pulumi.runtime.Mocks {
             if (args.inputs.tags) state.tagsAll = args.inputs.tags;
         }
         Object.assign(state, EXTRA_STATE[args.type]?.(call) ?? {});
-        return { id: args.custom === false ? undefined : id, state };
+        // EXTRA_STATE may give the real id shape (a bucket's id is its name, a global cluster's its identifier).
+        return { id: args.custom === false ? undefined : String(state.id ?? id), state };
     }
 
     call(args: pulumi.runtime.MockCallArgs): State {

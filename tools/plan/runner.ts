@@ -8,7 +8,8 @@ import * as settings from "@pulumi/pulumi/runtime/settings";
 import { PlannedResource } from "./contract";
 import { MockContext, PlanMocks } from "./mocks";
 
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+// The SDK's rpc.specialSecretSig (the key below is specialSigKey): secrets are written "[secret]".
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 

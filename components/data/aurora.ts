@@ -1,0 +1,184 @@
+/**
+ * Aurora PostgreSQL Global Database (ARCHITECTURE §4). The primary owns the global cluster and the
+ * writer cluster; a secondary joins with a headless-writer cluster of readers and global write
+ * forwarding on.
+ *
+ * Master password: Aurora's managed master password (Secrets Manager integration) is NOT supported
+ * for clusters in a global database (Aurora User Guide, "Limitations for Secrets Manager
+ * integration"), so the primary generates one into its own Secrets Manager secret (secrets key)
+ * and services use IAM database authentication. Secondaries inherit users from the primary.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { awsName } from "../common/context";
+import { generatedSecret } from "./secrets";
+import { DataScope, child, dataTags, logGroup, stateful } from "./shared";
+import { globalName } from "./plan";
+
+const ENGINE = "aurora-postgresql";
+export const AURORA_MASTER_USER = "mall_admin";
+export const AURORA_DATABASE = "mall";
+
+export interface AuroraArgs {
+    readonly securityGroupId: pulumi.Input<string>;
+    /** Secondaries: the primary's global cluster id and region. */
+    readonly primary?: { readonly globalClusterId: pulumi.Input<string>; readonly region: string };
+}
+
+export interface AuroraStore {
+    readonly globalClusterId: pulumi.Output<string>;
+    readonly cluster: aws.rds.Cluster;
+    readonly instances: aws.rds.ClusterInstance[];
+    readonly masterSecretArn?: pulumi.Output<string>;
+}
+
+export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
+    const { ctx, sizing } = scope;
+    const size = sizing.aurora;
+    const base = `${scope.name}-aurora`;
+    const clusterId = awsName(ctx, "aurora");
+    const family = `aurora-postgresql${size.engineVersion.split(".")[0]}`;
+    const tags = (...parts: string[]) => dataTags(scope, "aurora", ["aurora", ...parts]);
+
+    const subnetGroup = new aws.rds.SubnetGroup(
+        `${base}-subnets`,
+        { name: clusterId, description: "Aurora: data-tier subnets", subnetIds: scope.network.dataSubnetIds, tags: tags("subnets") },
+        child(scope),
+    );
+    const parameters = new aws.rds.ClusterParameterGroup(
+        `${base}-params`,
+        {
+            name: `${clusterId}-${family}`,
+            family,
+            description: "Aurora PostgreSQL: TLS only, connection and DDL logging",
+            parameters: [
+                { name: "rds.force_ssl", value: "1" },
+                { name: "log_connections", value: "1" },
+                { name: "log_disconnections", value: "1" },
+                { name: "log_statement", value: "ddl" },
+            ],
+            tags: tags("params"),
+        },
+        child(scope),
+    );
+    const monitoringRole = new aws.iam.Role(
+        `${base}-monitoring-role`,
+        {
+            name: awsName(ctx, "aurora-monitoring"),
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+            tags: tags("monitoring-role"),
+        },
+        child(scope),
+    );
+    const monitoringAttachment = new aws.iam.RolePolicyAttachment(
+        `${base}-monitoring-policy`,
+        { role: monitoringRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" },
+        child(scope),
+    );
+    // RDS writes `postgresql` logs here; pre-creating it gives it our key and retention.
+    logGroup(scope, "aurora-logs", `/aws/rds/cluster/${clusterId}/postgresql`);
+
+    const common = {
+        clusterIdentifier: clusterId,
+        engine: ENGINE,
+        engineVersion: size.engineVersion,
+        dbSubnetGroupName: subnetGroup.name,
+        dbClusterParameterGroupName: parameters.name,
+        vpcSecurityGroupIds: [args.securityGroupId],
+        storageEncrypted: true,
+        kmsKeyId: scope.keys.aurora.arn,
+        iamDatabaseAuthenticationEnabled: true,
+        backupRetentionPeriod: sizing.backupRetentionDays,
+        preferredBackupWindow: "03:00-04:00",
+        preferredMaintenanceWindow: "sun:05:00-sun:06:00",
+        copyTagsToSnapshot: true,
+        deletionProtection: true,
+        skipFinalSnapshot: false,
+        finalSnapshotIdentifier: `${clusterId}-final`,
+        enabledCloudwatchLogsExports: ["postgresql"],
+        tags: tags("cluster"),
+    };
+
+    let globalClusterId: pulumi.Output<string>;
+    let cluster: aws.rds.Cluster;
+    let masterSecretArn: pulumi.Output<string> | undefined;
+    if (!args.primary) {
+        const global = new aws.rds.GlobalCluster(
+            `${base}-global`,
+            {
+                globalClusterIdentifier: globalName(ctx.project, "aurora"),
+                engine: ENGINE,
+                engineVersion: size.engineVersion,
+                databaseName: AURORA_DATABASE,
+                storageEncrypted: true,
+                deletionProtection: true,
+                tags: tags("global"),
+            },
+            stateful(scope),
+        );
+        const master = generatedSecret(scope, "aurora-master", "Aurora global database master user", AURORA_MASTER_USER);
+        masterSecretArn = master.arn;
+        cluster = new aws.rds.Cluster(
+            `${base}-cluster`,
+            {
+                ...common,
+                globalClusterIdentifier: global.id,
+                databaseName: AURORA_DATABASE,
+                masterUsername: AURORA_MASTER_USER,
+                masterPassword: master.value,
+            },
+            // After a managed failover this cluster may become a secondary: the global parent then owns these.
+            stateful(scope, { ignoreChanges: ["globalClusterIdentifier", "replicationSourceIdentifier"] }),
+        );
+        globalClusterId = global.id;
+    } else {
+        // DESIGN §6: secondaries must not set databaseName/masterUsername (they come from the global cluster).
+        cluster = new aws.rds.Cluster(
+            `${base}-cluster`,
+            {
+                ...common,
+                globalClusterIdentifier: args.primary.globalClusterId,
+                sourceRegion: args.primary.region,
+                enableGlobalWriteForwarding: true,
+            },
+            stateful(scope, { ignoreChanges: ["replicationSourceIdentifier", "globalClusterIdentifier"] }),
+        );
+        globalClusterId = pulumi.output(args.primary.globalClusterId);
+    }
+
+    const roles: { id: string; instanceClass: string; tier: number }[] = args.primary
+        ? Array.from({ length: size.secondaryReaders }, (_, i) => ({ id: `reader-${i + 1}`, instanceClass: size.readerClass, tier: 1 }))
+        : [
+              { id: "writer", instanceClass: size.writerClass, tier: 0 },
+              ...Array.from({ length: size.primaryReaders }, (_, i) => ({ id: `reader-${i + 1}`, instanceClass: size.readerClass, tier: 1 })),
+          ];
+    const instances = roles.map(
+        (r) =>
+            new aws.rds.ClusterInstance(
+                `${base}-${r.id}`,
+                {
+                    identifier: `${clusterId}-${r.id}`,
+                    clusterIdentifier: cluster.id,
+                    engine: ENGINE,
+                    engineVersion: size.engineVersion,
+                    instanceClass: r.instanceClass,
+                    dbSubnetGroupName: subnetGroup.name,
+                    publiclyAccessible: false,
+                    promotionTier: r.tier,
+                    performanceInsightsEnabled: true,
+                    performanceInsightsKmsKeyId: scope.keys.aurora.arn,
+                    performanceInsightsRetentionPeriod: size.performanceInsightsRetentionDays,
+                    monitoringInterval: size.monitoringIntervalSeconds,
+                    monitoringRoleArn: monitoringRole.arn,
+                    autoMinorVersionUpgrade: true,
+                    copyTagsToSnapshot: true,
+                    tags: tags(r.id),
+                },
+                stateful(scope, { dependsOn: [monitoringAttachment] }),
+            ),
+    );
+    return { globalClusterId, cluster, instances, masterSecretArn };
+}

@@ -1,0 +1,192 @@
+/**
+ * GlobalData (ARCHITECTURE §4): every data store of one region, replicated across regions, each
+ * encrypted with its own per-service key. Role-aware (DESIGN §2): the primary creates the global
+ * parents; a secondary joins them and owns the pairwise links (DSQL peering, S3 replication rules,
+ * MSK Replicator, DynamoDB replica, OpenSearch cross-cluster connection), declaring the halves that
+ * live in the primary's region with the per-resource `region` input.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { RegionContext } from "../common/context";
+import { buildAurora } from "./aurora";
+import { buildCache } from "./cache";
+import { buildDocdb } from "./docdb";
+import { buildDsql } from "./dsql";
+import { buildDynamo } from "./dynamodb";
+import { buildKeys } from "./keys";
+import { buildMsk } from "./msk";
+import { BucketPurpose, DataLinks, DataSizing, KeyService, PRODUCTION } from "./plan";
+import { buildS3 } from "./s3";
+import { buildSearch } from "./search";
+import { SecuredStore, buildSecurityGroups } from "./security";
+import { DataNetworkRef, DataScope } from "./shared";
+
+/** What a secondary needs from the primary's GlobalData (fed by a StackReference). */
+export interface PrimaryDataRef {
+    readonly region: string;
+    readonly auroraGlobalClusterId: pulumi.Input<string>;
+    readonly docdbGlobalClusterId: pulumi.Input<string>;
+    readonly cacheGlobalReplicationGroupId: pulumi.Input<string>;
+    readonly dsqlClusterArn: pulumi.Input<string>;
+    readonly dsqlClusterId: pulumi.Input<string>;
+    readonly mskClusterArn: pulumi.Input<string>;
+    readonly mskSecurityGroupId: pulumi.Input<string>;
+    /** The primary's data subnets: MSK Replicator's ENIs on the source side. */
+    readonly dataSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    readonly staticAssetsBucketName: pulumi.Input<string>;
+    readonly tracesBucketName: pulumi.Input<string>;
+    readonly s3KeyArn: pulumi.Input<string>;
+    readonly searchDomainName: pulumi.Input<string>;
+    readonly idempotencyTableArn: pulumi.Input<string>;
+}
+
+export interface GlobalDataArgs {
+    readonly context: RegionContext;
+    readonly network: DataNetworkRef;
+    /**
+     * The one security group the data tier admits (on each store's port): the EKS nodes'/pods'.
+     * An input so the EKS component (or a StackReference) can supply it.
+     */
+    readonly clientSecurityGroupId: pulumi.Input<string>;
+    /** @default PRODUCTION - ARCHITECTURE §4 sizes */
+    readonly sizing?: DataSizing;
+    /** @default "us-east-2" */
+    readonly dsqlWitnessRegion?: string;
+    /** Which pairwise links this region owns (plan.ts `planLinks` over the registry). */
+    readonly links: DataLinks;
+    /** Required on secondaries, absent on the primary. */
+    readonly primary?: PrimaryDataRef;
+}
+
+export class GlobalData extends pulumi.ComponentResource {
+    public readonly keyArns: Record<KeyService, pulumi.Output<string>>;
+    public readonly securityGroupIds: Record<SecuredStore, pulumi.Output<string>>;
+    public readonly auroraGlobalClusterId: pulumi.Output<string>;
+    public readonly auroraClusterArn: pulumi.Output<string>;
+    public readonly auroraEndpoint: pulumi.Output<string>;
+    public readonly auroraReaderEndpoint: pulumi.Output<string>;
+    public readonly dsqlClusterArn: pulumi.Output<string> | undefined;
+    public readonly dsqlClusterId: pulumi.Output<string> | undefined;
+    public readonly docdbGlobalClusterId: pulumi.Output<string>;
+    public readonly docdbClusterArn: pulumi.Output<string>;
+    public readonly docdbEndpoint: pulumi.Output<string>;
+    public readonly cacheGlobalReplicationGroupId: pulumi.Output<string>;
+    public readonly cacheEndpoint: pulumi.Output<string>;
+    public readonly mskClusterArn: pulumi.Output<string>;
+    public readonly mskBootstrapBrokers: pulumi.Output<string>;
+    public readonly searchDomainName: pulumi.Output<string>;
+    public readonly searchDomainArn: pulumi.Output<string>;
+    public readonly searchEndpoint: pulumi.Output<string>;
+    public readonly bucketNames: Record<BucketPurpose, pulumi.Output<string>>;
+    public readonly bucketArns: Record<BucketPurpose, pulumi.Output<string>>;
+    public readonly idempotencyTableName: pulumi.Output<string>;
+    public readonly idempotencyTableArn: pulumi.Output<string>;
+    /** Generated credentials (primary only: secondaries inherit users and AUTH from the global parents). */
+    public readonly secretArns: Partial<Record<"auroraMaster" | "docdbMaster" | "cacheAuth", pulumi.Output<string>>>;
+
+    constructor(name: string, args: GlobalDataArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mall:data:GlobalData", name, {}, opts);
+        const b = buildGlobalData(this, name, args);
+        this.keyArns = b.keyArns;
+        this.securityGroupIds = b.securityGroupIds;
+        this.auroraGlobalClusterId = b.aurora.globalClusterId;
+        this.auroraClusterArn = b.aurora.cluster.arn;
+        this.auroraEndpoint = b.aurora.cluster.endpoint;
+        this.auroraReaderEndpoint = b.aurora.cluster.readerEndpoint;
+        this.dsqlClusterArn = b.dsql?.cluster.arn;
+        this.dsqlClusterId = b.dsql?.cluster.identifier;
+        this.docdbGlobalClusterId = b.docdb.globalClusterId;
+        this.docdbClusterArn = b.docdb.cluster.arn;
+        this.docdbEndpoint = b.docdb.cluster.endpoint;
+        this.cacheGlobalReplicationGroupId = b.cache.globalReplicationGroupId;
+        this.cacheEndpoint = b.cache.replicationGroup.configurationEndpointAddress;
+        this.mskClusterArn = b.msk.cluster.arn;
+        this.mskBootstrapBrokers = b.msk.cluster.bootstrapBrokersSaslIam;
+        this.searchDomainName = b.search.domain.domainName;
+        this.searchDomainArn = b.search.domain.arn;
+        this.searchEndpoint = b.search.domain.endpoint;
+        this.bucketNames = { "static-assets": b.s3.buckets["static-assets"].bucket, traces: b.s3.buckets.traces.bucket };
+        this.bucketArns = { "static-assets": b.s3.buckets["static-assets"].arn, traces: b.s3.buckets.traces.arn };
+        this.idempotencyTableName = b.dynamo.tableName;
+        this.idempotencyTableArn = b.dynamo.tableArn;
+        this.secretArns = b.secretArns;
+        this.registerOutputs({
+            keyArns: this.keyArns,
+            securityGroupIds: this.securityGroupIds,
+            auroraGlobalClusterId: this.auroraGlobalClusterId,
+            auroraClusterArn: this.auroraClusterArn,
+            auroraEndpoint: this.auroraEndpoint,
+            auroraReaderEndpoint: this.auroraReaderEndpoint,
+            // Absent in a third or later region (two-region DSQL limit, plan.ts).
+            ...(this.dsqlClusterArn && this.dsqlClusterId ? { dsqlClusterArn: this.dsqlClusterArn, dsqlClusterId: this.dsqlClusterId } : {}),
+            docdbGlobalClusterId: this.docdbGlobalClusterId,
+            docdbClusterArn: this.docdbClusterArn,
+            docdbEndpoint: this.docdbEndpoint,
+            cacheGlobalReplicationGroupId: this.cacheGlobalReplicationGroupId,
+            cacheEndpoint: this.cacheEndpoint,
+            mskClusterArn: this.mskClusterArn,
+            mskBootstrapBrokers: this.mskBootstrapBrokers,
+            searchDomainName: this.searchDomainName,
+            searchDomainArn: this.searchDomainArn,
+            searchEndpoint: this.searchEndpoint,
+            bucketNames: this.bucketNames,
+            bucketArns: this.bucketArns,
+            idempotencyTableName: this.idempotencyTableName,
+            idempotencyTableArn: this.idempotencyTableArn,
+            secretArns: this.secretArns,
+        });
+    }
+}
+
+function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalDataArgs) {
+    const ctx = args.context;
+    const primary = args.primary;
+    if (ctx.role === "secondary" && !primary) {
+        throw new Error(`GlobalData ${name}: the secondary region ${ctx.region} needs the primary's data outputs (args.primary)`);
+    }
+    if (ctx.role === "primary" && primary) {
+        throw new Error(`GlobalData ${name}: the primary region ${ctx.region} must not be given a primary (it owns the global parents)`);
+    }
+    if (args.links.ownsDsqlPeering && !args.links.dsql) {
+        throw new Error(`GlobalData ${name}: links.ownsDsqlPeering needs links.dsql`);
+    }
+    const sizing = args.sizing ?? PRODUCTION;
+    const keys = buildKeys(parent, name, ctx);
+    const scope: DataScope = { parent, name, ctx, keys, network: args.network, sizing };
+    const sgs = buildSecurityGroups(scope, args.clientSecurityGroupId);
+    const witnessRegion = args.dsqlWitnessRegion ?? "us-east-2";
+
+    const aurora = buildAurora(scope, { securityGroupId: sgs.aurora.id, primary: primary && { globalClusterId: primary.auroraGlobalClusterId, region: primary.region } });
+    const dsql = args.links.dsql
+        ? buildDsql(scope, {
+              witnessRegion,
+              peer: primary && args.links.ownsDsqlPeering ? { region: primary.region, clusterArn: primary.dsqlClusterArn, clusterId: primary.dsqlClusterId } : undefined,
+          })
+        : undefined;
+    const docdb = buildDocdb(scope, { securityGroupId: sgs.docdb.id, primary: primary && { globalClusterId: primary.docdbGlobalClusterId } });
+    const cache = buildCache(scope, { securityGroupId: sgs.cache.id, primary: primary && { globalReplicationGroupId: primary.cacheGlobalReplicationGroupId } });
+    const msk = buildMsk(scope, {
+        securityGroupId: sgs.msk.id,
+        source: primary && { region: primary.region, clusterArn: primary.mskClusterArn, subnetIds: primary.dataSubnetIds, securityGroupId: primary.mskSecurityGroupId },
+    });
+    const search = buildSearch(scope, { securityGroupId: sgs.search.id, primary: primary && { region: primary.region, domainName: primary.searchDomainName } });
+    const s3 = buildS3(
+        scope,
+        primary && args.links.ownsS3Replication
+            ? {
+                  sourceRegion: primary.region,
+                  sourceBuckets: { "static-assets": primary.staticAssetsBucketName, traces: primary.tracesBucketName },
+                  sourceKeyArn: primary.s3KeyArn,
+                  destinations: args.links.s3Destinations,
+              }
+            : undefined,
+    );
+    const dynamo = buildDynamo(scope, { primary: primary && { tableArn: primary.idempotencyTableArn } });
+
+    const keyArns = Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, v.arn])) as Record<KeyService, pulumi.Output<string>>;
+    const securityGroupIds = Object.fromEntries(Object.entries(sgs).map(([k, v]) => [k, v.id])) as Record<SecuredStore, pulumi.Output<string>>;
+    const secretArns: Partial<Record<"auroraMaster" | "docdbMaster" | "cacheAuth", pulumi.Output<string>>> = {};
+    if (aurora.masterSecretArn) secretArns.auroraMaster = aurora.masterSecretArn;
+    if (docdb.masterSecretArn) secretArns.docdbMaster = docdb.masterSecretArn;
+    if (cache.authSecretArn) secretArns.cacheAuth = cache.authSecretArn;
+    return { keyArns, securityGroupIds, aurora, dsql, docdb, cache, msk, search, s3, dynamo, secretArns };
+}

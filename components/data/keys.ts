@@ -1,0 +1,60 @@
+/**
+ * The data layer's customer-managed keys: one per service and region (ARCHITECTURE §4), each
+ * usable only through its own AWS service. No multi-region keys are needed: S3 CRR re-encrypts
+ * replicas with the destination region's own `s3` key, DynamoDB replicas and every global-cluster
+ * member take a key in their own region.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { RegionContext } from "../common/context";
+import { ServiceKey, ServiceKeyArgs, serviceKey } from "../common/kms";
+import { COMPONENT } from "./shared";
+import { KEY_SERVICES, KeyService } from "./plan";
+
+/** How each key's service uses it (kms:ViaService names or service principals). */
+export function keyUse(ctx: RegionContext, service: KeyService): Pick<ServiceKeyArgs, "viaServices" | "servicePrincipals"> {
+    switch (service) {
+        case "aurora":
+        case "docdb":
+            // DocumentDB encrypts through the RDS control plane.
+            return { viaServices: ["rds"] };
+        case "dsql":
+            return {
+                viaServices: ["dsql"],
+                servicePrincipals: [{ principal: "dsql.amazonaws.com", condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } } }],
+            };
+        case "elasticache":
+            return { viaServices: ["elasticache"] };
+        case "msk":
+            return { viaServices: ["kafka"] };
+        case "opensearch":
+            return { viaServices: ["es"] };
+        case "s3":
+            return { viaServices: ["s3"] };
+        case "dynamodb":
+            return { viaServices: ["dynamodb"] };
+        case "secrets":
+            return { viaServices: ["secretsmanager"] };
+        case "logs":
+            return {
+                servicePrincipals: [
+                    {
+                        principal: `logs.${ctx.region}.amazonaws.com`,
+                        condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:*` } },
+                    },
+                ],
+            };
+    }
+}
+
+export function buildKeys(parent: pulumi.Resource, name: string, ctx: RegionContext): Record<KeyService, ServiceKey> {
+    const keys = {} as Record<KeyService, ServiceKey>;
+    for (const service of KEY_SERVICES) {
+        keys[service] = serviceKey(
+            `${name}-${service}`,
+            ctx,
+            { service, component: COMPONENT, description: `mall ${service} data encryption`, ...keyUse(ctx, service) },
+            parent,
+        );
+    }
+    return keys;
+}

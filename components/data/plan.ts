@@ -1,0 +1,315 @@
+/**
+ * The data layer's pure planner (ARCHITECTURE §3-4): sizing profiles, the store table (which
+ * services use which store, how it replicates, its RPO, its KMS key and port), AWS-side naming of
+ * global and per-region identifiers, and which region owns which pairwise link. Imports nothing
+ * from @pulumi/aws: the components, the settings reader, the README generator and the tests all
+ * read the same records.
+ */
+import { SERVICES, Store } from "../catalogue";
+
+export type DataProfileName = "production" | "small";
+export const DATA_PROFILES: readonly DataProfileName[] = ["production", "small"];
+
+export interface AuroraSizing {
+    /** Aurora PostgreSQL 16 supports global write forwarding in every minor version. */
+    readonly engineVersion: string;
+    readonly writerClass: string;
+    readonly readerClass: string;
+    /** Readers beside the writer in the primary. */
+    readonly primaryReaders: number;
+    /** Readers in each secondary (a secondary has no writer). */
+    readonly secondaryReaders: number;
+    /** Enhanced monitoring interval, seconds. */
+    readonly monitoringIntervalSeconds: number;
+    readonly performanceInsightsRetentionDays: number;
+}
+
+export interface DocdbSizing {
+    readonly engineVersion: string;
+    readonly instanceClass: string;
+    readonly primaryReaders: number;
+    readonly secondaryReaders: number;
+}
+
+export interface CacheSizing {
+    readonly engineVersion: string;
+    readonly nodeType: string;
+    readonly shards: number;
+    readonly replicasPerShard: number;
+    readonly snapshotRetentionDays: number;
+}
+
+export interface MskSizing {
+    readonly kafkaVersion: string;
+    readonly instanceType: string;
+    /** A multiple of the AZ count (MSK spreads brokers evenly). */
+    readonly brokers: number;
+    readonly volumeGiB: number;
+}
+
+export interface SearchSizing {
+    readonly engineVersion: string;
+    readonly dataInstanceType: string;
+    readonly dataNodes: number;
+    /** 0 turns dedicated masters off (small profile only). */
+    readonly dedicatedMasters: number;
+    readonly masterInstanceType: string;
+    readonly volumeGiB: number;
+    /** Zone awareness over this many AZs (2 or 3). */
+    readonly zones: number;
+}
+
+export interface DataSizing {
+    readonly aurora: AuroraSizing;
+    readonly docdb: DocdbSizing;
+    readonly cache: CacheSizing;
+    readonly msk: MskSizing;
+    readonly search: SearchSizing;
+    /** Backups of the systems of record (Aurora, DocumentDB, DynamoDB PITR). */
+    readonly backupRetentionDays: number;
+    readonly logRetentionDays: number;
+}
+
+/** ARCHITECTURE §4 figures. */
+export const PRODUCTION: DataSizing = {
+    aurora: {
+        engineVersion: "16.6",
+        writerClass: "db.r6g.2xlarge",
+        readerClass: "db.r6g.xlarge",
+        primaryReaders: 2,
+        secondaryReaders: 2,
+        monitoringIntervalSeconds: 15,
+        performanceInsightsRetentionDays: 7,
+    },
+    docdb: { engineVersion: "5.0.0", instanceClass: "db.r6g.2xlarge", primaryReaders: 2, secondaryReaders: 2 },
+    cache: { engineVersion: "7.2", nodeType: "cache.r7g.xlarge", shards: 3, replicasPerShard: 2, snapshotRetentionDays: 7 },
+    msk: { kafkaVersion: "3.6.0", instanceType: "kafka.m5.large", brokers: 3, volumeGiB: 1000 },
+    search: {
+        engineVersion: "OpenSearch_2.17",
+        dataInstanceType: "r6g.large.search",
+        dataNodes: 3,
+        dedicatedMasters: 3,
+        masterInstanceType: "m6g.large.search",
+        volumeGiB: 200,
+        zones: 3,
+    },
+    backupRetentionDays: 35,
+    logRetentionDays: 90,
+};
+
+/**
+ * Cheap test stacks. Still the smallest classes each *global* feature accepts (Aurora and
+ * DocumentDB global clusters reject burstable classes; global datastores need r/m nodes; MSK
+ * Replicator rejects kafka.t3.small), so a dev stack exercises the same replication paths.
+ * Backups stay at 35 days: they cost little and the policy pack checks systems of record.
+ */
+export const SMALL: DataSizing = {
+    aurora: { ...PRODUCTION.aurora, writerClass: "db.r6g.large", readerClass: "db.r6g.large", primaryReaders: 1, secondaryReaders: 1, monitoringIntervalSeconds: 60 },
+    docdb: { ...PRODUCTION.docdb, instanceClass: "db.r6g.large", primaryReaders: 0, secondaryReaders: 1 },
+    cache: { ...PRODUCTION.cache, nodeType: "cache.r7g.large", shards: 1, replicasPerShard: 1 },
+    msk: { ...PRODUCTION.msk, volumeGiB: 100 },
+    search: { ...PRODUCTION.search, dataInstanceType: "m6g.large.search", dataNodes: 2, dedicatedMasters: 0, volumeGiB: 20, zones: 2 },
+    backupRetentionDays: 35,
+    logRetentionDays: 30,
+};
+
+export const PROFILES: Readonly<Record<DataProfileName, DataSizing>> = { production: PRODUCTION, small: SMALL };
+
+/** The KMS keys GlobalData creates per region: one per service (the policy pack proves them distinct). */
+export const KEY_SERVICES = ["aurora", "dsql", "docdb", "elasticache", "msk", "opensearch", "s3", "dynamodb", "secrets", "logs"] as const;
+export type KeyService = (typeof KEY_SERVICES)[number];
+
+export type StoreId = "aurora" | "dsql" | "docdb" | "cache" | "msk" | "search" | "s3" | "dynamodb";
+
+export interface StoreSpec {
+    readonly id: StoreId;
+    /** README / docs label. */
+    readonly label: string;
+    /** The KMS key (and `service` tag) of every resource of this store. */
+    readonly key: KeyService;
+    /** Client port the data-tier security group opens to the EKS nodes; undefined = no VPC endpoint of ours. */
+    readonly port?: number;
+    /** The catalogue stores whose services use it (undefined: see `users`). */
+    readonly catalogue?: readonly Store[];
+    /** Every catalogue service that publishes a topic uses it (Kafka). */
+    readonly publishers?: boolean;
+    /** Users that are not catalogue services (e.g. Tempo). */
+    readonly extraUsers?: readonly string[];
+    readonly replication: string;
+    readonly rpo: string;
+}
+
+/** ARCHITECTURE §4, in its order. Drives keys, security groups, the README table and docs. */
+export const STORES: readonly StoreSpec[] = [
+    {
+        id: "aurora",
+        label: "Aurora PostgreSQL Global Database",
+        key: "aurora",
+        port: 5432,
+        catalogue: ["aurora"],
+        replication: "storage-level async to every secondary; secondaries forward writes",
+        rpo: "~1 s",
+    },
+    {
+        id: "dsql",
+        label: "Aurora DSQL multi-region",
+        key: "dsql",
+        catalogue: ["dsql"],
+        replication: "synchronous linked clusters (primary + first secondary) with a witness region",
+        rpo: "0",
+    },
+    {
+        id: "docdb",
+        label: "DocumentDB global cluster",
+        key: "docdb",
+        port: 27017,
+        catalogue: ["docdb"],
+        replication: "oplog async to every secondary",
+        rpo: "~2 s",
+    },
+    {
+        id: "cache",
+        label: "ElastiCache Valkey global datastore",
+        key: "elasticache",
+        port: 6379,
+        catalogue: ["cache"],
+        replication: "async to every secondary",
+        rpo: "< 1 s",
+    },
+    {
+        id: "msk",
+        label: "MSK Kafka",
+        key: "msk",
+        port: 9098,
+        publishers: true,
+        replication: "MSK Replicator primary → each secondary (all topics, consumer offsets, GZIP)",
+        rpo: "~5 s",
+    },
+    {
+        id: "search",
+        label: "OpenSearch",
+        key: "opensearch",
+        port: 443,
+        catalogue: ["search"],
+        replication: "per region (indexed from local events); cross-cluster search to the primary",
+        rpo: "n/a (rebuilt from events)",
+    },
+    {
+        id: "s3",
+        label: "S3 static assets + traces",
+        key: "s3",
+        catalogue: ["assets"],
+        extraUsers: ["Tempo traces"],
+        replication: "CRR primary → each secondary with Replication Time Control",
+        rpo: "≤ 15 min",
+    },
+    {
+        id: "dynamodb",
+        label: "DynamoDB global table (idempotency keys)",
+        key: "dynamodb",
+        catalogue: ["idempotency"],
+        replication: "global table replica per secondary, last writer wins",
+        rpo: "~1 s",
+    },
+];
+
+export function store(id: StoreId): StoreSpec {
+    const found = STORES.find((s) => s.id === id);
+    if (!found) throw new Error(`no store "${id}" in components/data/plan.ts STORES`);
+    return found;
+}
+
+/** Catalogue services (plus non-service users) of a store, in catalogue order. */
+export function storeUsers(spec: StoreSpec): string[] {
+    const services = SERVICES.filter(
+        (svc) => (spec.catalogue ?? []).some((c) => svc.stores.includes(c)) || (spec.publishers === true && svc.publishes.length > 0),
+    ).map((svc) => svc.name);
+    return [...services, ...(spec.extraUsers ?? [])];
+}
+
+/** The README's data-layer table (markdown), rendered from STORES and the catalogue. */
+export function renderDataTable(): string {
+    const rows = [
+        ["store", "services", "replication", "RPO"],
+        ["---", "---", "---", "---"],
+        ...STORES.map((s) => {
+            const users = storeUsers(s);
+            const all = users.length === SERVICES.length && SERVICES.every((svc) => users.includes(svc.name));
+            return [s.label, all ? `all ${SERVICES.length} services` : users.join(", "), s.replication, s.rpo];
+        }),
+    ];
+    return rows.map((r) => `| ${r.join(" | ")} |`).join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Naming. Global identifiers are the same in every stack (a secondary can compute them), regional
+// ones carry the region; both are stable identity: changing one replaces the store.
+
+/** Global parents (one per project): Aurora/DocumentDB global cluster ids, the global datastore suffix, the DynamoDB table. */
+export function globalName(project: string, what: "aurora" | "docdb" | "cache" | "idempotency"): string {
+    return `${project}-${what}-global`;
+}
+
+/** DynamoDB global tables share one name in every region. */
+export function tableName(project: string): string {
+    return `${project}-idempotency`;
+}
+
+export type BucketPurpose = "static-assets" | "traces";
+export const BUCKETS: readonly BucketPurpose[] = ["static-assets", "traces"];
+
+/**
+ * Bucket names are global across AWS, so they carry the account id; they are derived, not
+ * random, because the S3 replication owner computes the other secondaries' destination buckets
+ * from the registry.
+ */
+export function bucketName(project: string, region: string, purpose: BucketPurpose, accountId: string): string {
+    return `${project}-${region}-${purpose}-${accountId}`;
+}
+
+/** The alias every region's key for `service` carries (components/common/kms.ts). */
+export function keyAlias(project: string, region: string, service: KeyService): string {
+    return `alias/${project}/${region}/${service}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pairwise links (DESIGN §2: the secondary owns them). Two AWS limits break "each secondary owns
+// its own link" and are resolved here, once:
+//  - S3 allows ONE replication configuration per bucket. If every secondary declared one on the
+//    primary's bucket they would overwrite each other on every `up`. So the *first* secondary in
+//    the registry owns the primary buckets' replication configuration, with one rule per
+//    secondary in the registry (destination bucket and replica key derived from naming above).
+//    Adding a region: deploy the new secondary (its buckets and key), then re-run `up` on the
+//    owner, which adds the rule. The primary still knows nothing of its secondaries.
+//  - Aurora DSQL multi-region links exactly two regional clusters plus a witness. The primary and
+//    the first secondary are peered; further secondaries have no DSQL cluster and their services
+//    use the peered pair's endpoints across the Transit Gateway (documented in docs/data.md).
+
+export interface RegionLike {
+    readonly name: string;
+    readonly role: "primary" | "secondary";
+}
+
+export interface DataLinks {
+    /** This region owns the primary buckets' replication configuration. */
+    readonly ownsS3Replication: boolean;
+    /** Destination regions of the replication rules (registry order), when owner. */
+    readonly s3Destinations: readonly string[];
+    /** This region runs a DSQL cluster (peered) — false for the third and later regions. */
+    readonly dsql: boolean;
+    /** This region declares the DSQL peering (both halves). */
+    readonly ownsDsqlPeering: boolean;
+}
+
+export function planLinks(regions: readonly RegionLike[], self: string): DataLinks {
+    const secondaries = regions.filter((r) => r.role === "secondary").map((r) => r.name);
+    const me = regions.find((r) => r.name === self);
+    if (!me) throw new Error(`region ${self} is not in the registry (${regions.map((r) => r.name).join(", ")})`);
+    const first = secondaries[0];
+    return {
+        ownsS3Replication: self === first,
+        s3Destinations: self === first ? secondaries : [],
+        dsql: me.role === "primary" || self === first,
+        ownsDsqlPeering: self === first,
+    };
+}

@@ -1,0 +1,65 @@
+/**
+ * What every store module of GlobalData gets: the component (parent), its name, the region
+ * context, the per-service keys, the network, the sizing, and the few helpers they share.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { RegionContext, awsName } from "../common/context";
+import { ServiceKey } from "../common/kms";
+import { Tags, tagsFor } from "../common/tags";
+import { DataSizing, KeyService } from "./plan";
+
+export const COMPONENT = "global-data";
+
+/** The network GlobalData needs (RegionalVpc's NetworkRef subset; a StackReference can feed it). */
+export interface DataNetworkRef {
+    readonly vpcId: pulumi.Input<string>;
+    /** One data-tier subnet per AZ (ARCHITECTURE §2). */
+    readonly dataSubnetIds: pulumi.Input<string>[];
+}
+
+export interface DataScope {
+    readonly parent: pulumi.Resource;
+    /** The component's Pulumi name; children are `${name}-<store>-…`. */
+    readonly name: string;
+    readonly ctx: RegionContext;
+    readonly keys: Readonly<Record<KeyService, ServiceKey>>;
+    readonly network: DataNetworkRef;
+    readonly sizing: DataSizing;
+}
+
+/** Tags for a resource of `service` (the key's service: the per-service KMS policy groups by it). */
+export function dataTags(scope: DataScope, service: KeyService, nameParts: string[], extra: Tags = {}): Tags {
+    return tagsFor(scope.ctx, service, COMPONENT, extra, awsName(scope.ctx, ...nameParts));
+}
+
+/** Stateful resources: protected, parented. */
+export function stateful(scope: DataScope, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+    return { parent: scope.parent, protect: true, ...extra };
+}
+
+export function child(scope: DataScope, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+    return { parent: scope.parent, ...extra };
+}
+
+/**
+ * A log group encrypted with the region's `logs` key. Created before the store so AWS writes into
+ * it (instead of auto-creating an unencrypted group with infinite retention).
+ */
+export function logGroup(scope: DataScope, pulumiName: string, logGroupName: pulumi.Input<string>): aws.cloudwatch.LogGroup {
+    return new aws.cloudwatch.LogGroup(
+        `${scope.name}-${pulumiName}`,
+        {
+            name: logGroupName,
+            retentionInDays: scope.sizing.logRetentionDays,
+            kmsKeyId: scope.keys.logs.arn,
+            tags: dataTags(scope, "logs", ["logs", pulumiName]),
+        },
+        child(scope),
+    );
+}
+
+/** `arn:aws:kafka:r:a:cluster/name/uuid` -> `arn:aws:kafka:r:a:<kind>/name/uuid/*` (MSK IAM resource ARNs). */
+export function mskResourceArn(clusterArn: pulumi.Input<string>, kind: "topic" | "group"): pulumi.Output<string> {
+    return pulumi.output(clusterArn).apply((arn) => `${arn.replace(":cluster/", `:${kind}/`)}/*`);
+}

@@ -1,0 +1,91 @@
+/**
+ * Data-layer settings of one region stack (GlobalData): a sizing profile (ARCHITECTURE §4 figures
+ * by default, `small` for cheap dev stacks) plus typed overrides of the figures people tune.
+ */
+import { DATA_PROFILES, DataProfileName, DataSizing, PROFILES } from "../../components/data/plan";
+import { LOG_RETENTION_DAYS } from "./network";
+import { ConfigReader } from "./reader";
+
+export interface DataSettings {
+    /** @default "production" ("small" when mall:environment is dev) */
+    readonly profile: DataProfileName;
+    readonly sizing: DataSizing;
+    /** Witness region of the DSQL multi-region link; must not be a registry region. @default "us-east-2" */
+    readonly dsqlWitnessRegion: string;
+}
+
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const INSTANCE = (prefix: string) => new RegExp(`^${prefix.replace(/\./g, "\\.")}[a-z0-9-]+\\.[a-z0-9]+$`);
+
+/**
+ * Reads `mall:dataProfile` and the overrides. `registryRegions` are the registry's region names
+ * (the witness must be another region); `azCount` bounds the node counts.
+ */
+export function readData(r: ConfigReader, environment: string, registryRegions: readonly string[], azCount: number): DataSettings {
+    const profile = r.string("mall:dataProfile", { default: environment === "dev" ? "small" : "production", allowed: DATA_PROFILES }) as DataProfileName;
+    const base = PROFILES[profile] ?? PROFILES.production;
+    const str = (key: string, def: string, prefix: string, example: string) =>
+        r.string(key, { default: def, pattern: INSTANCE(prefix), describe: `an instance class like ${example}` });
+
+    const aurora = {
+        ...base.aurora,
+        engineVersion: r.string("mall:auroraEngineVersion", {
+            default: base.aurora.engineVersion,
+            pattern: /^1[6-9]\.\d+$/,
+            describe: "an Aurora PostgreSQL 16+ version like 16.6 (global write forwarding needs 16.x or later here)",
+        }),
+        writerClass: str("mall:auroraWriterClass", base.aurora.writerClass, "db.", "db.r6g.2xlarge"),
+        readerClass: str("mall:auroraReaderClass", base.aurora.readerClass, "db.", "db.r6g.xlarge"),
+        primaryReaders: r.number("mall:auroraPrimaryReaders", { default: base.aurora.primaryReaders, min: 0, max: 15 }),
+        secondaryReaders: r.number("mall:auroraSecondaryReaders", { default: base.aurora.secondaryReaders, min: 1, max: 16 }),
+    };
+    const docdb = {
+        ...base.docdb,
+        instanceClass: str("mall:docdbInstanceClass", base.docdb.instanceClass, "db.", "db.r6g.2xlarge"),
+    };
+    const cache = {
+        ...base.cache,
+        nodeType: str("mall:cacheNodeType", base.cache.nodeType, "cache.", "cache.r7g.xlarge"),
+        shards: r.number("mall:cacheShards", { default: base.cache.shards, min: 1, max: 500 }),
+        replicasPerShard: r.number("mall:cacheReplicasPerShard", { default: base.cache.replicasPerShard, min: 1, max: 5 }),
+    };
+    const msk = {
+        ...base.msk,
+        instanceType: str("mall:mskInstanceType", base.msk.instanceType, "kafka.", "kafka.m5.large"),
+        brokers: r.number("mall:mskBrokers", { default: base.msk.brokers, min: azCount }),
+    };
+    if (msk.brokers % azCount !== 0) {
+        r.problem(`mall:mskBrokers ${msk.brokers} is not a multiple of mall:azCount ${azCount}; MSK spreads brokers evenly over the client subnets, use ${azCount * Math.max(1, Math.round(msk.brokers / azCount))}`);
+    }
+    if (msk.instanceType.startsWith("kafka.t3.")) {
+        r.problem(`mall:mskInstanceType "${msk.instanceType}" is not supported by MSK Replicator; use kafka.m5.large or larger`);
+    }
+    const search = {
+        ...base.search,
+        dataInstanceType: r.string("mall:searchDataInstanceType", {
+            default: base.search.dataInstanceType,
+            pattern: /^[a-z0-9]+\.[a-z0-9]+\.search$/,
+            describe: "an OpenSearch instance type like r6g.large.search",
+        }),
+        dataNodes: r.number("mall:searchDataNodes", { default: base.search.dataNodes, min: 2, max: 80 }),
+    };
+    if (search.zones > azCount) search.zones = azCount;
+    if (search.dataNodes % search.zones !== 0) {
+        r.problem(`mall:searchDataNodes ${search.dataNodes} is not a multiple of the ${search.zones} zones OpenSearch zone awareness spreads over; use ${search.zones * Math.max(1, Math.round(search.dataNodes / search.zones))}`);
+    }
+    // Backups are not a knob: 35 days is the systems-of-record floor the policy pack enforces.
+    const backupRetentionDays = base.backupRetentionDays;
+    const logRetentionDays = r.number("mall:dataLogRetentionDays", { default: base.logRetentionDays, min: 1 });
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
+        r.problem(`mall:dataLogRetentionDays ${logRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")}`);
+    }
+    const dsqlWitnessRegion = r.string("mall:dsqlWitnessRegion", { default: "us-east-2", pattern: REGION, describe: "an AWS region name like us-east-2" });
+    if (registryRegions.includes(dsqlWitnessRegion)) {
+        r.problem(`mall:dsqlWitnessRegion "${dsqlWitnessRegion}" is one of the peered regions (${registryRegions.join(", ")}); the witness must be a third region, e.g. us-east-2`);
+    }
+    return {
+        profile,
+        sizing: { ...base, aurora, docdb, cache, msk, search, backupRetentionDays, logRetentionDays },
+        dsqlWitnessRegion,
+    };
+}

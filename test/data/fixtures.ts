@@ -1,0 +1,54 @@
+/** Shared GlobalData fixtures: a primary and a secondary built under the plan mocks. */
+import { GlobalData, PrimaryDataRef } from "../../components/data/global-data";
+import { DataSizing, planLinks } from "../../components/data/plan";
+import { Resources, planComponent, testContext } from "../harness";
+
+export const REGIONS = [
+    { name: "us-east-1", role: "primary" as const },
+    { name: "us-west-2", role: "secondary" as const },
+];
+
+export const PRIMARY_REF: PrimaryDataRef = {
+    region: "us-east-1",
+    auroraGlobalClusterId: "mall-aurora-global",
+    docdbGlobalClusterId: "mall-docdb-global",
+    cacheGlobalReplicationGroupId: "ldgnf-mall-cache-global",
+    dsqlClusterArn: "arn:aws:dsql:us-east-1:123456789012:cluster/primarydsql",
+    dsqlClusterId: "primarydsql",
+    mskClusterArn: "arn:aws:kafka:us-east-1:123456789012:cluster/mall-us-east-1-msk/uuid-s1",
+    mskSecurityGroupId: "sg-primarymsk",
+    dataSubnetIds: ["subnet-p1", "subnet-p2", "subnet-p3"],
+    staticAssetsBucketName: "mall-us-east-1-static-assets-123456789012",
+    tracesBucketName: "mall-us-east-1-traces-123456789012",
+    s3KeyArn: "arn:aws:kms:us-east-1:123456789012:key/primary-s3",
+    searchDomainName: "mall-us-east-1-search",
+    idempotencyTableArn: "arn:aws:dynamodb:us-east-1:123456789012:table/mall-idempotency",
+};
+
+export function planPrimary(sizing?: DataSizing): Promise<Resources> {
+    return planComponent(
+        () =>
+            new GlobalData("data", {
+                context: testContext("us-east-1", "primary"),
+                network: { vpcId: "vpc-primary", dataSubnetIds: ["subnet-a", "subnet-b", "subnet-c"] },
+                clientSecurityGroupId: "sg-clients",
+                sizing,
+                links: planLinks(REGIONS, "us-east-1"),
+            }),
+        { region: "us-east-1" },
+    );
+}
+
+export function planSecondary(regions = REGIONS, region = "us-west-2"): Promise<Resources> {
+    return planComponent(
+        () =>
+            new GlobalData("data", {
+                context: testContext(region, "secondary"),
+                network: { vpcId: "vpc-secondary", dataSubnetIds: ["subnet-x", "subnet-y", "subnet-z"] },
+                clientSecurityGroupId: "sg-clients",
+                links: planLinks(regions, region),
+                primary: PRIMARY_REF,
+            }),
+        { region },
+    );
+}

@@ -1,0 +1,60 @@
+import * as assert from "assert";
+import { PRODUCTION, SMALL } from "../../components/data/plan";
+import { ConfigError, parseStackConfig } from "../../stacks/settings";
+
+const REGISTRY = JSON.stringify({ "us-east-1": { cidr: "10.0.0.0/16", role: "primary" }, "us-west-2": { cidr: "10.1.0.0/16", role: "secondary" } });
+const base = { "aws:region": "us-east-1", "mall:domain": "example.com", "mall:regions": REGISTRY };
+
+function problems(extra: Record<string, string>): string[] {
+    try {
+        parseStackConfig("mall", "us-east-1", { ...base, ...extra });
+    } catch (e) {
+        if (e instanceof ConfigError) return [...e.problems];
+        throw e;
+    }
+    return [];
+}
+
+describe("data settings", () => {
+    it("default to the production profile (ARCHITECTURE figures) and the us-east-2 witness", () => {
+        const s = parseStackConfig("mall", "us-east-1", base);
+        assert.deepStrictEqual(s.data, { profile: "production", sizing: PRODUCTION, dsqlWitnessRegion: "us-east-2" });
+    });
+
+    it("dev stacks default to the small profile; an explicit profile wins", () => {
+        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", { ...base, "mall:environment": "dev" }).data.sizing, SMALL);
+        assert.strictEqual(parseStackConfig("mall", "us-east-1", { ...base, "mall:environment": "dev", "mall:dataProfile": "production" }).data.profile, "production");
+    });
+
+    it("applies typed overrides", () => {
+        const s = parseStackConfig("mall", "us-east-1", { ...base, "mall:cacheShards": "6", "mall:auroraEngineVersion": "16.8", "mall:mskBrokers": "6" }).data.sizing;
+        assert.deepStrictEqual([s.cache.shards, s.aurora.engineVersion, s.msk.brokers], [6, "16.8", 6]);
+    });
+
+    it("reports every bad value with the key, the value and the fix", () => {
+        assert.deepStrictEqual(
+            problems({
+                "mall:dataProfile": "huge",
+                "mall:auroraEngineVersion": "15.4",
+                "mall:mskBrokers": "4",
+                "mall:mskInstanceType": "kafka.t3.small",
+                "mall:searchDataNodes": "4",
+                "mall:dsqlWitnessRegion": "us-west-2",
+                "mall:dataLogRetentionDays": "10",
+            }),
+            [
+                'mall:dataProfile "huge" must be one of production, small',
+                'mall:auroraEngineVersion "15.4" is not an Aurora PostgreSQL 16+ version like 16.6 (global write forwarding needs 16.x or later here)',
+                "mall:mskBrokers 4 is not a multiple of mall:azCount 3; MSK spreads brokers evenly over the client subnets, use 3",
+                'mall:mskInstanceType "kafka.t3.small" is not supported by MSK Replicator; use kafka.m5.large or larger',
+                "mall:searchDataNodes 4 is not a multiple of the 3 zones OpenSearch zone awareness spreads over; use 3",
+                "mall:dataLogRetentionDays 10 is not a CloudWatch Logs retention; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+                'mall:dsqlWitnessRegion "us-west-2" is one of the peered regions (us-east-1, us-west-2); the witness must be a third region, e.g. us-east-2',
+            ],
+        );
+    });
+
+    it("suggests the data key a typo meant", () => {
+        assert.ok(problems({ "mall:cacheShard": "3" }).some((p) => p.startsWith("mall:cacheShard is not a setting of this program; did you mean mall:cacheShards?")));
+    });
+});

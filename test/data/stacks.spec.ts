@@ -1,0 +1,92 @@
+/** Whole-stack wiring of GlobalData through the offline plan machinery (both stacks, real config). */
+import * as assert from "assert";
+import * as path from "path";
+import { PRIMARY_CONTRACT } from "../../stacks/contracts";
+import { PlannedResource } from "../../tools/plan/contract";
+import { StackResult, plan } from "../../tools/plan/plan";
+import { ProgramError, runStack } from "../../tools/plan/runner";
+import { loadProject } from "../../tools/plan/stacks";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+describe("data layer in the region stacks", () => {
+    let primary: StackResult;
+    let secondary: StackResult;
+    before(async () => {
+        const result = await plan({ dir: ROOT, skipPolicy: true });
+        assert.strictEqual(result.failure, undefined, result.failure?.error.message);
+        [primary, secondary] = result.stacks;
+    });
+    const find = (s: StackResult, type: string, name: string): PlannedResource => {
+        const r = s.resources.find((x) => x.type === type && x.name === name);
+        assert.ok(r, `${s.stack} has no ${type} ${name}`);
+        return r;
+    };
+
+    it("the primary exports every data output of the contract, with the real shapes", () => {
+        for (const key of Object.keys(PRIMARY_CONTRACT)) assert.notStrictEqual(primary.outputs[key], undefined, key);
+        assert.strictEqual(primary.outputs.auroraGlobalClusterId, "mall-aurora-global");
+        assert.strictEqual(primary.outputs.cacheGlobalReplicationGroupId, "ldgnf-mall-cache-global");
+        assert.strictEqual(primary.outputs.staticAssetsBucketName, "mall-us-east-1-static-assets-123456789012");
+        assert.strictEqual(primary.outputs.idempotencyTableName, "mall-idempotency");
+        assert.strictEqual((primary.outputs.dataSubnetIds as string[]).length, 3);
+    });
+
+    it("the secondary joins the primary's parents with the primary's exported values", () => {
+        assert.strictEqual(find(secondary, "aws:rds/cluster:Cluster", "data-aurora-cluster").inputs.globalClusterIdentifier, primary.outputs.auroraGlobalClusterId);
+        assert.strictEqual(find(secondary, "aws:docdb/cluster:Cluster", "data-docdb-cluster").inputs.globalClusterIdentifier, primary.outputs.docdbGlobalClusterId);
+        assert.strictEqual(
+            find(secondary, "aws:elasticache/replicationGroup:ReplicationGroup", "data-cache-group").inputs.globalReplicationGroupId,
+            primary.outputs.cacheGlobalReplicationGroupId,
+        );
+        assert.strictEqual(find(secondary, "aws:dynamodb/tableReplica:TableReplica", "data-idempotency-replica").inputs.globalTableArn, primary.outputs.idempotencyTableArn);
+        const replicator = find(secondary, "aws:msk/replicator:Replicator", "data-msk-replicator-from-us-east-1").inputs as any;
+        assert.strictEqual(replicator.replicationInfoList.sourceKafkaClusterArn, primary.outputs.mskClusterArn);
+        assert.deepStrictEqual(replicator.kafkaClusters[0].vpcConfig, { subnetIds: primary.outputs.dataSubnetIds, securityGroupsIds: [primary.outputs.mskSecurityGroupId] });
+        const remotePeering = find(secondary, "aws:dsql/clusterPeering:ClusterPeering", "data-dsql-peering-us-east-1").inputs;
+        assert.deepStrictEqual([remotePeering.region, remotePeering.identifier], ["us-east-1", primary.outputs.dsqlClusterId]);
+        assert.deepStrictEqual(find(secondary, "aws:dsql/clusterPeering:ClusterPeering", "data-dsql-peering-local").inputs.clusters, [primary.outputs.dsqlClusterArn]);
+        const rep = find(secondary, "aws:s3/bucketReplicationConfig:BucketReplicationConfig", "data-s3-replication-traces").inputs;
+        assert.deepStrictEqual([rep.region, rep.bucket], ["us-east-1", primary.outputs.tracesBucketName]);
+        assert.strictEqual((find(secondary, "aws:opensearch/outboundConnection:OutboundConnection", "data-search-to-us-east-1").inputs as any).remoteDomainInfo.domainName, primary.outputs.searchDomainName);
+    });
+
+    it("the data tier admits the placeholder app-clients group (TODO(merge): the EKS node group)", () => {
+        for (const s of [primary, secondary]) {
+            const clients = s.resources.find((r) => r.type === "aws:ec2/securityGroup:SecurityGroup" && r.name === "app-clients");
+            assert.ok(clients);
+            const rules = s.resources.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && r.name.endsWith("-from-clients"));
+            assert.strictEqual(rules.length, 5);
+            for (const r of rules) assert.deepStrictEqual(r.propertyDependencies.referencedSecurityGroupId, [clients.urn]);
+        }
+    });
+
+    it("no secret value reaches the plan or the stack outputs", () => {
+        for (const s of [primary, secondary]) {
+            const text = JSON.stringify({ r: s.resources, o: s.outputs });
+            assert.ok(!/mock-[0-9a-f]{32}/.test(text), `${s.stack} leaks a generated password`);
+        }
+    });
+
+    it("a secondary whose primary lacks a data output stops with the documented error", async () => {
+        const project = loadProject(ROOT);
+        const file = project.stacks.find((s) => s.stack === "us-west-2")!;
+        const outputs = { ...primary.outputs };
+        delete outputs.auroraGlobalClusterId;
+        delete outputs.mskClusterArn;
+        await assert.rejects(
+            runStack({ project: project.name, stack: "us-west-2", config: file.config, stackOutputs: new Map([["us-east-1", outputs]]) }),
+            (e: unknown) => {
+                assert.ok(e instanceof ProgramError);
+                assert.strictEqual(
+                    e.message,
+                    'Stack "us-west-2" reads the primary stack "organization/mall/us-east-1", which is missing outputs:\n' +
+                        '  - output "auroraGlobalClusterId" is missing (needed for joining the Aurora global database)\n' +
+                        '  - output "mskClusterArn" is missing (needed for the MSK Replicator\'s source cluster)\n' +
+                        "Deploy in order: the primary first (pulumi up -s us-east-1 --policy-pack policy), then this stack (pulumi up -s us-west-2 --policy-pack policy). Nothing was created.",
+                );
+                return true;
+            },
+        );
+    });
+});
