@@ -209,6 +209,11 @@ export const encryptionInTransitAndAtRest: ResourceValidationPolicy = resourcePo
         const name = "encryption-in-transit-and-at-rest";
         switch (r.type) {
             case "aws:elasticache/replicationGroup:ReplicationGroup": {
+                // A secondary member of a global datastore takes its encryption from the global
+                // datastore (AWS rejects the fields on it); the primary member, checked here like
+                // any group, is where the datastore's encryption is decided.
+                const global = at(r.props, "globalReplicationGroupId");
+                if (typeof global === "string" && global !== "") break;
                 requireValue(name, r, "atRestEncryptionEnabled", true, report);
                 requireValue(name, r, "transitEncryptionEnabled", true, report);
                 // "preferred" accepts plaintext clients too (a migration mode), so it is not TLS-only.

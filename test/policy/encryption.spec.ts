@@ -72,6 +72,7 @@ describe("encryption policies (through the analyzer protocol)", () => {
             res(REDIS, "cache", { atRestEncryptionEnabled: true, transitEncryptionEnabled: true, kmsKeyId: U }, { service: "cart", ...keyDep("kmsKeyId", "cart-key") }),
             res(KEY, "cart-key", goodKey, { protect: true, service: "cart" }),
             res(REDIS, "cache-plain", { atRestEncryptionEnabled: false, transitEncryptionEnabled: true, transitEncryptionMode: "preferred", kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/cache" }, { service: "session" }),
+            res(REDIS, "cache-global-member", { globalReplicationGroupId: "ldgnf-mall-cache", kmsKeyId: "arn:aws:kms:us-west-2:111122223333:key/cache3" }, { service: "rate-limiting" }),
             res(REDIS, "cache-preview", { atRestEncryptionEnabled: true, transitEncryptionEnabled: U, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/cache2" }, { service: "leaderboard" }),
             res(MSK, "events", { encryptionInfo: { encryptionAtRestKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/msk" } }, { service: "event-bus" }),
             res(MSK, "events-plain", { encryptionInfo: { encryptionAtRestKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/msk2", encryptionInTransit: { clientBroker: "TLS_PLAINTEXT", inCluster: false } } }, { service: "saga" }),
@@ -154,6 +155,8 @@ describe("encryption policies (through the analyzer protocol)", () => {
                 [M, "elasticache replication group cache-plain must set atRestEncryptionEnabled to true; it is false"],
                 [M, "elasticache replication group cache-plain must set transitEncryptionMode to \"required\"; it is \"preferred\""],
             ]));
+        it("lets a global datastore's secondary member inherit the datastore's encryption", () =>
+            expectClean(report, P, urn(REDIS, "cache-global-member")));
         it("only advises on an unknown flag in preview", () =>
             expectFindings(report, P, urn(REDIS, "cache-preview"), [[A, "elasticache replication group cache-preview transitEncryptionEnabled cannot be verified during preview (unknown); it is checked again when known"]]));
         it("flags MSK plaintext", () =>
