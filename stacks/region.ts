@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext } from "../components/common/context";
+import { EksCluster } from "../components/eks/eks-cluster";
 import { RegionalVpc } from "../components/network/regional-vpc";
 import { TransitGatewayPeering } from "../components/network/tgw-peering";
 import { PrimaryExports, PrimaryOutputs } from "./contracts";
@@ -37,6 +38,25 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
         flowLogRetentionDays: settings.network.flowLogRetentionDays,
         transitGatewayAsn: settings.self.asn,
         subnetTags: { private: { "karpenter.sh/discovery": clusterName } },
+    });
+
+    // Store identifiers (storeRefs) and the edge's target group (apiGatewayTargetGroupArn) are
+    // passed here once GlobalData and EdgeStack exist in the same region program.
+    const cluster = new EksCluster("eks", {
+        context: ctx,
+        network,
+        clusterName,
+        kubernetesVersion: settings.eks.kubernetesVersion,
+        publicAccessCidrs: settings.eks.publicAccessCidrs,
+        adminRoleArns: settings.eks.adminRoleArns,
+        bootstrapNodeGroup: settings.eks.bootstrapNodeGroup,
+        addonVersions: settings.eks.addonVersions,
+        chartVersions: settings.eks.chartVersions,
+        amiAlias: settings.eks.amiAlias,
+        nodePools: settings.eks.nodePools,
+        gitops: settings.eks.gitops,
+        logRetentionDays: settings.eks.logRetentionDays,
+        apiGatewayServicePort: settings.eks.apiGatewayServicePort,
     });
 
     let peering: TransitGatewayPeering | undefined;
@@ -74,5 +94,8 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
         transitGatewayRouteTableId: network.transitGatewayRouteTableId,
         vpcRouteTableIds: pulumi.all(network.peerRouteTableIds),
         ...(peering ? { peeringAttachmentId: peering.attachmentId } : {}),
+        eksClusterName: cluster.clusterName,
+        eksNodeSecurityGroupId: cluster.nodeSecurityGroupId,
+        eksOidcProviderArn: cluster.oidcProviderArn,
     };
 }
