@@ -77,15 +77,25 @@ export interface ServiceStoreRefs<T = string> {
     readonly auroraClusterResourceId?: T;
     /** Aurora DSQL cluster ARN, for `dsql:DbConnect` (never DbConnectAdmin). */
     readonly dsqlClusterArn?: T;
-    /** DocumentDB credentials secret per service: service name → secret ARN. */
+    /**
+     * DocumentDB credentials secret per service: service name → secret ARN. With a single master
+     * secret (GlobalData's `secretArns.docdbMaster`), map every DocumentDB service to it.
+     */
     readonly docdbSecretArns?: Readonly<Record<string, T>>;
+    /** ElastiCache AUTH token secret, readable by the cache's services (GlobalData's `secretArns.cacheAuth`). */
+    readonly cacheAuthSecretArn?: T;
+    /** KMS key the Secrets Manager secrets above are encrypted with (GlobalData's `secrets` key). */
+    readonly secretsKeyArn?: T;
     /** ElastiCache replication group ARN, for `elasticache:Connect` (IAM auth). */
     readonly cacheReplicationGroupArn?: T;
     /** ElastiCache user per service: service name → user ARN. */
     readonly cacheUserArns?: Readonly<Record<string, T>>;
     /** MSK cluster ARN. */
     readonly mskClusterArn?: T;
-    /** `arn:aws:kafka:<region>:<account>:topic/<cluster-name>/<cluster-uuid>/`; the group ARNs derive from it. */
+    /**
+     * `arn:aws:kafka:<region>:<account>:topic/<cluster-name>/<cluster-uuid>/`; the group ARNs derive
+     * from it. @default - derived from mskClusterArn
+     */
     readonly mskTopicArnPrefix?: T;
     /** S3 assets bucket ARN; each service gets its own `<service>/` prefix. */
     readonly assetsBucketArn?: T;
@@ -93,7 +103,7 @@ export interface ServiceStoreRefs<T = string> {
     readonly idempotencyTableArn?: T;
     /** OpenSearch domain ARN; each service owns the indices `<service>-*`. */
     readonly searchDomainArn?: T;
-    /** Customer-managed key of each store. Only keys a client must use itself are granted (DocumentDB secret, S3 objects). */
+    /** Customer-managed key of each store. Only keys a client must use itself are granted (today: the assets bucket's, for SSE-KMS objects). */
     readonly keyArns?: Readonly<Partial<Record<Store, T>>>;
 }
 
@@ -105,6 +115,11 @@ export interface PlanEnv {
 /** The PostgreSQL role a service logs in as (Aurora IAM auth): dashes are not valid in unquoted identifiers. */
 export function databaseUser(service: string): string {
     return service.replace(/-/g, "_");
+}
+
+/** `arn:aws:kafka:r:a:cluster/<name>/<uuid>` → `arn:aws:kafka:r:a:topic/<name>/<uuid>/`. */
+export function topicArnPrefix(mskClusterArn: string): string {
+    return `${mskClusterArn.replace(":cluster/", ":topic/").replace(/\/$/, "")}/`;
 }
 
 /** The MSK consumer-group ARN prefix that matches a topic ARN prefix. */
@@ -154,11 +169,12 @@ export function planServicePolicy(svc: ServiceSpec, refs: ServiceStoreRefs, env:
     if (has("dsql") && refs.dsqlClusterArn) {
         s.push({ Sid: sid(svc.name, "DsqlConnect"), Effect: "Allow", Action: "dsql:DbConnect", Resource: refs.dsqlClusterArn });
     }
+    // Secrets this service reads; their key is granted only through Secrets Manager.
+    const secrets: string[] = [];
     const secret = refs.docdbSecretArns?.[svc.name];
     if (has("docdb") && secret) {
         s.push({ Sid: sid(svc.name, "DocdbSecret"), Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secret });
-        const k = key("docdb");
-        if (k) s.push({ Sid: sid(svc.name, "DocdbSecretKey"), Effect: "Allow", Action: "kms:Decrypt", Resource: k, Condition: via("secretsmanager") });
+        secrets.push(secret);
     }
     if (has("cache") && refs.cacheReplicationGroupArn) {
         const user = refs.cacheUserArns?.[svc.name];
@@ -168,6 +184,13 @@ export function planServicePolicy(svc: ServiceSpec, refs: ServiceStoreRefs, env:
             Action: "elasticache:Connect",
             Resource: user ? [refs.cacheReplicationGroupArn, user] : refs.cacheReplicationGroupArn,
         });
+    }
+    if (has("cache") && refs.cacheAuthSecretArn) {
+        s.push({ Sid: sid(svc.name, "CacheAuthSecret"), Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: refs.cacheAuthSecretArn });
+        secrets.push(refs.cacheAuthSecretArn);
+    }
+    if (secrets.length > 0 && refs.secretsKeyArn) {
+        s.push({ Sid: sid(svc.name, "SecretsKey"), Effect: "Allow", Action: "kms:Decrypt", Resource: refs.secretsKeyArn, Condition: via("secretsmanager") });
     }
     if (has("search") && refs.searchDomainArn) {
         s.push({
@@ -205,8 +228,9 @@ export function planServicePolicy(svc: ServiceSpec, refs: ServiceStoreRefs, env:
         const k = key("assets");
         if (k) s.push({ Sid: sid(svc.name, "AssetsKey"), Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: k, Condition: via("s3") });
     }
-    if (refs.mskClusterArn && refs.mskTopicArnPrefix) {
-        const topics = (prefixes: readonly string[]) => prefixes.map((p) => `${refs.mskTopicArnPrefix}${p}*`);
+    if (refs.mskClusterArn) {
+        const prefix = refs.mskTopicArnPrefix ?? topicArnPrefix(refs.mskClusterArn);
+        const topics = (prefixes: readonly string[]) => prefixes.map((p) => `${prefix}${p}*`);
         s.push({
             Sid: sid(svc.name, "KafkaConnect"),
             Effect: "Allow",
@@ -223,7 +247,7 @@ export function planServicePolicy(svc: ServiceSpec, refs: ServiceStoreRefs, env:
                     Sid: sid(svc.name, "KafkaGroups"),
                     Effect: "Allow",
                     Action: ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"],
-                    Resource: `${groupArnPrefix(refs.mskTopicArnPrefix)}${svc.name}*`,
+                    Resource: `${groupArnPrefix(prefix)}${svc.name}*`,
                 },
             );
         }

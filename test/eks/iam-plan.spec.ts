@@ -12,6 +12,7 @@ import {
     planServicePolicies,
     planServicePolicy,
     resourcesOf,
+    topicArnPrefix,
 } from "../../components/eks/iam-plan";
 
 const env = { region: "us-east-1", accountId: "123456789012" };
@@ -33,6 +34,8 @@ const FULL: ServiceStoreRefs = {
     dsqlClusterArn: "arn:aws:dsql:us-east-1:123456789012:cluster/dsql1",
     docdbSecretArns: Object.fromEntries(SERVICES.map((s) => [s.name, `arn:aws:secretsmanager:us-east-1:123456789012:secret:docdb/${s.name}`])),
     cacheReplicationGroupArn: "arn:aws:elasticache:us-east-1:123456789012:replicationgroup:mall-cache",
+    cacheAuthSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:cache-auth",
+    secretsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/secrets",
     cacheUserArns: Object.fromEntries(SERVICES.map((s) => [s.name, `arn:aws:elasticache:us-east-1:123456789012:user:${s.name}`])),
     mskClusterArn: "arn:aws:kafka:us-east-1:123456789012:cluster/mall-msk/uuid-1",
     mskTopicArnPrefix: TOPICS,
@@ -46,26 +49,26 @@ const sids = (p: PolicyDocument, service: string) => p.Statement.map((s) => s.Si
 
 /** Written out by hand from ARCHITECTURE §3's store table, independent of the planner. */
 const EXPECTED: Record<string, string[]> = {
-    "product-catalog": ["DocdbSecret", "DocdbSecretKey"],
+    "product-catalog": ["DocdbSecret", "SecretsKey"],
     search: ["SearchIndices"],
-    cart: ["CacheConnect"],
+    cart: ["CacheConnect", "CacheAuthSecret", "SecretsKey"],
     order: ["DsqlConnect", "IdempotencyKeys"],
     payment: ["DsqlConnect", "IdempotencyKeys"],
     inventory: ["DsqlConnect", "IdempotencyKeys"],
     "user-account": ["AuroraConnect"],
-    "user-profile": ["DocdbSecret", "DocdbSecretKey"],
-    wishlist: ["DocdbSecret", "DocdbSecretKey"],
-    review: ["DocdbSecret", "DocdbSecretKey"],
+    "user-profile": ["DocdbSecret", "SecretsKey"],
+    wishlist: ["DocdbSecret", "SecretsKey"],
+    review: ["DocdbSecret", "SecretsKey"],
     shipping: ["AuroraConnect"],
     warehouse: ["AuroraConnect"],
     returns: ["AuroraConnect"],
-    pricing: ["CacheConnect"],
-    recommendation: ["DocdbSecret", "DocdbSecretKey"],
-    notification: ["DocdbSecret", "DocdbSecretKey", "SearchIndices"],
+    pricing: ["CacheConnect", "CacheAuthSecret", "SecretsKey"],
+    recommendation: ["DocdbSecret", "SecretsKey"],
+    notification: ["DocdbSecret", "SecretsKey", "SearchIndices"],
     seller: ["AssetsObjects", "AssetsList", "AssetsKey"],
-    "api-gateway": ["CacheConnect"],
+    "api-gateway": ["CacheConnect", "CacheAuthSecret", "SecretsKey"],
     "event-bus": [],
-    analytics: ["DocdbSecret", "DocdbSecretKey", "SearchIndices"],
+    analytics: ["DocdbSecret", "SecretsKey", "SearchIndices"],
 };
 
 /** Wildcard actions the pack rejects: `*` and `service:*`. */
@@ -117,14 +120,16 @@ describe("IAM plan", () => {
             const storeOf: [string, Store][] = [
                 ["rds-db:", "aurora"],
                 [FULL.dsqlClusterArn!, "dsql"],
-                ["secretsmanager", "docdb"],
+                ["secret:docdb/", "docdb"],
                 ["elasticache", "cache"],
+                ["secret:cache-auth", "cache"],
                 [FULL.searchDomainArn!, "search"],
                 [FULL.idempotencyTableArn!, "idempotency"],
                 [FULL.assetsBucketArn!, "assets"],
             ];
             for (const svc of SERVICES) {
                 const resources = resourcesOf(policies.get(svc.name)!);
+                assert.strictEqual(resources.includes(FULL.secretsKeyArn!), svc.stores.includes("docdb") || svc.stores.includes("cache"), `${svc.name} secrets key`);
                 for (const [marker, store] of storeOf) {
                     const reaches = resources.some((r) => r.includes(marker));
                     assert.strictEqual(reaches, svc.stores.includes(store), `${svc.name} ${reaches ? "reaches" : "misses"} ${store}`);
@@ -173,6 +178,13 @@ describe("IAM plan", () => {
             });
             const seller = planServicePolicy(SERVICES.find((s) => s.name === "seller")!, FULL, env);
             assert.deepStrictEqual(resourcesOf(seller).slice(0, 5), ["*", "*", "arn:aws:s3:::mall-assets/seller/*", "arn:aws:s3:::mall-assets", KEYS.assets]);
+        });
+
+        it("derive the topic and group ARNs from the MSK cluster ARN when no prefix is given", () => {
+            const { mskTopicArnPrefix: _prefix, ...refs } = FULL;
+            const derived = planServicePolicies(refs, env);
+            for (const svc of SERVICES) assert.deepStrictEqual(derived.get(svc.name), policies.get(svc.name), svc.name);
+            assert.strictEqual(topicArnPrefix("arn:aws:kafka:us-east-1:123456789012:cluster/mall-msk/uuid-1"), TOPICS);
         });
 
         it("grant only telemetry when no store identifiers are given", () => {
