@@ -4,12 +4,14 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RegionContext, awsName } from "../components/common/context";
-import { tagsFor } from "../components/common/tags";
+import { RegionContext } from "../components/common/context";
 import { GlobalData, PrimaryDataRef } from "../components/data/global-data";
 import { planLinks } from "../components/data/plan";
 import { EdgeStack } from "../components/edge/edge-stack";
 import { RegionalIngress } from "../components/edge/regional-ingress";
+import { EksCluster } from "../components/eks/eks-cluster";
+import { ServiceStoreRefs } from "../components/eks/iam-plan";
+import { servicesUsing } from "../components/catalogue";
 import { RegionalVpc } from "../components/network/regional-vpc";
 import { TransitGatewayPeering } from "../components/network/tgw-peering";
 import { PrimaryExports, PrimaryOutputs } from "./contracts";
@@ -44,6 +46,33 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
         subnetTags: { private: { "karpenter.sh/discovery": clusterName } },
     });
 
+    // The cluster and the stores/edge need each other: the data tier and the NLB admit the node
+    // security group, while the services' IRSA policies name the stores and the api-gateway binds
+    // the NLB's target group. Deferred outputs break the cycle at the value level (the resources
+    // themselves have no cycle); they are resolved below, once GlobalData and the ingress exist.
+    const [storeRefs, resolveStoreRefs] = pulumi.deferredOutput<ServiceStoreRefs<string>>();
+    const [apiTargetGroupArn, resolveApiTargetGroupArn] = pulumi.deferredOutput<string>();
+    const [apiNlbSecurityGroupId, resolveApiNlbSecurityGroupId] = pulumi.deferredOutput<string>();
+    const cluster = new EksCluster("eks", {
+        storeRefs,
+        apiGatewayTargetGroupArn: apiTargetGroupArn,
+        apiGatewayLoadBalancerSecurityGroupId: apiNlbSecurityGroupId,
+        context: ctx,
+        network,
+        clusterName,
+        kubernetesVersion: settings.eks.kubernetesVersion,
+        publicAccessCidrs: settings.eks.publicAccessCidrs,
+        adminRoleArns: settings.eks.adminRoleArns,
+        bootstrapNodeGroup: settings.eks.bootstrapNodeGroup,
+        addonVersions: settings.eks.addonVersions,
+        chartVersions: settings.eks.chartVersions,
+        amiAlias: settings.eks.amiAlias,
+        nodePools: settings.eks.nodePools,
+        gitops: settings.eks.gitops,
+        logRetentionDays: settings.eks.logRetentionDays,
+        apiGatewayServicePort: settings.eks.apiGatewayServicePort,
+    });
+
     let peering: TransitGatewayPeering | undefined;
     if (settings.role === "secondary") {
         if (!primary) throw new Error(`secondary stack ${settings.stack} was wired without its primary's outputs`);
@@ -67,15 +96,6 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
         });
     }
 
-    // TODO(merge): EksCluster.nodeSecurityGroupId — this placeholder "app clients" group stands in
-    // for the EKS node/pod security group until EksCluster lands; replace the input below with it
-    // and delete this group (the data tier then admits the nodes only).
-    const appClients = new aws.ec2.SecurityGroup("app-clients", {
-        vpcId: network.vpcId,
-        description: "Placeholder for the EKS node security group: the data tier admits only this group",
-        tags: tagsFor(ctx, "data", "global-data", {}, awsName(ctx, "app-clients")),
-    });
-
     const primaryData: PrimaryDataRef | undefined = primary && {
         region: primary.region,
         auroraGlobalClusterId: primary.auroraGlobalClusterId,
@@ -95,7 +115,7 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
     const data = new GlobalData("data", {
         context: ctx,
         network: { vpcId: network.vpcId, dataSubnetIds: network.dataSubnetIds },
-        clientSecurityGroupId: appClients.id,
+        clientSecurityGroupId: cluster.nodeSecurityGroupId,
         sizing: settings.data.sizing,
         dsqlWitnessRegion: settings.data.dsqlWitnessRegion,
         links: planLinks(settings.registry.regions, settings.region),
@@ -106,6 +126,21 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
     const dsqlClusterArn = data.dsqlClusterArn ?? primary?.dsqlClusterArn;
     const dsqlClusterId = data.dsqlClusterId ?? primary?.dsqlClusterId;
     if (!dsqlClusterArn || !dsqlClusterId) throw new Error(`region ${settings.region} has no DSQL cluster and no primary to borrow one from`);
+    resolveStoreRefs(
+        pulumi.output({
+            auroraClusterResourceId: data.auroraClusterResourceId,
+            dsqlClusterArn,
+            // GlobalData keeps one DocumentDB master secret; every DocumentDB service reads it.
+            docdbSecretArns: Object.fromEntries(servicesUsing("docdb").map((svc) => [svc.name, data.secretArns.docdbMaster ?? pulumi.output("")])),
+            cacheAuthSecretArn: data.secretArns.cacheAuth,
+            secretsKeyArn: data.keyArns.secrets,
+            mskClusterArn: data.mskClusterArn,
+            assetsBucketArn: data.bucketArns["static-assets"],
+            idempotencyTableArn: data.idempotencyTableArn,
+            searchDomainArn: data.searchDomainArn,
+            keyArns: { assets: data.keyArns.s3 },
+        }),
+    );
 
     // The primary owns the zone and the CloudFront/WAF edge; a secondary reaches the zone through
     // the stack reference. Nothing here reads a secondary: the edge names its origins by DNS.
@@ -143,9 +178,10 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
             failureThreshold: settings.ingress.healthCheckFailureThreshold,
             regions: settings.ingress.healthCheckRegions,
         },
-        // TODO(merge): EksCluster.nodeSecurityGroupId
-        targetSecurityGroupId: undefined,
+        targetSecurityGroupId: cluster.nodeSecurityGroupId,
     });
+    resolveApiTargetGroupArn(ingress.targetGroupArn);
+    resolveApiNlbSecurityGroupId(ingress.securityGroupId);
 
     return {
         region: settings.region,
@@ -201,5 +237,8 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
         cacheEndpoint: data.cacheEndpoint,
         mskBootstrapBrokers: data.mskBootstrapBrokers,
         searchEndpoint: data.searchEndpoint,
+        eksClusterName: cluster.clusterName,
+        eksNodeSecurityGroupId: cluster.nodeSecurityGroupId,
+        eksOidcProviderArn: cluster.oidcProviderArn,
     };
 }

@@ -62,6 +62,8 @@ export class GlobalData extends pulumi.ComponentResource {
     public readonly securityGroupIds: Record<SecuredStore, pulumi.Output<string>>;
     public readonly auroraGlobalClusterId: pulumi.Output<string>;
     public readonly auroraClusterArn: pulumi.Output<string>;
+    /** `cluster-…`: what `rds-db:connect` policies name (IAM database auth). */
+    public readonly auroraClusterResourceId: pulumi.Output<string>;
     public readonly auroraEndpoint: pulumi.Output<string>;
     public readonly auroraReaderEndpoint: pulumi.Output<string>;
     public readonly dsqlClusterArn: pulumi.Output<string> | undefined;
@@ -90,6 +92,7 @@ export class GlobalData extends pulumi.ComponentResource {
         this.securityGroupIds = b.securityGroupIds;
         this.auroraGlobalClusterId = b.aurora.globalClusterId;
         this.auroraClusterArn = b.aurora.cluster.arn;
+        this.auroraClusterResourceId = b.aurora.cluster.clusterResourceId;
         this.auroraEndpoint = b.aurora.cluster.endpoint;
         this.auroraReaderEndpoint = b.aurora.cluster.readerEndpoint;
         this.dsqlClusterArn = b.dsql?.cluster.arn;
@@ -114,6 +117,7 @@ export class GlobalData extends pulumi.ComponentResource {
             securityGroupIds: this.securityGroupIds,
             auroraGlobalClusterId: this.auroraGlobalClusterId,
             auroraClusterArn: this.auroraClusterArn,
+            auroraClusterResourceId: this.auroraClusterResourceId,
             auroraEndpoint: this.auroraEndpoint,
             auroraReaderEndpoint: this.auroraReaderEndpoint,
             // Absent in a third or later region (two-region DSQL limit, plan.ts).

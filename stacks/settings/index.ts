@@ -5,6 +5,7 @@
  */
 import { EdgeSettings, IngressSettings, readEdge, readIngress } from "./edge";
 import { DataSettings, readData } from "./data";
+import { EksSettings, readEks } from "./eks";
 import { NetworkSettings, readNetwork } from "./network";
 import { ConfigError, ConfigReader, RawConfig, editDistance } from "./reader";
 import { RegionEntry, RegionRegistry, RegionRole, readRegistry } from "./registry";
@@ -14,6 +15,7 @@ export { RegionEntry, RegionRegistry, RegionRole, REGISTRY_KEY } from "./registr
 export { NetworkSettings } from "./network";
 export { EdgeSettings, IngressSettings } from "./edge";
 export { DataSettings } from "./data";
+export { EksSettings } from "./eks";
 
 export const ENVIRONMENTS = ["production", "staging", "dev"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -41,6 +43,7 @@ export interface PlatformSettings {
     /** The edge (zone, CloudFront, WAF); read on every stack, used by the primary only. */
     readonly edge: EdgeSettings;
     readonly data: DataSettings;
+    readonly eks: EksSettings;
 }
 
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -59,6 +62,7 @@ export function parseStackConfig(project: string, stack: string, raw: RawConfig)
     });
     const primaryStackKey = "mall:primaryStack";
     const primaryStack = r.string(primaryStackKey);
+    const eks = readEks(r, region);
 
     let self: RegionEntry | undefined;
     if (registry && region) {
@@ -116,5 +120,6 @@ export function parseStackConfig(project: string, stack: string, raw: RawConfig)
         ingress,
         edge,
         data,
+        eks,
     };
 }

@@ -78,6 +78,7 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
         arn: r.arn(`cluster:${r.inputs.clusterIdentifier ?? r.id}`),
         endpoint: `${r.inputs.clusterIdentifier ?? r.id}.cluster-${hex(r.id, 12)}.${r.region}.rds.amazonaws.com`,
         readerEndpoint: `${r.inputs.clusterIdentifier ?? r.id}.cluster-ro-${hex(r.id, 12)}.${r.region}.rds.amazonaws.com`,
+        clusterResourceId: `cluster-${hex(r.id, 26).toUpperCase()}`,
     }),
     "aws:docdb/globalCluster:GlobalCluster": (r) => ({
         id: r.inputs.globalClusterIdentifier ?? r.id,
@@ -172,6 +173,20 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     "aws:wafv2/webAcl:WebAcl": (r) => ({ arn: r.arn(`global/webacl/${String(r.inputs.name ?? r.name)}/${uuid(r.id)}`) }),
     "aws:cloudwatch/logDeliverySource:LogDeliverySource": (r) => ({ arn: r.arn(`delivery-source:${String(r.inputs.name ?? r.name)}`, { service: "logs" }) }),
     "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": (r) => ({ arn: r.arn(`delivery-destination:${String(r.inputs.name ?? r.name)}`, { service: "logs" }) }),
+    // @pulumi/eks v4 Cluster is a multi-language component: under mocks it is one resource, so its
+    // outputs (what EksCluster reads) are synthesised here, shaped like the real ones.
+    "eks:index:Cluster": (r) => eksClusterState(r),
+    "aws:ec2/launchTemplate:LaunchTemplate": (r) => ({ latestVersion: 1, defaultVersion: 1, arn: r.arn(`launch-template/${r.id}`, { service: "ec2" }) }),
+    "aws:eks/nodeGroup:NodeGroup": (r) => ({
+        arn: r.arn(`nodegroup/${String(r.inputs.clusterName)}/${String(r.inputs.nodeGroupName ?? r.name)}/${uuid(r.id)}`, { service: "eks" }),
+        status: "ACTIVE",
+    }),
+    "aws:eks/addon:Addon": (r) => ({ arn: r.arn(`addon/${String(r.inputs.clusterName)}/${String(r.inputs.addonName)}/${uuid(r.id)}`, { service: "eks" }) }),
+    "aws:sqs/queue:Queue": (r) => {
+        const name = String(r.inputs.name ?? r.id);
+        return { name, arn: r.arn(name, { service: "sqs" }), url: `https://sqs.${r.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}` };
+    },
+    "aws:cloudwatch/eventRule:EventRule": (r) => ({ name: r.inputs.name ?? r.id, arn: r.arn(`rule/${String(r.inputs.name ?? r.id)}`, { service: "events" }) }),
 };
 
 /** Route 53 hosted zone ids of Network Load Balancers per region (alias targets). */
@@ -192,6 +207,44 @@ const MANAGED_CACHE_POLICIES: Record<string, string> = {
 const MANAGED_ORIGIN_REQUEST_POLICIES: Record<string, string> = {
     "Managed-AllViewerExceptHostHeader": "b689b0a8-53d0-40ab-baf2-68738e2966ac",
 };
+
+function eksClusterState(r: ResourceCall): State {
+    const name = String(r.inputs.name ?? r.name);
+    const oidcId = hex(`${r.id}/${name}/oidc`, 32).toUpperCase();
+    const issuer = `oidc.eks.${r.region}.amazonaws.com/id/${oidcId}`;
+    const endpoint = `https://${oidcId}.gr7.${r.region}.eks.amazonaws.com`;
+    const arn = `arn:aws:eks:${r.region}:${MOCK_ACCOUNT_ID}:cluster/${name}`;
+    const ca = Buffer.from(`mock-ca-${name}`).toString("base64");
+    const kubeconfig = {
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: "kubernetes", cluster: { server: endpoint, "certificate-authority-data": ca } }],
+        contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
+        "current-context": "aws",
+        users: [
+            {
+                name: "aws",
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: "aws",
+                        args: ["eks", "get-token", "--cluster-name", name, "--region", r.region, "--output", "json"],
+                    },
+                },
+            },
+        ],
+    };
+    return {
+        kubeconfig,
+        kubeconfigJson: JSON.stringify(kubeconfig),
+        oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${issuer}`,
+        oidcProviderUrl: `https://${issuer}`,
+        oidcIssuer: issuer,
+        clusterSecurityGroupId: `sg-${hex(`${r.id}/cluster-sg`, 17)}`,
+        nodeSecurityGroupId: "",
+        eksCluster: { name, arn, endpoint, version: r.inputs.version ?? "1.35", certificateAuthority: { data: ca }, id: name },
+    };
+}
 
 /** Invoke token -> result. A missing entry fails the plan with a message saying where to add it. */
 const INVOKES: Record<string, (inputs: State, ctx: MockContext) => State> = {

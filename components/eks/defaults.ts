@@ -1,0 +1,161 @@
+/**
+ * ARCHITECTURE §3 figures for the EKS cluster: versions, the bootstrap node group, the six Karpenter
+ * NodePools. Pure data: the config reader (stacks/settings/eks.ts) uses them as defaults and the
+ * component falls back to them when an argument is omitted.
+ */
+
+export const KUBERNETES_VERSION = "1.35";
+
+/** EKS managed add-ons the cluster installs itself (bootstrapSelfManagedAddons is off). */
+export const ADDON_NAMES = ["vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver", "eks-pod-identity-agent"] as const;
+export type AddonName = (typeof ADDON_NAMES)[number];
+
+/**
+ * Pinned add-on versions for Kubernetes 1.35. Pinned rather than "most recent" so a preview never
+ * drifts on its own; check them with `aws eks describe-addon-versions --kubernetes-version 1.35`
+ * when bumping the cluster version and override with mall:eksAddonVersions.
+ */
+export const ADDON_VERSIONS: Readonly<Record<AddonName, string>> = {
+    "vpc-cni": "v1.20.4-eksbuild.2",
+    coredns: "v1.12.4-eksbuild.1",
+    "kube-proxy": "v1.35.0-eksbuild.2",
+    "aws-ebs-csi-driver": "v1.53.0-eksbuild.1",
+    "eks-pod-identity-agent": "v1.3.10-eksbuild.1",
+};
+
+export const CHART_NAMES = ["karpenter", "keda", "argocd", "awsLoadBalancerController"] as const;
+export type ChartName = (typeof CHART_NAMES)[number];
+
+/** Helm chart versions, pinned (mall:eksChartVersions overrides). Karpenter v1.9 per ARCHITECTURE §3. */
+export const CHART_VERSIONS: Readonly<Record<ChartName, string>> = {
+    karpenter: "1.9.0",
+    keda: "2.18.1",
+    argocd: "9.1.4",
+    awsLoadBalancerController: "1.14.1",
+};
+
+export interface BootstrapNodeGroup {
+    /** @default "t3.medium" */
+    readonly instanceType: string;
+    /** Desired = min size. @default 2 */
+    readonly size: number;
+    /** @default 3 - one spare for rolling updates */
+    readonly maxSize: number;
+    /** Root volume (encrypted gp3), GiB. @default 50 */
+    readonly diskSizeGiB: number;
+}
+
+export const BOOTSTRAP_NODE_GROUP: BootstrapNodeGroup = { instanceType: "t3.medium", size: 2, maxSize: 3, diskSizeGiB: 50 };
+
+/** The taint that keeps the bootstrap nodes for system pods (Karpenter, CoreDNS, add-ons). */
+export const SYSTEM_TAINT = { key: "CriticalAddonsOnly", value: "true", effect: "NoSchedule" } as const;
+
+export const NODE_POOL_NAMES = ["general", "critical", "api-tier", "worker-tier", "memory-tier", "batch-tier"] as const;
+export type NodePoolName = (typeof NODE_POOL_NAMES)[number];
+
+export type CapacityType = "spot" | "on-demand";
+
+export interface NodePoolSpec {
+    readonly name: NodePoolName;
+    /** Allowed capacity types; with both, Karpenter launches spot first and falls back to on-demand. */
+    readonly capacityTypes: readonly CapacityType[];
+    /** EC2 instance families (`karpenter.k8s.aws/instance-family`). */
+    readonly instanceFamilies: readonly string[];
+    /** Higher wins when several pools fit a pod. */
+    readonly weight: number;
+    /** Total vCPU the pool may launch. */
+    readonly cpuLimit: number;
+    readonly consolidationPolicy: "WhenEmpty" | "WhenEmptyOrUnderutilized";
+    readonly consolidateAfter: string;
+    /** Disruption budget: how many nodes (count or %) may be disrupted at once. */
+    readonly disruptionBudget: string;
+    /** NoSchedule taint that only opted-in pods tolerate. @default - none */
+    readonly taint?: { readonly key: string; readonly value: string };
+}
+
+const GRAVITON_AND_X86 = (families: readonly string[]) => families.flatMap((f) => [`${f}6i`, `${f}7i`, `${f}7g`]);
+
+/**
+ * ARCHITECTURE §3's six pools. `general` carries the highest weight and no taint so that a pod
+ * without a tier selector always lands there; the tier pools are reached with a
+ * `mall.io/node-pool` node selector. `critical` and `batch-tier` are tainted: nothing that did not
+ * ask for on-demand-only or spot-only capacity may end up on them.
+ */
+export const NODE_POOLS: readonly NodePoolSpec[] = [
+    {
+        name: "general",
+        capacityTypes: ["spot", "on-demand"],
+        instanceFamilies: GRAVITON_AND_X86(["m", "c", "r"]),
+        weight: 100,
+        cpuLimit: 400,
+        consolidationPolicy: "WhenEmptyOrUnderutilized",
+        consolidateAfter: "1m",
+        disruptionBudget: "10%",
+    },
+    {
+        name: "critical",
+        capacityTypes: ["on-demand"],
+        instanceFamilies: GRAVITON_AND_X86(["m"]),
+        weight: 90,
+        cpuLimit: 64,
+        consolidationPolicy: "WhenEmpty",
+        consolidateAfter: "10m",
+        disruptionBudget: "1",
+        taint: { key: "mall.io/critical", value: "true" },
+    },
+    {
+        name: "api-tier",
+        capacityTypes: ["on-demand"],
+        instanceFamilies: GRAVITON_AND_X86(["c"]),
+        weight: 50,
+        cpuLimit: 200,
+        consolidationPolicy: "WhenEmptyOrUnderutilized",
+        consolidateAfter: "5m",
+        disruptionBudget: "10%",
+    },
+    {
+        name: "worker-tier",
+        capacityTypes: ["spot", "on-demand"],
+        instanceFamilies: GRAVITON_AND_X86(["m", "c"]),
+        weight: 30,
+        cpuLimit: 200,
+        consolidationPolicy: "WhenEmptyOrUnderutilized",
+        consolidateAfter: "1m",
+        disruptionBudget: "20%",
+    },
+    {
+        name: "memory-tier",
+        capacityTypes: ["on-demand"],
+        instanceFamilies: GRAVITON_AND_X86(["r"]),
+        weight: 40,
+        cpuLimit: 128,
+        consolidationPolicy: "WhenEmptyOrUnderutilized",
+        consolidateAfter: "5m",
+        disruptionBudget: "10%",
+    },
+    {
+        name: "batch-tier",
+        capacityTypes: ["spot"],
+        instanceFamilies: GRAVITON_AND_X86(["m", "c"]),
+        weight: 10,
+        cpuLimit: 200,
+        consolidationPolicy: "WhenEmpty",
+        consolidateAfter: "30s",
+        disruptionBudget: "25%",
+        taint: { key: "mall.io/batch", value: "true" },
+    },
+];
+
+/** What mall:nodePools may override per pool. */
+export interface NodePoolOverride {
+    readonly cpuLimit?: number;
+    readonly weight?: number;
+}
+
+export const DEFAULT_GITOPS = {
+    repoUrl: "https://github.com/mall-platform/mall-gitops.git",
+    revision: "main",
+} as const;
+
+/** The api-gateway Service port the NLB target group forwards to (TLS passthrough from the NLB). */
+export const API_GATEWAY_SERVICE_PORT = 8443;

@@ -1,0 +1,87 @@
+import * as assert from "assert";
+import { ADDON_VERSIONS, BOOTSTRAP_NODE_GROUP, CHART_VERSIONS, NODE_POOLS } from "../../components/eks/defaults";
+import { readEks } from "../../stacks/settings/eks";
+import { ConfigError, parseStackConfig } from "../../stacks/settings";
+import { ConfigReader } from "../../stacks/settings/reader";
+
+function read(raw: Record<string, string>) {
+    const r = new ConfigReader("us-east-1", raw);
+    const eks = readEks(r, "us-east-1");
+    return { eks, problems: r.problems };
+}
+
+const REGISTRY = JSON.stringify({ "us-east-1": { cidr: "10.0.0.0/16", role: "primary" }, "us-west-2": { cidr: "10.1.0.0/16", role: "secondary" } });
+
+describe("EKS settings", () => {
+    it("default to the ARCHITECTURE figures", () => {
+        const { eks, problems } = read({});
+        assert.deepStrictEqual(problems, []);
+        assert.deepStrictEqual(eks, {
+            kubernetesVersion: "1.35",
+            publicAccessCidrs: [],
+            adminRoleArns: [],
+            bootstrapNodeGroup: BOOTSTRAP_NODE_GROUP,
+            addonVersions: ADDON_VERSIONS,
+            chartVersions: CHART_VERSIONS,
+            amiAlias: "al2023@latest",
+            nodePools: NODE_POOLS,
+            gitops: { repoUrl: "https://github.com/mall-platform/mall-gitops.git", revision: "main", path: "clusters/us-east-1" },
+            apiGatewayServicePort: 8443,
+            logRetentionDays: 90,
+        });
+    });
+
+    it("apply overrides of pools, versions, sizes and GitOps", () => {
+        const { eks, problems } = read({
+            "mall:nodePools": JSON.stringify({ "worker-tier": { cpuLimit: 500 }, "batch-tier": { weight: 5 } }),
+            "mall:eksChartVersions": JSON.stringify({ karpenter: "1.9.2" }),
+            "mall:eksAddonVersions": JSON.stringify({ coredns: "v1.12.5-eksbuild.1" }),
+            "mall:eksBootstrapNodes": "3",
+            "mall:eksPublicAccessCidrs": JSON.stringify(["203.0.113.0/24"]),
+            "mall:eksAdminRoleArns": JSON.stringify(["arn:aws:iam::123456789012:role/platform-admin"]),
+            "mall:gitopsRepoUrl": "git@github.com:acme/gitops.git",
+        });
+        assert.deepStrictEqual(problems, []);
+        assert.strictEqual(eks.nodePools.find((p) => p.name === "worker-tier")!.cpuLimit, 500);
+        assert.strictEqual(eks.nodePools.find((p) => p.name === "batch-tier")!.weight, 5);
+        assert.strictEqual(eks.chartVersions.karpenter, "1.9.2");
+        assert.strictEqual(eks.chartVersions.keda, CHART_VERSIONS.keda);
+        assert.strictEqual(eks.addonVersions.coredns, "v1.12.5-eksbuild.1");
+        assert.deepStrictEqual(eks.bootstrapNodeGroup, { ...BOOTSTRAP_NODE_GROUP, size: 3, maxSize: 4 });
+        assert.deepStrictEqual(eks.publicAccessCidrs, ["203.0.113.0/24"]);
+        assert.strictEqual(eks.gitops.repoUrl, "git@github.com:acme/gitops.git");
+    });
+
+    it("reject an open API endpoint, unknown pools and bad versions with messages naming key, value and fix", () => {
+        const { problems } = read({
+            "mall:eksPublicAccessCidrs": JSON.stringify(["0.0.0.0/0", "office"]),
+            "mall:nodePools": JSON.stringify({ gpu: { cpuLimit: 10 }, general: { cpuLimit: -1, maxPods: 3 } }),
+            "mall:eksChartVersions": JSON.stringify({ karpenter: "0.37.0", helm: "1.0.0" }),
+            "mall:kubernetesVersion": "latest",
+            "mall:eksAdminRoleArns": JSON.stringify(["admin"]),
+        });
+        assert.deepStrictEqual(problems, [
+            'mall:kubernetesVersion "latest" is not a Kubernetes minor version like 1.35',
+            'mall:eksPublicAccessCidrs entry "0.0.0.0/0" opens the API server to the internet; list specific ranges or leave the list empty (private endpoint only)',
+            'mall:eksPublicAccessCidrs entry "office" is not an IPv4 CIDR; use an office or VPN range like 203.0.113.0/24',
+            'mall:eksAdminRoleArns entry "admin" is not an IAM role ARN like arn:aws:iam::123456789012:role/platform-admin',
+            "mall:eksChartVersions.helm is not known; allowed: karpenter, keda, argocd, awsLoadBalancerController",
+            'mall:eksChartVersions.karpenter "0.37.0" must be a 1.x release: the NodePools and EC2NodeClass are karpenter.sh/v1 and karpenter.k8s.aws/v1',
+            "mall:nodePools.gpu is not a NodePool; the pools are general, critical, api-tier, worker-tier, memory-tier, batch-tier",
+            "mall:nodePools.general.maxPods cannot be overridden; allowed: cpuLimit, weight",
+            'mall:nodePools.general.cpuLimit "-1" must be an integer between 1 and 100000 (default 400)',
+        ]);
+    });
+
+    it("are part of the stack config, so a misspelt key is still caught", () => {
+        const raw = { "aws:region": "us-east-1", "mall:domain": "example.com", "mall:regions": REGISTRY, "mall:nodePool": "{}" };
+        assert.throws(() => parseStackConfig("mall", "us-east-1", raw), (e: unknown) => {
+            assert.ok(e instanceof ConfigError);
+            assert.match(e.problems.join("\n"), /mall:nodePool is not a setting of this program; did you mean mall:nodePools\?/);
+            return true;
+        });
+        const { "mall:nodePool": _typo, ...clean } = raw;
+        const ok = parseStackConfig("mall", "us-east-1", clean);
+        assert.strictEqual(ok.eks.kubernetesVersion, "1.35");
+    });
+});

@@ -1,0 +1,49 @@
+import * as assert from "assert";
+import { PlanResult, plan } from "../../tools/plan/plan";
+
+const COUNTS = {
+    "eks:index:Cluster": 1,
+    "aws:eks/nodeGroup:NodeGroup": 1,
+    "aws:eks/addon:Addon": 5,
+    "kubernetes:helm.sh/v3:Release": 4,
+    "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": 1,
+    "kubernetes:karpenter.sh/v1:NodePool": 6,
+    "kubernetes:argoproj.io/v1alpha1:Application": 1,
+    "kubernetes:core/v1:Namespace": 5,
+    "kubernetes:core/v1:ServiceAccount": 20,
+    "kubernetes:policy/v1:PodDisruptionBudget": 20,
+    "aws:sqs/queue:Queue": 1,
+    "aws:cloudwatch/eventRule:EventRule": 4,
+};
+
+describe("EKS in both stacks (offline plan)", () => {
+    let result: PlanResult;
+    before(async () => {
+        result = await plan({ skipPolicy: true });
+        assert.strictEqual(result.failure, undefined, result.failure?.error.message);
+    });
+
+    for (const stack of ["us-east-1", "us-west-2"]) {
+        it(`${stack} plans the cluster, Karpenter and its 6 NodePools, KEDA, ArgoCD, 20 ServiceAccounts with 20 distinct roles and 20 PDBs`, () => {
+            const s = result.stacks.find((x) => x.stack === stack)!;
+            const count = (t: string) => s.resources.filter((r) => r.type === t).length;
+            assert.deepStrictEqual(Object.fromEntries(Object.keys(COUNTS).map((t) => [t, count(t)])), COUNTS);
+            const roles = s.resources
+                .filter((r) => r.type === "kubernetes:core/v1:ServiceAccount")
+                .map((r) => (r.inputs.metadata as { annotations: Record<string, string> }).annotations["eks.amazonaws.com/role-arn"]);
+            assert.strictEqual(new Set(roles).size, 20);
+            for (const arn of roles) assert.match(arn, new RegExp(`^arn:aws:iam::123456789012:role/mall-${stack}-svc-`));
+            const releases = s.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.name);
+            assert.deepStrictEqual(releases.sort(), ["argocd", "aws-load-balancer-controller", "karpenter", "keda"]);
+            const cluster = s.resources.find((r) => r.type === "eks:index:Cluster")!;
+            assert.strictEqual(cluster.inputs.name, `mall-${stack}`);
+            assert.strictEqual(cluster.inputs.endpointPublicAccess, false);
+            // The VPC tags its private subnets for the same Karpenter discovery value the EC2NodeClass selects.
+            const privateSubnets = s.resources.filter((r) => r.type === "aws:ec2/subnet:Subnet" && (r.inputs.tags as Record<string, string>).tier === "private");
+            assert.strictEqual(privateSubnets.length, 3);
+            for (const sn of privateSubnets) assert.strictEqual((sn.inputs.tags as Record<string, string>)["karpenter.sh/discovery"], `mall-${stack}`);
+            assert.strictEqual(s.outputs.eksClusterName, `mall-${stack}`);
+            assert.match(String(s.outputs.eksNodeSecurityGroupId), /^sg-/);
+        });
+    }
+});
