@@ -51,9 +51,9 @@ describe("data layer in the region stacks", () => {
         assert.strictEqual((find(secondary, "aws:opensearch/outboundConnection:OutboundConnection", "data-search-to-us-east-1").inputs as any).remoteDomainInfo.domainName, primary.outputs.searchDomainName);
     });
 
-    it("the data tier admits the placeholder app-clients group (TODO(merge): the EKS node group)", () => {
+    it("the data tier admits only the EKS node security group", () => {
         for (const s of [primary, secondary]) {
-            const clients = s.resources.find((r) => r.type === "aws:ec2/securityGroup:SecurityGroup" && r.name === "app-clients");
+            const clients = s.resources.find((r) => r.type === "aws:ec2/securityGroup:SecurityGroup" && r.name === "eks-node-sg");
             assert.ok(clients);
             const rules = s.resources.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && r.name.endsWith("-from-clients"));
             assert.strictEqual(rules.length, 5);
