@@ -3,6 +3,7 @@
  * program (stacks/config.ts) and the offline plan feed it the raw config map; tests feed it
  * tables. Every problem names the key, shows the value, says what is allowed and how to fix it.
  */
+import { DrSettings, readDr } from "./dr";
 import { NetworkSettings, readNetwork } from "./network";
 import { ConfigError, ConfigReader, RawConfig, editDistance } from "./reader";
 import { RegionEntry, RegionRegistry, RegionRole, readRegistry } from "./registry";
@@ -10,6 +11,7 @@ import { RegionEntry, RegionRegistry, RegionRole, readRegistry } from "./registr
 export { ConfigError, RawConfig } from "./reader";
 export { RegionEntry, RegionRegistry, RegionRole, REGISTRY_KEY } from "./registry";
 export { NetworkSettings } from "./network";
+export { DrSettings } from "./dr";
 
 export const ENVIRONMENTS = ["production", "staging", "dev"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -32,6 +34,8 @@ export interface PlatformSettings {
     /** Fully-qualified name of the primary stack (`org/project/stack`); set on secondaries only. */
     readonly primaryStack?: string;
     readonly network: NetworkSettings;
+    /** DR automation, chaos drills and observability (ARCHITECTURE §6-7). */
+    readonly dr: DrSettings;
 }
 
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -48,6 +52,7 @@ export function parseStackConfig(project: string, stack: string, raw: RawConfig)
         pattern: DNS_NAME,
         describe: "a lower-case DNS name such as example.com",
     });
+    const dr = readDr(r, environment);
     const primaryStackKey = "mall:primaryStack";
     const primaryStack = r.string(primaryStackKey);
 
@@ -100,5 +105,6 @@ export function parseStackConfig(project: string, stack: string, raw: RawConfig)
         domain,
         primaryStack: self.role === "secondary" ? primaryStack : undefined,
         network,
+        dr,
     };
 }
