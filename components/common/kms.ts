@@ -37,7 +37,10 @@ export interface ServiceKey {
 }
 
 export function keyPolicy(ctx: RegionContext, args: ServiceKeyArgs): pulumi.Output<string> {
-    return pulumi.output(ctx.accountId).apply((account) => {
+    // Conditions may carry Outputs (a log group ARN built from the account id): resolve them
+    // deeply before JSON.stringify, which would otherwise print Pulumi's toJSON warning instead.
+    const principals = pulumi.output((args.servicePrincipals ?? []) as { principal: string; condition?: Record<string, unknown> }[]);
+    return pulumi.all([ctx.accountId, principals]).apply(([account, resolvedPrincipals]) => {
         const statements: Record<string, unknown>[] = [
             {
                 Sid: "AccountAdministers",
@@ -62,7 +65,7 @@ export function keyPolicy(ctx: RegionContext, args: ServiceKeyArgs): pulumi.Outp
                 },
             });
         }
-        for (const sp of args.servicePrincipals ?? []) {
+        for (const sp of resolvedPrincipals) {
             statements.push({
                 Sid: `Service${sp.principal.split(".")[0].replace(/[^A-Za-z0-9]/g, "")}`,
                 Effect: "Allow",
