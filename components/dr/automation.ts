@@ -105,6 +105,8 @@ export class DrAutomation extends pulumi.ComponentResource {
     public readonly failoverFunctionArns: Partial<Record<StoreKind, pulumi.Output<string>>>;
     /** Names of the alarms whose ALARM state triggers failover into this region. */
     public readonly triggerAlarmNames: string[];
+    /** Canary names (self first, then peers), for dashboards. */
+    public readonly canaryNames: string[];
 
     constructor(name: string, args: DrAutomationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mall:dr:DrAutomation", name, {}, opts);
@@ -116,6 +118,7 @@ export class DrAutomation extends pulumi.ComponentResource {
         this.canaryBucketName = built.bucket.bucket;
         this.failoverFunctionArns = Object.fromEntries(Object.entries(built.functions).map(([k, f]) => [k, f.arn]));
         this.triggerAlarmNames = built.triggerAlarmNames;
+        this.canaryNames = planProbes(args.context, args.peers, args.domain).map((p) => p.canaryName);
         this.registerOutputs({
             topicArn: this.topicArn,
             topicKeyArn: this.topicKeyArn,
@@ -124,6 +127,7 @@ export class DrAutomation extends pulumi.ComponentResource {
             canaryBucketName: this.canaryBucketName,
             failoverFunctionArns: this.failoverFunctionArns,
             triggerAlarmNames: this.triggerAlarmNames,
+            canaryNames: this.canaryNames,
         });
     }
 }
