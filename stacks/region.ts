@@ -12,6 +12,9 @@ import { RegionalIngress } from "../components/edge/regional-ingress";
 import { EksCluster } from "../components/eks/eks-cluster";
 import { ServiceStoreRefs } from "../components/eks/iam-plan";
 import { servicesUsing } from "../components/catalogue";
+import { DrAutomation } from "../components/dr/automation";
+import { ChaosDrills } from "../components/dr/chaos";
+import { Observability } from "../components/observability/observability";
 import { RegionalVpc } from "../components/network/regional-vpc";
 import { TransitGatewayPeering } from "../components/network/tgw-peering";
 import { PrimaryExports, PrimaryOutputs } from "./contracts";
@@ -182,6 +185,66 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
     });
     resolveApiTargetGroupArn(ingress.targetGroupArn);
     resolveApiNlbSecurityGroupId(ingress.securityGroupId);
+    // ---- DR automation, chaos drills and observability (ARCHITECTURE §6-7).
+    const dr = new DrAutomation("dr", {
+        context: ctx,
+        domain: settings.domain,
+        peers: settings.peers.map((p) => p.name),
+        primaryRegion: settings.role === "secondary" ? settings.registry.primary.name : undefined,
+        settings: settings.dr,
+        // The primary's API health check: its alarm (us-east-1, where Route 53 metrics live) is
+        // forwarded to this region's bus.
+        primaryHealthCheckIds: primary ? [primary.apiHealthCheckId] : [],
+        // This region's members of the global stores: what a failover promotes here.
+        failover: primary
+            ? {
+                  aurora: [{ globalClusterIdentifier: primary.auroraGlobalClusterId, clusterArn: data.auroraClusterArn }],
+                  docdb: [{ globalClusterIdentifier: primary.docdbGlobalClusterId, clusterArn: data.docdbClusterArn }],
+                  elasticache: [{ globalReplicationGroupId: primary.cacheGlobalReplicationGroupId, replicationGroupId: data.cacheReplicationGroupId }],
+              }
+            : {},
+    });
+    new Observability("observability", {
+        context: ctx,
+        alarmTopicArn: dr.topicArn,
+        // Lag is reported on the receiving side, so each secondary alarms on the paths into it (the
+        // S3 metric lives in the source region: those alarms are declared there).
+        replication: primary
+            ? {
+                  auroraClusterIds: [clusterIdentifier(data.auroraClusterArn)],
+                  docdbClusterIds: [clusterIdentifier(data.docdbClusterArn)],
+                  cacheNodeIds: cacheNodeIds(data.cacheReplicationGroupId, settings.data.sizing.cache.shards, settings.data.sizing.cache.replicasPerShard),
+                  mskReplicatorNames: data.mskReplicatorName ? [data.mskReplicatorName] : [],
+                  s3Replications: (["static-assets", "traces"] as const).map((purpose) => ({
+                      sourceBucket: purpose === "traces" ? primary.tracesBucketName : primary.staticAssetsBucketName,
+                      destinationBucket: data.bucketNames[purpose],
+                      ruleId: `to-${settings.region}`,
+                      region: primary.region,
+                  })),
+                  dynamodbTables: [{ tableName: data.idempotencyTableName, receivingRegion: settings.region }],
+              }
+            : {},
+        healthCheckIds: primary ? [ingress.healthCheckId, primary.apiHealthCheckId] : [ingress.healthCheckId],
+        distributionId: edge?.distributionId,
+        canaryNames: dr.canaryNames,
+        logRetentionDays: settings.dr.drLogRetentionDays,
+        traceSamplePercent: settings.dr.traceSamplePercent,
+        traceLatencyThresholdMs: settings.dr.traceLatencyThresholdMs,
+        cluster: { provider: cluster.kubernetesProvider, oidcProviderArn: cluster.oidcProviderArn, oidcIssuerUrl: cluster.oidcProviderUrl },
+        tracesBucket: { name: data.bucketNames.traces, kmsKeyArn: data.keyArns.s3 },
+    });
+    new ChaosDrills("chaos", {
+        context: ctx,
+        peers: settings.peers.map((p) => p.name),
+        clusterName,
+        availabilityZone: zones.names[0],
+        transitGatewayId: network.transitGatewayId,
+        steadyStateAlarmArn: dr.steadyStateAlarmArn,
+        peerAlarmArns: Object.values(dr.peerAlarmArns),
+        // Writers live in the primary: the database-failover drill runs there.
+        databaseClusterArns: settings.role === "primary" ? [data.auroraClusterArn, data.docdbClusterArn] : [],
+        cacheReplicationGroupArns: [data.cacheReplicationGroupArn],
+    });
 
     return {
         region: settings.region,
@@ -196,6 +259,7 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
         vpcRouteTableIds: pulumi.all(network.peerRouteTableIds),
         ...(peering ? { peeringAttachmentId: peering.attachmentId } : {}),
         hostedZoneId,
+        apiHealthCheckId: ingress.healthCheckId,
         apiRegionalName: ingress.regionalName,
         evacuated: ingress.evacuated,
         apiTargetGroupArn: ingress.targetGroupArn,
@@ -240,5 +304,22 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
         eksClusterName: cluster.clusterName,
         eksNodeSecurityGroupId: cluster.nodeSecurityGroupId,
         eksOidcProviderArn: cluster.oidcProviderArn,
+        drTopicArn: dr.topicArn,
     };
+}
+
+/** `arn:aws:rds:<region>:<account>:cluster:<identifier>` → the identifier CloudWatch dimensions use. */
+function clusterIdentifier(arn: pulumi.Output<string>): pulumi.Output<string> {
+    return arn.apply((a) => a.split(":").pop() ?? a);
+}
+
+/**
+ * Node ids of a cluster-mode replication group: ElastiCache names them
+ * `<group>-<shard, 4 digits>-<node, 3 digits>`, so they are known from the sizing before the
+ * group exists (the lag alarms need a fixed count).
+ */
+function cacheNodeIds(groupId: pulumi.Output<string>, shards: number, replicasPerShard: number): pulumi.Output<string>[] {
+    return Array.from({ length: shards }, (_, shard) =>
+        Array.from({ length: replicasPerShard + 1 }, (_, node) => groupId.apply((g) => `${g}-${String(shard + 1).padStart(4, "0")}-${String(node + 1).padStart(3, "0")}`)),
+    ).flat();
 }

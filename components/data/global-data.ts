@@ -73,6 +73,11 @@ export class GlobalData extends pulumi.ComponentResource {
     public readonly docdbEndpoint: pulumi.Output<string>;
     public readonly cacheGlobalReplicationGroupId: pulumi.Output<string>;
     public readonly cacheEndpoint: pulumi.Output<string>;
+    /** This region's member replication group (what a failover promotes, what lag alarms watch). */
+    public readonly cacheReplicationGroupId: pulumi.Output<string>;
+    public readonly cacheReplicationGroupArn: pulumi.Output<string>;
+    /** The MSK Replicator into this region; undefined on the primary (it replicates out, not in). */
+    public readonly mskReplicatorName: pulumi.Output<string> | undefined;
     public readonly mskClusterArn: pulumi.Output<string>;
     public readonly mskBootstrapBrokers: pulumi.Output<string>;
     public readonly searchDomainName: pulumi.Output<string>;
@@ -102,6 +107,9 @@ export class GlobalData extends pulumi.ComponentResource {
         this.docdbEndpoint = b.docdb.cluster.endpoint;
         this.cacheGlobalReplicationGroupId = b.cache.globalReplicationGroupId;
         this.cacheEndpoint = b.cache.replicationGroup.configurationEndpointAddress;
+        this.cacheReplicationGroupId = b.cache.replicationGroup.replicationGroupId;
+        this.cacheReplicationGroupArn = b.cache.replicationGroup.arn;
+        this.mskReplicatorName = b.msk.replicator?.replicatorName;
         this.mskClusterArn = b.msk.cluster.arn;
         this.mskBootstrapBrokers = b.msk.cluster.bootstrapBrokersSaslIam;
         this.searchDomainName = b.search.domain.domainName;
@@ -127,6 +135,9 @@ export class GlobalData extends pulumi.ComponentResource {
             docdbEndpoint: this.docdbEndpoint,
             cacheGlobalReplicationGroupId: this.cacheGlobalReplicationGroupId,
             cacheEndpoint: this.cacheEndpoint,
+            cacheReplicationGroupId: this.cacheReplicationGroupId,
+            cacheReplicationGroupArn: this.cacheReplicationGroupArn,
+            ...(this.mskReplicatorName ? { mskReplicatorName: this.mskReplicatorName } : {}),
             mskClusterArn: this.mskClusterArn,
             mskBootstrapBrokers: this.mskBootstrapBrokers,
             searchDomainName: this.searchDomainName,

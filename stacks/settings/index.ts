@@ -6,6 +6,7 @@
 import { EdgeSettings, IngressSettings, readEdge, readIngress } from "./edge";
 import { DataSettings, readData } from "./data";
 import { EksSettings, readEks } from "./eks";
+import { DrSettings, readDr } from "./dr";
 import { NetworkSettings, readNetwork } from "./network";
 import { ConfigError, ConfigReader, RawConfig, editDistance } from "./reader";
 import { RegionEntry, RegionRegistry, RegionRole, readRegistry } from "./registry";
@@ -16,6 +17,7 @@ export { NetworkSettings } from "./network";
 export { EdgeSettings, IngressSettings } from "./edge";
 export { DataSettings } from "./data";
 export { EksSettings } from "./eks";
+export { DrSettings } from "./dr";
 
 export const ENVIRONMENTS = ["production", "staging", "dev"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -44,6 +46,8 @@ export interface PlatformSettings {
     readonly edge: EdgeSettings;
     readonly data: DataSettings;
     readonly eks: EksSettings;
+    /** DR automation, chaos drills and observability (ARCHITECTURE §6-7). */
+    readonly dr: DrSettings;
 }
 
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -60,6 +64,7 @@ export function parseStackConfig(project: string, stack: string, raw: RawConfig)
         pattern: DNS_NAME,
         describe: "a lower-case DNS name such as example.com",
     });
+    const dr = readDr(r, environment);
     const primaryStackKey = "mall:primaryStack";
     const primaryStack = r.string(primaryStackKey);
     const eks = readEks(r, region);
@@ -121,5 +126,6 @@ export function parseStackConfig(project: string, stack: string, raw: RawConfig)
         edge,
         data,
         eks,
+        dr,
     };
 }

@@ -3,6 +3,7 @@
  * Stack-specific reports (network layout, cross-region links …) are `Section`s; a capability adds
  * its own by appending to SECTIONS.
  */
+import { DECK_MATRIX, MANUAL_SECONDS, PROMOTE_SECONDS, TRIGGER_SECONDS, formatSeconds, scorecard } from "../../components/dr/scorecard";
 import { PlannedResource, PolicyDiagnostic } from "./contract";
 import { PlanResult, StackResult } from "./plan";
 
@@ -75,7 +76,27 @@ function describe(r: PlannedResource): string {
     return "";
 }
 
-export const SECTIONS: Section[] = [subnetSection, crossStackSection];
+/**
+ * DR scorecard (ARCHITECTURE §6), under each secondary: what failing over into it yields, derived
+ * from the planned resources of every stack, beside the deck's matrix.
+ */
+export const drScorecardSection: Section = (s, all) => {
+    if (s.role !== "secondary") return undefined;
+    const stacks = all.map((x) => ({ stack: x.stack, role: x.role, region: stackRegion(x), resources: x.resources }));
+    const survivor = stacks.find((x) => x.stack === s.stack)!;
+    const { rows, detection: d } = scorecard(stacks, survivor);
+    const path = (label: string, v: number | undefined) => `${label} ${v === undefined ? "absent" : formatSeconds(v)}`;
+    return {
+        title: `DR scorecard: failover into ${survivor.region}`,
+        rows: [["component", "mechanism (planned)", "RTO (this plan)", "RPO (this plan)", "deck RTO", "deck RPO"], ...rows.map((r) => [r.component, r.mechanism, r.rto, r.rpo, r.deckRto, r.deckRpo])],
+        note:
+            `Detection: ${path("Route 53 path", d.routeSeconds)}, ${path("canary path", d.canarySeconds)} (the faster one counts). ` +
+            `Assumed: trigger ${formatSeconds(TRIGGER_SECONDS)}, promote ${Object.entries(PROMOTE_SECONDS).map(([k, v]) => `${k} ${formatSeconds(v)}`).join(", ")}, manual response ${formatSeconds(MANUAL_SECONDS)}. ` +
+            `Deck matrix components: ${Object.keys(DECK_MATRIX).length}.`,
+    };
+};
+
+export const SECTIONS: Section[] = [subnetSection, crossStackSection, drScorecardSection];
 
 function counts(diags: readonly PolicyDiagnostic[]) {
     return {

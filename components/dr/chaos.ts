@@ -1,0 +1,120 @@
+/**
+ * ChaosDrills (ARCHITECTURE §6): AWS FIS experiment templates for this region, each with alarm stop
+ * conditions, run by one least-privilege role. Cadence (docs/dr.md): region evacuation quarterly,
+ * database failover monthly, replication-lag review weekly.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { RegionContext, awsName } from "../common/context";
+import { tagsFor } from "../common/tags";
+import { PlannedExperiment, fisPolicy, planExperiments } from "./experiments";
+import { assumeRolePolicy } from "./plan";
+
+const SERVICE = "dr";
+const COMPONENT = "chaos-drills";
+
+export interface ChaosDrillsArgs {
+    readonly context: RegionContext;
+    /** Regions this one is peered with. */
+    readonly peers: readonly string[];
+    /** EKS cluster name (node tag `kubernetes.io/cluster/<name>`). */
+    readonly clusterName: string;
+    /** The AZ the power-interruption drill takes out (a zone name, e.g. us-east-1a). */
+    readonly availabilityZone: string;
+    readonly transitGatewayId: pulumi.Input<string>;
+    /** This region's API canary alarm: stops every drill the region must absorb. */
+    readonly steadyStateAlarmArn: pulumi.Input<string>;
+    /** Alarms probing each peer from here: stop the region evacuation (at least one). */
+    readonly peerAlarmArns: readonly pulumi.Input<string>[];
+    /** Aurora/DocumentDB clusters with their writer here. @default [] - no database-failover template */
+    readonly databaseClusterArns?: readonly pulumi.Input<string>[];
+    /** ElastiCache replication groups here, for the AZ power drill. @default [] */
+    readonly cacheReplicationGroupArns?: readonly pulumi.Input<string>[];
+}
+
+export class ChaosDrills extends pulumi.ComponentResource {
+    public readonly roleArn: pulumi.Output<string>;
+    /** Template ids by experiment key (`region-evacuation`, …). */
+    public readonly templateIds: Record<string, pulumi.Output<string>>;
+
+    constructor(name: string, args: ChaosDrillsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mall:dr:ChaosDrills", name, {}, opts);
+        const built = buildChaosDrills(this, name, args);
+        this.roleArn = built.role.arn;
+        this.templateIds = Object.fromEntries(Object.entries(built.templates).map(([k, t]) => [k, t.id]));
+        this.registerOutputs({ roleArn: this.roleArn, templateIds: this.templateIds });
+    }
+}
+
+function buildChaosDrills(parent: pulumi.Resource, name: string, args: ChaosDrillsArgs) {
+    const ctx = args.context;
+    if (args.peerAlarmArns.length === 0) throw new Error(`ChaosDrills ${name}: peerAlarmArns is empty; the region-evacuation drill needs an alarm on a peer's health to stop on`);
+    const opts = { parent };
+    const tags = (n: string) => tagsFor(ctx, SERVICE, COMPONENT, {}, n);
+    const tgwArn = pulumi.interpolate`arn:aws:ec2:${ctx.region}:${ctx.accountId}:transit-gateway/${args.transitGatewayId}`;
+    const inputs = {
+        project: ctx.project,
+        region: ctx.region,
+        peers: args.peers,
+        clusterName: args.clusterName,
+        availabilityZone: args.availabilityZone,
+        databaseClusterArns: args.databaseClusterArns,
+        cacheReplicationGroupArns: args.cacheReplicationGroupArns,
+    };
+    const planned = planExperiments<pulumi.Input<string>>({ ...inputs, transitGatewayArn: tgwArn });
+
+    const role = new aws.iam.Role(
+        `${name}-role`,
+        {
+            description: `AWS FIS drills in ${ctx.region}`,
+            assumeRolePolicy: pulumi.output(ctx.accountId).apply((a) => JSON.stringify(assumeRolePolicy("fis.amazonaws.com", a))),
+            tags: tags(awsName(ctx, "fis")),
+        },
+        opts,
+    );
+    // The policy is planned on resolved ARNs: the same planner, with every input known.
+    const policyDoc = pulumi
+        .all([ctx.accountId, tgwArn, pulumi.all([...(args.databaseClusterArns ?? [])]), pulumi.all([...(args.cacheReplicationGroupArns ?? [])])])
+        .apply(([account, tgw, dbs, caches]) =>
+            JSON.stringify(fisPolicy(ctx.region, account, planExperiments<string>({ ...inputs, transitGatewayArn: tgw, databaseClusterArns: dbs, cacheReplicationGroupArns: caches }))),
+        );
+    const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyDoc }, opts);
+
+    const templates: Record<string, aws.fis.ExperimentTemplate> = {};
+    for (const e of planned) {
+        const stops = e.stop === "self" ? [args.steadyStateAlarmArn] : args.peerAlarmArns;
+        templates[e.key] = new aws.fis.ExperimentTemplate(
+            `${name}-${e.key}`,
+            {
+                description: e.description.slice(0, 512),
+                roleArn: role.arn,
+                stopConditions: stops.map((value) => ({ source: "aws:cloudwatch:alarm", value })),
+                targets: e.targets.map(toTarget),
+                actions: e.actions.map((a) => ({
+                    name: a.name,
+                    actionId: a.actionId,
+                    description: a.description,
+                    parameters: Object.entries(a.parameters).map(([key, value]) => ({ key, value })),
+                    target: a.target,
+                })),
+                // Skip an action whose targets are absent (e.g. no nodes yet) rather than fail the drill.
+                experimentOptions: { accountTargeting: "single-account", emptyTargetResolutionMode: "skip" },
+                tags: tags(awsName(ctx, "fis", e.key)),
+            },
+            { parent, dependsOn: [policy] },
+        );
+    }
+    return { role, templates };
+}
+
+function toTarget(t: PlannedExperiment<pulumi.Input<string>>["targets"][number]): aws.types.input.fis.ExperimentTemplateTarget {
+    return {
+        name: t.name,
+        resourceType: t.resourceType,
+        selectionMode: t.selectionMode,
+        ...(t.resourceArns ? { resourceArns: [...t.resourceArns] } : {}),
+        ...(t.resourceTags ? { resourceTags: t.resourceTags.map((r) => ({ ...r })) } : {}),
+        ...(t.filters ? { filters: t.filters.map((f) => ({ path: f.path, values: [...f.values] })) } : {}),
+        ...(t.parameters ? { parameters: { ...t.parameters } } : {}),
+    };
+}

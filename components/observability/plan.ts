@@ -1,0 +1,242 @@
+/**
+ * Pure planning for observability (ARCHITECTURE §7): one alarm per replication path with the
+ * metric that reports its lag, the X-Ray sampling rules and groups, the collector's tail-sampling
+ * policy and the Helm values. Generic over the value type (Pulumi inputs in the component, strings
+ * in tests); imports nothing from @pulumi/aws.
+ */
+
+/** Where each replication path's lag is reported, with the alarm threshold (about twice its RPO). */
+export const LAG_METRICS = {
+    aurora: { namespace: "AWS/RDS", metricName: "AuroraGlobalDBReplicationLag", unit: "ms", threshold: 2000, rpo: "~1 s" },
+    docdb: { namespace: "AWS/DocDB", metricName: "GlobalClusterReplicationLag", unit: "ms", threshold: 4000, rpo: "≤2 s" },
+    elasticache: { namespace: "AWS/ElastiCache", metricName: "GlobalDatastoreReplicationLag", unit: "s", threshold: 2, rpo: "<1 s" },
+    msk: { namespace: "AWS/Kafka", metricName: "ReplicationLatency", unit: "ms", threshold: 10000, rpo: "~5 s" },
+    s3: { namespace: "AWS/S3", metricName: "ReplicationLatency", unit: "s", threshold: 900, rpo: "≤15 min (RTC)" },
+    dynamodb: { namespace: "AWS/DynamoDB", metricName: "ReplicationLatency", unit: "ms", threshold: 5000, rpo: "~1 s" },
+} as const;
+
+export type LagSource = keyof typeof LAG_METRICS;
+
+/** The replication paths this region reports on. Every field: @default [] */
+export interface ReplicationSignals<S> {
+    /** Aurora clusters in this region that replicate from the global writer (the metric is emitted on the secondary). */
+    readonly auroraClusterIds?: readonly S[];
+    /** DocumentDB secondary clusters in this region. */
+    readonly docdbClusterIds?: readonly S[];
+    /** ElastiCache node ids (`memberClusters`) of this region's secondary replication group. */
+    readonly cacheNodeIds?: readonly S[];
+    /** MSK Replicators writing into this region. */
+    readonly mskReplicatorNames?: readonly S[];
+    /** S3 replication rules (the metric lives in the source bucket's region). */
+    readonly s3Replications?: readonly { readonly sourceBucket: S; readonly destinationBucket: S; readonly ruleId: S; readonly region?: string }[];
+    /** DynamoDB global tables replicating from this region to `receivingRegion`. */
+    readonly dynamodbTables?: readonly { readonly tableName: S; readonly receivingRegion: string }[];
+}
+
+export interface LagAlarm<S> {
+    readonly key: string;
+    readonly source: LagSource;
+    readonly namespace: string;
+    readonly metricName: string;
+    readonly dimensions: Readonly<Record<string, S | string>>;
+    readonly threshold: number;
+    readonly unit: string;
+    /** Region the metric (hence the alarm) lives in, when not this stack's. */
+    readonly region?: string;
+}
+
+export function planLagAlarms<S>(sig: ReplicationSignals<S>): LagAlarm<S>[] {
+    const alarm = (source: LagSource, key: string, dimensions: Record<string, S | string>, region?: string): LagAlarm<S> => ({
+        key,
+        source,
+        namespace: LAG_METRICS[source].namespace,
+        metricName: LAG_METRICS[source].metricName,
+        dimensions,
+        threshold: LAG_METRICS[source].threshold,
+        unit: LAG_METRICS[source].unit,
+        ...(region ? { region } : {}),
+    });
+    return [
+        ...(sig.auroraClusterIds ?? []).map((id, i) => alarm("aurora", `aurora-${i}`, { DBClusterIdentifier: id })),
+        ...(sig.docdbClusterIds ?? []).map((id, i) => alarm("docdb", `docdb-${i}`, { DBClusterIdentifier: id })),
+        ...(sig.cacheNodeIds ?? []).map((id, i) => alarm("elasticache", `elasticache-${i}`, { CacheClusterId: id })),
+        ...(sig.mskReplicatorNames ?? []).map((n, i) => alarm("msk", `msk-${i}`, { ReplicatorName: n })),
+        ...(sig.s3Replications ?? []).map((r, i) => alarm("s3", `s3-${i}`, { SourceBucket: r.sourceBucket, DestinationBucket: r.destinationBucket, RuleId: r.ruleId }, r.region)),
+        ...(sig.dynamodbTables ?? []).map((t, i) => alarm("dynamodb", `dynamodb-${i}`, { TableName: t.tableName, ReceivingRegion: t.receivingRegion })),
+    ];
+}
+
+export interface SamplingRule {
+    readonly suffix: string;
+    readonly priority: number;
+    readonly fixedRate: number;
+    readonly reservoirSize: number;
+    readonly urlPath: string;
+    readonly serviceName: string;
+}
+
+/**
+ * Head sampling keeps everything except probes: the collector's tail sampling decides what is
+ * stored (errors and slow traces 100 %, the rest a share), and it can only keep an error trace it
+ * has seen. Health checks are dropped at the source.
+ */
+export const SAMPLING_RULES: readonly SamplingRule[] = [
+    { suffix: "health", priority: 100, fixedRate: 0, reservoirSize: 0, urlPath: "/health/*", serviceName: "*" },
+    { suffix: "all", priority: 9000, fixedRate: 1, reservoirSize: 50, urlPath: "*", serviceName: "*" },
+];
+
+export function xrayGroups(latencyThresholdMs: number): readonly { suffix: string; filter: string }[] {
+    return [
+        { suffix: "errors", filter: "fault = true OR error = true" },
+        { suffix: "slow", filter: `responsetime > ${latencyThresholdMs / 1000}` },
+        { suffix: "checkout", filter: 'service("order") OR service("payment") OR service("inventory")' },
+    ];
+}
+
+/** Tail sampling (OpenTelemetry `tail_sampling`): policies are OR'ed, so a trace is kept if any keeps it. */
+export function tailSamplingPolicies(samplePercent: number, latencyThresholdMs: number) {
+    return [
+        { name: "errors", type: "status_code", status_code: { status_codes: ["ERROR"] } },
+        { name: "slow", type: "latency", latency: { threshold_ms: latencyThresholdMs } },
+        { name: "baseline", type: "probabilistic", probabilistic: { sampling_percentage: samplePercent } },
+    ];
+}
+
+export const NAMESPACE = "observability";
+export const SERVICE_ACCOUNTS = { agent: "otel-agent", gateway: "otel-gateway", tempo: "tempo" } as const;
+
+/** Pinned chart versions; bump deliberately (verify against the chart repositories before deploying). */
+export const CHARTS = {
+    otel: { chart: "opentelemetry-collector", repo: "https://open-telemetry.github.io/opentelemetry-helm-charts", version: "0.108.0" },
+    tempo: { chart: "tempo", repo: "https://grafana.github.io/helm-charts", version: "1.10.1" },
+    prometheus: { chart: "kube-prometheus-stack", repo: "https://prometheus-community.github.io/helm-charts", version: "75.15.0" },
+} as const;
+export const ADOT_IMAGE = { repository: "public.ecr.aws/aws-observability/aws-otel-collector", tag: "v0.40.0" } as const;
+
+export interface CollectorInputs {
+    readonly region: string;
+    readonly samplePercent: number;
+    readonly latencyThresholdMs: number;
+    readonly logGroupName: string;
+    readonly agentRoleArn: string;
+    readonly gatewayRoleArn: string;
+}
+
+const GATEWAY_HOST = `otel-gateway-opentelemetry-collector.${NAMESPACE}.svc.cluster.local`;
+const TEMPO_HOST = `tempo.${NAMESPACE}.svc.cluster.local`;
+
+/**
+ * Agent: a DaemonSet (ADOT) receiving OTLP from the pods on its node and shipping pod logs to
+ * CloudWatch. Tail sampling needs every span of a trace in one place, which a per-node agent never
+ * has, so the agent forwards spans by trace id (load-balancing exporter) to the gateway.
+ */
+export function agentValues(i: CollectorInputs) {
+    return {
+        mode: "daemonset",
+        image: { ...ADOT_IMAGE },
+        command: { name: "awscollector" },
+        serviceAccount: { create: true, name: SERVICE_ACCOUNTS.agent, annotations: { "eks.amazonaws.com/role-arn": i.agentRoleArn } },
+        presets: { logsCollection: { enabled: true }, kubernetesAttributes: { enabled: true } },
+        config: {
+            receivers: { otlp: { protocols: { grpc: { endpoint: "${env:MY_POD_IP}:4317" }, http: { endpoint: "${env:MY_POD_IP}:4318" } } } },
+            processors: { memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 25 }, batch: {} },
+            exporters: {
+                loadbalancing: { routing_key: "traceID", protocol: { otlp: { tls: { insecure: true } } }, resolver: { dns: { hostname: GATEWAY_HOST, port: 4317 } } },
+                awscloudwatchlogs: { region: i.region, log_group_name: i.logGroupName, log_stream_name: "${env:K8S_NODE_NAME}" },
+            },
+            service: {
+                pipelines: {
+                    traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["loadbalancing"] },
+                    logs: { receivers: ["filelog"], processors: ["memory_limiter", "batch"], exporters: ["awscloudwatchlogs"] },
+                },
+            },
+        },
+    };
+}
+
+/** Gateway: tail sampling, then traces to Tempo (S3) and X-Ray. */
+export function gatewayValues(i: CollectorInputs) {
+    return {
+        mode: "deployment",
+        replicaCount: 2,
+        // Headless, so the agents' DNS resolver sees every gateway pod and routes by trace id.
+        service: { clusterIP: "None" },
+        image: { ...ADOT_IMAGE },
+        command: { name: "awscollector" },
+        serviceAccount: { create: true, name: SERVICE_ACCOUNTS.gateway, annotations: { "eks.amazonaws.com/role-arn": i.gatewayRoleArn } },
+        config: {
+            receivers: { otlp: { protocols: { grpc: { endpoint: "${env:MY_POD_IP}:4317" } } } },
+            processors: {
+                memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 25 },
+                tail_sampling: { decision_wait: "10s", num_traces: 100000, policies: tailSamplingPolicies(i.samplePercent, i.latencyThresholdMs) },
+                batch: {},
+            },
+            exporters: {
+                "otlp/tempo": { endpoint: `${TEMPO_HOST}:4317`, tls: { insecure: true } },
+                awsxray: { region: i.region, indexed_attributes: ["http.route", "service.name"] },
+            },
+            service: { pipelines: { traces: { receivers: ["otlp"], processors: ["memory_limiter", "tail_sampling", "batch"], exporters: ["otlp/tempo", "awsxray"] } } },
+        },
+    };
+}
+
+export function tempoValues(region: string, bucket: string, roleArn: string) {
+    return {
+        serviceAccount: { create: true, name: SERVICE_ACCOUNTS.tempo, annotations: { "eks.amazonaws.com/role-arn": roleArn } },
+        tempo: {
+            // The bucket's lifecycle moves blocks to IA (30 d) and Glacier IR (90 d), both readable, and deletes at 365 d.
+            retention: "8760h",
+            storage: { trace: { backend: "s3", s3: { bucket, endpoint: `s3.${region}.amazonaws.com`, region, insecure: false } } },
+            receivers: { otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" } } } },
+        },
+    };
+}
+
+export function prometheusValues(retentionDays: number) {
+    return {
+        prometheus: { prometheusSpec: { retention: `${Math.min(retentionDays, 30)}d`, serviceMonitorSelectorNilUsesHelmValues: false, podMonitorSelectorNilUsesHelmValues: false } },
+        grafana: {
+            enabled: true,
+            additionalDataSources: [{ name: "Tempo", type: "tempo", uid: "tempo", access: "proxy", url: `http://${TEMPO_HOST}:3100` }],
+        },
+        alertmanager: { enabled: true },
+    };
+}
+
+export { GATEWAY_HOST };
+
+export interface DashboardInputs {
+    readonly region: string;
+    readonly lagAlarms: readonly LagAlarm<string>[];
+    /** Route 53 health checks to chart (metrics in us-east-1). */
+    readonly healthCheckIds: readonly string[];
+    readonly canaryNames: readonly string[];
+    /** CloudFront distribution (5xx rate, in us-east-1). */
+    readonly distributionId?: string;
+}
+
+/** The per-region dashboard: replication lag, health checks, 5xx and latency. */
+export function dashboardBody(d: DashboardInputs): string {
+    const widget = (title: string, metrics: unknown[][], region: string, x: number, y: number, extra: Record<string, unknown> = {}) => ({
+        type: "metric",
+        x,
+        y,
+        width: 12,
+        height: 6,
+        properties: { title, region, metrics, view: "timeSeries", stat: "Maximum", period: 60, ...extra },
+    });
+    const lag = d.lagAlarms.map((a) => [a.namespace, a.metricName, ...Object.entries(a.dimensions).flat(), ...(a.region ? [{ region: a.region }] : [])]);
+    const health = d.healthCheckIds.map((id) => ["AWS/Route53", "HealthCheckStatus", "HealthCheckId", id]);
+    const errors: unknown[][] = [
+        ...d.canaryNames.map((c) => ["CloudWatchSynthetics", "5xx", "CanaryName", c, { stat: "Sum" }]),
+        ...(d.distributionId ? [["AWS/CloudFront", "5xxErrorRate", "DistributionId", d.distributionId, "Region", "Global", { region: "us-east-1", stat: "Average" }]] : []),
+    ];
+    const latency = d.canaryNames.map((c) => ["CloudWatchSynthetics", "Duration", "CanaryName", c, { stat: "p99" }]);
+    const widgets = [
+        widget("Replication lag", lag.length > 0 ? lag : [["AWS/RDS", "AuroraGlobalDBReplicationLag"]], d.region, 0, 0),
+        widget("Route 53 health checks (1 = healthy)", health.length > 0 ? health : [["AWS/Route53", "HealthCheckStatus"]], "us-east-1", 12, 0, { stat: "Minimum" }),
+        widget("5xx", errors.length > 0 ? errors : [["CloudWatchSynthetics", "5xx"]], d.region, 0, 6),
+        widget("API latency (canary p99, ms)", latency.length > 0 ? latency : [["CloudWatchSynthetics", "Duration"]], d.region, 12, 6),
+    ];
+    return JSON.stringify({ widgets });
+}

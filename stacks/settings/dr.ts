@@ -1,0 +1,63 @@
+/**
+ * DR automation and observability settings of one region stack (ARCHITECTURE §6-7). Defaults are
+ * the architecture's figures.
+ */
+import { ConfigReader } from "./reader";
+import { LOG_RETENTION_DAYS } from "./network";
+
+export interface DrSettings {
+    /**
+     * Whether the failover Lambdas act on an alarm by themselves (`ENABLE_AUTO_FAILOVER`). An
+     * operator's explicit invocation runs whatever this says.
+     * @default true in production, false elsewhere (ARCHITECTURE §6: off outside production)
+     */
+    readonly enableAutoFailover: boolean;
+    /** The Lambdas log and notify what they would do, and change nothing. @default false */
+    readonly failoverDryRun: boolean;
+    /** Attempts per store inside one invocation before it reports a failure and lets Lambda retry. @default 3 */
+    readonly failoverMaxAttempts: number;
+    /** Retention of the DR and observability log groups. @default 90 */
+    readonly drLogRetentionDays: number;
+    /** CloudWatch Synthetics runtime of the API canaries. @default "syn-nodejs-puppeteer-9.1" */
+    readonly canaryRuntime: string;
+    /** Minutes between canary runs. @default 1 */
+    readonly canaryRateMinutes: number;
+    /** Consecutive failed canary periods before its alarm fires. @default 2 */
+    readonly canaryAlarmPeriods: number;
+    /** Tail sampling: share of ordinary (fast, successful) traces kept, in percent. @default 10 */
+    readonly traceSamplePercent: number;
+    /** Tail sampling: traces slower than this are always kept. @default 500 */
+    readonly traceLatencyThresholdMs: number;
+}
+
+export const CANARY_RUNTIME = /^syn-nodejs-[a-z0-9.-]+$/;
+
+export function readDr(r: ConfigReader, environment: string): DrSettings {
+    const enableAutoFailover = r.boolean("mall:enableAutoFailover", environment === "production");
+    const failoverDryRun = r.boolean("mall:failoverDryRun", false);
+    const failoverMaxAttempts = r.number("mall:failoverMaxAttempts", { default: 3, min: 1, max: 10 });
+    const drLogRetentionDays = r.number("mall:drLogRetentionDays", { default: 90, min: 1 });
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(drLogRetentionDays)) {
+        r.problem(`mall:drLogRetentionDays ${drLogRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")}`);
+    }
+    const canaryRuntime = r.string("mall:canaryRuntime", {
+        default: "syn-nodejs-puppeteer-9.1",
+        pattern: CANARY_RUNTIME,
+        describe: "a Node.js Synthetics runtime such as syn-nodejs-puppeteer-9.1 (the canary script is Node.js)",
+    });
+    const canaryRateMinutes = r.number("mall:canaryRateMinutes", { default: 1, min: 1, max: 60 });
+    const canaryAlarmPeriods = r.number("mall:canaryAlarmPeriods", { default: 2, min: 1, max: 10 });
+    const traceSamplePercent = r.number("mall:traceSamplePercent", { default: 10, min: 0, max: 100, integer: false });
+    const traceLatencyThresholdMs = r.number("mall:traceLatencyThresholdMs", { default: 500, min: 1 });
+    return {
+        enableAutoFailover,
+        failoverDryRun,
+        failoverMaxAttempts,
+        drLogRetentionDays,
+        canaryRuntime,
+        canaryRateMinutes,
+        canaryAlarmPeriods,
+        traceSamplePercent,
+        traceLatencyThresholdMs,
+    };
+}

@@ -1,0 +1,88 @@
+import * as assert from "assert";
+import { ChaosDrills } from "../../components/dr/chaos";
+import { fisPolicy, planExperiments } from "../../components/dr/experiments";
+import { planComponent, testContext } from "../harness";
+
+const TGW = "arn:aws:ec2:us-east-1:123456789012:transit-gateway/tgw-1";
+const base = { project: "mall", region: "us-east-1", peers: ["us-west-2"], clusterName: "mall-us-east-1", availabilityZone: "us-east-1a", transitGatewayArn: TGW };
+
+describe("FIS drills", () => {
+    it("plans the five drills with their stop kinds when databases and caches are given", () => {
+        const ex = planExperiments({ ...base, databaseClusterArns: ["arn:aws:rds:us-east-1:123456789012:cluster:a"], cacheReplicationGroupArns: ["arn:aws:elasticache:us-east-1:123456789012:replicationgroup:c"] });
+        assert.deepStrictEqual(
+            ex.map((e) => [e.key, e.stop, e.actions.map((a) => a.actionId)]),
+            [
+                ["region-evacuation", "peer", ["aws:network:disrupt-connectivity"]],
+                ["inter-region-cut", "self", ["aws:network:transit-gateway-disrupt-cross-region-connectivity"]],
+                ["az-power-interruption", "self", ["aws:network:disrupt-connectivity", "aws:ec2:stop-instances", "aws:elasticache:replicationgroup-interrupt-az-power"]],
+                ["database-failover", "self", ["aws:rds:failover-db-cluster"]],
+                ["injected-latency", "self", ["aws:ssm:send-command"]],
+            ],
+        );
+        const cut = ex.find((e) => e.key === "inter-region-cut")!;
+        assert.deepStrictEqual(cut.actions[0].parameters, { duration: "PT15M", region: "us-west-2" });
+        assert.deepStrictEqual(cut.targets[0].resourceArns, [TGW]);
+        const az = ex.find((e) => e.key === "az-power-interruption")!;
+        assert.deepStrictEqual(az.targets.find((t) => t.name === "az-subnets")!.filters, [{ path: "AvailabilityZone", values: ["us-east-1a"] }]);
+        assert.deepStrictEqual(az.targets.find((t) => t.name === "az-caches")!.parameters, { availabilityZoneIdentifier: "us-east-1a" });
+    });
+
+    it("leaves out the database drill and the cache action when nothing is given", () => {
+        const ex = planExperiments(base);
+        assert.deepStrictEqual(ex.map((e) => e.key), ["region-evacuation", "inter-region-cut", "az-power-interruption", "injected-latency"]);
+        assert.ok(!JSON.stringify(ex).includes("elasticache"));
+    });
+
+    it("grants the FIS role no wildcard action, and nothing for drills not planned", () => {
+        const withDb = fisPolicy("us-east-1", "123456789012", planExperiments({ ...base, databaseClusterArns: ["arn:aws:rds:us-east-1:123456789012:cluster:a"] }));
+        const without = fisPolicy("us-east-1", "123456789012", planExperiments(base));
+        for (const s of withDb.Statement) {
+            const actions = [s.Action].flat() as string[];
+            assert.ok(!actions.some((a) => a === "*" || a.endsWith(":*")), JSON.stringify(s));
+        }
+        assert.deepStrictEqual(withDb.Statement.find((s) => s.Sid === "FailoverDatabases")!.Resource, ["arn:aws:rds:us-east-1:123456789012:cluster:a"]);
+        assert.strictEqual(without.Statement.find((s) => s.Sid === "FailoverDatabases"), undefined);
+        assert.deepStrictEqual(withDb.Statement.find((s) => s.Sid === "StopNodes")!.Condition, { StringEquals: { "aws:ResourceTag/kubernetes.io/cluster/mall-us-east-1": "owned" } });
+    });
+
+    it("declares templates whose stop conditions are the right alarms", async () => {
+        const res = await planComponent(
+            () =>
+                new ChaosDrills("chaos", {
+                    context: testContext("us-east-1", "primary"),
+                    peers: ["us-west-2"],
+                    clusterName: "mall-us-east-1",
+                    availabilityZone: "us-east-1a",
+                    transitGatewayId: "tgw-1",
+                    steadyStateAlarmArn: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:self",
+                    peerAlarmArns: ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:peer"],
+                }),
+        );
+        assert.strictEqual(res.count("aws:fis/experimentTemplate:ExperimentTemplate"), 4);
+        const evac = res.one("aws:fis/experimentTemplate:ExperimentTemplate", "chaos-region-evacuation");
+        assert.deepStrictEqual(evac.inputs.stopConditions, [{ source: "aws:cloudwatch:alarm", value: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:peer" }]);
+        const latency = res.one("aws:fis/experimentTemplate:ExperimentTemplate", "chaos-injected-latency");
+        assert.deepStrictEqual(latency.inputs.stopConditions, [{ source: "aws:cloudwatch:alarm", value: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:self" }]);
+        const cut = res.one("aws:fis/experimentTemplate:ExperimentTemplate", "chaos-inter-region-cut");
+        assert.deepStrictEqual((cut.inputs.targets as { resourceArns: string[] }[])[0].resourceArns, [TGW]);
+        assert.deepStrictEqual(evac.propertyDependencies.roleArn, [res.urn("chaos-role")]);
+        const trust = JSON.parse(String(res.one("aws:iam/role:Role", "chaos-role").inputs.assumeRolePolicy));
+        assert.strictEqual(trust.Statement[0].Principal.Service, "fis.amazonaws.com");
+    });
+
+    it("refuses a region evacuation with nothing to stop it", () => {
+        assert.throws(
+            () =>
+                new ChaosDrills("x", {
+                    context: testContext(),
+                    peers: [],
+                    clusterName: "c",
+                    availabilityZone: "us-east-1a",
+                    transitGatewayId: "t",
+                    steadyStateAlarmArn: "a",
+                    peerAlarmArns: [],
+                }),
+            /peerAlarmArns is empty/,
+        );
+    });
+});

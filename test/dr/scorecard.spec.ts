@@ -1,0 +1,127 @@
+import * as assert from "assert";
+import { scorecard, ScorecardStack } from "../../components/dr/scorecard";
+import { PlannedResource } from "../../tools/plan/contract";
+import { drScorecardSection } from "../../tools/plan/summary";
+import { StackResult } from "../../tools/plan/plan";
+
+let n = 0;
+function res(type: string, inputs: Record<string, unknown>): PlannedResource {
+    n += 1;
+    return { urn: `urn:pulumi:s::mall::${type}::r${n}`, type, name: `r${n}`, parent: null, provider: null, custom: true, protect: false, inputs, propertyDependencies: {}, dependencies: [] };
+}
+
+const fn = (store: string, enabled = "true", dryRun = "false") =>
+    res("aws:lambda/function:Function", { environment: { variables: { FAILOVER_STORE: store, ENABLE_AUTO_FAILOVER: enabled, DRY_RUN: dryRun } } });
+
+/** A primary and a secondary with every mechanism planned; `interval` is the health check's request interval. */
+function world(opts: { interval?: number; threshold?: number; ttl?: number; enabled?: string; dryRun?: string; replicator?: boolean } = {}): ScorecardStack[] {
+    const primary: ScorecardStack = {
+        stack: "us-east-1",
+        role: "primary",
+        region: "us-east-1",
+        resources: [
+            res("aws:route53/healthCheck:HealthCheck", { requestInterval: opts.interval ?? 30, failureThreshold: opts.threshold ?? 3, resourcePath: "/health/ready" }),
+            res("aws:route53/record:Record", { name: "api-internal", ttl: opts.ttl ?? 60, healthCheckId: "hc", latencyRoutingPolicies: [{ region: "us-east-1" }] }),
+            res("aws:rds/globalCluster:GlobalCluster", { globalClusterIdentifier: "mall-aurora" }),
+            res("aws:docdb/globalCluster:GlobalCluster", { globalClusterIdentifier: "mall-docdb" }),
+            res("aws:elasticache/globalReplicationGroup:GlobalReplicationGroup", { globalReplicationGroupIdSuffix: "mall" }),
+            res("eks:index:Cluster", {}),
+        ],
+    };
+    const secondary: ScorecardStack = {
+        stack: "us-west-2",
+        role: "secondary",
+        region: "us-west-2",
+        resources: [
+            res("aws:rds/cluster:Cluster", { globalClusterIdentifier: "mall-aurora" }),
+            res("aws:docdb/cluster:Cluster", { globalClusterIdentifier: "mall-docdb" }),
+            res("aws:elasticache/replicationGroup:ReplicationGroup", { globalReplicationGroupId: "ldgnf-mall" }),
+            res("aws:cloudwatch/metricAlarm:MetricAlarm", { namespace: "AWS/Route53", metricName: "HealthCheckStatus", period: 60, evaluationPeriods: 1, region: "us-east-1" }),
+            res("aws:cloudwatch/metricAlarm:MetricAlarm", { namespace: "CloudWatchSynthetics", metricName: "SuccessPercent", period: 60, evaluationPeriods: 2 }),
+            res("aws:cloudwatch/compositeAlarm:CompositeAlarm", { alarmRule: "ALARM(a) AND OK(b)" }),
+            fn("aurora", opts.enabled, opts.dryRun),
+            fn("docdb", opts.enabled, opts.dryRun),
+            fn("elasticache", opts.enabled, opts.dryRun),
+            ...(opts.replicator === false ? [] : [res("aws:msk/replicator:Replicator", {})]),
+            res("aws:s3/bucketReplicationConfig:BucketReplicationConfig", { rules: [{ destination: { replicationTime: { status: "Enabled", time: { minutes: 15 } } } }] }),
+            res("aws:dynamodb/tableReplica:TableReplica", {}),
+            res("aws:dsql/clusterPeering:ClusterPeering", {}),
+            res("eks:index:Cluster", {}),
+        ],
+    };
+    return [primary, secondary];
+}
+
+const card = (w: ScorecardStack[]) => Object.fromEntries(scorecard(w, w[1]).rows.map((r) => [r.component, r]));
+
+describe("DR scorecard", () => {
+    it("derives the traffic RTO from health-check interval × threshold + TTL", () => {
+        assert.strictEqual(card(world())["traffic routing"].rto, "2 min 30 s (health check 1 min 30 s + TTL 1 min)");
+        assert.strictEqual(card(world({ ttl: 300 }))["traffic routing"].rto, "6 min 30 s (health check 1 min 30 s + TTL 5 min)");
+    });
+
+    it("changes the RTO when the planned health-check interval changes", () => {
+        // Without the canary path the Route 53 path decides store detection too.
+        const routeOnly = (w: ScorecardStack[]) => {
+            w[1] = { ...w[1], resources: w[1].resources.filter((r) => r.type !== "aws:cloudwatch/compositeAlarm:CompositeAlarm") };
+            return w;
+        };
+        const slow = card(routeOnly(world({ interval: 30 })));
+        const fast = card(routeOnly(world({ interval: 10 })));
+        assert.strictEqual(slow["traffic routing"].rto, "2 min 30 s (health check 1 min 30 s + TTL 1 min)");
+        assert.strictEqual(fast["traffic routing"].rto, "1 min 30 s (health check 30 s + TTL 1 min)");
+        // detect = 30×3 + 60 = 150 s vs 10×3 + 60 = 90 s; + trigger 30 s + promote 60 s
+        assert.strictEqual(slow["Aurora PostgreSQL"].rto, "4 min automated (detect 2 min 30 s + trigger 30 s + promote 1 min)");
+        assert.strictEqual(fast["Aurora PostgreSQL"].rto, "3 min automated (detect 1 min 30 s + trigger 30 s + promote 1 min)");
+    });
+
+    it("takes the faster of the Route 53 and canary detection paths", () => {
+        const d = scorecard(world(), world()[1]).detection;
+        assert.deepStrictEqual(d, { healthCheckSeconds: 90, ttlSeconds: 60, routeSeconds: 150, canarySeconds: 120 });
+        assert.strictEqual(card(world())["DocumentDB"].rto, "4 min automated (detect 2 min + trigger 30 s + promote 1 min 30 s)");
+    });
+
+    it("falls back to the manual figure when the automation flag is off or in dry run", () => {
+        assert.strictEqual(card(world({ enabled: "false" }))["ElastiCache"].rto, "18 min manual (ENABLE_AUTO_FAILOVER off)");
+        assert.strictEqual(card(world({ dryRun: "true" }))["ElastiCache"].rto, "18 min manual (failover function in dry run)");
+    });
+
+    it("reports RPO by mechanism and says absent when one is not planned", () => {
+        const c = card(world());
+        assert.deepStrictEqual(
+            Object.values(c).map((r) => [r.component, r.rpo]),
+            [
+                ["traffic routing", "0"],
+                ["Aurora PostgreSQL", "~1 s (storage-level async)"],
+                ["Aurora DSQL", "0 (synchronous)"],
+                ["DocumentDB", "≤ 2 s (oplog async)"],
+                ["ElastiCache", "< 1 s (async)"],
+                ["MSK", "~5 s (async)"],
+                ["S3", "≤ 15 min (RTC SLA)"],
+                ["DynamoDB", "~1 s (last writer wins)"],
+                ["EKS", "0 (stateless)"],
+            ],
+        );
+        const noReplicator = card(world({ replicator: false }))["MSK"];
+        assert.deepStrictEqual([noReplicator.mechanism, noReplicator.rpo, noReplicator.deckRpo], ["absent", "total loss (no cross-region copy)", "total loss (no replicator)"]);
+        const nothing = scorecard([{ stack: "a", role: "primary", region: "us-east-1", resources: [] }, { stack: "b", role: "secondary", region: "us-west-2", resources: [] }], { stack: "b", role: "secondary", region: "us-west-2", resources: [] });
+        assert.ok(nothing.rows.every((r) => r.mechanism === "absent"));
+    });
+
+    it("notices a global parent without a member in the surviving region", () => {
+        const w = world();
+        w[1] = { ...w[1], resources: w[1].resources.filter((r) => r.type !== "aws:docdb/cluster:Cluster") };
+        assert.strictEqual(card(w)["DocumentDB"].mechanism, "global parent planned, but no member in us-west-2");
+    });
+
+    it("renders under secondaries in the plan summary, beside the deck's matrix", () => {
+        const w = world();
+        const toResult = (s: ScorecardStack) => ({ stack: s.stack, project: "mall", role: s.role, resources: [...s.resources], outputs: { region: s.region }, policy: { pack: null, diagnostics: [] }, timings: { programMs: 0, mockMs: 0, policyMs: 0 } }) as StackResult;
+        const all = w.map(toResult);
+        assert.strictEqual(drScorecardSection(all[0], all), undefined);
+        const body = drScorecardSection(all[1], all)!;
+        assert.strictEqual(body.title, "DR scorecard: failover into us-west-2");
+        assert.deepStrictEqual(body.rows[0], ["component", "mechanism (planned)", "RTO (this plan)", "RPO (this plan)", "deck RTO", "deck RPO"]);
+        assert.deepStrictEqual(body.rows.find((r) => r[0] === "DocumentDB")!.slice(4), ["5-15 min (manual)", "< 1 min"]);
+    });
+});

@@ -1,0 +1,91 @@
+import * as assert from "assert";
+import { parseStackConfig } from "../../stacks/settings";
+import { PlanResult, plan } from "../../tools/plan/plan";
+import { renderMarkdown } from "../../tools/plan/summary";
+
+const REGIONS = JSON.stringify({ "us-east-1": { cidr: "10.0.0.0/16", role: "primary" }, "us-west-2": { cidr: "10.1.0.0/16", role: "secondary" } });
+const raw = (extra: Record<string, string> = {}) => ({ "aws:region": "us-east-1", "mall:domain": "mall.example.com", "mall:regions": REGIONS, ...extra });
+
+describe("DR settings", () => {
+    it("turns automatic failover on by default in production only", () => {
+        assert.strictEqual(parseStackConfig("mall", "us-east-1", raw()).dr.enableAutoFailover, true);
+        assert.strictEqual(parseStackConfig("mall", "us-east-1", raw({ "mall:environment": "staging" })).dr.enableAutoFailover, false);
+        assert.strictEqual(parseStackConfig("mall", "us-east-1", raw({ "mall:environment": "dev", "mall:enableAutoFailover": "true" })).dr.enableAutoFailover, true);
+    });
+
+    it("has the architecture's defaults", () => {
+        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", raw()).dr, {
+            enableAutoFailover: true,
+            failoverDryRun: false,
+            failoverMaxAttempts: 3,
+            drLogRetentionDays: 90,
+            canaryRuntime: "syn-nodejs-puppeteer-9.1",
+            canaryRateMinutes: 1,
+            canaryAlarmPeriods: 2,
+            traceSamplePercent: 10,
+            traceLatencyThresholdMs: 500,
+        });
+    });
+
+    it("names the key, the value and the fix", () => {
+        assert.throws(
+            () => parseStackConfig("mall", "us-east-1", raw({ "mall:enableAutoFailover": "yes", "mall:drLogRetentionDays": "45", "mall:canaryRuntime": "syn-python-selenium-3.0" })),
+            (e: Error) => {
+                assert.match(e.message, /mall:enableAutoFailover "yes" must be true or false \(default true\)/);
+                assert.match(e.message, /mall:drLogRetentionDays 45 is not a CloudWatch Logs retention; use one of 1, 3, 5/);
+                assert.match(e.message, /mall:canaryRuntime "syn-python-selenium-3.0" is not a Node.js Synthetics runtime/);
+                return true;
+            },
+        );
+    });
+});
+
+describe("both stacks with DR and observability", () => {
+    let result: PlanResult;
+    before(async () => {
+        result = await plan({ skipPolicy: true });
+        assert.strictEqual(result.failure, undefined, result.failure?.error.message);
+    });
+    const count = (stack: string, type: string) => result.stacks.find((s) => s.stack === stack)!.resources.filter((r) => r.type === type).length;
+
+    it("plans the DR pieces in each region, failover Lambdas and lag alarms in the secondary", () => {
+        for (const stack of ["us-east-1", "us-west-2"]) {
+            assert.strictEqual(count(stack, "aws:synthetics/canary:Canary"), 2, stack);
+            assert.strictEqual(count(stack, "aws:sns/topic:Topic"), 1, stack);
+            assert.strictEqual(count(stack, "aws:cloudwatch/dashboard:Dashboard"), 1, stack);
+            assert.strictEqual(count(stack, "aws:xray/samplingRule:SamplingRule"), 2, stack);
+        }
+        assert.strictEqual(count("us-east-1", "aws:cloudwatch/compositeAlarm:CompositeAlarm"), 0);
+        assert.strictEqual(count("us-west-2", "aws:cloudwatch/compositeAlarm:CompositeAlarm"), 1);
+        // The database-failover drill runs where the writers are: the primary.
+        assert.strictEqual(count("us-east-1", "aws:fis/experimentTemplate:ExperimentTemplate"), 5);
+        assert.strictEqual(count("us-west-2", "aws:fis/experimentTemplate:ExperimentTemplate"), 4);
+        assert.strictEqual(count("us-east-1", "aws:lambda/function:Function"), 0);
+        assert.strictEqual(count("us-west-2", "aws:lambda/function:Function"), 3);
+        const west = result.stacks.find((s) => s.stack === "us-west-2")!;
+        const lagMetrics = west.resources
+            .filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm")
+            .map((r) => String(r.inputs.metricName))
+            .filter((m) => /Lag|Latency/.test(m));
+        assert.deepStrictEqual([...new Set(lagMetrics)].sort(), ["AuroraGlobalDBReplicationLag", "GlobalClusterReplicationLag", "GlobalDatastoreReplicationLag", "ReplicationLatency"]);
+        // The primary's health-check alarm lives in us-east-1 (where Route 53 metrics are), declared by the secondary.
+        const hc = west.resources.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.metricName === "HealthCheckStatus")!;
+        assert.strictEqual(hc.inputs.region, "us-east-1");
+    });
+
+    it("stops the primary's evacuation drill on its canary of the secondary", () => {
+        const east = result.stacks.find((s) => s.stack === "us-east-1")!;
+        const evac = east.resources.find((r) => r.name === "chaos-region-evacuation")!;
+        const peerAlarm = east.resources.find((r) => r.name === "dr-canary-us-west-2-alarm")!;
+        assert.deepStrictEqual(evac.propertyDependencies.stopConditions, [peerAlarm.urn]);
+    });
+
+    it("puts the DR scorecard into the plan summary", () => {
+        const md = renderMarkdown(result);
+        assert.match(md, /<summary>DR scorecard: failover into us-west-2<\/summary>/);
+        assert.match(md, /\| traffic routing \| Route 53 health checks \+ DNS failover \| 2 min 30 s \(health check 1 min 30 s \+ TTL 1 min\) \| 0 \| 1-2 min \| 0 \|/);
+        assert.match(md, /\| DocumentDB \| GlobalCluster with a member in us-west-2 \| 4 min automated \(detect 2 min \+ trigger 30 s \+ promote 1 min 30 s\) \| ≤ 2 s \(oplog async\) \| 5-15 min \(manual\) \| < 1 min \|/);
+        assert.match(md, /\| MSK \| MSK Replicator \| = traffic routing \(consumers already run in each region\) \| ~5 s \(async\) \| n\/a \| total loss \(no replicator\) \|/);
+        assert.match(md, /canary path 2 min/);
+    });
+});
