@@ -7,6 +7,7 @@ import { UNKNOWN, advise, at, list, show, str } from "./lib/props";
 
 interface EksConfig {
     requiredLogTypes: string[];
+    requirePrivateEndpoint: boolean;
 }
 
 /**
@@ -16,8 +17,8 @@ interface EksConfig {
  * the public endpoint to on, and AWS defaults its allowed CIDRs to 0.0.0.0/0.
  */
 const INPUTS = {
-    "aws:eks/cluster:Cluster": { publicAccess: "vpcConfig.endpointPublicAccess", cidrs: "vpcConfig.publicAccessCidrs" },
-    "eks:index:Cluster": { publicAccess: "endpointPublicAccess", cidrs: "publicAccessCidrs" },
+    "aws:eks/cluster:Cluster": { publicAccess: "vpcConfig.endpointPublicAccess", privateAccess: "vpcConfig.endpointPrivateAccess", cidrs: "vpcConfig.publicAccessCidrs" },
+    "eks:index:Cluster": { publicAccess: "endpointPublicAccess", privateAccess: "endpointPrivateAccess", cidrs: "publicAccessCidrs" },
 } as const;
 
 export const eksClusterHardened: ResourceValidationPolicy = resourcePolicy<EksConfig>({
@@ -31,6 +32,11 @@ export const eksClusterHardened: ResourceValidationPolicy = resourcePolicy<EksCo
                 items: { type: "string", enum: ["api", "audit", "authenticator", "controllerManager", "scheduler"] },
                 default: ["api", "audit", "authenticator"],
                 description: "Control-plane log types that must be enabled.",
+            },
+            requirePrivateEndpoint: {
+                type: "boolean",
+                default: true,
+                description: "Require the private API endpoint, so nodes and operators in the VPC never leave it to reach the control plane.",
             },
         },
     },
@@ -52,6 +58,13 @@ export const eksClusterHardened: ResourceValidationPolicy = resourcePolicy<EksCo
                     report(`${describe(r)} must not open its public endpoint to the whole internet; ${inputs.cidrs} is ${show(cidrs)}`, r.urn);
                 }
             }
+        }
+
+        // Both flavours default the private endpoint to off: nodes would then reach the API over the internet.
+        if (config.requirePrivateEndpoint) {
+            const priv = at(r.props, inputs.privateAccess);
+            if (priv === UNKNOWN) advise(report, name, `${describe(r)} ${inputs.privateAccess} cannot be verified during preview (unknown)`, r.urn);
+            else if (priv !== true) report(`${describe(r)} must set ${inputs.privateAccess} to true; it is ${show(priv)}`, r.urn);
         }
 
         if (r.type === "eks:index:Cluster") {

@@ -22,15 +22,27 @@ describe("EKS, IAM and tagging policies (through the analyzer protocol)", () => 
         report = await run([
             res(EKS, "eks", { endpointPublicAccess: false, endpointPrivateAccess: true, encryptionConfigKeyArn: U, enabledClusterLogTypes: LOGS }, { service: "platform" }),
             res(EKS, "eks-open", { enabledClusterLogTypes: ["api"] }, { service: "platform" }),
-            res(EKS, "eks-restricted", { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"], encryptionConfigKeyArn: "arn:aws:kms:us-east-1:111122223333:key/eks", enabledClusterLogTypes: [...LOGS, "scheduler"] }, { service: "platform" }),
-            res(EKS, "eks-preview", { endpointPublicAccess: true, publicAccessCidrs: U, encryptionConfigKeyArn: U, enabledClusterLogTypes: LOGS }, { service: "platform" }),
+            res(EKS, "eks-restricted", { endpointPublicAccess: true, endpointPrivateAccess: true, publicAccessCidrs: ["203.0.113.0/24"], encryptionConfigKeyArn: "arn:aws:kms:us-east-1:111122223333:key/eks", enabledClusterLogTypes: [...LOGS, "scheduler"] }, { service: "platform" }),
+            res(EKS, "eks-preview", { endpointPublicAccess: true, endpointPrivateAccess: true, publicAccessCidrs: U, encryptionConfigKeyArn: U, enabledClusterLogTypes: LOGS }, { service: "platform" }),
             res(AWS_EKS, "raw", {
                 roleArn: U,
-                vpcConfig: { subnetIds: [U], endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] },
+                vpcConfig: { subnetIds: [U], endpointPublicAccess: true, endpointPrivateAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] },
                 encryptionConfig: { resources: ["secrets"], provider: { keyArn: U } },
                 enabledClusterLogTypes: LOGS,
             }, { service: "platform" }),
-            res(AWS_EKS, "raw-unencrypted", { roleArn: U, vpcConfig: { subnetIds: [U], endpointPublicAccess: false }, enabledClusterLogTypes: LOGS }, { service: "platform" }),
+            res(AWS_EKS, "raw-public-only", {
+                roleArn: U,
+                vpcConfig: { subnetIds: [U], endpointPublicAccess: true, endpointPrivateAccess: false, publicAccessCidrs: ["203.0.113.0/24"] },
+                encryptionConfig: { resources: ["secrets"], provider: { keyArn: U } },
+                enabledClusterLogTypes: LOGS,
+            }, { service: "platform" }),
+            res(AWS_EKS, "raw-private-preview", {
+                roleArn: U,
+                vpcConfig: { subnetIds: [U], endpointPublicAccess: false, endpointPrivateAccess: U },
+                encryptionConfig: { resources: ["secrets"], provider: { keyArn: U } },
+                enabledClusterLogTypes: LOGS,
+            }, { service: "platform" }),
+            res(AWS_EKS, "raw-unencrypted", { roleArn: U, vpcConfig: { subnetIds: [U], endpointPublicAccess: false, endpointPrivateAccess: true }, enabledClusterLogTypes: LOGS }, { service: "platform" }),
 
             res(POLICY, "order-rw", { policy: doc({ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem"], Resource: "arn:aws:dynamodb:us-east-1:111122223333:table/orders" }) }),
             res(POLICY, "admin-ish", { policy: doc({ Sid: "All", Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Allow", Action: ["s3:*", "sqs:SendMessage"], Resource: ["*"] }) }),
@@ -68,9 +80,14 @@ describe("EKS, IAM and tagging policies (through the analyzer protocol)", () => 
         it("flags the @pulumi/eks defaults: public to the world, no KMS, few logs", () =>
             expectFindings(report, P, urn(EKS, "eks-open"), [
                 [M, "eks cluster eks-open must turn endpointPublicAccess off or restrict publicAccessCidrs; its public endpoint is open to 0.0.0.0/0 (the default)"],
+                [M, "eks cluster eks-open must set endpointPrivateAccess to true; it is unset"],
                 [M, "eks cluster eks-open must encrypt secrets with KMS: set encryptionConfigKeyArn; it is unset"],
                 [M, "eks cluster eks-open must enable control-plane logs audit, authenticator; enabledClusterLogTypes is [\"api\"]"],
             ]));
+        it("requires the private endpoint (both flavours default it off), and only advises when unknown in preview", () => {
+            expectFindings(report, P, urn(AWS_EKS, "raw-public-only"), [[M, "eks cluster raw-public-only must set vpcConfig.endpointPrivateAccess to true; it is false"]]);
+            expectFindings(report, P, urn(AWS_EKS, "raw-private-preview"), [[A, "eks cluster raw-private-preview vpcConfig.endpointPrivateAccess cannot be verified during preview (unknown)"]]);
+        });
         it("flags aws.eks.Cluster CIDRs that together cover the internet, and missing secrets encryption", () => {
             expectFindings(report, P, urn(AWS_EKS, "raw"), [[M, "eks cluster raw must not open its public endpoint to the whole internet; vpcConfig.publicAccessCidrs is [\"0.0.0.0/1\",\"128.0.0.0/1\"]"]]);
             expectFindings(report, P, urn(AWS_EKS, "raw-unencrypted"), [[M, "eks cluster raw-unencrypted must encrypt secrets with KMS: set encryptionConfig with resources [\"secrets\"] and provider.keyArn; it is unset"]]);
