@@ -59,19 +59,23 @@ export interface FailoverTargets {
 }
 
 export interface DrAutomationSettings {
-    /** ENABLE_AUTO_FAILOVER. @default - true in production only (stacks/settings/dr.ts) */
+    /**
+     * Whether the failover Lambdas act on an alarm by themselves (`ENABLE_AUTO_FAILOVER`). An
+     * operator's explicit invocation runs whatever this says.
+     * @default true in production, false elsewhere (ARCHITECTURE §6: off outside production)
+     */
     readonly enableAutoFailover: boolean;
-    /** @default false */
+    /** The Lambdas log and notify what they would do, and change nothing. @default false */
     readonly failoverDryRun: boolean;
-    /** @default 3 */
+    /** Attempts per store inside one invocation before it reports a failure and lets Lambda retry. @default 3 */
     readonly failoverMaxAttempts: number;
-    /** @default 90 */
+    /** Retention of the DR and observability log groups. @default 90 */
     readonly drLogRetentionDays: number;
-    /** @default "syn-nodejs-puppeteer-9.1" */
+    /** CloudWatch Synthetics runtime of the API canaries. @default "syn-nodejs-puppeteer-9.1" */
     readonly canaryRuntime: string;
-    /** @default 1 */
+    /** Minutes between canary runs. @default 1 */
     readonly canaryRateMinutes: number;
-    /** @default 2 */
+    /** Consecutive failed canary periods before its alarm fires. @default 2 */
     readonly canaryAlarmPeriods: number;
 }
 

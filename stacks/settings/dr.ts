@@ -2,28 +2,12 @@
  * DR automation and observability settings of one region stack (ARCHITECTURE §6-7). Defaults are
  * the architecture's figures.
  */
+import type { DrAutomationSettings } from "../../components/dr/automation";
 import { ConfigReader } from "./reader";
 import { LOG_RETENTION_DAYS } from "./network";
 
-export interface DrSettings {
-    /**
-     * Whether the failover Lambdas act on an alarm by themselves (`ENABLE_AUTO_FAILOVER`). An
-     * operator's explicit invocation runs whatever this says.
-     * @default true in production, false elsewhere (ARCHITECTURE §6: off outside production)
-     */
-    readonly enableAutoFailover: boolean;
-    /** The Lambdas log and notify what they would do, and change nothing. @default false */
-    readonly failoverDryRun: boolean;
-    /** Attempts per store inside one invocation before it reports a failure and lets Lambda retry. @default 3 */
-    readonly failoverMaxAttempts: number;
-    /** Retention of the DR and observability log groups. @default 90 */
-    readonly drLogRetentionDays: number;
-    /** CloudWatch Synthetics runtime of the API canaries. @default "syn-nodejs-puppeteer-9.1" */
-    readonly canaryRuntime: string;
-    /** Minutes between canary runs. @default 1 */
-    readonly canaryRateMinutes: number;
-    /** Consecutive failed canary periods before its alarm fires. @default 2 */
-    readonly canaryAlarmPeriods: number;
+/** The failover pipeline's settings are DrAutomation's own; tracing adds two. */
+export interface DrSettings extends DrAutomationSettings {
     /** Tail sampling: share of ordinary (fast, successful) traces kept, in percent. @default 10 */
     readonly traceSamplePercent: number;
     /** Tail sampling: traces slower than this are always kept. @default 500 */
