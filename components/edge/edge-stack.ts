@@ -21,6 +21,7 @@ import {
     FAILOVER_STATUS_CODES,
     MANAGED_POLICIES,
     ORIGIN_IDS,
+    READ_ONLY_API_PATHS,
     WafRulePlan,
     edgeNames,
     planOriginGroup,
@@ -258,10 +259,23 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
                       },
                   ]
                 : [],
+            // Behaviours match in order: the read-only routes (origin group) before the catch-all.
             orderedCacheBehaviors: [
+                ...(apiTarget === ORIGIN_IDS.apiGroup
+                    ? READ_ONLY_API_PATHS.map((pathPattern) => ({
+                          pathPattern,
+                          targetOriginId: apiTarget,
+                          viewerProtocolPolicy: "https-only",
+                          allowedMethods: ["GET", "HEAD", "OPTIONS"],
+                          cachedMethods: ["GET", "HEAD"],
+                          cachePolicyId: cachingDisabled,
+                          originRequestPolicyId: allViewerExceptHost,
+                          compress: true,
+                      }))
+                    : []),
                 {
                     pathPattern: "/api/*",
-                    targetOriginId: apiTarget,
+                    targetOriginId: ORIGIN_IDS.apiInternal,
                     viewerProtocolPolicy: "https-only",
                     allowedMethods: ALL_METHODS,
                     cachedMethods: ["GET", "HEAD"],

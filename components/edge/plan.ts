@@ -72,6 +72,15 @@ export const ORIGIN_IDS = {
     apiGroup: "api",
 } as const;
 
+/**
+ * Read-only API routes (catalogue browsing and search: most of the mall's traffic) that CloudFront
+ * may fail over itself. CloudFront rejects an origin group behind a behaviour that allows POST,
+ * PUT, PATCH or DELETE, so these GET/HEAD/OPTIONS behaviours carry the origin group, and the
+ * catch-all `/api/*` (all methods) goes to `api-internal`, where Route 53 withdraws an unhealthy
+ * region for writes too.
+ */
+export const READ_ONLY_API_PATHS = ["/api/products/*", "/api/categories/*", "/api/search/*", "/api/reviews/*"] as const;
+
 /** ARCHITECTURE §5: CloudFront fails over on these and on connection failure (GET/HEAD/OPTIONS only). */
 export const FAILOVER_STATUS_CODES = [500, 502, 503, 504] as const;
 

@@ -38,13 +38,18 @@ describe("EdgeStack", () => {
         assert.deepStrictEqual([certificate.inputs.region, certificate.inputs.domainName, certificate.inputs.validationMethod], ["us-east-1", "mall.mall.example.com", "DNS"]);
     });
 
-    it("has exactly the three behaviours with the managed policies looked up by name", () => {
+    it("has the three behaviours, with read-only API routes failing over through the origin group", () => {
         const pick = (b: Obj) => [b.pathPattern ?? "default", b.targetOriginId, b.viewerProtocolPolicy, b.allowedMethods, b.cachedMethods, b.cachePolicyId, b.originRequestPolicyId ?? null, b.compress];
         assert.deepStrictEqual([...(cdn.inputs.orderedCacheBehaviors as Obj[]), o(cdn, "defaultCacheBehavior")].map(pick), [
-            ["/api/*", "api", "https-only", ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"], ["GET", "HEAD"], CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST, true],
+            ...["/api/products/*", "/api/categories/*", "/api/search/*", "/api/reviews/*"].map((path) => [path, "api", "https-only", ["GET", "HEAD", "OPTIONS"], ["GET", "HEAD"], CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST, true]),
+            ["/api/*", "api-internal", "https-only", ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"], ["GET", "HEAD"], CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST, true],
             ["/static/*", "web-bucket", "redirect-to-https", ["GET", "HEAD"], ["GET", "HEAD"], CACHING_OPTIMIZED, null, true],
             ["default", "web-bucket", "redirect-to-https", ["GET", "HEAD"], ["GET", "HEAD"], CACHING_OPTIMIZED, null, true],
         ]);
+        // CloudFront rejects an origin group behind a behaviour that allows writes.
+        for (const b of cdn.inputs.orderedCacheBehaviors as Obj[]) {
+            if (b.targetOriginId === "api") assert.deepStrictEqual(b.allowedMethods, ["GET", "HEAD", "OPTIONS"], String(b.pathPattern));
+        }
         assert.deepStrictEqual(cdn.inputs.customErrorResponses, [
             { errorCode: 403, responseCode: 200, responsePagePath: "/index.html", errorCachingMinTtl: 10 },
             { errorCode: 404, responseCode: 200, responsePagePath: "/index.html", errorCachingMinTtl: 10 },
@@ -75,7 +80,10 @@ describe("EdgeStack", () => {
         const single = await plan({ registryRegions: ["us-east-1"] });
         const d = single.one(DISTRIBUTION, "edge-cdn");
         assert.deepStrictEqual(d.inputs.originGroups, []);
-        assert.strictEqual((d.inputs.orderedCacheBehaviors as Obj[])[0].targetOriginId, "api-internal");
+        assert.deepStrictEqual((d.inputs.orderedCacheBehaviors as Obj[]).map((b) => [b.pathPattern, b.targetOriginId]), [
+            ["/api/*", "api-internal"],
+            ["/static/*", "web-bucket"],
+        ]);
     });
 
     it("has the WAF rules in priority order with their actions", () => {
