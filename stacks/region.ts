@@ -73,7 +73,8 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
         nodePools: settings.eks.nodePools,
         gitops: settings.eks.gitops,
         logRetentionDays: settings.eks.logRetentionDays,
-        apiGatewayServicePort: settings.eks.apiGatewayServicePort,
+        // One port end to end: the NLB target group, its health check and SG rules use the same.
+        apiGatewayServicePort: settings.ingress.apiTargetPort,
     });
 
     let peering: TransitGatewayPeering | undefined;

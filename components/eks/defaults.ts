@@ -157,5 +157,10 @@ export const DEFAULT_GITOPS = {
     revision: "main",
 } as const;
 
-/** The api-gateway Service port the NLB target group forwards to (TLS passthrough from the NLB). */
-export const API_GATEWAY_SERVICE_PORT = 8443;
+/**
+ * The api-gateway Service port the NLB's target group forwards to. The NLB terminates TLS (its
+ * TLS listener and regional certificate) and forwards TCP; the stack passes the ingress's
+ * `mall:apiTargetPort` here so the target group, its health check, the SG rules and the
+ * TargetGroupBinding agree on one port.
+ */
+export const API_GATEWAY_SERVICE_PORT = 8080;

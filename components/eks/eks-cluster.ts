@@ -99,7 +99,7 @@ export interface EksClusterArgs {
     readonly apiGatewayTargetGroupArn?: pulumi.Input<string>;
     /** The NLB's security group, admitted on the pod port. @default - the VPC CIDR (the NLB's private IPs) */
     readonly apiGatewayLoadBalancerSecurityGroupId?: pulumi.Input<string>;
-    /** @default 8443 */
+    /** @default 8080 - the same port as the ingress target group (`mall:apiTargetPort`) */
     readonly apiGatewayServicePort?: number;
 }
 

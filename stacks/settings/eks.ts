@@ -3,7 +3,6 @@ import {
     ADDON_NAMES,
     ADDON_VERSIONS,
     AddonName,
-    API_GATEWAY_SERVICE_PORT,
     BOOTSTRAP_NODE_GROUP,
     BootstrapNodeGroup,
     CHART_NAMES,
@@ -45,8 +44,6 @@ export interface EksSettings {
     /** The six NodePools with mall:nodePools overrides applied. @default NODE_POOLS */
     readonly nodePools: readonly NodePoolSpec[];
     readonly gitops: GitOpsSettings;
-    /** @default 8443 */
-    readonly apiGatewayServicePort: number;
     /** Control-plane log retention. @default 90 */
     readonly logRetentionDays: number;
 }
@@ -95,7 +92,6 @@ export function readEks(r: ConfigReader, region: string): EksSettings {
         path: r.string("mall:gitopsPath", { default: `clusters/${region}`, pattern: /^[\w.-]+(\/[\w.-]+)*$/, describe: "a relative path inside the repo like clusters/us-east-1" }),
     };
 
-    const apiGatewayServicePort = r.number("mall:apiGatewayServicePort", { default: API_GATEWAY_SERVICE_PORT, min: 1, max: 65535 });
     const logRetentionDays = r.number("mall:eksLogRetentionDays", { default: 90, min: 1 });
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
         r.problem(`mall:eksLogRetentionDays ${logRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")}`);
@@ -111,7 +107,6 @@ export function readEks(r: ConfigReader, region: string): EksSettings {
         amiAlias,
         nodePools,
         gitops,
-        apiGatewayServicePort,
         logRetentionDays,
     };
 }

@@ -218,10 +218,10 @@ describe("EksCluster", function () {
             const tgb = res.one("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", "eks-api-gateway-tgb");
             assert.deepStrictEqual(tgb.inputs.metadata, { name: "api-gateway", namespace: "platform" });
             assert.deepStrictEqual(tgb.inputs.spec, {
-                serviceRef: { name: "api-gateway", port: 8443 },
+                serviceRef: { name: "api-gateway", port: 8080 },
                 targetGroupARN: TG,
                 targetType: "ip",
-                networking: { ingress: [{ from: [{ ipBlock: { cidr: "10.0.0.0/16" } }], ports: [{ protocol: "TCP", port: 8443 }] }] },
+                networking: { ingress: [{ from: [{ ipBlock: { cidr: "10.0.0.0/16" } }], ports: [{ protocol: "TCP", port: 8080 }] }] },
             });
             const lbc = policyOf(res, "mall-us-east-1-aws-load-balancer-controller");
             assert.strictEqual(lbc.Statement.find((s: { Sid: string }) => s.Sid === "RegisterApiGatewayTargets").Resource, TG);
@@ -232,7 +232,7 @@ describe("EksCluster", function () {
             assert.strictEqual(none.count("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding"), 0);
             const withSg = await plan({ apiGatewayTargetGroupArn: pulumi.output(TG), apiGatewayLoadBalancerSecurityGroupId: "sg-nlb" });
             const spec = withSg.one("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", "eks-api-gateway-tgb").inputs.spec as { networking: unknown };
-            assert.deepStrictEqual(spec.networking, { ingress: [{ from: [{ securityGroup: { groupID: "sg-nlb" } }], ports: [{ protocol: "TCP", port: 8443 }] }] });
+            assert.deepStrictEqual(spec.networking, { ingress: [{ from: [{ securityGroup: { groupID: "sg-nlb" } }], ports: [{ protocol: "TCP", port: 8080 }] }] });
         });
     });
 

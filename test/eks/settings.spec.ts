@@ -26,7 +26,6 @@ describe("EKS settings", () => {
             amiAlias: "al2023@latest",
             nodePools: NODE_POOLS,
             gitops: { repoUrl: "https://github.com/mall-platform/mall-gitops.git", revision: "main", path: "clusters/us-east-1" },
-            apiGatewayServicePort: 8443,
             logRetentionDays: 90,
         });
     });

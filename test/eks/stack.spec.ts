@@ -37,6 +37,11 @@ describe("EKS in both stacks (offline plan)", () => {
             for (const arn of roles) assert.match(arn, new RegExp(`^arn:aws:iam::123456789012:role/mall-${stack}-svc-`));
             const releases = own.filter((r) => r.type === "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.name);
             assert.deepStrictEqual(releases.sort(), ["argocd", "aws-load-balancer-controller", "karpenter", "keda"]);
+            // One port end to end: the NLB target group and the api-gateway binding agree.
+            const tgb = own.find((r) => r.name === "eks-api-gateway-tgb")!;
+            const targetGroup = s.resources.find((r) => r.type === "aws:lb/targetGroup:TargetGroup")!;
+            const spec = tgb.inputs.spec as { serviceRef: { port: number }; targetGroupARN: string };
+            assert.deepStrictEqual([spec.serviceRef.port, targetGroup.inputs.port], [8080, 8080]);
             const cluster = s.resources.find((r) => r.type === "eks:index:Cluster")!;
             assert.strictEqual(cluster.inputs.name, `mall-${stack}`);
             assert.strictEqual(cluster.inputs.endpointPublicAccess, false);
