@@ -5,8 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-type Kind = "string" | "string[]" | "number";
-type KindType<K extends Kind> = K extends "string" ? string : K extends "string[]" ? string[] : number;
+type Kind = "string" | "string[]" | "number" | "record";
+type KindType<K extends Kind> = K extends "string" ? string : K extends "string[]" ? string[] : K extends "record" ? Record<string, string> : number;
 
 /** Output name -> kind, with what the secondary uses it for (printed when it is missing). */
 export const PRIMARY_CONTRACT = {
@@ -36,6 +36,9 @@ export const PRIMARY_CONTRACT = {
     s3KeyArn: { kind: "string", usedFor: "decrypting the primary's objects during S3 replication" },
     searchDomainName: { kind: "string", usedFor: "the OpenSearch cross-cluster search connection" },
     idempotencyTableName: { kind: "string", usedFor: "the services' idempotency table name (same in every region)" },
+    docdbMasterSecretArn: { kind: "string", usedFor: "the local replica of the DocumentDB credentials the services read" },
+    cacheAuthSecretArn: { kind: "string", usedFor: "the local replica of the Valkey AUTH token" },
+    secretsReplicaKeyArns: { kind: "record", usedFor: "the key this region's secret replicas are encrypted with (re-run the primary after adding a region)" },
     idempotencyTableArn: { kind: "string", usedFor: "the DynamoDB global table replica" },
 } as const satisfies Record<string, { kind: Kind; usedFor: string }>;
 
@@ -82,6 +85,8 @@ export function checkPrimaryOutputs(consumer: string, primaryStack: string, valu
                 ? typeof value === "string" && value !== ""
                 : spec.kind === "number"
                   ? typeof value === "number"
+                  : spec.kind === "record"
+                    ? typeof value === "object" && !Array.isArray(value) && Object.values(value as object).every((v) => typeof v === "string")
                   : Array.isArray(value) && value.every((v) => typeof v === "string");
         if (!ok) malformed.push(`  - output "${key}" is ${JSON.stringify(value)}, expected a ${spec.kind}; redeploy the primary with this program version`);
     }

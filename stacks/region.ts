@@ -21,6 +21,8 @@ import { PrimaryExports, PrimaryOutputs } from "./contracts";
 import { PlatformSettings } from "./settings";
 
 export async function deployRegion(settings: PlatformSettings, primary: PrimaryOutputs | undefined): Promise<PrimaryExports & Record<string, unknown>> {
+    // Checked before anything is declared: a stale primary stops the stack with nothing created.
+    const secondaryCredentials = primary ? replicatedCredentials(settings, primary) : undefined;
     const identity = await aws.getCallerIdentity({});
     const zones = await aws.getAvailabilityZones({
         state: "available",
@@ -130,14 +132,15 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
     const dsqlClusterArn = data.dsqlClusterArn ?? primary?.dsqlClusterArn;
     const dsqlClusterId = data.dsqlClusterId ?? primary?.dsqlClusterId;
     if (!dsqlClusterArn || !dsqlClusterId) throw new Error(`region ${settings.region} has no DSQL cluster and no primary to borrow one from`);
+    const credentials = secondaryCredentials ?? ownCredentials(data);
     resolveStoreRefs(
         pulumi.output({
             auroraClusterResourceId: data.auroraClusterResourceId,
             dsqlClusterArn,
             // GlobalData keeps one DocumentDB master secret; every DocumentDB service reads it.
-            docdbSecretArns: Object.fromEntries(servicesUsing("docdb").map((svc) => [svc.name, data.secretArns.docdbMaster ?? pulumi.output("")])),
-            cacheAuthSecretArn: data.secretArns.cacheAuth,
-            secretsKeyArn: data.keyArns.secrets,
+            docdbSecretArns: Object.fromEntries(servicesUsing("docdb").map((svc) => [svc.name, credentials.docdbMasterSecretArn])),
+            cacheAuthSecretArn: credentials.cacheAuthSecretArn,
+            secretsKeyArn: credentials.secretsKeyArn,
             mskClusterArn: data.mskClusterArn,
             assetsBucketArn: data.bucketArns["static-assets"],
             idempotencyTableArn: data.idempotencyTableArn,
@@ -293,6 +296,9 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
         searchDomainName: data.searchDomainName,
         idempotencyTableName: data.idempotencyTableName,
         idempotencyTableArn: data.idempotencyTableArn,
+        docdbMasterSecretArn: credentials.docdbMasterSecretArn,
+        cacheAuthSecretArn: credentials.cacheAuthSecretArn,
+        secretsReplicaKeyArns: pulumi.output(data.secretReplicaKeyArns),
         dataKeyArns: data.keyArns,
         dataSecurityGroupIds: data.securityGroupIds,
         dataSecretArns: data.secretArns,
@@ -323,4 +329,33 @@ function cacheNodeIds(groupId: pulumi.Output<string>, shards: number, replicasPe
     return Array.from({ length: shards }, (_, shard) =>
         Array.from({ length: replicasPerShard + 1 }, (_, node) => groupId.apply((g) => `${g}-${String(shard + 1).padStart(4, "0")}-${String(node + 1).padStart(3, "0")}`)),
     ).flat();
+}
+
+interface Credentials {
+    readonly docdbMasterSecretArn: pulumi.Input<string>;
+    readonly cacheAuthSecretArn: pulumi.Input<string>;
+    readonly secretsKeyArn: pulumi.Input<string>;
+}
+
+/** The primary's generated secrets and its secrets key. */
+function ownCredentials(data: GlobalData): Credentials {
+    const { docdbMaster, cacheAuth } = data.secretArns;
+    if (!docdbMaster || !cacheAuth) throw new Error("GlobalData in the primary region must generate the DocumentDB and Valkey credentials");
+    return { docdbMasterSecretArn: docdbMaster, cacheAuthSecretArn: cacheAuth, secretsKeyArn: data.keyArns.secrets };
+}
+
+/**
+ * On a secondary the services read the local replicas of the primary's secrets (same name and
+ * suffix, this region), encrypted with the replica key the primary made for this region: their
+ * credentials stay readable when the primary region is gone.
+ */
+function replicatedCredentials(settings: PlatformSettings, primary: PrimaryOutputs): Credentials {
+    const key = primary.secretsReplicaKeyArns[settings.region];
+    if (!key) {
+        throw new Error(
+            `The primary stack ${settings.primaryStack} replicates its secrets to ${Object.keys(primary.secretsReplicaKeyArns).join(", ") || "no region"}, not to ${settings.region} (output secretsReplicaKeyArns): it was deployed before this region was registered. Re-run pulumi up -s ${primary.region} --policy-pack policy, then this stack.`,
+        );
+    }
+    const local = (arn: string) => arn.split(":").map((part, i) => (i === 3 ? settings.region : part)).join(":");
+    return { docdbMasterSecretArn: local(primary.docdbMasterSecretArn), cacheAuthSecretArn: local(primary.cacheAuthSecretArn), secretsKeyArn: key };
 }

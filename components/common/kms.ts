@@ -34,6 +34,12 @@ export interface ServiceKeyArgs {
      * @default - the stack's region
      */
     readonly region?: string;
+    /**
+     * Distinguishes a second key of the same service in one region (alias
+     * `alias/<project>/<region>/<service>-<suffix>`), e.g. the key of secrets replicated in.
+     * @default - none: the service's own key
+     */
+    readonly aliasSuffix?: string;
 }
 
 export interface ServiceKey {
@@ -97,13 +103,13 @@ export function serviceKey(name: string, context: RegionContext, args: ServiceKe
             deletionWindowInDays: args.deletionWindowInDays ?? 30,
             multiRegion: args.multiRegion ?? false,
             policy: keyPolicy(ctx, args),
-            tags: tagsFor(ctx, args.service, args.component, {}, awsName(ctx, args.service, "key")),
+            tags: tagsFor(ctx, args.service, args.component, {}, awsName(ctx, args.service, ...(args.aliasSuffix ? [args.aliasSuffix] : []), "key")),
         },
         { parent, protect: true },
     );
     const alias = new aws.kms.Alias(
         `${name}-alias`,
-        { ...where, name: `alias/${ctx.project}/${ctx.region}/${args.service}`, targetKeyId: key.keyId },
+        { ...where, name: `alias/${ctx.project}/${ctx.region}/${args.service}${args.aliasSuffix ? `-${args.aliasSuffix}` : ""}`, targetKeyId: key.keyId },
         { parent },
     );
     return { key, alias, arn: key.arn };

@@ -7,18 +7,19 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext } from "../common/context";
+import { serviceKey } from "../common/kms";
 import { buildAurora } from "./aurora";
 import { buildCache } from "./cache";
 import { buildDocdb } from "./docdb";
 import { buildDsql } from "./dsql";
 import { buildDynamo } from "./dynamodb";
-import { buildKeys } from "./keys";
+import { buildKeys, keyUse } from "./keys";
 import { buildMsk } from "./msk";
 import { BucketPurpose, DataLinks, DataSizing, KeyService, PRODUCTION } from "./plan";
 import { buildS3 } from "./s3";
 import { buildSearch } from "./search";
 import { SecuredStore, buildSecurityGroups } from "./security";
-import { DataNetworkRef, DataScope } from "./shared";
+import { COMPONENT, DataNetworkRef, DataScope } from "./shared";
 
 /** What a secondary needs from the primary's GlobalData (fed by a StackReference). */
 export interface PrimaryDataRef {
@@ -89,6 +90,8 @@ export class GlobalData extends pulumi.ComponentResource {
     public readonly idempotencyTableArn: pulumi.Output<string>;
     /** Generated credentials (primary only: secondaries inherit users and AUTH from the global parents). */
     public readonly secretArns: Partial<Record<"auroraMaster" | "docdbMaster" | "cacheAuth", pulumi.Output<string>>>;
+    /** Per secondary region, the key the secrets' replicas there are encrypted with (primary only). */
+    public readonly secretReplicaKeyArns: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: GlobalDataArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mall:data:GlobalData", name, {}, opts);
@@ -120,6 +123,7 @@ export class GlobalData extends pulumi.ComponentResource {
         this.idempotencyTableName = b.dynamo.tableName;
         this.idempotencyTableArn = b.dynamo.tableArn;
         this.secretArns = b.secretArns;
+        this.secretReplicaKeyArns = Object.fromEntries(b.secretReplicaKeys.map((k) => [k.region, k.arn]));
         this.registerOutputs({
             keyArns: this.keyArns,
             securityGroupIds: this.securityGroupIds,
@@ -148,6 +152,7 @@ export class GlobalData extends pulumi.ComponentResource {
             idempotencyTableName: this.idempotencyTableName,
             idempotencyTableArn: this.idempotencyTableArn,
             secretArns: this.secretArns,
+            secretReplicaKeyArns: this.secretReplicaKeyArns,
         });
     }
 }
@@ -166,7 +171,19 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
     }
     const sizing = args.sizing ?? PRODUCTION;
     const keys = buildKeys(parent, name, ctx);
-    const scope: DataScope = { parent, name, ctx, keys, network: args.network, sizing };
+    // Keys for the secrets' replicas, one per secondary, declared here because a secret's replicas
+    // are part of the secret (no separate resource a secondary could own); adding a region means
+    // re-running the primary, as for its certificates.
+    const secretReplicaKeys = args.links.secretReplicaRegions.map((region) => ({
+        region,
+        arn: serviceKey(
+            `${name}-secrets-${region}`,
+            ctx,
+            { service: "secrets", component: COMPONENT, description: `mall secrets replicated from ${ctx.region}`, region, aliasSuffix: `from-${ctx.region}`, ...keyUse({ ...ctx, region }, "secrets") },
+            parent,
+        ).arn,
+    }));
+    const scope: DataScope = { parent, name, ctx, keys, network: args.network, sizing, secretReplicaKeys };
     const sgs = buildSecurityGroups(scope, args.clientSecurityGroupId);
     const witnessRegion = args.dsqlWitnessRegion ?? "us-east-2";
 
@@ -203,5 +220,5 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
     if (aurora.masterSecretArn) secretArns.auroraMaster = aurora.masterSecretArn;
     if (docdb.masterSecretArn) secretArns.docdbMaster = docdb.masterSecretArn;
     if (cache.authSecretArn) secretArns.cacheAuth = cache.authSecretArn;
-    return { keyArns, securityGroupIds, aurora, dsql, docdb, cache, msk, search, s3, dynamo, secretArns };
+    return { keyArns, securityGroupIds, aurora, dsql, docdb, cache, msk, search, s3, dynamo, secretArns, secretReplicaKeys };
 }

@@ -299,6 +299,11 @@ export interface DataLinks {
     readonly dsql: boolean;
     /** This region declares the DSQL peering (both halves). */
     readonly ownsDsqlPeering: boolean;
+    /**
+     * Regions the generated secrets are replicated to (the primary's list: every secondary), so a
+     * secondary's services read their credentials locally when the primary region is gone.
+     */
+    readonly secretReplicaRegions: readonly string[];
 }
 
 export function planLinks(regions: readonly RegionLike[], self: string): DataLinks {
@@ -311,5 +316,6 @@ export function planLinks(regions: readonly RegionLike[], self: string): DataLin
         s3Destinations: self === first ? secondaries : [],
         dsql: me.role === "primary" || self === first,
         ownsDsqlPeering: self === first,
+        secretReplicaRegions: me.role === "primary" ? secondaries : [],
     };
 }

@@ -33,6 +33,9 @@ export function generatedSecret(scope: DataScope, id: string, description: strin
             description: `${description} (${awsName(scope.ctx, id)})`,
             kmsKeyId: scope.keys.secrets.arn,
             recoveryWindowInDays: 30,
+            // Static stability: each secondary reads the credentials from its own region, encrypted
+            // with a secrets key there, even when this region is gone.
+            replicas: (scope.secretReplicaKeys ?? []).map((r) => ({ region: r.region, kmsKeyId: r.arn })),
             tags: dataTags(scope, "secrets", [id, "secret"]),
         },
         stateful(scope),

@@ -26,6 +26,8 @@ export interface DataScope {
     readonly keys: Readonly<Record<KeyService, ServiceKey>>;
     readonly network: DataNetworkRef;
     readonly sizing: DataSizing;
+    /** Keys in other regions that generated secrets replicate into (primary only). @default [] */
+    readonly secretReplicaKeys?: readonly { readonly region: string; readonly arn: pulumi.Output<string> }[];
 }
 
 /** Tags for a resource of `service` (the key's service: the per-service KMS policy groups by it). */

@@ -38,9 +38,9 @@ describe("data plan: pairwise links", () => {
         { name: "ap-northeast-2", role: "secondary" as const },
     ];
     const table: [string, ReturnType<typeof planLinks>][] = [
-        ["us-east-1", { ownsS3Replication: false, s3Destinations: [], dsql: true, ownsDsqlPeering: false }],
-        ["us-west-2", { ownsS3Replication: true, s3Destinations: ["us-west-2", "ap-northeast-2"], dsql: true, ownsDsqlPeering: true }],
-        ["ap-northeast-2", { ownsS3Replication: false, s3Destinations: [], dsql: false, ownsDsqlPeering: false }],
+        ["us-east-1", { ownsS3Replication: false, s3Destinations: [], dsql: true, ownsDsqlPeering: false, secretReplicaRegions: ["us-west-2", "ap-northeast-2"] }],
+        ["us-west-2", { ownsS3Replication: true, s3Destinations: ["us-west-2", "ap-northeast-2"], dsql: true, ownsDsqlPeering: true, secretReplicaRegions: [] }],
+        ["ap-northeast-2", { ownsS3Replication: false, s3Destinations: [], dsql: false, ownsDsqlPeering: false, secretReplicaRegions: [] }],
     ];
     for (const [region, expected] of table) {
         it(`${region}`, () => assert.deepStrictEqual(planLinks(regions, region), expected));

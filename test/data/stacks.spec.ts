@@ -61,6 +61,21 @@ describe("data layer in the region stacks", () => {
         }
     });
 
+    it("replicates the generated secrets into the secondary, where its services read them locally", () => {
+        const replicaKey = find(primary, "aws:kms/key:Key", "data-secrets-us-west-2-key");
+        assert.strictEqual(replicaKey.inputs.region, "us-west-2");
+        assert.strictEqual(find(primary, "aws:kms/alias:Alias", "data-secrets-us-west-2-alias").inputs.name, "alias/mall/us-west-2/secrets-from-us-east-1");
+        for (const id of ["aurora-master", "docdb-master", "cache-auth"]) {
+            const secret = find(primary, "aws:secretsmanager/secret:Secret", `data-${id}-secret`);
+            assert.deepStrictEqual(secret.inputs.replicas, [{ region: "us-west-2", kmsKeyId: (primary.outputs.secretsReplicaKeyArns as Record<string, string>)["us-west-2"] }]);
+        }
+        const policy = JSON.parse(String(find(secondary, "aws:iam/rolePolicy:RolePolicy", "eks-svc-product-catalog-role-policy").inputs.policy));
+        const docdb = policy.Statement.find((st: { Sid: string }) => st.Sid === "ProductCatalogDocdbSecret");
+        assert.deepStrictEqual(docdb.Resource, String(primary.outputs.docdbMasterSecretArn).replace(":us-east-1:", ":us-west-2:"));
+        const key = policy.Statement.find((st: { Sid: string }) => st.Sid === "ProductCatalogSecretsKey");
+        assert.ok(JSON.stringify(key.Resource).includes((primary.outputs.secretsReplicaKeyArns as Record<string, string>)["us-west-2"]), JSON.stringify(key));
+    });
+
     it("no secret value reaches the plan or the stack outputs", () => {
         for (const s of [primary, secondary]) {
             const text = JSON.stringify({ r: s.resources, o: s.outputs });
@@ -84,6 +99,23 @@ describe("data layer in the region stacks", () => {
                         '  - output "auroraGlobalClusterId" is missing (needed for joining the Aurora global database)\n' +
                         '  - output "mskClusterArn" is missing (needed for the MSK Replicator\'s source cluster)\n' +
                         "Deploy in order: the primary first (pulumi up -s us-east-1 --policy-pack policy), then this stack (pulumi up -s us-west-2 --policy-pack policy). Nothing was created.",
+                );
+                return true;
+            },
+        );
+    });
+
+    it("tells a new region to re-run the primary when the primary does not replicate secrets to it yet", async () => {
+        const project = loadProject(ROOT);
+        const file = project.stacks.find((s) => s.stack === "us-west-2")!;
+        const outputs = { ...primary.outputs, secretsReplicaKeyArns: {} };
+        await assert.rejects(
+            runStack({ project: project.name, stack: "us-west-2", config: file.config, stackOutputs: new Map([["us-east-1", outputs]]) }),
+            (e: unknown) => {
+                assert.ok(e instanceof ProgramError);
+                assert.strictEqual(
+                    e.message,
+                    "The primary stack organization/mall/us-east-1 replicates its secrets to no region, not to us-west-2 (output secretsReplicaKeyArns): it was deployed before this region was registered. Re-run pulumi up -s us-east-1 --policy-pack policy, then this stack.",
                 );
                 return true;
             },

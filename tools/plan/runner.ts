@@ -153,7 +153,9 @@ export async function runStack(opts: RunStackOptions): Promise<StackRun> {
             errors.push(e instanceof Error ? e : new Error(String(e)));
         }
         // waitForRPCs is internal to the SDK (not in its .d.ts) but is exactly what `pulumi up` awaits.
-        await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+        // After a program error the engine stops the run instead: registrations waiting on values
+        // the failed code never produced would otherwise keep it waiting forever.
+        if (errors.length === 0) await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
         // Let rejections raised by the last RPCs reach the handler before it is removed.
         await new Promise((r) => setImmediate(r));
         if (errors.length > 0) throw new ProgramError(opts.stack, dedupe(errors));
