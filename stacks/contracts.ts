@@ -16,6 +16,7 @@ export const PRIMARY_CONTRACT = {
     transitGatewayId: { kind: "string", usedFor: "the Transit Gateway peering attachment" },
     transitGatewayRouteTableId: { kind: "string", usedFor: "the primary-side Transit Gateway route to this region" },
     vpcRouteTableIds: { kind: "string[]", usedFor: "the primary VPC's routes to this region" },
+    drTopicArn: { kind: "string", usedFor: "notifications of the lag alarms this region declares in the primary's region (S3, DynamoDB)" },
     apiHealthCheckId: { kind: "string", usedFor: "the failover alarm on the primary's API health check (Route 53 metrics live in us-east-1)" },
     hostedZoneId: { kind: "string", usedFor: "this region's api-<region> and api-internal latency records (the zone lives in the primary)" },
     // GlobalData (components/data): the global parents a secondary joins and the primary halves of its links.

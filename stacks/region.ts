@@ -225,11 +225,13 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
                       ruleId: `to-${settings.region}`,
                       region: primary.region,
                   })),
-                  dynamodbTables: [{ tableName: data.idempotencyTableName, receivingRegion: settings.region }],
+                  // DynamoDB reports ReplicationLatency in the sending region, per receiving region.
+                  dynamodbTables: [{ tableName: data.idempotencyTableName, receivingRegion: settings.region, region: primary.region }],
               }
             : {},
         healthCheckIds: primary ? [ingress.healthCheckId, primary.apiHealthCheckId] : [ingress.healthCheckId],
         distributionId: edge?.distributionId,
+        remoteAlarmTopicArns: primary ? { [primary.region]: primary.drTopicArn } : {},
         canaryNames: dr.canaryNames,
         logRetentionDays: settings.dr.drLogRetentionDays,
         traceSamplePercent: settings.dr.traceSamplePercent,

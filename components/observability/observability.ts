@@ -50,6 +50,12 @@ export interface ObservabilityArgs {
     readonly canaryNames?: readonly string[];
     /** CloudFront distribution for the 5xx rate. @default undefined - not charted */
     readonly distributionId?: pulumi.Input<string>;
+    /**
+     * SNS topics in other regions, by region: an alarm declared there (S3 and DynamoDB lag is
+     * reported by the sending region) can only notify a topic in its own region.
+     * @default {} - such alarms notify nobody
+     */
+    readonly remoteAlarmTopicArns?: Readonly<Record<string, pulumi.Input<string>>>;
     /** @default 90 */
     readonly logRetentionDays?: number;
     /** @default 10 */
@@ -110,8 +116,8 @@ function buildObservability(parent: pulumi.Resource, name: string, args: Observa
                 comparisonOperator: "GreaterThanThreshold",
                 // Idle paths (S3, DynamoDB) publish nothing between writes: silence is not lag.
                 treatMissingData: "notBreaching",
-                // An alarm in another region cannot notify this region's topic.
-                ...(a.region && a.region !== ctx.region ? {} : { alarmActions: [args.alarmTopicArn], okActions: [args.alarmTopicArn] }),
+                // An alarm notifies a topic in its own region: this region's, or that region's DR topic.
+                ...alarmActions(a.region && a.region !== ctx.region ? args.remoteAlarmTopicArns?.[a.region] : args.alarmTopicArn),
                 tags: tags(alarmName),
             },
             opts,
@@ -277,4 +283,8 @@ function buildObservability(parent: pulumi.Resource, name: string, args: Observa
         [gateway, prometheus],
     );
     return { dashboard, lagAlarms, logGroup, releases };
+}
+
+function alarmActions(topicArn: pulumi.Input<string> | undefined) {
+    return topicArn === undefined ? {} : { alarmActions: [topicArn], okActions: [topicArn] };
 }

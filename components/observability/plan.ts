@@ -30,7 +30,7 @@ export interface ReplicationSignals<S> {
     /** S3 replication rules (the metric lives in the source bucket's region). */
     readonly s3Replications?: readonly { readonly sourceBucket: S; readonly destinationBucket: S; readonly ruleId: S; readonly region?: string }[];
     /** DynamoDB global tables replicating from this region to `receivingRegion`. */
-    readonly dynamodbTables?: readonly { readonly tableName: S; readonly receivingRegion: string }[];
+    readonly dynamodbTables?: readonly { readonly tableName: S; readonly receivingRegion: string; readonly region?: string }[];
 }
 
 export interface LagAlarm<S> {
@@ -62,7 +62,7 @@ export function planLagAlarms<S>(sig: ReplicationSignals<S>): LagAlarm<S>[] {
         ...(sig.cacheNodeIds ?? []).map((id, i) => alarm("elasticache", `elasticache-${i}`, { CacheClusterId: id })),
         ...(sig.mskReplicatorNames ?? []).map((n, i) => alarm("msk", `msk-${i}`, { ReplicatorName: n })),
         ...(sig.s3Replications ?? []).map((r, i) => alarm("s3", `s3-${i}`, { SourceBucket: r.sourceBucket, DestinationBucket: r.destinationBucket, RuleId: r.ruleId }, r.region)),
-        ...(sig.dynamodbTables ?? []).map((t, i) => alarm("dynamodb", `dynamodb-${i}`, { TableName: t.tableName, ReceivingRegion: t.receivingRegion })),
+        ...(sig.dynamodbTables ?? []).map((t, i) => alarm("dynamodb", `dynamodb-${i}`, { TableName: t.tableName, ReceivingRegion: t.receivingRegion }, t.region)),
     ];
 }
 

@@ -71,6 +71,12 @@ describe("both stacks with DR and observability", () => {
         // The primary's health-check alarm lives in us-east-1 (where Route 53 metrics are), declared by the secondary.
         const hc = west.resources.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.metricName === "HealthCheckStatus")!;
         assert.strictEqual(hc.inputs.region, "us-east-1");
+        // S3 and DynamoDB report lag in the sending region: those alarms live there and notify its DR topic.
+        const east = result.stacks.find((s) => s.stack === "us-east-1")!;
+        for (const alarm of west.resources.filter((r) => /^observability-lag-(s3|dynamodb)-/.test(r.name))) {
+            assert.strictEqual(alarm.inputs.region, "us-east-1", alarm.name);
+            assert.deepStrictEqual(alarm.inputs.alarmActions, [east.outputs.drTopicArn], alarm.name);
+        }
     });
 
     it("stops the primary's evacuation drill on its canary of the secondary", () => {

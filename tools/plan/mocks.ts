@@ -186,6 +186,10 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
         const name = String(r.inputs.name ?? r.id);
         return { name, arn: r.arn(name, { service: "sqs" }), url: `https://sqs.${r.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}` };
     },
+    "aws:sns/topic:Topic": (r) => {
+        const name = String(r.inputs.name ?? r.id);
+        return { name, arn: `arn:aws:sns:${r.region}:${MOCK_ACCOUNT_ID}:${name}` };
+    },
     "aws:cloudwatch/eventRule:EventRule": (r) => ({ name: r.inputs.name ?? r.id, arn: r.arn(`rule/${String(r.inputs.name ?? r.id)}`, { service: "events" }) }),
 };
 
