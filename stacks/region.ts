@@ -247,8 +247,10 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
         transitGatewayId: network.transitGatewayId,
         steadyStateAlarmArn: dr.steadyStateAlarmArn,
         peerAlarmArns: Object.values(dr.peerAlarmArns),
-        // Writers live in the primary: the database-failover drill runs there.
-        databaseClusterArns: settings.role === "primary" ? [data.auroraClusterArn, data.docdbClusterArn] : [],
+        // Writers live in the primary: the database-failover drill runs there. FIS's
+        // aws:rds:failover-db-cluster targets Aurora/RDS clusters only; DocumentDB's failover is
+        // drilled through its global switchover (docs/dr.md).
+        databaseClusterArns: settings.role === "primary" ? [data.auroraClusterArn] : [],
         cacheReplicationGroupArns: [data.cacheReplicationGroupArn],
     });
 

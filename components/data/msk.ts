@@ -168,6 +168,8 @@ export function buildMsk(scope: DataScope, args: MskArgs): MskStore {
                             "kafka-cluster:CreateTopic",
                             "kafka-cluster:AlterTopic",
                             "kafka-cluster:WriteData",
+                            // The replicator's producer is idempotent (AWS's documented target-side permissions).
+                            "kafka-cluster:WriteDataIdempotently",
                             "kafka-cluster:DescribeTopicDynamicConfiguration",
                             "kafka-cluster:AlterTopicDynamicConfiguration",
                             "kafka-cluster:DescribeGroup",

@@ -61,15 +61,18 @@ describe("GlobalData (primary, us-east-1)", () => {
         res = await planPrimary();
     });
 
-    it("creates one rotating, protected key per service, each with a distinct alias", () => {
+    it("creates one rotating, protected key per service, each with a distinct alias, and a secrets-replica key per secondary", () => {
         const keys = res.ofType(T.key);
-        assert.deepStrictEqual(keys.map((k) => tagService(k)).sort(), [...KEY_SERVICES].sort());
+        const local = keys.filter((k) => k.inputs.region === undefined);
+        assert.deepStrictEqual(local.map((k) => tagService(k)).sort(), [...KEY_SERVICES].sort());
         for (const k of keys) {
             assert.strictEqual(k.inputs.enableKeyRotation, true, k.name);
             assert.strictEqual(k.protect, true, k.name);
         }
+        const replicaKeys = keys.filter((k) => k.inputs.region !== undefined);
+        assert.deepStrictEqual(replicaKeys.map((k) => [k.name, k.inputs.region, tagService(k)]), [["data-secrets-us-west-2-key", "us-west-2", "secrets"]]);
         const aliases = res.ofType("aws:kms/alias:Alias").map((a) => a.inputs.name);
-        assert.deepStrictEqual(aliases.sort(), KEY_SERVICES.map((s) => `alias/mall/us-east-1/${s}`).sort());
+        assert.deepStrictEqual(aliases.sort(), [...KEY_SERVICES.map((s) => `alias/mall/us-east-1/${s}`), "alias/mall/us-west-2/secrets-from-us-east-1"].sort());
     });
 
     it("protects every stateful resource", () => {
@@ -288,7 +291,8 @@ describe("GlobalData (primary, us-east-1)", () => {
             }
         }
         assert.deepStrictEqual([...new Set(serviceByKey.values())].sort(), [...KEY_SERVICES].sort(), "every key is used, each by one service");
-        assert.strictEqual(serviceByKey.size, KEY_SERVICES.length);
+        // Plus the secrets' replica key in us-west-2, used by the secrets only.
+        assert.strictEqual(serviceByKey.size, KEY_SERVICES.length + 1);
     });
 });
 
