@@ -41,6 +41,9 @@ export const SECRET_PLACEHOLDER = "[secret]";
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
+/** Per-policy overrides keyed by policy name, as `--policy-pack-config` takes them. */
+export type PolicyConfig = Record<string, PolicyConfigOverride>;
+
 /** Per-policy configuration overriding the pack's defaults (as `--policy-pack-config` would). */
 export interface PolicyConfigOverride {
     readonly enforcementLevel?: EnforcementLevel;
@@ -216,8 +219,9 @@ interface RunningPack {
 }
 
 function startPack(packDir: string, env: Record<string, string>): RunningPack {
-    // Resolved from the pack directory, as the engine's shim does, so the pack's own SDK runs it.
-    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
+    // Resolved from the pack directory, as the engine's shim does, so the pack's own SDK runs it
+    // (from its real path, as Node resolves the pack's own modules when policy/ is a link).
+    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [fs.realpathSync(packDir)] });
     const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
         cwd: packDir,
         env: { ...process.env, ...env },
@@ -304,11 +308,10 @@ function resourceOptions(r: PlannedResource): analyzerPb.AnalyzerResourceOptions
     return opts;
 }
 
-/** The provider reference is `<provider urn>::<id>`; its inputs come from the provider's record. */
+/** The record's provider is the provider's URN (the plan contract); its inputs come from the provider's record. */
 function providerResource(r: PlannedResource, byUrn: Map<string, PlannedResource>): analyzerPb.AnalyzerProviderResource | undefined {
     if (!r.provider) return undefined;
-    const idx = r.provider.lastIndexOf("::");
-    const urn = idx > 0 && r.provider.slice(0, idx).startsWith("urn:") ? r.provider.slice(0, idx) : r.provider;
+    const urn = r.provider;
     const rec = byUrn.get(urn);
     const segs = urn.split("::");
     const typeChain = segs.length >= 4 ? segs[2] : "";

@@ -3,22 +3,44 @@
  * needed. Exit codes: 0 clean (advisories allowed), 1 a mandatory policy violation, 2 a program or
  * configuration error.
  */
+import * as fs from "fs";
 import * as path from "path";
+import { PolicyConfig } from "./analyzer";
 import { plan } from "./plan/plan";
 import { renderTerminal } from "./plan/summary";
 
-function parseArgs(argv: string[]): { stack?: string; out: string } {
-    const args: { stack?: string; out: string } = { out: ".plan" };
+const USAGE = "usage: npm run plan [-- --stack <stack>] [--out <dir>] [--policy-config <file.json>]";
+
+function parseArgs(argv: string[]): { stack?: string; out: string; policyConfig?: string } {
+    const args: { stack?: string; out: string; policyConfig?: string } = { out: ".plan" };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--stack" || a === "-s") args.stack = argv[++i];
         else if (a === "--out") args.out = argv[++i];
+        else if (a === "--policy-config") args.policyConfig = argv[++i];
         else if (a === "--help" || a === "-h") {
-            console.log("usage: npm run plan [-- --stack <stack>] [--out <dir>]");
+            console.log(USAGE);
             process.exit(0);
-        } else throw new Error(`unknown argument "${a}"; usage: npm run plan [-- --stack <stack>] [--out <dir>]`);
+        } else throw new Error(`unknown argument "${a}"; ${USAGE}`);
     }
     return args;
+}
+
+/**
+ * The file `pulumi preview --policy-pack-config` takes: policy name -> an enforcement level, or an
+ * object of the policy's config (and optionally `enforcementLevel`).
+ */
+function readPolicyConfig(file: string): PolicyConfig {
+    let raw: unknown;
+    try {
+        raw = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new Error(`--policy-config ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new Error(`--policy-config ${file} must be a JSON object of policy name -> level or config`);
+    return Object.fromEntries(
+        Object.entries(raw as Record<string, unknown>).map(([policy, v]) => [policy, typeof v === "string" ? { enforcementLevel: v as never } : (v as PolicyConfig[string])]),
+    );
 }
 
 async function main(): Promise<number> {
@@ -26,6 +48,7 @@ async function main(): Promise<number> {
     const outDir = path.resolve(args.out);
     const result = await plan({
         only: args.stack,
+        policyConfig: args.policyConfig ? readPolicyConfig(args.policyConfig) : undefined,
         outDir,
         onProgress: (e) => {
             if (e.kind === "stack-start") process.stderr.write(`planning ${e.stack} (${e.index + 1}/${e.total}) …\n`);
@@ -33,7 +56,8 @@ async function main(): Promise<number> {
         },
     });
     console.log(renderTerminal(result));
-    console.log(`Wrote ${path.relative(process.cwd(), outDir)}/{${result.stacks.map((s) => s.stack).join(",")}}.json and summary.md`);
+    const written = result.stacks.map((s) => `${s.stack}.json`).concat("summary.md");
+    console.log(`Wrote ${path.relative(process.cwd(), outDir) || "."}/: ${written.join(", ")}`);
     if (result.failure) return 2;
     return result.stacks.some((s) => s.policy.diagnostics.some((d) => d.level === "mandatory")) ? 1 : 0;
 }

@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { PlanResult, StackResult, plan } from "../../tools/plan/plan";
+import { evaluatePolicy } from "../../tools/plan/policy";
 import { ProgramError, runStack } from "../../tools/plan/runner";
 import { loadProject, planOrder } from "../../tools/plan/stacks";
 
@@ -79,10 +80,14 @@ describe("the offline plan of both stacks", function () {
         assert.ok(primaryVpcRoutes.every((r) => r.inputs.region === "us-east-1" && r.inputs.destinationCidrBlock === "10.1.0.0/16"));
     });
 
-    it("the primary declares nothing in another region and no pairwise link", () => {
+    it("the primary declares no pairwise link; in other regions only the keys its secrets replicate under", () => {
+        assert.deepStrictEqual(east.resources.filter((r) => /peering/i.test(r.type)).map((r) => r.name), []);
         assert.deepStrictEqual(
-            east.resources.filter((r) => (r.inputs.region !== undefined && r.inputs.region !== "us-east-1") || /peering/i.test(r.type)).map((r) => r.name),
-            [],
+            east.resources.filter((r) => r.inputs.region !== undefined && r.inputs.region !== "us-east-1").map((r) => [r.type, r.name, r.inputs.region]),
+            [
+                ["aws:kms/key:Key", "data-secrets-us-west-2-key", "us-west-2"],
+                ["aws:kms/alias:Alias", "data-secrets-us-west-2-alias", "us-west-2"],
+            ],
         );
     });
 
@@ -110,6 +115,12 @@ describe("plan ordering and failures", function () {
     it("plans a single secondary after its primary", () => {
         assert.deepStrictEqual(planOrder(loadProject(ROOT), "us-west-2").map((s) => s.stack), ["us-east-1", "us-west-2"]);
         assert.deepStrictEqual(planOrder(loadProject(ROOT), "us-east-1").map((s) => s.stack), ["us-east-1"]);
+    });
+
+    it("says so, and still plans, when the project has no policy pack", async () => {
+        const report = await evaluatePolicy({ packDir: path.join(os.tmpdir(), "no-such-pack"), project: "mall", stack: "us-east-1", config: {}, resources: [] });
+        assert.strictEqual(report.pack, null);
+        assert.match(report.skipped ?? "", /^no policy pack in .*no-such-pack\/ \(PulumiPolicy.yaml not found\)$/);
     });
 
     it("names an unknown stack", () => {
@@ -163,10 +174,13 @@ describe("plan ordering and failures", function () {
                 YAML.stringify({ config: { "aws:region": "ap-northeast-2", "mall:domain": "mall.example.com", "mall:primaryStack": "organization/mall/us-east-1" } }),
             );
         });
+        fs.symlinkSync(path.join(ROOT, "policy"), path.join(dir, "policy"));
         const result = await plan({ dir, only: "ap-northeast-2" });
         assert.strictEqual(result.failure, undefined, result.failure?.error.message);
-        // The scratch copy has no policy/ folder: the plan still runs and says the pack was not found.
-        assert.match(result.stacks[0].policy.skipped ?? "", /^no policy pack in .*policy\/ \(PulumiPolicy.yaml not found\)$/);
+        for (const s of result.stacks) {
+            assert.strictEqual(s.policy.pack, "mall-guardrails", s.stack);
+            assert.deepStrictEqual(s.policy.diagnostics.filter((d) => d.level === "mandatory"), [], s.stack);
+        }
         assert.deepStrictEqual(result.stacks.map((s) => s.stack), ["us-east-1", "ap-northeast-2"]);
         const seoul = result.stacks[1];
         assert.strictEqual(find(seoul, "aws:ec2/vpc:Vpc", "network-vpc").inputs.cidrBlock, "10.2.0.0/16");
@@ -194,7 +208,28 @@ describe("npm run plan", function () {
         assert.ok(fs.readFileSync(path.join(out, "summary.md"), "utf8").startsWith("<!-- mall-offline-plan -->\n## Offline plan: mall"));
     });
 
-    it("exits 2 with the config error when a stack is misconfigured", () => {
+    it("exits 1 on a mandatory violation and reports it in the terminal, the summary and the JSON", () => {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "mall-plan-out-"));
+        // The cache keeps 7 days of snapshots; demanding 35 (as --policy-pack-config would) must fail it.
+        const config = path.join(out, "policy-config.json");
+        fs.writeFileSync(config, JSON.stringify({ "nothing-lost": { minBackupRetentionDays: 35 } }));
+        const run = spawnSync(
+            process.execPath,
+            [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/plan.ts", "--stack", "us-east-1", "--out", out, "--policy-config", config],
+            { cwd: ROOT, encoding: "utf8" },
+        );
+        assert.strictEqual(run.status, 1, run.stderr + run.stdout);
+        assert.match(run.stdout, /✗ us-east-1 \(primary\): \d+ resources, \d+ components — policy mall-guardrails [\d.]+: [1-9]\d* mandatory/);
+        assert.match(run.stdout, /  \[mandatory\] nothing-lost: elasticache replication group data-cache-group must set snapshotRetentionLimit to at least 35 days; it is 7 \(data-cache-group\)/);
+        const summary = fs.readFileSync(path.join(out, "summary.md"), "utf8");
+        assert.match(summary, /\| mandatory \| nothing-lost \| data-cache-group \| elasticache replication group data-cache-group must set snapshotRetentionLimit to at least 35 days; it is 7 \|/);
+        const east = JSON.parse(fs.readFileSync(path.join(out, "us-east-1.json"), "utf8"));
+        assert.ok(
+            east.policy.diagnostics.some((d: { policy: string; level: string; urn: string }) => d.policy === "nothing-lost" && d.level === "mandatory" && d.urn.endsWith("::data-cache-group")),
+        );
+    });
+
+    it("exits 2 with the config error when a stack is misconfigured, and says so in the summary", () => {
         const dir = scratchProject((d) => fs.appendFileSync(path.join(d, "Pulumi.us-east-1.yaml"), "  mall:natGateway: 1\n"));
         const run = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(ROOT, "tools/plan.ts"), "--out", path.join(dir, ".plan")], {
             cwd: dir,
@@ -202,5 +237,7 @@ describe("npm run plan", function () {
         });
         assert.strictEqual(run.status, 2, run.stderr + run.stdout);
         assert.match(run.stdout, /✗ us-east-1: the program failed:\n    Invalid configuration for stack "us-east-1" \(1 problem\); nothing was created:\n      - mall:natGateway is not a setting of this program; did you mean mall:natGateways\?/);
+        const summary = fs.readFileSync(path.join(dir, ".plan", "summary.md"), "utf8");
+        assert.match(summary, /### ❌ us-east-1: the program failed\n\n```\nInvalid configuration for stack "us-east-1"/);
     });
 });

@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { PolicyConfig } from "../analyzer";
 import { PolicyReport, StackPlan } from "./contract";
 import { evaluatePolicy } from "./policy";
 import { ProgramError, runStack } from "./runner";
@@ -22,6 +23,8 @@ export interface PlanOptions {
     /** Extra config per stack, applied over the stack file (tests). */
     readonly overrides?: Readonly<Record<string, Readonly<Record<string, string>>>>;
     readonly onProgress?: (event: PlanEvent) => void;
+    /** Per-policy overrides, as `pulumi preview --policy-pack-config` takes them. @default {} */
+    readonly policyConfig?: PolicyConfig;
 }
 
 export type PlanEvent =
@@ -49,7 +52,9 @@ export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
     const outputs = new Map<string, Record<string, unknown>>();
     // The pack runs in its own process, so a stack's policy evaluation overlaps the next stack's
     // program run; results are still reported in plan order.
-    const pending: Promise<StackResult>[] = [];
+    // Each promise settles to a result or an error (never rejects), so a crashing pack is reported
+    // against its own stack rather than surfacing as an unhandled rejection during the next one.
+    const pending: Promise<StackResult | { readonly stack: string; readonly error: Error }>[] = [];
     let failure: PlanResult["failure"];
     for (const [index, file] of order.entries()) {
         options.onProgress?.({ kind: "stack-start", stack: file.stack, index, total: order.length });
@@ -66,7 +71,7 @@ export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
         const policyStarted = Date.now();
         const policy = options.skipPolicy
             ? Promise.resolve<PolicyReport>({ pack: null, skipped: "policy evaluation skipped", diagnostics: [] })
-            : evaluatePolicy({ packDir: path.join(dir, "policy"), project: project.name, stack: file.stack, config, resources: finished.resources });
+            : evaluatePolicy({ packDir: path.join(dir, "policy"), project: project.name, stack: file.stack, config, resources: finished.resources, policyConfig: options.policyConfig });
         pending.push(
             policy.then((report) => {
                 const result: StackResult = {
@@ -80,12 +85,15 @@ export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
                 };
                 options.onProgress?.({ kind: "stack-done", plan: result });
                 return result;
-            }),
+            }, (e: unknown) => ({ stack: file.stack, error: new Error(`the policy pack failed on stack ${file.stack}: ${e instanceof Error ? e.message : String(e)}`) })),
         );
     }
-    const stacks = await Promise.all(pending);
-    if (failure) return { project: project.name, stacks, failure, totalMs: Date.now() - started };
-    const result = { project: project.name, stacks, totalMs: Date.now() - started };
+    const settled = await Promise.all(pending);
+    const stacks = settled.filter((s): s is StackResult => !("error" in s));
+    const packFailure = settled.find((s): s is { stack: string; error: Error } => "error" in s);
+    failure ??= packFailure && { stack: packFailure.stack, error: packFailure.error };
+    const result: PlanResult = { project: project.name, stacks, ...(failure ? { failure } : {}), totalMs: Date.now() - started };
+    // Written on failure too: the PR comment must show the failure, not the last green plan.
     if (options.outDir) writePlanFiles(options.outDir, result);
     return result;
 }
@@ -99,6 +107,8 @@ export function writePlanFiles(outDir: string, result: PlanResult): void {
     // Imported lazily to keep the library free of presentation code for callers that only need data.
     const { renderMarkdown } = require("./summary") as typeof import("./summary");
     fs.writeFileSync(path.join(outDir, "summary.md"), renderMarkdown(result));
+    // A failed stack's previous contract file would read as current: remove it.
+    if (result.failure) fs.rmSync(path.join(outDir, `${result.failure.stack}.json`), { force: true });
 }
 
 export { ProgramError };
