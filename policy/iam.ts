@@ -42,7 +42,8 @@ const ATTACHMENTS: Record<string, string> = {
 /** AWS-managed AdministratorAccess or any AWS-managed `*FullAccess` policy. */
 export function isBroadManagedPolicy(arn: string): boolean {
     const m = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn);
-    return !!m && (m[1] === "AdministratorAccess" || m[1].endsWith("FullAccess"));
+    // Variants count too: AdministratorAccess-Amplify, AmazonDynamoDBFullAccesswithDataPipeline …
+    return !!m && (m[1].startsWith("AdministratorAccess") || m[1].includes("FullAccess"));
 }
 
 export const leastPrivilegeIam: ResourceValidationPolicy = resourcePolicy<IamConfig>({

@@ -56,8 +56,8 @@ const STACK_FQN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 export function parseStackConfig(project: string, stack: string, raw: RawConfig): PlatformSettings {
     const r = new ConfigReader(stack, raw);
     const network = readNetwork(r);
-    const registry = readRegistry(r, network.azCount, network.subnetPrefix);
     const region = r.string("aws:region", { required: `run: pulumi config set aws:region <region> -s ${stack}` });
+    const registry = readRegistry(r, { region, azCount: network.azCount, subnetPrefix: network.subnetPrefix });
     const environment = r.string("mall:environment", { default: "production", allowed: ENVIRONMENTS }) as Environment;
     const domain = r.string("mall:domain", {
         required: `run: pulumi config set mall:domain <your apex domain, e.g. example.com> -s ${stack}`,
@@ -87,6 +87,10 @@ export function parseStackConfig(project: string, stack: string, raw: RawConfig)
             );
         } else if (!STACK_FQN.test(primaryStack)) {
             r.problem(`${primaryStackKey} "${primaryStack}" must be a fully-qualified stack name <org>/${project}/${registry.primary.name}`);
+        } else if (primaryStack.split("/")[1] !== project) {
+            r.problem(
+                `${primaryStackKey} "${primaryStack}" names project "${primaryStack.split("/")[1]}", but this is project ${project}; point it at <org>/${project}/${registry.primary.name}`,
+            );
         } else if (primaryStack.split("/")[2] !== registry.primary.name) {
             r.problem(
                 `${primaryStackKey} "${primaryStack}" names stack "${primaryStack.split("/")[2]}", but the registry's primary is ${registry.primary.name}; point it at <org>/${project}/${registry.primary.name}`,

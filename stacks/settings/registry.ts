@@ -26,8 +26,12 @@ export interface RegionRegistry {
 
 const REGION_NAME = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
-/** Reads and validates the registry; problems go to the reader. Undefined when unusable. */
-export function readRegistry(r: ConfigReader, azCount: number, subnetPrefix: number): RegionRegistry | undefined {
+/**
+ * Reads and validates the registry; problems go to the reader. Undefined when unusable. The
+ * subnet plan is checked for this stack's own entry only: other regions lay out their subnets
+ * with their own mall:azCount and mall:subnetPrefix.
+ */
+export function readRegistry(r: ConfigReader, self: { region: string; azCount: number; subnetPrefix: number }): RegionRegistry | undefined {
     const raw = r.json(REGISTRY_KEY);
     const fix = `declare it once in Pulumi.yaml under config, e.g. ${REGISTRY_KEY}: { value: { us-east-1: { cidr: 10.0.0.0/16, role: primary } } }`;
     if (raw === undefined) {
@@ -60,10 +64,12 @@ export function readRegistry(r: ConfigReader, azCount: number, subnetPrefix: num
             r.problem(`${key}.cidr "${cidrText}" has host bits set; did you mean ${formatCidr(networkOf(cidr))}?`);
         } else if (cidr.prefix < 16 || cidr.prefix > 28) {
             r.problem(`${key}.cidr "${cidrText}" must be between /16 and /28 (the VPC size limits); use a /16`);
-        } else {
-            const tooSmall = subnetPlanProblem({ vpcCidr: cidrText, azCount, subnetPrefix });
+        } else if (name === self.region) {
+            const tooSmall = subnetPlanProblem({ vpcCidr: cidrText, azCount: self.azCount, subnetPrefix: self.subnetPrefix });
             if (tooSmall) {
-                r.problem(`${key}.cidr "${cidrText}" is too small for the subnet plan: ${tooSmall}; use a /16 (or lower mall:azCount)`);
+                r.problem(
+                    `${key}.cidr "${cidrText}" is too small for this stack's subnet plan: ${tooSmall}; lower mall:azCount, or raise mall:subnetPrefix (smaller subnets)${cidr.prefix > 16 ? ", or give the region a /16" : ""}`,
+                );
             }
         }
         const role = v.role;

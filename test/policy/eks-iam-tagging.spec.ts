@@ -56,6 +56,8 @@ describe("EKS, IAM and tagging policies (through the analyzer protocol)", () => 
                 managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3FullAccess"],
             }),
             res(ATTACH, "admin-attach", { role: U, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }),
+            res(ATTACH, "amplify-admin-attach", { role: U, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess-Amplify" }),
+            res(ATTACH, "pipeline-attach", { role: U, policyArn: "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccesswithDataPipeline" }),
             res(ATTACH, "worker-attach", { role: U, policyArn: "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy" }),
             res(ATTACH, "own-fullaccess", { role: U, policyArn: "arn:aws:iam::111122223333:policy/OrderFullAccess" }),
             // A key policy's kms:* on "*" for the account root is a resource policy: exempt.
@@ -64,7 +66,7 @@ describe("EKS, IAM and tagging policies (through the analyzer protocol)", () => 
             // cost-allocation-tags
             res(QUEUE, "untagged", { kmsMasterKeyId: U }, { untagged: true }),
             res(QUEUE, "half-tagged", { kmsMasterKeyId: U, tags: { service: "cart" } }, { untagged: true }),
-            res(QUEUE, "provider-tagged", { kmsMasterKeyId: U, tags: { service: "cart" } }, { untagged: true, provider: `${urn(PROVIDER, "west")}::a1b2` }),
+            res(QUEUE, "provider-tagged", { kmsMasterKeyId: U, tags: { service: "cart" } }, { untagged: true, provider: urn(PROVIDER, "west") }),
             res(PROVIDER, "west", { region: "us-west-2", defaultTags: JSON.stringify({ tags: { region: "us-west-2", environment: "production" } }) }, { untagged: true }),
             res(QUEUE, "tags-preview", { kmsMasterKeyId: U, tags: U }, { untagged: true }),
             res("aws:ec2/routeTableAssociation:RouteTableAssociation", "no-tags-input", { routeTableId: U, subnetId: U }, { untagged: true }),
@@ -115,6 +117,10 @@ describe("EKS, IAM and tagging policies (through the analyzer protocol)", () => 
                 [M, "iam role inline must not Allow \"kms:*\" on \"*\" (inlinePolicies[0] (kms-all), statement 0)"],
                 [M, "iam role inline must not attach the AWS-managed policy arn:aws:iam::aws:policy/AmazonS3FullAccess; grant least privilege instead"],
             ]));
+        it("flags the variants: AdministratorAccess-* and *FullAccess* names", () => {
+            expectFindings(report, P, urn(ATTACH, "amplify-admin-attach"), [[M, "iam role policy attachment amplify-admin-attach must not attach the AWS-managed policy arn:aws:iam::aws:policy/AdministratorAccess-Amplify; grant least privilege instead"]]);
+            expectFindings(report, P, urn(ATTACH, "pipeline-attach"), [[M, "iam role policy attachment pipeline-attach must not attach the AWS-managed policy arn:aws:iam::aws:policy/AmazonDynamoDBFullAccesswithDataPipeline; grant least privilege instead"]]);
+        });
         it("flags AdministratorAccess attachments", () =>
             expectFindings(report, P, urn(ATTACH, "admin-attach"), [[M, "iam role policy attachment admin-attach must not attach the AWS-managed policy arn:aws:iam::aws:policy/AdministratorAccess; grant least privilege instead"]]));
         it("exempts KMS key policies (resource policies)", () => expectClean(report, P, urn(KEY, "key-with-policy")));

@@ -79,10 +79,25 @@ describe("stack configuration", () => {
             ['mall:regions.us-west-2.cidr "10.1.5.0/16" has host bits set; did you mean 10.1.0.0/16?'],
         ],
         [
-            "a CIDR too small for the subnet plan",
+            "a CIDR too small for the stack's subnet plan",
+            "us-west-2",
+            config("us-west-2", {}, { ...REGISTRY, "us-west-2": { cidr: "10.1.0.0/18", role: "secondary" } }),
+            ['mall:regions.us-west-2.cidr "10.1.0.0/18" is too small for this stack\'s subnet plan: 3 tiers × 3 AZs of /20 need 9 blocks, a /18 holds 4; lower mall:azCount, or raise mall:subnetPrefix (smaller subnets), or give the region a /16'],
+        ],
+        [
+            "a /16 too small for six AZs of /20",
             "us-east-1",
-            config("us-east-1", {}, { ...REGISTRY, "us-west-2": { cidr: "10.1.0.0/18", role: "secondary" } }),
-            ['mall:regions.us-west-2.cidr "10.1.0.0/18" is too small for the subnet plan: 3 tiers × 3 AZs of /20 need 9 blocks, a /18 holds 4; use a /16 (or lower mall:azCount)'],
+            config("us-east-1", { "mall:azCount": "6" }),
+            [
+                'mall:regions.us-east-1.cidr "10.0.0.0/16" is too small for this stack\'s subnet plan: 3 tiers × 6 AZs of /20 need 18 blocks, a /16 holds 16; lower mall:azCount, or raise mall:subnetPrefix (smaller subnets)',
+                "mall:mskBrokers 3 is not a multiple of mall:azCount 6; MSK spreads brokers evenly over the client subnets, use 6",
+            ],
+        ],
+        [
+            "a primary stack of another project",
+            "us-west-2",
+            config("us-west-2", { "mall:primaryStack": "acme/shop/us-east-1" }),
+            ['mall:primaryStack "acme/shop/us-east-1" names project "shop", but this is project mall; point it at <org>/mall/us-east-1'],
         ],
         [
             "two primaries",
@@ -177,6 +192,13 @@ describe("stack configuration", () => {
                 '  - mall:domain "Not A Domain" is not a lower-case DNS name such as example.com',
             ].join("\n"),
         );
+    });
+
+    it("checks only its own region's subnet plan: other regions use their own AZ count", () => {
+        const registry = { ...REGISTRY, "us-west-2": { cidr: "10.1.0.0/18", role: "secondary" } };
+        assert.strictEqual(parseStackConfig("mall", "us-east-1", config("us-east-1", {}, registry)).self.cidr, "10.0.0.0/16");
+        const small = parseStackConfig("mall", "us-west-2", config("us-west-2", { "mall:subnetPrefix": "22" }, registry));
+        assert.deepStrictEqual([small.self.cidr, small.network.subnetPrefix], ["10.1.0.0/18", 22]);
     });
 
     it("accepts a third region with zero code changes", () => {

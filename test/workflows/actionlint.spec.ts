@@ -31,7 +31,9 @@ describe("GitHub workflows", () => {
     it("enforces the policy pack in every pulumi command", () => {
         for (const file of files) {
             const doc = YAML.parse(fs.readFileSync(path.join(DIR, file), "utf8"));
-            for (const job of Object.values(doc.jobs) as { steps: { uses?: string; with?: Record<string, unknown> }[] }[]) {
+            const jobs = Object.values(doc.jobs) as { steps: { uses?: string; with?: Record<string, unknown> }[] }[];
+            assert.ok(jobs.some((j) => j.steps.some((s) => s.uses?.startsWith("pulumi/actions"))), `${file} runs pulumi`);
+            for (const job of jobs) {
                 for (const step of job.steps.filter((s) => s.uses?.startsWith("pulumi/actions"))) {
                     assert.strictEqual(step.with?.policyPacks, "policy", `${file}: ${step.with?.command} runs the pack`);
                 }

@@ -186,6 +186,8 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
         const name = String(r.inputs.name ?? r.id);
         return { name, arn: r.arn(name, { service: "sqs" }), url: `https://sqs.${r.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}` };
     },
+    // AWS gives the accepter the attachment's own id.
+    "aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter": (r) => ({ id: r.inputs.transitGatewayAttachmentId }),
     "aws:sns/topic:Topic": (r) => {
         const name = String(r.inputs.name ?? r.id);
         return { name, arn: `arn:aws:sns:${r.region}:${MOCK_ACCOUNT_ID}:${name}` };
