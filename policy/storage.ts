@@ -63,7 +63,9 @@ function deniesInsecureTransport(doc: unknown): boolean | typeof UNKNOWN {
 export const s3TlsOnly: StackValidationPolicy = stackPolicy({
     name: "s3-tls-only",
     description: "Checks that every S3 bucket has a bucket policy denying requests without TLS (aws:SecureTransport false).",
-    enforcementLevel: "advisory",
+    // Mandatory: every bucket the platform declares complies, and a bucket that accepts plain HTTP
+    // is a regression worth stopping a deploy for.
+    enforcementLevel: "mandatory",
     check: (resources, _config, report) => {
         const idx = new StackIndex(resources);
         for (const bucket of idx.ofType(...BUCKET_TYPES)) {

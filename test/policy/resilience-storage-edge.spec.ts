@@ -120,8 +120,8 @@ describe("resilience, storage and edge policies (through the analyzer protocol)"
         const P = "s3-tls-only";
         it("accepts a bucket policy denying insecure transport", () => expectClean(report, P, urn(BUCKET, "static")));
         it("flags buckets without one", () => {
-            expectFindings(report, P, urn(BUCKET, "naked"), [[A, "s3 bucket naked must have a bucket policy denying s3:* when aws:SecureTransport is false; it has no bucket policy"]]);
-            expectFindings(report, P, urn(BUCKET_V2, "traces"), [[A, "s3 bucket v2 traces must have a bucket policy denying s3:* when aws:SecureTransport is false; it has no bucket policy"]]);
+            expectFindings(report, P, urn(BUCKET, "naked"), [[M, "s3 bucket naked must have a bucket policy denying s3:* when aws:SecureTransport is false; it has no bucket policy"]]);
+            expectFindings(report, P, urn(BUCKET_V2, "traces"), [[M, "s3 bucket v2 traces must have a bucket policy denying s3:* when aws:SecureTransport is false; it has no bucket policy"]]);
         });
         it("says nothing while the policy document is unknown in preview", () => expectClean(report, P, urn(BUCKET, "preview")));
     });
