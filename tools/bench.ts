@@ -81,8 +81,17 @@ async function main() {
     for (const [c, us] of [...self.entries()].sort((a, b) => b[1] - a[1])) {
         console.log(`    ${c.padEnd(48)} ${(us / 1000 / runs).toFixed(0).padStart(6)} ms/run  ${((100 * us) / sampled).toFixed(1).padStart(5)} %`);
     }
-    const pulumi = [...self.entries()].filter(([c]) => c.startsWith("Pulumi runtime")).reduce((a, [, v]) => a + v, 0);
-    console.log(`  share outside Pulumi's own runtime and mock monitor: ${(100 - (100 * pulumi) / sampled).toFixed(1)} %`);
+    const sum = (pred: (c: string) => boolean) => [...self.entries()].filter(([c]) => pred(c)).reduce((a, [, v]) => a + v, 0);
+    const pulumi = sum((c) => c.startsWith("Pulumi runtime"));
+    const busy = sampled - sum((c) => c === "V8/GC/idle");
+    const ours = sum((c) => c.startsWith("this program") || c.startsWith("plan tooling"));
+    const wallMs = median(warm.map((w) => w.totalMs));
+    const programMs = median(warm.map((w) => w.stacks.reduce((a, s) => a + s.programMs, 0)));
+    console.log(`  share outside Pulumi's own runtime and mock monitor: ${(100 - (100 * pulumi) / sampled).toFixed(1)} % of samples (idle, i.e. waiting on the pack, included)`);
+    console.log(
+        `  of this process's busy CPU: Pulumi runtime ${((100 * pulumi) / busy).toFixed(1)} %, this project's code ${((100 * ours) / busy).toFixed(1)} %, Node.js/V8 and libraries the rest`,
+    );
+    console.log(`  of the wall time: programs under mocks ${((100 * programMs) / wallMs).toFixed(0)} %, the rest is the policy pack (own process; overlapped with the next stack)`);
 }
 
 main().catch((e) => {
