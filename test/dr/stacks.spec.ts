@@ -95,3 +95,16 @@ describe("both stacks with DR and observability", () => {
         assert.match(md, /canary path 2 min/);
     });
 });
+
+describe("the DR scorecard follows the stacks' config", function () {
+    this.timeout(300_000);
+
+    it("a faster health check (mall:healthCheckInterval 10) shortens the planned traffic RTO", async () => {
+        const fast = await plan({ skipPolicy: true, overrides: { "us-east-1": { "mall:healthCheckInterval": "10" }, "us-west-2": { "mall:healthCheckInterval": "10" } } });
+        assert.strictEqual(fast.failure, undefined, fast.failure?.error.message);
+        const checks = fast.stacks.flatMap((s) => s.resources.filter((r) => r.type === "aws:route53/healthCheck:HealthCheck"));
+        assert.deepStrictEqual(checks.map((c) => c.inputs.requestInterval), [10, 10]);
+        // 10 s × 3 failures + 60 s alias TTL, against 30 s × 3 + 60 s with the default.
+        assert.match(renderMarkdown(fast), /\| traffic routing \| Route 53 health checks \+ DNS failover \| 1 min 30 s \(health check 30 s \+ TTL 1 min\) \|/);
+    });
+});
