@@ -37,7 +37,7 @@ export const PRIMARY_CONTRACT = {
     s3KeyArn: { kind: "string", usedFor: "decrypting the primary's objects during S3 replication" },
     searchDomainName: { kind: "string", usedFor: "the OpenSearch cross-cluster search connection" },
     idempotencyTableName: { kind: "string", usedFor: "the services' idempotency table name (same in every region)" },
-    docdbMasterSecretArn: { kind: "string", usedFor: "the local replica of the DocumentDB credentials the services read" },
+    docdbServiceSecretArns: { kind: "record", usedFor: "the local replicas of each DocumentDB service's own credentials" },
     cacheAuthSecretArn: { kind: "string", usedFor: "the local replica of the Valkey AUTH token" },
     secretsReplicaKeyArns: { kind: "record", usedFor: "the key this region's secret replicas are encrypted with (re-run the primary after adding a region)" },
     idempotencyTableArn: { kind: "string", usedFor: "the DynamoDB global table replica" },

@@ -11,7 +11,6 @@ import { EdgeStack } from "../components/edge/edge-stack";
 import { RegionalIngress } from "../components/edge/regional-ingress";
 import { EksCluster } from "../components/eks/eks-cluster";
 import { ServiceStoreRefs } from "../components/eks/iam-plan";
-import { servicesUsing } from "../components/catalogue";
 import { DrAutomation } from "../components/dr/automation";
 import { ChaosDrills } from "../components/dr/chaos";
 import { Observability } from "../components/observability/observability";
@@ -138,7 +137,7 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
             auroraClusterResourceId: data.auroraClusterResourceId,
             dsqlClusterArn,
             // GlobalData keeps one DocumentDB master secret; every DocumentDB service reads it.
-            docdbSecretArns: Object.fromEntries(servicesUsing("docdb").map((svc) => [svc.name, credentials.docdbMasterSecretArn])),
+            docdbSecretArns: credentials.docdbServiceSecretArns,
             cacheAuthSecretArn: credentials.cacheAuthSecretArn,
             secretsKeyArn: credentials.secretsKeyArn,
             mskClusterArn: data.mskClusterArn,
@@ -300,7 +299,7 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
         searchDomainName: data.searchDomainName,
         idempotencyTableName: data.idempotencyTableName,
         idempotencyTableArn: data.idempotencyTableArn,
-        docdbMasterSecretArn: credentials.docdbMasterSecretArn,
+        docdbServiceSecretArns: pulumi.output(credentials.docdbServiceSecretArns),
         cacheAuthSecretArn: credentials.cacheAuthSecretArn,
         secretsReplicaKeyArns: pulumi.output(data.secretReplicaKeyArns),
         dataKeyArns: data.keyArns,
@@ -336,16 +335,17 @@ function cacheNodeIds(groupId: pulumi.Output<string>, shards: number, replicasPe
 }
 
 interface Credentials {
-    readonly docdbMasterSecretArn: pulumi.Input<string>;
+    /** Per DocumentDB service, its own credentials secret. */
+    readonly docdbServiceSecretArns: Readonly<Record<string, pulumi.Input<string>>>;
     readonly cacheAuthSecretArn: pulumi.Input<string>;
     readonly secretsKeyArn: pulumi.Input<string>;
 }
 
 /** The primary's generated secrets and its secrets key. */
 function ownCredentials(data: GlobalData): Credentials {
-    const { docdbMaster, cacheAuth } = data.secretArns;
-    if (!docdbMaster || !cacheAuth) throw new Error("GlobalData in the primary region must generate the DocumentDB and Valkey credentials");
-    return { docdbMasterSecretArn: docdbMaster, cacheAuthSecretArn: cacheAuth, secretsKeyArn: data.keyArns.secrets };
+    const { cacheAuth } = data.secretArns;
+    if (!cacheAuth) throw new Error("GlobalData in the primary region must generate the Valkey AUTH token");
+    return { docdbServiceSecretArns: data.docdbServiceSecretArns, cacheAuthSecretArn: cacheAuth, secretsKeyArn: data.keyArns.secrets };
 }
 
 /**
@@ -361,5 +361,9 @@ function replicatedCredentials(settings: PlatformSettings, primary: PrimaryOutpu
         );
     }
     const local = (arn: string) => arn.split(":").map((part, i) => (i === 3 ? settings.region : part)).join(":");
-    return { docdbMasterSecretArn: local(primary.docdbMasterSecretArn), cacheAuthSecretArn: local(primary.cacheAuthSecretArn), secretsKeyArn: key };
+    return {
+        docdbServiceSecretArns: Object.fromEntries(Object.entries(primary.docdbServiceSecretArns).map(([svc, arn]) => [svc, local(arn)])),
+        cacheAuthSecretArn: local(primary.cacheAuthSecretArn),
+        secretsKeyArn: key,
+    };
 }

@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { servicesUsing } from "../catalogue";
 import { awsName } from "../common/context";
 import { generatedSecret } from "./secrets";
 import { DataScope, child, dataTags, logGroup, stateful } from "./shared";
@@ -24,6 +25,12 @@ export interface DocdbStore {
     readonly cluster: aws.docdb.Cluster;
     readonly instances: aws.docdb.ClusterInstance[];
     readonly masterSecretArn?: pulumi.Output<string>;
+    /**
+     * One generated credential per DocumentDB service of the catalogue (primary only; replicated
+     * like every generated secret): each service reads its own, never the master user's. The users
+     * themselves are created in the database by the GitOps bootstrap job, from these secrets.
+     */
+    readonly serviceSecretArns?: Readonly<Record<string, pulumi.Output<string>>>;
 }
 
 export function buildDocdb(scope: DataScope, args: DocdbArgs): DocdbStore {
@@ -79,6 +86,7 @@ export function buildDocdb(scope: DataScope, args: DocdbArgs): DocdbStore {
     let globalClusterId: pulumi.Output<string>;
     let cluster: aws.docdb.Cluster;
     let masterSecretArn: pulumi.Output<string> | undefined;
+    let serviceSecretArns: Record<string, pulumi.Output<string>> | undefined;
     if (!args.primary) {
         const global = new aws.docdb.GlobalCluster(
             `${base}-global`,
@@ -93,6 +101,9 @@ export function buildDocdb(scope: DataScope, args: DocdbArgs): DocdbStore {
         );
         const master = generatedSecret(scope, "docdb-master", "DocumentDB global cluster master user", DOCDB_MASTER_USER);
         masterSecretArn = master.arn;
+        serviceSecretArns = Object.fromEntries(
+            servicesUsing("docdb").map((svc) => [svc.name, generatedSecret(scope, `docdb-${svc.name}`, `DocumentDB user of the ${svc.name} service`, svc.name.replace(/-/g, "_")).arn]),
+        );
         cluster = new aws.docdb.Cluster(
             `${base}-cluster`,
             { ...common, globalClusterIdentifier: global.id, masterUsername: DOCDB_MASTER_USER, masterPassword: master.value },
@@ -130,5 +141,5 @@ export function buildDocdb(scope: DataScope, args: DocdbArgs): DocdbStore {
                 stateful(scope),
             ),
     );
-    return { globalClusterId, cluster, instances, masterSecretArn };
+    return { globalClusterId, cluster, instances, masterSecretArn, serviceSecretArns };
 }

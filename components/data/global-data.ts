@@ -92,6 +92,8 @@ export class GlobalData extends pulumi.ComponentResource {
     public readonly secretArns: Partial<Record<"auroraMaster" | "docdbMaster" | "cacheAuth", pulumi.Output<string>>>;
     /** Per secondary region, the key the secrets' replicas there are encrypted with (primary only). */
     public readonly secretReplicaKeyArns: Record<string, pulumi.Output<string>>;
+    /** Per DocumentDB service, its own credentials secret (primary only). */
+    public readonly docdbServiceSecretArns: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: GlobalDataArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mall:data:GlobalData", name, {}, opts);
@@ -124,6 +126,7 @@ export class GlobalData extends pulumi.ComponentResource {
         this.idempotencyTableArn = b.dynamo.tableArn;
         this.secretArns = b.secretArns;
         this.secretReplicaKeyArns = Object.fromEntries(b.secretReplicaKeys.map((k) => [k.region, k.arn]));
+        this.docdbServiceSecretArns = { ...(b.docdb.serviceSecretArns ?? {}) };
         this.registerOutputs({
             keyArns: this.keyArns,
             securityGroupIds: this.securityGroupIds,
@@ -153,6 +156,7 @@ export class GlobalData extends pulumi.ComponentResource {
             idempotencyTableArn: this.idempotencyTableArn,
             secretArns: this.secretArns,
             secretReplicaKeyArns: this.secretReplicaKeyArns,
+            docdbServiceSecretArns: this.docdbServiceSecretArns,
         });
     }
 }

@@ -78,8 +78,8 @@ export interface ServiceStoreRefs<T = string> {
     /** Aurora DSQL cluster ARN, for `dsql:DbConnect` (never DbConnectAdmin). */
     readonly dsqlClusterArn?: T;
     /**
-     * DocumentDB credentials secret per service: service name → secret ARN. With a single master
-     * secret (GlobalData's `secretArns.docdbMaster`), map every DocumentDB service to it.
+     * DocumentDB credentials secret per service: service name → secret ARN (GlobalData's
+     * `docdbServiceSecretArns`: each service its own user, never the master's).
      */
     readonly docdbSecretArns?: Readonly<Record<string, T>>;
     /** ElastiCache AUTH token secret, readable by the cache's services (GlobalData's `secretArns.cacheAuth`). */

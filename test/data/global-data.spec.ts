@@ -119,7 +119,11 @@ describe("GlobalData (primary, us-east-1)", () => {
 
     it("keeps generated credentials in Secrets Manager under the secrets key, never as plain values", () => {
         const secrets = res.ofType(T.secret);
-        assert.deepStrictEqual(secrets.map((s) => s.inputs.name).sort(), ["mall/us-east-1/aurora-master", "mall/us-east-1/cache-auth", "mall/us-east-1/docdb-master"]);
+        const docdbServices = ["analytics", "notification", "product-catalog", "recommendation", "review", "user-profile", "wishlist"];
+        assert.deepStrictEqual(
+            secrets.map((s) => s.inputs.name).sort(),
+            ["mall/us-east-1/aurora-master", "mall/us-east-1/cache-auth", "mall/us-east-1/docdb-master", ...docdbServices.map((svc) => `mall/us-east-1/docdb-${svc}`)].sort(),
+        );
         const secretsKeyTagged = new Set(secrets.map((s) => tagService(s)));
         assert.deepStrictEqual([...secretsKeyTagged], ["secrets"]);
         const kmsIds = new Set(secrets.map((s) => s.inputs.kmsKeyId));

@@ -65,13 +65,16 @@ describe("data layer in the region stacks", () => {
         const replicaKey = find(primary, "aws:kms/key:Key", "data-secrets-us-west-2-key");
         assert.strictEqual(replicaKey.inputs.region, "us-west-2");
         assert.strictEqual(find(primary, "aws:kms/alias:Alias", "data-secrets-us-west-2-alias").inputs.name, "alias/mall/us-west-2/secrets-from-us-east-1");
-        for (const id of ["aurora-master", "docdb-master", "cache-auth"]) {
+        for (const id of ["aurora-master", "docdb-master", "cache-auth", "docdb-product-catalog", "docdb-analytics"]) {
             const secret = find(primary, "aws:secretsmanager/secret:Secret", `data-${id}-secret`);
             assert.deepStrictEqual(secret.inputs.replicas, [{ region: "us-west-2", kmsKeyId: (primary.outputs.secretsReplicaKeyArns as Record<string, string>)["us-west-2"] }]);
         }
         const policy = JSON.parse(String(find(secondary, "aws:iam/rolePolicy:RolePolicy", "eks-svc-product-catalog-role-policy").inputs.policy));
         const docdb = policy.Statement.find((st: { Sid: string }) => st.Sid === "ProductCatalogDocdbSecret");
-        assert.deepStrictEqual(docdb.Resource, String(primary.outputs.docdbMasterSecretArn).replace(":us-east-1:", ":us-west-2:"));
+        // Its own credentials (never the master user's), read from the local replica.
+        const own = (primary.outputs.docdbServiceSecretArns as Record<string, string>)["product-catalog"];
+        assert.match(own, /:secret:mall\/us-east-1\/docdb-product-catalog-/);
+        assert.deepStrictEqual(docdb.Resource, own.replace(":us-east-1:", ":us-west-2:"));
         const key = policy.Statement.find((st: { Sid: string }) => st.Sid === "ProductCatalogSecretsKey");
         assert.ok(JSON.stringify(key.Resource).includes((primary.outputs.secretsReplicaKeyArns as Record<string, string>)["us-west-2"]), JSON.stringify(key));
     });
