@@ -6,6 +6,7 @@ import { UNKNOWN, advise, at, list, show } from "./lib/props";
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 const LOG_DELIVERY_SOURCE = "aws:cloudwatch/logDeliverySource:LogDeliverySource";
+const LOG_DELIVERY = "aws:cloudwatch/logDelivery:LogDelivery";
 
 /** CloudFront's security policies, weakest first. */
 export const CLOUDFRONT_TLS_VERSIONS = ["SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016", "TLSv1.2_2018", "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"];
@@ -55,11 +56,15 @@ export const cloudfrontSecureViewers: StackValidationPolicy = stackPolicy<EdgeCo
             if (waf === undefined || waf === "") report(`${describe(d)} must set webAclId to a WAF web ACL; it is unset`, d.urn);
 
             // Standard (v1) logging to S3 is on when loggingConfig.bucket is set; v2 logging goes
-            // through a CloudWatch log delivery source whose resourceArn is the distribution's ARN.
+            // through a CloudWatch log delivery source whose resourceArn is the distribution's ARN,
+            // and flows only once a log delivery links that source to a destination.
             const legacy = at(p, "loggingConfig.bucket");
-            const v2 = idx.ofType(LOG_DELIVERY_SOURCE).some((s) => idx.depsOf(s, "resourceArn").some((x) => x.urn === d.urn));
-            if (legacy === undefined && !v2) {
+            const sources = idx.ofType(LOG_DELIVERY_SOURCE).filter((s) => idx.depsOf(s, "resourceArn").some((x) => x.urn === d.urn));
+            const delivered = sources.some((s) => idx.ofType(LOG_DELIVERY).some((l) => idx.depsOf(l, "deliverySourceName").some((x) => x.urn === s.urn)));
+            if (legacy === undefined && sources.length === 0) {
                 report(`${describe(d)} must log access: set loggingConfig.bucket or add a ${LOG_DELIVERY_SOURCE} for it; it has neither`, d.urn);
+            } else if (legacy === undefined && !delivered) {
+                report(`${describe(d)} must log access: its ${LOG_DELIVERY_SOURCE} has no ${LOG_DELIVERY} to a destination, so no log is written`, d.urn);
             }
         }
     },

@@ -63,6 +63,9 @@ describe("resilience, storage and edge policies (through the analyzer protocol)"
             res(CF, "cdn", goodCf()),
             res(CF, "cdn-v2-logs", goodCf({ loggingConfig: undefined })),
             res(LDS, "cdn-v2-logs-source", { logType: "ACCESS_LOGS", resourceArn: U, name: "cdn" }, { deps: { resourceArn: [urn(CF, "cdn-v2-logs")] } }),
+            res("aws:cloudwatch/logDelivery:LogDelivery", "cdn-v2-logs-delivery", { deliverySourceName: U, deliveryDestinationArn: U }, { deps: { deliverySourceName: [urn(LDS, "cdn-v2-logs-source")] } }),
+            res(CF, "cdn-v2-undelivered", goodCf({ loggingConfig: undefined })),
+            res(LDS, "cdn-v2-undelivered-source", { logType: "ACCESS_LOGS", resourceArn: U, name: "cdn2" }, { deps: { resourceArn: [urn(CF, "cdn-v2-undelivered")] } }),
             res(CF, "cdn-weak", goodCf({
                 defaultCacheBehavior: { viewerProtocolPolicy: "allow-all", targetOriginId: "s3" },
                 viewerCertificate: { cloudfrontDefaultCertificate: true },
@@ -131,6 +134,11 @@ describe("resilience, storage and edge policies (through the analyzer protocol)"
         it("accepts HTTPS, TLSv1.2_2021, a web ACL (unknown in preview) and v1 or v2 logging", () => {
             expectClean(report, P, urn(CF, "cdn"));
             expectClean(report, P, urn(CF, "cdn-v2-logs"));
+        });
+        it("flags v2 logging with a source but no delivery (nothing is written)", () => {
+            expectFindings(report, P, urn(CF, "cdn-v2-undelivered"), [
+                [M, "cloudfront distribution cdn-v2-undelivered must log access: its aws:cloudwatch/logDeliverySource:LogDeliverySource has no aws:cloudwatch/logDelivery:LogDelivery to a destination, so no log is written"],
+            ]);
         });
         it("flags allow-all, the default certificate, no WAF and no logging", () =>
             expectFindings(report, P, urn(CF, "cdn-weak"), [
