@@ -8,6 +8,8 @@ import { StackResource, UNKNOWN, at, list, str } from "./lib/props";
 const SECURITY_GROUP_TYPES = ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"];
 const SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
 const SG_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const PREFIX_LIST = "aws:ec2/managedPrefixList:ManagedPrefixList";
+const PREFIX_LIST_ENTRY = "aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry";
 
 interface Admission {
     readonly range: Range;
@@ -46,35 +48,48 @@ export const noWorldOpenIngress: StackValidationPolicy = stackPolicy({
             return id ? `id:${id}` : rule.urn;
         };
         const world = (r: Range) => (r.family === 4 ? "0.0.0.0/0" : "::/0");
+        // A rule may admit a customer-managed prefix list declared in the stack: its CIDRs (inline
+        // entries and separate entry resources) are that rule's sources. AWS-managed lists (the
+        // CloudFront origin-facing one) are not resources here and are never the internet.
+        const viaPrefixLists = (r: StackResource, prop: string): { cidr: string; via: string }[] =>
+            idx.depsOf(r, prop, PREFIX_LIST).flatMap((pl) => {
+                const inline = list(pl.props, "entries");
+                const entries = inline === UNKNOWN ? [] : inline.map((e) => str(at(e, "cidr")));
+                const separate = idx.ofType(PREFIX_LIST_ENTRY).filter((e) => idx.depsOf(e, "prefixListId").some((x) => x.urn === pl.urn)).map((e) => str(at(e.props, "cidr")));
+                return [...entries, ...separate].filter((c): c is string => !!c).map((cidr) => ({ cidr, via: ` through prefix list ${pl.name}` }));
+            });
 
         for (const sg of idx.ofType(...SECURITY_GROUP_TYPES)) {
             const ingress = list(sg.props, "ingress");
             if (ingress === UNKNOWN) continue;
-            for (const rule of ingress) {
-                for (const c of [...cidrs(rule, "cidrBlocks"), ...cidrs(rule, "ipv6CidrBlocks")]) {
-                    const range = parseCidr(c);
-                    if (!range) continue;
-                    if (coversAll([range], range.family)) {
-                        report(`security group ${sg.name} must not admit the whole internet; its inline ingress allows ${c}`, sg.urn);
-                    }
-                    add(sg.urn, { range, source: sg });
-                }
-            }
-        }
-        const rules: [StackResource, string[]][] = [];
-        for (const r of idx.ofType(SG_RULE)) {
-            if (at(r.props, "type") !== "ingress") continue; // egress is not ingress; unknown type: cannot tell
-            rules.push([r, [...cidrs(r.props, "cidrBlocks"), ...cidrs(r.props, "ipv6CidrBlocks")]]);
-        }
-        for (const r of idx.ofType(SG_INGRESS_RULE)) {
-            rules.push([r, [str(at(r.props, "cidrIpv4")), str(at(r.props, "cidrIpv6"))].filter((s): s is string => !!s)]);
-        }
-        for (const [rule, list] of rules) {
-            for (const c of list) {
+            const sources = [
+                ...ingress.flatMap((rule) => [...cidrs(rule, "cidrBlocks"), ...cidrs(rule, "ipv6CidrBlocks")].map((cidr) => ({ cidr, via: "" }))),
+                ...(ingress.length > 0 ? viaPrefixLists(sg, "ingress") : []),
+            ];
+            for (const { cidr: c, via } of sources) {
                 const range = parseCidr(c);
                 if (!range) continue;
                 if (coversAll([range], range.family)) {
-                    report(`security group rule ${rule.name} must not admit the whole internet; it allows ${c}`, rule.urn);
+                    report(`security group ${sg.name} must not admit the whole internet; its inline ingress allows ${c}${via}`, sg.urn);
+                }
+                add(sg.urn, { range, source: sg });
+            }
+        }
+        const rules: [StackResource, { cidr: string; via: string }[]][] = [];
+        const direct = (cs: string[]) => cs.map((cidr) => ({ cidr, via: "" }));
+        for (const r of idx.ofType(SG_RULE)) {
+            if (at(r.props, "type") !== "ingress") continue; // egress is not ingress; unknown type: cannot tell
+            rules.push([r, [...direct([...cidrs(r.props, "cidrBlocks"), ...cidrs(r.props, "ipv6CidrBlocks")]), ...viaPrefixLists(r, "prefixListIds")]]);
+        }
+        for (const r of idx.ofType(SG_INGRESS_RULE)) {
+            rules.push([r, [...direct([str(at(r.props, "cidrIpv4")), str(at(r.props, "cidrIpv6"))].filter((s): s is string => !!s)), ...viaPrefixLists(r, "prefixListId")]]);
+        }
+        for (const [rule, sources] of rules) {
+            for (const { cidr: c, via } of sources) {
+                const range = parseCidr(c);
+                if (!range) continue;
+                if (coversAll([range], range.family)) {
+                    report(`security group rule ${rule.name} must not admit the whole internet; it allows ${c}${via}`, rule.urn);
                 }
                 add(groupKey(rule), { range, source: rule });
             }

@@ -26,6 +26,13 @@ describe("network policies (through the analyzer protocol)", () => {
             res(INGRESS, "rule-v6", { securityGroupId: "sg-0123", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv6: "::/0" }),
             res(RULE, "rule-egress", { type: "egress", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], securityGroupId: "sg-0123" }),
             res(INGRESS, "rule-preview", { securityGroupId: U, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: U }),
+            res("aws:ec2/managedPrefixList:ManagedPrefixList", "pl-world", { name: "world", addressFamily: "IPv4", maxEntries: 2, entries: [{ cidr: "0.0.0.0/0" }] }),
+            res("aws:ec2/managedPrefixList:ManagedPrefixList", "pl-offices", { name: "offices", addressFamily: "IPv4", maxEntries: 5, entries: [{ cidr: "203.0.113.0/24" }] }),
+            res("aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry", "pl-offices-everyone", { prefixListId: U, cidr: "0.0.0.0/0" }, { deps: { prefixListId: [urn("aws:ec2/managedPrefixList:ManagedPrefixList", "pl-offices")] } }),
+            res("aws:ec2/managedPrefixList:ManagedPrefixList", "pl-partners", { name: "partners", addressFamily: "IPv4", maxEntries: 5, entries: [{ cidr: "198.51.100.0/24" }] }),
+            res(INGRESS, "rule-via-world-list", { securityGroupId: "sg-0789", ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: U }, { deps: { prefixListId: [urn("aws:ec2/managedPrefixList:ManagedPrefixList", "pl-world")] } }),
+            res(RULE, "rule-via-entry", { type: "ingress", protocol: "tcp", fromPort: 22, toPort: 22, prefixListIds: [U], securityGroupId: "sg-0789" }, { deps: { prefixListIds: [urn("aws:ec2/managedPrefixList:ManagedPrefixList", "pl-offices")] } }),
+            res(INGRESS, "rule-via-partners", { securityGroupId: "sg-0790", ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: U }, { deps: { prefixListId: [urn("aws:ec2/managedPrefixList:ManagedPrefixList", "pl-partners")] } }),
             res(INGRESS, "rule-private", { securityGroupId: "sg-0456", ipProtocol: "tcp", fromPort: 5432, toPort: 5432, cidrIpv4: "10.0.48.0/20" }),
 
             res(VPC, "vpc", { cidrBlock: "10.0.0.0/16" }),
@@ -53,6 +60,11 @@ describe("network policies (through the analyzer protocol)", () => {
             expectFindings(report, P, urn(SG, "sg-open"), [[M, "security group sg-open must not admit the whole internet; its inline ingress allows 0.0.0.0/0"]]));
         it("flags ranges that only together cover the internet (inline + rule resource)", () =>
             expectFindings(report, P, urn(SG, "sg-split"), [[M, "security group sg-split must not admit the whole internet; its ingress ranges 0.0.0.0/1, 128.0.0.0/1 together cover 0.0.0.0/0"]]));
+        it("follows customer prefix lists, their inline entries and separate entry resources", () => {
+            expectFindings(report, P, urn(INGRESS, "rule-via-world-list"), [[M, "security group rule rule-via-world-list must not admit the whole internet; it allows 0.0.0.0/0 through prefix list pl-world"]]);
+            expectFindings(report, P, urn(RULE, "rule-via-entry"), [[M, "security group rule rule-via-entry must not admit the whole internet; it allows 0.0.0.0/0 through prefix list pl-offices"]]);
+            expectClean(report, P, urn(INGRESS, "rule-via-partners"));
+        });
         it("flags the default security group", () =>
             expectFindings(report, P, urn(DEFAULT_SG, "default-sg"), [[M, "security group default-sg must not admit the whole internet; its inline ingress allows 0.0.0.0/0"]]));
         it("flags a vpc.SecurityGroupIngressRule from ::/0", () =>
