@@ -131,7 +131,9 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
                 masterPassword: master.value,
             },
             // After a managed failover this cluster may become a secondary: the global parent then owns these.
-            stateful(scope, { ignoreChanges: ["globalClusterIdentifier", "replicationSourceIdentifier"] }),
+            // Minor versions are applied by AWS (autoMinorVersionUpgrade) across the global database,
+            // so the members' engineVersion drifts ahead of the config; upgrades go through the global cluster.
+            stateful(scope, { ignoreChanges: ["globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion"] }),
         );
         globalClusterId = global.id;
     } else {
@@ -144,7 +146,7 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
                 sourceRegion: args.primary.region,
                 enableGlobalWriteForwarding: true,
             },
-            stateful(scope, { ignoreChanges: ["replicationSourceIdentifier", "globalClusterIdentifier"] }),
+            stateful(scope, { ignoreChanges: ["replicationSourceIdentifier", "globalClusterIdentifier", "engineVersion"] }),
         );
         globalClusterId = pulumi.output(args.primary.globalClusterId);
     }

@@ -107,14 +107,14 @@ export function buildDocdb(scope: DataScope, args: DocdbArgs): DocdbStore {
         cluster = new aws.docdb.Cluster(
             `${base}-cluster`,
             { ...common, globalClusterIdentifier: global.id, masterUsername: DOCDB_MASTER_USER, masterPassword: master.value },
-            stateful(scope, { dependsOn: logGroups, ignoreChanges: ["globalClusterIdentifier"] }),
+            stateful(scope, { dependsOn: logGroups, ignoreChanges: ["globalClusterIdentifier", "engineVersion"] }),
         );
         globalClusterId = global.id;
     } else {
         cluster = new aws.docdb.Cluster(
             `${base}-cluster`,
             { ...common, globalClusterIdentifier: args.primary.globalClusterId },
-            stateful(scope, { dependsOn: logGroups, ignoreChanges: ["globalClusterIdentifier"] }),
+            stateful(scope, { dependsOn: logGroups, ignoreChanges: ["globalClusterIdentifier", "engineVersion"] }),
         );
         globalClusterId = pulumi.output(args.primary.globalClusterId);
     }
