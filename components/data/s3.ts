@@ -14,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { awsName } from "../common/context";
 import { DataScope, child, dataTags, stateful } from "./shared";
 import { BUCKETS, BucketPurpose, bucketName, keyAlias } from "./plan";
+import { denyInsecureTransport } from "../common/bucket-policy";
 
 export interface S3Replication {
     readonly sourceRegion: string;
@@ -62,16 +63,7 @@ export function buildS3(scope: DataScope, replication?: S3Replication): S3Store 
                 bucket: bucket.id,
                 policy: pulumi.jsonStringify({
                     Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "DenyInsecureTransport",
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: "s3:*",
-                            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-                            Condition: { Bool: { "aws:SecureTransport": "false" } },
-                        },
-                    ],
+                    Statement: [denyInsecureTransport(bucket.arn, pulumi.interpolate`${bucket.arn}/*`)],
                 }),
             },
             child(scope, { dependsOn: [publicBlock, ownership] }),

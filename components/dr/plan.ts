@@ -2,6 +2,7 @@
  * Pure planning for the DR pipeline (ARCHITECTURE §6): names, the canary probes and their script,
  * and the IAM documents. Imports nothing from @pulumi/aws, so tests check it with plain tables.
  */
+import { denyInsecureTransport } from "../common/bucket-policy";
 
 /** Route 53 publishes health-check metrics only here (DESIGN §6), so the health-check alarm lives here. */
 export const HEALTH_CHECK_REGION = "us-east-1";
@@ -197,16 +198,7 @@ export function forwarderPolicy(busArn: string): PolicyDocument {
 export function tlsOnlyBucketPolicy(bucketName: string): PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "DenyInsecureTransport",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:*",
-                Resource: [`arn:aws:s3:::${bucketName}`, `arn:aws:s3:::${bucketName}/*`],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
-        ],
+        Statement: [denyInsecureTransport(`arn:aws:s3:::${bucketName}`, `arn:aws:s3:::${bucketName}/*`)],
     };
 }
 

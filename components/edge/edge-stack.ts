@@ -28,6 +28,7 @@ import {
     planWafRules,
 } from "./plan";
 import { validationRecord } from "./regional-ingress";
+import { denyInsecureTransport } from "../common/bucket-policy";
 
 const SERVICE = "edge";
 const COMPONENT = "edge-stack";
@@ -480,14 +481,7 @@ function bucketPolicy(name: string, bucket: aws.s3.Bucket, region: string, paren
                 pulumi.jsonStringify({
                     Version: "2012-10-17",
                     Statement: [
-                        {
-                            Sid: "DenyInsecureTransport",
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: "s3:*",
-                            Resource: [arn, `${arn}/*`],
-                            Condition: { Bool: { "aws:SecureTransport": "false" } },
-                        },
+                        denyInsecureTransport(arn, `${arn}/*`),
                         ...grants(arn),
                     ],
                 }),
