@@ -13,6 +13,17 @@ import { awsName } from "../common/context";
 import { TOPICS } from "../catalogue";
 import { DataScope, child, dataTags, logGroup, mskResourceArn, stateful } from "./shared";
 
+/** What a replicator does on its source cluster: granted by the cluster policy and the replicator's role alike. */
+const REPLICATOR_SOURCE_ACTIONS = [
+    "kafka-cluster:Connect",
+    "kafka-cluster:DescribeCluster",
+    "kafka-cluster:ReadData",
+    "kafka-cluster:DescribeTopic",
+    "kafka-cluster:DescribeTopicDynamicConfiguration",
+    "kafka-cluster:DescribeGroup",
+    "kafka-cluster:AlterGroup",
+] as const;
+
 export const MSK_IAM_PORT = 9098;
 
 export interface MskArgs {
@@ -104,13 +115,7 @@ export function buildMsk(scope: DataScope, args: MskArgs): MskStore {
                                 "kafka:CreateVpcConnection",
                                 "kafka:GetBootstrapBrokers",
                                 "kafka:DescribeClusterV2",
-                                "kafka-cluster:Connect",
-                                "kafka-cluster:DescribeCluster",
-                                "kafka-cluster:ReadData",
-                                "kafka-cluster:DescribeTopic",
-                                "kafka-cluster:DescribeTopicDynamicConfiguration",
-                                "kafka-cluster:DescribeGroup",
-                                "kafka-cluster:AlterGroup",
+                                ...REPLICATOR_SOURCE_ACTIONS,
                             ],
                             Resource: [cluster.arn, mskResourceArn(cluster.arn, "topic"), mskResourceArn(cluster.arn, "group")],
                             Condition: { ArnLike: { "aws:PrincipalArn": replicatorRoles } },
@@ -146,15 +151,7 @@ export function buildMsk(scope: DataScope, args: MskArgs): MskStore {
                     {
                         Sid: "ReadSource",
                         Effect: "Allow",
-                        Action: [
-                            "kafka-cluster:Connect",
-                            "kafka-cluster:DescribeCluster",
-                            "kafka-cluster:ReadData",
-                            "kafka-cluster:DescribeTopic",
-                            "kafka-cluster:DescribeTopicDynamicConfiguration",
-                            "kafka-cluster:DescribeGroup",
-                            "kafka-cluster:AlterGroup",
-                        ],
+                        Action: [...REPLICATOR_SOURCE_ACTIONS],
                         Resource: [source.clusterArn, mskResourceArn(source.clusterArn, "topic"), mskResourceArn(source.clusterArn, "group")],
                     },
                     {
