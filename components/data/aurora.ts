@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { awsName } from "../common/context";
 import { generatedSecret } from "./secrets";
 import { DataScope, child, dataTags, logGroup, stateful } from "./shared";
-import { globalName } from "./plan";
+import { globalName, planClusterMembers } from "./plan";
 
 const ENGINE = "aurora-postgresql";
 export const AURORA_MASTER_USER = "mall_admin";
@@ -151,12 +151,10 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
         globalClusterId = pulumi.output(args.primary.globalClusterId);
     }
 
-    const roles: { id: string; instanceClass: string; tier: number }[] = args.primary
-        ? Array.from({ length: size.secondaryReaders }, (_, i) => ({ id: `reader-${i + 1}`, instanceClass: size.readerClass, tier: 1 }))
-        : [
-              { id: "writer", instanceClass: size.writerClass, tier: 0 },
-              ...Array.from({ length: size.primaryReaders }, (_, i) => ({ id: `reader-${i + 1}`, instanceClass: size.readerClass, tier: 1 })),
-          ];
+    const roles = planClusterMembers(args.primary ? "secondary" : "primary", args.primary ? size.secondaryReaders : size.primaryReaders).map((m) => ({
+        ...m,
+        instanceClass: m.writer ? size.writerClass : size.readerClass,
+    }));
     const instances = roles.map(
         (r) =>
             new aws.rds.ClusterInstance(

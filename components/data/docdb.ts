@@ -9,7 +9,7 @@ import { servicesUsing } from "../catalogue";
 import { awsName } from "../common/context";
 import { generatedSecret } from "./secrets";
 import { DataScope, child, dataTags, logGroup, stateful } from "./shared";
-import { globalName } from "./plan";
+import { globalName, planClusterMembers } from "./plan";
 
 const ENGINE = "docdb";
 export const DOCDB_MASTER_USER = "mall_admin";
@@ -119,9 +119,7 @@ export function buildDocdb(scope: DataScope, args: DocdbArgs): DocdbStore {
         globalClusterId = pulumi.output(args.primary.globalClusterId);
     }
 
-    const ids = args.primary
-        ? Array.from({ length: size.secondaryReaders }, (_, i) => ({ id: `reader-${i + 1}`, tier: 1 }))
-        : [{ id: "writer", tier: 0 }, ...Array.from({ length: size.primaryReaders }, (_, i) => ({ id: `reader-${i + 1}`, tier: 1 }))];
+    const ids = planClusterMembers(args.primary ? "secondary" : "primary", args.primary ? size.secondaryReaders : size.primaryReaders);
     const instances = ids.map(
         (r) =>
             new aws.docdb.ClusterInstance(

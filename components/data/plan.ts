@@ -246,6 +246,24 @@ export function renderDataTable(): string {
 // ones carry the region; both are stable identity: changing one replaces the store.
 
 /** Global parents (one per project): Aurora/DocumentDB global cluster ids, the global datastore suffix, the DynamoDB table. */
+export interface ClusterMember {
+    /** `writer` or `reader-<n>`: the instance's name suffix. */
+    readonly id: string;
+    readonly writer: boolean;
+    /** Failover priority: the writer 0, readers 1. */
+    readonly tier: number;
+}
+
+/**
+ * The instances of one member of a global database: the primary's writer and readers, or a
+ * secondary's readers only (the global cluster's writer lives in the primary). Shared by Aurora and
+ * DocumentDB.
+ */
+export function planClusterMembers(role: "primary" | "secondary", readers: number): ClusterMember[] {
+    const readerMembers = Array.from({ length: readers }, (_, i) => ({ id: `reader-${i + 1}`, writer: false, tier: 1 }));
+    return role === "primary" ? [{ id: "writer", writer: true, tier: 0 }, ...readerMembers] : readerMembers;
+}
+
 export function globalName(project: string, what: "aurora" | "docdb" | "cache" | "idempotency"): string {
     return `${project}-${what}-global`;
 }

@@ -3,7 +3,7 @@ import * as fc from "fast-check";
 import * as fs from "fs";
 import * as path from "path";
 import { SERVICES } from "../../components/catalogue";
-import { PRODUCTION, SMALL, STORES, bucketName, planLinks, renderDataTable, storeUsers } from "../../components/data/plan";
+import { PRODUCTION, SMALL, STORES, bucketName, planClusterMembers, planLinks, renderDataTable, storeUsers } from "../../components/data/plan";
 import { DATA_TABLE_END, DATA_TABLE_START, currentBlock, dataTableBlock, withDataTable } from "../../tools/readme-block";
 
 describe("data plan: sizing profiles", () => {
@@ -96,5 +96,19 @@ describe("data plan: the README data-layer table", () => {
         assert.strictEqual(fresh, `# x\n\n## Data layer\n\n${dataTableBlock()}\n\ntail\n`);
         assert.strictEqual(withDataTable(fresh), fresh);
         assert.throws(() => withDataTable("# no markers"), /README.md has no <!-- data-table:start --> … <!-- data-table:end --> block; add both markers under "## Data layer"/);
+    });
+});
+
+describe("data plan: global database members", () => {
+    it("the primary has the writer then its readers; a secondary only readers", () => {
+        assert.deepStrictEqual(planClusterMembers("primary", 2), [
+            { id: "writer", writer: true, tier: 0 },
+            { id: "reader-1", writer: false, tier: 1 },
+            { id: "reader-2", writer: false, tier: 1 },
+        ]);
+        assert.deepStrictEqual(planClusterMembers("secondary", 2), [
+            { id: "reader-1", writer: false, tier: 1 },
+            { id: "reader-2", writer: false, tier: 1 },
+        ]);
     });
 });
