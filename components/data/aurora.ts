@@ -10,6 +10,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceTrust } from "../common/iam";
 import { awsName } from "../common/context";
 import { generatedSecret } from "./secrets";
 import { DataScope, child, dataTags, logGroup, stateful } from "./shared";
@@ -65,10 +66,7 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
         `${base}-monitoring-role`,
         {
             name: awsName(ctx, "aurora-monitoring"),
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            assumeRolePolicy: JSON.stringify(serviceTrust("monitoring.rds.amazonaws.com")),
             tags: tags("monitoring-role"),
         },
         child(scope),

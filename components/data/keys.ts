@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext } from "../common/context";
 import { ServiceKey, ServiceKeyArgs, serviceKey } from "../common/kms";
+import { logsPrincipal } from "../common/logs";
 import { COMPONENT } from "./shared";
 import { KEY_SERVICES, KeyService } from "./plan";
 
@@ -37,10 +38,7 @@ export function keyUse(ctx: RegionContext, service: KeyService): Pick<ServiceKey
         case "logs":
             return {
                 servicePrincipals: [
-                    {
-                        principal: `logs.${ctx.region}.amazonaws.com`,
-                        condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:*` } },
-                    },
+                    logsPrincipal(ctx.region, ctx.accountId, "*", "ArnLike"),
                 ],
             };
     }

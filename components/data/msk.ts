@@ -9,6 +9,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceTrust } from "../common/iam";
 import { awsName } from "../common/context";
 import { TOPICS } from "../catalogue";
 import { DataScope, child, dataTags, logGroup, mskResourceArn, stateful } from "./shared";
@@ -133,10 +134,7 @@ export function buildMsk(scope: DataScope, args: MskArgs): MskStore {
         `${base}-replicator-role`,
         {
             name: replicatorRoleName(ctx.project, ctx.region),
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "kafka.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            assumeRolePolicy: JSON.stringify(serviceTrust("kafka.amazonaws.com")),
             tags: tags("replicator-role"),
         },
         child(scope),

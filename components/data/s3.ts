@@ -11,6 +11,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceTrust } from "../common/iam";
 import { awsName } from "../common/context";
 import { DataScope, child, dataTags, stateful } from "./shared";
 import { BUCKETS, BucketPurpose, bucketName, keyAlias } from "./plan";
@@ -117,10 +118,7 @@ function buildReplication(
         `${base}-role`,
         {
             name: awsName(ctx, "s3-replication"),
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            assumeRolePolicy: JSON.stringify(serviceTrust("s3.amazonaws.com")),
             tags: dataTags(scope, "s3", ["s3-replication", "role"]),
         },
         child(scope),

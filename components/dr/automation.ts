@@ -19,8 +19,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { serviceTrust } from "../common/iam";
 import { RegionContext, awsName } from "../common/context";
 import { serviceKey } from "../common/kms";
+import { logsPrincipal } from "../common/logs";
 import { tagsFor } from "../common/tags";
 import { bundleLambda } from "./bundle";
 import {
@@ -33,7 +35,6 @@ import {
     STORES,
     StoreKind,
     alarmEventPattern,
-    assumeRolePolicy,
     canaryPolicy,
     drNames,
     failoverPolicy,
@@ -153,10 +154,7 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
             component: COMPONENT,
             description: "DR notifications and failover function logs",
             servicePrincipals: [
-                {
-                    principal: `logs.${ctx.region}.amazonaws.com`,
-                    condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:/aws/lambda/${ctx.project}-${ctx.region}-failover-*` } },
-                },
+                logsPrincipal(ctx.region, ctx.accountId, `/aws/lambda/${ctx.project}-${ctx.region}-failover-*`, "ArnLike"),
                 // Alarms publish to the encrypted topic as the CloudWatch service.
                 { principal: "cloudwatch.amazonaws.com", condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } } },
             ],
@@ -212,7 +210,7 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
 
     const canaryRole = new aws.iam.Role(
         `${name}-canary-role`,
-        { description: "Synthetics API canaries", assumeRolePolicy: account.apply((a) => JSON.stringify(assumeRolePolicy("lambda.amazonaws.com", a))), tags: tags(awsName(ctx, "canary"), CANARY_SERVICE) },
+        { description: "Synthetics API canaries", assumeRolePolicy: account.apply((a) => JSON.stringify(serviceTrust("lambda.amazonaws.com", { sourceAccount: a }))), tags: tags(awsName(ctx, "canary"), CANARY_SERVICE) },
         opts,
     );
     new aws.iam.RolePolicy(
@@ -340,7 +338,7 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
             `${name}-forwarder-role`,
             {
                 description: `Forwards Route 53 health-check alarms from ${HEALTH_CHECK_REGION} to ${ctx.region}'s default event bus`,
-                assumeRolePolicy: account.apply((a) => JSON.stringify(assumeRolePolicy("events.amazonaws.com", a))),
+                assumeRolePolicy: account.apply((a) => JSON.stringify(serviceTrust("events.amazonaws.com", { sourceAccount: a }))),
                 tags: tags(awsName(ctx, "dr-forwarder")),
             },
             opts,
@@ -391,7 +389,7 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
         );
         const role = new aws.iam.Role(
             `${name}-${store}-role`,
-            { description: `Failover of ${store} into ${ctx.region}`, assumeRolePolicy: account.apply((a) => JSON.stringify(assumeRolePolicy("lambda.amazonaws.com", a))), tags: tags(fnName) },
+            { description: `Failover of ${store} into ${ctx.region}`, assumeRolePolicy: account.apply((a) => JSON.stringify(serviceTrust("lambda.amazonaws.com", { sourceAccount: a }))), tags: tags(fnName) },
             opts,
         );
         const targetJson = resolveTargets(store, targets);

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
 import { tagsFor } from "../common/tags";
 import { PlannedExperiment, fisPolicy, planExperiments } from "./experiments";
-import { assumeRolePolicy } from "./plan";
+import { serviceTrust } from "../common/iam";
 
 const SERVICE = "dr";
 const COMPONENT = "chaos-drills";
@@ -67,7 +67,7 @@ function buildChaosDrills(parent: pulumi.Resource, name: string, args: ChaosDril
         `${name}-role`,
         {
             description: `AWS FIS drills in ${ctx.region}`,
-            assumeRolePolicy: pulumi.output(ctx.accountId).apply((a) => JSON.stringify(assumeRolePolicy("fis.amazonaws.com", a))),
+            assumeRolePolicy: pulumi.output(ctx.accountId).apply((a) => JSON.stringify(serviceTrust("fis.amazonaws.com", { sourceAccount: a }))),
             tags: tags(awsName(ctx, "fis")),
         },
         opts,

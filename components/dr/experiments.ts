@@ -11,7 +11,7 @@
  * - `peer`: the canaries probing each peer from here; for evacuating this region, where the
  *   experiment must stop if the region taking over is not serving.
  */
-import { PolicyDocument } from "./plan";
+import { PolicyDocument, PolicyStatement } from "../common/iam";
 
 export interface ExperimentInputs<A> {
     readonly project: string;
@@ -199,7 +199,7 @@ export function fisPolicy(region: string, account: string, experiments: readonly
     const ids = new Set(experiments.flatMap((e) => e.actions.map((a) => a.actionId)));
     const arnsOf = (type: string) => [...new Set(experiments.flatMap((e) => e.targets.filter((t) => t.resourceType === type).flatMap((t) => t.resourceArns ?? [])))];
     const ec2 = (res: string) => `arn:aws:ec2:${region}:${account}:${res}`;
-    const s: Record<string, unknown>[] = [
+    const s: PolicyStatement[] = [
         // FIS resolves tag-selected targets through the Resource Groups Tagging API; no resource scoping exists.
         { Sid: "ResolveTargets", Effect: "Allow", Action: ["tag:GetResources", "ec2:DescribeInstances", "ec2:DescribeSubnets"], Resource: "*" },
     ];

@@ -3,6 +3,9 @@
  * and the IAM documents. Imports nothing from @pulumi/aws, so tests check it with plain tables.
  */
 import { denyInsecureTransport } from "../common/bucket-policy";
+import { PolicyDocument, PolicyStatement } from "../common/iam";
+
+export { PolicyDocument };
 
 /** Route 53 publishes health-check metrics only here (DESIGN §6), so the health-check alarm lives here. */
 export const HEALTH_CHECK_REGION = "us-east-1";
@@ -91,14 +94,6 @@ exports.handler = async function () {
 };
 `;
 
-export type PolicyDocument = { Version: "2012-10-17"; Statement: Record<string, unknown>[] };
-
-export function assumeRolePolicy(service: string, account: string): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": account } } }],
-    };
-}
 
 export const globalClusterArn = (account: string, id: string) => `arn:aws:rds::${account}:global-cluster:${id}`;
 export const globalDatastoreArn = (account: string, id: string) => `arn:aws:elasticache::${account}:globalreplicationgroup:${id}`;
@@ -134,7 +129,7 @@ export interface FailoverPolicyArgs {
  * DocumentDB's management API is authorised with `rds:` actions.
  */
 export function failoverPolicy(a: FailoverPolicyArgs): PolicyDocument {
-    const statements: Record<string, unknown>[] = [
+    const statements: PolicyStatement[] = [
         { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${a.logGroupArn}:*` },
         { Sid: "Notify", Effect: "Allow", Action: "sns:Publish", Resource: a.topicArn },
         { Sid: "NotifyEncrypted", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: a.topicKeyArn },

@@ -15,6 +15,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
 import { serviceKey } from "../common/kms";
+import { logsPrincipal } from "../common/logs";
 import { tagsFor } from "../common/tags";
 import {
     EDGE_REGION,
@@ -171,7 +172,6 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
     );
     // WAF only accepts log destinations whose name starts with aws-waf-logs-.
     const wafLogGroupName = `aws-waf-logs-${ctx.project}-edge`;
-    const wafLogGroupArn = pulumi.interpolate`arn:aws:logs:${EDGE_REGION}:${account}:log-group:${wafLogGroupName}`;
     const wafKey = serviceKey(
         `${name}-waf-logs`,
         ctx,
@@ -180,7 +180,7 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
             component: COMPONENT,
             description: "WAF logs of the CloudFront web ACL",
             region: EDGE_REGION,
-            servicePrincipals: [{ principal: `logs.${EDGE_REGION}.amazonaws.com`, condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": wafLogGroupArn } } }],
+            servicePrincipals: [logsPrincipal(EDGE_REGION, account, wafLogGroupName)],
         },
         parent,
     );

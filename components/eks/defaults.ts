@@ -157,6 +157,16 @@ export const DEFAULT_GITOPS = {
     revision: "main",
 } as const;
 
+/** Where a region's cluster reads its root Application: the default repo, `clusters/<region>`. */
+export function defaultGitopsPath(region: string): string {
+    return `clusters/${region}`;
+}
+
+/** The whole default GitOps source of a region. */
+export function defaultGitops(region: string): { repoUrl: string; revision: string; path: string } {
+    return { ...DEFAULT_GITOPS, path: defaultGitopsPath(region) };
+}
+
 /**
  * The api-gateway Service port the NLB's target group forwards to. The NLB terminates TLS (its
  * TLS listener and regional certificate) and forwards TCP; the stack passes the ingress's

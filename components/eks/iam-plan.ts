@@ -11,61 +11,14 @@
  * condition).
  */
 import { SERVICES, ServiceSpec, Store } from "../catalogue";
+import { PolicyDocument, PolicyStatement } from "../common/iam";
 
-export interface PolicyStatement {
-    readonly Sid: string;
-    readonly Effect: "Allow" | "Deny";
-    readonly Action: string | readonly string[];
-    readonly Resource: string | readonly string[];
-    readonly Condition?: Record<string, Record<string, string | readonly string[]>>;
-}
+/** Every statement of the cluster's own policies names itself and what it applies to. */
+export type Statement = PolicyStatement & { readonly Sid: string; readonly Resource: string | readonly string[] };
+/** A policy of the cluster's roles: every statement with a Sid and a Resource. */
+export type ScopedPolicy = PolicyDocument<Statement>;
 
-export interface PolicyDocument {
-    readonly Version: "2012-10-17";
-    readonly Statement: readonly PolicyStatement[];
-}
-
-export interface TrustPolicy {
-    readonly Version: "2012-10-17";
-    readonly Statement: readonly {
-        readonly Effect: "Allow";
-        readonly Principal: Record<string, string>;
-        readonly Action: string;
-        readonly Condition?: Record<string, Record<string, string>>;
-    }[];
-}
-
-const doc = (statements: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
-
-/** `https://oidc.eks…/id/X` → `oidc.eks…/id/X`: the condition-key prefix IRSA trust policies use. */
-export function issuerHost(oidcProviderUrl: string): string {
-    return oidcProviderUrl.replace(/^https:\/\//, "");
-}
-
-/** Trust for one Kubernetes service account through the cluster's OIDC provider (IRSA). */
-export function irsaTrustPolicy(oidcProviderArn: string, oidcProviderUrl: string, namespace: string, serviceAccount: string): TrustPolicy {
-    const host = issuerHost(oidcProviderUrl);
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Effect: "Allow",
-                Principal: { Federated: oidcProviderArn },
-                Action: "sts:AssumeRoleWithWebIdentity",
-                Condition: {
-                    StringEquals: {
-                        [`${host}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
-                        [`${host}:aud`]: "sts.amazonaws.com",
-                    },
-                },
-            },
-        ],
-    };
-}
-
-export function serviceTrustPolicy(principal: string): TrustPolicy {
-    return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: principal }, Action: "sts:AssumeRole" }] };
-}
+const doc = (statements: Statement[]): ScopedPolicy => ({ Version: "2012-10-17", Statement: statements });
 
 /**
  * Identifiers of the data stores (GlobalData's outputs, or a StackReference's). All optional: a
@@ -138,8 +91,8 @@ function sid(service: string, what: string): string {
  * identifier is in `refs`. Every service talks to Kafka (it publishes to its own topics and reads
  * the ones it consumes).
  */
-export function planServicePolicy(svc: ServiceSpec, refs: ServiceStoreRefs, env: PlanEnv): PolicyDocument {
-    const s: PolicyStatement[] = [
+export function planServicePolicy(svc: ServiceSpec, refs: ServiceStoreRefs, env: PlanEnv): ScopedPolicy {
+    const s: Statement[] = [
         {
             Sid: sid(svc.name, "Tracing"),
             Effect: "Allow",
@@ -256,7 +209,7 @@ export function planServicePolicy(svc: ServiceSpec, refs: ServiceStoreRefs, env:
 }
 
 /** Every service's policy, in catalogue order. */
-export function planServicePolicies(refs: ServiceStoreRefs, env: PlanEnv, services: readonly ServiceSpec[] = SERVICES): Map<string, PolicyDocument> {
+export function planServicePolicies(refs: ServiceStoreRefs, env: PlanEnv, services: readonly ServiceSpec[] = SERVICES): Map<string, ScopedPolicy> {
     return new Map(services.map((svc) => [svc.name, planServicePolicy(svc, refs, env)]));
 }
 
@@ -273,7 +226,7 @@ export interface KarpenterPolicyInputs extends PlanEnv {
  * terminations only on instances carrying them, so the controller cannot touch anything it did
  * not launch.
  */
-export function karpenterControllerPolicy(i: KarpenterPolicyInputs): PolicyDocument {
+export function karpenterControllerPolicy(i: KarpenterPolicyInputs): ScopedPolicy {
     const ec2 = (r: string) => `arn:aws:ec2:${i.region}:*:${r}`;
     const owned = { [`aws:ResourceTag/kubernetes.io/cluster/${i.clusterName}`]: "owned" };
     const requestOwned = {
@@ -431,8 +384,8 @@ export interface LoadBalancerControllerInputs extends PlanEnv {
  * (TargetGroupBinding); it provisions no load balancer, so it gets reads, target registration on
  * that one target group and ingress-rule management on the node security group.
  */
-export function loadBalancerControllerPolicy(i: LoadBalancerControllerInputs): PolicyDocument {
-    const statements: PolicyStatement[] = [
+export function loadBalancerControllerPolicy(i: LoadBalancerControllerInputs): ScopedPolicy {
+    const statements: Statement[] = [
         {
             Sid: "DescribeLoadBalancing",
             Effect: "Allow",
@@ -469,14 +422,4 @@ export function loadBalancerControllerPolicy(i: LoadBalancerControllerInputs): P
         });
     }
     return doc(statements);
-}
-
-/** Every Resource string of a policy, flattened (for tests and reviews). */
-export function resourcesOf(policy: PolicyDocument): string[] {
-    return policy.Statement.flatMap((s) => (typeof s.Resource === "string" ? [s.Resource] : [...s.Resource]));
-}
-
-/** Every Action of a policy, flattened. */
-export function actionsOf(policy: PolicyDocument): string[] {
-    return policy.Statement.flatMap((s) => (typeof s.Action === "string" ? [s.Action] : [...s.Action]));
 }

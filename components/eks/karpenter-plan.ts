@@ -7,7 +7,7 @@
  */
 import type { IEC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";
 import type { INodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
-import { NodePoolSpec } from "./defaults";
+import { NODE_POOLS, NodePoolName, NodePoolSpec } from "./defaults";
 
 /** The one EC2NodeClass every pool uses. */
 export const NODE_CLASS_NAME = "default";
@@ -101,4 +101,42 @@ export function planNodePool(p: NodePoolSpec): INodePool {
 export function archesOf(families: readonly string[]): string[] {
     const arches = new Set<string>(families.map((f) => (/\dg[a-z]*$/.test(f) ? "arm64" : "amd64")));
     return ["amd64", "arm64"].filter((a) => arches.has(a));
+}
+
+/**
+ * The pool the platform charts (KEDA, ArgoCD, the Load Balancer Controller) run on: on-demand and
+ * tainted, so spot reclaims and batch churn never take the control loops down.
+ */
+export const PLATFORM_POOL: NodePoolName = "critical";
+
+/** A node selector for a pool and the tolerations of its taint, derived from the pool itself. */
+export function poolPlacement(
+    name: NodePoolName,
+    pools: readonly NodePoolSpec[] | undefined = NODE_POOLS,
+): { nodeSelector: Record<string, string>; tolerations: { key: string; operator: "Exists"; effect: "NoSchedule" }[] } {
+    const pool = (pools ?? NODE_POOLS).find((p) => p.name === name);
+    if (!pool) throw new Error(`no node pool "${name}" (pools: ${(pools ?? NODE_POOLS).map((p) => p.name).join(", ")})`);
+    return {
+        nodeSelector: { [POOL_LABEL]: name },
+        tolerations: pool.taint ? [{ key: pool.taint.key, operator: "Exists", effect: "NoSchedule" }] : [],
+    };
+}
+
+/** The four EventBridge rules of Karpenter's interruption handling (upstream v1 reference), by rule suffix. */
+export const INTERRUPTION_RULES: readonly (readonly [string, Readonly<Record<string, string[]>>])[] = [
+    ["scheduled-change", { source: ["aws.health"], "detail-type": ["AWS Health Event"] }],
+    ["spot-interruption", { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] }],
+    ["rebalance", { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] }],
+    ["instance-state-change", { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] }],
+];
+
+/** The interruption queue's policy: EventBridge (and SQS) may deliver, nothing without TLS. */
+export function interruptionQueuePolicy(queueArn: string) {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "EventBridgeDelivers", Effect: "Allow", Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] }, Action: "sqs:SendMessage", Resource: queueArn },
+            { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: queueArn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+        ],
+    } as const;
 }

@@ -7,7 +7,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
+import { serviceTrust } from "../common/iam";
 import { serviceKey } from "../common/kms";
+import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
 import { Tags, tagsFor } from "../common/tags";
 import { PlannedSubnet, TIER_PURPOSE, Tier, natForAz, planSubnets } from "./subnet-plan";
 
@@ -279,40 +281,21 @@ function declareFlowLogs(
             component: COMPONENT,
             description: "VPC flow logs",
             servicePrincipals: [
-                {
-                    principal: `logs.${ctx.region}.amazonaws.com`,
-                    condition: {
-                        ArnEquals: {
-                            "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:${logGroupName}`,
-                        },
-                    },
-                },
+                logsPrincipal(ctx.region, ctx.accountId, logGroupName),
             ],
         },
         parent,
     );
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-flow-logs`,
-        { name: logGroupName, kmsKeyId: key.arn, retentionInDays: args.flowLogRetentionDays ?? 90, tags: tags({}, logGroupName) },
+        { name: logGroupName, kmsKeyId: key.arn, retentionInDays: args.flowLogRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS, tags: tags({}, logGroupName) },
         opts,
     );
     const role = new aws.iam.Role(
         `${name}-flow-logs-role`,
         {
             description: "VPC flow logs delivery to CloudWatch Logs",
-            assumeRolePolicy: pulumi.output(ctx.accountId).apply((account) =>
-                JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Effect: "Allow",
-                            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-                            Action: "sts:AssumeRole",
-                            Condition: { StringEquals: { "aws:SourceAccount": account } },
-                        },
-                    ],
-                }),
-            ),
+            assumeRolePolicy: pulumi.output(ctx.accountId).apply((account) => JSON.stringify(serviceTrust("vpc-flow-logs.amazonaws.com", { sourceAccount: account }))),
             tags: tags({}, awsName(ctx, "flow-logs")),
         },
         opts,

@@ -9,7 +9,9 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
+import { irsaTrust } from "../common/iam";
 import { serviceKey } from "../common/kms";
+import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
 import { tagsFor } from "../common/tags";
 import {
     CHARTS,
@@ -90,7 +92,7 @@ function buildObservability(parent: pulumi.Resource, name: string, args: Observa
     const ctx = args.context;
     const opts = { parent };
     const tags = (n: string) => tagsFor(ctx, SERVICE, COMPONENT, {}, n);
-    const retention = args.logRetentionDays ?? 90;
+    const retention = args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
     const samplePercent = args.traceSamplePercent ?? 10;
     const latencyMs = args.traceLatencyThresholdMs ?? 500;
 
@@ -176,10 +178,7 @@ function buildObservability(parent: pulumi.Resource, name: string, args: Observa
             component: COMPONENT,
             description: "Application logs",
             servicePrincipals: [
-                {
-                    principal: `logs.${ctx.region}.amazonaws.com`,
-                    condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:${logGroupName}` } },
-                },
+                logsPrincipal(ctx.region, ctx.accountId, logGroupName, "ArnLike"),
             ],
         },
         parent,
@@ -197,20 +196,7 @@ function buildObservability(parent: pulumi.Resource, name: string, args: Observa
             `${name}-${sa}-role`,
             {
                 description: `IRSA role of ${NAMESPACE}/${sa}`,
-                assumeRolePolicy: pulumi.all([cluster.oidcProviderArn, cluster.oidcIssuerUrl]).apply(([arn, url]) => {
-                    const host = url.replace(/^https:\/\//, "");
-                    return JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [
-                            {
-                                Effect: "Allow",
-                                Principal: { Federated: arn },
-                                Action: "sts:AssumeRoleWithWebIdentity",
-                                Condition: { StringEquals: { [`${host}:sub`]: `system:serviceaccount:${NAMESPACE}:${sa}`, [`${host}:aud`]: "sts.amazonaws.com" } },
-                            },
-                        ],
-                    });
-                }),
+                assumeRolePolicy: pulumi.all([cluster.oidcProviderArn, cluster.oidcIssuerUrl]).apply(([arn, url]) => JSON.stringify(irsaTrust(arn, url, NAMESPACE, sa))),
                 tags: tags(awsName(ctx, sa)),
             },
             opts,

@@ -9,6 +9,7 @@ import {
     CHART_VERSIONS,
     ChartName,
     DEFAULT_GITOPS,
+    defaultGitopsPath,
     KUBERNETES_VERSION,
     NODE_POOLS,
     NODE_POOL_NAMES,
@@ -89,7 +90,7 @@ export function readEks(r: ConfigReader, region: string): EksSettings {
     const gitops: GitOpsSettings = {
         repoUrl: r.string("mall:gitopsRepoUrl", { default: DEFAULT_GITOPS.repoUrl, pattern: GIT_URL, describe: "a git URL (https://…, ssh://… or git@…)" }),
         revision: r.string("mall:gitopsRevision", { default: DEFAULT_GITOPS.revision }),
-        path: r.string("mall:gitopsPath", { default: `clusters/${region}`, pattern: /^[\w.-]+(\/[\w.-]+)*$/, describe: "a relative path inside the repo like clusters/us-east-1" }),
+        path: r.string("mall:gitopsPath", { default: defaultGitopsPath(region), pattern: /^[\w.-]+(\/[\w.-]+)*$/, describe: "a relative path inside the repo like clusters/us-east-1" }),
     };
 
     const logRetentionDays = r.number("mall:eksLogRetentionDays", { default: 90, min: 1 });

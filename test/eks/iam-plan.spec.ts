@@ -1,17 +1,15 @@
 import * as assert from "assert";
 import * as fc from "fast-check";
 import { SERVICES, Store } from "../../components/catalogue";
+import { actionsOf, irsaTrust, resourcesOf } from "../../components/common/iam";
 import {
-    PolicyDocument,
+    ScopedPolicy as PolicyDocument,
     ServiceStoreRefs,
-    actionsOf,
     databaseUser,
-    irsaTrustPolicy,
     karpenterControllerPolicy,
     loadBalancerControllerPolicy,
     planServicePolicies,
     planServicePolicy,
-    resourcesOf,
     topicArnPrefix,
 } from "../../components/eks/iam-plan";
 
@@ -214,7 +212,7 @@ describe("IAM plan", () => {
     describe("IRSA trust", () => {
         it("trusts exactly one namespace/service account through the cluster's OIDC provider", () => {
             const arn = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC";
-            assert.deepStrictEqual(irsaTrustPolicy(arn, "https://oidc.eks.us-east-1.amazonaws.com/id/ABC", "commerce", "order"), {
+            assert.deepStrictEqual(irsaTrust(arn, "https://oidc.eks.us-east-1.amazonaws.com/id/ABC", "commerce", "order"), {
                 Version: "2012-10-17",
                 Statement: [
                     {

@@ -1,0 +1,115 @@
+/**
+ * The platform charts on the on-demand `critical` pool: KEDA, ArgoCD with its root Application,
+ * and the AWS Load Balancer Controller with the TargetGroupBinding that attaches the api-gateway
+ * pods to the edge's target group.
+ */
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { service as catalogueService } from "../catalogue";
+import { awsName } from "../common/context";
+import { API_GATEWAY_SERVICE_PORT, defaultGitops } from "./defaults";
+import { loadBalancerControllerPolicy } from "./iam-plan";
+import { PLATFORM_POOL, poolPlacement } from "./karpenter-plan";
+import { declareRole, irsaTrustOf } from "./roles";
+import { EksScope, chartVersions } from "./scope";
+import { ARGOCD_NAMESPACE, IRSA_ANNOTATION, planRootApplication, planTargetGroupBinding } from "./workloads-plan";
+
+const LBC_SA = "aws-load-balancer-controller";
+
+/** KEDA, ArgoCD (+ root Application) and the AWS Load Balancer Controller, on the on-demand `critical` pool. */
+export function declarePlatformCharts(c: EksScope, d: { cluster: eks.Cluster; nodeSecurityGroup: aws.ec2.SecurityGroup; provider: k8s.Provider; after: pulumi.Resource[] }) {
+    const { ctx, parent, name } = c;
+    const versions = chartVersions(c.args);
+    const opts = { parent, provider: d.provider, dependsOn: d.after };
+    const placement = poolPlacement(PLATFORM_POOL, c.args.nodePools);
+
+    new k8s.helm.v3.Release(
+        `${name}-keda`,
+        {
+            name: "keda",
+            chart: "keda",
+            repositoryOpts: { repo: "https://kedacore.github.io/charts" },
+            version: versions.keda,
+            namespace: "keda",
+            createNamespace: true,
+            atomic: true,
+            values: { ...placement },
+        },
+        opts,
+    );
+
+    const argocd = new k8s.helm.v3.Release(
+        `${name}-argocd`,
+        {
+            name: "argocd",
+            chart: "argo-cd",
+            repositoryOpts: { repo: "https://argoproj.github.io/argo-helm" },
+            version: versions.argocd,
+            namespace: ARGOCD_NAMESPACE,
+            createNamespace: true,
+            atomic: true,
+            values: { global: placement, dex: { enabled: false }, server: { service: { type: "ClusterIP" } } },
+        },
+        opts,
+    );
+    const root = planRootApplication(c.args.gitops ?? defaultGitops(ctx.region));
+    new k8s.apiextensions.CustomResource(
+        `${name}-argocd-root`,
+        { apiVersion: root.apiVersion, kind: root.kind, metadata: root.metadata, spec: root.spec },
+        { parent, provider: d.provider, dependsOn: [argocd] },
+    );
+
+    const lbcPolicy = pulumi
+        .all([d.nodeSecurityGroup.id, c.args.network.vpcId, ctx.accountId, c.args.apiGatewayTargetGroupArn])
+        .apply(([sg, vpcId, accountId, tg]) =>
+            JSON.stringify(loadBalancerControllerPolicy({ region: ctx.region, accountId, nodeSecurityGroupId: sg, vpcId, targetGroupArn: tg })),
+        );
+    const lbcRole = declareRole(c, "lbc-role", awsName(ctx, "aws-load-balancer-controller"), { trust: irsaTrustOf(d.cluster, "kube-system", LBC_SA), inline: lbcPolicy }).role;
+    const loadBalancerController = new k8s.helm.v3.Release(
+        `${name}-aws-load-balancer-controller`,
+        {
+            name: "aws-load-balancer-controller",
+            chart: "aws-load-balancer-controller",
+            repositoryOpts: { repo: "https://aws.github.io/eks-charts" },
+            version: versions.awsLoadBalancerController,
+            namespace: "kube-system",
+            atomic: true,
+            values: {
+                clusterName: c.clusterName,
+                region: ctx.region,
+                // Given explicitly: pods cannot reach IMDS (hop limit 1) to discover them.
+                vpcId: c.args.network.vpcId,
+                replicaCount: 2,
+                serviceAccount: { name: LBC_SA, annotations: { [IRSA_ANNOTATION]: lbcRole.arn } },
+                // Only TargetGroupBinding is used; no Service of type LoadBalancer is mutated.
+                enableServiceMutatorWebhook: false,
+                ...placement,
+            },
+        },
+        opts,
+    );
+    return { argocd, loadBalancerController };
+}
+
+/**
+ * Attaches the api-gateway pods to the edge's target group. The port is the ingress target
+ * group's (one port end to end); the controller opens the node group to the NLB's security group
+ * (or, without one, the VPC CIDR) on it.
+ */
+export function declareApiGatewayBinding(
+    c: EksScope,
+    d: { provider: k8s.Provider; targetGroupArn: pulumi.Input<string>; loadBalancerController: pulumi.Resource; namespace: pulumi.Resource },
+): k8s.apiextensions.CustomResource {
+    const gateway = catalogueService("api-gateway");
+    const port = c.args.apiGatewayServicePort ?? API_GATEWAY_SERVICE_PORT;
+    const spec = pulumi
+        .all([d.targetGroupArn, c.args.apiGatewayLoadBalancerSecurityGroupId, c.args.network.vpcCidr])
+        .apply(([targetGroupArn, sg, cidr]) => planTargetGroupBinding({ targetGroupArn, port, from: sg ? { securityGroupId: sg } : { cidr } }, gateway).spec);
+    return new k8s.apiextensions.CustomResource(
+        `${c.name}-api-gateway-tgb`,
+        { apiVersion: "elbv2.k8s.aws/v1beta1", kind: "TargetGroupBinding", metadata: { name: gateway.name, namespace: gateway.domain }, spec },
+        { parent: c.parent, provider: d.provider, dependsOn: [d.loadBalancerController, d.namespace] },
+    );
+}

@@ -1,0 +1,58 @@
+/**
+ * The 20 services (ARCHITECTURE §3): namespaces by domain, and per service an IRSA role with its
+ * least-privilege policy, a ServiceAccount and a PodDisruptionBudget, all from the catalogue.
+ */
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { SERVICES } from "../catalogue";
+import { awsName } from "../common/context";
+import { planServicePolicy } from "./iam-plan";
+import { declareRole, irsaTrustOf } from "./roles";
+import { EksScope } from "./scope";
+import { IRSA_ANNOTATION, planServiceWorkloads, serviceNamespaces } from "./workloads-plan";
+
+/** The 20 services: namespaces by domain, an IRSA role + ServiceAccount and a PDB per service. */
+export function declareServices(c: EksScope, d: { cluster: eks.Cluster; provider: k8s.Provider }) {
+    const { ctx, parent, name } = c;
+    const k8sOpts = { parent, provider: d.provider };
+    const namespaces = Object.fromEntries(
+        serviceNamespaces().map((ns) => [
+            ns,
+            new k8s.core.v1.Namespace(`${name}-ns-${ns}`, { metadata: { name: ns, labels: { "mall.io/domain": ns } } }, k8sOpts),
+        ]),
+    ) as Record<string, k8s.core.v1.Namespace>;
+    const refs = c.args.storeRefs ?? {};
+    const roleArns: Record<string, pulumi.Output<string>> = {};
+    for (const w of planServiceWorkloads()) {
+        const spec = SERVICES.find((s) => s.name === w.service)!;
+        const policy = pulumi
+            .all([pulumi.output(refs), ctx.accountId])
+            .apply(([plainRefs, accountId]) => JSON.stringify(planServicePolicy(spec, plainRefs, { region: ctx.region, accountId })));
+        const role = declareRole(c, `svc-${w.service}-role`, awsName(ctx, w.roleSuffix), {
+            trust: irsaTrustOf(d.cluster, w.namespace, w.serviceAccountName),
+            inline: policy,
+            service: w.service,
+        }).role;
+        roleArns[w.service] = role.arn;
+        const nsOpts = { ...k8sOpts, dependsOn: [namespaces[w.namespace]] };
+        new k8s.core.v1.ServiceAccount(
+            `${name}-sa-${w.service}`,
+            {
+                metadata: {
+                    name: w.serviceAccountName,
+                    namespace: w.namespace,
+                    labels: { ...w.selector, "mall.io/domain": w.namespace },
+                    annotations: { [IRSA_ANNOTATION]: role.arn },
+                },
+            },
+            nsOpts,
+        );
+        new k8s.policy.v1.PodDisruptionBudget(
+            `${name}-pdb-${w.service}`,
+            { metadata: { name: w.service, namespace: w.namespace }, spec: { minAvailable: w.minAvailable, selector: { matchLabels: { ...w.selector } } } },
+            nsOpts,
+        );
+    }
+    return { roleArns, namespaces };
+}
