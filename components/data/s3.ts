@@ -12,10 +12,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceTrust } from "../common/iam";
+import { privateBucket } from "../common/private-bucket";
 import { awsName } from "../common/context";
-import { DataScope, child, dataTags, stateful } from "./shared";
+import { DataScope, child, dataTags } from "./shared";
 import { BUCKETS, BucketPurpose, bucketName, keyAlias } from "./plan";
-import { denyInsecureTransport } from "../common/bucket-policy";
 
 export interface S3Replication {
     readonly sourceRegion: string;
@@ -41,34 +41,19 @@ export function buildS3(scope: DataScope, replication?: S3Replication): S3Store 
     for (const purpose of BUCKETS) {
         const base = `${scope.name}-${purpose}`;
         const tags = (...parts: string[]) => dataTags(scope, "s3", [purpose, ...parts], { bucket: purpose });
-        const bucket = new aws.s3.Bucket(
+        const assembled = privateBucket(
             `${base}-bucket`,
-            { bucket: pulumi.output(ctx.accountId).apply((a) => bucketName(ctx.project, ctx.region, purpose, a)), forceDestroy: false, tags: tags() },
-            stateful(scope),
-        );
-        const ownership = new aws.s3.BucketOwnershipControls(`${base}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child(scope));
-        const publicBlock = new aws.s3.BucketPublicAccessBlock(
-            `${base}-public-access-block`,
-            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-            child(scope),
-        );
-        versioning[purpose] = new aws.s3.BucketVersioning(`${base}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child(scope));
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            `${base}-encryption`,
-            { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: scope.keys.s3.arn }, bucketKeyEnabled: true }] },
-            child(scope),
-        );
-        new aws.s3.BucketPolicy(
-            `${base}-policy`,
             {
-                bucket: bucket.id,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [denyInsecureTransport(bucket.arn, pulumi.interpolate`${bucket.arn}/*`)],
-                }),
+                bucketName: pulumi.output(ctx.accountId).apply((a) => bucketName(ctx.project, ctx.region, purpose, a)),
+                tags: tags(),
+                kmsKeyArn: scope.keys.s3.arn,
+                grants: () => [],
+                childPrefix: base,
             },
-            child(scope, { dependsOn: [publicBlock, ownership] }),
+            scope.parent,
         );
+        const bucket = assembled.bucket;
+        versioning[purpose] = assembled.versioning!;
         if (purpose === "traces") {
             const l = TRACES_LIFECYCLE;
             new aws.s3.BucketLifecycleConfiguration(

@@ -23,6 +23,7 @@ import { serviceTrust } from "../common/iam";
 import { RegionContext, awsName } from "../common/context";
 import { serviceKey } from "../common/kms";
 import { logsPrincipal } from "../common/logs";
+import { privateBucket } from "../common/private-bucket";
 import { tagsFor } from "../common/tags";
 import { bundleLambda } from "./bundle";
 import {
@@ -41,7 +42,6 @@ import {
     forwarderPolicy,
     planProbes,
     primaryDownRule,
-    tlsOnlyBucketPolicy,
 } from "./plan";
 
 const SERVICE = "dr";
@@ -189,19 +189,20 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
         parent,
     );
     const bucketName = pulumi.interpolate`${awsName(ctx, "canary")}-${ctx.accountId}`;
-    const bucket = new aws.s3.Bucket(`${name}-canary-bucket`, { bucket: bucketName, forceDestroy: false, tags: tags(awsName(ctx, "canary"), CANARY_SERVICE) }, { parent, protect: true });
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-        `${name}-canary-bucket-sse`,
-        { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: canaryKey.arn }, bucketKeyEnabled: true }] },
-        opts,
+    // Artifacts are short-lived: no versioning (the lifecycle rule expires them).
+    const { bucket } = privateBucket(
+        `${name}-canary-bucket`,
+        {
+            bucketName,
+            tags: tags(awsName(ctx, "canary"), CANARY_SERVICE),
+            versioning: false,
+            kmsKeyArn: canaryKey.arn,
+            grants: () => [],
+            policyAfter: ["publicAccessBlock"],
+            childNames: { publicAccessBlock: "-pab", encryption: "-sse" },
+        },
+        parent,
     );
-    const pab = new aws.s3.BucketPublicAccessBlock(
-        `${name}-canary-bucket-pab`,
-        { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-        opts,
-    );
-    new aws.s3.BucketOwnershipControls(`${name}-canary-bucket-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
-    new aws.s3.BucketPolicy(`${name}-canary-bucket-policy`, { bucket: bucket.id, policy: bucket.bucket.apply((b) => JSON.stringify(tlsOnlyBucketPolicy(b))) }, { parent, dependsOn: [pab] });
     new aws.s3.BucketLifecycleConfiguration(
         `${name}-canary-bucket-lifecycle`,
         { bucket: bucket.id, rules: [{ id: "expire-artifacts", status: "Enabled", filter: { prefix: "artifacts/" }, expiration: { days: 30 } }] },

@@ -2,7 +2,6 @@
  * Pure planning for the DR pipeline (ARCHITECTURE §6): names, the canary probes and their script,
  * and the IAM documents. Imports nothing from @pulumi/aws, so tests check it with plain tables.
  */
-import { denyInsecureTransport } from "../common/bucket-policy";
 import { PolicyDocument, PolicyStatement } from "../common/iam";
 
 export { PolicyDocument };
@@ -188,13 +187,6 @@ export function canaryPolicy(a: CanaryPolicyArgs): PolicyDocument {
 /** The us-east-1 rule's role: put events on the surviving region's default bus, nothing else. */
 export function forwarderPolicy(busArn: string): PolicyDocument {
     return { Version: "2012-10-17", Statement: [{ Sid: "Forward", Effect: "Allow", Action: "events:PutEvents", Resource: busArn }] };
-}
-
-export function tlsOnlyBucketPolicy(bucketName: string): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [denyInsecureTransport(`arn:aws:s3:::${bucketName}`, `arn:aws:s3:::${bucketName}/*`)],
-    };
 }
 
 /** CloudWatch alarm state-change events for these alarm names entering ALARM. */

@@ -15,42 +15,21 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
 import { serviceKey } from "../common/kms";
-import { logsPrincipal } from "../common/logs";
+import { privateBucket } from "../common/private-bucket";
 import { tagsFor } from "../common/tags";
-import {
-    EDGE_REGION,
-    FAILOVER_STATUS_CODES,
-    MANAGED_POLICIES,
-    ORIGIN_IDS,
-    READ_ONLY_API_PATHS,
-    WafRulePlan,
-    edgeNames,
-    planOriginGroup,
-    planWafRules,
-} from "./plan";
-import { validationRecord } from "./regional-ingress";
-import { denyInsecureTransport } from "../common/bucket-policy";
+import { validationRecord } from "./dns";
+import { EDGE_REGION, FAILOVER_STATUS_CODES, MANAGED_POLICIES, ORIGIN_IDS, edgeNames, planCacheBehaviours, planOriginGroup } from "./plan";
+import { EdgeWafArgs, declareWaf } from "./waf";
 
 const SERVICE = "edge";
 const COMPONENT = "edge-stack";
 /** The store services: each has its own key (the per-service KMS rule). */
 const WEB_SERVICE = "web-assets";
 const ACCESS_LOG_SERVICE = "edge-access-logs";
-const WAF_LOG_SERVICE = "waf-logs";
 /** CloudFront's viewer TLS floor (the policy pack's minimum). */
 export const VIEWER_TLS_POLICY = "TLSv1.2_2021";
-export const ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"];
 
-export interface EdgeWafArgs {
-    /** @default ["KR", "US", "JP"] */
-    readonly allowedCountries?: readonly string[];
-    /** Requests per 5 minutes per IP. @default 2000 */
-    readonly rateLimit?: number;
-    /** @default "count" */
-    readonly botControl?: "count" | "off";
-    /** @default 90 */
-    readonly logRetentionDays?: number;
-}
+export { EdgeWafArgs } from "./waf";
 
 export interface EdgeStackArgs {
     /** The primary region's context. */
@@ -143,63 +122,18 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
     );
 
     // --- origin bucket: the SPA and /static/* ---------------------------------------------------
-    const web = privateBucket(`${name}-web`, ctx, WEB_SERVICE, pulumi.interpolate`${awsName(ctx, "web")}-${account}`, ctx.region, parent);
+    const web = privateBucket(
+        `${name}-web`,
+        { bucketName: pulumi.interpolate`${awsName(ctx, "web")}-${account}`, tags: bucketTags(ctx, WEB_SERVICE, ctx.region), region: ctx.region, policyAfter: [] },
+        parent,
+    );
     const oac = new aws.cloudfront.OriginAccessControl(
         `${name}-web-oac`,
         { name: awsName(ctx, "web"), description: "CloudFront to the web bucket, SigV4-signed", originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" },
         opts,
     );
 
-    // --- WAF -------------------------------------------------------------------------------------
-    const wafRules = planWafRules({
-        allowedCountries: args.waf?.allowedCountries ?? ["KR", "US", "JP"],
-        rateLimit: args.waf?.rateLimit ?? 2000,
-        botControl: args.waf?.botControl ?? "count",
-    });
-    const webAcl = new aws.wafv2.WebAcl(
-        `${name}-waf`,
-        {
-            ...edge,
-            name: awsName(ctx, "edge"),
-            description: "CloudFront: geo allow-list, per-IP rate limit, AWS managed rules, Bot Control (count)",
-            scope: "CLOUDFRONT",
-            defaultAction: { allow: {} },
-            rules: wafRules.map((r) => wafRule(r, awsName(ctx, r.name))),
-            visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: awsName(ctx, "edge"), sampledRequestsEnabled: true },
-            tags: tags(SERVICE, awsName(ctx, "edge")),
-        },
-        opts,
-    );
-    // WAF only accepts log destinations whose name starts with aws-waf-logs-.
-    const wafLogGroupName = `aws-waf-logs-${ctx.project}-edge`;
-    const wafKey = serviceKey(
-        `${name}-waf-logs`,
-        ctx,
-        {
-            service: WAF_LOG_SERVICE,
-            component: COMPONENT,
-            description: "WAF logs of the CloudFront web ACL",
-            region: EDGE_REGION,
-            servicePrincipals: [logsPrincipal(EDGE_REGION, account, wafLogGroupName)],
-        },
-        parent,
-    );
-    const wafLogGroup = new aws.cloudwatch.LogGroup(
-        `${name}-waf-logs`,
-        { ...edge, name: wafLogGroupName, kmsKeyId: wafKey.arn, retentionInDays: args.waf?.logRetentionDays ?? 90, tags: tags(WAF_LOG_SERVICE, wafLogGroupName) },
-        opts,
-    );
-    new aws.wafv2.WebAclLoggingConfiguration(
-        `${name}-waf-logging`,
-        {
-            ...edge,
-            resourceArn: webAcl.arn,
-            logDestinationConfigs: [wafLogGroup.arn],
-            // Credentials never reach the logs.
-            redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
-        },
-        opts,
-    );
+    const { webAcl, wafLogGroup } = declareWaf(parent, name, ctx, COMPONENT, args.waf);
 
     // --- CloudFront --------------------------------------------------------------------------------
     const policy = (fn: typeof aws.cloudfront.getCachePolicyOutput, policyName: string) => fn({ name: policyName }, opts).apply((p) => required(p.id, policyName));
@@ -230,15 +164,7 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
         apiOrigin(ORIGIN_IDS.apiInternal, originGroup.primaryDomain),
         ...(originGroup.failoverDomain ? [apiOrigin(ORIGIN_IDS.apiFailover, originGroup.failoverDomain)] : []),
     ];
-    const apiTarget = originGroup.failoverDomain ? ORIGIN_IDS.apiGroup : ORIGIN_IDS.apiInternal;
-    const staticBehaviour = {
-        targetOriginId: ORIGIN_IDS.web,
-        viewerProtocolPolicy: "redirect-to-https",
-        allowedMethods: ["GET", "HEAD"],
-        cachedMethods: ["GET", "HEAD"],
-        cachePolicyId: cachingOptimized,
-        compress: true,
-    };
+    const behaviours = planCacheBehaviours(originGroup, { cachingOptimized, cachingDisabled, allViewerExceptHost });
     const distribution = new aws.cloudfront.Distribution(
         `${name}-cdn`,
         {
@@ -260,33 +186,9 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
                       },
                   ]
                 : [],
-            // Behaviours match in order: the read-only routes (origin group) before the catch-all.
-            orderedCacheBehaviors: [
-                ...(apiTarget === ORIGIN_IDS.apiGroup
-                    ? READ_ONLY_API_PATHS.map((pathPattern) => ({
-                          pathPattern,
-                          targetOriginId: apiTarget,
-                          viewerProtocolPolicy: "https-only",
-                          allowedMethods: ["GET", "HEAD", "OPTIONS"],
-                          cachedMethods: ["GET", "HEAD"],
-                          cachePolicyId: cachingDisabled,
-                          originRequestPolicyId: allViewerExceptHost,
-                          compress: true,
-                      }))
-                    : []),
-                {
-                    pathPattern: "/api/*",
-                    targetOriginId: ORIGIN_IDS.apiInternal,
-                    viewerProtocolPolicy: "https-only",
-                    allowedMethods: ALL_METHODS,
-                    cachedMethods: ["GET", "HEAD"],
-                    cachePolicyId: cachingDisabled,
-                    originRequestPolicyId: allViewerExceptHost,
-                    compress: true,
-                },
-                { pathPattern: "/static/*", ...staticBehaviour },
-            ],
-            defaultCacheBehavior: staticBehaviour,
+            // Behaviours match in order (plan.ts): the read-only routes (origin group) before the catch-all.
+            orderedCacheBehaviors: behaviours.ordered,
+            defaultCacheBehavior: behaviours.default,
             // Distribution-wide (CloudFront has no per-behaviour error pages): an API 403/404 is
             // rewritten too. The API answers errors with other codes or a body the client reads.
             customErrorResponses: [403, 404].map((errorCode) => ({ errorCode, responseCode: 200, responsePagePath: "/index.html", errorCachingMinTtl: 10 })),
@@ -311,8 +213,8 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
         },
         parent,
     );
-    encryptBucket(`${name}-web`, web.bucket, webKey.arn, ctx.region, parent);
-    bucketPolicy(`${name}-web`, web.bucket, ctx.region, parent, (arn) => [
+    web.encrypt(webKey.arn);
+    web.policy((arn) => [
         {
             Sid: "CloudFrontReadsThroughOac",
             Effect: "Allow",
@@ -325,7 +227,16 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
 
     // --- access logs: standard logging v2 ------------------------------------------------------------
     const deliverySourceArns = pulumi.interpolate`arn:aws:logs:${EDGE_REGION}:${account}:delivery-source:*`;
-    const logs = privateBucket(`${name}-access-logs`, ctx, ACCESS_LOG_SERVICE, pulumi.interpolate`${awsName({ ...ctx, region: EDGE_REGION }, "edge-logs")}-${account}`, EDGE_REGION, parent);
+    const logs = privateBucket(
+        `${name}-access-logs`,
+        {
+            bucketName: pulumi.interpolate`${awsName({ ...ctx, region: EDGE_REGION }, "edge-logs")}-${account}`,
+            tags: bucketTags(ctx, ACCESS_LOG_SERVICE, EDGE_REGION),
+            region: EDGE_REGION,
+            policyAfter: [],
+        },
+        parent,
+    );
     const logKey = serviceKey(
         `${name}-access-logs`,
         ctx,
@@ -341,7 +252,7 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
         },
         parent,
     );
-    encryptBucket(`${name}-access-logs`, logs.bucket, logKey.arn, EDGE_REGION, parent);
+    logs.encrypt(logKey.arn);
     new aws.s3.BucketLifecycleConfiguration(
         `${name}-access-logs-lifecycle`,
         {
@@ -353,7 +264,7 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
         },
         opts,
     );
-    bucketPolicy(`${name}-access-logs`, logs.bucket, EDGE_REGION, parent, (arn) => [
+    logs.policy((arn) => [
         {
             Sid: "CloudWatchLogsDeliveryWrites",
             Effect: "Allow",
@@ -408,85 +319,7 @@ function required(id: string | undefined, what: string): string {
     return id;
 }
 
-/** One WAF rule from its plan. */
-export function wafRule(plan: WafRulePlan, metricName: string): aws.types.input.wafv2.WebAclRule {
-    const visibilityConfig = { cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true };
-    const base = { name: plan.name, priority: plan.priority, visibilityConfig };
-    switch (plan.kind) {
-        case "geo-allowlist":
-            return { ...base, action: { block: {} }, statement: { notStatement: { statement: { geoMatchStatement: { countryCodes: [...(plan.countries ?? [])] } } } } };
-        case "rate-limit":
-            return { ...base, action: { block: {} }, statement: { rateBasedStatement: { limit: plan.limit ?? 2000, aggregateKeyType: "IP", evaluationWindowSec: 300 } } };
-        case "managed": {
-            const isBotControl = plan.managedGroup === "AWSManagedRulesBotControlRuleSet";
-            return {
-                ...base,
-                overrideAction: plan.action === "count" ? { count: {} } : { none: {} },
-                statement: {
-                    managedRuleGroupStatement: {
-                        vendorName: "AWS",
-                        name: plan.managedGroup ?? "",
-                        ...(isBotControl ? { managedRuleGroupConfigs: [{ awsManagedRulesBotControlRuleSet: { inspectionLevel: "COMMON" } }] } : {}),
-                        ...(plan.scopeDownPathPrefix
-                            ? {
-                                  scopeDownStatement: {
-                                      byteMatchStatement: {
-                                          searchString: plan.scopeDownPathPrefix,
-                                          positionalConstraint: "STARTS_WITH",
-                                          fieldToMatch: { uriPath: {} },
-                                          textTransformations: [{ priority: 0, type: "NONE" }],
-                                      },
-                                  },
-                              }
-                            : {}),
-                    },
-                },
-            };
-        }
-    }
-}
-
-/** A private, versioned, owner-enforced bucket with all four public-access blocks. Protected. */
-function privateBucket(name: string, ctx: RegionContext, service: string, bucketName: pulumi.Input<string>, region: string, parent: pulumi.Resource) {
-    const opts = { parent };
-    // The Name tag is plain (the bucket name carries the account id, an output).
-    const tags = tagsFor({ ...ctx, region }, service, COMPONENT, {}, awsName({ ...ctx, region }, service));
-    const bucket = new aws.s3.Bucket(name, { region, bucket: bucketName, forceDestroy: false, tags }, { parent, protect: true });
-    new aws.s3.BucketPublicAccessBlock(
-        `${name}-public-access-block`,
-        { region, bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-        opts,
-    );
-    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { region, bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
-    new aws.s3.BucketVersioning(`${name}-versioning`, { region, bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } }, opts);
-    return { bucket };
-}
-
-function encryptBucket(name: string, bucket: aws.s3.Bucket, keyArn: pulumi.Input<string>, region: string, parent: pulumi.Resource): void {
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-        `${name}-encryption`,
-        { region, bucket: bucket.bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: keyArn }, bucketKeyEnabled: true }] },
-        { parent },
-    );
-}
-
-/** TLS-only bucket policy plus the bucket's own grants. */
-function bucketPolicy(name: string, bucket: aws.s3.Bucket, region: string, parent: pulumi.Resource, grants: (arn: string) => Record<string, unknown>[]): void {
-    new aws.s3.BucketPolicy(
-        `${name}-policy`,
-        {
-            region,
-            bucket: bucket.bucket,
-            policy: bucket.arn.apply((arn) =>
-                pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        denyInsecureTransport(arn, `${arn}/*`),
-                        ...grants(arn),
-                    ],
-                }),
-            ),
-        },
-        { parent },
-    );
+/** A bucket's tags: the Name tag is plain (the bucket name carries the account id, an output). */
+function bucketTags(ctx: RegionContext, service: string, region: string) {
+    return tagsFor({ ...ctx, region }, service, COMPONENT, {}, awsName({ ...ctx, region }, service));
 }

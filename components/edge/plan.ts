@@ -107,18 +107,33 @@ export function planOriginGroup(domain: string, primaryRegion: string, regions: 
 
 export type WafAction = "block" | "count" | "none";
 
-export interface WafRulePlan {
+/** The WAF's defaults (ARCHITECTURE §5), read by the settings reader and the component alike. */
+export const WAF_DEFAULTS = {
+    /** P1: the countries the mall serves; every other country is blocked. */
+    allowedCountries: ["KR", "US", "JP"],
+    /** P2: requests per 5 minutes per IP before blocking. */
+    rateLimit: 2000,
+    /** Bot Control runs in count mode first (ARCHITECTURE §5). */
+    botControl: "count",
+} as const satisfies { allowedCountries: readonly string[]; rateLimit: number; botControl: "count" | "off" };
+
+interface WafRuleBase {
     readonly priority: number;
     readonly name: string;
-    /** `block`/`count` for own rules (action), `none`/`count` for managed groups (overrideAction). */
-    readonly action: WafAction;
-    readonly kind: "geo-allowlist" | "rate-limit" | "managed";
-    readonly countries?: readonly string[];
-    readonly limit?: number;
-    readonly managedGroup?: string;
-    /** Bot Control only inspects this path prefix (it is billed per inspected request). */
-    readonly scopeDownPathPrefix?: string;
 }
+
+/** One planned rule of the web ACL; the kind decides which fields exist. */
+export type WafRulePlan =
+    | (WafRuleBase & { readonly kind: "geo-allowlist"; readonly action: "block"; readonly countries: readonly string[] })
+    | (WafRuleBase & { readonly kind: "rate-limit"; readonly action: "block"; readonly limit: number })
+    | (WafRuleBase & {
+          readonly kind: "managed";
+          /** `none` applies the group's own actions; `count` only counts (overrideAction). */
+          readonly action: "none" | "count";
+          readonly managedGroup: string;
+          /** Bot Control only inspects this path prefix (it is billed per inspected request). */
+          readonly scopeDownPathPrefix?: string;
+      });
 
 export interface WafPlanInput {
     readonly allowedCountries: readonly string[];
@@ -143,4 +158,63 @@ export function planWafRules(input: WafPlanInput): WafRulePlan[] {
         rules.push({ priority: 6, name: "bot-control", kind: "managed", action: "count", managedGroup: "AWSManagedRulesBotControlRuleSet", scopeDownPathPrefix: "/api/" });
     }
     return rules;
+}
+
+/** Every method CloudFront forwards; only the catch-all API behaviour allows them all. */
+export const ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"] as const;
+
+/** The managed policies' ids, once looked up (`T` is an Output in the component, a string in tests). */
+export interface CachePolicyIds<T> {
+    readonly cachingOptimized: T;
+    readonly cachingDisabled: T;
+    readonly allViewerExceptHost: T;
+}
+
+/** One behaviour as CloudFront takes it (the ordered ones add `pathPattern`). */
+export interface BehaviourPlan<T> {
+    readonly pathPattern?: string;
+    readonly targetOriginId: string;
+    readonly viewerProtocolPolicy: "https-only" | "redirect-to-https";
+    readonly allowedMethods: string[];
+    readonly cachedMethods: string[];
+    readonly cachePolicyId: T;
+    readonly originRequestPolicyId?: T;
+    readonly compress: boolean;
+}
+
+/**
+ * The distribution's behaviours, matched in order: the read-only API routes on the origin group
+ * (GET/HEAD/OPTIONS only: CloudFront rejects an origin group behind write methods), then the
+ * catch-all `/api/*` with every method on `api-internal` (Route 53 fails writes over), then
+ * `/static/*`; the default behaviour serves the SPA from the web bucket. Without a failover
+ * region there is no group and the read-only routes fall to `/api/*`.
+ */
+export function planCacheBehaviours<T>(
+    originGroup: OriginGroupPlan,
+    policies: CachePolicyIds<T>,
+    readOnlyPaths: readonly string[] = READ_ONLY_API_PATHS,
+): { ordered: (BehaviourPlan<T> & { readonly pathPattern: string })[]; default: BehaviourPlan<T> } {
+    const api = (pathPattern: string, targetOriginId: string, allowedMethods: readonly string[]): BehaviourPlan<T> & { readonly pathPattern: string } => ({
+        pathPattern,
+        targetOriginId,
+        viewerProtocolPolicy: "https-only",
+        allowedMethods: [...allowedMethods],
+        cachedMethods: ["GET", "HEAD"],
+        cachePolicyId: policies.cachingDisabled,
+        originRequestPolicyId: policies.allViewerExceptHost,
+        compress: true,
+    });
+    const site: BehaviourPlan<T> = {
+        targetOriginId: ORIGIN_IDS.web,
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: ["GET", "HEAD"],
+        cachedMethods: ["GET", "HEAD"],
+        cachePolicyId: policies.cachingOptimized,
+        compress: true,
+    };
+    const readOnly = originGroup.failoverDomain ? readOnlyPaths.map((p) => api(p, ORIGIN_IDS.apiGroup, ["GET", "HEAD", "OPTIONS"])) : [];
+    return {
+        ordered: [...readOnly, api("/api/*", ORIGIN_IDS.apiInternal, ALL_METHODS), { pathPattern: "/static/*", ...site }],
+        default: site,
+    };
 }

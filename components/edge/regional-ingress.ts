@@ -13,6 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
 import { tagsFor } from "../common/tags";
 import { NetworkRef } from "../network/regional-vpc";
+import { validationRecord } from "./dns";
 import { MANAGED_PREFIX_LISTS, edgeNames, planRegionDns, regionalCertificateNames } from "./plan";
 
 const SERVICE = "api-gateway";
@@ -277,30 +278,4 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
     }
 
     return { nlb, targetGroup, cloudfrontSg, healthCheckSg, validation, healthCheck, dns };
-}
-
-/** One ACM validation CNAME; shared with EdgeStack's us-east-1 certificate. */
-export function validationRecord(
-    name: string,
-    certificate: aws.acm.Certificate,
-    domainName: string,
-    zoneId: pulumi.Input<string>,
-    parent: pulumi.Resource,
-): aws.route53.Record {
-    const option = certificate.domainValidationOptions.apply((all) => {
-        const found = all.find((o) => o.domainName === domainName);
-        if (!found) throw new Error(`ACM returned no validation option for ${domainName} (have: ${all.map((o) => o.domainName).join(", ")})`);
-        return found;
-    });
-    return new aws.route53.Record(
-        name,
-        {
-            zoneId,
-            name: option.resourceRecordName,
-            type: option.resourceRecordType,
-            records: [option.resourceRecordValue],
-            ttl: 60,
-        },
-        { parent },
-    );
 }
