@@ -1,24 +1,26 @@
 /**
- * `npx ts-node --transpile-only tools/readme.ts [--check]`: regenerates README.md's data-layer table
- * from the code (components/data/plan.ts STORES + the service catalogue). `--check` exits 1 when the
- * README is out of date instead of writing it (CI; test/data/readme.spec.ts does the same).
+ * `npx ts-node --transpile-only tools/readme.ts [--check]`: regenerates README.md's generated
+ * blocks from the code: the data-layer table (components/data/plan.ts STORES + the service
+ * catalogue) and the configuration table (the readers in stacks/settings + stacks/settings/docs.ts).
+ * `--check` exits 1 when the README is out of date instead of writing it (CI;
+ * test/data/plan.spec.ts and test/stacks/config-docs.spec.ts do the same).
  */
 import * as fs from "fs";
 import * as path from "path";
-import { withDataTable } from "./readme-block";
+import { withGeneratedBlocks } from "./readme-block";
 
 const file = path.resolve(__dirname, "..", "README.md");
 const current = fs.readFileSync(file, "utf8");
-const next = withDataTable(current);
+const next = withGeneratedBlocks(current);
 if (process.argv.includes("--check")) {
     if (next !== current) {
-        console.error("README.md's data-layer table is out of date: run npx ts-node --transpile-only tools/readme.ts");
+        console.error("README.md's generated tables (data layer, configuration) are out of date: run npx ts-node --transpile-only tools/readme.ts");
         process.exit(1);
     }
     console.log("README.md is up to date");
 } else if (next !== current) {
     fs.writeFileSync(file, next);
-    console.log("README.md: data-layer table regenerated");
+    console.log("README.md: generated tables regenerated");
 } else {
     console.log("README.md: already up to date");
 }

@@ -120,7 +120,8 @@ function readVersionMap<K extends string>(
     pattern: RegExp,
     describe: string,
 ): Record<K, string> {
-    const raw = r.json(key);
+    // The pinned defaults themselves, so the README's table follows the code.
+    const raw = r.json(key, { default: names.map((n) => `${n} \`${defaults[n]}\``).join(", ") });
     const out = { ...defaults } as Record<K, string>;
     if (raw === undefined) return out;
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
@@ -141,7 +142,7 @@ function readVersionMap<K extends string>(
 
 function readNodePools(r: ConfigReader): NodePoolSpec[] {
     const key = "mall:nodePools";
-    const raw = r.json(key);
+    const raw = r.json(key, { default: `cpuLimit/weight ${NODE_POOLS.map((p) => `${p.name} ${p.cpuLimit}/${p.weight}`).join(", ")}` });
     if (raw === undefined) return [...NODE_POOLS];
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
         r.problem(`${key} must be a map of pool name to { cpuLimit, weight }, e.g. { worker-tier: { cpuLimit: 400 } }`);

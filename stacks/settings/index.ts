@@ -8,10 +8,10 @@ import { DataSettings, readData } from "./data";
 import { EksSettings, readEks } from "./eks";
 import { DrSettings, readDr } from "./dr";
 import { NetworkSettings, readNetwork } from "./network";
-import { ConfigError, ConfigReader, RawConfig, editDistance } from "./reader";
+import { ConfigError, ConfigReader, KeyRead, RawConfig, editDistance } from "./reader";
 import { RegionEntry, RegionRegistry, RegionRole, readRegistry } from "./registry";
 
-export { ConfigError, RawConfig } from "./reader";
+export { ConfigError, ConfigKind, KeyRead, RawConfig } from "./reader";
 export { RegionEntry, RegionRegistry, RegionRole, REGISTRY_KEY } from "./registry";
 export { NetworkSettings } from "./network";
 export { EdgeSettings, IngressSettings } from "./edge";
@@ -53,8 +53,27 @@ export interface PlatformSettings {
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const STACK_FQN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
+/** The validated settings of one stack; throws a ConfigError listing every problem. */
 export function parseStackConfig(project: string, stack: string, raw: RawConfig): PlatformSettings {
+    return readStack(new ConfigReader(stack, raw), project, stack);
+}
+
+/**
+ * Every key the readers read for this config, with the kind and default each reader declared: the
+ * source of the README's configuration table and its drift test. A config with problems still
+ * yields its reads (every reader runs before the problems are thrown), so they are ignored here.
+ */
+export function configReads(project: string, stack: string, raw: RawConfig): ReadonlyMap<string, KeyRead> {
     const r = new ConfigReader(stack, raw);
+    try {
+        readStack(r, project, stack);
+    } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+    }
+    return r.reads;
+}
+
+function readStack(r: ConfigReader, project: string, stack: string): PlatformSettings {
     const network = readNetwork(r);
     const region = r.string("aws:region", { required: `run: pulumi config set aws:region <region> -s ${stack}` });
     const registry = readRegistry(r, { region, azCount: network.azCount, subnetPrefix: network.subnetPrefix });

@@ -5,8 +5,10 @@
  * feed it plain maps.
  */
 
+/** A stack's config as the engine passes it: "ns:key" -> string, structured values as JSON. */
 export type RawConfig = Readonly<Record<string, string>>;
 
+/** Every problem of one stack's config, thrown once before any resource exists. */
 export class ConfigError extends Error {
     constructor(
         readonly stack: string,
@@ -20,6 +22,30 @@ export class ConfigError extends Error {
     }
 }
 
+/** The shape of a config value, as its reader parses it. */
+export type ConfigKind = "string" | "number" | "boolean" | "list" | "object";
+
+/**
+ * What a reader declared about one key when it read it. Recorded so the README's configuration
+ * table (stacks/settings/docs.ts, tools/readme-block.ts) takes each default from the code that
+ * applies it, instead of a hand-copied figure that drifts.
+ */
+export interface KeyRead {
+    readonly kind: ConfigKind;
+    /** The stack must set it (a missing value is a problem). */
+    readonly required: boolean;
+    /**
+     * The value used when the key is unset; for "object" keys the caller's description of it.
+     * Undefined (or "") when unset means "absent". Some defaults depend on other keys (e.g.
+     * mall:natGateways = mall:azCount): this is the one used for the config being read.
+     */
+    readonly default?: string | number | boolean | readonly string[];
+}
+
+/** How a caller of `json()` declares the default of a structured key it reads. */
+export type JsonDefault = { readonly default: string } | { readonly required: true };
+
+/** Options of `ConfigReader.number`. */
 export interface NumberOptions {
     readonly default: number;
     readonly min?: number;
@@ -27,20 +53,34 @@ export interface NumberOptions {
     readonly integer?: boolean;
 }
 
+/**
+ * Reads one stack's raw config. Besides the values it keeps the problems found and, per key read,
+ * its kind and default (`reads`), which document the configuration.
+ */
 export class ConfigReader {
+    /** Every problem found so far, in the order found. */
     readonly problems: string[] = [];
     private readonly read = new Set<string>();
+    private readonly declared = new Map<string, KeyRead>();
 
+    /** @param raw the engine's config map ("ns:key" -> string, structured values as JSON) */
     constructor(
         readonly stack: string,
         private readonly raw: RawConfig,
     ) {}
 
+    /** The keys read through a typed getter, with their kind and default, in reading order. */
+    get reads(): ReadonlyMap<string, KeyRead> {
+        return this.declared;
+    }
+
+    /** Whether `key` is set; counts as reading it (so it is not reported as unknown). */
     has(key: string): boolean {
         this.read.add(key);
         return this.raw[key] !== undefined;
     }
 
+    /** Records one more problem; they are reported together by the caller. */
     problem(message: string): void {
         this.problems.push(message);
     }
@@ -50,7 +90,7 @@ export class ConfigReader {
     string(key: string, opts: { default: string; allowed?: readonly string[]; pattern?: RegExp; describe?: string }): string;
     string(key: string, opts: { required: string; allowed?: readonly string[]; pattern?: RegExp; describe?: string }): string;
     string(key: string, opts: { default?: string; required?: string; allowed?: readonly string[]; pattern?: RegExp; describe?: string } = {}): string | undefined {
-        this.read.add(key);
+        this.declare(key, { kind: "string", required: opts.required !== undefined, default: opts.default });
         const value = this.raw[key];
         if (value === undefined || value === "") {
             if (opts.required !== undefined) {
@@ -70,8 +110,9 @@ export class ConfigReader {
         return value;
     }
 
+    /** A number within the options' bounds (an integer unless `integer: false`). */
     number(key: string, opts: NumberOptions): number {
-        this.read.add(key);
+        this.declare(key, { kind: "number", required: false, default: opts.default });
         const value = this.raw[key];
         if (value === undefined || value === "") return opts.default;
         const n = Number(value);
@@ -96,8 +137,9 @@ export class ConfigReader {
         return n;
     }
 
+    /** `true` or `false`. */
     boolean(key: string, defaultValue: boolean): boolean {
-        this.read.add(key);
+        this.declare(key, { kind: "boolean", required: false, default: defaultValue });
         const value = this.raw[key];
         if (value === undefined || value === "") return defaultValue;
         if (value === "true" || value === "false") return value === "true";
@@ -105,8 +147,17 @@ export class ConfigReader {
         return defaultValue;
     }
 
-    /** A structured value (YAML object or list in the stack file, JSON in the raw map). */
-    json(key: string): unknown {
+    /**
+     * A structured value (YAML object or list in the stack file, JSON in the raw map), undefined
+     * when unset. The caller validates it, so only the caller can say what applies when it is
+     * unset: `doc` says that (a description) or that the key is required.
+     */
+    json(key: string, doc: JsonDefault): unknown {
+        this.declare(key, "required" in doc ? { kind: "object", required: true } : { kind: "object", required: false, default: doc.default });
+        return this.parse(key);
+    }
+
+    private parse(key: string): unknown {
         this.read.add(key);
         const value = this.raw[key];
         if (value === undefined || value === "") return undefined;
@@ -118,8 +169,10 @@ export class ConfigReader {
         }
     }
 
+    /** A list of strings, each matching `item.pattern` when given. */
     stringList(key: string, defaultValue: readonly string[], item?: { pattern: RegExp; describe: string }): string[] {
-        const value = this.json(key);
+        this.declare(key, { kind: "list", required: false, default: [...defaultValue] });
+        const value = this.parse(key);
         if (value === undefined) return [...defaultValue];
         if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
             this.problem(`${key} must be a list of strings, e.g. [${defaultValue.slice(0, 2).map((v) => `"${v}"`).join(", ")}]`);
@@ -140,8 +193,14 @@ export class ConfigReader {
             .sort();
     }
 
+    /** Keys in `namespace` some parser asked for: the "did you mean" candidates. */
     knownKeys(namespace: string): string[] {
         return [...this.read].filter((k) => k.startsWith(`${namespace}:`)).sort();
+    }
+
+    private declare(key: string, read: KeyRead): void {
+        this.read.add(key);
+        this.declared.set(key, read);
     }
 }
 

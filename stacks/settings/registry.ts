@@ -32,7 +32,7 @@ const REGION_NAME = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
  * with their own mall:azCount and mall:subnetPrefix.
  */
 export function readRegistry(r: ConfigReader, self: { region: string; azCount: number; subnetPrefix: number }): RegionRegistry | undefined {
-    const raw = r.json(REGISTRY_KEY);
+    const raw = r.json(REGISTRY_KEY, { required: true });
     const fix = `declare it once in Pulumi.yaml under config, e.g. ${REGISTRY_KEY}: { value: { us-east-1: { cidr: 10.0.0.0/16, role: primary } } }`;
     if (raw === undefined) {
         r.problem(`${REGISTRY_KEY} is not set; ${fix}`);

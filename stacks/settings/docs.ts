@@ -1,0 +1,200 @@
+/**
+ * What each configuration key does: the one table README.md's configuration block is generated
+ * from (tools/readme-block.ts). Defaults are NOT copied here: the readers declare them when they
+ * read a key (ConfigReader.reads), so changing a default in code changes the README. A `default`
+ * here is only for what a reader cannot know by itself (a default that depends on another key,
+ * the environment or the region, or a key with none). test/stacks/config-docs.spec.ts fails when
+ * a key is read but not described here, or described but never read.
+ */
+import { RawConfig } from "./reader";
+
+/** The README groups keys under these, in this order. */
+export const CONFIG_SECTIONS = ["stack", "network", "edge", "data", "eks", "dr"] as const;
+/** A group of keys in the README table. */
+export type ConfigSection = (typeof CONFIG_SECTIONS)[number];
+
+/** Each section's heading in the README and the doc with its details. */
+export const SECTION_TITLES: Readonly<Record<ConfigSection, { readonly title: string; readonly doc?: string }>> = {
+    stack: { title: "Stack and region registry" },
+    network: { title: "Network (`RegionalVpc`)" },
+    edge: { title: "Edge and ingress", doc: "docs/edge.md" },
+    data: { title: "Data layer (`GlobalData`)", doc: "docs/data.md" },
+    eks: { title: "Compute (`EksCluster`)", doc: "docs/eks.md" },
+    dr: { title: "DR automation and observability", doc: "docs/dr.md" },
+};
+
+/** One key's documentation. */
+export interface ConfigKeyDoc {
+    readonly section: ConfigSection;
+    /** One sentence: what the key does and what values it takes. Markdown. */
+    readonly description: string;
+    /**
+     * Only where the reader cannot know it: replaces the reader's default in the table. Markdown.
+     * The drift test allows it only for keys whose read default is absent or varies between
+     * stacks, so a figure the code knows is never copied here.
+     */
+    readonly default?: string;
+    /** Appended in parentheses to the reader's default, e.g. which profile it comes from. */
+    readonly defaultNote?: string;
+    /** Where the key belongs when that is not every stack file. */
+    readonly where?: "Pulumi.yaml" | "primary only" | "secondaries only";
+}
+
+// Every figure the data profile supplies; `small` (mall:dataProfile) has smaller ones.
+const PROFILE = "production profile";
+
+/** Every key the readers in stacks/settings read, by name. */
+export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
+    // Stack and region registry
+    "mall:regions": {
+        section: "stack",
+        where: "Pulumi.yaml",
+        description: "The region registry: region → `{ cidr, role: primary|secondary, asn? }`; exactly one primary, disjoint CIDRs, each big enough for the subnet plan.",
+    },
+    "aws:region": { section: "stack", description: "This stack's region; must be a registry entry and match the stack name." },
+    "mall:primaryStack": {
+        section: "stack",
+        where: "secondaries only",
+        default: "required on secondaries",
+        description: "Fully-qualified primary stack, `<org>/mall/<primary region>`, whose outputs the secondary reads; setting it on the primary is an error.",
+    },
+    "mall:domain": { section: "stack", description: "Apex for `mall.<domain>`, `api-internal.<domain>` and `api-<region>.<domain>`." },
+    "mall:environment": {
+        section: "stack",
+        description: "`production`, `staging` or `dev`: tags every resource and decides the defaults of `mall:dataProfile` and `mall:enableAutoFailover` and the NLB's deletion protection.",
+    },
+
+    // Network
+    "mall:azCount": { section: "network", description: "Availability zones per region (2-6)." },
+    "mall:natGateways": {
+        section: "network",
+        default: "one per AZ (`mall:azCount`)",
+        description: "NAT gateways, 1…`mall:azCount`; fewer saves cost, AZs then share NATs round-robin.",
+    },
+    "mall:subnetPrefix": { section: "network", description: "Prefix length of each tier's subnet per AZ (17-28)." },
+    "mall:interfaceEndpoints": {
+        section: "network",
+        description: "VPC interface endpoints (private DNS, 443 from the VPC only); `ecr.api`, `ecr.dkr`, `sts` and `logs` are required, nodes pull images and get credentials through them without NAT.",
+    },
+    "mall:flowLogRetentionDays": { section: "network", description: "Retention of the VPC flow logs, a CloudWatch Logs retention value." },
+
+    // Edge and ingress: the ingress keys apply to every stack, the edge (zone, CloudFront, WAF) to the primary.
+    "mall:evacuate": {
+        section: "edge",
+        description: "Takes this region out of `api-internal` latency routing and points its `api-<region>` name (the CloudFront failover origin) at the surviving regions.",
+    },
+    "mall:healthCheckPath": { section: "edge", description: "Path the NLB target group's and the region's Route 53 health checks request." },
+    "mall:healthCheckInterval": { section: "edge", description: "Route 53 health-check interval in seconds: 30 (standard) or 10 (fast, costs more)." },
+    "mall:healthCheckFailureThreshold": { section: "edge", description: "Consecutive failed Route 53 checks before the region counts as unhealthy (1-10)." },
+    "mall:healthCheckRegions": { section: "edge", description: "Regions the Route 53 health checkers run from; at least 3." },
+    "mall:apiTargetPort": { section: "edge", description: "Port the api-gateway pods listen on: the NLB's IP target group and the `TargetGroupBinding` forward to it." },
+    "mall:hostedZoneId": {
+        section: "edge",
+        where: "primary only",
+        description: "An existing public hosted zone for `mall:domain`; unset, the primary creates the zone.",
+    },
+    "mall:wafAllowedCountries": {
+        section: "edge",
+        where: "primary only",
+        description: "Viewer countries (ISO 3166-1 alpha-2) the WAF geo rule admits; every other country is blocked.",
+    },
+    "mall:wafRateLimit": { section: "edge", where: "primary only", description: "Requests per 5 minutes per IP before WAF blocks." },
+    "mall:wafBotControl": { section: "edge", where: "primary only", description: "Bot Control: `count` observes, `off` removes the rule." },
+    "mall:wafLogRetentionDays": { section: "edge", where: "primary only", description: "Retention of the WAF log group, a CloudWatch Logs retention value." },
+    "mall:accessLogRetentionDays": { section: "edge", where: "primary only", description: "Days CloudFront access logs are kept in the logging bucket." },
+    "mall:originShieldRegion": { section: "edge", where: "primary only", description: "Where Origin Shield sits in front of the static bucket." },
+
+    // Data layer
+    "mall:dataProfile": {
+        section: "data",
+        default: "`production` (`small` when `mall:environment` is `dev`)",
+        description: "Sizing profile: `production` (the ARCHITECTURE §4 figures) or `small` (cheap test stacks); the keys below override its figures.",
+    },
+    "mall:auroraEngineVersion": { section: "data", defaultNote: PROFILE, description: "Aurora PostgreSQL engine version, 16.x or later (global write forwarding)." },
+    "mall:auroraWriterClass": { section: "data", defaultNote: PROFILE, description: "Instance class of the Aurora writer in the primary." },
+    "mall:auroraReaderClass": { section: "data", defaultNote: PROFILE, description: "Instance class of the Aurora readers." },
+    "mall:auroraPrimaryReaders": { section: "data", defaultNote: PROFILE, description: "Aurora readers beside the writer in the primary (0-15)." },
+    "mall:auroraSecondaryReaders": { section: "data", defaultNote: PROFILE, description: "Aurora readers in each secondary, which has no writer (1-16)." },
+    "mall:docdbInstanceClass": { section: "data", defaultNote: PROFILE, description: "Instance class of the DocumentDB instances." },
+    "mall:cacheNodeType": { section: "data", defaultNote: PROFILE, description: "Node type of the ElastiCache Valkey global datastore's clusters." },
+    "mall:cacheShards": { section: "data", defaultNote: PROFILE, description: "Shards (node groups) of each Valkey cluster (1-500)." },
+    "mall:cacheReplicasPerShard": { section: "data", defaultNote: PROFILE, description: "Replicas per Valkey shard (1-5)." },
+    "mall:mskInstanceType": {
+        section: "data",
+        defaultNote: PROFILE,
+        description: "Broker instance type of the MSK cluster; `kafka.t3.*` is rejected (MSK Replicator does not support it).",
+    },
+    "mall:mskBrokers": {
+        section: "data",
+        defaultNote: PROFILE,
+        description: "MSK brokers, a multiple of `mall:azCount` (MSK spreads brokers evenly over the client subnets).",
+    },
+    "mall:searchDataInstanceType": { section: "data", defaultNote: PROFILE, description: "Instance type of the OpenSearch data nodes." },
+    "mall:searchDataNodes": {
+        section: "data",
+        defaultNote: PROFILE,
+        description: "OpenSearch data nodes (2-80), a multiple of the zones OpenSearch zone awareness spreads them over.",
+    },
+    "mall:dataLogRetentionDays": { section: "data", defaultNote: PROFILE, description: "Retention of the data stores' log groups, a CloudWatch Logs retention value." },
+    "mall:dsqlWitnessRegion": { section: "data", description: "Witness region of the DSQL multi-region link; must not be a registry region." },
+
+    // EKS
+    "mall:kubernetesVersion": { section: "eks", description: "Kubernetes minor version of the cluster." },
+    "mall:eksPublicAccessCidrs": {
+        section: "eks",
+        description: "IPv4 CIDRs allowed on the public API endpoint; empty turns the public endpoint off, `/0` is rejected.",
+    },
+    "mall:eksAdminRoleArns": { section: "eks", description: "IAM role ARNs given cluster-admin through access entries." },
+    "mall:eksBootstrapInstanceType": { section: "eks", description: "Instance type of the bootstrap node group, which is tainted for system pods." },
+    "mall:eksBootstrapNodes": { section: "eks", description: "Size of the bootstrap node group (2-10); its maximum is one more, for rolling updates." },
+    "mall:eksBootstrapDiskGiB": { section: "eks", description: "Disk of each bootstrap node in GiB (20-1000)." },
+    "mall:eksAddonVersions": { section: "eks", description: "Per-add-on overrides of the pinned EKS managed add-on versions (`vX.Y.Z-eksbuild.N`)." },
+    "mall:eksChartVersions": { section: "eks", description: "Per-chart overrides of the pinned Helm chart versions; karpenter must be 1.x (v1 APIs)." },
+    "mall:karpenterAmiAlias": { section: "eks", description: "AMI alias of the Karpenter `EC2NodeClass`: `al2023@latest` or a pinned `al2023@vYYYYMMDD`." },
+    "mall:nodePools": { section: "eks", description: "Per-pool `{ cpuLimit, weight }` overrides of the six Karpenter NodePools." },
+    "mall:gitopsRepoUrl": {
+        section: "eks",
+        description: "Git repository ArgoCD's root app-of-apps `Application` syncs; the default is a placeholder, set the real repo per stack.",
+    },
+    "mall:gitopsRevision": { section: "eks", description: "Revision of the GitOps repository the root `Application` syncs." },
+    "mall:gitopsPath": {
+        section: "eks",
+        default: "`clusters/<region>`",
+        description: "Path inside the GitOps repository the root `Application` syncs.",
+    },
+    "mall:eksLogRetentionDays": { section: "eks", description: "Retention of the control-plane log group, a CloudWatch Logs retention value." },
+
+    // DR automation and observability
+    "mall:enableAutoFailover": {
+        section: "dr",
+        default: "`true` in production, else `false`",
+        description: "Whether the failover Lambdas promote on an alarm by themselves; an operator's explicit invocation runs regardless.",
+    },
+    "mall:failoverDryRun": { section: "dr", description: "The failover Lambdas log and notify what they would do, and change nothing." },
+    "mall:failoverMaxAttempts": {
+        section: "dr",
+        description: "Attempts per store inside one invocation before it reports a failure and lets Lambda retry (1-10).",
+    },
+    "mall:drLogRetentionDays": { section: "dr", description: "Retention of the DR and application log groups, a CloudWatch Logs retention value." },
+    "mall:canaryRuntime": { section: "dr", description: "CloudWatch Synthetics runtime of the API canaries (a Node.js runtime: the canary script is Node.js)." },
+    "mall:canaryRateMinutes": { section: "dr", description: "Minutes between canary runs (1-60)." },
+    "mall:canaryAlarmPeriods": { section: "dr", description: "Consecutive failed canary periods before its alarm fires (1-10)." },
+    "mall:traceSamplePercent": { section: "dr", description: "Tail sampling: share of ordinary (fast, successful) traces kept, in percent." },
+    "mall:traceLatencyThresholdMs": { section: "dr", description: "Tail sampling: traces slower than this many milliseconds are always kept." },
+};
+
+/**
+ * The config the README's defaults are read from: only what every stack must set (a two-region
+ * registry and this primary's region and domain), so every other key shows the default a stack
+ * gets by leaving it out. One stack suffices: every role reads every key (a secondary reads the
+ * primary-only edge keys too, to reject them), which the drift test checks.
+ */
+export const REFERENCE_CONFIG: { readonly project: string; readonly stack: string; readonly raw: RawConfig } = {
+    project: "mall",
+    stack: "us-east-1",
+    raw: {
+        "mall:regions": JSON.stringify({ "us-east-1": { cidr: "10.0.0.0/16", role: "primary" }, "us-west-2": { cidr: "10.1.0.0/16", role: "secondary" } }),
+        "aws:region": "us-east-1",
+        "mall:domain": "example.com",
+    },
+};
