@@ -21,6 +21,13 @@ export type Store =
     /** S3 static-assets bucket (own prefix). */
     | "assets";
 
+/**
+ * The port the api-gateway pods listen on: the regional load balancer's target group, its health
+ * check, the security-group rules and the TargetGroupBinding all use this one port (the stack's
+ * `mall:apiTargetPort` overrides it end to end).
+ */
+export const API_GATEWAY_PORT = 8080;
+
 export type Domain = "storefront" | "commerce" | "fulfilment" | "customer" | "platform";
 
 export interface ServiceSpec {

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PRIMARY_CONTRACT, PrimaryOutputs, checkPrimaryOutputs } from "./contracts";
-import { PlatformSettings, parseStackConfig } from "./settings";
+import { PlatformSettings, SecondarySettings, parseStackConfig } from "./settings";
 
 export function loadSettings(): PlatformSettings {
     return parseStackConfig(pulumi.getProject(), pulumi.getStack(), pulumi.runtime.allConfig());
@@ -15,9 +15,8 @@ export function loadSettings(): PlatformSettings {
  * primary route table) and checks them against the contract, so a secondary deployed before its
  * primary stops with an error naming the stack, the outputs and the order to deploy in.
  */
-export async function readPrimary(settings: PlatformSettings): Promise<PrimaryOutputs> {
+export async function readPrimary(settings: SecondarySettings): Promise<PrimaryOutputs> {
     const name = settings.primaryStack;
-    if (!name) throw new Error(`stack ${settings.stack} is not a secondary; it has no primary to read`);
     const ref = new pulumi.StackReference("primary", { name });
     const values: Record<string, unknown> = {};
     for (const key of Object.keys(PRIMARY_CONTRACT)) {

@@ -8,6 +8,5 @@ import { deployRegion } from "./region";
 
 export async function program(): Promise<Record<string, unknown>> {
     const settings = loadSettings();
-    const primary = settings.role === "secondary" ? await readPrimary(settings) : undefined;
-    return deployRegion(settings, primary);
+    return settings.role === "secondary" ? deployRegion(settings, await readPrimary(settings)) : deployRegion(settings);
 }

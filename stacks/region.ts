@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext } from "../components/common/context";
 import { GlobalData, PrimaryDataRef } from "../components/data/global-data";
-import { planLinks } from "../components/data/plan";
+import { cacheNodeIds, clusterIdentifier, planLinks, secretReplicaArn } from "../components/data/plan";
 import { EdgeStack } from "../components/edge/edge-stack";
 import { RegionalIngress } from "../components/edge/regional-ingress";
 import { EksCluster } from "../components/eks/eks-cluster";
@@ -17,11 +17,20 @@ import { Observability } from "../components/observability/observability";
 import { RegionalVpc } from "../components/network/regional-vpc";
 import { TransitGatewayPeering } from "../components/network/tgw-peering";
 import { PrimaryExports, PrimaryOutputs } from "./contracts";
-import { PlatformSettings } from "./settings";
+import { PlatformSettings, PrimarySettings, SecondarySettings } from "./settings";
 
-export async function deployRegion(settings: PlatformSettings, primary: PrimaryOutputs | undefined): Promise<PrimaryExports & Record<string, unknown>> {
+/** What a region stack exports: the contract every secondary reads, and outputs for operators. */
+export type RegionOutputs = PrimaryExports & Record<string, unknown>;
+
+/**
+ * Declares one region. A secondary needs its primary's outputs (read and checked before this is
+ * called); the overloads make the pairing a type, so no branch below guards a missing primary.
+ */
+export function deployRegion(settings: PrimarySettings): Promise<RegionOutputs>;
+export function deployRegion(settings: SecondarySettings, primary: PrimaryOutputs): Promise<RegionOutputs>;
+export async function deployRegion(settings: PlatformSettings, primary?: PrimaryOutputs): Promise<RegionOutputs> {
     // Checked before anything is declared: a stale primary stops the stack with nothing created.
-    const secondaryCredentials = primary ? replicatedCredentials(settings, primary) : undefined;
+    const secondaryCredentials = primary ? replicatedCredentials(settings.region, primary) : undefined;
     const identity = await aws.getCallerIdentity({});
     const zones = await aws.getAvailabilityZones({
         state: "available",
@@ -79,8 +88,7 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
     });
 
     let peering: TransitGatewayPeering | undefined;
-    if (settings.role === "secondary") {
-        if (!primary) throw new Error(`secondary stack ${settings.stack} was wired without its primary's outputs`);
+    if (primary) {
         peering = new TransitGatewayPeering(`peering-${primary.region}`, {
             context: ctx,
             local: {
@@ -101,22 +109,8 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
         });
     }
 
-    const primaryData: PrimaryDataRef | undefined = primary && {
-        region: primary.region,
-        auroraGlobalClusterId: primary.auroraGlobalClusterId,
-        docdbGlobalClusterId: primary.docdbGlobalClusterId,
-        cacheGlobalReplicationGroupId: primary.cacheGlobalReplicationGroupId,
-        dsqlClusterArn: primary.dsqlClusterArn,
-        dsqlClusterId: primary.dsqlClusterId,
-        mskClusterArn: primary.mskClusterArn,
-        mskSecurityGroupId: primary.mskSecurityGroupId,
-        dataSubnetIds: primary.dataSubnetIds,
-        staticAssetsBucketName: primary.staticAssetsBucketName,
-        tracesBucketName: primary.tracesBucketName,
-        s3KeyArn: primary.s3KeyArn,
-        searchDomainName: primary.searchDomainName,
-        idempotencyTableArn: primary.idempotencyTableArn,
-    };
+    // The contract's outputs are a superset of what GlobalData joins (structural typing, as CDK's IVpc).
+    const primaryData: PrimaryDataRef | undefined = primary;
     const data = new GlobalData("data", {
         context: ctx,
         network: { vpcId: network.vpcId, dataSubnetIds: network.dataSubnetIds },
@@ -151,7 +145,7 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
     // The primary owns the zone and the CloudFront/WAF edge; a secondary reaches the zone through
     // the stack reference. Nothing here reads a secondary: the edge names its origins by DNS.
     let edge: EdgeStack | undefined;
-    if (settings.role === "primary") {
+    if (!primary) {
         edge = new EdgeStack("edge", {
             context: ctx,
             domain: settings.domain,
@@ -167,15 +161,14 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
             originShieldRegion: settings.edge.originShieldRegion,
         });
     }
-    const hostedZoneId = edge ? edge.hostedZoneId : primary?.hostedZoneId;
-    if (hostedZoneId === undefined) throw new Error(`stack ${settings.stack} has neither the edge nor its primary's hostedZoneId`);
+    const hostedZoneId = edge ? edge.hostedZoneId : primary!.hostedZoneId;
     const ingress = new RegionalIngress("ingress", {
         context: ctx,
         network,
         domain: settings.domain,
         hostedZoneId,
         registryRegions: settings.registry.regions.map((r) => r.name),
-        ownsValidationRecords: settings.role === "primary",
+        ownsValidationRecords: !primary,
         evacuated: settings.ingress.evacuate,
         targetPort: settings.ingress.apiTargetPort,
         healthCheck: {
@@ -193,7 +186,7 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
         context: ctx,
         domain: settings.domain,
         peers: settings.peers.map((p) => p.name),
-        primaryRegion: settings.role === "secondary" ? settings.registry.primary.name : undefined,
+        primaryRegion: primary ? settings.registry.primary.name : undefined,
         settings: settings.dr,
         // The primary's API health check: its alarm (us-east-1, where Route 53 metrics live) is
         // forwarded to this region's bus.
@@ -214,9 +207,9 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
         // S3 metric lives in the source region: those alarms are declared there).
         replication: primary
             ? {
-                  auroraClusterIds: [clusterIdentifier(data.auroraClusterArn)],
-                  docdbClusterIds: [clusterIdentifier(data.docdbClusterArn)],
-                  cacheNodeIds: cacheNodeIds(data.cacheReplicationGroupId, settings.data.sizing.cache.shards, settings.data.sizing.cache.replicasPerShard),
+                  auroraClusterIds: [data.auroraClusterArn.apply(clusterIdentifier)],
+                  docdbClusterIds: [data.docdbClusterArn.apply(clusterIdentifier)],
+                  cacheNodeIds: nodeIds(data.cacheReplicationGroupId, settings.data.sizing.cache.shards, settings.data.sizing.cache.replicasPerShard),
                   mskReplicatorNames: data.mskReplicatorName ? [data.mskReplicatorName] : [],
                   s3Replications: (["static-assets", "traces"] as const).map((purpose) => ({
                       sourceBucket: purpose === "traces" ? primary.tracesBucketName : primary.staticAssetsBucketName,
@@ -249,7 +242,7 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
         // Writers live in the primary: the database-failover drill runs there. FIS's
         // aws:rds:failover-db-cluster targets Aurora/RDS clusters only; DocumentDB's failover is
         // drilled through its global switchover (docs/dr.md).
-        databaseClusterArns: settings.role === "primary" ? [data.auroraClusterArn] : [],
+        databaseClusterArns: primary ? [] : [data.auroraClusterArn],
         cacheReplicationGroupArns: [data.cacheReplicationGroupArn],
     });
 
@@ -318,20 +311,9 @@ export async function deployRegion(settings: PlatformSettings, primary: PrimaryO
     };
 }
 
-/** `arn:aws:rds:<region>:<account>:cluster:<identifier>` → the identifier CloudWatch dimensions use. */
-function clusterIdentifier(arn: pulumi.Output<string>): pulumi.Output<string> {
-    return arn.apply((a) => a.split(":").pop() ?? a);
-}
-
-/**
- * Node ids of a cluster-mode replication group: ElastiCache names them
- * `<group>-<shard, 4 digits>-<node, 3 digits>`, so they are known from the sizing before the
- * group exists (the lag alarms need a fixed count).
- */
-function cacheNodeIds(groupId: pulumi.Output<string>, shards: number, replicasPerShard: number): pulumi.Output<string>[] {
-    return Array.from({ length: shards }, (_, shard) =>
-        Array.from({ length: replicasPerShard + 1 }, (_, node) => groupId.apply((g) => `${g}-${String(shard + 1).padStart(4, "0")}-${String(node + 1).padStart(3, "0")}`)),
-    ).flat();
+/** The node ids as outputs, one per node: the lag alarms need a fixed count before the group exists. */
+function nodeIds(groupId: pulumi.Output<string>, shards: number, replicasPerShard: number): pulumi.Output<string>[] {
+    return cacheNodeIds("", shards, replicasPerShard).map((suffix) => groupId.apply((g) => `${g}${suffix}`));
 }
 
 interface Credentials {
@@ -353,14 +335,14 @@ function ownCredentials(data: GlobalData): Credentials {
  * suffix, this region), encrypted with the replica key the primary made for this region: their
  * credentials stay readable when the primary region is gone.
  */
-function replicatedCredentials(settings: PlatformSettings, primary: PrimaryOutputs): Credentials {
-    const key = primary.secretsReplicaKeyArns[settings.region];
+function replicatedCredentials(region: string, primary: PrimaryOutputs): Credentials {
+    const key = primary.secretsReplicaKeyArns[region];
     if (!key) {
         throw new Error(
-            `The primary stack ${settings.primaryStack} replicates its secrets to ${Object.keys(primary.secretsReplicaKeyArns).join(", ") || "no region"}, not to ${settings.region} (output secretsReplicaKeyArns): it was deployed before this region was registered. Re-run pulumi up -s ${primary.region} --policy-pack policy, then this stack.`,
+            `The primary stack (${primary.region}) replicates its secrets to ${Object.keys(primary.secretsReplicaKeyArns).join(", ") || "no region"}, not to ${region} (output secretsReplicaKeyArns): it was deployed before this region was registered. Re-run pulumi up -s ${primary.region} --policy-pack policy, then this stack.`,
         );
     }
-    const local = (arn: string) => arn.split(":").map((part, i) => (i === 3 ? settings.region : part)).join(":");
+    const local = (arn: string) => secretReplicaArn(arn, region);
     return {
         docdbServiceSecretArns: Object.fromEntries(Object.entries(primary.docdbServiceSecretArns).map(([svc, arn]) => [svc, local(arn)])),
         cacheAuthSecretArn: local(primary.cacheAuthSecretArn),

@@ -2,9 +2,24 @@
  * The generated blocks of README.md: pure functions that find a marked block and replace it, so
  * `tools/readme.ts` writes it and a test fails when the committed README drifts from the code.
  */
-import { renderDataTable } from "../components/data/plan";
+import { SERVICES } from "../components/catalogue";
+import { STORES, storeUsers } from "../components/data/plan";
 import { KeyRead, configReads } from "../stacks/settings";
 import { CONFIG_KEYS, CONFIG_SECTIONS, ConfigKeyDoc, REFERENCE_CONFIG, SECTION_TITLES } from "../stacks/settings/docs";
+
+/** The README's data-layer table (markdown), rendered from STORES and the catalogue. */
+export function renderDataTable(): string {
+    const rows = [
+        ["store", "services", "replication", "RPO"],
+        ["---", "---", "---", "---"],
+        ...STORES.map((s) => {
+            const users = storeUsers(s);
+            const all = users.length === SERVICES.length && SERVICES.every((svc) => users.includes(svc.name));
+            return [s.label, all ? `all ${SERVICES.length} services` : users.join(", "), s.replication, s.rpo];
+        }),
+    ];
+    return rows.map((r) => `| ${r.join(" | ")} |`).join("\n");
+}
 
 export const DATA_TABLE_START = "<!-- data-table:start -->";
 export const DATA_TABLE_END = "<!-- data-table:end -->";

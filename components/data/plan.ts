@@ -227,20 +227,6 @@ export function storeUsers(spec: StoreSpec): string[] {
     return [...services, ...(spec.extraUsers ?? [])];
 }
 
-/** The README's data-layer table (markdown), rendered from STORES and the catalogue. */
-export function renderDataTable(): string {
-    const rows = [
-        ["store", "services", "replication", "RPO"],
-        ["---", "---", "---", "---"],
-        ...STORES.map((s) => {
-            const users = storeUsers(s);
-            const all = users.length === SERVICES.length && SERVICES.every((svc) => users.includes(svc.name));
-            return [s.label, all ? `all ${SERVICES.length} services` : users.join(", "), s.replication, s.rpo];
-        }),
-    ];
-    return rows.map((r) => `| ${r.join(" | ")} |`).join("\n");
-}
-
 // ---------------------------------------------------------------------------------------------
 // Naming. Global identifiers are the same in every stack (a secondary can compute them), regional
 // ones carry the region; both are stable identity: changing one replaces the store.
@@ -336,4 +322,31 @@ export function planLinks(regions: readonly RegionLike[], self: string): DataLin
         ownsDsqlPeering: self === first,
         secretReplicaRegions: me.role === "primary" ? secondaries : [],
     };
+}
+
+/** `arn:aws:rds:<region>:<account>:cluster:<identifier>` → the identifier CloudWatch dimensions use. */
+export function clusterIdentifier(clusterArn: string): string {
+    return clusterArn.split(":").pop() ?? clusterArn;
+}
+
+/**
+ * Node ids of a cluster-mode replication group: ElastiCache names them
+ * `<group>-<shard, 4 digits>-<node, 3 digits>`, so they are known from the sizing before the
+ * group exists (the lag alarms need a fixed count).
+ */
+export function cacheNodeIds(groupId: string, shards: number, replicasPerShard: number): string[] {
+    return Array.from({ length: shards }, (_, shard) =>
+        Array.from({ length: replicasPerShard + 1 }, (_, node) => `${groupId}-${String(shard + 1).padStart(4, "0")}-${String(node + 1).padStart(3, "0")}`),
+    ).flat();
+}
+
+/**
+ * A replicated secret's ARN in another region: Secrets Manager keeps the name and suffix and
+ * swaps the region, so a secondary computes its local replica's ARN from the primary's.
+ */
+export function secretReplicaArn(primarySecretArn: string, region: string): string {
+    return primarySecretArn
+        .split(":")
+        .map((part, i) => (i === 3 ? region : part))
+        .join(":");
 }

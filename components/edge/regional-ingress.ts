@@ -10,6 +10,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { API_GATEWAY_PORT } from "../catalogue";
 import { RegionContext, awsName } from "../common/context";
 import { tagsFor } from "../common/tags";
 import { NetworkRef } from "../network/regional-vpc";
@@ -50,7 +51,7 @@ export interface RegionalIngressArgs {
     /** Take the region out of latency routing and origin failover (`mall:evacuate`). @default false */
     readonly evacuated?: boolean;
     readonly healthCheck?: IngressHealthCheckArgs;
-    /** Port api-gateway pods listen on. @default 8080 */
+    /** Port the api-gateway pods listen on: the target group, its health check and the pod-side SG rule use it. @default API_GATEWAY_PORT - 8080 */
     readonly targetPort?: number;
     /**
      * The security group of the targets (EKS nodes/pods). When given, it gets an ingress rule
@@ -102,7 +103,7 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
     const ctx = args.context;
     const opts = { parent };
     const tags = (nameTag: string, extra: Record<string, string> = {}) => tagsFor(ctx, SERVICE, COMPONENT, extra, nameTag);
-    const targetPort = args.targetPort ?? 8080;
+    const targetPort = args.targetPort ?? API_GATEWAY_PORT;
     const hc = args.healthCheck ?? {};
     const dns = planRegionDns(args.domain, ctx.region, args.evacuated ?? false);
 

@@ -166,11 +166,3 @@ export function defaultGitopsPath(region: string): string {
 export function defaultGitops(region: string): { repoUrl: string; revision: string; path: string } {
     return { ...DEFAULT_GITOPS, path: defaultGitopsPath(region) };
 }
-
-/**
- * The api-gateway Service port the NLB's target group forwards to. The NLB terminates TLS (its
- * TLS listener and regional certificate) and forwards TCP; the stack passes the ingress's
- * `mall:apiTargetPort` here so the target group, its health check, the SG rules and the
- * TargetGroupBinding agree on one port.
- */
-export const API_GATEWAY_SERVICE_PORT = 8080;

@@ -7,9 +7,9 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { service as catalogueService } from "../catalogue";
+import { API_GATEWAY_PORT, service as catalogueService } from "../catalogue";
 import { awsName } from "../common/context";
-import { API_GATEWAY_SERVICE_PORT, defaultGitops } from "./defaults";
+import { defaultGitops } from "./defaults";
 import { loadBalancerControllerPolicy } from "./iam-plan";
 import { PLATFORM_POOL, poolPlacement } from "./karpenter-plan";
 import { declareRole, irsaTrustOf } from "./roles";
@@ -103,7 +103,7 @@ export function declareApiGatewayBinding(
     d: { provider: k8s.Provider; targetGroupArn: pulumi.Input<string>; loadBalancerController: pulumi.Resource; namespace: pulumi.Resource },
 ): k8s.apiextensions.CustomResource {
     const gateway = catalogueService("api-gateway");
-    const port = c.args.apiGatewayServicePort ?? API_GATEWAY_SERVICE_PORT;
+    const port = c.args.apiGatewayServicePort ?? API_GATEWAY_PORT;
     const spec = pulumi
         .all([d.targetGroupArn, c.args.apiGatewayLoadBalancerSecurityGroupId, c.args.network.vpcCidr])
         .apply(([targetGroupArn, sg, cidr]) => planTargetGroupBinding({ targetGroupArn, port, from: sg ? { securityGroupId: sg } : { cidr } }, gateway).spec);

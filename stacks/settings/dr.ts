@@ -2,6 +2,7 @@
  * DR automation and observability settings of one region stack (ARCHITECTURE §6-7). Defaults are
  * the architecture's figures.
  */
+import { DEFAULT_LOG_RETENTION_DAYS } from "../../components/common/logs";
 import type { DrAutomationSettings } from "../../components/dr/automation";
 import { ConfigReader } from "./reader";
 import { LOG_RETENTION_DAYS } from "./network";
@@ -20,7 +21,7 @@ export function readDr(r: ConfigReader, environment: string): DrSettings {
     const enableAutoFailover = r.boolean("mall:enableAutoFailover", environment === "production");
     const failoverDryRun = r.boolean("mall:failoverDryRun", false);
     const failoverMaxAttempts = r.number("mall:failoverMaxAttempts", { default: 3, min: 1, max: 10 });
-    const drLogRetentionDays = r.number("mall:drLogRetentionDays", { default: 90, min: 1 });
+    const drLogRetentionDays = r.number("mall:drLogRetentionDays", { default: DEFAULT_LOG_RETENTION_DAYS, min: 1 });
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(drLogRetentionDays)) {
         r.problem(`mall:drLogRetentionDays ${drLogRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")}`);
     }

@@ -3,6 +3,9 @@
  * DNS records, region evacuation) and the CloudFront/WAF edge only the primary owns. Defaults are
  * the architecture's figures. Pure: no Pulumi imports.
  */
+import { API_GATEWAY_PORT } from "../../components/catalogue";
+import { DEFAULT_LOG_RETENTION_DAYS } from "../../components/common/logs";
+import { WAF_DEFAULTS } from "../../components/edge/plan";
 import { LOG_RETENTION_DAYS } from "./network";
 import { ConfigReader } from "./reader";
 
@@ -93,7 +96,7 @@ export function readIngress(r: ConfigReader): IngressSettings {
     if (new Set(healthCheckRegions).size < 3) {
         r.problem(`mall:healthCheckRegions has ${new Set(healthCheckRegions).size} distinct region(s); Route 53 needs at least 3 (default ${DEFAULT_HEALTH_CHECK_REGIONS.join(", ")})`);
     }
-    const apiTargetPort = r.number("mall:apiTargetPort", { default: 8080, min: 1, max: 65535 });
+    const apiTargetPort = r.number("mall:apiTargetPort", { default: API_GATEWAY_PORT, min: 1, max: 65535 });
     return { evacuate, healthCheckPath, healthCheckInterval, healthCheckFailureThreshold, healthCheckRegions, apiTargetPort };
 }
 
@@ -105,16 +108,16 @@ export function readEdge(r: ConfigReader, role: "primary" | "secondary" | undefi
         }
     }
     const hostedZoneId = r.string("mall:hostedZoneId", { default: "", pattern: /^Z[A-Z0-9]{1,31}$/, describe: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" });
-    const wafAllowedCountries = r.stringList("mall:wafAllowedCountries", ["KR", "US", "JP"], {
+    const wafAllowedCountries = r.stringList("mall:wafAllowedCountries", WAF_DEFAULTS.allowedCountries, {
         pattern: /^[A-Z]{2}$/,
         describe: "an ISO 3166-1 alpha-2 country code such as KR",
     });
     if (wafAllowedCountries.length === 0) {
         r.problem(`mall:wafAllowedCountries is empty, which would block every viewer; list at least one country (default KR, US, JP)`);
     }
-    const wafRateLimit = r.number("mall:wafRateLimit", { default: 2000, min: 10, max: 2_000_000_000 });
-    const wafBotControl = r.string("mall:wafBotControl", { default: "count", allowed: BOT_CONTROL_MODES }) as BotControlMode;
-    const wafLogRetentionDays = r.number("mall:wafLogRetentionDays", { default: 90, min: 1 });
+    const wafRateLimit = r.number("mall:wafRateLimit", { default: WAF_DEFAULTS.rateLimit, min: 10, max: 2_000_000_000 });
+    const wafBotControl = r.string("mall:wafBotControl", { default: WAF_DEFAULTS.botControl, allowed: BOT_CONTROL_MODES }) as BotControlMode;
+    const wafLogRetentionDays = r.number("mall:wafLogRetentionDays", { default: DEFAULT_LOG_RETENTION_DAYS, min: 1 });
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(wafLogRetentionDays)) {
         r.problem(`mall:wafLogRetentionDays ${wafLogRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")}`);
     }

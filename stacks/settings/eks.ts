@@ -15,6 +15,7 @@ import {
     NODE_POOL_NAMES,
     NodePoolSpec,
 } from "../../components/eks/defaults";
+import { DEFAULT_LOG_RETENTION_DAYS } from "../../components/common/logs";
 import { parseCidr } from "../../components/network/cidr";
 import { LOG_RETENTION_DAYS } from "./network";
 import { ConfigReader } from "./reader";
@@ -93,7 +94,7 @@ export function readEks(r: ConfigReader, region: string): EksSettings {
         path: r.string("mall:gitopsPath", { default: defaultGitopsPath(region), pattern: /^[\w.-]+(\/[\w.-]+)*$/, describe: "a relative path inside the repo like clusters/us-east-1" }),
     };
 
-    const logRetentionDays = r.number("mall:eksLogRetentionDays", { default: 90, min: 1 });
+    const logRetentionDays = r.number("mall:eksLogRetentionDays", { default: DEFAULT_LOG_RETENTION_DAYS, min: 1 });
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
         r.problem(`mall:eksLogRetentionDays ${logRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")}`);
     }

@@ -9,7 +9,7 @@ import { EksSettings, readEks } from "./eks";
 import { DrSettings, readDr } from "./dr";
 import { NetworkSettings, readNetwork } from "./network";
 import { ConfigError, ConfigReader, KeyRead, RawConfig, editDistance } from "./reader";
-import { RegionEntry, RegionRegistry, RegionRole, readRegistry } from "./registry";
+import { RegionEntry, RegionRegistry, readRegistry } from "./registry";
 
 export { ConfigError, ConfigKind, KeyRead, RawConfig } from "./reader";
 export { RegionEntry, RegionRegistry, RegionRole, REGISTRY_KEY } from "./registry";
@@ -22,12 +22,11 @@ export { DrSettings } from "./dr";
 export const ENVIRONMENTS = ["production", "staging", "dev"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
-export interface PlatformSettings {
+interface CommonSettings {
     readonly project: string;
     readonly stack: string;
     /** This stack's region (`aws:region`). */
     readonly region: string;
-    readonly role: RegionRole;
     readonly registry: RegionRegistry;
     /** This region's registry entry. */
     readonly self: RegionEntry;
@@ -37,8 +36,6 @@ export interface PlatformSettings {
     readonly environment: Environment;
     /** The apex the edge names live under (`mall.<domain>`, `api-internal.<domain>` …). */
     readonly domain: string;
-    /** Fully-qualified name of the primary stack (`org/project/stack`); set on secondaries only. */
-    readonly primaryStack?: string;
     readonly network: NetworkSettings;
     /** This region's ingress: NLB, health check, DNS records, evacuation. */
     readonly ingress: IngressSettings;
@@ -49,6 +46,22 @@ export interface PlatformSettings {
     /** DR automation, chaos drills and observability (ARCHITECTURE §6-7). */
     readonly dr: DrSettings;
 }
+
+/** The primary: it owns every global parent and reads no other stack. */
+export interface PrimarySettings extends CommonSettings {
+    readonly role: "primary";
+    readonly primaryStack?: undefined;
+}
+
+/** A secondary: it joins the primary's global parents and owns every pairwise link (DESIGN §2). */
+export interface SecondarySettings extends CommonSettings {
+    readonly role: "secondary";
+    /** Fully-qualified name of the primary stack (`org/project/stack`) it reads. */
+    readonly primaryStack: string;
+}
+
+/** One stack's validated settings; the role decides what the stack owns. */
+export type PlatformSettings = PrimarySettings | SecondarySettings;
 
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const STACK_FQN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
@@ -133,22 +146,8 @@ function readStack(r: ConfigReader, project: string, stack: string): PlatformSet
     if (r.problems.length > 0 || !registry || !self) {
         throw new ConfigError(stack, r.problems.length > 0 ? r.problems : ["the configuration could not be read"]);
     }
-    return {
-        project,
-        stack,
-        region,
-        role: self.role,
-        registry,
-        self,
-        peers: self.role === "primary" ? registry.secondaries : [registry.primary],
-        environment,
-        domain,
-        primaryStack: self.role === "secondary" ? primaryStack : undefined,
-        network,
-        ingress,
-        edge,
-        data,
-        eks,
-        dr,
-    };
+    const common: CommonSettings = { project, stack, region, registry, self, peers: [], environment, domain, network, ingress, edge, data, eks, dr };
+    return self.role === "primary"
+        ? { ...common, role: "primary", peers: registry.secondaries }
+        : { ...common, role: "secondary", peers: [registry.primary], primaryStack: primaryStack ?? "" };
 }

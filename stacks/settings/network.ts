@@ -1,4 +1,5 @@
 /** Network settings of one region stack (RegionalVpc). */
+import { DEFAULT_LOG_RETENTION_DAYS } from "../../components/common/logs";
 import { DEFAULT_SUBNET_PREFIX } from "../../components/network/subnet-plan";
 import { ConfigReader } from "./reader";
 
@@ -52,7 +53,7 @@ export function readNetwork(r: ConfigReader): NetworkSettings {
     }
     const dupes = interfaceEndpoints.filter((e, i) => interfaceEndpoints.indexOf(e) !== i);
     if (dupes.length > 0) r.problem(`mall:interfaceEndpoints lists ${[...new Set(dupes)].join(", ")} twice; list each once`);
-    const flowLogRetentionDays = r.number("mall:flowLogRetentionDays", { default: 90, min: 1 });
+    const flowLogRetentionDays = r.number("mall:flowLogRetentionDays", { default: DEFAULT_LOG_RETENTION_DAYS, min: 1 });
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(flowLogRetentionDays)) {
         r.problem(`mall:flowLogRetentionDays ${flowLogRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")}`);
     }

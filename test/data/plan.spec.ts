@@ -3,7 +3,8 @@ import * as fc from "fast-check";
 import * as fs from "fs";
 import * as path from "path";
 import { SERVICES } from "../../components/catalogue";
-import { PRODUCTION, SMALL, STORES, bucketName, planClusterMembers, planLinks, renderDataTable, storeUsers } from "../../components/data/plan";
+import { PRODUCTION, SMALL, STORES, bucketName, cacheNodeIds, clusterIdentifier, planClusterMembers, planLinks, secretReplicaArn, storeUsers } from "../../components/data/plan";
+import { renderDataTable } from "../../tools/readme-block";
 import { DATA_TABLE_END, DATA_TABLE_START, currentBlock, dataTableBlock, withDataTable } from "../../tools/readme-block";
 
 describe("data plan: sizing profiles", () => {
@@ -110,5 +111,21 @@ describe("data plan: global database members", () => {
             { id: "reader-1", writer: false, tier: 1 },
             { id: "reader-2", writer: false, tier: 1 },
         ]);
+    });
+});
+
+describe("data plan: naming rules", () => {
+    it("derives a cluster's identifier from its ARN", () => {
+        assert.strictEqual(clusterIdentifier("arn:aws:rds:us-west-2:123456789012:cluster:mall-us-west-2-aurora"), "mall-us-west-2-aurora");
+    });
+    it("names a cluster-mode replication group's nodes shard by shard", () => {
+        assert.deepStrictEqual(cacheNodeIds("mall-cache", 2, 1), ["mall-cache-0001-001", "mall-cache-0001-002", "mall-cache-0002-001", "mall-cache-0002-002"]);
+        assert.strictEqual(cacheNodeIds("g", 3, 2).length, 9);
+    });
+    it("computes a secret replica's ARN by swapping the region only", () => {
+        assert.strictEqual(
+            secretReplicaArn("arn:aws:secretsmanager:us-east-1:123456789012:secret:mall/docdb/review-AbCdEf", "us-west-2"),
+            "arn:aws:secretsmanager:us-west-2:123456789012:secret:mall/docdb/review-AbCdEf",
+        );
     });
 });
