@@ -26,6 +26,7 @@ export interface StackDiff {
     readonly changed: ChangedResource[];
 }
 
+/** Two `.plan/` directories compared; written as JSON by `plan-diff --json`. */
 export interface PlanDiff {
     /** Stacks planned on both sides, by name; including those without differences. */
     readonly stacks: StackDiff[];
