@@ -36,9 +36,13 @@ function edit(resources: PlannedResource[], u: string, change: Partial<PlannedRe
     return resources.map((r) => (r.urn === u ? { ...r, ...change } : r));
 }
 
+const made: string[] = [];
 function tempDir(): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), "plan-diff-"));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-diff-"));
+    made.push(dir);
+    return dir;
 }
+after(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 function writeDir(dir: string, plans: StackPlan[]): string {
     fs.mkdirSync(dir, { recursive: true });
