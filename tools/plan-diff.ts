@@ -1,0 +1,48 @@
+/**
+ * `npm run plan:diff -- <baseDir> <headDir> [--json <out.json>]`: compares two offline plans
+ * (`npm run plan -- --out <dir>`) by URN. Exit codes: 0 no differences, 1 differences, 2 usage or
+ * unreadable plans — so a script can tell "changed" from "could not compare".
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { diffPlanDirs, isEmptyDiff, renderDiff } from "./plan/diff";
+
+const USAGE = "usage: npm run plan:diff -- <baseDir> <headDir> [--json <out.json>]";
+
+function parseArgs(argv: string[]): { base: string; head: string; json?: string } {
+    const dirs: string[] = [];
+    let json: string | undefined;
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (a === "--json") {
+            json = argv[++i];
+            if (!json) throw new Error(`--json needs a file name; ${USAGE}`);
+        } else if (a === "--help" || a === "-h") {
+            console.log(USAGE);
+            process.exit(0);
+        } else if (a.startsWith("-")) throw new Error(`unknown option "${a}"; ${USAGE}`);
+        else dirs.push(a);
+    }
+    if (dirs.length !== 2) throw new Error(`expected two plan directories, got ${dirs.length}; ${USAGE}`);
+    return { base: dirs[0], head: dirs[1], json };
+}
+
+function main(): number {
+    let args;
+    let diff;
+    try {
+        args = parseArgs(process.argv.slice(2));
+        diff = diffPlanDirs(path.resolve(args.base), path.resolve(args.head));
+    } catch (e) {
+        console.error(`plan-diff: ${e instanceof Error ? e.message : String(e)}`);
+        return 2;
+    }
+    console.log(renderDiff(diff));
+    if (args.json) {
+        fs.mkdirSync(path.dirname(path.resolve(args.json)), { recursive: true });
+        fs.writeFileSync(args.json, JSON.stringify(diff, null, 2) + "\n");
+    }
+    return isEmptyDiff(diff) ? 0 : 1;
+}
+
+process.exit(main());

@@ -1,0 +1,186 @@
+/**
+ * Compares two offline plans (DESIGN §3) resource by resource, keyed by URN, so a refactor can be
+ * shown to leave the plan identical and a change can be reviewed as the engine would see it.
+ * Pure apart from `diffPlanDirs` reading the files; the output is sorted so it diffs and snapshots
+ * cleanly.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { PlannedResource, StackPlan } from "./contract";
+
+/** A resource present on both sides whose recorded registration differs. */
+export interface ChangedResource {
+    readonly urn: string;
+    /**
+     * What differs, sorted: `type`, `parent`, `provider`, `protect`, `dependencies`,
+     * `inputs.<top-level key>`, `propertyDependencies.<key>`.
+     */
+    readonly keys: string[];
+}
+
+/** One stack planned on both sides. */
+export interface StackDiff {
+    readonly stack: string;
+    readonly added: string[];
+    readonly removed: string[];
+    readonly changed: ChangedResource[];
+}
+
+/** Two `.plan/` directories compared; written as JSON by `plan-diff --json`. */
+export interface PlanDiff {
+    /** Stacks planned on both sides, by name; including those without differences. */
+    readonly stacks: StackDiff[];
+    /** Stacks with a plan only in the base (removed, or whose head plan failed). */
+    readonly onlyInBase: string[];
+    readonly onlyInHead: string[];
+}
+
+/** Code-point order, so the output does not depend on the machine's locale. */
+function byCodePoint(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * JSON with object keys sorted: the plan files are JSON, so two values are the same exactly when
+ * they would be written the same, whatever order the program built their keys in (an undefined
+ * member and a missing one are alike, as in the file).
+ */
+function canonical(value: unknown): string | undefined {
+    return JSON.stringify(value, (_key, v: unknown) =>
+        v && typeof v === "object" && !Array.isArray(v)
+            ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => byCodePoint(a, b)))
+            : v,
+    );
+}
+
+/** The engine treats dependency lists as sets; their order follows await order, which carries no meaning. */
+function sameSet(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+    const x = [...new Set(a ?? [])].sort(byCodePoint);
+    const y = [...new Set(b ?? [])].sort(byCodePoint);
+    return x.length === y.length && x.every((u, i) => u === y[i]);
+}
+
+function changedKeys(base: PlannedResource, head: PlannedResource): string[] {
+    const keys: string[] = [];
+    for (const field of ["type", "parent", "provider", "protect"] as const) {
+        if (base[field] !== head[field]) keys.push(field);
+    }
+    if (!sameSet(base.dependencies, head.dependencies)) keys.push("dependencies");
+    const inputs = new Set([...Object.keys(base.inputs ?? {}), ...Object.keys(head.inputs ?? {})]);
+    for (const k of inputs) {
+        if (canonical(base.inputs?.[k]) !== canonical(head.inputs?.[k])) keys.push(`inputs.${k}`);
+    }
+    const props = new Set([...Object.keys(base.propertyDependencies ?? {}), ...Object.keys(head.propertyDependencies ?? {})]);
+    for (const k of props) {
+        if (!sameSet(base.propertyDependencies?.[k], head.propertyDependencies?.[k])) keys.push(`propertyDependencies.${k}`);
+    }
+    return keys.sort(byCodePoint);
+}
+
+function byUrn(plan: StackPlan): Map<string, PlannedResource> {
+    const map = new Map<string, PlannedResource>();
+    for (const r of plan.resources) {
+        // The engine rejects a second registration of a URN, so a duplicate means a broken plan file;
+        // picking one of the two would hide whatever the other says.
+        if (map.has(r.urn)) throw new Error(`stack ${plan.stack} records ${r.urn} twice; re-run the plan that wrote it (npm run plan)`);
+        map.set(r.urn, r);
+    }
+    return map;
+}
+
+/**
+ * The differences between two plans of the same stack: resources added and removed by URN, and for
+ * those on both sides, which of type, parent, provider, protect, inputs (per top-level key),
+ * propertyDependencies (per key) and dependencies changed. Outputs and policy findings are not
+ * compared: outputs reach other stacks only through their inputs, which are.
+ */
+export function diffStackPlans(base: StackPlan, head: StackPlan): StackDiff {
+    if (base.stack !== head.stack) {
+        throw new Error(`cannot diff stack ${base.stack} against stack ${head.stack}: URNs embed the stack name, so every resource would differ; pass two plans of one stack`);
+    }
+    const before = byUrn(base);
+    const after = byUrn(head);
+    const added = [...after.keys()].filter((u) => !before.has(u)).sort(byCodePoint);
+    const removed = [...before.keys()].filter((u) => !after.has(u)).sort(byCodePoint);
+    const changed: ChangedResource[] = [];
+    for (const urn of [...after.keys()].filter((u) => before.has(u)).sort(byCodePoint)) {
+        const keys = changedKeys(before.get(urn)!, after.get(urn)!);
+        if (keys.length > 0) changed.push({ urn, keys });
+    }
+    return { stack: head.stack, added, removed, changed };
+}
+
+/** Diffs two sets of stack plans, pairing them by stack name. */
+export function diffPlans(base: readonly StackPlan[], head: readonly StackPlan[]): PlanDiff {
+    const before = new Map(base.map((p) => [p.stack, p]));
+    const after = new Map(head.map((p) => [p.stack, p]));
+    const names = (m: Map<string, StackPlan>, other: Map<string, StackPlan>) => [...m.keys()].filter((s) => !other.has(s)).sort(byCodePoint);
+    return {
+        stacks: [...after.keys()].filter((s) => before.has(s)).sort(byCodePoint).map((s) => diffStackPlans(before.get(s)!, after.get(s)!)),
+        onlyInBase: names(before, after),
+        onlyInHead: names(after, before),
+    };
+}
+
+/**
+ * The stack plans in a `.plan/` directory. Other contracts live there too (summary.md, diff.json,
+ * drills.json, cost.json), so a JSON file counts as a stack plan by its shape, not its name.
+ */
+export function readPlanDir(dir: string): StackPlan[] {
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+        throw new Error(`plan directory ${dir} does not exist; write one with npm run plan -- --out ${dir}`);
+    }
+    const plans: StackPlan[] = [];
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort(byCodePoint)) {
+        const full = path.join(dir, file);
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(fs.readFileSync(full, "utf8"));
+        } catch (e) {
+            throw new Error(`${full} is not valid JSON (${e instanceof Error ? e.message : String(e)}); re-run the plan that wrote it`);
+        }
+        const p = parsed as Partial<StackPlan> | null;
+        if (!p || typeof p !== "object" || typeof p.stack !== "string" || !Array.isArray(p.resources)) continue;
+        // Pairing goes by the recorded stack name; a renamed copy would silently pair with the wrong side.
+        if (file !== `${p.stack}.json`) throw new Error(`${full} holds the plan of stack ${p.stack}; name it ${p.stack}.json`);
+        plans.push(p as StackPlan);
+    }
+    if (plans.length === 0) throw new Error(`plan directory ${dir} holds no <stack>.json plan; write one with npm run plan -- --out ${dir}`);
+    return plans;
+}
+
+/** Diffs two `.plan/` directories, as written by `npm run plan -- --out <dir>`. */
+export function diffPlanDirs(baseDir: string, headDir: string): PlanDiff {
+    return diffPlans(readPlanDir(baseDir), readPlanDir(headDir));
+}
+
+/** True when no stack gained, lost or changed a resource and both sides planned the same stacks. */
+export function isEmptyDiff(diff: PlanDiff): boolean {
+    return (
+        diff.onlyInBase.length === 0 &&
+        diff.onlyInHead.length === 0 &&
+        diff.stacks.every((s) => s.added.length === 0 && s.removed.length === 0 && s.changed.length === 0)
+    );
+}
+
+/**
+ * Plain text, one line per difference: `+ urn` added, `- urn` removed, `~ urn: keys` changed,
+ * under a header line per stack.
+ */
+export function renderDiff(diff: PlanDiff): string {
+    const lines: string[] = [];
+    for (const s of diff.onlyInBase) lines.push(`stack ${s}: only in base (no head plan)`);
+    for (const s of diff.onlyInHead) lines.push(`stack ${s}: only in head (no base plan)`);
+    for (const s of diff.stacks) {
+        if (s.added.length + s.removed.length + s.changed.length === 0) {
+            lines.push(`stack ${s.stack}: no differences`);
+            continue;
+        }
+        lines.push(`stack ${s.stack}: ${s.added.length} added, ${s.removed.length} removed, ${s.changed.length} changed`);
+        for (const u of s.added) lines.push(`  + ${u}`);
+        for (const u of s.removed) lines.push(`  - ${u}`);
+        for (const c of s.changed) lines.push(`  ~ ${c.urn}: ${c.keys.join(", ")}`);
+    }
+    if (isEmptyDiff(diff)) lines.push(`no differences in ${diff.stacks.length} stack${diff.stacks.length === 1 ? "" : "s"}`);
+    return lines.join("\n");
+}
