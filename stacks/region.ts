@@ -17,7 +17,7 @@ import { Observability } from "../components/observability/observability";
 import { RegionalVpc } from "../components/network/regional-vpc";
 import { TransitGatewayPeering } from "../components/network/tgw-peering";
 import { PrimaryExports, PrimaryOutputs } from "./contracts";
-import { PlatformSettings, PrimarySettings, SecondarySettings } from "./settings";
+import { ConfigError, PlatformSettings, PrimarySettings, SecondarySettings } from "./settings";
 
 /** What a region stack exports: the contract every secondary reads, and outputs for operators. */
 export type RegionOutputs = PrimaryExports & Record<string, unknown>;
@@ -36,6 +36,11 @@ export async function deployRegion(settings: PlatformSettings, primary?: Primary
         state: "available",
         filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
     });
+    if (zones.names.length < settings.network.azCount) {
+        throw new ConfigError(settings.stack, [
+            `mall:azCount ${settings.network.azCount} exceeds the ${zones.names.length} available AZs of ${settings.region} (${zones.names.join(", ")}); set mall:azCount to ${zones.names.length} or fewer`,
+        ]);
+    }
     const ctx: RegionContext = {
         project: settings.project,
         stack: settings.stack,

@@ -165,13 +165,13 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
     const ctx = args.context;
     const primary = args.primary;
     if (ctx.role === "secondary" && !primary) {
-        throw new Error(`GlobalData ${name}: the secondary region ${ctx.region} needs the primary's data outputs (args.primary)`);
+        throw new pulumi.ResourceError(`GlobalData ${name}: the secondary region ${ctx.region} needs the primary's data outputs (primary)`, parent);
     }
     if (ctx.role === "primary" && primary) {
-        throw new Error(`GlobalData ${name}: the primary region ${ctx.region} must not be given a primary (it owns the global parents)`);
+        throw new pulumi.ResourceError(`GlobalData ${name}: the primary region ${ctx.region} must not be given a primary (it owns the global parents)`, parent);
     }
     if (args.links.ownsDsqlPeering && !args.links.dsql) {
-        throw new Error(`GlobalData ${name}: links.ownsDsqlPeering needs links.dsql`);
+        throw new pulumi.ResourceError(`GlobalData ${name}: links.ownsDsqlPeering needs links.dsql`, parent);
     }
     const sizing = args.sizing ?? PRODUCTION;
     const keys = buildKeys(parent, name, ctx);

@@ -293,7 +293,7 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
     // ---- Detection for failover into this region.
     const primary = args.primaryRegion!;
     const primaryProbe = probes.find((p) => p.kind === "peer" && p.target === primary);
-    if (!primaryProbe) throw new Error(`DrAutomation ${name}: the primary region ${primary} must be among the probed peers (${args.peers.join(", ")})`);
+    if (!primaryProbe) throw new pulumi.ResourceError(`DrAutomation ${name}: the primary region ${primary} must be among the probed peers (${args.peers.join(", ")})`, parent);
     const primaryDownName = names.primaryDown(primary);
     new aws.cloudwatch.CompositeAlarm(
         `${name}-primary-down`,

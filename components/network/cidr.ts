@@ -1,6 +1,7 @@
 /**
- * IPv4 CIDR arithmetic on plain numbers. Pure: imports nothing from Pulumi or AWS, so the
- * planner, config validation and the policy pack can all share it.
+ * IPv4 CIDR arithmetic on plain numbers. Pure: imports nothing from Pulumi or AWS, so the subnet
+ * planner and config validation share it. The policy pack keeps its own (policy/lib/cidr.ts) on
+ * purpose: the judge shares no code with what it judges.
  */
 import * as ipaddr from "ipaddr.js";
 

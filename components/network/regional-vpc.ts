@@ -11,6 +11,7 @@ import { serviceTrust } from "../common/iam";
 import { serviceKey } from "../common/kms";
 import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
 import { Tags, tagsFor } from "../common/tags";
+import { declareTransitGateway } from "./transit-gateway";
 import { PlannedSubnet, TIER_PURPOSE, Tier, natForAz, planSubnets } from "./subnet-plan";
 
 const SERVICE = "network";
@@ -103,12 +104,13 @@ function buildRegionalVpc(parent: pulumi.Resource, name: string, args: RegionalV
     const azCount = args.azCount ?? 3;
     const natCount = args.natGateways ?? azCount;
     if (args.availabilityZones.length < azCount) {
-        throw new Error(
-            `${ctx.region} has ${args.availabilityZones.length} available AZs (${args.availabilityZones.join(", ")}), fewer than mall:azCount ${azCount}; lower mall:azCount`,
+        throw new pulumi.ResourceError(
+            `RegionalVpc ${name}: ${ctx.region} has ${args.availabilityZones.length} available AZs (${args.availabilityZones.join(", ")}), fewer than azCount ${azCount}; pass a lower azCount`,
+            parent,
         );
     }
     if (natCount < 1 || natCount > azCount) {
-        throw new Error(`mall:natGateways ${natCount} must be between 1 and mall:azCount ${azCount}`);
+        throw new pulumi.ResourceError(`RegionalVpc ${name}: natGateways ${natCount} must be between 1 and azCount ${azCount}`, parent);
     }
     const tags = (extra: Tags, nameTag?: string) => tagsFor(ctx, SERVICE, COMPONENT, extra, nameTag);
     const opts = { parent };
@@ -234,7 +236,7 @@ function buildRegionalVpc(parent: pulumi.Resource, name: string, args: RegionalV
     }
 
     const flowLogGroup = declareFlowLogs(name, vpc, args, tags, parent);
-    const tgw = declareTransitGateway(name, vpc, subnets.private, args, tags, parent);
+    const tgw = declareTransitGateway(name, { context: args.context, vpc, privateSubnets: subnets.private, cidr: args.cidr, asn: args.transitGatewayAsn, tags }, parent);
 
     return { vpc, subnets, privateRouteTables, dataRouteTable, natGateways, endpointSecurityGroup, flowLogGroup, ...tgw };
 }
@@ -333,65 +335,4 @@ function declareFlowLogs(
         opts,
     );
     return logGroup;
-}
-
-function declareTransitGateway(
-    name: string,
-    vpc: aws.ec2.Vpc,
-    privateSubnets: aws.ec2.Subnet[],
-    args: RegionalVpcArgs,
-    tags: (extra: Tags, nameTag?: string) => Tags,
-    parent: pulumi.Resource,
-) {
-    const ctx = args.context;
-    const opts = { parent };
-    // Default association/propagation off: every route is explicit, so a new attachment never
-    // becomes reachable by accident.
-    const transitGateway = new aws.ec2transitgateway.TransitGateway(
-        `${name}-tgw`,
-        {
-            description: `${ctx.project} ${ctx.region} hub`,
-            amazonSideAsn: args.transitGatewayAsn,
-            autoAcceptSharedAttachments: "disable",
-            defaultRouteTableAssociation: "disable",
-            defaultRouteTablePropagation: "disable",
-            dnsSupport: "enable",
-            vpnEcmpSupport: "enable",
-            tags: tags({}, awsName(ctx, "tgw")),
-        },
-        opts,
-    );
-    const transitGatewayRouteTable = new aws.ec2transitgateway.RouteTable(
-        `${name}-tgw-rt`,
-        { transitGatewayId: transitGateway.id, tags: tags({}, awsName(ctx, "tgw")) },
-        opts,
-    );
-    const transitGatewayAttachment = new aws.ec2transitgateway.VpcAttachment(
-        `${name}-tgw-attachment`,
-        {
-            transitGatewayId: transitGateway.id,
-            vpcId: vpc.id,
-            subnetIds: privateSubnets.map((s) => s.id),
-            dnsSupport: "enable",
-            transitGatewayDefaultRouteTableAssociation: false,
-            transitGatewayDefaultRouteTablePropagation: false,
-            tags: tags({}, awsName(ctx, "tgw", "vpc")),
-        },
-        opts,
-    );
-    new aws.ec2transitgateway.RouteTableAssociation(
-        `${name}-tgw-vpc-association`,
-        { transitGatewayAttachmentId: transitGatewayAttachment.id, transitGatewayRouteTableId: transitGatewayRouteTable.id },
-        opts,
-    );
-    new aws.ec2transitgateway.Route(
-        `${name}-tgw-local`,
-        {
-            destinationCidrBlock: args.cidr,
-            transitGatewayAttachmentId: transitGatewayAttachment.id,
-            transitGatewayRouteTableId: transitGatewayRouteTable.id,
-        },
-        opts,
-    );
-    return { transitGateway, transitGatewayRouteTable, transitGatewayAttachment };
 }

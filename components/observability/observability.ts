@@ -187,7 +187,7 @@ function buildObservability(parent: pulumi.Resource, name: string, args: Observa
 
     const releases: k8s.helm.v3.Release[] = [];
     if (!args.cluster) return { dashboard, lagAlarms, logGroup, releases };
-    if (!args.tracesBucket) throw new Error(`Observability ${name}: tracesBucket is required with cluster (Tempo stores traces in GlobalData's traces bucket)`);
+    if (!args.tracesBucket) throw new pulumi.ResourceError(`Observability ${name}: tracesBucket is required with cluster (Tempo stores traces in GlobalData's traces bucket)`, parent);
 
     // ---- In-cluster stack.
     const cluster = args.cluster;

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { scorecard, ScorecardStack } from "../../components/dr/scorecard";
+import { scorecard, ScorecardStack } from "../../tools/plan/scorecard";
 import { PlannedResource } from "../../tools/plan/contract";
 import { drScorecardSection } from "../../tools/plan/summary";
 import { StackResult } from "../../tools/plan/plan";

@@ -180,7 +180,7 @@ describe("RegionalVpc", () => {
     it("refuses more AZs than the region has", () => {
         assert.throws(
             () => vpc({ availabilityZones: ["us-east-1a", "us-east-1b"] }),
-            /^Error: us-east-1 has 2 available AZs \(us-east-1a, us-east-1b\), fewer than mall:azCount 3; lower mall:azCount$/,
+            /^Error: RegionalVpc net: us-east-1 has 2 available AZs \(us-east-1a, us-east-1b\), fewer than azCount 3; pass a lower azCount$/,
         );
     });
 });

@@ -3,7 +3,7 @@
  * Stack-specific reports (network layout, cross-region links …) are `Section`s; a capability adds
  * its own by appending to SECTIONS.
  */
-import { DECK_MATRIX, MANUAL_SECONDS, PROMOTE_SECONDS, TRIGGER_SECONDS, formatSeconds, scorecard } from "../../components/dr/scorecard";
+import { DECK_MATRIX, MANUAL_SECONDS, PROMOTE_SECONDS, TRIGGER_SECONDS, formatSeconds, scorecard } from "./scorecard";
 import { PlannedResource, PolicyDiagnostic } from "./contract";
 import { PlanResult, StackResult } from "./plan";
 

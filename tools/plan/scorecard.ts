@@ -7,7 +7,7 @@
  * Figures the plan cannot know are named constants: how long a promotion takes once called
  * (vendor-documented typical figures) and how long a person takes to act (the deck's 15 minutes).
  */
-import { PlannedResource } from "../../tools/plan/contract";
+import { PlannedResource } from "./contract";
 
 export interface ScorecardStack {
     readonly stack: string;
