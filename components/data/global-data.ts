@@ -23,34 +23,49 @@ import { COMPONENT, DataNetworkRef, DataScope } from "./shared";
 
 /** What a secondary needs from the primary's GlobalData (fed by a StackReference). */
 export interface PrimaryDataRef {
+    /** The primary's region: the source side of every link. */
     readonly region: string;
+    /** The Aurora global cluster this region joins. */
     readonly auroraGlobalClusterId: pulumi.Input<string>;
+    /** The DocumentDB global cluster this region joins. */
     readonly docdbGlobalClusterId: pulumi.Input<string>;
+    /** The ElastiCache global datastore this region joins. */
     readonly cacheGlobalReplicationGroupId: pulumi.Input<string>;
+    /** The primary's DSQL cluster, peered with this region's. */
     readonly dsqlClusterArn: pulumi.Input<string>;
+    /** Its id, for the primary-side peering. */
     readonly dsqlClusterId: pulumi.Input<string>;
+    /** The MSK Replicator's source cluster. */
     readonly mskClusterArn: pulumi.Input<string>;
+    /** The source cluster's security group, given to the replicator's source-side ENIs. */
     readonly mskSecurityGroupId: pulumi.Input<string>;
     /** The primary's data subnets: MSK Replicator's ENIs on the source side. */
     readonly dataSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Source bucket of the static-assets replication rule. */
     readonly staticAssetsBucketName: pulumi.Input<string>;
+    /** Source bucket of the traces replication rule. */
     readonly tracesBucketName: pulumi.Input<string>;
+    /** The key the primary's objects are encrypted with (the replication role decrypts with it). */
     readonly s3KeyArn: pulumi.Input<string>;
+    /** The domain this region's cross-cluster search connects to. */
     readonly searchDomainName: pulumi.Input<string>;
+    /** The DynamoDB global table this region adds a replica to. */
     readonly idempotencyTableArn: pulumi.Input<string>;
 }
 
 export interface GlobalDataArgs {
+    /** The stack this component is declared in: region, role, account; names and tags derive from it. */
     readonly context: RegionContext;
+    /** The VPC and the data subnets the stores' ENIs go in. */
     readonly network: DataNetworkRef;
     /**
      * The one security group the data tier admits (on each store's port): the EKS nodes'/pods'.
      * An input so the EKS component (or a StackReference) can supply it.
      */
     readonly clientSecurityGroupId: pulumi.Input<string>;
-    /** @default PRODUCTION - ARCHITECTURE §4 sizes */
+    /** Instance classes, counts and retention of every store. @default PRODUCTION - ARCHITECTURE §4 sizes */
     readonly sizing?: DataSizing;
-    /** @default "us-east-2" */
+    /** The third region that holds the DSQL witness (must share the linked regions' DSQL region set). @default "us-east-2" */
     readonly dsqlWitnessRegion?: string;
     /** Which pairwise links this region owns (plan.ts `planLinks` over the registry). */
     readonly links: DataLinks;

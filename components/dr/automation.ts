@@ -62,25 +62,26 @@ export interface FailoverTargets {
 export interface DrAutomationSettings {
     /**
      * Whether the failover Lambdas act on an alarm by themselves (`ENABLE_AUTO_FAILOVER`). An
-     * operator's explicit invocation runs whatever this says.
-     * @default true in production, false elsewhere (ARCHITECTURE §6: off outside production)
+     * operator's explicit invocation runs whatever this says. (The settings reader defaults it to
+     * true in production and false elsewhere: ARCHITECTURE §6.)
      */
     readonly enableAutoFailover: boolean;
-    /** The Lambdas log and notify what they would do, and change nothing. @default false */
+    /** The Lambdas log and notify what they would do, and change nothing. (Reader default: false.) */
     readonly failoverDryRun: boolean;
-    /** Attempts per store inside one invocation before it reports a failure and lets Lambda retry. @default 3 */
+    /** Attempts per store inside one invocation before it reports a failure and lets Lambda retry. (Reader default: 3.) */
     readonly failoverMaxAttempts: number;
-    /** Retention of the DR and observability log groups. @default 90 */
+    /** Retention of the DR and observability log groups, in days. (Reader default: 90.) */
     readonly drLogRetentionDays: number;
-    /** CloudWatch Synthetics runtime of the API canaries. @default "syn-nodejs-puppeteer-9.1" */
+    /** CloudWatch Synthetics runtime of the API canaries. (Reader default: "syn-nodejs-puppeteer-9.1".) */
     readonly canaryRuntime: string;
-    /** Minutes between canary runs. @default 1 */
+    /** Minutes between canary runs. (Reader default: 1.) */
     readonly canaryRateMinutes: number;
-    /** Consecutive failed canary periods before its alarm fires. @default 2 */
+    /** Consecutive failed canary periods before its alarm fires. (Reader default: 2.) */
     readonly canaryAlarmPeriods: number;
 }
 
 export interface DrAutomationArgs {
+    /** The stack this component is declared in: region, role, account; names and tags derive from it. */
     readonly context: RegionContext;
     /** Apex domain: probes call `https://api-<region>.<domain>/health/ready`. */
     readonly domain: string;
@@ -88,6 +89,7 @@ export interface DrAutomationArgs {
     readonly peers: readonly string[];
     /** The primary region, on a secondary: it owns the pipeline that promotes it. @default undefined - primary, no pipeline */
     readonly primaryRegion?: string;
+    /** The failover and canary knobs, already validated by the settings reader. */
     readonly settings: DrAutomationSettings;
     /**
      * Route 53 health checks of the primary's API (EdgeStack). Their alarms live in us-east-1 and

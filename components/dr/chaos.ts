@@ -14,6 +14,7 @@ const SERVICE = "dr";
 const COMPONENT = "chaos-drills";
 
 export interface ChaosDrillsArgs {
+    /** The stack this component is declared in: region, role, account; names and tags derive from it. */
     readonly context: RegionContext;
     /** Regions this one is peered with. */
     readonly peers: readonly string[];
@@ -21,6 +22,7 @@ export interface ChaosDrillsArgs {
     readonly clusterName: string;
     /** The AZ the power-interruption drill takes out (a zone name, e.g. us-east-1a). */
     readonly availabilityZone: string;
+    /** The region's Transit Gateway: the inter-region network-cut drill disrupts its peering. */
     readonly transitGatewayId: pulumi.Input<string>;
     /** This region's API canary alarm: stops every drill the region must absorb. */
     readonly steadyStateAlarmArn: pulumi.Input<string>;

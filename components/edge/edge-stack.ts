@@ -34,15 +34,17 @@ export { EdgeWafArgs } from "./waf";
 export interface EdgeStackArgs {
     /** The primary region's context. */
     readonly context: RegionContext;
+    /** The apex the names live under: the zone is this name, the site `mall.<domain>`. */
     readonly domain: string;
     /** Every registered region in registry order; the failover origin is the primary's next. */
     readonly registryRegions: readonly string[];
     /** Use this existing public hosted zone instead of creating one. @default undefined - create the zone */
     readonly hostedZoneId?: string;
+    /** The web ACL's rules and logging. @default - WAF_DEFAULTS, Bot Control counting, 90-day logs */
     readonly waf?: EdgeWafArgs;
-    /** @default 365 */
+    /** Days the access-log bucket keeps CloudFront's standard logs before they expire. @default 365 */
     readonly accessLogRetentionDays?: number;
-    /** @default "us-east-1" */
+    /** Where Origin Shield caches for the S3 origin: the region next to the web bucket. @default "us-east-1" */
     readonly originShieldRegion?: string;
 }
 

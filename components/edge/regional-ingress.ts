@@ -23,18 +23,20 @@ const COMPONENT = "regional-ingress";
 export const NLB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 export interface IngressHealthCheckArgs {
-    /** @default "/health/ready" */
+    /** The readiness path the checkers and the target group probe over HTTPS. @default "/health/ready" */
     readonly path?: string;
-    /** Seconds: 30 or 10 (fast). @default 30 */
+    /** Seconds between checks from each checker: 30, or 10 (fast, billed extra). @default 30 */
     readonly interval?: number;
-    /** @default 3 */
+    /** Consecutive failures before Route 53 calls the region unhealthy. @default 3 */
     readonly failureThreshold?: number;
     /** Route 53 checker regions (at least 3). @default ["us-east-1", "us-west-2", "eu-west-1"] */
     readonly regions?: readonly string[];
 }
 
 export interface RegionalIngressArgs {
+    /** The stack this component is declared in: region, role, account; names and tags derive from it. */
     readonly context: RegionContext;
+    /** The region's network: the load balancer goes in the public subnets. */
     readonly network: Pick<NetworkRef, "vpcId" | "vpcCidr" | "publicSubnetIds">;
     /** The apex the edge names live under. Plain: the planner derives names from it. */
     readonly domain: string;
@@ -50,6 +52,7 @@ export interface RegionalIngressArgs {
     readonly ownsValidationRecords: boolean;
     /** Take the region out of latency routing and origin failover (`mall:evacuate`). @default false */
     readonly evacuated?: boolean;
+    /** The Route 53 health check behind the region's latency record. @default - HTTPS /health/ready, 30 s × 3 from three regions */
     readonly healthCheck?: IngressHealthCheckArgs;
     /** Port the api-gateway pods listen on: the target group, its health check and the pod-side SG rule use it. @default API_GATEWAY_PORT - 8080 */
     readonly targetPort?: number;

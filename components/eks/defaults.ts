@@ -35,7 +35,7 @@ export const CHART_VERSIONS: Readonly<Record<ChartName, string>> = {
 };
 
 export interface BootstrapNodeGroup {
-    /** @default "t3.medium" */
+    /** Instance type of the bootstrap nodes. @default "t3.medium" */
     readonly instanceType: string;
     /** Desired = min size. @default 2 */
     readonly size: number;

@@ -42,30 +42,31 @@ export { NODE_MANAGED_POLICIES, SYSTEM_POOL } from "./nodes";
 const EBS_CSI_SA = "ebs-csi-controller-sa";
 
 export interface EksClusterArgs {
+    /** The stack this component is declared in: region, role, account; names and tags derive from it. */
     readonly context: RegionContext;
     /** The region's network; nodes and the control plane's ENIs go in the private subnets. */
     readonly network: Pick<NetworkRef, "vpcId" | "vpcCidr" | "privateSubnetIds">;
     /** EKS cluster name; also the Karpenter discovery tag value RegionalVpc puts on the private subnets. */
     readonly clusterName: string;
-    /** @default "1.35" */
+    /** The Kubernetes minor version of the control plane (the add-on and chart pins follow it). @default "1.35" */
     readonly kubernetesVersion?: string;
     /** CIDRs allowed on the public API endpoint; empty turns it off (private endpoint only). @default [] */
     readonly publicAccessCidrs?: readonly string[];
     /** IAM roles given AmazonEKSClusterAdminPolicy through access entries. @default [] */
     readonly adminRoleArns?: readonly pulumi.Input<string>[];
-    /** @default BOOTSTRAP_NODE_GROUP - 2 × t3.medium, 50 GiB gp3 */
+    /** Size of the tainted managed node group that runs Karpenter and the system add-ons. @default BOOTSTRAP_NODE_GROUP - 2 × t3.medium, 50 GiB gp3 */
     readonly bootstrapNodeGroup?: BootstrapNodeGroup;
-    /** @default ADDON_VERSIONS */
+    /** Pinned EKS add-on versions, by add-on (a preview never drifts on its own). @default ADDON_VERSIONS */
     readonly addonVersions?: Readonly<Record<AddonName, string>>;
-    /** @default CHART_VERSIONS */
+    /** Pinned Helm chart versions of the platform charts. @default CHART_VERSIONS */
     readonly chartVersions?: Readonly<Record<ChartName, string>>;
-    /** @default "al2023@latest" */
+    /** The EC2NodeClass's AMI alias: the image family Karpenter launches. @default "al2023@latest" */
     readonly amiAlias?: string;
-    /** @default NODE_POOLS - the six pools of ARCHITECTURE §3 */
+    /** The Karpenter NodePools (capacity types, families, limits, taints). @default NODE_POOLS - the six pools of ARCHITECTURE §3 */
     readonly nodePools?: readonly NodePoolSpec[];
     /** Where ArgoCD's root Application points. @default DEFAULT_GITOPS, path clusters/<region> */
     readonly gitops?: GitOpsSource;
-    /** @default 90 */
+    /** Days the control-plane log group keeps the API, audit and authenticator logs. @default 90 */
     readonly logRetentionDays?: number;
     /** Data-store identifiers for the services' IRSA policies. @default - none: services get telemetry only */
     readonly storeRefs?: pulumi.Input<ServiceStoreRefs<pulumi.Input<string>>>;
@@ -73,7 +74,7 @@ export interface EksClusterArgs {
     readonly apiGatewayTargetGroupArn?: pulumi.Input<string>;
     /** The NLB's security group, admitted on the pod port. @default - the VPC CIDR (the NLB's private IPs) */
     readonly apiGatewayLoadBalancerSecurityGroupId?: pulumi.Input<string>;
-    /** @default 8080 - the same port as the ingress target group (`mall:apiTargetPort`) */
+    /** The api-gateway pods' port the TargetGroupBinding registers. @default API_GATEWAY_PORT - 8080, the ingress target group's */
     readonly apiGatewayServicePort?: number;
 }
 

@@ -24,7 +24,7 @@ export interface NodeClassInputs {
     readonly nodeRoleName: string;
     /** KMS key ARN the root volumes are encrypted with. */
     readonly volumeKmsKeyArn: string;
-    /** @default "al2023@latest" */
+    /** The AMI alias Karpenter resolves (family@version). @default "al2023@latest" */
     readonly amiAlias?: string;
     /** Root volume size. @default 50 */
     readonly volumeSizeGiB?: number;

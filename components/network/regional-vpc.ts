@@ -18,20 +18,25 @@ const SERVICE = "network";
 const COMPONENT = "regional-vpc";
 
 export interface RegionalVpcArgs {
+    /** The stack this component is declared in: region, role, account; names and tags derive from it. */
     readonly context: RegionContext;
     /** The region's registry CIDR, e.g. 10.0.0.0/16. Plain: the planner computes on it. */
     readonly cidr: string;
     /** Zone names, at least `azCount` of them (from `aws.getAvailabilityZones`). */
     readonly availabilityZones: readonly string[];
-    /** @default 3 */
+    /** How many AZs get a public, private and data subnet each (the spec's 3 × 3 layout). @default 3 */
     readonly azCount?: number;
-    /** @default - one NAT gateway per AZ (AZ independence) */
+    /**
+     * NAT gateways in the public tier; fewer than `azCount` saves cost, and AZs without one route
+     * through another AZ's (cross-AZ charges, and an AZ loss takes their egress too).
+     * @default - one NAT gateway per AZ (AZ independence)
+     */
     readonly natGateways?: number;
-    /** @default 20 */
+    /** Prefix length of every subnet; the /16 must hold 3 tiers × `azCount` of them. @default 20 */
     readonly subnetPrefix?: number;
     /** Interface endpoint service names (`ecr.api`, `sts` …). @default [] - none */
     readonly interfaceEndpoints?: readonly string[];
-    /** @default 90 */
+    /** Days the KMS-encrypted flow-log group keeps VPC flow logs. @default 90 */
     readonly flowLogRetentionDays?: number;
     /** Private ASN of the region's Transit Gateway; unique per region. */
     readonly transitGatewayAsn: number;
@@ -41,10 +46,15 @@ export interface RegionalVpcArgs {
 
 /** What other components need from a region's network; a StackReference can supply it too. */
 export interface NetworkRef {
+    /** The VPC the consumer's resources go in. */
     readonly vpcId: pulumi.Input<string>;
+    /** Its CIDR (rules and routes that name the VPC as a whole). */
     readonly vpcCidr: pulumi.Input<string>;
+    /** Load balancers and NAT gateways only; no instances. */
     readonly publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** EKS nodes and pods, interface endpoints, the Transit Gateway attachment. */
     readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** The stores' subnets (no internet route). */
     readonly dataSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
 }
 

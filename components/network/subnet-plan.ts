@@ -31,7 +31,7 @@ export interface PlannedSubnet {
 export interface SubnetPlanInput {
     readonly vpcCidr: string;
     readonly azCount: number;
-    /** @default 20 */
+    /** Prefix length of every subnet. @default 20 */
     readonly subnetPrefix?: number;
 }
 

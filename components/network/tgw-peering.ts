@@ -19,6 +19,7 @@ export interface PeeringSide {
 }
 
 export interface TransitGatewayPeeringArgs {
+    /** The stack this component is declared in: region, role, account; names and tags derive from it. */
     readonly context: RegionContext;
     /** This (secondary) region: the requester. */
     readonly local: PeeringSide & {

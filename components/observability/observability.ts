@@ -41,6 +41,7 @@ export interface ClusterRef {
 }
 
 export interface ObservabilityArgs {
+    /** The stack this component is declared in: region, role, account; names and tags derive from it. */
     readonly context: RegionContext;
     /** The DR topic alarms notify. */
     readonly alarmTopicArn: pulumi.Input<string>;
@@ -58,11 +59,11 @@ export interface ObservabilityArgs {
      * @default {} - such alarms notify nobody
      */
     readonly remoteAlarmTopicArns?: Readonly<Record<string, pulumi.Input<string>>>;
-    /** @default 90 */
+    /** Days the application log group keeps pod logs. @default 90 */
     readonly logRetentionDays?: number;
-    /** @default 10 */
+    /** Share of ordinary traces the tail sampler keeps (errors and slow traces are always kept). @default 10 */
     readonly traceSamplePercent?: number;
-    /** @default 500 */
+    /** A trace slower than this is always kept. @default 500 */
     readonly traceLatencyThresholdMs?: number;
     /** The region's EKS cluster. @default undefined - no in-cluster releases */
     readonly cluster?: ClusterRef;
