@@ -30,7 +30,7 @@ export function deployRegion(settings: PrimarySettings): Promise<RegionOutputs>;
 export function deployRegion(settings: SecondarySettings, primary: PrimaryOutputs): Promise<RegionOutputs>;
 export async function deployRegion(settings: PlatformSettings, primary?: PrimaryOutputs): Promise<RegionOutputs> {
     // Checked before anything is declared: a stale primary stops the stack with nothing created.
-    const secondaryCredentials = primary ? replicatedCredentials(settings.region, primary) : undefined;
+    const secondaryCredentials = settings.role === "secondary" && primary ? replicatedCredentials(settings, primary) : undefined;
     const identity = await aws.getCallerIdentity({});
     const zones = await aws.getAvailabilityZones({
         state: "available",
@@ -340,11 +340,12 @@ function ownCredentials(data: GlobalData): Credentials {
  * suffix, this region), encrypted with the replica key the primary made for this region: their
  * credentials stay readable when the primary region is gone.
  */
-function replicatedCredentials(region: string, primary: PrimaryOutputs): Credentials {
+function replicatedCredentials(settings: SecondarySettings, primary: PrimaryOutputs): Credentials {
+    const region = settings.region;
     const key = primary.secretsReplicaKeyArns[region];
     if (!key) {
         throw new Error(
-            `The primary stack (${primary.region}) replicates its secrets to ${Object.keys(primary.secretsReplicaKeyArns).join(", ") || "no region"}, not to ${region} (output secretsReplicaKeyArns): it was deployed before this region was registered. Re-run pulumi up -s ${primary.region} --policy-pack policy, then this stack.`,
+            `The primary stack ${settings.primaryStack} replicates its secrets to ${Object.keys(primary.secretsReplicaKeyArns).join(", ") || "no region"}, not to ${region} (output secretsReplicaKeyArns): it was deployed before this region was registered. Re-run pulumi up -s ${primary.region} --policy-pack policy, then this stack.`,
         );
     }
     const local = (arn: string) => secretReplicaArn(arn, region);
