@@ -293,8 +293,39 @@ function regex(pattern: string): RegExp | Error {
     return r;
 }
 
-/** Validate `value` against `schema`; `p` is the path of `value` in the resource. */
+/** The API server's note when a type error stops it from running the CEL rules (hasBlockingErr). */
+export const CEL_NOT_CHECKED = "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation";
+
+const TYPE_ERROR = /^must be (of type|an integer or a string)/;
+
+/**
+ * Validate `value` against `schema` as the API server does on create: the structural schema
+ * first; then, unless a value had the wrong type (the server then skips every CEL rule and says
+ * so), the `x-kubernetes-validations` rules. `p` is the path of `value` in the resource.
+ */
 export function validateAgainst(schema: SchemaNode, value: unknown, p = ""): CrdProblem[] {
+    const problems = structural(schema, value, p);
+    if (problems.some((x) => TYPE_ERROR.test(x.message))) return [...problems, { path: p || "<root>", message: CEL_NOT_CHECKED }];
+    return [...problems, ...celPass(schema, value, p)];
+}
+
+/** Every CEL rule of `schema` and its descendants, each at the node it sits on, where a value is present. */
+function celPass(schema: SchemaNode, value: unknown, p: string): CrdProblem[] {
+    if (value === null || value === undefined) return [];
+    const problems: CrdProblem[] = [];
+    if (Array.isArray(value) && schema.items) value.forEach((item, i) => problems.push(...celPass(schema.items as SchemaNode, item, `${p}[${i}]`)));
+    if (isPlainObject(value)) {
+        for (const [k, v] of Object.entries(value)) {
+            const child = schema.properties?.[k] ?? (typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined);
+            if (child && !(p === "" && k === "metadata")) problems.push(...celPass(child, v, join(p, k)));
+        }
+    }
+    for (const sub of schema.allOf ?? []) problems.push(...celPass(sub, value, p));
+    problems.push(...evaluateRules(schema, value, p));
+    return problems;
+}
+
+function structural(schema: SchemaNode, value: unknown, p: string): CrdProblem[] {
     const problems: CrdProblem[] = [];
     const at = p || "<root>";
     const add = (message: string, rule?: string, sub?: string): void => {
@@ -352,7 +383,7 @@ export function validateAgainst(schema: SchemaNode, value: unknown, p = ""): Crd
                 seen.add(k);
             });
         }
-        if (schema.items) value.forEach((item, i) => problems.push(...validateAgainst(schema.items as SchemaNode, item, `${p}[${i}]`)));
+        if (schema.items) value.forEach((item, i) => problems.push(...structural(schema.items as SchemaNode, item, `${p}[${i}]`)));
     }
     if (isPlainObject(value)) {
         const keys = Object.keys(value);
@@ -365,9 +396,9 @@ export function validateAgainst(schema: SchemaNode, value: unknown, p = ""): Crd
         for (const [k, v] of Object.entries(value)) {
             if (props[k]) {
                 // metadata of the resource itself is validated by the API server's ObjectMeta, not the schema
-                if (!(p === "" && k === "metadata")) problems.push(...validateAgainst(props[k], v, join(p, k)));
+                if (!(p === "" && k === "metadata")) problems.push(...structural(props[k], v, join(p, k)));
             } else if (additional && typeof additional === "object") {
-                problems.push(...validateAgainst(additional, v, join(p, k)));
+                problems.push(...structural(additional, v, join(p, k)));
             } else if (additional === true || schema["x-kubernetes-preserve-unknown-fields"] === true) {
                 // open: kept as is
             } else if (embedded && (k === "apiVersion" || k === "kind" || k === "metadata")) {
@@ -379,8 +410,7 @@ export function validateAgainst(schema: SchemaNode, value: unknown, p = ""): Crd
             }
         }
     }
-    for (const sub of schema.allOf ?? []) problems.push(...validateAgainst(sub, value, p));
-    problems.push(...evaluateRules(schema, value, p));
+    for (const sub of schema.allOf ?? []) problems.push(...structural(sub, value, p));
     return problems;
 }
 
