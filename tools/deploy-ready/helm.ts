@@ -220,6 +220,8 @@ export function schemaProblems(merged: Values, schema: JsonSchema): ValuesProble
 // OpenTelemetry collector
 
 export interface CollectorComponents {
+    /** The image the list is of, `repository:tag`. */
+    readonly image?: string;
     readonly receivers: readonly string[];
     readonly processors: readonly string[];
     readonly exporters: readonly string[];
@@ -325,13 +327,17 @@ const SINGULAR: Record<Kind, string> = { receivers: "receiver", processors: "pro
 export function collectorProblems(config: Values, components: CollectorComponents): ValuesProblem[] {
     const problems: ValuesProblem[] = [];
     const declared = (kind: Kind): Values => (isMap(config[kind]) ? (config[kind] as Values) : {});
-    const used = new Set<string>();
+    /** `<kind>:<id>` → the pipelines (or `service.extensions`) using it. */
+    const used = new Map<string, string[]>();
+    const use = (key: string, by: string): void => {
+        used.set(key, [...(used.get(key) ?? []), by]);
+    };
     for (const [name, p] of Object.entries(pipelines(config))) {
         for (const field of ["receivers", "processors", "exporters"] as const) {
             const ids = Array.isArray(p[field]) ? (p[field] as unknown[]).map(String) : [];
             if (field !== "processors" && ids.length === 0) problems.push({ path: `service.pipelines.${name}.${field}`, message: `pipeline "${name}" has no ${field}` });
             for (const id of ids) {
-                used.add(`${field}:${id}`);
+                use(`${field}:${id}`, `pipeline ${name}`);
                 const asConnector = field !== "processors" && id in declared("connectors");
                 if (!(id in declared(field)) && !asConnector) {
                     problems.push({ path: `service.pipelines.${name}.${field}`, message: `pipeline "${name}" references ${SINGULAR[field]} "${id}", which is not declared under ${field}` });
@@ -342,7 +348,7 @@ export function collectorProblems(config: Values, components: CollectorComponent
     const service = isMap(config.service) ? config.service : {};
     const extensions = Array.isArray(service.extensions) ? (service.extensions as unknown[]).map(String) : [];
     for (const id of extensions) {
-        used.add(`extensions:${id}`);
+        use(`extensions:${id}`, "service.extensions");
         if (!(id in declared("extensions"))) problems.push({ path: "service.extensions", message: `service.extensions references extension "${id}", which is not declared under extensions` });
     }
     for (const kind of KINDS) {
@@ -350,12 +356,12 @@ export function collectorProblems(config: Values, components: CollectorComponent
         for (const id of Object.keys(declared(kind))) {
             const type = id.split("/")[0];
             if (available.has(type)) continue;
-            const usage = kind === "connectors"
-                ? [...used].some((u) => u.endsWith(`:${id}`))
-                : used.has(`${kind}:${id}`);
+            const users = kind === "connectors"
+                ? [...used].filter(([u]) => u.endsWith(`:${id}`)).flatMap(([, by]) => by)
+                : used.get(`${kind}:${id}`) ?? [];
             problems.push({
                 path: `${kind}.${id}`,
-                message: `${SINGULAR[kind]} "${id}" has type "${type}", which the collector image does not have (${usage ? "used in a pipeline" : "declared, unused: the collector still refuses the config"}); the image's ${kind}: ${components[kind].join(", ") || "none"}`,
+                message: `${SINGULAR[kind]} "${id}" has type "${type}", which the collector image does not have (${users.length ? `used by ${[...new Set(users)].join(", ")}` : "declared, unused: the collector still refuses the config"}); the image's ${kind}: ${components[kind].join(", ") || "none"}`,
             });
         }
     }
