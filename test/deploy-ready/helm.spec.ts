@@ -68,9 +68,10 @@ describe("deploy-ready: Helm values", () => {
             assert.deepStrictEqual(defaults.image, { repository: "r", tag: "1" }, "the defaults are not modified");
         });
 
-        it("checks a values.schema.json's types and enums", () => {
-            const schema = { type: "object", properties: { mode: { type: "string", enum: ["daemonset", "deployment"] }, replicaCount: { type: "integer" } } };
+        it("checks a values.schema.json's types, enums and required keys", () => {
+            const schema = { type: "object", required: ["mode"], properties: { mode: { type: "string", enum: ["daemonset", "deployment"] }, replicaCount: { type: "integer" } } };
             assert.deepStrictEqual(schemaProblems({ mode: "job", replicaCount: "2" }, schema).map((p) => p.path), ["mode", "replicaCount"]);
+            assert.deepStrictEqual(schemaProblems({ replicaCount: 2 }, schema).map((p) => `${p.path}: ${p.message}`), ["mode: is required by values.schema.json"]);
         });
 
         const components = { receivers: ["otlp", "filelog"], processors: ["batch", "k8sattributes"], exporters: ["otlp", "logging"], extensions: ["health_check"], connectors: [] };

@@ -26,6 +26,7 @@ export interface JsonSchema {
     readonly patternProperties?: Record<string, JsonSchema>;
     readonly items?: JsonSchema;
     readonly enum?: unknown[];
+    readonly required?: string[];
     readonly $ref?: string;
     readonly oneOf?: JsonSchema[];
     readonly anyOf?: JsonSchema[];
@@ -193,7 +194,7 @@ export function unknownKeys(values: Values, chartDefaults: Values, options: Unkn
     return problems;
 }
 
-/** Values that the chart's values.schema.json rejects by type or enum (helm install fails). */
+/** Values that the chart's values.schema.json rejects by type, enum or a missing required key (helm install fails). */
 export function schemaProblems(merged: Values, schema: JsonSchema): ValuesProblem[] {
     const problems: ValuesProblem[] = [];
     const typeOf = (v: unknown): string => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v === "number" ? (Number.isInteger(v) ? "integer" : "number") : typeof v);
@@ -209,7 +210,10 @@ export function schemaProblems(merged: Values, schema: JsonSchema): ValuesProble
         if (node.enum && !node.enum.some((e) => JSON.stringify(e) === JSON.stringify(v))) {
             problems.push({ path: p, message: `must be one of ${node.enum.map((e) => JSON.stringify(e)).join(", ")} per values.schema.json, is ${JSON.stringify(v)}` });
         }
-        if (isMap(v)) for (const [k, cv] of Object.entries(v)) check(cv, childSchema(schema, node, k).schema, p ? `${p}.${k}` : k);
+        if (isMap(v)) {
+            for (const r of node.required ?? []) if (!(r in v)) problems.push({ path: p ? `${p}.${r}` : r, message: `is required by values.schema.json` });
+            for (const [k, cv] of Object.entries(v)) check(cv, childSchema(schema, node, k).schema, p ? `${p}.${k}` : k);
+        }
         if (Array.isArray(v) && node.items) v.forEach((item, i) => check(item, node.items, `${p}[${i}]`));
     };
     check(merged, schema, "");
