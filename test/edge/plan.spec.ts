@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as fc from "fast-check";
-import { edgeNames, planOriginGroup, planRegionDns, planWafRules, regionalCertificateNames } from "../../components/edge/plan";
+import { edgeNames, planCacheBehaviours, planOriginGroup, planRegionDns, planWafRules, regionalCertificateNames } from "../../components/edge/plan";
 
 const DOMAIN = "mall.example.com";
 
@@ -90,5 +90,29 @@ describe("edge planner", () => {
                 [1, 2, 3, 4, 5],
             );
         });
+    });
+});
+
+describe("edge plan: cache behaviours", () => {
+    const ids = { cachingOptimized: "opt", cachingDisabled: "off", allViewerExceptHost: "fwd" };
+    const rows = (b: ReturnType<typeof planCacheBehaviours<string>>) => b.ordered.map((x) => [x.pathPattern, x.targetOriginId, x.allowedMethods.join(","), x.cachePolicyId]);
+
+    it("puts the read-only routes on the origin group before the catch-all, then static", () => {
+        const b = planCacheBehaviours(planOriginGroup("example.com", "us-east-1", ["us-east-1", "us-west-2"]), ids);
+        assert.deepStrictEqual(rows(b), [
+            ["/api/products/*", "api", "GET,HEAD,OPTIONS", "off"],
+            ["/api/categories/*", "api", "GET,HEAD,OPTIONS", "off"],
+            ["/api/search/*", "api", "GET,HEAD,OPTIONS", "off"],
+            ["/api/reviews/*", "api", "GET,HEAD,OPTIONS", "off"],
+            ["/api/*", "api-internal", "GET,HEAD,OPTIONS,PUT,POST,PATCH,DELETE", "off"],
+            ["/static/*", "web-bucket", "GET,HEAD", "opt"],
+        ]);
+        assert.deepStrictEqual([b.default.targetOriginId, b.default.cachePolicyId, b.default.viewerProtocolPolicy], ["web-bucket", "opt", "redirect-to-https"]);
+        assert.ok(b.ordered.filter((x) => x.targetOriginId !== "web-bucket").every((x) => x.originRequestPolicyId === "fwd" && x.viewerProtocolPolicy === "https-only"));
+    });
+
+    it("has no origin-group behaviours with a single region", () => {
+        const b = planCacheBehaviours(planOriginGroup("example.com", "us-east-1", ["us-east-1"]), ids);
+        assert.deepStrictEqual(rows(b).map((r) => r[0]), ["/api/*", "/static/*"]);
     });
 });
