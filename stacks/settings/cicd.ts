@@ -1,0 +1,76 @@
+/**
+ * The deploy path of one region stack: the in-VPC runners (DeployRunner) and the deploy phase.
+ * The EKS API is private, so `pulumi up` of the in-cluster objects runs on a runner inside the
+ * VPC; the very first deploy (no runner yet) is the bootstrap phase, run from a workstation whose
+ * address the public endpoint admits for that one run (docs: README "Deploying for real").
+ */
+import { ConfigReader } from "./reader";
+
+export const DEPLOY_PHASES = ["bootstrap", "steady"] as const;
+export type DeployPhase = (typeof DEPLOY_PHASES)[number];
+
+export interface RunnerSettings {
+    /** The GitHub repository whose workflows run on the runners. */
+    readonly repositoryUrl: string;
+    /** An authorised CodeConnections (GitHub) connection in this region. */
+    readonly connectionArn: string;
+    /** The role the deploy workflow assumes (OIDC, production environment): EKS cluster admin. */
+    readonly deployRoleArn: string;
+    /** The read-only role pull-request previews assume (OIDC): EKS read-only access. */
+    readonly previewRoleArn: string;
+    /** GitHub account ids (numbers) whose pull requests may start a preview runner. */
+    readonly previewActorIds: readonly string[];
+}
+
+export interface CicdSettings {
+    /** The in-VPC runners; absent: no runner (the API must then be reached another way). */
+    readonly runner?: RunnerSettings;
+    /** `bootstrap`: the first deploy, from a workstation admitted on the public endpoint. @default "steady" */
+    readonly phase: DeployPhase;
+}
+
+const REPO = /^https:\/\/github\.com\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const CONNECTION = /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,64}$/;
+const RUNNER_KEYS = ["repositoryUrl", "connectionArn", "deployRoleArn", "previewRoleArn", "previewActorIds"] as const;
+
+export function readCicd(r: ConfigReader, region: string, publicAccessCidrs: readonly string[]): CicdSettings {
+    const key = "mall:deployRunner";
+    const phase = r.string("mall:deployPhase", { default: "steady", allowed: DEPLOY_PHASES }) as DeployPhase;
+    if (phase === "bootstrap" && publicAccessCidrs.length === 0) {
+        r.problem(
+            `mall:deployPhase is bootstrap but mall:eksPublicAccessCidrs is empty: the first deploy runs from outside the VPC, so admit your workstation for this run (pulumi up -s <stack> --config mall:deployPhase=bootstrap --config 'mall:eksPublicAccessCidrs=["<your ip>/32"]'), then deploy again from the runner with the default phase`,
+        );
+    }
+    const raw = r.json(key, { default: "none: no in-VPC runner" });
+    if (raw === undefined) return { phase };
+    if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
+        r.problem(`${key} must be an object { repositoryUrl, connectionArn, deployRoleArn, previewRoleArn, previewActorIds }`);
+        return { phase };
+    }
+    const o = raw as Record<string, unknown>;
+    for (const k of Object.keys(o).filter((k) => !(RUNNER_KEYS as readonly string[]).includes(k))) {
+        r.problem(`${key}.${k} is not a runner setting (allowed: ${RUNNER_KEYS.join(", ")})`);
+    }
+    const str = (k: (typeof RUNNER_KEYS)[number], pattern: RegExp, example: string): string => {
+        const v = o[k];
+        if (typeof v !== "string" || !pattern.test(v)) r.problem(`${key}.${k} ${v === undefined ? "is not set" : `"${String(v)}" is not valid`}; expected ${example}`);
+        return typeof v === "string" ? v : "";
+    };
+    const repositoryUrl = str("repositoryUrl", REPO, "https://github.com/<org>/<repo>");
+    const connectionArn = str("connectionArn", CONNECTION, `an authorised CodeConnections connection in ${region}, arn:aws:codeconnections:${region}:<account>:connection/<uuid>`);
+    if (connectionArn && connectionArn.split(":")[3] !== region) {
+        r.problem(`${key}.connectionArn is in ${connectionArn.split(":")[3]}, not ${region}; create and authorise a GitHub connection in ${region} (CodeBuild uses the connection of its own region)`);
+    }
+    const deployRoleArn = str("deployRoleArn", ROLE_ARN, "the deploy workflow's role, arn:aws:iam::<account>:role/<name>");
+    const previewRoleArn = str("previewRoleArn", ROLE_ARN, "the pull-request preview role, arn:aws:iam::<account>:role/<name>");
+    if (deployRoleArn && deployRoleArn === previewRoleArn) {
+        r.problem(`${key}.previewRoleArn equals deployRoleArn; previews run pull-request code and must use a separate read-only role`);
+    }
+    const ids = o.previewActorIds;
+    const previewActorIds = Array.isArray(ids) ? ids.map(String) : [];
+    if (!Array.isArray(ids) || previewActorIds.length === 0 || previewActorIds.some((id) => !/^\d+$/.test(id))) {
+        r.problem(`${key}.previewActorIds must list the numeric GitHub account ids allowed to start a preview runner (gh api users/<login> --jq .id)`);
+    }
+    return { phase, runner: { repositoryUrl, connectionArn, deployRoleArn, previewRoleArn, previewActorIds } };
+}
