@@ -4,7 +4,7 @@
  * hashes of the resource's type and name), so plans diff cleanly between runs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "crypto";
+import { CLOUDFRONT_ORIGIN_FACING_LIST, hex, managedPrefixListId, mockResourceId } from "./mock-ids";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 
@@ -25,36 +25,10 @@ interface ResourceCall {
     readonly arn: (resource: string, opts?: { global?: boolean; service?: string }) => string;
 }
 
-function hex(seed: string, length: number): string {
-    return createHash("sha1").update(seed).digest("hex").slice(0, length);
-}
-
 function uuid(seed: string): string {
     const h = hex(seed, 32);
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
-
-/** AWS id prefixes, so ids in the plan look like the real thing. */
-const ID_PREFIX: Record<string, string> = {
-    "aws:ec2/vpc:Vpc": "vpc",
-    "aws:ec2/subnet:Subnet": "subnet",
-    "aws:ec2/securityGroup:SecurityGroup": "sg",
-    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg",
-    "aws:ec2/routeTable:RouteTable": "rtb",
-    "aws:ec2/internetGateway:InternetGateway": "igw",
-    "aws:ec2/natGateway:NatGateway": "nat",
-    "aws:ec2/eip:Eip": "eipalloc",
-    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce",
-    "aws:ec2/flowLog:FlowLog": "fl",
-    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
-    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
-    "aws:ec2transitgateway/transitGateway:TransitGateway": "tgw",
-    "aws:ec2transitgateway/routeTable:RouteTable": "tgw-rtb",
-    "aws:ec2transitgateway/vpcAttachment:VpcAttachment": "tgw-attach",
-    "aws:ec2transitgateway/peeringAttachment:PeeringAttachment": "tgw-attach",
-    "aws:ec2/launchTemplate:LaunchTemplate": "lt",
-};
 
 /** Extra output state per resource type (what the provider would compute). */
 const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
@@ -202,9 +176,6 @@ const NLB_HOSTED_ZONE_IDS: Record<string, string> = {
     "ap-northeast-2": "ZIBE1TIR4HY56",
 };
 
-/** AWS-managed prefix lists the edge looks up by name (CloudFront's ids are the real ones). */
-const CLOUDFRONT_ORIGIN_FACING: Record<string, string> = { "us-east-1": "pl-3b927c52", "us-west-2": "pl-82a045eb" };
-
 /** CloudFront managed policies: the real, public ids. */
 const MANAGED_CACHE_POLICIES: Record<string, string> = {
     "Managed-CachingOptimized": "658327ea-f89d-4fab-a63d-7e88639e58f6",
@@ -278,17 +249,9 @@ const INVOKES: Record<string, (inputs: State, ctx: MockContext) => State> = {
     "aws:ec2/getManagedPrefixList:getManagedPrefixList": (inputs, ctx) => {
         const region = String(inputs.region ?? ctx.region);
         const name = String(inputs.name ?? "");
-        let id: string;
-        let maxEntries: number;
-        if (name === "com.amazonaws.global.cloudfront.origin-facing") {
-            id = CLOUDFRONT_ORIGIN_FACING[region] ?? `pl-${hex(region + name, 8)}`;
-            maxEntries = 55;
-        } else if (name === `com.amazonaws.${region}.route53-healthchecks`) {
-            id = `pl-${hex(region + name, 8)}`;
-            maxEntries = 25;
-        } else {
-            throw new Error(`the offline plan knows no managed prefix list named "${name}" in ${region} (tools/plan/mocks.ts)`);
-        }
+        const id = managedPrefixListId(region, name);
+        if (id === undefined) throw new Error(`the offline plan knows no managed prefix list named "${name}" in ${region} (tools/plan/mock-ids.ts)`);
+        const maxEntries = name === CLOUDFRONT_ORIGIN_FACING_LIST ? 55 : 25;
         return { id, name, arn: `arn:aws:ec2:${region}:aws:prefix-list/${id}`, addressFamily: "IPv4", maxEntries, ownerId: "AWS", version: 1, entries: [], tags: {} };
     },
     "aws:cloudfront/getCachePolicy:getCachePolicy": (inputs) => {
@@ -317,9 +280,8 @@ export class PlanMocks implements pulumi.runtime.Mocks {
             return { id: fqn, state: { name: fqn, outputs, secretOutputNames: [] } };
         }
         const region = String(args.inputs.region ?? this.ctx.region);
-        const prefix = ID_PREFIX[args.type];
         const seed = `${this.ctx.stack}/${args.type}/${args.name}`;
-        const id = args.id || (prefix ? `${prefix}-${hex(seed, 17)}` : args.type === "aws:kms/key:Key" ? uuid(seed) : `${args.name}-${hex(seed, 8)}`);
+        const id = args.id || (mockResourceId(this.ctx.stack, args.type, args.name) ?? (args.type === "aws:kms/key:Key" ? uuid(seed) : `${args.name}-${hex(seed, 8)}`));
         const [pkg, mod] = args.type.split(":");
         const service = (mod ?? "").split("/")[0];
         const call: ResourceCall = {

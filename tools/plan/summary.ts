@@ -6,6 +6,8 @@
 import { DECK_MATRIX, MANUAL_SECONDS, PROMOTE_SECONDS, TRIGGER_SECONDS, formatSeconds, scorecard } from "./scorecard";
 import { PlannedResource, PolicyDiagnostic } from "./contract";
 import { PlanResult, StackResult } from "./plan";
+import { checkFlows, dataTierExposure } from "../reachability/check";
+import { firstDeployReport } from "../reachability/first-deploy";
 
 export const COMMENT_MARKER = "<!-- mall-offline-plan -->";
 
@@ -96,7 +98,36 @@ export const drScorecardSection: Section = (s, all) => {
     };
 };
 
-export const SECTIONS: Section[] = [subnetSection, crossStackSection, drScorecardSection];
+/**
+ * Reachability (tools/reachability), once under the primary: every flow-table row that does not
+ * hold as its target says (owned by a later issue) or does not match its expectation, and every
+ * data-tier ingress no row explains.
+ */
+export const reachabilitySection: Section = (s, all) => {
+    if (s.role !== "primary") return undefined;
+    const results = checkFlows(all);
+    const shown = results.filter((r) => !r.ok || r.row.expected !== "admitted" && r.row.expected !== "forbidden");
+    const exposure = dataTierExposure(all);
+    return {
+        title: `Reachability: ${results.filter((r) => r.ok).length}/${results.length} flows as expected, ${exposure.length} unexplained data-tier ingress`,
+        rows: [
+            ["flow", "expected", "admitted", "owner"],
+            ...shown.map((r) => [r.row.id, r.ok ? r.row.expected : `${r.row.expected} (MISMATCH)`, r.admitted ? "yes" : "no", r.row.owner]),
+            ...exposure.map((e) => [e.rule, "exposure", "yes", "unlisted source into the data tier"]),
+        ],
+        note: "docs/flows.md lists every row.",
+    };
+};
+
+/** What one `pulumi up` from an empty account cannot complete, once under the primary. */
+export const firstDeploySection: Section = (s, all) => {
+    if (s.role !== "primary") return undefined;
+    const rows = firstDeployReport(all);
+    if (rows.length === 0) return undefined;
+    return { title: `First deploy: ${rows.length} prerequisites`, rows: [["prerequisite", "why", "check"], ...rows.map((r) => [r.prerequisite, r.why, r.check])] };
+};
+
+export const SECTIONS: Section[] = [subnetSection, crossStackSection, drScorecardSection, reachabilitySection, firstDeploySection];
 
 function counts(diags: readonly PolicyDiagnostic[]) {
     return {

@@ -1,0 +1,194 @@
+/**
+ * The flow table: every network flow the platform needs (or must never allow), as data derived
+ * from the region registry and the data stores/service catalogue. tools/reachability proves each
+ * row against the planned security groups, prefix lists and routes of all stacks together, and
+ * docs/flows.md renders it. Pure: no Pulumi imports.
+ *
+ * A row that a later issue must change carries that issue's title as `owner` and an `expected`
+ * other than "admitted": the tests pin exactly that set, so the owning issue flips its rows and no
+ * other row can quietly stop holding.
+ */
+import { STORES, StoreId, storeUsers } from "../data/plan";
+
+/** This issue: rows that hold today and must keep holding. */
+export const OWNER_THIS = "Deploy-ready II: one reachability model of every flow the platform needs";
+/** CloudFront's origin-facing list admits every AWS customer's distribution, not only ours (security S1). */
+export const OWNER_EDGE = "Edge: an origin only our distribution can reach";
+/** Canaries run outside the VPC and the NLB admits only CloudFront and Route 53 (edge-dr #2). */
+export const OWNER_DR = "DR II: failover on a managed orchestrator";
+/** The EKS API is private-only; a hosted CI runner cannot reach it (eks B2). */
+export const OWNER_DEPLOY = "Deploy-ready III: a deploy path that reaches the private EKS API";
+/** A secondary's services cannot reach the writer's single-writer stores (spec-audit row 5). */
+export const OWNER_WRITES = "Active-active I: every region can write";
+
+/**
+ * Named sources that are not our resources, each mapped by the checker to what admits it:
+ * - `internet`: any address; only a 0.0.0.0/0 (or ::/0) rule admits it;
+ * - `cloudfront-origin-facing`: CloudFront's servers, the managed list
+ *   `com.amazonaws.global.cloudfront.origin-facing`;
+ * - `internet-via-any-distribution`: anyone on the internet through *any* AWS customer's
+ *   distribution; admitted exactly when `cloudfront-origin-facing` is (the list cannot tell
+ *   distributions apart), so it is public;
+ * - `route53-healthcheckers`: Route 53 health checkers, `com.amazonaws.<region>.route53-healthchecks`;
+ * - `lambda-egress`: Lambda (and Synthetics, which runs on Lambda) outside a VPC: AWS public
+ *   addresses in no list we may admit, so only 0.0.0.0/0 admits it;
+ * - `deploy-runner`: the hosted CI runner that runs `pulumi up` (public, unlisted addresses).
+ */
+export type SymbolicSource =
+    | "internet"
+    | "cloudfront-origin-facing"
+    | "internet-via-any-distribution"
+    | "route53-healthcheckers"
+    | "lambda-egress"
+    | "deploy-runner";
+
+/** Security groups by role; the checker knows which planned groups play each role. */
+export type GroupRole = "eks-nodes" | "eks-api" | "nlb" | `data:${DataStore}` | "msk-replicator";
+
+/** Stores with a data-tier security group (a port in components/data/plan.ts STORES). */
+export type DataStore = Extract<StoreId, "aurora" | "docdb" | "cache" | "msk" | "search">;
+
+export type Endpoint =
+    | { readonly kind: "symbolic"; readonly name: SymbolicSource }
+    /** The security group(s) of a role in a region; `side` places the MSK Replicator's ENIs. */
+    | { readonly kind: "group"; readonly role: GroupRole; readonly region: string; readonly side?: string }
+    /** A Synthetics canary homed in `region` probing `target`'s regional API name. */
+    | { readonly kind: "canary"; readonly region: string; readonly target: string }
+    /** A Lambda function of ours, by purpose (`failover-aurora`). */
+    | { readonly kind: "lambda"; readonly region: string; readonly purpose: string }
+    /** The viewer-facing CloudFront distribution (global). */
+    | { readonly kind: "cloudfront" }
+    /** A regional AWS API endpoint (`rds`, `elasticache`, `sns`). */
+    | { readonly kind: "aws-api"; readonly region: string; readonly service: string };
+
+/**
+ * - `admitted`: must hold, holds today;
+ * - `unadmitted`: must hold, does not yet: its owner makes it hold and flips it to `admitted`;
+ * - `admitted-but-forbidden`: must not hold, holds today: its owner closes it and flips it to `forbidden`;
+ * - `forbidden`: must not hold, does not.
+ */
+export type Expectation = "admitted" | "unadmitted" | "admitted-but-forbidden" | "forbidden";
+
+export interface FlowRow {
+    /** Stable identity, `from -> to:port`, used by the tests and the docs. */
+    readonly id: string;
+    readonly from: Endpoint;
+    readonly to: Endpoint;
+    readonly port: number;
+    /** The issue that owns the row's current expectation (see OWNER_*). */
+    readonly owner: string;
+    /** Writer regions in which the row applies (every region for writer-independent flows). */
+    readonly states: readonly string[];
+    readonly expected: Expectation;
+    /** Why the platform needs (or forbids) the flow. */
+    readonly purpose: string;
+}
+
+/** One registry entry, as much of it as the flow table needs. */
+export interface FlowRegion {
+    readonly name: string;
+    readonly cidr: string;
+    readonly role: "primary" | "secondary";
+}
+
+/**
+ * Single-writer stores with no write forwarding: a non-writer region's services must reach the
+ * writer's cluster directly. Aurora forwards writes itself (write forwarding on the secondaries),
+ * DSQL and DynamoDB are multi-writer over HTTPS APIs, MSK is written locally and replicated.
+ */
+export const CROSS_REGION_WRITE_STORES: readonly DataStore[] = ["docdb", "cache"];
+
+/** The failover Lambdas of a secondary and the regional APIs each calls (lambdas/failover). */
+export const FAILOVER_LAMBDA_APIS: Readonly<Record<string, readonly string[]>> = {
+    "failover-aurora": ["rds", "sns"],
+    "failover-docdb": ["rds", "sns"],
+    "failover-elasticache": ["elasticache", "sns"],
+};
+
+/** `data:aurora@us-east-1`, `canary@us-east-1(us-west-2)`, `cloudfront-origin-facing`. */
+export function endpointLabel(e: Endpoint): string {
+    switch (e.kind) {
+        case "symbolic":
+            return e.name;
+        case "group":
+            return `${e.role}@${e.region}${e.side ? `(${e.side})` : ""}`;
+        case "canary":
+            return `canary@${e.region}(${e.target})`;
+        case "lambda":
+            return `lambda:${e.purpose}@${e.region}`;
+        case "cloudfront":
+            return "cloudfront";
+        case "aws-api":
+            return `aws-api:${e.service}@${e.region}`;
+    }
+}
+
+/** The data stores with a security group, with their ports, in STORES order. */
+export function dataStores(): { readonly id: DataStore; readonly port: number; readonly label: string }[] {
+    return STORES.filter((s) => s.port !== undefined && storeUsers(s).length > 0).map((s) => ({ id: s.id as DataStore, port: s.port!, label: s.label }));
+}
+
+/**
+ * Every row for the registry's regions, for every writer state. Rows are in a fixed order:
+ * edge, per region (ingress, EKS, data), replication, DR, cross-region writes.
+ */
+export function flowTable(regions: readonly FlowRegion[]): FlowRow[] {
+    const names = regions.map((r) => r.name);
+    const primary = regions.find((r) => r.role === "primary");
+    if (!primary) throw new Error(`the region registry has no primary (regions: ${names.join(", ") || "none"})`);
+    const secondaries = regions.filter((r) => r.role === "secondary");
+    const rows: FlowRow[] = [];
+    const add = (from: Endpoint, to: Endpoint, port: number, expected: Expectation, owner: string, purpose: string, states: readonly string[] = names) =>
+        rows.push({ id: `${endpointLabel(from)} -> ${endpointLabel(to)}:${port}`, from, to, port, owner, states, expected, purpose });
+    const sym = (name: SymbolicSource): Endpoint => ({ kind: "symbolic", name });
+    const group = (role: GroupRole, region: string, side?: string): Endpoint => ({ kind: "group", role, region, ...(side ? { side } : {}) });
+
+    add(sym("internet"), { kind: "cloudfront" }, 443, "admitted", OWNER_THIS, "viewers reach the storefront and API through CloudFront");
+    for (const r of names) {
+        add(sym("cloudfront-origin-facing"), group("nlb", r), 443, "admitted", OWNER_THIS, "CloudFront reaches the regional API origin");
+        add(sym("route53-healthcheckers"), group("nlb", r), 443, "admitted", OWNER_THIS, "Route 53 health checks drive latency routing and failover");
+        add(sym("internet-via-any-distribution"), group("nlb", r), 443, "admitted-but-forbidden", OWNER_EDGE, "any AWS customer's distribution reaches the origin, bypassing our WAF");
+        add(sym("internet"), group("nlb", r), 443, "forbidden", OWNER_THIS, "no listener reachable without CloudFront (ARCHITECTURE §2)");
+        add(group("nlb", r), group("eks-nodes", r), 8080, "admitted", OWNER_THIS, "the NLB forwards to the api-gateway pods");
+        add(group("eks-nodes", r), group("eks-api", r), 443, "admitted", OWNER_THIS, "nodes and pods reach the Kubernetes API");
+        add(sym("deploy-runner"), group("eks-api", r), 443, "unadmitted", OWNER_DEPLOY, "`pulumi up` manages the in-cluster resources (Helm, CRs)");
+        for (const s of dataStores()) {
+            add(group("eks-nodes", r), group(`data:${s.id}`, r), s.port, "admitted", OWNER_THIS, `services reach their local ${s.label}`);
+        }
+    }
+    for (const s of secondaries) {
+        for (const side of [primary.name, s.name]) {
+            add(group("msk-replicator", s.name, side), group("data:msk", side), 9098, "admitted", OWNER_THIS, `MSK Replicator ${primary.name} → ${s.name} reaches the ${side} cluster`);
+        }
+    }
+    for (const home of names) {
+        for (const target of names) {
+            add({ kind: "canary", region: home, target }, group("nlb", target), 443, "unadmitted", OWNER_DR, `the ${home} canary probes https://api-${target}.<domain>/health/ready`);
+        }
+    }
+    for (const s of secondaries) {
+        for (const [purpose, apis] of Object.entries(FAILOVER_LAMBDA_APIS)) {
+            for (const service of apis) {
+                add({ kind: "lambda", region: s.name, purpose }, { kind: "aws-api", region: s.name, service }, 443, "admitted", OWNER_THIS, `${purpose} calls ${service} in the surviving region`);
+            }
+        }
+    }
+    for (const writer of names) {
+        for (const r of names.filter((n) => n !== writer)) {
+            for (const store of dataStores().filter((d) => CROSS_REGION_WRITE_STORES.includes(d.id))) {
+                add(group("eks-nodes", r), group(`data:${store.id}`, writer), store.port, "unadmitted", OWNER_WRITES, `${r} services write to the ${writer} ${store.label} (read-only secondaries)`, [writer]);
+            }
+        }
+    }
+    return rows;
+}
+
+/** The rows that apply when `writerRegion` holds the writers. */
+export function rowsFor(table: readonly FlowRow[], writerRegion: string): FlowRow[] {
+    return table.filter((r) => r.states.includes(writerRegion));
+}
+
+/** Whether a row's expectation says the flow is admitted in the plan today. */
+export function admittedToday(e: Expectation): boolean {
+    return e === "admitted" || e === "admitted-but-forbidden";
+}

@@ -1,0 +1,174 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { admittedToday, flowTable } from "../../components/network/flows";
+import { PlannedResource } from "../../tools/plan/contract";
+import { PlanResult, StackResult, plan } from "../../tools/plan/plan";
+import { renderMarkdown } from "../../tools/plan/summary";
+import { checkFlows, dataTierExposure } from "../../tools/reachability/check";
+import { firstDeployReport } from "../../tools/reachability/first-deploy";
+import { registryRegions } from "../../tools/flows-doc";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+/** `plans` with one extra ingress rule on `group` in `stack`. */
+function withRule(plans: readonly StackResult[], stack: string, group: string, rule: Record<string, unknown>, deps: Record<string, string[]> = {}): StackResult[] {
+    return plans.map((s) => {
+        if (s.stack !== stack) return s;
+        const sg = s.resources.find((r) => r.type === "aws:ec2/securityGroup:SecurityGroup" && r.name === group)!;
+        const extra: PlannedResource = {
+            urn: `urn:pulumi:${stack}::mall::aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::test-extra`,
+            type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+            name: "test-extra",
+            parent: null,
+            provider: null,
+            custom: true,
+            protect: false,
+            inputs: { securityGroupId: "sg-ignored", ipProtocol: "tcp", ...rule },
+            propertyDependencies: { securityGroupId: [sg.urn], ...deps },
+            dependencies: [sg.urn],
+        };
+        return { ...s, resources: [...s.resources, extra] };
+    });
+}
+
+describe("reachability over the real two-stack plan", function () {
+    this.timeout(300_000);
+    let result: PlanResult;
+    before(async () => {
+        result = await plan({ dir: ROOT, skipPolicy: true });
+        assert.strictEqual(result.failure, undefined, result.failure?.error.message);
+    });
+
+    describe("each row, writer us-east-1", () => {
+        for (const row of flowTable(registryRegions()).filter((r) => r.states.includes("us-east-1"))) {
+            it(`${row.id} is ${row.expected}`, () => {
+                const got = checkFlows(result.stacks).find((r) => r.row.id === row.id)!;
+                assert.strictEqual(got.admitted, admittedToday(row.expected), got.why.join("\n"));
+                assert.ok(got.why.length > 0);
+            });
+        }
+    });
+
+    it("holds in the promoted state (writer us-west-2) too, every row as expected", () => {
+        const results = checkFlows(result.stacks, { writerRegion: "us-west-2" });
+        assert.strictEqual(results.length, 39);
+        assert.deepStrictEqual(results.filter((r) => !r.ok).map((r) => r.row.id), []);
+    });
+
+    it("explains every data-tier ingress today, in both states", () => {
+        assert.deepStrictEqual(dataTierExposure(result.stacks), []);
+        assert.deepStrictEqual(dataTierExposure(result.stacks, { writerRegion: "us-west-2" }), []);
+    });
+
+    it("says why: the SG rules, and for a cross-region row the security group that drops it", () => {
+        const results = checkFlows(result.stacks);
+        const aurora = results.find((r) => r.row.id === "eks-nodes@us-east-1 -> data:aurora@us-east-1:5432")!;
+        assert.deepStrictEqual(aurora.why, [
+            "ingress data-aurora-sg@us-east-1 5432 from eks-node-sg (data-aurora-from-clients)",
+            "egress eks-node-sg@us-east-1 all to 0.0.0.0/0 (eks-node-egress)",
+        ]);
+        const write = results.find((r) => r.row.id === "eks-nodes@us-west-2 -> data:docdb@us-east-1:27017")!;
+        assert.strictEqual(write.why[0], "no ingress rule on data-docdb-sg@us-east-1 admits eks-nodes@us-west-2 on 27017");
+    });
+
+    it("an SG rule admitting an unlisted source into the data tier fails dataTierExposure", () => {
+        const wide = withRule(result.stacks, "us-east-1", "data-aurora-sg", { cidrIpv4: "10.0.0.0/8", fromPort: 5432, toPort: 5432 });
+        assert.deepStrictEqual(dataTierExposure(wide).map((e) => [e.region, e.group, e.rule]), [["us-east-1", "data-aurora-sg", "ingress data-aurora-sg@us-east-1 5432 from 10.0.0.0/8 (test-extra)"]]);
+        const nlb = result.stacks[0].resources.find((r) => r.name === "ingress-cloudfront-sg")!;
+        const other = withRule(result.stacks, "us-east-1", "data-cache-sg", { referencedSecurityGroupId: "sg-x", fromPort: 6379, toPort: 6379 }, { referencedSecurityGroupId: [nlb.urn] });
+        assert.deepStrictEqual(dataTierExposure(other).map((e) => e.rule), ["ingress data-cache-sg@us-east-1 6379 from ingress-cloudfront-sg (test-extra)"]);
+    });
+
+    it("the writes owner flips only its rows: a 10.1.0.0/16 rule on the primary's DocumentDB routes over both Transit Gateways", () => {
+        const flipped = withRule(result.stacks, "us-east-1", "data-docdb-sg", { cidrIpv4: "10.1.0.0/16", fromPort: 27017, toPort: 27017 });
+        const changed = checkFlows(flipped).filter((r) => !r.ok);
+        assert.deepStrictEqual(changed.map((r) => r.row.id), ["eks-nodes@us-west-2 -> data:docdb@us-east-1:27017"]);
+        assert.ok(changed[0].why.includes("us-west-2 private route tables send 10.0.0.0/16 to the Transit Gateway"), changed[0].why.join("\n"));
+        assert.ok(changed[0].why.includes("us-east-1 data route tables send 10.1.0.0/16 to the Transit Gateway"), changed[0].why.join("\n"));
+        assert.deepStrictEqual(dataTierExposure(flipped), []);
+    });
+
+    it("checks both plans in well under a second", () => {
+        const started = Date.now();
+        checkFlows(result.stacks);
+        checkFlows(result.stacks, { writerRegion: "us-west-2" });
+        dataTierExposure(result.stacks);
+        assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
+    });
+
+    it("lists the first-deploy prerequisites with the command that checks each", () => {
+        assert.deepStrictEqual(
+            firstDeployReport(result.stacks).map((p) => [p.prerequisite, p.check]),
+            [
+                ["mall.example.com delegated to the new zone's name servers", "dig NS mall.example.com +short"],
+                ["Lambda concurrency quota in us-west-2 ≥ 103", "aws lambda get-account-settings --region us-west-2 --query AccountLimit.ConcurrentExecutions"],
+                ["service-linked role AWSServiceRoleForAmazonOpenSearchService (account singleton, no stack owns it)", "aws iam get-role --role-name AWSServiceRoleForAmazonOpenSearchService"],
+                ["service-linked role AWSServiceRoleForElastiCache (account singleton, no stack owns it)", "aws iam get-role --role-name AWSServiceRoleForElastiCache"],
+                ["service-linked role AWSServiceRoleForAmazonEKSNodegroup (account singleton, no stack owns it)", "aws iam get-role --role-name AWSServiceRoleForAmazonEKSNodegroup"],
+                ["service-linked role AWSServiceRoleForVPCTransitGateway (account singleton, no stack owns it)", "aws iam get-role --role-name AWSServiceRoleForVPCTransitGateway"],
+                [
+                    "com.amazonaws.us-east-1.route53-healthchecks holds the checkers of us-east-1, us-west-2, eu-west-1",
+                    "aws ec2 get-managed-prefix-list-entries --prefix-list-id $(aws ec2 describe-managed-prefix-lists --region us-east-1 --filters Name=prefix-list-name,Values=com.amazonaws.us-east-1.route53-healthchecks --query 'PrefixLists[0].PrefixListId' --output text) --region us-east-1",
+                ],
+                [
+                    "com.amazonaws.us-west-2.route53-healthchecks holds the checkers of us-east-1, us-west-2, eu-west-1",
+                    "aws ec2 get-managed-prefix-list-entries --prefix-list-id $(aws ec2 describe-managed-prefix-lists --region us-west-2 --filters Name=prefix-list-name,Values=com.amazonaws.us-west-2.route53-healthchecks --query 'PrefixLists[0].PrefixListId' --output text) --region us-west-2",
+                ],
+            ],
+        );
+    });
+
+    it("summary.md carries the reachability and first-deploy sections under the primary", () => {
+        const md = renderMarkdown(result);
+        assert.ok(md.includes("<summary>Reachability: 39/39 flows as expected, 0 unexplained data-tier ingress</summary>"), md);
+        assert.ok(md.includes("<summary>First deploy: 8 prerequisites</summary>"));
+        assert.ok(md.includes("| deploy-runner -> eks-api@us-east-1:443 | unadmitted | no | Deploy-ready III: a deploy path that reaches the private EKS API |"));
+    });
+});
+
+describe("reachability over three regions", function () {
+    this.timeout(300_000);
+    let result: PlanResult;
+    before(async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mall-reach-"));
+        for (const f of fs.readdirSync(ROOT).filter((f) => /^Pulumi\..*ya?ml$/.test(f))) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+        const project = YAML.parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"));
+        project.config["mall:regions"].value["ap-northeast-2"] = { cidr: "10.2.0.0/16", role: "secondary" };
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), YAML.stringify(project));
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.ap-northeast-2.yaml"),
+            YAML.stringify({ config: { "aws:region": "ap-northeast-2", "mall:domain": "mall.example.com", "mall:primaryStack": "organization/mall/us-east-1" } }),
+        );
+        try {
+            result = await plan({ dir, skipPolicy: true });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+        assert.strictEqual(result.failure, undefined, result.failure?.error.message);
+    });
+
+    it("plans three stacks and checks every row as expected with the primary writing", () => {
+        assert.deepStrictEqual(result.stacks.map((s) => s.stack), ["us-east-1", "ap-northeast-2", "us-west-2"]);
+        const results = checkFlows(result.stacks);
+        assert.strictEqual(results.length, 66);
+        assert.deepStrictEqual(results.filter((r) => !r.ok).map((r) => `${r.row.id}: ${r.why.join("; ")}`), []);
+        assert.deepStrictEqual(dataTierExposure(result.stacks), []);
+    });
+
+    it("checks the state promoted into ap-northeast-2", () => {
+        const results = checkFlows(result.stacks, { writerRegion: "ap-northeast-2" });
+        assert.deepStrictEqual(results.filter((r) => !r.ok).map((r) => r.row.id), []);
+        assert.deepStrictEqual(
+            results.filter((r) => r.row.owner.startsWith("Active-active")).map((r) => r.row.id),
+            [
+                "eks-nodes@us-east-1 -> data:docdb@ap-northeast-2:27017",
+                "eks-nodes@us-east-1 -> data:cache@ap-northeast-2:6379",
+                "eks-nodes@us-west-2 -> data:docdb@ap-northeast-2:27017",
+                "eks-nodes@us-west-2 -> data:cache@ap-northeast-2:6379",
+            ],
+        );
+    });
+});

@@ -1,0 +1,336 @@
+/**
+ * The reachability checker: proves each row of the flow table (components/network/flows.ts)
+ * admitted or not over the plans of every stack together, and lists every data-tier ingress that
+ * no row explains. Pure and fast (one pass to index, then lookups).
+ *
+ * What "admitted" means here: the destination's security groups admit the source on the port
+ * (security-group reference, a CIDR covering the source's VPC, or the managed prefix list a named
+ * source lives in), the source's groups let it out, and, across regions, both directions route:
+ * the source tier's VPC route tables send the peer CIDR to the Transit Gateway, each TGW route
+ * table the attachment is associated with forwards it (over the peering attachment) to the peer's
+ * VPC attachment, and the same back. Security groups cannot reference a group in another region,
+ * so a cross-region source must be admitted by CIDR.
+ */
+import { Cidr, contains, parseCidr } from "../../components/network/cidr";
+import { CLOUDFRONT_ORIGIN_FACING_LIST, healthCheckersList } from "../plan/mock-ids";
+import { Endpoint, FlowRow, GroupRole, admittedToday, flowTable, FlowRegion, rowsFor } from "../../components/network/flows";
+import { NetworkModel, Route, Rule, StackPlanInput } from "./model";
+
+export interface FlowResult {
+    readonly row: FlowRow;
+    readonly admitted: boolean;
+    /** Whether `admitted` is what the row's `expected` says it is today. */
+    readonly ok: boolean;
+    /** The rules and routes that admit it, or what is missing. */
+    readonly why: string[];
+}
+
+export interface CheckOptions {
+    /** The region holding the writers (the promoted state: a secondary). @default the primary */
+    readonly writerRegion?: string;
+    /** The table to check. @default flowTable over the plans' regions */
+    readonly table?: readonly FlowRow[];
+}
+
+/** A planned group set by role: its security-group URNs, region and subnet tier. */
+interface Groups {
+    readonly urns: string[];
+    readonly region: string;
+    readonly tier: string;
+    readonly missing?: string;
+}
+
+const ANY_V4 = "0.0.0.0/0";
+const ANY_V6 = "::/0";
+
+/** The registry as the plans saw it: region, CIDR and role from each stack's outputs. */
+export function regionsOf(plans: readonly (StackPlanInput & { readonly role?: string })[]): FlowRegion[] {
+    return plans.map((p) => ({
+        name: String(p.outputs.region ?? p.stack),
+        cidr: String(p.outputs.vpcCidr ?? ""),
+        role: (p.role ?? p.outputs.role) === "primary" ? ("primary" as const) : ("secondary" as const),
+    }));
+}
+
+function primaryOf(plans: readonly StackPlanInput[]): string {
+    const r = regionsOf(plans).find((x) => x.role === "primary");
+    if (!r) throw new Error(`no primary among the plans (${plans.map((p) => p.stack).join(", ")})`);
+    return r.name;
+}
+
+function short(urn: string): string {
+    return urn.split("::").pop() ?? urn;
+}
+
+function groupsOf(m: NetworkModel, role: GroupRole, region: string, side?: string): Groups {
+    const named = (name: string, tier: string): Groups => {
+        const hits = m.find(region, "aws:ec2/securityGroup:SecurityGroup", name);
+        return { urns: hits.map((h) => h.resource.urn), region, tier, ...(hits.length ? {} : { missing: `no security group ${name} planned in ${region}` }) };
+    };
+    if (role === "eks-nodes") return named("eks-node-sg", "private");
+    if (role === "eks-api") return named("eks-cluster-sg", "private");
+    if (role.startsWith("data:")) return named(`data-${role.slice(5)}-sg`, "data");
+    if (role === "nlb") {
+        const lb = m.find(region, "aws:lb/loadBalancer:LoadBalancer", "ingress-nlb")[0];
+        if (!lb) return { urns: [], region, tier: "public", missing: `no NLB ingress-nlb planned in ${region}` };
+        const urns = ((lb.resource.inputs.securityGroups as string[]) ?? []).map((id) => m.byIdentifier(id)?.resource.urn).filter((u): u is string => !!u);
+        return { urns, region, tier: "public" };
+    }
+    // msk-replicator: the replicator homed in `region`, its ENIs on `side`'s cluster.
+    const rep = m.find(region, "aws:msk/replicator:Replicator")[0];
+    const at = side ?? region;
+    if (!rep) return { urns: [], region: at, tier: "data", missing: `no MSK Replicator planned in ${region}` };
+    const cluster = ((rep.resource.inputs.kafkaClusters as Record<string, any>[]) ?? []).find((k) => String(k.amazonMskCluster?.mskClusterArn ?? "").includes(`:${at}:`));
+    if (!cluster) return { urns: [], region: at, tier: "data", missing: `the ${region} replicator has no cluster in ${at}` };
+    const urns = ((cluster.vpcConfig?.securityGroupsIds as string[]) ?? []).map((id) => m.byIdentifier(id)?.resource.urn).filter((u): u is string => !!u);
+    return { urns, region: at, tier: "data", ...(urns.length ? {} : { missing: `the ${region} replicator's ${at} side has no security group (no vpcConfig)` }) };
+}
+
+function covers(rule: Rule, port: number): boolean {
+    return (rule.protocol === "-1" || rule.protocol === "tcp" || rule.protocol === "6") && rule.fromPort <= port && port <= rule.toPort;
+}
+
+function cidrContains(outer: string, inner: string): boolean {
+    if (outer === ANY_V6) return inner === ANY_V6;
+    const o = parseCidr(outer);
+    const i = parseCidr(inner);
+    return !!o && !!i && contains(o, i);
+}
+
+function isAny(rule: Rule): boolean {
+    return rule.peer.kind === "cidr" && (rule.peer.cidr === ANY_V4 || rule.peer.cidr === ANY_V6);
+}
+
+function describeRule(m: NetworkModel, r: Rule): string {
+    const p = r.peer;
+    const peer =
+        p.kind === "cidr" ? p.cidr
+        : p.kind === "group" ? short(p.urn)
+        : p.kind === "prefix-list" ? `${p.name ?? "unknown list"} (${p.id})`
+        : `unresolved ${p.ref}`;
+    const ports = r.protocol === "-1" ? "all" : r.fromPort === r.toPort ? String(r.fromPort) : `${r.fromPort}-${r.toPort}`;
+    const where = m.get(r.group)?.region ?? "";
+    return `${r.direction} ${short(r.group)}@${where} ${ports} ${r.direction === "ingress" ? "from" : "to"} ${peer} (${r.name})`;
+}
+
+/** The longest-prefix route covering `dst`, or undefined. */
+function lookup(routes: readonly Route[] | undefined, dst: Cidr): Route | undefined {
+    let best: Route | undefined;
+    let bestLen = -1;
+    for (const r of routes ?? []) {
+        const c = parseCidr(r.destination);
+        if (c && contains(c, dst) && c.prefix > bestLen) {
+            best = r;
+            bestLen = c.prefix;
+        }
+    }
+    return best;
+}
+
+/** Problems on the way from `from`'s `tier` subnets to `to`'s VPC over the Transit Gateways (one direction). */
+function tgwPath(m: NetworkModel, from: string, tier: string, to: string, trail: string[]): string[] {
+    const problems: string[] = [];
+    const dstText = m.vpcCidr.get(to);
+    const dst = dstText ? parseCidr(dstText) : undefined;
+    if (!dst) return [`no VPC CIDR for ${to} in its stack outputs`];
+    const tables = m.routeTables(from, tier);
+    if (tables.length === 0) return [`no ${tier} route tables planned in ${from}`];
+    const tgw = m.find(from, "aws:ec2transitgateway/transitGateway:TransitGateway")[0];
+    const tgwId = tgw && m.idOf(tgw);
+    for (const t of tables) {
+        const r = lookup(m.routes.get(t.resource.urn), dst);
+        if (!r || r.target.kind !== "tgw" || r.target.id !== tgwId) problems.push(`${from} route table ${t.resource.name} sends ${dstText} ${r ? `to ${r.target.kind} ${r.target.id}` : "nowhere"}, not to the ${from} Transit Gateway`);
+    }
+    if (problems.length) return problems;
+    trail.push(`${from} ${tier} route tables send ${dstText} to the Transit Gateway`);
+    const vpcAttachment = (region: string) => {
+        const a = m.find(region, "aws:ec2transitgateway/vpcAttachment:VpcAttachment")[0];
+        return a && m.idOf(a);
+    };
+    const target = vpcAttachment(to);
+    let attachment = vpcAttachment(from);
+    let region = from;
+    for (let hop = 0; hop < 4 && attachment; hop++) {
+        const tableUrn = (m.associations.get(attachment) ?? []).find((u) => m.get(u)?.region === region);
+        if (!tableUrn) return [`attachment ${attachment} is associated with no Transit Gateway route table in ${region}`];
+        const r = lookup(m.routes.get(tableUrn), dst);
+        if (!r || r.target.kind !== "tgw-attachment") return [`${region} TGW route table ${m.get(tableUrn)!.resource.name} has no route to ${dstText}`];
+        trail.push(`${region} TGW ${m.get(tableUrn)!.resource.name}: ${r.destination} → ${r.target.id}`);
+        if (r.target.id === target && region === to) return [];
+        const peering = m.byIdentifier(r.target.id);
+        if (!peering || peering.resource.type !== "aws:ec2transitgateway/peeringAttachment:PeeringAttachment") return [`${region} TGW routes ${dstText} to ${r.target.id}, neither ${to}'s VPC attachment nor a peering attachment`];
+        region = region === peering.region ? String(peering.resource.inputs.peerRegion) : peering.region;
+        attachment = r.target.id;
+    }
+    return [`no Transit Gateway path from ${from} to ${to}`];
+}
+
+interface Source {
+    readonly label: string;
+    /** Security groups the traffic leaves from (for egress and group references). */
+    readonly groups?: Groups;
+    /** Prefix-list name that holds the source's addresses, when it is a managed list. */
+    readonly prefixList?: string;
+}
+
+function symbolicSource(name: string, region: string): Source {
+    if (name === "cloudfront-origin-facing" || name === "internet-via-any-distribution") return { label: name, prefixList: CLOUDFRONT_ORIGIN_FACING_LIST };
+    if (name === "route53-healthcheckers") return { label: name, prefixList: healthCheckersList(region) };
+    return { label: name };
+}
+
+/** Ingress rules on `dst` that admit `src` on `port`. */
+function admitting(m: NetworkModel, src: Source, dst: Groups, port: number): Rule[] {
+    const srcCidr = src.groups ? m.vpcCidr.get(src.groups.region) : undefined;
+    return m.rulesOf(dst.urns, "ingress").filter((r) => {
+        if (!covers(r, port)) return false;
+        if (isAny(r)) return true;
+        const p = r.peer;
+        if (p.kind === "prefix-list") return src.prefixList !== undefined && p.name === src.prefixList;
+        if (!src.groups) return false;
+        // Group references work within a region only.
+        if (p.kind === "group") return src.groups.region === dst.region && src.groups.urns.includes(p.urn);
+        return p.kind === "cidr" && !!srcCidr && cidrContains(p.cidr, srcCidr);
+    });
+}
+
+function egressing(m: NetworkModel, src: Groups, dst: Groups, port: number): Rule[] {
+    const dstCidr = m.vpcCidr.get(dst.region);
+    return m.rulesOf(src.urns, "egress").filter((r) => {
+        if (!covers(r, port)) return false;
+        const p = r.peer;
+        if (p.kind === "group") return src.region === dst.region && dst.urns.includes(p.urn);
+        return p.kind === "cidr" && !!dstCidr && cidrContains(p.cidr, dstCidr);
+    });
+}
+
+function checkToGroups(m: NetworkModel, row: FlowRow, src: Source, to: Extract<Endpoint, { kind: "group" }>): { admitted: boolean; why: string[] } {
+    const dst = groupsOf(m, to.role, to.region, to.side);
+    if (dst.missing) return { admitted: false, why: [dst.missing] };
+    if (src.groups?.missing) return { admitted: false, why: [src.groups.missing] };
+    const why: string[] = [];
+    const ins = admitting(m, src, dst, row.port);
+    if (ins.length === 0) {
+        const present = m.rulesOf(dst.urns, "ingress").map((r) => describeRule(m, r));
+        return { admitted: false, why: [`no ingress rule on ${dst.urns.map(short).join(", ")}@${dst.region} admits ${src.label} on ${row.port}`, ...present.map((p) => `present: ${p}`)] };
+    }
+    why.push(...ins.map((r) => describeRule(m, r)));
+    if (src.groups) {
+        const outs = egressing(m, src.groups, dst, row.port);
+        if (outs.length === 0) return { admitted: false, why: [...why, `no egress rule on ${src.groups.urns.map(short).join(", ")}@${src.groups.region} lets it out to ${dst.region} on ${row.port}`] };
+        why.push(...outs.map((r) => describeRule(m, r)));
+        if (src.groups.region !== dst.region) {
+            const there = tgwPath(m, src.groups.region, src.groups.tier, dst.region, why);
+            const back = there.length ? [] : tgwPath(m, dst.region, dst.tier, src.groups.region, why);
+            if (there.length || back.length) return { admitted: false, why: [...why, ...there, ...back] };
+        }
+    } else if (to.role === "nlb") {
+        // A public source also needs an internet-facing load balancer with an internet route.
+        const lb = m.find(to.region, "aws:lb/loadBalancer:LoadBalancer", "ingress-nlb")[0]!;
+        if (lb.resource.inputs.internal === true) return { admitted: false, why: [...why, `ingress-nlb in ${to.region} is internal`] };
+        const publicTables = m.routeTables(to.region, "public");
+        const noIgw = publicTables.filter((t) => lookup(m.routes.get(t.resource.urn), parseCidr(ANY_V4)!)?.target.kind !== "igw");
+        if (publicTables.length === 0 || noIgw.length) return { admitted: false, why: [...why, `the ${to.region} public subnets have no default route to the internet gateway`] };
+        const listener = m.find(to.region, "aws:lb/listener:Listener").some((l) => Number(l.resource.inputs.port) === row.port);
+        if (!listener) return { admitted: false, why: [...why, `no listener on ${row.port} in ${to.region}`] };
+        why.push(`ingress-nlb is internet-facing with a ${row.port} listener; public subnets route 0.0.0.0/0 to the internet gateway`);
+    }
+    return { admitted: true, why };
+}
+
+function checkRow(m: NetworkModel, row: FlowRow): { admitted: boolean; why: string[] } {
+    const { from, to } = row;
+    if (to.kind === "cloudfront") {
+        const d = m.resources.filter((l) => l.resource.type === "aws:cloudfront/distribution:Distribution" && l.resource.inputs.enabled !== false);
+        return d.length ? { admitted: true, why: d.map((l) => `distribution ${l.resource.name} is enabled (CloudFront serves the public)`) } : { admitted: false, why: ["no enabled CloudFront distribution planned"] };
+    }
+    if (to.kind === "aws-api") {
+        if (from.kind !== "lambda") return { admitted: false, why: [`the checker knows no ${from.kind} source to AWS APIs`] };
+        const store = from.purpose.replace(/^failover-/, "");
+        const fn = m.find(from.region, "aws:lambda/function:Function").find((l) => (l.resource.inputs.environment as { variables?: Record<string, string> } | undefined)?.variables?.FAILOVER_STORE === store);
+        if (!fn) return { admitted: false, why: [`no ${from.purpose} Lambda planned in ${from.region}`] };
+        const vpc = fn.resource.inputs.vpcConfig as { securityGroupIds?: string[] } | undefined;
+        if (!vpc) return { admitted: true, why: [`${fn.resource.name} runs outside any VPC: lambda-egress reaches the public ${to.service}.${to.region} endpoint`] };
+        const groups = (vpc.securityGroupIds ?? []).map((id) => m.byIdentifier(id)?.resource.urn).filter((u): u is string => !!u);
+        const out = m.rulesOf(groups, "egress").filter((r) => covers(r, row.port) && isAny(r));
+        return out.length
+            ? { admitted: true, why: [...out.map((r) => describeRule(m, r)), `${fn.resource.name} is in a VPC: its subnets need a NAT route or a ${to.service} interface endpoint`] }
+            : { admitted: false, why: [`${fn.resource.name} is in a VPC and its groups do not let 443 out`] };
+    }
+    if (to.kind !== "group") return { admitted: false, why: [`the checker knows no destination of kind ${to.kind}`] };
+    if (from.kind === "symbolic" && from.name === "deploy-runner" && to.role === "eks-api") {
+        const c = m.find(to.region, "eks:index:Cluster")[0];
+        if (!c) return { admitted: false, why: [`no EKS cluster planned in ${to.region}`] };
+        const i = c.resource.inputs;
+        const cidrs = (i.publicAccessCidrs as string[] | undefined) ?? [ANY_V4];
+        if (i.endpointPublicAccess !== true) return { admitted: false, why: [`${c.resource.name} in ${to.region} has endpointPublicAccess false: only the VPC reaches the API, and the hosted runner is outside it`] };
+        if (!cidrs.includes(ANY_V4)) return { admitted: false, why: [`${c.resource.name} admits only ${cidrs.join(", ")}; the hosted runner's addresses are not listed`] };
+        return { admitted: true, why: [`${c.resource.name} has a public endpoint open to ${cidrs.join(", ")}`] };
+    }
+    if (from.kind === "symbolic") return checkToGroups(m, row, symbolicSource(from.name, to.region), to);
+    if (from.kind === "group") {
+        const groups = groupsOf(m, from.role, from.region, from.side);
+        return checkToGroups(m, row, { label: `${from.role}@${groups.region}`, groups }, to);
+    }
+    if (from.kind === "canary") {
+        const canary = m.find(from.region, "aws:synthetics/canary:Canary").find((l) =>
+            String((l.resource.inputs.runConfig as { environmentVariables?: Record<string, string> } | undefined)?.environmentVariables?.PROBE_URL ?? "").includes(`//api-${from.target}.`),
+        );
+        if (!canary) return { admitted: false, why: [`no canary in ${from.region} probes api-${from.target}`] };
+        // Inside a VPC it would leave through the NAT gateways' addresses, which no list holds either.
+        const how = canary.resource.inputs.vpcConfig ? `${canary.resource.name} leaves through the ${from.region} NAT gateways` : `${canary.resource.name} has no vpcConfig: it runs as lambda-egress`;
+        const r = checkToGroups(m, row, symbolicSource("lambda-egress", to.region), to);
+        return { admitted: r.admitted, why: [how, ...r.why] };
+    }
+    return { admitted: false, why: [`the checker knows no source of kind ${from.kind} to a security group`] };
+}
+
+/** Checks every row of the table that applies when `writerRegion` holds the writers. */
+export function checkFlows(plans: readonly StackPlanInput[], options: CheckOptions = {}): FlowResult[] {
+    const m = new NetworkModel(plans);
+    const writer = options.writerRegion ?? primaryOf(plans);
+    const table = options.table ?? flowTable(regionsOf(plans));
+    return rowsFor(table, writer).map((row) => {
+        const { admitted, why } = checkRow(m, row);
+        return { row, admitted, ok: admitted === admittedToday(row.expected), why };
+    });
+}
+
+/** One data-tier ingress no row explains. */
+export interface Exposure {
+    /** The rule's resource URN. */
+    readonly urn: string;
+    readonly region: string;
+    readonly group: string;
+    readonly rule: string;
+}
+
+/**
+ * Every ingress rule into a data-tier security group (the groups GlobalData declares) that is not
+ * exactly the source of a row meant to hold (`admitted` or `unadmitted`) for `writerRegion`: same
+ * port, and as source the row's own security group (same region) or its VPC CIDR (another region).
+ * A broader CIDR, another group, a prefix list or all ports is exposure.
+ */
+export function dataTierExposure(plans: readonly StackPlanInput[], options: CheckOptions = {}): Exposure[] {
+    const m = new NetworkModel(plans);
+    const writer = options.writerRegion ?? primaryOf(plans);
+    const rows = rowsFor(options.table ?? flowTable(regionsOf(plans)), writer).filter((r) => r.expected === "admitted" || r.expected === "unadmitted");
+    const dataGroups = m.resources.filter((l) => l.resource.type === "aws:ec2/securityGroup:SecurityGroup" && l.resource.urn.includes("mall:data:GlobalData$"));
+    const out: Exposure[] = [];
+    for (const g of dataGroups) {
+        for (const rule of m.rulesOf([g.resource.urn], "ingress")) {
+            const explained = rows.some((row) => {
+                if (row.to.kind !== "group" || !row.to.role.startsWith("data:") || row.from.kind !== "group") return false;
+                const dst = groupsOf(m, row.to.role, row.to.region);
+                if (!dst.urns.includes(g.resource.urn)) return false;
+                if (!(rule.protocol === "tcp" || rule.protocol === "6") || rule.fromPort !== row.port || rule.toPort !== row.port) return false;
+                const src = groupsOf(m, row.from.role, row.from.region, row.from.side);
+                if (rule.peer.kind === "group") return src.region === dst.region && src.urns.includes(rule.peer.urn);
+                return rule.peer.kind === "cidr" && src.region !== dst.region && rule.peer.cidr === m.vpcCidr.get(src.region);
+            });
+            if (!explained) out.push({ urn: rule.urn, region: g.region, group: g.resource.name, rule: describeRule(m, rule) });
+        }
+    }
+    return out;
+}
+
