@@ -8,5 +8,5 @@ import { deployRegion } from "./region";
 
 export async function program(): Promise<Record<string, unknown>> {
     const settings = loadSettings();
-    return settings.role === "secondary" ? deployRegion(settings, await readPrimary(settings)) : deployRegion(settings);
+    return settings.role === "secondary" ? deployRegion({ settings, primary: await readPrimary(settings) }) : deployRegion({ settings });
 }

@@ -23,14 +23,18 @@ import { ConfigError, PlatformSettings, PrimarySettings, SecondarySettings } fro
 export type RegionOutputs = PrimaryExports & Record<string, unknown>;
 
 /**
- * Declares one region. A secondary needs its primary's outputs (read and checked before this is
- * called); the overloads make the pairing a type, so no branch below guards a missing primary.
+ * One region to declare: the primary alone, or a secondary with its primary's outputs (read and
+ * checked before this is called). The pairing is a type, so no branch below guards a missing primary.
  */
-export function deployRegion(settings: PrimarySettings): Promise<RegionOutputs>;
-export function deployRegion(settings: SecondarySettings, primary: PrimaryOutputs): Promise<RegionOutputs>;
-export async function deployRegion(settings: PlatformSettings, primary?: PrimaryOutputs): Promise<RegionOutputs> {
+export type RegionInput = { readonly settings: PrimarySettings; readonly primary?: undefined } | { readonly settings: SecondarySettings; readonly primary: PrimaryOutputs };
+
+/** Declares one region; the primary owns the global parents, a secondary joins them and owns the links. */
+export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
+    const settings: PlatformSettings = input.settings;
+    // Defined exactly on secondaries: every role branch below tests it, so TypeScript knows the outputs are there.
+    const primary = input.primary;
     // Checked before anything is declared: a stale primary stops the stack with nothing created.
-    const secondaryCredentials = settings.role === "secondary" && primary ? replicatedCredentials(settings, primary) : undefined;
+    const secondaryCredentials = input.primary ? replicatedCredentials(input.settings, input.primary) : undefined;
     const identity = await aws.getCallerIdentity({});
     const zones = await aws.getAvailabilityZones({
         state: "available",
@@ -149,24 +153,7 @@ export async function deployRegion(settings: PlatformSettings, primary?: Primary
 
     // The primary owns the zone and the CloudFront/WAF edge; a secondary reaches the zone through
     // the stack reference. Nothing here reads a secondary: the edge names its origins by DNS.
-    let edge: EdgeStack | undefined;
-    if (!primary) {
-        edge = new EdgeStack("edge", {
-            context: ctx,
-            domain: settings.domain,
-            registryRegions: settings.registry.regions.map((r) => r.name),
-            hostedZoneId: settings.edge.hostedZoneId,
-            waf: {
-                allowedCountries: settings.edge.wafAllowedCountries,
-                rateLimit: settings.edge.wafRateLimit,
-                botControl: settings.edge.wafBotControl,
-                logRetentionDays: settings.edge.wafLogRetentionDays,
-            },
-            accessLogRetentionDays: settings.edge.accessLogRetentionDays,
-            originShieldRegion: settings.edge.originShieldRegion,
-        });
-    }
-    const hostedZoneId = edge ? edge.hostedZoneId : primary!.hostedZoneId;
+    const [edge, hostedZoneId] = primary ? [undefined, primary.hostedZoneId] : withZone(declareEdge(settings, ctx));
     const ingress = new RegionalIngress("ingress", {
         context: ctx,
         network,
@@ -314,6 +301,28 @@ export async function deployRegion(settings: PlatformSettings, primary?: Primary
         eksOidcProviderArn: cluster.oidcProviderArn,
         drTopicArn: dr.topicArn,
     };
+}
+
+/** The primary's edge (zone, CloudFront, WAF): ARCHITECTURE §5. */
+function declareEdge(settings: PlatformSettings, ctx: RegionContext): EdgeStack {
+    return new EdgeStack("edge", {
+        context: ctx,
+        domain: settings.domain,
+        registryRegions: settings.registry.regions.map((r) => r.name),
+        hostedZoneId: settings.edge.hostedZoneId,
+        waf: {
+            allowedCountries: settings.edge.wafAllowedCountries,
+            rateLimit: settings.edge.wafRateLimit,
+            botControl: settings.edge.wafBotControl,
+            logRetentionDays: settings.edge.wafLogRetentionDays,
+        },
+        accessLogRetentionDays: settings.edge.accessLogRetentionDays,
+        originShieldRegion: settings.edge.originShieldRegion,
+    });
+}
+
+function withZone(edge: EdgeStack): [EdgeStack, pulumi.Output<string>] {
+    return [edge, edge.hostedZoneId];
 }
 
 /** The node ids as outputs, one per node: the lag alarms need a fixed count before the group exists. */

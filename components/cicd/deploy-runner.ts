@@ -11,10 +11,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
-import { serviceTrust } from "../common/iam";
 import { serviceKey } from "../common/kms";
 import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
 import { tagsFor } from "../common/tags";
+import { serviceTrustPolicy } from "../common/trust";
 import { RUNNER_KINDS, RunnerKind, runnerLabel, runnerProjectName, runnerServicePolicy, webhookFilters } from "./plan";
 
 const SERVICE = "deploy-runner";
@@ -76,7 +76,7 @@ function buildDeployRunner(parent: pulumi.Resource, name: string, args: DeployRu
         {
             name: awsName(ctx, "runners"),
             description: "CodeBuild-hosted GitHub Actions runners: logs and VPC ENIs only; jobs assume their own roles through OIDC",
-            assumeRolePolicy: pulumi.output(ctx.accountId).apply((a) => JSON.stringify(serviceTrust("codebuild.amazonaws.com", { sourceAccount: a }))),
+            assumeRolePolicy: serviceTrustPolicy(ctx, "codebuild.amazonaws.com", { sourceAccount: true }),
             tags: tags(awsName(ctx, "runners")),
         },
         opts,

@@ -14,15 +14,15 @@ import { Tags } from "./tags";
 
 /** The children's name suffixes. Buckets that existed before this helper keep theirs, so their URNs do not change. */
 export interface PrivateBucketChildNames {
-    /** @default "-public-access-block" */
+    /** The BucketPublicAccessBlock's suffix. @default "-public-access-block" */
     readonly publicAccessBlock?: string;
-    /** @default "-ownership" */
+    /** The BucketOwnershipControls' suffix. @default "-ownership" */
     readonly ownership?: string;
-    /** @default "-versioning" */
+    /** The BucketVersioning's suffix. @default "-versioning" */
     readonly versioning?: string;
-    /** @default "-encryption" */
+    /** The default-encryption configuration's suffix. @default "-encryption" */
     readonly encryption?: string;
-    /** @default "-policy" */
+    /** The BucketPolicy's suffix. @default "-policy" */
     readonly policy?: string;
 }
 
@@ -32,6 +32,7 @@ export type BucketGrants = (bucketArn: string) => Record<string, unknown>[];
 export interface PrivateBucketArgs {
     /** The bucket's AWS name (globally unique: callers append the account id). */
     readonly bucketName: pulumi.Input<string>;
+    /** The bucket's tags (the children are configuration of the bucket and carry none). */
     readonly tags: Tags;
     /** The bucket's region when it is not the stack's (e.g. us-east-1 for CloudFront's logs). @default - the stack's region */
     readonly region?: string;
@@ -46,7 +47,7 @@ export interface PrivateBucketArgs {
      * block could be public for a moment. @default ["publicAccessBlock", "ownership"]
      */
     readonly policyAfter?: readonly ("publicAccessBlock" | "ownership")[];
-    /** @default - the standard suffixes */
+    /** Suffixes of the children's Pulumi names, for buckets that predate this helper. @default - the standard suffixes */
     readonly childNames?: PrivateBucketChildNames;
     /** What the children's names start with. @default - the bucket's Pulumi name */
     readonly childPrefix?: string;

@@ -10,7 +10,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { serviceTrust } from "../common/iam";
+import { serviceTrustPolicy } from "../common/trust";
 import { awsName } from "../common/context";
 import { generatedSecret } from "./secrets";
 import { DataScope, child, dataTags, logGroup, stateful } from "./shared";
@@ -66,7 +66,7 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
         `${base}-monitoring-role`,
         {
             name: awsName(ctx, "aurora-monitoring"),
-            assumeRolePolicy: JSON.stringify(serviceTrust("monitoring.rds.amazonaws.com")),
+            assumeRolePolicy: serviceTrustPolicy(ctx, "monitoring.rds.amazonaws.com"),
             tags: tags("monitoring-role"),
         },
         child(scope),

@@ -9,7 +9,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { serviceTrust } from "../common/iam";
+import { serviceTrustPolicy } from "../common/trust";
 import { awsName } from "../common/context";
 import { TOPICS } from "../catalogue";
 import { DataScope, child, dataTags, logGroup, mskResourceArn, stateful } from "./shared";
@@ -134,7 +134,7 @@ export function buildMsk(scope: DataScope, args: MskArgs): MskStore {
         `${base}-replicator-role`,
         {
             name: replicatorRoleName(ctx.project, ctx.region),
-            assumeRolePolicy: JSON.stringify(serviceTrust("kafka.amazonaws.com")),
+            assumeRolePolicy: serviceTrustPolicy(ctx, "kafka.amazonaws.com"),
             tags: tags("replicator-role"),
         },
         child(scope),

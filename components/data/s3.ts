@@ -11,7 +11,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { serviceTrust } from "../common/iam";
+import { serviceTrustPolicy } from "../common/trust";
 import { privateBucket } from "../common/private-bucket";
 import { awsName } from "../common/context";
 import { DataScope, child, dataTags } from "./shared";
@@ -103,7 +103,7 @@ function buildReplication(
         `${base}-role`,
         {
             name: awsName(ctx, "s3-replication"),
-            assumeRolePolicy: JSON.stringify(serviceTrust("s3.amazonaws.com")),
+            assumeRolePolicy: serviceTrustPolicy(ctx, "s3.amazonaws.com"),
             tags: dataTags(scope, "s3", ["s3-replication", "role"]),
         },
         child(scope),

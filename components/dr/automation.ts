@@ -19,12 +19,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import { serviceTrust } from "../common/iam";
 import { RegionContext, awsName } from "../common/context";
 import { serviceKey } from "../common/kms";
 import { logsPrincipal } from "../common/logs";
 import { privateBucket } from "../common/private-bucket";
 import { tagsFor } from "../common/tags";
+import { serviceTrustPolicy } from "../common/trust";
 import { bundleLambda } from "./bundle";
 import {
     CANARY_CODE_PATH,
@@ -213,7 +213,7 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
 
     const canaryRole = new aws.iam.Role(
         `${name}-canary-role`,
-        { description: "Synthetics API canaries", assumeRolePolicy: account.apply((a) => JSON.stringify(serviceTrust("lambda.amazonaws.com", { sourceAccount: a }))), tags: tags(awsName(ctx, "canary"), CANARY_SERVICE) },
+        { description: "Synthetics API canaries", assumeRolePolicy: serviceTrustPolicy(ctx, "lambda.amazonaws.com", { sourceAccount: true }), tags: tags(awsName(ctx, "canary"), CANARY_SERVICE) },
         opts,
     );
     new aws.iam.RolePolicy(
@@ -341,7 +341,7 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
             `${name}-forwarder-role`,
             {
                 description: `Forwards Route 53 health-check alarms from ${HEALTH_CHECK_REGION} to ${ctx.region}'s default event bus`,
-                assumeRolePolicy: account.apply((a) => JSON.stringify(serviceTrust("events.amazonaws.com", { sourceAccount: a }))),
+                assumeRolePolicy: serviceTrustPolicy(ctx, "events.amazonaws.com", { sourceAccount: true }),
                 tags: tags(awsName(ctx, "dr-forwarder")),
             },
             opts,
@@ -392,7 +392,7 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
         );
         const role = new aws.iam.Role(
             `${name}-${store}-role`,
-            { description: `Failover of ${store} into ${ctx.region}`, assumeRolePolicy: account.apply((a) => JSON.stringify(serviceTrust("lambda.amazonaws.com", { sourceAccount: a }))), tags: tags(fnName) },
+            { description: `Failover of ${store} into ${ctx.region}`, assumeRolePolicy: serviceTrustPolicy(ctx, "lambda.amazonaws.com", { sourceAccount: true }), tags: tags(fnName) },
             opts,
         );
         const targetJson = resolveTargets(store, targets);

@@ -7,8 +7,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
 import { tagsFor } from "../common/tags";
+import { serviceTrustPolicy } from "../common/trust";
 import { PlannedExperiment, fisPolicy, planExperiments } from "./experiments";
-import { serviceTrust } from "../common/iam";
 
 const SERVICE = "dr";
 const COMPONENT = "chaos-drills";
@@ -50,7 +50,7 @@ export class ChaosDrills extends pulumi.ComponentResource {
 
 function buildChaosDrills(parent: pulumi.Resource, name: string, args: ChaosDrillsArgs) {
     const ctx = args.context;
-    if (args.peerAlarmArns.length === 0) throw new Error(`ChaosDrills ${name}: peerAlarmArns is empty; the region-evacuation drill needs an alarm on a peer's health to stop on`);
+    if (args.peerAlarmArns.length === 0) throw new pulumi.ResourceError(`ChaosDrills ${name}: peerAlarmArns is empty; the region-evacuation drill needs an alarm on a peer's health to stop on`, parent);
     const opts = { parent };
     const tags = (n: string) => tagsFor(ctx, SERVICE, COMPONENT, {}, n);
     const tgwArn = pulumi.interpolate`arn:aws:ec2:${ctx.region}:${ctx.accountId}:transit-gateway/${args.transitGatewayId}`;
@@ -69,7 +69,7 @@ function buildChaosDrills(parent: pulumi.Resource, name: string, args: ChaosDril
         `${name}-role`,
         {
             description: `AWS FIS drills in ${ctx.region}`,
-            assumeRolePolicy: pulumi.output(ctx.accountId).apply((a) => JSON.stringify(serviceTrust("fis.amazonaws.com", { sourceAccount: a }))),
+            assumeRolePolicy: serviceTrustPolicy(ctx, "fis.amazonaws.com", { sourceAccount: true }),
             tags: tags(awsName(ctx, "fis")),
         },
         opts,

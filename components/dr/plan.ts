@@ -4,8 +4,6 @@
  */
 import { PolicyDocument, PolicyStatement } from "../common/iam";
 
-export { PolicyDocument };
-
 /** Route 53 publishes health-check metrics only here (DESIGN §6), so the health-check alarm lives here. */
 export const HEALTH_CHECK_REGION = "us-east-1";
 

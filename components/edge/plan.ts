@@ -105,7 +105,9 @@ export function planOriginGroup(domain: string, primaryRegion: string, regions: 
     };
 }
 
-export type WafAction = "block" | "count" | "none";
+/** Bot Control counts (measure first, ARCHITECTURE §5) or is off. */
+export const BOT_CONTROL_MODES = ["count", "off"] as const;
+export type BotControlMode = (typeof BOT_CONTROL_MODES)[number];
 
 /** The WAF's defaults (ARCHITECTURE §5), read by the settings reader and the component alike. */
 export const WAF_DEFAULTS = {
@@ -115,7 +117,7 @@ export const WAF_DEFAULTS = {
     rateLimit: 2000,
     /** Bot Control runs in count mode first (ARCHITECTURE §5). */
     botControl: "count",
-} as const satisfies { allowedCountries: readonly string[]; rateLimit: number; botControl: "count" | "off" };
+} as const satisfies { allowedCountries: readonly string[]; rateLimit: number; botControl: BotControlMode };
 
 interface WafRuleBase {
     readonly priority: number;
@@ -138,7 +140,7 @@ export type WafRulePlan =
 export interface WafPlanInput {
     readonly allowedCountries: readonly string[];
     readonly rateLimit: number;
-    readonly botControl: "count" | "off";
+    readonly botControl: BotControlMode;
 }
 
 /**

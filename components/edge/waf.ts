@@ -9,7 +9,7 @@ import { RegionContext, awsName } from "../common/context";
 import { serviceKey } from "../common/kms";
 import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
 import { tagsFor } from "../common/tags";
-import { EDGE_REGION, WAF_DEFAULTS, WafRulePlan, planWafRules } from "./plan";
+import { BotControlMode, EDGE_REGION, WAF_DEFAULTS, WafRulePlan, planWafRules } from "./plan";
 
 /** The store service of the WAF logs: its own key (the per-service KMS rule). */
 export const WAF_LOG_SERVICE = "waf-logs";
@@ -20,7 +20,7 @@ export interface EdgeWafArgs {
     /** Requests per 5 minutes per IP before the IP is blocked. @default WAF_DEFAULTS.rateLimit - 2000 */
     readonly rateLimit?: number;
     /** Bot Control in count mode (measure before blocking), or off. @default "count" */
-    readonly botControl?: "count" | "off";
+    readonly botControl?: BotControlMode;
     /** Days the WAF log group keeps its logs. @default 90 */
     readonly logRetentionDays?: number;
 }

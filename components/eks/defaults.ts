@@ -56,6 +56,7 @@ export type NodePoolName = (typeof NODE_POOL_NAMES)[number];
 export type CapacityType = "spot" | "on-demand";
 
 export interface NodePoolSpec {
+    /** The pool's name, also the `mall.io/node-pool` label workloads select it by. */
     readonly name: NodePoolName;
     /** Allowed capacity types; with both, Karpenter launches spot first and falls back to on-demand. */
     readonly capacityTypes: readonly CapacityType[];
@@ -65,7 +66,9 @@ export interface NodePoolSpec {
     readonly weight: number;
     /** Total vCPU the pool may launch. */
     readonly cpuLimit: number;
+    /** When Karpenter may remove or replace nodes: only empty ones, or also under-used ones (bin-packing). */
     readonly consolidationPolicy: "WhenEmpty" | "WhenEmptyOrUnderutilized";
+    /** How long a node must qualify before consolidation acts (a Go duration such as `1m`). */
     readonly consolidateAfter: string;
     /** Disruption budget: how many nodes (count or %) may be disrupted at once. */
     readonly disruptionBudget: string;

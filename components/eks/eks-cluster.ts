@@ -19,7 +19,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
-import { serviceTrust } from "../common/iam";
+import { serviceTrustPolicy } from "../common/trust";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../common/logs";
 import { service as catalogueService } from "../catalogue";
 import { NetworkRef } from "../network/regional-vpc";
@@ -37,7 +37,7 @@ import { declareServices } from "./services";
 import { GitOpsSource } from "./workloads-plan";
 
 export { CONTROL_PLANE_LOGS } from "./control-plane";
-export { NODE_MANAGED_POLICIES, SYSTEM_POOL } from "./nodes";
+export { NODE_MANAGED_POLICIES } from "./nodes";
 
 const EBS_CSI_SA = "ebs-csi-controller-sa";
 
@@ -137,7 +137,7 @@ function buildEksCluster(parent: pulumi.Resource, name: string, args: EksCluster
         },
         { parent },
     );
-    const trust = (principal: string) => JSON.stringify(serviceTrust(principal));
+    const trust = (principal: string) => serviceTrustPolicy(ctx, principal);
     const clusterRole = declareRole(c, "cluster-role", awsName(ctx, "eks-cluster"), { trust: trust("eks.amazonaws.com"), managed: ["AmazonEKSClusterPolicy"] });
     const karpenterNodeRole = declareRole(c, "karpenter-node-role", awsName(ctx, "karpenter-node"), { trust: trust("ec2.amazonaws.com"), managed: NODE_MANAGED_POLICIES });
     const systemNodeRole = declareRole(c, "system-node-role", awsName(ctx, "eks-system-node"), { trust: trust("ec2.amazonaws.com"), managed: NODE_MANAGED_POLICIES });

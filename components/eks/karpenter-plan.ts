@@ -112,10 +112,10 @@ export const PLATFORM_POOL: NodePoolName = "critical";
 /** A node selector for a pool and the tolerations of its taint, derived from the pool itself. */
 export function poolPlacement(
     name: NodePoolName,
-    pools: readonly NodePoolSpec[] | undefined = NODE_POOLS,
+    pools: readonly NodePoolSpec[] = NODE_POOLS,
 ): { nodeSelector: Record<string, string>; tolerations: { key: string; operator: "Exists"; effect: "NoSchedule" }[] } {
-    const pool = (pools ?? NODE_POOLS).find((p) => p.name === name);
-    if (!pool) throw new Error(`no node pool "${name}" (pools: ${(pools ?? NODE_POOLS).map((p) => p.name).join(", ")})`);
+    const pool = pools.find((p) => p.name === name);
+    if (!pool) throw new Error(`no node pool "${name}" (pools: ${pools.map((p) => p.name).join(", ")})`);
     return {
         nodeSelector: { [POOL_LABEL]: name },
         tolerations: pool.taint ? [{ key: pool.taint.key, operator: "Exists", effect: "NoSchedule" }] : [],

@@ -109,7 +109,7 @@ export function declareKarpenter(
                 replicas: 2,
                 // Karpenter must never run on nodes it manages: pinned to the tainted bootstrap nodes.
                 nodeSelector: { [POOL_LABEL]: SYSTEM_POOL },
-                tolerations: [{ key: SYSTEM_TAINT.key, operator: "Exists", effect: "NoSchedule" }],
+                tolerations: [{ key: SYSTEM_TAINT.key, operator: "Exists", effect: SYSTEM_TAINT.effect }],
                 controller: { resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } } },
             },
         },

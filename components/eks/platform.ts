@@ -9,7 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { API_GATEWAY_PORT, service as catalogueService } from "../catalogue";
 import { awsName } from "../common/context";
-import { defaultGitops } from "./defaults";
+import { NODE_POOLS, defaultGitops } from "./defaults";
 import { loadBalancerControllerPolicy } from "./iam-plan";
 import { PLATFORM_POOL, poolPlacement } from "./karpenter-plan";
 import { declareRole, irsaTrustOf } from "./roles";
@@ -23,7 +23,10 @@ export function declarePlatformCharts(c: EksScope, d: { cluster: eks.Cluster; no
     const { ctx, parent, name } = c;
     const versions = chartVersions(c.args);
     const opts = { parent, provider: d.provider, dependsOn: d.after };
-    const placement = poolPlacement(PLATFORM_POOL, c.args.nodePools);
+    if (!(c.args.nodePools ?? NODE_POOLS).some((p) => p.name === PLATFORM_POOL)) {
+        throw new pulumi.ResourceError(`EksCluster ${name}: nodePools has no "${PLATFORM_POOL}" pool, which KEDA, ArgoCD and the Load Balancer Controller run on`, parent);
+    }
+    const placement = poolPlacement(PLATFORM_POOL, c.args.nodePools ?? NODE_POOLS);
 
     new k8s.helm.v3.Release(
         `${name}-keda`,

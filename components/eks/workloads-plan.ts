@@ -39,9 +39,13 @@ export function serviceNamespaces(services: readonly ServiceSpec[] = SERVICES): 
     return DOMAINS.filter((d) => services.some((s) => s.domain === d));
 }
 
+/** Where ArgoCD's root app-of-apps reads the cluster's applications. */
 export interface GitOpsSource {
+    /** The Git repository (https or ssh URL). */
     readonly repoUrl: string;
+    /** The branch, tag or commit it syncs. */
     readonly revision: string;
+    /** The directory of this cluster's Applications, e.g. `clusters/us-east-1`. */
     readonly path: string;
 }
 

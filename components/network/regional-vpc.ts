@@ -7,10 +7,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
-import { serviceTrust } from "../common/iam";
 import { serviceKey } from "../common/kms";
 import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
 import { Tags, tagsFor } from "../common/tags";
+import { serviceTrustPolicy } from "../common/trust";
 import { declareTransitGateway } from "./transit-gateway";
 import { PlannedSubnet, TIER_PURPOSE, Tier, natForAz, planSubnets } from "./subnet-plan";
 
@@ -307,7 +307,7 @@ function declareFlowLogs(
         `${name}-flow-logs-role`,
         {
             description: "VPC flow logs delivery to CloudWatch Logs",
-            assumeRolePolicy: pulumi.output(ctx.accountId).apply((account) => JSON.stringify(serviceTrust("vpc-flow-logs.amazonaws.com", { sourceAccount: account }))),
+            assumeRolePolicy: serviceTrustPolicy(ctx, "vpc-flow-logs.amazonaws.com", { sourceAccount: true }),
             tags: tags({}, awsName(ctx, "flow-logs")),
         },
         opts,

@@ -9,10 +9,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
 import { tagsFor } from "../common/tags";
 
+/** One side of a peering: where it is and what carries traffic to and from its VPC. */
 export interface PeeringSide {
+    /** The side's region: the accepter half and its routes are declared there (v7 per-resource region). */
     readonly region: string;
+    /** The side's VPC CIDR: the other side routes it to the peering. */
     readonly cidr: string;
+    /** The side's Transit Gateway. */
     readonly transitGatewayId: pulumi.Input<string>;
+    /** Its explicit route table (default association is off): the peering is associated here and the other CIDR routed. */
     readonly transitGatewayRouteTableId: pulumi.Input<string>;
     /** VPC route tables that must send the other side's CIDR to the TGW (private and data tiers). */
     readonly vpcRouteTableIds: readonly pulumi.Input<string>[];

@@ -9,6 +9,7 @@ import { RegionContext, awsName } from "../common/context";
 import { Tags } from "../common/tags";
 
 export interface TransitGatewayArgs {
+    /** The stack this hub is declared in: region and project name its resources. */
     readonly context: RegionContext;
     /** The VPC the hub attaches. */
     readonly vpc: aws.ec2.Vpc;

@@ -5,7 +5,7 @@
  */
 import { API_GATEWAY_PORT } from "../../components/catalogue";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../../components/common/logs";
-import { WAF_DEFAULTS } from "../../components/edge/plan";
+import { BOT_CONTROL_MODES, BotControlMode, WAF_DEFAULTS } from "../../components/edge/plan";
 import { LOG_RETENTION_DAYS } from "./network";
 import { ConfigReader } from "./reader";
 
@@ -24,8 +24,7 @@ export const HEALTH_CHECKER_REGIONS = [
     "ap-northeast-1",
     "sa-east-1",
 ] as const;
-export const BOT_CONTROL_MODES = ["count", "off"] as const;
-export type BotControlMode = (typeof BOT_CONTROL_MODES)[number];
+export { BOT_CONTROL_MODES, BotControlMode };
 
 export interface IngressSettings {
     /**

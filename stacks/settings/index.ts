@@ -146,8 +146,9 @@ function readStack(r: ConfigReader, project: string, stack: string): PlatformSet
     if (r.problems.length > 0 || !registry || !self) {
         throw new ConfigError(stack, r.problems.length > 0 ? r.problems : ["the configuration could not be read"]);
     }
-    const common: CommonSettings = { project, stack, region, registry, self, peers: [], environment, domain, network, ingress, edge, data, eks, dr };
+    const common = { project, stack, region, registry, self, environment, domain, network, ingress, edge, data, eks, dr };
+    // A secondary's primaryStack was checked above: reaching here, it is set and well-formed.
     return self.role === "primary"
         ? { ...common, role: "primary", peers: registry.secondaries }
-        : { ...common, role: "secondary", peers: [registry.primary], primaryStack: primaryStack ?? "" };
+        : { ...common, role: "secondary", peers: [registry.primary], primaryStack: primaryStack as string };
 }

@@ -8,7 +8,9 @@ import { subnetPlanProblem } from "../../components/network/subnet-plan";
 import { ConfigReader } from "./reader";
 
 export const REGISTRY_KEY = "mall:regions";
-export type RegionRole = "primary" | "secondary";
+import type { RegionRole } from "../../components/common/context";
+
+export { RegionRole };
 
 export interface RegionEntry {
     readonly name: string;

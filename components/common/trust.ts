@@ -1,0 +1,13 @@
+/**
+ * The trust policy of a role an AWS service assumes, serialised for `assumeRolePolicy`: the one
+ * call every component makes. `sourceAccount: true` pins the trust to the stack's account with
+ * `aws:SourceAccount` (the confused-deputy guard); each call site says whether it has it, so the
+ * guard's coverage is visible in one grep.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { RegionContext } from "./context";
+import { serviceTrust } from "./iam";
+
+export function serviceTrustPolicy(ctx: Pick<RegionContext, "accountId">, principal: string, options: { readonly sourceAccount?: boolean } = {}): pulumi.Output<string> {
+    return pulumi.output(ctx.accountId).apply((account) => JSON.stringify(serviceTrust(principal, options.sourceAccount ? { sourceAccount: account } : {})));
+}
