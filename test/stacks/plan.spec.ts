@@ -164,6 +164,16 @@ describe("plan ordering and failures", function () {
         assert.deepStrictEqual(result.stacks, []);
     });
 
+    it("refuses an azCount the region does not have, naming the key, before any resource", async () => {
+        const west = await plan({ dir: ROOT, skipPolicy: true, overrides: { "us-west-2": { "mall:azCount": "5" } } });
+        assert.strictEqual(west.failure?.stack, "us-west-2");
+        assert.strictEqual(
+            west.failure?.error.message,
+            'Invalid configuration for stack "us-west-2" (1 problem); nothing was created:\n  - mall:azCount 5 exceeds the 4 available AZs of us-west-2 (us-west-2a, us-west-2b, us-west-2c, us-west-2d); set mall:azCount to 4 or fewer',
+        );
+        assert.deepStrictEqual(west.stacks.map((s) => s.stack), ["us-east-1"]);
+    });
+
     it("plans a third region from one registry entry and one stack file, with zero code changes", async () => {
         const dir = scratchProject((d) => {
             const project = YAML.parse(fs.readFileSync(path.join(d, "Pulumi.yaml"), "utf8"));

@@ -30,6 +30,19 @@ function uuid(seed: string): string {
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
+/** Default AZs per region (AWS's published zone counts; Local Zones are opt-in and excluded). */
+const AZ_COUNTS: Readonly<Record<string, number>> = {
+    "us-east-1": 6,
+    "us-east-2": 3,
+    "us-west-1": 2,
+    "us-west-2": 4,
+    "eu-west-1": 3,
+    "eu-central-1": 3,
+    "ap-northeast-1": 3,
+    "ap-northeast-2": 4,
+    "ap-southeast-1": 3,
+};
+
 /** Extra output state per resource type (what the provider would compute). */
 const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     "aws:kms/key:Key": (r) => ({ keyId: r.id, arn: r.arn(`key/${r.id}`) }),
@@ -238,7 +251,9 @@ const INVOKES: Record<string, (inputs: State, ctx: MockContext) => State> = {
     "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" }),
     "aws:index/getAvailabilityZones:getAvailabilityZones": (inputs, ctx) => {
         const region = String(inputs.region ?? ctx.region);
-        const letters = ["a", "b", "c", "d", "e", "f"];
+        // Each region's real count of default (opt-in-not-required) zones, so an azCount a region
+        // cannot hold fails here as it would in AWS.
+        const letters = ["a", "b", "c", "d", "e", "f"].slice(0, AZ_COUNTS[region] ?? 3);
         return {
             id: region,
             names: letters.map((l) => `${region}${l}`),
