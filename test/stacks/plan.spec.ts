@@ -165,7 +165,7 @@ describe("plan ordering and failures", function () {
     });
 
     it("refuses an azCount the region does not have, naming the key, before any resource", async () => {
-        const west = await plan({ dir: ROOT, skipPolicy: true, overrides: { "us-west-2": { "mall:azCount": "5" } } });
+        const west = await plan({ dir: ROOT, skipPolicy: true, overrides: { "us-west-2": { "mall:azCount": "5", "mall:mskBrokers": "5" } } });
         assert.strictEqual(west.failure?.stack, "us-west-2");
         assert.strictEqual(
             west.failure?.error.message,
