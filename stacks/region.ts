@@ -156,6 +156,7 @@ export async function deployRegion(settings: PlatformSettings, primary?: Primary
             domain: settings.domain,
             registryRegions: settings.registry.regions.map((r) => r.name),
             hostedZoneId: settings.edge.hostedZoneId,
+            readOnlyApiPaths: settings.edge.readOnlyApiPaths,
             waf: {
                 allowedCountries: settings.edge.wafAllowedCountries,
                 rateLimit: settings.edge.wafRateLimit,
