@@ -99,7 +99,7 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     "mall:readOnlyApiPaths": {
         section: "edge",
         where: "primary only",
-        description: "API sub-trees (`/api/<…>/*`) the API serves with GET/HEAD/OPTIONS only; CloudFront fails them over through the origin group. Every write must live outside them (CloudFront answers other methods with 403).",
+        description: "API sub-trees (`/api/<…>/*`) the API serves with GET/HEAD/OPTIONS only; CloudFront fails them over through the origin group, and every write must live outside them (CloudFront answers other methods with 403).",
     },
     "mall:wafAllowedCountries": {
         section: "edge",
