@@ -4,10 +4,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PRIMARY_CONTRACT, PrimaryOutputs, checkPrimaryOutputs } from "./contracts";
-import { PlatformSettings, SecondarySettings, parseStackConfig } from "./settings";
+import { PlatformSettings, SecondarySettings, isOfflinePlan, parseStackConfig } from "./settings";
 
+/**
+ * This stack's validated settings. Only the offline planner (which marks its runs) may use the
+ * shipped placeholders and a zone created in the same run; `pulumi preview`/`up` refuse them here,
+ * before any resource exists.
+ */
 export function loadSettings(): PlatformSettings {
-    return parseStackConfig(pulumi.getProject(), pulumi.getStack(), pulumi.runtime.allConfig());
+    return parseStackConfig(pulumi.getProject(), pulumi.getStack(), pulumi.runtime.allConfig(), { offlinePlan: isOfflinePlan() });
 }
 
 /**

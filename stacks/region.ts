@@ -310,6 +310,7 @@ function declareEdge(settings: PlatformSettings, ctx: RegionContext): EdgeStack 
         domain: settings.domain,
         registryRegions: settings.registry.regions.map((r) => r.name),
         hostedZoneId: settings.edge.hostedZoneId,
+        readOnlyApiPaths: settings.edge.readOnlyApiPaths,
         waf: {
             allowedCountries: settings.edge.wafAllowedCountries,
             rateLimit: settings.edge.wafRateLimit,

@@ -2,7 +2,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-/** One ACM validation CNAME for `domainName` of `certificate`, in the zone. */
+/**
+ * One ACM validation CNAME for `domainName` of `certificate`, in the zone. It may overwrite: ACM
+ * gives the same CNAME per name and account, so a pre-existing zone (mall:hostedZoneId) that ever
+ * validated a certificate for the name already holds it, and a plain create would fail with
+ * "already exists" (hashicorp/terraform-provider-aws#13653).
+ */
 export function validationRecord(
     name: string,
     certificate: aws.acm.Certificate,
@@ -23,6 +28,7 @@ export function validationRecord(
             type: option.resourceRecordType,
             records: [option.resourceRecordValue],
             ttl: 60,
+            allowOverwrite: true,
         },
         { parent },
     );

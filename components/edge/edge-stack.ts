@@ -18,7 +18,18 @@ import { serviceKey } from "../common/kms";
 import { privateBucket } from "../common/private-bucket";
 import { tagsFor } from "../common/tags";
 import { validationRecord } from "./dns";
-import { EDGE_REGION, FAILOVER_STATUS_CODES, MANAGED_POLICIES, ORIGIN_IDS, edgeNames, planCacheBehaviours, planOriginGroup } from "./plan";
+import {
+    EDGE_REGION,
+    FAILOVER_STATUS_CODES,
+    MANAGED_POLICIES,
+    ORIGIN_IDS,
+    READ_ONLY_API_PATHS,
+    SPA_FALLBACK_CODE,
+    SPA_FALLBACK_RUNTIME,
+    edgeNames,
+    planCacheBehaviours,
+    planOriginGroup,
+} from "./plan";
 import { EdgeWafArgs, declareWaf } from "./waf";
 
 const SERVICE = "edge";
@@ -38,8 +49,14 @@ export interface EdgeStackArgs {
     readonly domain: string;
     /** Every registered region in registry order; the failover origin is the primary's next. */
     readonly registryRegions: readonly string[];
-    /** Use this existing public hosted zone instead of creating one. @default undefined - create the zone */
+    /**
+     * Use this existing, delegated public hosted zone. Creating the zone (the default) is for the
+     * offline plan and tests only: certificates cannot validate in the run that creates their zone,
+     * so the settings require this outside the offline plan. @default undefined - create the zone
+     */
     readonly hostedZoneId?: string;
+    /** API sub-trees that only take GET/HEAD/OPTIONS and fail over through the origin group. @default READ_ONLY_API_PATHS (["/api/read/*"]) */
+    readonly readOnlyApiPaths?: readonly string[];
     /** The web ACL's rules and logging. @default - WAF_DEFAULTS, Bot Control counting, 90-day logs */
     readonly waf?: EdgeWafArgs;
     /** Days the access-log bucket keeps CloudFront's standard logs before they expire. @default 365 */
@@ -166,7 +183,25 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
         apiOrigin(ORIGIN_IDS.apiInternal, originGroup.primaryDomain),
         ...(originGroup.failoverDomain ? [apiOrigin(ORIGIN_IDS.apiFailover, originGroup.failoverDomain)] : []),
     ];
-    const behaviours = planCacheBehaviours(originGroup, { cachingOptimized, cachingDisabled, allViewerExceptHost });
+    // The SPA fallback on the default behaviour only: API and static responses keep their status.
+    const spaFallback = new aws.cloudfront.Function(
+        `${name}-spa-fallback`,
+        {
+            name: awsName(ctx, "spa-fallback"),
+            runtime: SPA_FALLBACK_RUNTIME,
+            comment: "Serves /index.html for extension-less (client-side) routes",
+            publish: true,
+            code: SPA_FALLBACK_CODE,
+            tags: tags(SERVICE, awsName(ctx, "spa-fallback")),
+        },
+        opts,
+    );
+    const behaviours = planCacheBehaviours(
+        originGroup,
+        { cachingOptimized, cachingDisabled, allViewerExceptHost },
+        args.readOnlyApiPaths ?? READ_ONLY_API_PATHS,
+        spaFallback.arn,
+    );
     const distribution = new aws.cloudfront.Distribution(
         `${name}-cdn`,
         {
@@ -191,9 +226,9 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
             // Behaviours match in order (plan.ts): the read-only routes (origin group) before the catch-all.
             orderedCacheBehaviors: behaviours.ordered,
             defaultCacheBehavior: behaviours.default,
-            // Distribution-wide (CloudFront has no per-behaviour error pages): an API 403/404 is
-            // rewritten too. The API answers errors with other codes or a body the client reads.
-            customErrorResponses: [403, 404].map((errorCode) => ({ errorCode, responseCode: 200, responsePagePath: "/index.html", errorCachingMinTtl: 10 })),
+            // No customErrorResponses: they apply to the whole distribution and would turn WAF
+            // blocks, "Invalid method" and API 403/404s into 200 + index.html. The SPA fallback is
+            // the viewer-request function on the default behaviour.
             restrictions: { geoRestriction: { restrictionType: "none" } },
             viewerCertificate: { acmCertificateArn: certificateValidation.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: VIEWER_TLS_POLICY },
             tags: tags(SERVICE, siteName),
@@ -254,7 +289,7 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
         },
         parent,
     );
-    logs.encrypt(logKey.arn);
+    const logEncryption = logs.encrypt(logKey.arn);
     new aws.s3.BucketLifecycleConfiguration(
         `${name}-access-logs-lifecycle`,
         {
@@ -266,7 +301,7 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
         },
         opts,
     );
-    logs.policy((arn) => [
+    const logPolicy = logs.policy((arn) => [
         {
             Sid: "CloudWatchLogsDeliveryWrites",
             Effect: "Allow",
@@ -301,7 +336,9 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
             s3DeliveryConfigurations: [{ enableHiveCompatiblePath: false, suffixPath: "cloudfront/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}" }],
             tags: tags(SERVICE, awsName(ctx, "cdn-access")),
         },
-        opts,
+        // After our bucket policy (else CloudWatch Logs may add its own statement, which ours then
+        // overwrites) and after the default encryption with the key delivery is granted.
+        { parent, dependsOn: [logPolicy, logEncryption] },
     );
 
     // --- DNS: the viewer name --------------------------------------------------------------------------

@@ -20,10 +20,13 @@ export const MANAGED_POLICIES = {
     allViewerExceptHostHeader: "Managed-AllViewerExceptHostHeader",
 } as const;
 
+/** The label the viewer-facing name puts before the apex: the site is `mall.<domain>`. */
+export const SITE_LABEL = "mall";
+
 /** The names that meet at DNS (DESIGN §2): nothing else about a region crosses stacks. */
 export const edgeNames = {
     /** The viewer-facing name, an alias to CloudFront. */
-    site: (domain: string) => `mall.${domain}`,
+    site: (domain: string) => `${SITE_LABEL}.${domain}`,
     /** Latency-routed: one record per region, each with that region's health check. */
     apiInternal: (domain: string) => `api-internal.${domain}`,
     /** One plain record per region: the direct origin (CloudFront's failover member). */
@@ -73,13 +76,52 @@ export const ORIGIN_IDS = {
 } as const;
 
 /**
- * Read-only API routes (catalogue browsing and search: most of the mall's traffic) that CloudFront
- * may fail over itself. CloudFront rejects an origin group behind a behaviour that allows POST,
- * PUT, PATCH or DELETE, so these GET/HEAD/OPTIONS behaviours carry the origin group, and the
- * catch-all `/api/*` (all methods) goes to `api-internal`, where Route 53 withdraws an unhealthy
- * region for writes too.
+ * The API contract for CloudFront's own failover: under this prefix the API serves only safe
+ * methods (GET, HEAD, OPTIONS). CloudFront rejects an origin group behind a behaviour that allows
+ * writes, and answers a method the behaviour does not allow with 403 "Invalid method", so an
+ * origin-group path that also carried writes (POST /api/reviews/<id>) would break those writes.
+ * Every other `/api/` path falls to the catch-all `/api/*` (all methods, `api-internal`), where
+ * Route 53 withdraws an unhealthy region for reads and writes alike.
  */
-export const READ_ONLY_API_PATHS = ["/api/products/*", "/api/categories/*", "/api/search/*", "/api/reviews/*"] as const;
+export const READ_ONLY_API_PREFIX = "/api/read/";
+/** `mall:readOnlyApiPaths`' default: the documented read-only prefix. */
+export const READ_ONLY_API_PATHS = [`${READ_ONLY_API_PREFIX}*`] as const;
+/** The catch-all API behaviour (every method, `api-internal`). */
+export const API_PATH_PATTERN = "/api/*";
+/** Hashed SPA assets, cached at the edge. */
+export const STATIC_PATH_PATTERN = "/static/*";
+/** CloudFront allows 25 cache behaviours per distribution by default; the other two plus these stay well under it. */
+export const MAX_READ_ONLY_API_PATHS = 20;
+/** The methods of a read-only (origin-group) behaviour: the only ones CloudFront allows with an origin group. */
+export const READ_ONLY_METHODS = ["GET", "HEAD", "OPTIONS"] as const;
+
+const READ_ONLY_PATH = /^\/api\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*\/\*$/;
+
+/**
+ * Problems of a list of origin-group path patterns (empty when it is fine), each starting with the
+ * offending entry so the settings reader can prefix the key. A pattern must name a sub-tree of
+ * `/api/` (`/api/<segment>/…/*`): not the catch-all (which carries writes), no other wildcard (a
+ * `*` inside a segment would also match write routes beside it), and no pattern inside another
+ * (the first listed would silently take the other's requests).
+ */
+export function readOnlyApiPathProblems(paths: readonly string[]): string[] {
+    const problems: string[] = [];
+    if (paths.length === 0) problems.push(`is empty; list at least one read-only prefix such as ${READ_ONLY_API_PATHS[0]} (the API's read-only contract)`);
+    if (paths.length > MAX_READ_ONLY_API_PATHS) problems.push(`has ${paths.length} entries; at most ${MAX_READ_ONLY_API_PATHS} (CloudFront allows 25 cache behaviours per distribution)`);
+    for (const p of paths) {
+        if (p === API_PATH_PATTERN) problems.push(`entry "${p}" is the catch-all, which carries writes; CloudFront would refuse every POST/PUT/PATCH/DELETE with 403. List read-only sub-trees such as ${READ_ONLY_API_PATHS[0]}`);
+        else if (!READ_ONLY_PATH.test(p)) problems.push(`entry "${p}" must start with /api/, end with /* and contain no other wildcard, e.g. ${READ_ONLY_API_PATHS[0]}`);
+    }
+    const prefix = (p: string) => p.slice(0, -1);
+    paths.forEach((a, i) => {
+        paths.forEach((b, j) => {
+            if (i === j || !READ_ONLY_PATH.test(a) || !READ_ONLY_PATH.test(b)) return;
+            if (a === b && i < j) problems.push(`entry "${a}" is listed twice; list it once`);
+            else if (a !== b && prefix(b).startsWith(prefix(a))) problems.push(`entry "${b}" lies inside "${a}", which already covers it; drop "${b}"`);
+        });
+    });
+    return problems;
+}
 
 /** ARCHITECTURE §5: CloudFront fails over on these and on connection failure (GET/HEAD/OPTIONS only). */
 export const FAILOVER_STATUS_CODES = [500, 502, 503, 504] as const;
@@ -182,20 +224,30 @@ export interface BehaviourPlan<T> {
     readonly cachePolicyId: T;
     readonly originRequestPolicyId?: T;
     readonly compress: boolean;
+    /** CloudFront Functions run by this behaviour (the SPA fallback on the default one). */
+    readonly functionAssociations?: { readonly eventType: "viewer-request"; readonly functionArn: T }[];
 }
 
 /**
  * The distribution's behaviours, matched in order: the read-only API routes on the origin group
  * (GET/HEAD/OPTIONS only: CloudFront rejects an origin group behind write methods), then the
  * catch-all `/api/*` with every method on `api-internal` (Route 53 fails writes over), then
- * `/static/*`; the default behaviour serves the SPA from the web bucket. Without a failover
- * region there is no group and the read-only routes fall to `/api/*`.
+ * `/static/*`; the default behaviour serves the SPA from the web bucket, with the SPA fallback
+ * function (viewer request) when one is given. Without a failover region there is no group and
+ * the read-only routes fall to `/api/*`.
+ *
+ * The API behaviours do not ask CloudFront to compress: CloudFront compresses only under a cache
+ * policy that enables Gzip and Brotli with TTLs above zero, and the API is not cached
+ * (CachingDisabled), so api-gateway compresses its own responses (docs/edge.md).
  */
 export function planCacheBehaviours<T>(
     originGroup: OriginGroupPlan,
     policies: CachePolicyIds<T>,
     readOnlyPaths: readonly string[] = READ_ONLY_API_PATHS,
+    spaFallbackFunctionArn?: T,
 ): { ordered: (BehaviourPlan<T> & { readonly pathPattern: string })[]; default: BehaviourPlan<T> } {
+    const problems = readOnlyApiPathProblems(readOnlyPaths);
+    if (problems.length > 0) throw new Error(`read-only API paths: ${problems.join("; ")}`);
     const api = (pathPattern: string, targetOriginId: string, allowedMethods: readonly string[]): BehaviourPlan<T> & { readonly pathPattern: string } => ({
         pathPattern,
         targetOriginId,
@@ -204,7 +256,7 @@ export function planCacheBehaviours<T>(
         cachedMethods: ["GET", "HEAD"],
         cachePolicyId: policies.cachingDisabled,
         originRequestPolicyId: policies.allViewerExceptHost,
-        compress: true,
+        compress: false,
     });
     const site: BehaviourPlan<T> = {
         targetOriginId: ORIGIN_IDS.web,
@@ -214,9 +266,32 @@ export function planCacheBehaviours<T>(
         cachePolicyId: policies.cachingOptimized,
         compress: true,
     };
-    const readOnly = originGroup.failoverDomain ? readOnlyPaths.map((p) => api(p, ORIGIN_IDS.apiGroup, ["GET", "HEAD", "OPTIONS"])) : [];
+    const readOnly = originGroup.failoverDomain ? readOnlyPaths.map((p) => api(p, ORIGIN_IDS.apiGroup, READ_ONLY_METHODS)) : [];
     return {
-        ordered: [...readOnly, api("/api/*", ORIGIN_IDS.apiInternal, ALL_METHODS), { pathPattern: "/static/*", ...site }],
-        default: site,
+        ordered: [...readOnly, api(API_PATH_PATTERN, ORIGIN_IDS.apiInternal, ALL_METHODS), { pathPattern: STATIC_PATH_PATTERN, ...site }],
+        default:
+            spaFallbackFunctionArn === undefined ? site : { ...site, functionAssociations: [{ eventType: "viewer-request", functionArn: spaFallbackFunctionArn }] },
     };
 }
+
+/** CloudFront Functions' runtime for the SPA fallback (ES 5.1 plus const/let, arrows, templates). */
+export const SPA_FALLBACK_RUNTIME = "cloudfront-js-2.0";
+
+/**
+ * The SPA fallback, a CloudFront Function on the default behaviour's viewer request: a path whose
+ * last segment has no extension (`/orders/42`, `/`) is a client-side route, so it is served
+ * `/index.html`; a file (`/favicon.ico`, `/assets/app.css`) passes through unchanged. It replaces
+ * distribution-wide custom error responses, which turned every 403/404 (WAF blocks, CloudFront's
+ * "Invalid method", API errors) into 200 + index.html. Written in ES 5.1 (`var`, no arrows), which
+ * every CloudFront Functions runtime accepts; no eval, timers, network or modules.
+ */
+export const SPA_FALLBACK_CODE = `function handler(event) {
+    var request = event.request;
+    var uri = request.uri;
+    var last = uri.substring(uri.lastIndexOf("/") + 1);
+    if (last.indexOf(".") === -1) {
+        request.uri = "/index.html";
+    }
+    return request;
+}
+`;

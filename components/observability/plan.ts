@@ -186,7 +186,9 @@ export function tempoValues(region: string, bucket: string, roleArn: string) {
         tempo: {
             // The bucket's lifecycle moves blocks to IA (30 d) and Glacier IR (90 d), both readable, and deletes at 365 d.
             retention: "8760h",
-            storage: { trace: { backend: "s3", s3: { bucket, endpoint: `s3.${region}.amazonaws.com`, region, insecure: false } } },
+            // Per-region prefix: the secondary writes into the CRR replica of the primary's bucket, where
+            // the primary's blocks arrive under us-east-1/; one key space per Tempo cluster (Tempo >= 2.1).
+            storage: { trace: { backend: "s3", s3: { bucket, prefix: region, endpoint: `s3.${region}.amazonaws.com`, region, insecure: false } } },
             receivers: { otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" } } } },
         },
     };

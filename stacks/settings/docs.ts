@@ -56,9 +56,12 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
         section: "stack",
         where: "secondaries only",
         default: "required on secondaries",
-        description: "Fully-qualified primary stack, `<org>/mall/<primary region>`, whose outputs the secondary reads; setting it on the primary is an error.",
+        description: "Fully-qualified primary stack, `<org>/mall/<primary region>`, whose outputs the secondary reads; setting it on the primary is an error, and outside the offline plan so is the placeholder org `organization` (the CI takes the Pulumi org from it).",
     },
-    "mall:domain": { section: "stack", description: "Apex for `mall.<domain>`, `api-internal.<domain>` and `api-<region>.<domain>`." },
+    "mall:domain": {
+        section: "stack",
+        description: "The apex you own (e.g. `acme.com`, not `mall.acme.com`): the site is `mall.<domain>`, the origins `api-internal.<domain>` and `api-<region>.<domain>`; outside the offline plan, RFC 2606/6761 names (`example.com`, `*.test` …) and a domain starting with `mall.` are refused.",
+    },
     "mall:environment": {
         section: "stack",
         description: "`production`, `staging` or `dev`: tags every resource and decides the defaults of `mall:dataProfile` and `mall:enableAutoFailover` and the NLB's deletion protection.",
@@ -91,7 +94,12 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     "mall:hostedZoneId": {
         section: "edge",
         where: "primary only",
-        description: "An existing public hosted zone for `mall:domain`; unset, the primary creates the zone.",
+        description: "The public hosted zone of `mall:domain`, created and delegated before the first deploy and required outside the offline plan (certificates cannot validate in the run that creates their zone); unset, the offline plan shows the zone created.",
+    },
+    "mall:readOnlyApiPaths": {
+        section: "edge",
+        where: "primary only",
+        description: "API sub-trees (`/api/<…>/*`) the API serves with GET/HEAD/OPTIONS only; CloudFront fails them over through the origin group, and every write must live outside them (CloudFront answers other methods with 403).",
     },
     "mall:wafAllowedCountries": {
         section: "edge",
@@ -154,7 +162,7 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     "mall:nodePools": { section: "eks", description: "Per-pool `{ cpuLimit, weight }` overrides of the six Karpenter NodePools." },
     "mall:gitopsRepoUrl": {
         section: "eks",
-        description: "Git repository ArgoCD's root app-of-apps `Application` syncs; the default is a placeholder, set the real repo per stack.",
+        description: "Git repository ArgoCD's root app-of-apps `Application` syncs; the default is a placeholder that a real production preview/up refuses: set the real repo per stack.",
     },
     "mall:gitopsRevision": { section: "eks", description: "Revision of the GitOps repository the root `Application` syncs." },
     "mall:gitopsPath": {

@@ -5,7 +5,7 @@
  */
 import { API_GATEWAY_PORT } from "../../components/catalogue";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../../components/common/logs";
-import { BOT_CONTROL_MODES, BotControlMode, WAF_DEFAULTS } from "../../components/edge/plan";
+import { BOT_CONTROL_MODES, BotControlMode, READ_ONLY_API_PATHS, WAF_DEFAULTS, readOnlyApiPathProblems } from "../../components/edge/plan";
 import { LOG_RETENTION_DAYS } from "./network";
 import { ConfigReader } from "./reader";
 
@@ -46,8 +46,15 @@ export interface IngressSettings {
 }
 
 export interface EdgeSettings {
-    /** An existing public hosted zone for `mall:domain`; unset = the primary creates the zone. @default undefined */
+    /**
+     * The public hosted zone of `mall:domain`, created and delegated before the first deploy: ACM
+     * validates the certificates through public DNS, which reaches a zone only once the parent
+     * delegates to it. Required outside the offline plan; unset (offline plan only) = the primary
+     * creates the zone, to show it. @default undefined
+     */
     readonly hostedZoneId?: string;
+    /** Read-only API sub-trees CloudFront fails over through the origin group. @default ["/api/read/*"] */
+    readonly readOnlyApiPaths: readonly string[];
     /** @default ["KR", "US", "JP"] */
     readonly wafAllowedCountries: readonly string[];
     /** Requests per 5 minutes per IP before WAF blocks. @default 2000 */
@@ -65,6 +72,7 @@ export interface EdgeSettings {
 /** Keys only the primary reads: a secondary that sets one gets told, not silently ignored. */
 export const PRIMARY_ONLY_EDGE_KEYS = [
     "mall:hostedZoneId",
+    "mall:readOnlyApiPaths",
     "mall:wafAllowedCountries",
     "mall:wafRateLimit",
     "mall:wafBotControl",
@@ -99,14 +107,31 @@ export function readIngress(r: ConfigReader): IngressSettings {
     return { evacuate, healthCheckPath, healthCheckInterval, healthCheckFailureThreshold, healthCheckRegions, apiTargetPort };
 }
 
+/** What the edge reader needs from the rest of the stack's config. */
+export interface EdgeReadContext {
+    /** The offline plan may create the zone; a real run needs a delegated one (see hostedZoneId). */
+    readonly offlinePlan: boolean;
+    /** `mall:domain`, for the messages. */
+    readonly domain: string;
+}
+
 /** Reads the primary-only edge settings; on a secondary, any of them set is a problem. */
-export function readEdge(r: ConfigReader, role: "primary" | "secondary" | undefined): EdgeSettings {
+export function readEdge(r: ConfigReader, role: "primary" | "secondary" | undefined, context: EdgeReadContext = { offlinePlan: true, domain: "" }): EdgeSettings {
     if (role === "secondary") {
         for (const key of PRIMARY_ONLY_EDGE_KEYS) {
             if (r.has(key)) r.problem(`${key} is set on the secondary stack ${r.stack}; the edge (zone, CloudFront, WAF) lives in the primary, move the key to the primary's stack file`);
         }
     }
     const hostedZoneId = r.string("mall:hostedZoneId", { default: "", pattern: /^Z[A-Z0-9]{1,31}$/, describe: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" });
+    if (role === "primary" && !context.offlinePlan && hostedZoneId === "" && !r.has("mall:hostedZoneId")) {
+        const apex = context.domain || "<domain>";
+        r.problem(
+            `mall:hostedZoneId is not set; the first deploy needs a public zone for ${apex} that is already delegated (ACM validates the certificates through public DNS, and a zone created in the same run is delegated only after it, so validation would time out after 75 minutes). ` +
+                `Create and delegate it first: aws route53 create-hosted-zone --name ${apex} --caller-reference mall-$(date +%s), add its four NS records at the parent zone or registrar, check with dig NS ${apex}, then pulumi config set mall:hostedZoneId <Z…> -s ${r.stack}`,
+        );
+    }
+    const readOnlyApiPaths = r.stringList("mall:readOnlyApiPaths", READ_ONLY_API_PATHS);
+    for (const p of readOnlyApiPathProblems(readOnlyApiPaths)) r.problem(`mall:readOnlyApiPaths ${p}`);
     const wafAllowedCountries = r.stringList("mall:wafAllowedCountries", WAF_DEFAULTS.allowedCountries, {
         pattern: /^[A-Z]{2}$/,
         describe: "an ISO 3166-1 alpha-2 country code such as KR",
@@ -124,6 +149,7 @@ export function readEdge(r: ConfigReader, role: "primary" | "secondary" | undefi
     const originShieldRegion = r.string("mall:originShieldRegion", { default: "us-east-1", pattern: REGION_NAME, describe: "an AWS region name like us-east-1" });
     return {
         hostedZoneId: hostedZoneId === "" ? undefined : hostedZoneId,
+        readOnlyApiPaths,
         wafAllowedCountries,
         wafRateLimit,
         wafBotControl,

@@ -10,6 +10,9 @@ import { DrSettings, readDr } from "./dr";
 import { NetworkSettings, readNetwork } from "./network";
 import { ConfigError, ConfigReader, KeyRead, RawConfig, editDistance } from "./reader";
 import { RegionEntry, RegionRegistry, readRegistry } from "./registry";
+import { DEFAULT_GITOPS } from "../../components/eks/defaults";
+import { SITE_LABEL, edgeNames } from "../../components/edge/plan";
+import { PLACEHOLDER_ORG, isReservedDomain } from "./placeholders";
 
 export { ConfigError, ConfigKind, KeyRead, RawConfig } from "./reader";
 export { RegionEntry, RegionRegistry, RegionRole, REGISTRY_KEY } from "./registry";
@@ -18,6 +21,7 @@ export { EdgeSettings, IngressSettings } from "./edge";
 export { DataSettings } from "./data";
 export { EksSettings } from "./eks";
 export { DrSettings } from "./dr";
+export { OFFLINE_PLAN_ENV, isOfflinePlan } from "./placeholders";
 
 export const ENVIRONMENTS = ["production", "staging", "dev"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -66,9 +70,20 @@ export type PlatformSettings = PrimarySettings | SecondarySettings;
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const STACK_FQN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
+/** How a config is being used: by the offline plan (under mocks) or by a real preview/up. */
+export interface ParseOptions {
+    /**
+     * The offline plan accepts the shipped placeholders (an RFC 2606 domain, the "organization"
+     * org, the example GitOps repo) and a zone the primary creates; any other run refuses them
+     * before a resource exists. The program passes `isOfflinePlan()` (the planner's mark).
+     * @default true - tables and tools read the shipped stack files
+     */
+    readonly offlinePlan?: boolean;
+}
+
 /** The validated settings of one stack; throws a ConfigError listing every problem. */
-export function parseStackConfig(project: string, stack: string, raw: RawConfig): PlatformSettings {
-    return readStack(new ConfigReader(stack, raw), project, stack);
+export function parseStackConfig(project: string, stack: string, raw: RawConfig, options: ParseOptions = {}): PlatformSettings {
+    return readStack(new ConfigReader(stack, raw), project, stack, options.offlinePlan ?? true);
 }
 
 /**
@@ -79,14 +94,14 @@ export function parseStackConfig(project: string, stack: string, raw: RawConfig)
 export function configReads(project: string, stack: string, raw: RawConfig): ReadonlyMap<string, KeyRead> {
     const r = new ConfigReader(stack, raw);
     try {
-        readStack(r, project, stack);
+        readStack(r, project, stack, true);
     } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
     }
     return r.reads;
 }
 
-function readStack(r: ConfigReader, project: string, stack: string): PlatformSettings {
+function readStack(r: ConfigReader, project: string, stack: string, offlinePlan: boolean): PlatformSettings {
     const network = readNetwork(r);
     const region = r.string("aws:region", { required: `run: pulumi config set aws:region <region> -s ${stack}` });
     const registry = readRegistry(r, { region, azCount: network.azCount, subnetPrefix: network.subnetPrefix });
@@ -96,10 +111,27 @@ function readStack(r: ConfigReader, project: string, stack: string): PlatformSet
         pattern: DNS_NAME,
         describe: "a lower-case DNS name such as example.com",
     });
+    if (domain && !offlinePlan) {
+        if (isReservedDomain(domain)) {
+            r.problem(
+                `mall:domain "${domain}" is a reserved example name (RFC 2606/6761: example.com/.net/.org, *.example, *.test, *.invalid, *.localhost) that no registrar delegates, so its certificates can never validate; set the apex you own: pulumi config set mall:domain <your apex> -s ${stack}`,
+            );
+        }
+        if (domain.startsWith(`${SITE_LABEL}.`)) {
+            r.problem(
+                `mall:domain "${domain}" starts with "${SITE_LABEL}.", so the site would be ${edgeNames.site(domain)}: mall:domain is the apex and the site is ${SITE_LABEL}.<domain>; set mall:domain to the apex, e.g. example.com for ${SITE_LABEL}.example.com`,
+            );
+        }
+    }
     const dr = readDr(r, environment);
     const primaryStackKey = "mall:primaryStack";
     const primaryStack = r.string(primaryStackKey);
     const eks = readEks(r, region);
+    if (!offlinePlan && environment === "production" && eks.gitops.repoUrl === DEFAULT_GITOPS.repoUrl) {
+        r.problem(
+            `mall:gitopsRepoUrl "${eks.gitops.repoUrl}" is the placeholder GitOps repository; production clusters need the real one ArgoCD syncs: pulumi config set mall:gitopsRepoUrl <your repo URL> -s ${stack}`,
+        );
+    }
 
     let self: RegionEntry | undefined;
     if (registry && region) {
@@ -127,6 +159,10 @@ function readStack(r: ConfigReader, project: string, stack: string): PlatformSet
             r.problem(
                 `${primaryStackKey} "${primaryStack}" names stack "${primaryStack.split("/")[2]}", but the registry's primary is ${registry.primary.name}; point it at <org>/${project}/${registry.primary.name}`,
             );
+        } else if (!offlinePlan && primaryStack.split("/")[0] === PLACEHOLDER_ORG) {
+            r.problem(
+                `${primaryStackKey} "${primaryStack}" names the placeholder Pulumi organization "${PLACEHOLDER_ORG}"; name yours (the CI takes the org from this key): pulumi config set ${primaryStackKey} <your org>/${project}/${registry.primary.name} -s ${stack}`,
+            );
         }
     }
     if (self?.role === "primary" && primaryStack) {
@@ -134,7 +170,7 @@ function readStack(r: ConfigReader, project: string, stack: string): PlatformSet
     }
 
     const ingress = readIngress(r);
-    const edge = readEdge(r, self?.role);
+    const edge = readEdge(r, self?.role, { offlinePlan, domain });
     const data = readData(r, environment, registry ? registry.regions.map((e) => e.name) : [], network.azCount);
 
     const known = r.knownKeys("mall");

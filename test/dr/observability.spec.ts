@@ -90,8 +90,10 @@ describe("Observability", () => {
         assert.deepStrictEqual(gateway.config.processors.tail_sampling.policies, tailSamplingPolicies(10, 500));
         const agent = releases.find((r) => r.inputs.name === "otel-agent")!.inputs.values as { mode: string; image: { repository: string } };
         assert.deepStrictEqual([agent.mode, agent.image.repository], ["daemonset", "public.ecr.aws/aws-observability/aws-otel-collector"]);
-        const tempo = releases.find((r) => r.inputs.name === "tempo")!.inputs.values as { tempo: { storage: { trace: { backend: string; s3: { bucket: string } } } } };
+        const tempo = releases.find((r) => r.inputs.name === "tempo")!.inputs.values as { tempo: { storage: { trace: { backend: string; s3: { bucket: string; prefix: string } } } } };
         assert.deepStrictEqual([tempo.tempo.storage.trace.backend, tempo.tempo.storage.trace.s3.bucket], ["s3", "mall-us-west-2-traces"]);
+        // The replica bucket also receives the primary's blocks (CRR): one key space per Tempo cluster.
+        assert.strictEqual(tempo.tempo.storage.trace.s3.prefix, "us-west-2");
         const trust = JSON.parse(String(res.one("aws:iam/role:Role", "obs-tempo-role").inputs.assumeRolePolicy));
         assert.deepStrictEqual(trust.Statement[0].Condition, {
             StringEquals: { "oidc.eks.us-west-2.amazonaws.com/id/ABC:sub": "system:serviceaccount:observability:tempo", "oidc.eks.us-west-2.amazonaws.com/id/ABC:aud": "sts.amazonaws.com" },

@@ -10,7 +10,7 @@ const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 
 function plan(extra: Partial<EdgeStackArgs> = {}, region = "us-east-1"): Promise<Resources> {
     return planComponent(
-        () => new EdgeStack("edge", { context: testContext(region, "primary"), domain: "mall.example.com", registryRegions: ["us-east-1", "us-west-2"], ...extra }),
+        () => new EdgeStack("edge", { context: testContext(region, "primary"), domain: "example.com", registryRegions: ["us-east-1", "us-west-2"], ...extra }),
         { region },
     );
 }
@@ -27,7 +27,7 @@ describe("EdgeStack", () => {
     });
 
     it("serves mall.<domain> over HTTP/2+3 and IPv6 with the us-east-1 certificate, TLSv1.2_2021 and the WAF", () => {
-        assert.deepStrictEqual([cdn.inputs.aliases, cdn.inputs.httpVersion, cdn.inputs.isIpv6Enabled, cdn.inputs.enabled], [["mall.mall.example.com"], "http2and3", true, true]);
+        assert.deepStrictEqual([cdn.inputs.aliases, cdn.inputs.httpVersion, cdn.inputs.isIpv6Enabled, cdn.inputs.enabled], [["mall.example.com"], "http2and3", true, true]);
         const cert = o(cdn, "viewerCertificate");
         assert.deepStrictEqual([cert.sslSupportMethod, cert.minimumProtocolVersion], ["sni-only", "TLSv1.2_2021"]);
         assert.match(String(cert.acmCertificateArn), /^arn:aws:acm:us-east-1:/);
@@ -35,14 +35,14 @@ describe("EdgeStack", () => {
         assert.deepStrictEqual(cdn.propertyDependencies.webAclId, [waf.urn]);
         assert.deepStrictEqual([waf.inputs.scope, waf.inputs.region, waf.inputs.defaultAction], ["CLOUDFRONT", "us-east-1", { allow: {} }]);
         const certificate = edge.one("aws:acm/certificate:Certificate", "edge-viewer-certificate");
-        assert.deepStrictEqual([certificate.inputs.region, certificate.inputs.domainName, certificate.inputs.validationMethod], ["us-east-1", "mall.mall.example.com", "DNS"]);
+        assert.deepStrictEqual([certificate.inputs.region, certificate.inputs.domainName, certificate.inputs.validationMethod], ["us-east-1", "mall.example.com", "DNS"]);
     });
 
-    it("has the three behaviours, with read-only API routes failing over through the origin group", () => {
+    it("has the behaviours, with the read-only API sub-tree failing over through the origin group", () => {
         const pick = (b: Obj) => [b.pathPattern ?? "default", b.targetOriginId, b.viewerProtocolPolicy, b.allowedMethods, b.cachedMethods, b.cachePolicyId, b.originRequestPolicyId ?? null, b.compress];
         assert.deepStrictEqual([...(cdn.inputs.orderedCacheBehaviors as Obj[]), o(cdn, "defaultCacheBehavior")].map(pick), [
-            ...["/api/products/*", "/api/categories/*", "/api/search/*", "/api/reviews/*"].map((path) => [path, "api", "https-only", ["GET", "HEAD", "OPTIONS"], ["GET", "HEAD"], CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST, true]),
-            ["/api/*", "api-internal", "https-only", ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"], ["GET", "HEAD"], CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST, true],
+            ["/api/read/*", "api", "https-only", ["GET", "HEAD", "OPTIONS"], ["GET", "HEAD"], CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST, false],
+            ["/api/*", "api-internal", "https-only", ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"], ["GET", "HEAD"], CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST, false],
             ["/static/*", "web-bucket", "redirect-to-https", ["GET", "HEAD"], ["GET", "HEAD"], CACHING_OPTIMIZED, null, true],
             ["default", "web-bucket", "redirect-to-https", ["GET", "HEAD"], ["GET", "HEAD"], CACHING_OPTIMIZED, null, true],
         ]);
@@ -50,10 +50,25 @@ describe("EdgeStack", () => {
         for (const b of cdn.inputs.orderedCacheBehaviors as Obj[]) {
             if (b.targetOriginId === "api") assert.deepStrictEqual(b.allowedMethods, ["GET", "HEAD", "OPTIONS"], String(b.pathPattern));
         }
-        assert.deepStrictEqual(cdn.inputs.customErrorResponses, [
-            { errorCode: 403, responseCode: 200, responsePagePath: "/index.html", errorCachingMinTtl: 10 },
-            { errorCode: 404, responseCode: 200, responsePagePath: "/index.html", errorCachingMinTtl: 10 },
-        ]);
+    });
+
+    it("has no distribution-wide error rewrite: the SPA fallback is a viewer-request function on the default behaviour only", () => {
+        // Custom error responses would turn WAF blocks, "Invalid method" and API 403/404s into 200.
+        assert.strictEqual(cdn.inputs.customErrorResponses, undefined);
+        const fn = edge.one("aws:cloudfront/function:Function", "edge-spa-fallback");
+        assert.deepStrictEqual([fn.inputs.name, fn.inputs.runtime, fn.inputs.publish], ["mall-us-east-1-spa-fallback", "cloudfront-js-2.0", true]);
+        assert.match(String(fn.inputs.code), /^function handler\(event\)/);
+        assert.deepStrictEqual(o(cdn, "defaultCacheBehavior").functionAssociations, [{ eventType: "viewer-request", functionArn: "arn:aws:cloudfront::123456789012:function/mall-us-east-1-spa-fallback" }]);
+        assert.deepStrictEqual(cdn.propertyDependencies.defaultCacheBehavior.includes(fn.urn), true);
+        for (const b of cdn.inputs.orderedCacheBehaviors as Obj[]) assert.strictEqual(b.functionAssociations, undefined, String(b.pathPattern));
+    });
+
+    it("takes the read-only API paths from its arguments", async () => {
+        const custom = await plan({ readOnlyApiPaths: ["/api/read/*", "/api/catalog/*"] });
+        assert.deepStrictEqual(
+            (custom.one(DISTRIBUTION, "edge-cdn").inputs.orderedCacheBehaviors as Obj[]).map((b) => [b.pathPattern, b.targetOriginId]),
+            [["/api/read/*", "api"], ["/api/catalog/*", "api"], ["/api/*", "api-internal"], ["/static/*", "web-bucket"]],
+        );
     });
 
     it("fails the API over from api-internal to api-us-west-2 on 500/502/503/504", () => {
@@ -63,8 +78,8 @@ describe("EdgeStack", () => {
         const origins = cdn.inputs.origins as Obj[];
         assert.deepStrictEqual(origins.map((x) => [x.originId, x.domainName]), [
             ["web-bucket", "mall-us-east-1-web-123456789012.s3.us-east-1.amazonaws.com"],
-            ["api-internal", "api-internal.mall.example.com"],
-            ["api-failover", "api-us-west-2.mall.example.com"],
+            ["api-internal", "api-internal.example.com"],
+            ["api-failover", "api-us-west-2.example.com"],
         ]);
         for (const api of origins.slice(1)) {
             assert.deepStrictEqual((api.customOriginConfig as Obj).originProtocolPolicy, "https-only");
@@ -147,6 +162,10 @@ describe("EdgeStack", () => {
         assert.deepStrictEqual(destination.propertyDependencies.deliveryDestinationConfiguration, [logBucket.urn]);
         const delivery = edge.one("aws:cloudwatch/logDelivery:LogDelivery", "edge-access-log-delivery");
         assert.deepStrictEqual(delivery.propertyDependencies.deliverySourceName, [source.urn]);
+        // After our bucket policy and the default encryption (else a race with CloudWatch Logs' own statement).
+        const logPolicy = edge.one("aws:s3/bucketPolicy:BucketPolicy", "edge-access-logs-policy");
+        const logEncryption = edge.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "edge-access-logs-encryption");
+        assert.ok(delivery.dependencies.includes(logPolicy.urn) && delivery.dependencies.includes(logEncryption.urn), JSON.stringify(delivery.dependencies));
         assert.strictEqual(cdn.inputs.loggingConfig, undefined);
         const policy = JSON.parse(String(edge.one("aws:s3/bucketPolicy:BucketPolicy", "edge-access-logs-policy").inputs.policy));
         assert.deepStrictEqual(policy.Statement[1].Principal, { Service: "delivery.logs.amazonaws.com" });
@@ -155,10 +174,13 @@ describe("EdgeStack", () => {
 
     it("creates and protects the zone, or uses the given one", async () => {
         const zone = edge.one("aws:route53/zone:Zone", "edge-zone");
-        assert.deepStrictEqual([zone.inputs.name, zone.protect], ["mall.example.com", true]);
+        assert.deepStrictEqual([zone.inputs.name, zone.protect], ["example.com", true]);
         const site = edge.ofType("aws:route53/record:Record").filter((r) => r.name.startsWith("edge-site"));
-        assert.deepStrictEqual(site.map((r) => [r.inputs.name, r.inputs.type]), [["mall.mall.example.com", "A"], ["mall.mall.example.com", "AAAA"]]);
+        assert.deepStrictEqual(site.map((r) => [r.inputs.name, r.inputs.type]), [["mall.example.com", "A"], ["mall.example.com", "AAAA"]]);
         assert.deepStrictEqual(site[0].propertyDependencies.zoneId, [zone.urn]);
+        // ACM reuses one CNAME per name and account: an existing zone may already hold it.
+        const validation = edge.one("aws:route53/record:Record", "edge-viewer-validation");
+        assert.deepStrictEqual([validation.inputs.type, validation.inputs.allowOverwrite], ["CNAME", true]);
 
         const existing = await plan({ hostedZoneId: "Z0123456789ABCDEFGHIJ" });
         assert.strictEqual(existing.count("aws:route53/zone:Zone"), 0);
@@ -177,6 +199,6 @@ describe("EdgeStack", () => {
         ];
         assert.deepStrictEqual(inEdgeRegion.map(([t, n]) => moved.one(t, n).inputs.region), inEdgeRegion.map(() => "us-east-1"));
         assert.match(String(o(moved.one(DISTRIBUTION, "edge-cdn"), "viewerCertificate").acmCertificateArn), /^arn:aws:acm:us-east-1:/);
-        assert.strictEqual((moved.one(DISTRIBUTION, "edge-cdn").inputs.origins as Obj[])[2].domainName, "api-us-east-1.mall.example.com");
+        assert.strictEqual((moved.one(DISTRIBUTION, "edge-cdn").inputs.origins as Obj[])[2].domainName, "api-us-east-1.example.com");
     });
 });

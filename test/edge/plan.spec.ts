@@ -1,6 +1,18 @@
 import * as assert from "assert";
 import * as fc from "fast-check";
-import { edgeNames, planCacheBehaviours, planOriginGroup, planRegionDns, planWafRules, regionalCertificateNames } from "../../components/edge/plan";
+import * as vm from "vm";
+import {
+    ALL_METHODS,
+    READ_ONLY_API_PATHS,
+    SPA_FALLBACK_CODE,
+    edgeNames,
+    planCacheBehaviours,
+    planOriginGroup,
+    planRegionDns,
+    planWafRules,
+    readOnlyApiPathProblems,
+    regionalCertificateNames,
+} from "../../components/edge/plan";
 
 const DOMAIN = "mall.example.com";
 
@@ -100,10 +112,7 @@ describe("edge plan: cache behaviours", () => {
     it("puts the read-only routes on the origin group before the catch-all, then static", () => {
         const b = planCacheBehaviours(planOriginGroup("example.com", "us-east-1", ["us-east-1", "us-west-2"]), ids);
         assert.deepStrictEqual(rows(b), [
-            ["/api/products/*", "api", "GET,HEAD,OPTIONS", "off"],
-            ["/api/categories/*", "api", "GET,HEAD,OPTIONS", "off"],
-            ["/api/search/*", "api", "GET,HEAD,OPTIONS", "off"],
-            ["/api/reviews/*", "api", "GET,HEAD,OPTIONS", "off"],
+            ["/api/read/*", "api", "GET,HEAD,OPTIONS", "off"],
             ["/api/*", "api-internal", "GET,HEAD,OPTIONS,PUT,POST,PATCH,DELETE", "off"],
             ["/static/*", "web-bucket", "GET,HEAD", "opt"],
         ]);
@@ -114,5 +123,114 @@ describe("edge plan: cache behaviours", () => {
     it("has no origin-group behaviours with a single region", () => {
         const b = planCacheBehaviours(planOriginGroup("example.com", "us-east-1", ["us-east-1"]), ids);
         assert.deepStrictEqual(rows(b).map((r) => r[0]), ["/api/*", "/static/*"]);
+    });
+});
+
+describe("edge plan: read-only API paths", () => {
+    const ids = { cachingOptimized: "opt", cachingDisabled: "off", allViewerExceptHost: "fwd" };
+    const group = planOriginGroup("example.com", "us-east-1", ["us-east-1", "us-west-2"]);
+    /** CloudFront path patterns: `*` matches any run of characters, `/` included; the pattern is anchored. */
+    const matches = (pattern: string, path: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(path);
+    /** Representative writes of the mall's API (reviews, search bodies, seller edits, orders, cart). */
+    const WRITE_ROUTES = [
+        "/api/reviews/p-1",
+        "/api/search/query",
+        "/api/products/p-1",
+        "/api/orders",
+        "/api/cart/items",
+        "/api/payments/intent",
+        "/api/user-account/sessions",
+    ];
+
+    it("default to the documented contract prefix /api/read/*", () => {
+        assert.deepStrictEqual([...READ_ONLY_API_PATHS], ["/api/read/*"]);
+    });
+
+    it("are validated with the entry and the fix", () => {
+        const table: [string[], string[]][] = [
+            [["/api/read/*"], []],
+            [["/api/read/*", "/api/catalog/v1/*"], []],
+            [[], ["is empty; list at least one read-only prefix such as /api/read/* (the API's read-only contract)"]],
+            [["/api/*"], ['entry "/api/*" is the catch-all, which carries writes; CloudFront would refuse every POST/PUT/PATCH/DELETE with 403. List read-only sub-trees such as /api/read/*']],
+            [["/read/*"], ['entry "/read/*" must start with /api/, end with /* and contain no other wildcard, e.g. /api/read/*']],
+            [["/api/read"], ['entry "/api/read" must start with /api/, end with /* and contain no other wildcard, e.g. /api/read/*']],
+            [["/api/read*"], ['entry "/api/read*" must start with /api/, end with /* and contain no other wildcard, e.g. /api/read/*']],
+            [["/api/*/read/*"], ['entry "/api/*/read/*" must start with /api/, end with /* and contain no other wildcard, e.g. /api/read/*']],
+            [["/api/read/*", "/api/read/*"], ['entry "/api/read/*" is listed twice; list it once']],
+            [["/api/read/*", "/api/read/items/*"], ['entry "/api/read/items/*" lies inside "/api/read/*", which already covers it; drop "/api/read/items/*"']],
+        ];
+        for (const [paths, expected] of table) assert.deepStrictEqual(readOnlyApiPathProblems(paths), expected, JSON.stringify(paths));
+        assert.throws(() => planCacheBehaviours(group, ids, ["/api/*"]), /read-only API paths: entry "\/api\/\*" is the catch-all/);
+    });
+
+    for (const paths of [[...READ_ONLY_API_PATHS], ["/api/read/*", "/api/catalog/*", "/api/read-v2/*"]]) {
+        it(`every origin-group behaviour allows only GET/HEAD/OPTIONS and shadows nothing (${paths.join(", ")})`, () => {
+            const b = planCacheBehaviours(group, ids, paths);
+            const grouped = b.ordered.filter((x) => x.targetOriginId === "api");
+            assert.deepStrictEqual(grouped.map((x) => x.pathPattern), paths);
+            const patterns = b.ordered.map((x) => x.pathPattern);
+            assert.strictEqual(new Set(patterns).size, patterns.length, `duplicate patterns: ${patterns.join(", ")}`);
+            for (const g of grouped) {
+                assert.deepStrictEqual(g.allowedMethods, ["GET", "HEAD", "OPTIONS"], g.pathPattern);
+                const prefix = g.pathPattern.slice(0, -1);
+                for (const other of patterns.filter((p) => p !== g.pathPattern)) {
+                    assert.ok(!other.startsWith(prefix), `${g.pathPattern} is a prefix of ${other}, which it would shadow`);
+                }
+                for (const write of WRITE_ROUTES) assert.ok(!matches(g.pathPattern, write), `${g.pathPattern} takes the write route ${write}`);
+            }
+            // Every write route reaches the catch-all with every method.
+            for (const write of WRITE_ROUTES) {
+                const first = b.ordered.find((x) => matches(x.pathPattern, write));
+                assert.deepStrictEqual([first?.pathPattern, first?.allowedMethods], ["/api/*", [...ALL_METHODS]], write);
+            }
+        });
+    }
+
+    it("ask api-gateway, not CloudFront, to compress the uncached API (CachingDisabled cannot enable Gzip/Brotli)", () => {
+        const b = planCacheBehaviours(group, ids);
+        assert.deepStrictEqual(b.ordered.map((x) => [x.pathPattern, x.compress]), [["/api/read/*", false], ["/api/*", false], ["/static/*", true]]);
+        assert.strictEqual(b.default.compress, true);
+    });
+
+    it("put the SPA fallback function on the default behaviour only", () => {
+        const b = planCacheBehaviours(group, ids, READ_ONLY_API_PATHS, "fn-arn");
+        assert.deepStrictEqual(b.default.functionAssociations, [{ eventType: "viewer-request", functionArn: "fn-arn" }]);
+        assert.ok(b.ordered.every((x) => x.functionAssociations === undefined));
+        assert.strictEqual(planCacheBehaviours(group, ids).default.functionAssociations, undefined);
+    });
+});
+
+describe("edge plan: the SPA fallback function", () => {
+    /** Runs the function's code as CloudFront does: a top-level `handler(event)`, nothing else in scope. */
+    function run(uri: string): { uri: string; querystring: unknown } {
+        const sandbox: { handler?: (e: unknown) => { uri: string; querystring: unknown } } = {};
+        vm.runInNewContext(`${SPA_FALLBACK_CODE}\nthis.handler = handler;`, sandbox, { timeout: 100 });
+        const event = { version: "1.0", context: { eventType: "viewer-request" }, viewer: { ip: "203.0.113.9" }, request: { method: "GET", uri, querystring: { q: { value: "1" } }, headers: {}, cookies: {} } };
+        return sandbox.handler!(event);
+    }
+
+    it("rewrites extension-less (client-side) routes to /index.html and leaves files alone", () => {
+        const table: [string, string][] = [
+            ["/", "/index.html"],
+            ["/orders", "/index.html"],
+            ["/orders/42", "/index.html"],
+            ["/products/p-1/reviews/", "/index.html"],
+            ["/index.html", "/index.html"],
+            ["/favicon.ico", "/favicon.ico"],
+            ["/static/x.js", "/static/x.js"],
+            ["/assets/app.3f2a.css", "/assets/app.3f2a.css"],
+            ["/v1.2/orders", "/index.html"],
+        ];
+        for (const [uri, expected] of table) assert.strictEqual(run(uri).uri, expected, uri);
+        assert.deepStrictEqual(run("/orders").querystring, { q: { value: "1" } });
+    });
+
+    it("stays within cloudfront-js-2.0: ES 5.1 syntax, no modules, eval, timers or network", () => {
+        assert.match(SPA_FALLBACK_CODE, /^function handler\(event\) \{/);
+        for (const banned of [/\brequire\(/, /\bimport\b/, /\beval\(/, /new Function/, /setTimeout|setInterval/, /\bfetch\(/, /=>/, /\bclass\b/, /\basync\b/]) {
+            assert.doesNotMatch(SPA_FALLBACK_CODE, banned);
+        }
+        // CloudFront Functions' code size limit is 10 KB.
+        assert.ok(Buffer.byteLength(SPA_FALLBACK_CODE) < 10 * 1024);
     });
 });

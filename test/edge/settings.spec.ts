@@ -34,6 +34,7 @@ describe("edge settings", () => {
         });
         assert.deepStrictEqual(s.edge, {
             hostedZoneId: undefined,
+            readOnlyApiPaths: ["/api/read/*"],
             wafAllowedCountries: ["KR", "US", "JP"],
             wafRateLimit: 2000,
             wafBotControl: "count",
@@ -72,6 +73,17 @@ describe("edge settings", () => {
     it("tell a secondary that edge keys belong to the primary", () => {
         assert.deepStrictEqual(problems("us-west-2", secondary({ "mall:wafRateLimit": "500" })), [
             "mall:wafRateLimit is set on the secondary stack us-west-2; the edge (zone, CloudFront, WAF) lives in the primary, move the key to the primary's stack file",
+        ]);
+    });
+
+    it("read the origin group's read-only API paths, validated", () => {
+        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", primary({ "mall:readOnlyApiPaths": JSON.stringify(["/api/read/*", "/api/catalog/*"]) })).edge.readOnlyApiPaths, ["/api/read/*", "/api/catalog/*"]);
+        assert.deepStrictEqual(problems("us-east-1", primary({ "mall:readOnlyApiPaths": JSON.stringify(["/api/*", "/api/reviews"]) })), [
+            `mall:readOnlyApiPaths entry "/api/*" is the catch-all, which carries writes; CloudFront would refuse every POST/PUT/PATCH/DELETE with 403. List read-only sub-trees such as /api/read/*`,
+            `mall:readOnlyApiPaths entry "/api/reviews" must start with /api/, end with /* and contain no other wildcard, e.g. /api/read/*`,
+        ]);
+        assert.deepStrictEqual(problems("us-west-2", secondary({ "mall:readOnlyApiPaths": JSON.stringify(["/api/read/*"]) })), [
+            "mall:readOnlyApiPaths is set on the secondary stack us-west-2; the edge (zone, CloudFront, WAF) lives in the primary, move the key to the primary's stack file",
         ]);
     });
 

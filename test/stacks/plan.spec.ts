@@ -181,7 +181,7 @@ describe("plan ordering and failures", function () {
             fs.writeFileSync(path.join(d, "Pulumi.yaml"), YAML.stringify(project));
             fs.writeFileSync(
                 path.join(d, "Pulumi.ap-northeast-2.yaml"),
-                YAML.stringify({ config: { "aws:region": "ap-northeast-2", "mall:domain": "mall.example.com", "mall:primaryStack": "organization/mall/us-east-1" } }),
+                YAML.stringify({ config: { "aws:region": "ap-northeast-2", "mall:domain": "example.com", "mall:primaryStack": "organization/mall/us-east-1" } }),
             );
         });
         fs.symlinkSync(path.join(ROOT, "policy"), path.join(dir, "policy"));

@@ -157,6 +157,13 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
         hostedZoneId: "Z2FDTNDATAQYW2",
         status: "Deployed",
     }),
+    // CloudFront Functions are global: arn:aws:cloudfront::<account>:function/<name>; publish=true moves it to LIVE.
+    "aws:cloudfront/function:Function": (r) => ({
+        arn: r.arn(`function/${String(r.inputs.name ?? r.name)}`, { global: true }),
+        etag: `E${hex(r.id, 13).toUpperCase()}`,
+        liveStageEtag: r.inputs.publish === false ? "" : `E${hex("live/" + r.id, 13).toUpperCase()}`,
+        status: r.inputs.publish === false ? "UNPUBLISHED" : "DEPLOYED",
+    }),
     "aws:wafv2/webAcl:WebAcl": (r) => ({ arn: r.arn(`global/webacl/${String(r.inputs.name ?? r.name)}/${uuid(r.id)}`) }),
     "aws:cloudwatch/logDeliverySource:LogDeliverySource": (r) => ({ arn: r.arn(`delivery-source:${String(r.inputs.name ?? r.name)}`, { service: "logs" }) }),
     "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": (r) => ({ arn: r.arn(`delivery-destination:${String(r.inputs.name ?? r.name)}`, { service: "logs" }) }),

@@ -119,6 +119,10 @@ export async function runStack(opts: RunStackOptions): Promise<StackRun> {
     const errorClass = Error as { prepareStackTrace?: unknown };
     const prepareStackTrace = errorClass.prepareStackTrace;
     errorClass.prepareStackTrace = undefined;
+    // The offline plan marks its runs: only they may use the shipped placeholders (stacks/settings/
+    // placeholders.ts); a real preview/up has no mark and refuses them. Setting it twice is harmless.
+    const offlineMark = process.env.MALL_OFFLINE_PLAN;
+    process.env.MALL_OFFLINE_PLAN = "1";
     try {
         await pulumi.runtime.setMocks(timed, opts.project, opts.stack, false);
         pulumi.runtime.setAllConfig(opts.config, [...(opts.secretKeys ?? [])]);
@@ -161,6 +165,8 @@ export async function runStack(opts: RunStackOptions): Promise<StackRun> {
         if (errors.length > 0) throw new ProgramError(opts.stack, dedupe(errors));
         return { resources, outputs: plainValue(JSON.parse(JSON.stringify(outputs ?? {}))) as Record<string, unknown>, mockMs, totalMs: Date.now() - started };
     } finally {
+        if (offlineMark === undefined) delete process.env.MALL_OFFLINE_PLAN;
+        else process.env.MALL_OFFLINE_PLAN = offlineMark;
         errorClass.prepareStackTrace = prepareStackTrace;
         process.off("unhandledRejection", onRejection);
         running = false;

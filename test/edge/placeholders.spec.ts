@@ -1,0 +1,164 @@
+import * as assert from "assert";
+import * as path from "path";
+import { ConfigError, OFFLINE_PLAN_ENV, RawConfig, isOfflinePlan, parseStackConfig } from "../../stacks/settings";
+import { isReservedDomain } from "../../stacks/settings/placeholders";
+import { ciStacks } from "../../tools/stacks";
+import { loadProject } from "../../tools/plan/stacks";
+import { ProgramError, runStack } from "../../tools/plan/runner";
+
+const project = loadProject(path.resolve(__dirname, "../.."));
+const shipped = (stack: string) => project.stacks.find((s) => s.stack === stack)!.config;
+/** A real stack: the apex owned, a delegated zone, the real org and GitOps repo. */
+const REAL: Record<string, RawConfig> = {
+    "us-east-1": { ...shipped("us-east-1"), "mall:domain": "acme-mall.co.kr", "mall:hostedZoneId": "Z0123456789ABCDEFGHIJ", "mall:gitopsRepoUrl": "https://github.com/acme/mall-gitops.git" },
+    "us-west-2": { ...shipped("us-west-2"), "mall:domain": "acme-mall.co.kr", "mall:primaryStack": "acme/mall/us-east-1", "mall:gitopsRepoUrl": "https://github.com/acme/mall-gitops.git" },
+};
+
+function problems(stack: string, raw: RawConfig, offlinePlan: boolean): readonly string[] {
+    try {
+        parseStackConfig("mall", stack, raw, { offlinePlan });
+    } catch (e) {
+        if (e instanceof ConfigError) return e.problems;
+        throw e;
+    }
+    return [];
+}
+
+const RESERVED = (d: string, stack: string) =>
+    `mall:domain "${d}" is a reserved example name (RFC 2606/6761: example.com/.net/.org, *.example, *.test, *.invalid, *.localhost) that no registrar delegates, so its certificates can never validate; set the apex you own: pulumi config set mall:domain <your apex> -s ${stack}`;
+const GITOPS = (stack: string) =>
+    `mall:gitopsRepoUrl "https://github.com/mall-platform/mall-gitops.git" is the placeholder GitOps repository; production clusters need the real one ArgoCD syncs: pulumi config set mall:gitopsRepoUrl <your repo URL> -s ${stack}`;
+const ZONE = (apex: string) =>
+    `mall:hostedZoneId is not set; the first deploy needs a public zone for ${apex} that is already delegated (ACM validates the certificates through public DNS, and a zone created in the same run is delegated only after it, so validation would time out after 75 minutes). ` +
+    `Create and delegate it first: aws route53 create-hosted-zone --name ${apex} --caller-reference mall-$(date +%s), add its four NS records at the parent zone or registrar, check with dig NS ${apex}, then pulumi config set mall:hostedZoneId <Z…> -s us-east-1`;
+const ORG = `mall:primaryStack "organization/mall/us-east-1" names the placeholder Pulumi organization "organization"; name yours (the CI takes the org from this key): pulumi config set mall:primaryStack <your org>/mall/us-east-1 -s us-west-2`;
+
+describe("placeholders: only the offline plan accepts them", () => {
+    it("the shipped stack files plan offline", () => {
+        assert.deepStrictEqual(problems("us-east-1", shipped("us-east-1"), true), []);
+        assert.deepStrictEqual(problems("us-west-2", shipped("us-west-2"), true), []);
+        assert.strictEqual(parseStackConfig("mall", "us-east-1", shipped("us-east-1"), { offlinePlan: true }).domain, "example.com");
+    });
+
+    it("a real run refuses the shipped files, naming each key and its fix", () => {
+        assert.deepStrictEqual(problems("us-east-1", shipped("us-east-1"), false), [RESERVED("example.com", "us-east-1"), GITOPS("us-east-1"), ZONE("example.com")]);
+        assert.deepStrictEqual(problems("us-west-2", shipped("us-west-2"), false), [RESERVED("example.com", "us-west-2"), GITOPS("us-west-2"), ORG]);
+    });
+
+    it("a real run accepts a real stack", () => {
+        assert.deepStrictEqual(problems("us-east-1", REAL["us-east-1"], false), []);
+        assert.deepStrictEqual(problems("us-west-2", REAL["us-west-2"], false), []);
+    });
+
+    it("refuses a domain that doubles the site label (mall.mall.<apex>)", () => {
+        assert.deepStrictEqual(problems("us-east-1", { ...REAL["us-east-1"], "mall:domain": "mall.acme.com" }, false), [
+            `mall:domain "mall.acme.com" starts with "mall.", so the site would be mall.mall.acme.com: mall:domain is the apex and the site is mall.<domain>; set mall:domain to the apex, e.g. example.com for mall.example.com`,
+        ]);
+        assert.deepStrictEqual(problems("us-east-1", { ...REAL["us-east-1"], "mall:domain": "mall.example.com" }, false), [
+            RESERVED("mall.example.com", "us-east-1"),
+            `mall:domain "mall.example.com" starts with "mall.", so the site would be mall.mall.example.com: mall:domain is the apex and the site is mall.<domain>; set mall:domain to the apex, e.g. example.com for mall.example.com`,
+        ]);
+    });
+
+    it("needs the GitOps repo in production only", () => {
+        const { ["mall:gitopsRepoUrl"]: _, ...noRepo } = REAL["us-east-1"];
+        assert.deepStrictEqual(problems("us-east-1", noRepo, false), [GITOPS("us-east-1")]);
+        assert.deepStrictEqual(problems("us-east-1", { ...noRepo, "mall:environment": "staging" }, false), []);
+    });
+
+    it("knows the RFC 2606 / 6761 reserved names", () => {
+        const table: [string, boolean][] = [
+            ["example.com", true],
+            ["shop.example.net", true],
+            ["example.org", true],
+            ["mall.example", true],
+            ["mall.test", true],
+            ["a.invalid", true],
+            ["localhost", true],
+            ["mall.localhost", true],
+            ["example.co.kr", false],
+            ["myexample.com", false],
+            ["acme-mall.co.kr", false],
+            ["testing.io", false],
+        ];
+        for (const [d, reserved] of table) assert.strictEqual(isReservedDomain(d), reserved, d);
+    });
+
+    it("reads the planner's mark from the environment", () => {
+        assert.strictEqual(OFFLINE_PLAN_ENV, "MALL_OFFLINE_PLAN");
+        assert.strictEqual(isOfflinePlan({ MALL_OFFLINE_PLAN: "1" }), true);
+        assert.strictEqual(isOfflinePlan({}), false);
+        assert.strictEqual(isOfflinePlan({ MALL_OFFLINE_PLAN: "true" }), false);
+    });
+});
+
+describe("placeholders: the program under mocks", function () {
+    this.timeout(120_000);
+
+    it("without the planner's mark, refuses before any resource exists", async () => {
+        const before = process.env.MALL_OFFLINE_PLAN;
+        await assert.rejects(
+            runStack({
+                project: "mall",
+                stack: "us-east-1",
+                config: shipped("us-east-1"),
+                stackOutputs: new Map(),
+                // As `pulumi up` runs it: the planner's mark removed (runStack restores it afterwards).
+                program: async () => {
+                    delete process.env.MALL_OFFLINE_PLAN;
+                    const { program } = await import("../../stacks/program");
+                    return program();
+                },
+            }),
+            (e: Error) => {
+                assert.ok(e instanceof ProgramError, e.message);
+                assert.strictEqual(
+                    e.message,
+                    `Invalid configuration for stack "us-east-1" (3 problems); nothing was created:\n` + [RESERVED("example.com", "us-east-1"), GITOPS("us-east-1"), ZONE("example.com")].map((p) => `  - ${p}`).join("\n"),
+                );
+                return true;
+            },
+        );
+        assert.strictEqual(process.env.MALL_OFFLINE_PLAN, before, "runStack restores the mark");
+    });
+
+    it("with the mark (the offline plan), plans the shipped files", async () => {
+        const run = await runStack({ project: "mall", stack: "us-east-1", config: shipped("us-east-1"), stackOutputs: new Map() });
+        const cdn = run.resources.find((r) => r.type === "aws:cloudfront/distribution:Distribution")!;
+        assert.deepStrictEqual(cdn.inputs.aliases, ["mall.example.com"]);
+        assert.ok(run.resources.some((r) => r.type === "aws:route53/zone:Zone"), "the offline plan shows the zone a real run must bring");
+    });
+
+    it("with a real config and no mark, plans (a delegated zone, no zone resource)", async () => {
+        const run = await runStack({
+            project: "mall",
+            stack: "us-east-1",
+            config: REAL["us-east-1"],
+            stackOutputs: new Map(),
+            program: async () => {
+                delete process.env.MALL_OFFLINE_PLAN;
+                const { program } = await import("../../stacks/program");
+                return program();
+            },
+        });
+        assert.strictEqual(run.resources.filter((r) => r.type === "aws:route53/zone:Zone").length, 0);
+        assert.deepStrictEqual(run.resources.find((r) => r.type === "aws:cloudfront/distribution:Distribution")!.inputs.aliases, ["mall.acme-mall.co.kr"]);
+    });
+});
+
+describe("tools/stacks.ts: the CI's Pulumi organization", () => {
+    it("lists the stacks in deploy order with the org", () => {
+        assert.deepStrictEqual(ciStacks(project, { deploy: false }), { org: "organization", order: ["us-east-1", "us-west-2"], primaries: ["us-east-1"], secondaries: ["us-west-2"] });
+    });
+
+    it("refuses to deploy into the placeholder org", () => {
+        assert.throws(
+            () => ciStacks(project, { deploy: true }),
+            new Error(
+                `the Pulumi organization is the placeholder "organization" (mall:primaryStack in Pulumi.us-west-2.yaml); set your org in every secondary: pulumi config set mall:primaryStack <your org>/mall/us-east-1 -s <secondary>`,
+            ),
+        );
+        const real = { ...project, stacks: project.stacks.map((s) => (s.config["mall:primaryStack"] ? { ...s, config: { ...s.config, "mall:primaryStack": "acme/mall/us-east-1" } } : s)) };
+        assert.strictEqual(ciStacks(real, { deploy: true }).org, "acme");
+    });
+});
