@@ -103,7 +103,7 @@ describe("reachability over the real two-stack plan", function () {
         assert.deepStrictEqual(
             firstDeployReport(result.stacks).map((p) => [p.prerequisite, p.check]),
             [
-                ["mall.example.com delegated to the new zone's name servers", "dig NS mall.example.com +short"],
+                ["example.com delegated to the new zone's name servers", "dig NS example.com +short"],
                 ["Lambda concurrency quota in us-west-2 ≥ 103", "aws lambda get-account-settings --region us-west-2 --query AccountLimit.ConcurrentExecutions"],
                 ["service-linked role AWSServiceRoleForAmazonOpenSearchService (account singleton, no stack owns it)", "aws iam get-role --role-name AWSServiceRoleForAmazonOpenSearchService"],
                 ["service-linked role AWSServiceRoleForElastiCache (account singleton, no stack owns it)", "aws iam get-role --role-name AWSServiceRoleForElastiCache"],
@@ -140,7 +140,7 @@ describe("reachability over three regions", function () {
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), YAML.stringify(project));
         fs.writeFileSync(
             path.join(dir, "Pulumi.ap-northeast-2.yaml"),
-            YAML.stringify({ config: { "aws:region": "ap-northeast-2", "mall:domain": "mall.example.com", "mall:primaryStack": "organization/mall/us-east-1" } }),
+            YAML.stringify({ config: { "aws:region": "ap-northeast-2", "mall:domain": "example.com", "mall:primaryStack": "organization/mall/us-east-1" } }),
         );
         try {
             result = await plan({ dir, skipPolicy: true });
