@@ -163,6 +163,9 @@ const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 const strs = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 const stripDot = (n: string) => n.replace(/\.$/, "");
 
+/** What resolvers cache an ELB (or CloudFront) alias answer for: an alias has no TTL of its own. */
+export const ALIAS_TARGET_TTL = 60;
+
 /** Route 53 defaults when a health check leaves them unset (Route 53 API reference). */
 const R53_DEFAULT_INTERVAL = 30;
 const R53_DEFAULT_THRESHOLD = 3;

@@ -11,8 +11,7 @@
  */
 import { HEALTH_CHECK_REGION } from "../../components/dr/plan";
 import { decide, readConfig } from "../../lambdas/failover/core";
-import { ALIAS_TARGET_TTL } from "../plan/scorecard";
-import { AlarmState, DrillModel, DrillStack, HealthCheckRecord, LoadBalancerRecord, MetricAlarmRecord, RecordRecord, StoreKind, arnRegion, buildModel, evaluateRule, matchesPattern } from "./model";
+import { ALIAS_TARGET_TTL, AlarmState, DrillModel, DrillStack, HealthCheckRecord, LoadBalancerRecord, MetricAlarmRecord, RecordRecord, StoreKind, arnRegion, buildModel, evaluateRule, matchesPattern } from "./model";
 import { PROMOTION_SECONDS, PromotedStore } from "./promotion";
 import { ProbeReachability, planReachability } from "./reachability";
 
