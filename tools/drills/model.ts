@@ -281,8 +281,13 @@ const TYPES = {
     regionSwitch: "aws:arcregionswitch/plan:Plan",
 } as const;
 
-export function buildModel(stacks: readonly DrillStack[]): DrillModel {
-    const regions = stacks.map((s) => s.region);
+/**
+ * @param order the Region registry's order (the failover order); Regions it does not name follow
+ * in stack order. @default stack order
+ */
+export function buildModel(stacks: readonly DrillStack[], order: readonly string[] = []): DrillModel {
+    const planned = stacks.map((s) => s.region);
+    const regions = [...order.filter((r) => planned.includes(r)), ...planned.filter((r) => !order.includes(r))];
     const primary = stacks.find((s) => s.role === "primary")?.region ?? regions[0];
     const all = stacks.flatMap((s) => s.resources.map((r) => ({ r, stack: s.stack, region: str(r.inputs.region) ?? s.region, stackRegion: s.region })));
     const byUrn = new Map(all.map((x) => [x.r.urn, { resource: x.r, region: x.region, stack: x.stack }]));

@@ -487,8 +487,15 @@ export function scenarios(m: DrillModel): Scenario[] {
 }
 
 /** Every drill over one stack set's plans: what `.plan/drills.json` holds. */
-export function runDrills(stacks: readonly DrillStack[], options: { readonly reachability?: ProbeReachability } = {}): DrillsReport {
-    const m = buildModel(stacks);
+export interface DrillOptions {
+    /** @default planReachability - the planned security groups */
+    readonly reachability?: ProbeReachability;
+    /** The Region registry's order, which is the failover order. @default stack order */
+    readonly regions?: readonly string[];
+}
+
+export function runDrills(stacks: readonly DrillStack[], options: DrillOptions = {}): DrillsReport {
+    const m = buildModel(stacks, options.regions);
     const reach = options.reachability ?? planReachability(m);
     const notes = [
         "EventBridge delivery, cross-Region forwarding and Lambda start count as 0 s (no planned value states them).",

@@ -44,6 +44,8 @@ export interface PlanResult {
     readonly totalMs: number;
     /** Every stack of the project was planned (no `only` subset, no failure): the stack set drills need. */
     readonly complete?: boolean;
+    /** The Region registry's order (`<project>:regions`), which is also the failover order. */
+    readonly regions?: string[];
 }
 
 export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
@@ -95,7 +97,8 @@ export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
     const packFailure = settled.find((s): s is { stack: string; error: Error } => "error" in s);
     failure ??= packFailure && { stack: packFailure.stack, error: packFailure.error };
     const complete = !failure && stacks.length === project.stacks.length;
-    const result: PlanResult = { project: project.name, stacks, ...(failure ? { failure } : {}), totalMs: Date.now() - started, complete };
+    const regions = registryOrder(order[0]?.config[`${project.name}:regions`]);
+    const result: PlanResult = { project: project.name, stacks, ...(failure ? { failure } : {}), totalMs: Date.now() - started, complete, ...(regions ? { regions } : {}) };
     // Written on failure too: the PR comment must show the failure, not the last green plan.
     if (options.outDir) writePlanFiles(options.outDir, result);
     return result;
@@ -117,9 +120,20 @@ export function writePlanFiles(outDir: string, result: PlanResult): void {
     const drillsFile = path.join(outDir, DRILLS_FILE);
     if (result.complete) {
         const { runDrills } = require("../drills/simulate") as typeof import("../drills/simulate");
-        fs.writeFileSync(drillsFile, JSON.stringify(runDrills(drillStacks(result.stacks)), null, 2) + "\n");
+        fs.writeFileSync(drillsFile, JSON.stringify(runDrills(drillStacks(result.stacks), { regions: result.regions }), null, 2) + "\n");
     } else {
         fs.rmSync(drillsFile, { force: true });
+    }
+}
+
+/** The registry's Region names in their written order; undefined when it is absent or not a map. */
+function registryOrder(raw: string | undefined): string[] | undefined {
+    if (raw === undefined) return undefined;
+    try {
+        const v = JSON.parse(raw) as unknown;
+        return v && typeof v === "object" && !Array.isArray(v) ? Object.keys(v) : undefined;
+    } catch {
+        return undefined;
     }
 }
 
