@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PolicyConfig } from "./analyzer";
-import { plan } from "./plan/plan";
+import { DRILLS_FILE, plan } from "./plan/plan";
 import { renderTerminal } from "./plan/summary";
 
 const USAGE = "usage: npm run plan [-- --stack <stack>] [--out <dir>] [--policy-config <file.json>]";
@@ -56,7 +56,7 @@ async function main(): Promise<number> {
         },
     });
     console.log(renderTerminal(result));
-    const written = result.stacks.map((s) => `${s.stack}.json`).concat("summary.md");
+    const written = result.stacks.map((s) => `${s.stack}.json`).concat("summary.md", result.complete ? [DRILLS_FILE] : []);
     console.log(`Wrote ${path.relative(process.cwd(), outDir) || "."}/: ${written.join(", ")}`);
     if (result.failure) return 2;
     return result.stacks.some((s) => s.policy.diagnostics.some((d) => d.level === "mandatory")) ? 1 : 0;

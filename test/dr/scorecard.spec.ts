@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { scorecard, ScorecardStack } from "../../tools/plan/scorecard";
+import { SCORECARD_DRILL, scorecard, ScorecardStack } from "../../tools/plan/scorecard";
+import { DrillOutcome } from "../../tools/drills/simulate";
 import { PlannedResource } from "../../tools/plan/contract";
 import { drScorecardSection } from "../../tools/plan/summary";
 import { StackResult } from "../../tools/plan/plan";
@@ -60,30 +61,32 @@ describe("DR scorecard", () => {
         assert.strictEqual(card(world({ ttl: 300 }))["traffic routing"].rto, "6 min 30 s (health check 1 min 30 s + TTL 5 min)");
     });
 
-    it("changes the RTO when the planned health-check interval changes", () => {
-        // Without the canary path the Route 53 path decides store detection too.
-        const routeOnly = (w: ScorecardStack[]) => {
-            w[1] = { ...w[1], resources: w[1].resources.filter((r) => r.type !== "aws:cloudwatch/compositeAlarm:CompositeAlarm") };
-            return w;
-        };
-        const slow = card(routeOnly(world({ interval: 30 })));
-        const fast = card(routeOnly(world({ interval: 10 })));
-        assert.strictEqual(slow["traffic routing"].rto, "2 min 30 s (health check 1 min 30 s + TTL 1 min)");
-        assert.strictEqual(fast["traffic routing"].rto, "1 min 30 s (health check 30 s + TTL 1 min)");
-        // detect = 30×3 + 60 = 150 s vs 10×3 + 60 = 90 s; + trigger 30 s + promote 60 s
-        assert.strictEqual(slow["Aurora PostgreSQL"].rto, "4 min automated (detect 2 min 30 s + trigger 30 s + promote 1 min)");
-        assert.strictEqual(fast["Aurora PostgreSQL"].rto, "3 min automated (detect 1 min 30 s + trigger 30 s + promote 1 min)");
+    it("changes the traffic RTO when the planned health-check interval changes", () => {
+        assert.strictEqual(card(world({ interval: 30 }))["traffic routing"].rto, "2 min 30 s (health check 1 min 30 s + TTL 1 min)");
+        assert.strictEqual(card(world({ interval: 10 }))["traffic routing"].rto, "1 min 30 s (health check 30 s + TTL 1 min)");
     });
 
-    it("takes the faster of the Route 53 and canary detection paths", () => {
+    it("takes store RTOs from the simulated loss of the primary: detection + the documented promotion", () => {
+        const w = world();
+        const drill = {
+            id: SCORECARD_DRILL,
+            promotions: [{ store: "aurora", region: "us-west-2", startedAtSeconds: 150, completedAtSeconds: 210, allowDataLoss: true, trigger: "t" }],
+        } as unknown as DrillOutcome;
+        const c = Object.fromEntries(scorecard(w, w[1], drill).rows.map((r) => [r.component, r]));
+        assert.strictEqual(c["Aurora PostgreSQL"].rto, "3 min 30 s automated (detect 2 min 30 s + promote 1 min)");
+        assert.strictEqual(c["DocumentDB"].rto, "no automated promotion (no trigger fires when the primary is lost)");
+    });
+
+    it("keeps the planned detection paths, and says no automated promotion where the simulator finds none", () => {
         const d = scorecard(world(), world()[1]).detection;
         assert.deepStrictEqual(d, { healthCheckSeconds: 90, ttlSeconds: 60, routeSeconds: 150, canarySeconds: 120 });
-        assert.strictEqual(card(world())["DocumentDB"].rto, "4 min automated (detect 2 min + trigger 30 s + promote 1 min 30 s)");
+        // This hand-made world has alarms but no EventBridge route to the functions: nothing promotes.
+        assert.strictEqual(card(world())["DocumentDB"].rto, "no automated promotion (no trigger fires when the primary is lost)");
     });
 
-    it("falls back to the manual figure when the automation flag is off or in dry run", () => {
-        assert.strictEqual(card(world({ enabled: "false" }))["ElastiCache"].rto, "18 min manual (ENABLE_AUTO_FAILOVER off)");
-        assert.strictEqual(card(world({ dryRun: "true" }))["ElastiCache"].rto, "18 min manual (failover function in dry run)");
+    it("names the automation flag or the dry run when they are why nothing promotes", () => {
+        assert.strictEqual(card(world({ enabled: "false" }))["ElastiCache"].rto, "no automated promotion (ENABLE_AUTO_FAILOVER off)");
+        assert.strictEqual(card(world({ dryRun: "true" }))["ElastiCache"].rto, "no automated promotion (failover function in dry run)");
     });
 
     it("reports RPO by mechanism and says absent when one is not planned", () => {

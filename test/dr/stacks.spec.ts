@@ -90,9 +90,11 @@ describe("both stacks with DR and observability", () => {
         const md = renderMarkdown(result);
         assert.match(md, /<summary>DR scorecard: failover into us-west-2<\/summary>/);
         assert.match(md, /\| traffic routing \| Route 53 health checks \+ DNS failover \| 2 min 30 s \(health check 1 min 30 s \+ TTL 1 min\) \| 0 \| 1-2 min \| 0 \|/);
-        assert.match(md, /\| DocumentDB \| GlobalCluster with a member in us-west-2 \| 4 min automated \(detect 2 min \+ trigger 30 s \+ promote 1 min 30 s\) \| ≤ 2 s \(oplog async\) \| 5-15 min \(manual\) \| < 1 min \|/);
+        // Store RTOs are the drill simulator's: losing us-east-1 promotes nothing today (tools/drills).
+        assert.match(md, /\| DocumentDB \| GlobalCluster with a member in us-west-2 \| no automated promotion \(no trigger fires when the primary is lost\) \| ≤ 2 s \(oplog async\) \| 5-15 min \(manual\) \| < 1 min \|/);
+        assert.match(md, /Store RTOs: simulated loss of us-east-1 \(tools\/drills, npm run drill\): nothing promotes; traffic moves in 2 min 30 s\./);
         assert.match(md, /\| MSK \| MSK Replicator \| = traffic routing \(consumers already run in each region\) \| ~5 s \(async\) \| n\/a \| total loss \(no replicator\) \|/);
-        assert.match(md, /canary path 2 min/);
+        assert.match(md, /Planned detection paths: Route 53 2 min 30 s, canary 2 min\./);
     });
 });
 

@@ -42,6 +42,10 @@ export interface PlanResult {
     /** The stack whose program failed, and why; later stacks were not planned. */
     readonly failure?: { readonly stack: string; readonly error: Error };
     readonly totalMs: number;
+    /** Every stack of the project was planned (no `only` subset, no failure): the stack set drills need. */
+    readonly complete?: boolean;
+    /** The Region registry's order (`<project>:regions`), which is also the failover order. */
+    readonly regions?: string[];
 }
 
 export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
@@ -92,7 +96,9 @@ export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
     const stacks = settled.filter((s): s is StackResult => !("error" in s));
     const packFailure = settled.find((s): s is { stack: string; error: Error } => "error" in s);
     failure ??= packFailure && { stack: packFailure.stack, error: packFailure.error };
-    const result: PlanResult = { project: project.name, stacks, ...(failure ? { failure } : {}), totalMs: Date.now() - started };
+    const complete = !failure && stacks.length === project.stacks.length;
+    const regions = registryOrder(order[0]?.config[`${project.name}:regions`]);
+    const result: PlanResult = { project: project.name, stacks, ...(failure ? { failure } : {}), totalMs: Date.now() - started, complete, ...(regions ? { regions } : {}) };
     // Written on failure too: the PR comment must show the failure, not the last green plan.
     if (options.outDir) writePlanFiles(options.outDir, result);
     return result;
@@ -109,6 +115,34 @@ export function writePlanFiles(outDir: string, result: PlanResult): void {
     fs.writeFileSync(path.join(outDir, "summary.md"), renderMarkdown(result));
     // A failed stack's previous contract file would read as current: remove it.
     if (result.failure) fs.rmSync(path.join(outDir, `${result.failure.stack}.json`), { force: true });
+    // Drills play the whole stack set (a Region loss involves every stack's half of the pipeline),
+    // so they are written only when every stack planned; an older file would read as current.
+    const drillsFile = path.join(outDir, DRILLS_FILE);
+    if (result.complete) {
+        const { runDrills } = require("../drills/simulate") as typeof import("../drills/simulate");
+        fs.writeFileSync(drillsFile, JSON.stringify(runDrills(drillStacks(result.stacks), { regions: result.regions }), null, 2) + "\n");
+    } else {
+        fs.rmSync(drillsFile, { force: true });
+    }
+}
+
+/** The registry's Region names in their written order; undefined when it is absent or not a map. */
+function registryOrder(raw: string | undefined): string[] | undefined {
+    if (raw === undefined) return undefined;
+    try {
+        const v = JSON.parse(raw) as unknown;
+        return v && typeof v === "object" && !Array.isArray(v) ? Object.keys(v) : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/** `.plan/drills.json`: the drill simulator's report (DESIGN §3). */
+export const DRILLS_FILE = "drills.json";
+
+/** The simulator's view of planned stacks: each stack's Region is its `region` output. */
+export function drillStacks(stacks: readonly StackResult[]): { stack: string; role: string; region: string; resources: StackResult["resources"] }[] {
+    return stacks.map((s) => ({ stack: s.stack, role: s.role, region: String(s.outputs.region ?? s.stack), resources: s.resources }));
 }
 
 export { ProgramError };

@@ -4,10 +4,17 @@
  * deck's matrix. Generic: it reads resource records by type and inputs, so it works whichever
  * component declared them, and says "absent" when a mechanism is not planned.
  *
- * Figures the plan cannot know are named constants: how long a promotion takes once called
- * (vendor-documented typical figures) and how long a person takes to act (the deck's 15 minutes).
+ * The stores' RTOs are the drill simulator's (tools/drills) for the loss of the primary: whether
+ * anything promotes into the surviving Region, when it is detected, and how long the promotion
+ * takes (the simulator's sourced per-store table). Where it finds no automated promotion the card
+ * says so rather than assuming one.
  */
+import { ALIAS_TARGET_TTL } from "../drills/model";
+import { PROMOTION_SECONDS, PromotedStore } from "../drills/promotion";
+import { DrillOutcome, runDrills } from "../drills/simulate";
 import { PlannedResource } from "./contract";
+
+export { ALIAS_TARGET_TTL };
 
 export interface ScorecardStack {
     readonly stack: string;
@@ -16,12 +23,6 @@ export interface ScorecardStack {
     readonly resources: readonly PlannedResource[];
 }
 
-/** Seconds from the failover API call to a writable primary (typical, per AWS documentation). */
-export const PROMOTE_SECONDS = { aurora: 60, docdb: 90, elasticache: 60 } as const;
-/** EventBridge delivery, Lambda start and the "who is primary" check. */
-export const TRIGGER_SECONDS = 30;
-/** A person paged, deciding and acting (the deck's manual 15 minutes). */
-export const MANUAL_SECONDS = 900;
 /** Route 53 defaults when a health check leaves them unset. */
 const R53_DEFAULT_INTERVAL = 30;
 const R53_DEFAULT_THRESHOLD = 3;
@@ -60,9 +61,6 @@ export interface Detection {
     readonly canarySeconds?: number;
 }
 
-/** What resolvers cache an ELB alias answer for. */
-export const ALIAS_TARGET_TTL = 60;
-
 export function detection(all: readonly ScorecardStack[], survivor: ScorecardStack): Detection {
     const every = all.flatMap((s) => s.resources);
     const checks = every.filter((r) => r.type === "aws:route53/healthCheck:HealthCheck");
@@ -90,7 +88,7 @@ export interface Automation {
     readonly dryRun: boolean;
 }
 
-function automation(survivor: ScorecardStack, store: keyof typeof PROMOTE_SECONDS): Automation {
+function automation(survivor: ScorecardStack, store: PromotedStore): Automation {
     const fn = survivor.resources.find((r) => r.type === "aws:lambda/function:Function" && (r.inputs.environment as { variables?: Record<string, unknown> } | undefined)?.variables?.FAILOVER_STORE === store);
     const vars = (fn?.inputs.environment as { variables?: Record<string, unknown> } | undefined)?.variables ?? {};
     return { present: !!fn, enabled: vars.ENABLE_AUTO_FAILOVER === "true", dryRun: vars.DRY_RUN === "true" };
@@ -108,28 +106,44 @@ export interface ScorecardRow {
 const ABSENT = "absent";
 const LOSS = "total loss (no cross-region copy)";
 
-export function scorecard(all: readonly ScorecardStack[], survivor: ScorecardStack): { rows: ScorecardRow[]; detection: Detection } {
+/** The drill scorecards read: the simulated loss of the primary. */
+export const SCORECARD_DRILL = "primary-region-loss";
+
+/**
+ * @param drill the simulator's outcome of losing the primary; @default - simulated over `all`
+ */
+export function scorecard(all: readonly ScorecardStack[], survivor: ScorecardStack, drill?: DrillOutcome): { rows: ScorecardRow[]; detection: Detection; drill?: DrillOutcome } {
     const every = all.flatMap((s) => s.resources);
     const has = (type: string) => every.some((r) => r.type === type);
     const inSurvivor = (type: string, joinField: string) => survivor.resources.some((r) => r.type === type && str(r.inputs[joinField]));
     const det = detection(all, survivor);
-    const detect = [det.routeSeconds, det.canarySeconds].filter((x): x is number => x !== undefined);
-    const detectSeconds = detect.length > 0 ? Math.min(...detect) : undefined;
+    const lost = drill ?? (all.length > 1 ? runDrills(all).scenarios.find((o) => o.id === SCORECARD_DRILL) : undefined);
     const traffic = det.healthCheckSeconds !== undefined ? det.healthCheckSeconds + (det.ttlSeconds ?? 0) : undefined;
     const trafficRto = traffic !== undefined ? `${formatSeconds(traffic)} (health check ${formatSeconds(det.healthCheckSeconds!)} + TTL ${formatSeconds(det.ttlSeconds ?? 0)})` : `${ABSENT}: no Route 53 health check planned`;
 
     const row = (component: string, mechanism: string, rto: string, rpo: string): ScorecardRow => ({ component, mechanism, rto, rpo, deckRto: DECK_MATRIX[component].rto, deckRpo: DECK_MATRIX[component].rpo });
 
-    const storeRto = (store: keyof typeof PROMOTE_SECONDS): string => {
-        const a = automation(survivor, store);
-        const promote = PROMOTE_SECONDS[store];
-        if (a.present && a.enabled && !a.dryRun && detectSeconds !== undefined) {
-            return `${formatSeconds(detectSeconds + TRIGGER_SECONDS + promote)} automated (detect ${formatSeconds(detectSeconds)} + trigger ${formatSeconds(TRIGGER_SECONDS)} + promote ${formatSeconds(promote)})`;
+    const storeRto = (store: PromotedStore): string => {
+        const p = lost?.promotions.find((x) => x.store === store && x.region === survivor.region);
+        if (p) {
+            return `${formatSeconds(p.completedAtSeconds)} automated (detect ${formatSeconds(p.startedAtSeconds)} + promote ${formatSeconds(p.completedAtSeconds - p.startedAtSeconds)})`;
         }
-        const why = !a.present ? "no failover function" : a.dryRun ? "failover function in dry run" : !a.enabled ? "ENABLE_AUTO_FAILOVER off" : "no detection alarm";
-        return `${formatSeconds((detectSeconds ?? 0) + MANUAL_SECONDS + promote)} manual (${why})`;
+        const a = automation(survivor, store);
+        const elsewhere = lost?.promotions.find((x) => x.store === store);
+        const why = !a.present
+            ? "no failover function"
+            : a.dryRun
+              ? "failover function in dry run"
+              : !a.enabled
+                ? "ENABLE_AUTO_FAILOVER off"
+                : elsewhere
+                  ? `promoted into ${elsewhere.region} instead`
+                  : !lost
+                    ? "no drill simulated"
+                    : "no trigger fires when the primary is lost";
+        return `no automated promotion (${why})`;
     };
-    const globalStore = (component: string, store: keyof typeof PROMOTE_SECONDS, globalType: string, memberType: string, joinField: string, rpo: string) => {
+    const globalStore = (component: string, store: PromotedStore, globalType: string, memberType: string, joinField: string, rpo: string) => {
         if (!has(globalType)) return row(component, ABSENT, "n/a", LOSS);
         if (!inSurvivor(memberType, joinField)) return row(component, `global parent planned, but no member in ${survivor.region}`, "n/a", LOSS);
         return row(component, `${globalType.split(":").pop()} with a member in ${survivor.region}`, storeRto(store), rpo);
@@ -153,5 +167,7 @@ export function scorecard(all: readonly ScorecardStack[], survivor: ScorecardSta
     rows.push(row("DynamoDB", ddb ? "global table replica" : ABSENT, ddb ? "= traffic routing (active-active)" : "n/a", ddb ? "~1 s (last writer wins)" : LOSS));
     const eksRegions = all.filter((s) => s.resources.some((r) => r.type === "eks:index:Cluster" || r.type === "aws:eks/cluster:Cluster")).length;
     rows.push(row("EKS", eksRegions >= 2 ? `active-active in ${eksRegions} regions` : eksRegions === 1 ? "one region only" : ABSENT, eksRegions >= 2 ? "= traffic routing" : "n/a", eksRegions >= 1 ? "0 (stateless)" : "n/a"));
-    return { rows, detection: det };
+    return { rows, detection: det, ...(lost ? { drill: lost } : {}) };
 }
+
+export { PROMOTION_SECONDS };

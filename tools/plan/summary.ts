@@ -3,7 +3,7 @@
  * Stack-specific reports (network layout, cross-region links …) are `Section`s; a capability adds
  * its own by appending to SECTIONS.
  */
-import { DECK_MATRIX, MANUAL_SECONDS, PROMOTE_SECONDS, TRIGGER_SECONDS, formatSeconds, scorecard } from "./scorecard";
+import { DECK_MATRIX, PROMOTION_SECONDS, formatSeconds, scorecard } from "./scorecard";
 import { PlannedResource, PolicyDiagnostic } from "./contract";
 import { PlanResult, StackResult } from "./plan";
 import { checkFlows, dataTierExposure } from "../reachability/check";
@@ -86,14 +86,18 @@ export const drScorecardSection: Section = (s, all) => {
     if (s.role !== "secondary") return undefined;
     const stacks = all.map((x) => ({ stack: x.stack, role: x.role, region: stackRegion(x), resources: x.resources }));
     const survivor = stacks.find((x) => x.stack === s.stack)!;
-    const { rows, detection: d } = scorecard(stacks, survivor);
+    const { rows, detection: d, drill } = scorecard(stacks, survivor);
     const path = (label: string, v: number | undefined) => `${label} ${v === undefined ? "absent" : formatSeconds(v)}`;
+    const simulated = drill
+        ? `Store RTOs: simulated loss of ${stacks.find((x) => x.role === "primary")?.region ?? "the primary"} (tools/drills, npm run drill): ${drill.promotions.length === 0 ? "nothing promotes" : `promoted into ${drill.promoted.join(", ")}`}; traffic ${drill.trafficSeconds === null ? "stays on a failed Region" : `moves in ${formatSeconds(drill.trafficSeconds)}`}. `
+        : "";
     return {
         title: `DR scorecard: failover into ${survivor.region}`,
         rows: [["component", "mechanism (planned)", "RTO (this plan)", "RPO (this plan)", "deck RTO", "deck RPO"], ...rows.map((r) => [r.component, r.mechanism, r.rto, r.rpo, r.deckRto, r.deckRpo])],
         note:
-            `Detection: ${path("Route 53 path", d.routeSeconds)}, ${path("canary path", d.canarySeconds)} (the faster one counts). ` +
-            `Assumed: trigger ${formatSeconds(TRIGGER_SECONDS)}, promote ${Object.entries(PROMOTE_SECONDS).map(([k, v]) => `${k} ${formatSeconds(v)}`).join(", ")}, manual response ${formatSeconds(MANUAL_SECONDS)}. ` +
+            simulated +
+            `Planned detection paths: ${path("Route 53", d.routeSeconds)}, ${path("canary", d.canarySeconds)}. ` +
+            `Promotion (AWS): ${Object.entries(PROMOTION_SECONDS).map(([k, v]) => `${k} ${formatSeconds(v.seconds)}`).join(", ")}. ` +
             `Deck matrix components: ${Object.keys(DECK_MATRIX).length}.`,
     };
 };

@@ -1,0 +1,477 @@
+/**
+ * Reads the DR-relevant resources of one stack set's plan into plain records the simulator plays:
+ * alarms, composite alarms, EventBridge rules and targets, failover Lambdas, canaries, Route 53
+ * health checks and records, load balancers and the stores' writers and members. Pure: it knows
+ * resources only by type, inputs and `propertyDependencies`, never by component.
+ */
+import { PlannedResource } from "../plan/contract";
+
+/** One planned stack as the simulator needs it (a StackResult fits). */
+export interface DrillStack {
+    readonly stack: string;
+    readonly role: string;
+    readonly region: string;
+    readonly resources: readonly PlannedResource[];
+}
+
+export type AlarmState = "OK" | "ALARM" | "INSUFFICIENT_DATA";
+
+export interface MetricAlarmRecord {
+    readonly name: string;
+    readonly region: string;
+    readonly stack: string;
+    readonly namespace: string;
+    readonly metricName: string;
+    readonly dimensions: Record<string, string>;
+    readonly period: number;
+    readonly evaluationPeriods: number;
+    /** M of "M out of N"; equals evaluationPeriods when unset. */
+    readonly datapointsToAlarm: number;
+    readonly threshold: number;
+    readonly comparisonOperator: string;
+    readonly treatMissingData: string;
+    readonly alarmActions: string[];
+    readonly okActions: string[];
+}
+
+export type AlarmRule =
+    | { readonly kind: "state"; readonly state: AlarmState; readonly alarm: string }
+    | { readonly kind: "const"; readonly value: boolean }
+    | { readonly kind: "not"; readonly rule: AlarmRule }
+    | { readonly kind: "and" | "or"; readonly left: AlarmRule; readonly right: AlarmRule };
+
+export interface CompositeAlarmRecord {
+    readonly name: string;
+    readonly region: string;
+    readonly stack: string;
+    readonly rule: AlarmRule;
+    readonly expression: string;
+    readonly alarmActions: string[];
+    readonly okActions: string[];
+}
+
+export interface EventTargetRecord {
+    readonly arn: string;
+    /** The Lambda this target invokes (by URN), when it is one. */
+    readonly functionUrn?: string;
+    /** The Region whose default bus this target forwards to, when it is an event bus. */
+    readonly busRegion?: string;
+}
+
+export interface EventRuleRecord {
+    readonly name: string;
+    readonly region: string;
+    readonly stack: string;
+    readonly pattern: unknown;
+    readonly targets: EventTargetRecord[];
+}
+
+export interface FunctionRecord {
+    readonly urn: string;
+    readonly name: string;
+    readonly region: string;
+    readonly stack: string;
+    readonly env: Record<string, string>;
+}
+
+export interface CanaryRecord {
+    readonly name: string;
+    readonly region: string;
+    readonly stack: string;
+    readonly url?: string;
+    /** Seconds between runs, from `rate(…)`. */
+    readonly rateSeconds: number;
+    /** Runs in a VPC (egress through the NAT gateways) rather than on Lambda's public egress. */
+    readonly inVpc: boolean;
+}
+
+export interface HealthCheckRecord {
+    readonly urn: string;
+    readonly stack: string;
+    /** The id other resources name it by (a record's or alarm dimension's `HealthCheckId`). */
+    readonly ids: string[];
+    readonly fqdn?: string;
+    /** The load balancer the fqdn names, when the plan links them. */
+    readonly targetUrn?: string;
+    readonly requestInterval: number;
+    readonly failureThreshold: number;
+    readonly regions: string[];
+}
+
+export interface DnsAlias {
+    readonly name: string;
+    readonly evaluateTargetHealth: boolean;
+    /** The load balancer behind the alias, when the plan links it. */
+    readonly targetUrn?: string;
+}
+
+export interface RecordRecord {
+    readonly urn: string;
+    readonly stack: string;
+    readonly region: string;
+    readonly name: string;
+    readonly latencyRegion?: string;
+    readonly healthCheckId?: string;
+    readonly aliases: DnsAlias[];
+    readonly ttl?: number;
+}
+
+export interface LoadBalancerRecord {
+    readonly urn: string;
+    readonly region: string;
+    readonly stack: string;
+    readonly dnsNames: string[];
+    readonly securityGroupUrns: string[];
+}
+
+export type StoreKind = "aurora" | "docdb" | "elasticache" | "dsql" | "dynamodb" | "msk" | "s3";
+export const STORE_KINDS: readonly StoreKind[] = ["aurora", "docdb", "elasticache", "dsql", "dynamodb", "msk", "s3"];
+
+export interface StoreRecord {
+    readonly kind: StoreKind;
+    /** The Region of the single writer (global-parent stores); undefined for multi-writer stores. */
+    readonly writer?: string;
+    /** Regions holding a member. */
+    readonly members: string[];
+    /** Secondary members that forward writes to the writer (Aurora write forwarding). */
+    readonly forwarding: string[];
+    /** DSQL: the witness Region. */
+    readonly witness?: string;
+}
+
+export interface DrillModel {
+    readonly regions: string[];
+    readonly primary: string;
+    readonly stacks: readonly DrillStack[];
+    readonly alarms: MetricAlarmRecord[];
+    readonly composites: CompositeAlarmRecord[];
+    readonly rules: EventRuleRecord[];
+    readonly functions: FunctionRecord[];
+    readonly canaries: CanaryRecord[];
+    readonly healthChecks: HealthCheckRecord[];
+    readonly records: RecordRecord[];
+    readonly loadBalancers: LoadBalancerRecord[];
+    readonly stores: StoreRecord[];
+    /** `aws:arcregionswitch/plan:Plan` resources: not interpreted yet (extension point). */
+    readonly regionSwitchPlans: PlannedResource[];
+    /** Every resource by URN, for the reachability helper. */
+    readonly byUrn: ReadonlyMap<string, { readonly resource: PlannedResource; readonly region: string; readonly stack: string }>;
+}
+
+const num = (v: unknown, d: number) => (typeof v === "number" && Number.isFinite(v) ? v : typeof v === "string" && v !== "" && Number.isFinite(Number(v)) ? Number(v) : d);
+const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+const strs = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+const stripDot = (n: string) => n.replace(/\.$/, "");
+
+/** What resolvers cache an ELB (or CloudFront) alias answer for: an alias has no TTL of its own. */
+export const ALIAS_TARGET_TTL = 60;
+
+/** Route 53 defaults when a health check leaves them unset (Route 53 API reference). */
+const R53_DEFAULT_INTERVAL = 30;
+const R53_DEFAULT_THRESHOLD = 3;
+
+/** The Region of an ARN (`arn:aws:<service>:<region>:…`), or undefined for global ARNs. */
+export function arnRegion(arn: string): string | undefined {
+    const parts = arn.split(":");
+    return parts.length > 4 && parts[0] === "arn" && parts[3] !== "" ? parts[3] : undefined;
+}
+
+/** Seconds between runs of a Synthetics `rate(n unit)` schedule; cron schedules count as one minute. */
+export function rateSeconds(expression: string | undefined): number {
+    const m = /^rate\((\d+)\s+(second|minute|hour)s?\)$/.exec((expression ?? "").trim());
+    if (!m) return 60;
+    return Number(m[1]) * { second: 1, minute: 60, hour: 3600 }[m[2] as "second" | "minute" | "hour"];
+}
+
+/**
+ * Parses a composite alarm rule: `ALARM(name)`, `OK(name)`, `INSUFFICIENT_DATA(name)` (names
+ * quoted or bare), `TRUE`, `FALSE`, `NOT`, `AND`, `OR` and parentheses; AND binds tighter than OR
+ * as CloudWatch evaluates it.
+ */
+export function parseAlarmRule(expression: string): AlarmRule {
+    const tokens = expression.match(/"(?:[^"\\]|\\.)*"|\(|\)|[^\s()]+/g) ?? [];
+    let i = 0;
+    const peek = () => tokens[i];
+    const next = () => tokens[i++];
+    const expect = (t: string) => {
+        if (next() !== t) throw new Error(`composite alarm rule ${JSON.stringify(expression)}: expected "${t}" at token ${i}`);
+    };
+    const primary = (): AlarmRule => {
+        const t = next();
+        if (t === undefined) throw new Error(`composite alarm rule ${JSON.stringify(expression)} ends early`);
+        const upper = t.toUpperCase();
+        if (upper === "NOT") return { kind: "not", rule: primary() };
+        if (t === "(") {
+            const r = or();
+            expect(")");
+            return r;
+        }
+        if (upper === "TRUE" || upper === "FALSE") return { kind: "const", value: upper === "TRUE" };
+        if (upper === "ALARM" || upper === "OK" || upper === "INSUFFICIENT_DATA") {
+            expect("(");
+            const name = next() ?? "";
+            expect(")");
+            return { kind: "state", state: upper as AlarmState, alarm: name.startsWith('"') ? JSON.parse(name) : name };
+        }
+        throw new Error(`composite alarm rule ${JSON.stringify(expression)}: unexpected "${t}"`);
+    };
+    const and = (): AlarmRule => {
+        let left = primary();
+        while (peek()?.toUpperCase() === "AND") {
+            next();
+            left = { kind: "and", left, right: primary() };
+        }
+        return left;
+    };
+    const or = (): AlarmRule => {
+        let left = and();
+        while (peek()?.toUpperCase() === "OR") {
+            next();
+            left = { kind: "or", left, right: and() };
+        }
+        return left;
+    };
+    const rule = or();
+    if (i !== tokens.length) throw new Error(`composite alarm rule ${JSON.stringify(expression)}: unexpected "${tokens[i]}"`);
+    return rule;
+}
+
+export function evaluateRule(rule: AlarmRule, state: (alarm: string) => AlarmState): boolean {
+    switch (rule.kind) {
+        case "state":
+            return state(rule.alarm) === rule.state;
+        case "const":
+            return rule.value;
+        case "not":
+            return !evaluateRule(rule.rule, state);
+        case "and":
+            return evaluateRule(rule.left, state) && evaluateRule(rule.right, state);
+        case "or":
+            return evaluateRule(rule.left, state) || evaluateRule(rule.right, state);
+    }
+}
+
+/**
+ * EventBridge content matching for the subset DR rules use: every pattern key must be present;
+ * an array matches when the value (or any element of an array value) equals one of its literal
+ * entries; an object recurses. Content filters (prefix, anything-but, …) never match here.
+ */
+export function matchesPattern(pattern: unknown, event: unknown): boolean {
+    if (Array.isArray(pattern)) {
+        const values = Array.isArray(event) ? event : [event];
+        return pattern.some((p) => (p === null || typeof p !== "object") && values.some((v) => v === p));
+    }
+    if (pattern && typeof pattern === "object") {
+        if (!event || typeof event !== "object") return false;
+        return Object.entries(pattern as Record<string, unknown>).every(([k, p]) => k in (event as Record<string, unknown>) && matchesPattern(p, (event as Record<string, unknown>)[k]));
+    }
+    return pattern === event;
+}
+
+const TYPES = {
+    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    composite: "aws:cloudwatch/compositeAlarm:CompositeAlarm",
+    rule: "aws:cloudwatch/eventRule:EventRule",
+    target: "aws:cloudwatch/eventTarget:EventTarget",
+    fn: "aws:lambda/function:Function",
+    canary: "aws:synthetics/canary:Canary",
+    healthCheck: "aws:route53/healthCheck:HealthCheck",
+    record: "aws:route53/record:Record",
+    lb: "aws:lb/loadBalancer:LoadBalancer",
+    regionSwitch: "aws:arcregionswitch/plan:Plan",
+} as const;
+
+/**
+ * @param order the Region registry's order (the failover order); Regions it does not name follow
+ * in stack order. @default stack order
+ */
+export function buildModel(stacks: readonly DrillStack[], order: readonly string[] = []): DrillModel {
+    const planned = stacks.map((s) => s.region);
+    const regions = [...order.filter((r) => planned.includes(r)), ...planned.filter((r) => !order.includes(r))];
+    const primary = stacks.find((s) => s.role === "primary")?.region ?? regions[0];
+    const all = stacks.flatMap((s) => s.resources.map((r) => ({ r, stack: s.stack, region: str(r.inputs.region) ?? s.region, stackRegion: s.region })));
+    const byUrn = new Map(all.map((x) => [x.r.urn, { resource: x.r, region: x.region, stack: x.stack }]));
+    const of = (type: string) => all.filter((x) => x.r.type === type);
+    const dep = (r: PlannedResource, key: string, type?: string) => (r.propertyDependencies[key] ?? []).find((u) => !type || byUrn.get(u)?.resource.type === type);
+
+    const alarms: MetricAlarmRecord[] = of(TYPES.alarm).map(({ r, stack, region }) => ({
+        name: str(r.inputs.name) ?? r.name,
+        region,
+        stack,
+        namespace: str(r.inputs.namespace) ?? "",
+        metricName: str(r.inputs.metricName) ?? "",
+        dimensions: Object.fromEntries(Object.entries((r.inputs.dimensions as Record<string, unknown>) ?? {}).map(([k, v]) => [k, String(v)])),
+        period: num(r.inputs.period, 60),
+        evaluationPeriods: num(r.inputs.evaluationPeriods, 1),
+        datapointsToAlarm: num(r.inputs.datapointsToAlarm, num(r.inputs.evaluationPeriods, 1)),
+        threshold: num(r.inputs.threshold, 0),
+        comparisonOperator: str(r.inputs.comparisonOperator) ?? "GreaterThanThreshold",
+        treatMissingData: str(r.inputs.treatMissingData) ?? "missing",
+        alarmActions: strs(r.inputs.alarmActions),
+        okActions: strs(r.inputs.okActions),
+    }));
+    const composites: CompositeAlarmRecord[] = of(TYPES.composite).map(({ r, stack, region }) => ({
+        name: str(r.inputs.alarmName) ?? r.name,
+        region,
+        stack,
+        expression: str(r.inputs.alarmRule) ?? "FALSE",
+        rule: parseAlarmRule(str(r.inputs.alarmRule) ?? "FALSE"),
+        alarmActions: strs(r.inputs.alarmActions),
+        okActions: strs(r.inputs.okActions),
+    }));
+    const ruleUrns = new Map<string, EventTargetRecord[]>();
+    for (const { r } of of(TYPES.target)) {
+        const ruleUrn = dep(r, "rule", TYPES.rule);
+        const arn = str(r.inputs.arn) ?? "";
+        const functionUrn = dep(r, "arn", TYPES.fn);
+        const bus = /^arn:aws[^:]*:events:([^:]+):[^:]*:event-bus\//.exec(arn);
+        const target: EventTargetRecord = { arn, ...(functionUrn ? { functionUrn } : {}), ...(bus ? { busRegion: bus[1] } : {}) };
+        // A rule is named by its URN when the plan links it, else by name within the target's Region.
+        const key = ruleUrn ?? `name:${byUrn.get(r.urn)?.region}:${str(r.inputs.rule)}`;
+        ruleUrns.set(key, [...(ruleUrns.get(key) ?? []), target]);
+    }
+    const rules: EventRuleRecord[] = of(TYPES.rule).map(({ r, stack, region }) => {
+        const name = str(r.inputs.name) ?? r.name;
+        let pattern: unknown = undefined;
+        try {
+            pattern = r.inputs.eventPattern === undefined ? undefined : JSON.parse(String(r.inputs.eventPattern));
+        } catch {
+            pattern = undefined;
+        }
+        return { name, region, stack, pattern, targets: [...(ruleUrns.get(r.urn) ?? []), ...(ruleUrns.get(`name:${region}:${name}`) ?? [])] };
+    });
+    const functions: FunctionRecord[] = of(TYPES.fn).map(({ r, stack, region }) => ({
+        urn: r.urn,
+        name: str(r.inputs.name) ?? r.name,
+        region,
+        stack,
+        env: Object.fromEntries(Object.entries(((r.inputs.environment as { variables?: Record<string, unknown> } | undefined)?.variables ?? {})).map(([k, v]) => [k, String(v)])),
+    }));
+    const canaries: CanaryRecord[] = of(TYPES.canary).map(({ r, stack, region }) => {
+        const run = (r.inputs.runConfig as { environmentVariables?: Record<string, unknown> } | undefined) ?? {};
+        const url = str(run.environmentVariables?.PROBE_URL) ?? str(run.environmentVariables?.URL);
+        return {
+            name: str(r.inputs.name) ?? r.name,
+            region,
+            stack,
+            ...(url ? { url } : {}),
+            rateSeconds: rateSeconds(str((r.inputs.schedule as { expression?: unknown } | undefined)?.expression)),
+            inVpc: r.inputs.vpcConfig !== undefined && r.inputs.vpcConfig !== null,
+        };
+    });
+
+    // Health checks are named by id elsewhere (records, alarm dimensions); the plan links an id to
+    // its check through the propertyDependencies of whichever input carried it.
+    const idsOf = new Map<string, Set<string>>();
+    for (const { r } of all) {
+        const id = str(r.inputs.healthCheckId);
+        const urn = dep(r, "healthCheckId", TYPES.healthCheck);
+        if (id && urn) idsOf.set(urn, new Set([...(idsOf.get(urn) ?? []), id]));
+    }
+    const healthChecks: HealthCheckRecord[] = of(TYPES.healthCheck).map(({ r, stack }) => ({
+        urn: r.urn,
+        stack,
+        ids: [...(idsOf.get(r.urn) ?? [])],
+        ...(str(r.inputs.fqdn) ? { fqdn: str(r.inputs.fqdn) } : {}),
+        ...(dep(r, "fqdn", TYPES.lb) ? { targetUrn: dep(r, "fqdn", TYPES.lb) } : {}),
+        requestInterval: num(r.inputs.requestInterval, R53_DEFAULT_INTERVAL),
+        failureThreshold: num(r.inputs.failureThreshold, R53_DEFAULT_THRESHOLD),
+        regions: strs(r.inputs.regions),
+    }));
+    const records: RecordRecord[] = of(TYPES.record).map(({ r, stack, stackRegion }) => {
+        const policy = (r.inputs.latencyRoutingPolicies as { region?: unknown }[] | undefined)?.[0];
+        const aliasDeps = (r.propertyDependencies.aliases ?? []).filter((u) => byUrn.get(u)?.resource.type === TYPES.lb);
+        return {
+            urn: r.urn,
+            stack,
+            region: stackRegion,
+            name: stripDot(str(r.inputs.name) ?? ""),
+            ...(policy && str(policy.region) ? { latencyRegion: str(policy.region) } : {}),
+            ...(str(r.inputs.healthCheckId) ? { healthCheckId: str(r.inputs.healthCheckId) } : {}),
+            aliases: ((r.inputs.aliases as { name?: unknown; evaluateTargetHealth?: unknown }[] | undefined) ?? []).map((a) => ({
+                name: stripDot(str(a.name) ?? ""),
+                evaluateTargetHealth: a.evaluateTargetHealth === true,
+                // Only an alias to a load balancer carries its URN; an alias to another record does not.
+                ...(aliasDeps.length === 1 && /\.elb\.|amazonaws\.com$/.test(str(a.name) ?? "") ? { targetUrn: aliasDeps[0] } : {}),
+            })),
+            ...(r.inputs.ttl !== undefined ? { ttl: num(r.inputs.ttl, 0) } : {}),
+        };
+    });
+    const dnsOf = new Map<string, Set<string>>();
+    const addDns = (urn: string | undefined, name: string | undefined) => {
+        if (urn && name) dnsOf.set(urn, new Set([...(dnsOf.get(urn) ?? []), stripDot(name)]));
+    };
+    for (const h of healthChecks) addDns(h.targetUrn, h.fqdn);
+    for (const rec of records) for (const a of rec.aliases) addDns(a.targetUrn, a.name);
+    const loadBalancers: LoadBalancerRecord[] = of(TYPES.lb).map(({ r, stack, region }) => ({
+        urn: r.urn,
+        region,
+        stack,
+        dnsNames: [...(dnsOf.get(r.urn) ?? [])],
+        securityGroupUrns: r.propertyDependencies.securityGroups ?? [],
+    }));
+
+    return {
+        regions,
+        primary,
+        stacks,
+        alarms,
+        composites,
+        rules,
+        functions,
+        canaries,
+        healthChecks,
+        records,
+        loadBalancers,
+        stores: planStores(all, primary),
+        regionSwitchPlans: of(TYPES.regionSwitch).map((x) => x.r),
+        byUrn,
+    };
+}
+
+type Located = { readonly r: PlannedResource; readonly region: string; readonly stackRegion: string };
+
+/** Who writes each store, from the global parents and their members. */
+function planStores(all: readonly Located[], primary: string): StoreRecord[] {
+    const of = (type: string) => all.filter((x) => x.r.type === type);
+    const stores: StoreRecord[] = [];
+    const uniq = (xs: string[]) => [...new Set(xs)];
+    const global = (kind: StoreKind, parentType: string, memberType: string, joinField: string) => {
+        const parents = of(parentType);
+        if (parents.length === 0) return;
+        const members = of(memberType).filter((m) => str(m.r.inputs[joinField]) !== undefined || m.region === parents[0].region);
+        stores.push({
+            kind,
+            // The global parent is declared where its first writer lives.
+            writer: parents[0].region,
+            members: uniq([parents[0].region, ...members.map((m) => m.region)]),
+            forwarding: uniq(members.filter((m) => m.r.inputs.enableGlobalWriteForwarding === true || m.r.inputs.enableLocalWriteForwarding === true).map((m) => m.region)),
+        });
+    };
+    global("aurora", "aws:rds/globalCluster:GlobalCluster", "aws:rds/cluster:Cluster", "globalClusterIdentifier");
+    global("docdb", "aws:docdb/globalCluster:GlobalCluster", "aws:docdb/cluster:Cluster", "globalClusterIdentifier");
+    global("elasticache", "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup", "aws:elasticache/replicationGroup:ReplicationGroup", "globalReplicationGroupId");
+    const dsql = of("aws:dsql/cluster:Cluster").filter((x) => x.r.inputs.multiRegionProperties !== undefined);
+    if (dsql.length > 0) {
+        const witness = str((dsql[0].r.inputs.multiRegionProperties as { witnessRegion?: unknown }).witnessRegion);
+        stores.push({ kind: "dsql", members: uniq(dsql.map((x) => x.region)), forwarding: [], ...(witness ? { witness } : {}) });
+    }
+    const ddb = [
+        ...of("aws:dynamodb/table:Table").filter((x) => x.r.inputs.streamEnabled === true || (Array.isArray(x.r.inputs.replicas) && x.r.inputs.replicas.length > 0)),
+        ...of("aws:dynamodb/tableReplica:TableReplica"),
+    ];
+    if (of("aws:dynamodb/tableReplica:TableReplica").length > 0 || ddb.some((x) => Array.isArray(x.r.inputs.replicas) && x.r.inputs.replicas.length > 0)) {
+        stores.push({ kind: "dynamodb", members: uniq(ddb.map((x) => x.region)), forwarding: [] });
+    }
+    const msk = of("aws:msk/cluster:Cluster");
+    if (msk.length > 0) stores.push({ kind: "msk", members: uniq(msk.map((x) => x.region)), forwarding: [] });
+    // S3: the Regions holding a bucket that takes part in cross-Region replication (source or destination).
+    const repl = of("aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+    if (repl.length > 0) {
+        const dest = repl.flatMap((x) => ((x.r.inputs.rules as { destination?: { bucket?: unknown } }[] | undefined) ?? []).map((rule) => str(rule.destination?.bucket)));
+        const destRegions = of("aws:s3/bucket:Bucket").filter((b) => dest.some((d) => d?.endsWith(`:::${str(b.r.inputs.bucket)}`))).map((b) => b.region);
+        stores.push({ kind: "s3", members: uniq([...repl.map((x) => x.region), ...destRegions]), forwarding: [] });
+    }
+    void primary;
+    return stores;
+}

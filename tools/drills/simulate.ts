@@ -1,0 +1,509 @@
+/**
+ * The drill simulator (DESIGN §4 test 7): plays failure scenarios over one stack set's planned
+ * DR resources and reports who is promoted, where traffic goes, how long it takes, whether data
+ * can be lost, who is notified and which stores are writable from each serving Region.
+ *
+ * Every duration comes from the plan (health-check interval × threshold, alarm period × datapoints,
+ * canary schedule, record TTL) except the per-store promotion figures in ./promotion. The failover
+ * Lambdas' decision is the real `decide()` of lambdas/failover/core.ts, fed the CloudWatch event
+ * EventBridge would deliver. EventBridge delivery, cross-Region forwarding and Lambda start count
+ * as 0 s: they are seconds against minutes, and no planned value states them.
+ */
+import { HEALTH_CHECK_REGION } from "../../components/dr/plan";
+import { decide, readConfig } from "../../lambdas/failover/core";
+import { ALIAS_TARGET_TTL, AlarmState, DrillModel, DrillStack, HealthCheckRecord, LoadBalancerRecord, MetricAlarmRecord, RecordRecord, StoreKind, arnRegion, buildModel, evaluateRule, matchesPattern } from "./model";
+import { PROMOTION_SECONDS, PromotedStore } from "./promotion";
+import { ProbeReachability, planReachability } from "./reachability";
+
+/**
+ * Route 53 calls an endpoint healthy when more than 18 % of its health checkers report it healthy
+ * (Route 53 DG, "How Amazon Route 53 determines whether a health check is healthy"). A rule of the
+ * service, not a tuned figure.
+ */
+export const ROUTE53_HEALTHY_FRACTION = 0.18;
+
+/** What has failed in a scenario. Regions not named are up and healthy. */
+export interface World {
+    /** Regions lost entirely: their CloudWatch, EventBridge, Lambda, stores and load balancers. */
+    readonly down: readonly string[];
+    /** Regions up, whose API fails its readiness check (bad rollout, empty target group). */
+    readonly appDown: readonly string[];
+    /** Region pairs that cannot reach each other (probes, event forwarding, replication). */
+    readonly partitions: readonly (readonly [string, string])[];
+    /** Regions evacuated with `mall:evacuate` (their latency records withdrawn). */
+    readonly evacuated: readonly string[];
+}
+
+export const NORMAL: World = { down: [], appDown: [], partitions: [], evacuated: [] };
+
+export interface Scenario {
+    readonly id: string;
+    readonly description: string;
+    readonly world: World;
+    /** The outcome the platform must reach, in words. */
+    readonly target: string;
+    /** What is wrong with an outcome against the target; empty when the target is met. */
+    readonly check: (o: DrillOutcome) => string[];
+}
+
+export interface Promotion {
+    readonly store: PromotedStore;
+    readonly region: string;
+    readonly startedAtSeconds: number;
+    readonly completedAtSeconds: number;
+    /** The Lambda chose an unplanned failover (AllowDataLoss), not a switchover. */
+    readonly allowDataLoss: boolean;
+    /** The alarm whose state change started it, and the rules it travelled through. */
+    readonly trigger: string;
+}
+
+export interface DrillOutcome {
+    readonly id: string;
+    readonly description: string;
+    /** Regions into which at least one store was promoted. */
+    readonly promoted: string[];
+    /** Regions Route 53 answers `api-internal` with once the scenario settles. */
+    readonly trafficTo: string[];
+    /** Until traffic has left failed Regions and every needed promotion has finished; null: never. */
+    readonly rtoSeconds: number | null;
+    /** Until DNS answers only the Regions above (health check + TTL); null: traffic stays on a failed Region. */
+    readonly trafficSeconds: number | null;
+    /** Some promotion was an unplanned failover that may drop unreplicated writes. */
+    readonly dataLoss: boolean;
+    /** Regions whose DR topic receives a message (alarm actions, failover reports). */
+    readonly notified: string[];
+    /** Per serving Region, per store: can the API there write it once the scenario settles. */
+    readonly writable: Record<string, Record<string, boolean>>;
+    readonly promotions: Promotion[];
+    /** Stores whose writer is lost and that no automation promotes. */
+    readonly unrecovered: string[];
+    /** Stores with two writers (an isolated old writer and a promoted one). */
+    readonly splitBrain: string[];
+    /** What happened, in order. */
+    readonly timeline: { readonly atSeconds: number; readonly event: string }[];
+    readonly target: string;
+    /** How the outcome misses the target; empty when met. */
+    readonly wrong: string[];
+}
+
+export interface DrillsReport {
+    readonly regions: string[];
+    readonly scenarios: DrillOutcome[];
+    readonly promotionSeconds: typeof PROMOTION_SECONDS;
+    /** What the simulator does not interpret, so readers know where its truth ends. */
+    readonly notes: string[];
+}
+
+const up = (w: World, r: string) => !w.down.includes(r);
+const cut = (w: World, a: string, b: string) => a !== b && w.partitions.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
+const byRegion = (m: DrillModel) => (a: string, b: string) => m.regions.indexOf(a) - m.regions.indexOf(b) || a.localeCompare(b);
+
+/** The records a world publishes: an evacuated Region withdraws its latency records and points its regional name at the latency set (components/edge/plan.ts planRegionDns). */
+export function recordsIn(m: DrillModel, w: World): RecordRecord[] {
+    const out: RecordRecord[] = [];
+    for (const rec of m.records) {
+        if (!w.evacuated.includes(rec.region)) {
+            out.push(rec);
+            continue;
+        }
+        if (rec.latencyRegion) continue;
+        const lbs = new Set(rec.aliases.map((a) => a.targetUrn).filter(Boolean));
+        const latency = m.records.find((l) => l.region === rec.region && l.latencyRegion && l.aliases.some((a) => a.targetUrn && lbs.has(a.targetUrn)));
+        out.push(latency ? { ...rec, aliases: [{ name: latency.name, evaluateTargetHealth: true }] } : rec);
+    }
+    return out;
+}
+
+class Sim {
+    readonly lbByUrn: Map<string, LoadBalancerRecord>;
+    constructor(
+        readonly m: DrillModel,
+        readonly reach: ProbeReachability,
+    ) {
+        this.lbByUrn = new Map(m.loadBalancers.map((l) => [l.urn, l]));
+    }
+
+    healthCheck(id: string | undefined): HealthCheckRecord | undefined {
+        return id === undefined ? undefined : this.m.healthChecks.find((h) => h.ids.includes(id));
+    }
+
+    hcTargetRegion(hc: HealthCheckRecord): string {
+        return (hc.targetUrn && this.lbByUrn.get(hc.targetUrn)?.region) ?? this.m.stacks.find((s) => s.stack === hc.stack)!.region;
+    }
+
+    hcHealthy(w: World, hc: HealthCheckRecord): boolean {
+        const target = this.hcTargetRegion(hc);
+        const reporting = (hc.regions.length > 0 ? hc.regions : this.m.regions).filter((c) => up(w, c));
+        if (reporting.length === 0) return true;
+        const ok = reporting.filter((c) => up(w, target) && !w.appDown.includes(target) && !cut(w, c, target) && (hc.fqdn === undefined || this.reach({ kind: "health-check", fromRegion: c, target: hc.fqdn })));
+        return ok.length / reporting.length > ROUTE53_HEALTHY_FRACTION;
+    }
+
+    lbServes(w: World, lb: LoadBalancerRecord): boolean {
+        return up(w, lb.region) && !w.appDown.includes(lb.region);
+    }
+
+    recordHealthy(w: World, rec: RecordRecord): boolean {
+        const hc = this.healthCheck(rec.healthCheckId);
+        if (hc && !this.hcHealthy(w, hc)) return false;
+        return rec.aliases.every((a) => !a.evaluateTargetHealth || !a.targetUrn || this.lbServes(w, this.lbByUrn.get(a.targetUrn)!));
+    }
+
+    /** What DNS answers a client in `from` for `host`: the load balancer it connects to. */
+    resolve(w: World, records: readonly RecordRecord[], host: string, from: string, depth = 0): LoadBalancerRecord | undefined {
+        const matching = records.filter((r) => r.name === host);
+        if (matching.length === 0 || depth > 5) return undefined;
+        let rec = matching[0];
+        if (matching.some((r) => r.latencyRegion)) {
+            const healthy = matching.filter((r) => this.recordHealthy(w, r));
+            // Route 53 answers every record when none is healthy (fails open).
+            const pool = healthy.length > 0 ? healthy : matching;
+            rec = pool.find((r) => r.latencyRegion === from) ?? pool[0];
+        }
+        const alias = rec.aliases[0];
+        if (!alias) return undefined;
+        return alias.targetUrn ? this.lbByUrn.get(alias.targetUrn) : this.resolve(w, records, alias.name, from, depth + 1);
+    }
+
+    /** The latency sets' healthy Regions (all of them when none is healthy: Route 53 fails open). */
+    serving(w: World): { regions: string[]; failOpen: boolean } {
+        const sets = recordsIn(this.m, w).filter((r) => r.latencyRegion);
+        const healthy = sets.filter((r) => this.recordHealthy(w, r));
+        const pool = healthy.length > 0 ? healthy : sets;
+        return { regions: [...new Set(pool.map((r) => r.latencyRegion!))].sort(byRegion(this.m)), failOpen: healthy.length === 0 && sets.length > 0 };
+    }
+
+    /** The alarm's datapoints once the world has settled, and how long until they start. */
+    signal(w: World, a: MetricAlarmRecord): { value: "breaching" | "ok" | "missing"; onset: number } | undefined {
+        const compare = (v: number) => {
+            switch (a.comparisonOperator) {
+                case "GreaterThanThreshold":
+                    return v > a.threshold;
+                case "GreaterThanOrEqualToThreshold":
+                    return v >= a.threshold;
+                case "LessThanThreshold":
+                    return v < a.threshold;
+                case "LessThanOrEqualToThreshold":
+                    return v <= a.threshold;
+                default:
+                    return undefined;
+            }
+        };
+        const judged = (v: number, onset: number) => {
+            const b = compare(v);
+            return b === undefined ? undefined : { value: b ? ("breaching" as const) : ("ok" as const), onset };
+        };
+        if (a.namespace === "AWS/Route53" && a.metricName === "HealthCheckStatus") {
+            const hc = this.healthCheck(a.dimensions.HealthCheckId);
+            // Route 53 publishes health-check metrics only in us-east-1: elsewhere, or with it lost, no datapoints.
+            if (!hc || a.region !== HEALTH_CHECK_REGION || !up(w, HEALTH_CHECK_REGION)) return { value: "missing", onset: 0 };
+            return judged(this.hcHealthy(w, hc) ? 1 : 0, hc.requestInterval * hc.failureThreshold);
+        }
+        if (a.namespace === "CloudWatchSynthetics" && a.metricName === "SuccessPercent") {
+            const canary = this.m.canaries.find((c) => c.name === a.dimensions.CanaryName && c.region === a.region);
+            if (!canary || !up(w, canary.region)) return { value: "missing", onset: 0 };
+            let ok = false;
+            if (canary.url) {
+                const host = new URL(canary.url).hostname;
+                const lb = this.resolve(w, recordsIn(this.m, w), host, canary.region);
+                ok = !!lb && this.lbServes(w, lb) && !cut(w, canary.region, lb.region) && lb.dnsNames.length > 0 && this.reach({ kind: "canary", fromRegion: canary.region, target: lb.dnsNames[0], inVpc: canary.inVpc });
+            }
+            return judged(ok ? 100 : 0, canary.rateSeconds);
+        }
+        return undefined;
+    }
+
+    steady(w: World, a: MetricAlarmRecord): AlarmState | undefined {
+        const s = this.signal(w, a);
+        if (!s) return undefined;
+        if (s.value === "breaching") return "ALARM";
+        if (s.value === "ok") return "OK";
+        return { breaching: "ALARM", notBreaching: "OK", missing: "INSUFFICIENT_DATA" }[a.treatMissingData] as AlarmState | undefined;
+    }
+}
+
+interface Timeline {
+    readonly name: string;
+    readonly region: string;
+    readonly initial: AlarmState;
+    readonly changes: { readonly at: number; readonly state: AlarmState }[];
+    readonly alarmActions: string[];
+    readonly okActions: string[];
+}
+
+/** Plays one world against the model. */
+export function play(m: DrillModel, scenario: Omit<Scenario, "check"> & { check?: Scenario["check"] }, reach: ProbeReachability = planReachability(m)): DrillOutcome {
+    const sim = new Sim(m, reach);
+    const w = scenario.world;
+    const log: { atSeconds: number; event: string }[] = [];
+    const notified = new Set<string>();
+    const notify = (topics: string[]) => {
+        for (const t of topics) {
+            const r = arnRegion(t);
+            if (r && up(w, r) && t.includes(":sns:")) notified.add(r);
+        }
+    };
+
+    // ---- Alarms: steady state before the failure, and where each settles after it.
+    const timelines = new Map<string, Timeline>();
+    const key = (region: string, name: string) => `${region}|${name}`;
+    for (const a of m.alarms) {
+        const initial = sim.steady(NORMAL, a) ?? "OK";
+        const after = up(w, a.region) ? (sim.steady(w, a) ?? initial) : initial;
+        const s = sim.signal(w, a);
+        const changes = after !== initial && up(w, a.region) ? [{ at: (s?.onset ?? 0) + a.period * (after === "ALARM" ? a.datapointsToAlarm : a.evaluationPeriods), state: after }] : [];
+        timelines.set(key(a.region, a.name), { name: a.name, region: a.region, initial, changes, alarmActions: a.alarmActions, okActions: a.okActions });
+    }
+    // Composite alarms read alarms of their own Region; a composite may read another composite.
+    const pending = [...m.composites];
+    for (let pass = 0; pending.length > 0 && pass < 10; pass++) {
+        for (const c of [...pending]) {
+            const children: string[] = [];
+            const collect = (r: typeof c.rule): void => {
+                if (r.kind === "state") children.push(r.alarm);
+                else if (r.kind === "not") collect(r.rule);
+                else if (r.kind === "and" || r.kind === "or") (collect(r.left), collect(r.right));
+            };
+            collect(c.rule);
+            if (children.some((n) => !timelines.has(key(c.region, n)) && pending.some((p) => p.name === n && p.region === c.region))) continue;
+            pending.splice(pending.indexOf(c), 1);
+            const at = (t: number) => (name: string): AlarmState => {
+                const tl = timelines.get(key(c.region, name));
+                if (!tl) return "INSUFFICIENT_DATA";
+                return tl.changes.filter((x) => x.at <= t).pop()?.state ?? tl.initial;
+            };
+            const initial: AlarmState = evaluateRule(c.rule, (n) => timelines.get(key(c.region, n))?.initial ?? "INSUFFICIENT_DATA") ? "ALARM" : "OK";
+            const times = [...new Set(children.flatMap((n) => timelines.get(key(c.region, n))?.changes.map((x) => x.at) ?? []))].sort((x, y) => x - y);
+            const changes: { at: number; state: AlarmState }[] = [];
+            let state = initial;
+            for (const t of times) {
+                const next: AlarmState = evaluateRule(c.rule, at(t)) ? "ALARM" : "OK";
+                if (next !== state) changes.push({ at: t, state: (state = next) });
+            }
+            timelines.set(key(c.region, c.name), { name: c.name, region: c.region, initial, changes: up(w, c.region) ? changes : [], alarmActions: c.alarmActions, okActions: c.okActions });
+        }
+    }
+
+    // ---- State-change events through EventBridge to the failover functions.
+    interface Invocation {
+        readonly at: number;
+        readonly fn: (typeof m.functions)[number];
+        readonly event: Record<string, unknown>;
+        readonly trigger: string;
+    }
+    const invocations: Invocation[] = [];
+    const dispatch = (tl: Timeline, change: { at: number; state: AlarmState }, previous: AlarmState, bus: string, via: string[]) => {
+        if (!up(w, bus) || via.length > 4) return;
+        const event = {
+            source: "aws.cloudwatch",
+            "detail-type": "CloudWatch Alarm State Change",
+            region: tl.region,
+            detail: { alarmName: tl.name, state: { value: change.state }, previousState: { value: previous } },
+        };
+        for (const rule of m.rules.filter((r) => r.region === bus && r.pattern !== undefined && matchesPattern(r.pattern, event))) {
+            for (const t of rule.targets) {
+                if (t.busRegion) {
+                    if (t.busRegion !== bus && up(w, t.busRegion) && !cut(w, bus, t.busRegion)) {
+                        log.push({ atSeconds: change.at, event: `${rule.name} (${bus}) forwards ${tl.name} to ${t.busRegion}` });
+                        dispatch(tl, change, previous, t.busRegion, [...via, rule.name]);
+                    }
+                } else if (t.functionUrn) {
+                    const fn = m.functions.find((f) => f.urn === t.functionUrn);
+                    if (fn && up(w, fn.region)) invocations.push({ at: change.at, fn, event, trigger: [tl.name, ...via, rule.name].join(" → ") });
+                }
+            }
+        }
+    };
+    for (const tl of timelines.values()) {
+        // An alarm already in ALARM cannot change to ALARM: no event, no trigger.
+        if (tl.initial !== "OK" && up(w, tl.region)) log.push({ atSeconds: 0, event: `${tl.name} (${tl.region}) is already ${tl.initial} before the failure` });
+        let previous = tl.initial;
+        for (const change of tl.changes) {
+            log.push({ atSeconds: change.at, event: `${tl.name} (${tl.region}) ${previous} → ${change.state}` });
+            notify(change.state === "ALARM" ? tl.alarmActions : change.state === "OK" ? tl.okActions : []);
+            dispatch(tl, change, previous, tl.region, []);
+            previous = change.state;
+        }
+    }
+
+    // ---- The functions decide as their code does; promotions take the documented time.
+    const promotions: Promotion[] = [];
+    const storeOf = (k: StoreKind) => m.stores.find((s) => s.kind === k);
+    const writerAt = (k: StoreKind, t: number) => promotions.filter((p) => p.store === k && p.completedAtSeconds <= t).sort((a, b) => a.completedAtSeconds - b.completedAtSeconds).pop()?.region ?? storeOf(k)?.writer;
+    const ran = new Set<string>();
+    for (const inv of invocations.sort((a, b) => a.at - b.at || byRegion(m)(a.fn.region, b.fn.region))) {
+        // Reserved concurrency 1 and the idempotency check: a second event finds the work done.
+        if (ran.has(inv.fn.urn)) continue;
+        ran.add(inv.fn.urn);
+        let cfg;
+        try {
+            cfg = readConfig(inv.fn.env);
+        } catch (e) {
+            log.push({ atSeconds: inv.at, event: `${inv.fn.name} fails: ${e instanceof Error ? e.message : String(e)}` });
+            continue;
+        }
+        const d = decide(inv.event, cfg);
+        if (!d.act) {
+            log.push({ atSeconds: inv.at, event: `${inv.fn.name} skips: ${d.reason}` });
+            continue;
+        }
+        notify([cfg.topicArn]);
+        const store = cfg.store;
+        const writer = writerAt(store, inv.at);
+        if (d.dryRun) {
+            log.push({ atSeconds: inv.at, event: `${inv.fn.name} dry run: would ${d.mode} ${store} into ${cfg.region}` });
+        } else if (writer === cfg.region) {
+            log.push({ atSeconds: inv.at, event: `${inv.fn.name}: ${store} already primary in ${cfg.region}` });
+        } else if (promotions.some((p) => p.store === store && p.startedAtSeconds < inv.at && p.completedAtSeconds > inv.at)) {
+            log.push({ atSeconds: inv.at, event: `${inv.fn.name}: a ${store} promotion is in progress` });
+        } else {
+            const seconds = PROMOTION_SECONDS[store].seconds;
+            const race = promotions.find((p) => p.store === store && p.startedAtSeconds === inv.at);
+            promotions.push({ store, region: cfg.region, startedAtSeconds: inv.at, completedAtSeconds: inv.at + seconds, allowDataLoss: d.mode === "failover", trigger: inv.trigger });
+            log.push({
+                atSeconds: inv.at,
+                event: `${inv.fn.name}: ${d.mode}${d.mode === "failover" ? " (AllowDataLoss)" : ""} ${store} ${writer ?? "?"} → ${cfg.region}${race ? `, racing ${race.region} for the same store` : ""}`,
+            });
+        }
+    }
+
+    // ---- Where things settle.
+    const base = sim.serving(NORMAL);
+    const now = sim.serving(w);
+    const trafficTo = now.regions;
+    const records = recordsIn(m, w);
+    let trafficSeconds: number | null = 0;
+    for (const region of base.regions.filter((r) => !trafficTo.includes(r))) {
+        const rec = m.records.find((r) => r.latencyRegion === region)!;
+        const withdrawnBy = records.includes(rec) ? sim.healthCheck(rec.healthCheckId) : undefined;
+        const detect = withdrawnBy ? withdrawnBy.requestInterval * withdrawnBy.failureThreshold : 0;
+        const ttl = rec.ttl ?? (rec.aliases.length > 0 ? ALIAS_TARGET_TTL : 0);
+        trafficSeconds = Math.max(trafficSeconds, detect + ttl);
+    }
+    const stuck = trafficTo.filter((r) => !up(w, r) || w.appDown.includes(r));
+    if (stuck.length > 0) trafficSeconds = null;
+    const serving = trafficTo.filter((r) => up(w, r));
+
+    const finalWriter = (k: StoreKind) => writerAt(k, Number.POSITIVE_INFINITY);
+    const writable: Record<string, Record<string, boolean>> = {};
+    for (const r of serving) {
+        writable[r] = {};
+        for (const s of m.stores) {
+            let ok: boolean;
+            if (s.kind === "aurora" || s.kind === "docdb" || s.kind === "elasticache") {
+                const wr = finalWriter(s.kind)!;
+                ok = up(w, wr) && (r === wr || (s.forwarding.includes(r) && !cut(w, r, wr)));
+            } else if (s.kind === "dsql") {
+                // A linked cluster commits with a quorum of the peers and the witness.
+                ok = s.members.includes(r) && (s.members.some((o) => o !== r && up(w, o) && !cut(w, r, o)) || (!!s.witness && up(w, s.witness) && !cut(w, r, s.witness)));
+            } else {
+                ok = s.members.includes(r);
+            }
+            writable[r][s.kind] = ok;
+        }
+    }
+    const unrecovered = m.stores
+        .filter((s) => s.writer !== undefined && (!up(w, s.writer) || (serving.length > 0 && serving.every((r) => cut(w, r, s.writer!)))))
+        .filter((s) => !promotions.some((p) => p.store === s.kind && serving.includes(p.region)))
+        .map((s) => s.kind);
+    const splitBrain = m.stores
+        .filter((s) => s.writer !== undefined && up(w, s.writer) && promotions.some((p) => p.store === s.kind && p.region !== s.writer && cut(w, p.region, s.writer!)))
+        .map((s) => s.kind);
+    const rtoSeconds = trafficSeconds === null || unrecovered.length > 0 ? null : Math.max(trafficSeconds, ...promotions.map((p) => p.completedAtSeconds));
+    if (now.failOpen) log.push({ atSeconds: 0, event: "no latency record is healthy: Route 53 answers all of them (fails open)" });
+    for (const r of base.regions.filter((r) => !trafficTo.includes(r))) log.push({ atSeconds: trafficSeconds ?? 0, event: `DNS stops answering ${r}` });
+
+    const partial: DrillOutcome = {
+        id: scenario.id,
+        description: scenario.description,
+        promoted: [...new Set(promotions.map((p) => p.region))].sort(byRegion(m)),
+        trafficTo,
+        rtoSeconds,
+        trafficSeconds,
+        dataLoss: promotions.some((p) => p.allowDataLoss),
+        notified: [...notified].sort(byRegion(m)),
+        writable,
+        promotions,
+        unrecovered,
+        splitBrain,
+        timeline: log.sort((a, b) => a.atSeconds - b.atSeconds),
+        target: scenario.target,
+        wrong: [],
+    };
+    return { ...partial, wrong: scenario.check?.(partial) ?? [] };
+}
+
+/** The five drills over a registry: the primary and the first secondary in registry order. */
+export function scenarios(m: DrillModel): Scenario[] {
+    const p = m.primary;
+    const secondaries = m.regions.filter((r) => r !== p);
+    const first = secondaries[0];
+    const list = (xs: readonly string[]) => `[${xs.join(", ")}]`;
+    const noPromotion = (o: DrillOutcome) => (o.promoted.length > 0 ? [`promotes ${list(o.promoted)} (${[...new Set(o.promotions.map((x) => x.store))].join(", ")}${o.dataLoss ? ", AllowDataLoss" : ""})`] : []);
+    const out: Scenario[] = [
+        {
+            id: "primary-app-outage",
+            description: `${p}'s API fails its readiness check; the Region and its stores are up`,
+            world: { ...NORMAL, appDown: [p] },
+            target: "traffic leaves the primary, no promotion",
+            check: (o) => [...(o.trafficTo.includes(p) || o.trafficTo.length === 0 ? [`traffic still goes to ${list(o.trafficTo)}`] : []), ...noPromotion(o)],
+        },
+    ];
+    if (!first) return out;
+    out.push(
+        {
+            id: "primary-region-loss",
+            description: `${p} is lost entirely`,
+            world: { ...NORMAL, down: [p] },
+            target: `exactly one Region promoted (${first}, the first in the failover order), traffic there`,
+            check: (o) => [
+                ...(o.promoted.length !== 1 || o.promoted[0] !== first ? [`promotes ${list(o.promoted)}, not [${first}]${o.unrecovered.length > 0 ? `; ${o.unrecovered.join(", ")} stay unwritable` : ""}`] : []),
+                ...(!o.trafficTo.includes(first) || o.trafficTo.includes(p) ? [`traffic goes to ${list(o.trafficTo)}`] : []),
+            ],
+        },
+        {
+            id: "inter-region-partition",
+            description: `${p} and ${list(secondaries)} cannot reach each other; every Region is up`,
+            world: { ...NORMAL, partitions: secondaries.map((s) => [p, s] as const) },
+            target: "no promotion, no split brain",
+            check: (o) => [...noPromotion(o), ...(o.splitBrain.length > 0 ? [`split brain in ${o.splitBrain.join(", ")}`] : [])],
+        },
+        {
+            id: "evacuation-drill-primary",
+            description: `${p} is evacuated with mall:evacuate (latency record withdrawn); everything is healthy`,
+            world: { ...NORMAL, evacuated: [p] },
+            target: "traffic moves, no promotion",
+            check: (o) => [...(o.trafficTo.includes(p) || o.trafficTo.length === 0 ? [`traffic still goes to ${list(o.trafficTo)}`] : []), ...noPromotion(o)],
+        },
+        {
+            id: "secondary-region-loss",
+            description: `${first} is lost entirely`,
+            world: { ...NORMAL, down: [first] },
+            target: "no promotion, traffic stays on the primary",
+            check: (o) => [...noPromotion(o), ...(!o.trafficTo.includes(p) || o.trafficTo.includes(first) ? [`traffic goes to ${list(o.trafficTo)}`] : [])],
+        },
+    );
+    return out;
+}
+
+/** Every drill over one stack set's plans: what `.plan/drills.json` holds. */
+export interface DrillOptions {
+    /** @default planReachability - the planned security groups */
+    readonly reachability?: ProbeReachability;
+    /** The Region registry's order, which is the failover order. @default stack order */
+    readonly regions?: readonly string[];
+}
+
+export function runDrills(stacks: readonly DrillStack[], options: DrillOptions = {}): DrillsReport {
+    const m = buildModel(stacks, options.regions);
+    const reach = options.reachability ?? planReachability(m);
+    const notes = [
+        "EventBridge delivery, cross-Region forwarding and Lambda start count as 0 s (no planned value states them).",
+        "Only Route 53 HealthCheckStatus and Synthetics SuccessPercent alarms are interpreted; other alarms keep their steady state.",
+        "CloudFront's origin-group failover (read-only paths) is not modelled: traffic means the api-internal latency set.",
+    ];
+    const unmodelled = m.alarms.filter((a) => !(a.namespace === "AWS/Route53" && a.metricName === "HealthCheckStatus") && !(a.namespace === "CloudWatchSynthetics" && a.metricName === "SuccessPercent"));
+    if (unmodelled.length > 0) notes.push(`${unmodelled.length} alarms on other metrics (replication lag, …) are not interpreted.`);
+    if (m.regionSwitchPlans.length > 0) notes.push(`${m.regionSwitchPlans.length} ARC Region switch plan(s) planned but not interpreted yet: their triggers and steps are ignored.`);
+    return { regions: m.regions, scenarios: scenarios(m).map((s) => play(m, s, reach)), promotionSeconds: PROMOTION_SECONDS, notes };
+}
