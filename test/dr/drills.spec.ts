@@ -204,7 +204,7 @@ describe("DR drills over a three-Region registry", function () {
         const project = YAML.parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"));
         project.config["mall:regions"].value["ap-northeast-2"] = { cidr: "10.2.0.0/16", role: "secondary" };
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), YAML.stringify(project));
-        fs.writeFileSync(path.join(dir, "Pulumi.ap-northeast-2.yaml"), YAML.stringify({ config: { "aws:region": "ap-northeast-2", "mall:domain": "mall.example.com", "mall:primaryStack": "organization/mall/us-east-1" } }));
+        fs.writeFileSync(path.join(dir, "Pulumi.ap-northeast-2.yaml"), YAML.stringify({ config: { "aws:region": "ap-northeast-2", "mall:domain": "example.com", "mall:primaryStack": "organization/mall/us-east-1" } }));
         const result = await plan({ dir, skipPolicy: true });
         assert.strictEqual(result.failure, undefined, result.failure?.error.message);
         assert.strictEqual(result.complete, true);

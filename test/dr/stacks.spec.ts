@@ -4,7 +4,7 @@ import { PlanResult, plan } from "../../tools/plan/plan";
 import { renderMarkdown } from "../../tools/plan/summary";
 
 const REGIONS = JSON.stringify({ "us-east-1": { cidr: "10.0.0.0/16", role: "primary" }, "us-west-2": { cidr: "10.1.0.0/16", role: "secondary" } });
-const raw = (extra: Record<string, string> = {}) => ({ "aws:region": "us-east-1", "mall:domain": "mall.example.com", "mall:regions": REGIONS, ...extra });
+const raw = (extra: Record<string, string> = {}) => ({ "aws:region": "us-east-1", "mall:domain": "example.com", "mall:regions": REGIONS, ...extra });
 
 describe("DR settings", () => {
     it("turns automatic failover on by default in production only", () => {

@@ -2,11 +2,11 @@ import * as assert from "assert";
 import { ConfigError, parseStackConfig } from "../../stacks/settings";
 
 const REGISTRY = JSON.stringify({ "us-east-1": { cidr: "10.0.0.0/16", role: "primary" }, "us-west-2": { cidr: "10.1.0.0/16", role: "secondary" } });
-const primary = (extra: Record<string, string> = {}) => ({ "mall:regions": REGISTRY, "aws:region": "us-east-1", "mall:domain": "mall.example.com", ...extra });
+const primary = (extra: Record<string, string> = {}) => ({ "mall:regions": REGISTRY, "aws:region": "us-east-1", "mall:domain": "example.com", ...extra });
 const secondary = (extra: Record<string, string> = {}) => ({
     "mall:regions": REGISTRY,
     "aws:region": "us-west-2",
-    "mall:domain": "mall.example.com",
+    "mall:domain": "example.com",
     "mall:primaryStack": "organization/mall/us-east-1",
     ...extra,
 });

@@ -16,7 +16,7 @@ export const REGISTRY = {
 };
 
 export function stackConfig(registry: unknown = REGISTRY, region = STACK): Record<string, string> {
-    return { "aws:region": region, "mall:regions": JSON.stringify(registry), "mall:domain": "mall.example.com" };
+    return { "aws:region": region, "mall:regions": JSON.stringify(registry), "mall:domain": "example.com" };
 }
 
 export function urn(type: string, name: string): string {

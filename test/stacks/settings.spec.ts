@@ -6,7 +6,7 @@ const REGISTRY = { "us-east-1": { cidr: "10.0.0.0/16", role: "primary" }, "us-we
 function config(stack: string, extra: Record<string, unknown> = {}, registry: unknown = REGISTRY): RawConfig {
     const raw: Record<string, string> = {
         "aws:region": stack,
-        "mall:domain": "mall.example.com",
+        "mall:domain": "example.com",
         ...(registry === null ? {} : { "mall:regions": JSON.stringify(registry) }),
         ...(stack === "us-west-2" ? { "mall:primaryStack": "acme/mall/us-east-1" } : {}),
     };
