@@ -14,7 +14,8 @@ import { PlannedResource } from "../../tools/plan/contract";
 import { DRILLS_FILE, PlanResult, StackResult, drillStacks, plan, writePlanFiles } from "../../tools/plan/plan";
 import { buildModel, parseAlarmRule, evaluateRule, matchesPattern } from "../../tools/drills/model";
 import { PROMOTION_SECONDS } from "../../tools/drills/promotion";
-import { planReachability } from "../../tools/drills/reachability";
+import { flowReachability, planReachability } from "../../tools/drills/reachability";
+import { checkFlows } from "../../tools/reachability/check";
 import { DrillOutcome, DrillsReport, NORMAL, recordsIn, runDrills } from "../../tools/drills/simulate";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -77,6 +78,20 @@ describe("DR drills over the shipped stacks", function () {
     it("plays the five scenarios over us-east-1 and us-west-2", () => {
         assert.deepStrictEqual(report.regions, ["us-east-1", "us-west-2"]);
         assert.deepStrictEqual(report.scenarios.map((o) => o.id), ["primary-app-outage", "primary-region-loss", "inter-region-partition", "evacuation-drill-primary", "secondary-region-loss"]);
+    });
+
+    it("asks the shared reachability model about each probe: its answer is the flow table's canary and health-checker rows", () => {
+        const stacks = drillStacks(result.stacks);
+        const m = buildModel(stacks);
+        const rows = checkFlows(stacks).filter((r) => r.row.to.kind === "group" && r.row.to.role === "nlb" && (r.row.from.kind === "canary" || (r.row.from.kind === "symbolic" && r.row.from.name === "route53-healthcheckers")));
+        assert.strictEqual(rows.length, 6);
+        const reach = flowReachability(stacks, m, () => assert.fail("every probe of the shipped stacks has a row"));
+        for (const r of rows) {
+            const to = r.row.to as { region: string };
+            const lb = m.loadBalancers.find((l) => l.region === to.region)!;
+            const probe = r.row.from.kind === "canary" ? { kind: "canary" as const, fromRegion: r.row.from.region, target: lb.dnsNames[0] } : { kind: "health-check" as const, fromRegion: "us-east-1", target: lb.dnsNames[0] };
+            assert.strictEqual(reach(probe), r.admitted, r.row.id);
+        }
     });
 
     it("derives why the canary path is dead: no NLB security group admits a canary, so every canary alarm sits in ALARM", () => {

@@ -12,6 +12,8 @@ export interface DrillStack {
     readonly role: string;
     readonly region: string;
     readonly resources: readonly PlannedResource[];
+    /** The stack's outputs: the reachability model resolves cross-stack ids with them. @default - hand-made stacks (tests) have none */
+    readonly outputs?: Readonly<Record<string, unknown>>;
 }
 
 export type AlarmState = "OK" | "ALARM" | "INSUFFICIENT_DATA";

@@ -1,9 +1,11 @@
 /**
- * Whether a probe's packets are admitted by the load balancer it reaches. Injectable: the shared
- * reachability model (tools/reachability, `checkFlows`) will replace the default, which reads the
- * load balancer's planned security-group rules only.
+ * Whether a probe's packets are admitted by the load balancer it reaches. The simulator asks the
+ * shared reachability model (`flowReachability`, over tools/reachability `checkFlows`); the plain
+ * security-group reading (`planReachability`) answers for probes the flow table has no row for.
  */
 import * as ipaddr from "ipaddr.js";
+import { checkFlows } from "../reachability/check";
+import { StackPlanInput } from "../reachability/model";
 import { DrillModel } from "./model";
 
 export interface Probe {
@@ -73,5 +75,27 @@ export function planReachability(model: DrillModel): ProbeReachability {
         const rules = lb.securityGroupUrns.flatMap((sg) => rulesOf.get(sg) ?? []).filter(covers443);
         if (probe.kind === "health-check") return rules.some((r) => r.prefixList?.includes("route53-healthchecks") || r.cidrs.some(isPublic));
         return rules.some((r) => r.cidrs.some(isPublic));
+    };
+}
+
+/**
+ * The shared reachability model's answer (tools/reachability `checkFlows`): a canary is admitted
+ * when its `canary@home(target) -> nlb@target:443` row is, a health checker when the
+ * `route53-healthcheckers -> nlb@target:443` row is. The simulator and the flow table therefore
+ * cannot disagree about a probe; a probe the table has no row for falls back to `fallback`.
+ */
+export function flowReachability(stacks: readonly StackPlanInput[], model: DrillModel, fallback: ProbeReachability = planReachability(model)): ProbeReachability {
+    const admitted = new Map<string, boolean>();
+    for (const r of checkFlows(stacks)) {
+        const { from, to } = r.row;
+        if (to.kind !== "group" || to.role !== "nlb" || r.row.port !== 443) continue;
+        if (from.kind === "canary") admitted.set(`canary|${from.region}|${to.region}`, r.admitted);
+        else if (from.kind === "symbolic" && from.name === "route53-healthcheckers") admitted.set(`health-check|*|${to.region}`, r.admitted);
+    }
+    return (probe) => {
+        const lb = model.loadBalancers.find((l) => l.dnsNames.includes(probe.target));
+        if (!lb) return fallback(probe);
+        const key = probe.kind === "canary" ? `canary|${probe.fromRegion}|${lb.region}` : `health-check|*|${lb.region}`;
+        return admitted.get(key) ?? fallback(probe);
     };
 }

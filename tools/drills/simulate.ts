@@ -13,7 +13,7 @@ import { HEALTH_CHECK_REGION } from "../../components/dr/plan";
 import { decide, readConfig } from "../../lambdas/failover/core";
 import { ALIAS_TARGET_TTL, AlarmState, DrillModel, DrillStack, HealthCheckRecord, LoadBalancerRecord, MetricAlarmRecord, RecordRecord, StoreKind, arnRegion, buildModel, evaluateRule, matchesPattern } from "./model";
 import { PROMOTION_SECONDS, PromotedStore } from "./promotion";
-import { ProbeReachability, planReachability } from "./reachability";
+import { ProbeReachability, flowReachability, planReachability } from "./reachability";
 
 /**
  * Route 53 calls an endpoint healthy when more than 18 % of its health checkers report it healthy
@@ -488,7 +488,7 @@ export function scenarios(m: DrillModel): Scenario[] {
 
 /** Every drill over one stack set's plans: what `.plan/drills.json` holds. */
 export interface DrillOptions {
-    /** @default planReachability - the planned security groups */
+    /** @default flowReachability - the shared reachability model's rows (planned stacks); planReachability for hand-made ones */
     readonly reachability?: ProbeReachability;
     /** The Region registry's order, which is the failover order. @default stack order */
     readonly regions?: readonly string[];
@@ -496,7 +496,9 @@ export interface DrillOptions {
 
 export function runDrills(stacks: readonly DrillStack[], options: DrillOptions = {}): DrillsReport {
     const m = buildModel(stacks, options.regions);
-    const reach = options.reachability ?? planReachability(m);
+    // Planned stacks carry their outputs and go through the shared model; hand-made ones (tests) cannot.
+    const planned = stacks.every((s) => s.outputs !== undefined) ? stacks.map((s) => ({ ...s, outputs: s.outputs ?? {} })) : undefined;
+    const reach = options.reachability ?? (planned ? flowReachability(planned, m) : planReachability(m));
     const notes = [
         "EventBridge delivery, cross-Region forwarding and Lambda start count as 0 s (no planned value states them).",
         "Only Route 53 HealthCheckStatus and Synthetics SuccessPercent alarms are interpreted; other alarms keep their steady state.",

@@ -141,8 +141,8 @@ function registryOrder(raw: string | undefined): string[] | undefined {
 export const DRILLS_FILE = "drills.json";
 
 /** The simulator's view of planned stacks: each stack's Region is its `region` output. */
-export function drillStacks(stacks: readonly StackResult[]): { stack: string; role: string; region: string; resources: StackResult["resources"] }[] {
-    return stacks.map((s) => ({ stack: s.stack, role: s.role, region: String(s.outputs.region ?? s.stack), resources: s.resources }));
+export function drillStacks(stacks: readonly StackResult[]): { stack: string; role: string; region: string; resources: StackResult["resources"]; outputs: StackResult["outputs"] }[] {
+    return stacks.map((s) => ({ stack: s.stack, role: s.role, region: String(s.outputs.region ?? s.stack), resources: s.resources, outputs: s.outputs }));
 }
 
 export { ProgramError };
