@@ -123,7 +123,8 @@ export function declareKarpenter(
                 nodeRoleName: awsName(ctx, "karpenter-node"),
                 volumeKmsKeyArn: keyArn,
                 amiAlias: c.args.amiAlias,
-                tags: tagsFor(ctx, SERVICE, "karpenter-node", { [`kubernetes.io/cluster/${c.clusterName}`]: "owned" }),
+                // No kubernetes.io/cluster/<name> here: the CRD refuses it and Karpenter adds it itself.
+                tags: tagsFor(ctx, SERVICE, "karpenter-node"),
             }).spec!,
     );
     const nodeClass = new k8s.apiextensions.CustomResource(
