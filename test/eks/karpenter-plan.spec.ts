@@ -129,7 +129,7 @@ describe("Karpenter plan", () => {
                 },
             });
             assert.deepStrictEqual(tagged.spec?.tags, { service: "eks" });
-            assert.deepStrictEqual(loadCrds().validate(tagged), []);
+            assert.deepStrictEqual(loadCrds().validate(tagged as unknown as Record<string, unknown>), []);
         });
 
         it("validates against the karpenter.k8s.aws/v1 EC2NodeClass schema", () => {
