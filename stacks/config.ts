@@ -7,7 +7,8 @@ import { PRIMARY_CONTRACT, PrimaryOutputs, checkPrimaryOutputs } from "./contrac
 import { PlatformSettings, SecondarySettings, parseStackConfig } from "./settings";
 
 export function loadSettings(): PlatformSettings {
-    return parseStackConfig(pulumi.getProject(), pulumi.getStack(), pulumi.runtime.allConfig());
+    // The offline plan (tools/plan/runner.ts) sets MALL_OFFLINE_PLAN=1; anything else is a real engine.
+    return parseStackConfig(pulumi.getProject(), pulumi.getStack(), pulumi.runtime.allConfig(), { deploying: process.env.MALL_OFFLINE_PLAN !== "1" });
 }
 
 /**

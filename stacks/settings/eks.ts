@@ -57,7 +57,12 @@ const ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const GIT_URL = /^(https:\/\/|ssh:\/\/|git@)[^\s]+$/;
 
-export function readEks(r: ConfigReader, region: string): EksSettings {
+export interface EksReadOptions {
+    /** A production deployment: at least one admin role is required (mall:eksAdminRoleArns). @default false */
+    readonly requireAdmins?: boolean;
+}
+
+export function readEks(r: ConfigReader, region: string, options: EksReadOptions = {}): EksSettings {
     const kubernetesVersion = r.string("mall:kubernetesVersion", { default: KUBERNETES_VERSION, pattern: VERSION, describe: "a Kubernetes minor version like 1.35" });
 
     const publicAccessCidrs = r.stringList("mall:eksPublicAccessCidrs", []);
@@ -68,6 +73,12 @@ export function readEks(r: ConfigReader, region: string): EksSettings {
     }
 
     const adminRoleArns = r.stringList("mall:eksAdminRoleArns", [], { pattern: ROLE_ARN, describe: "an IAM role ARN like arn:aws:iam::123456789012:role/platform-admin" });
+    if (options.requireAdmins && adminRoleArns.length === 0) {
+        // Otherwise only the identity that created the cluster (its bootstrap admin entry) can use the API.
+        r.problem(
+            `mall:eksAdminRoleArns is empty (value []); a production cluster needs at least one admin role besides the deploying identity. Set it, e.g. pulumi config set --path 'mall:eksAdminRoleArns[0]' arn:aws:iam::<account>:role/<platform-admin> -s ${r.stack}`,
+        );
+    }
 
     const size = r.number("mall:eksBootstrapNodes", { default: BOOTSTRAP_NODE_GROUP.size, min: 2, max: 10 });
     const bootstrap: BootstrapNodeGroup = {

@@ -67,8 +67,18 @@ const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,6
 const STACK_FQN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
 /** The validated settings of one stack; throws a ConfigError listing every problem. */
-export function parseStackConfig(project: string, stack: string, raw: RawConfig): PlatformSettings {
-    return readStack(new ConfigReader(stack, raw), project, stack);
+/** How the config is being read. */
+export interface ParseOptions {
+    /**
+     * A real `pulumi preview`/`up` (not the offline plan, which sets MALL_OFFLINE_PLAN=1): the
+     * requirements only a deployment has apply, e.g. a production cluster's admin role.
+     * @default false
+     */
+    readonly deploying?: boolean;
+}
+
+export function parseStackConfig(project: string, stack: string, raw: RawConfig, options: ParseOptions = {}): PlatformSettings {
+    return readStack(new ConfigReader(stack, raw), project, stack, options);
 }
 
 /**
@@ -86,7 +96,7 @@ export function configReads(project: string, stack: string, raw: RawConfig): Rea
     return r.reads;
 }
 
-function readStack(r: ConfigReader, project: string, stack: string): PlatformSettings {
+function readStack(r: ConfigReader, project: string, stack: string, options: ParseOptions = {}): PlatformSettings {
     const network = readNetwork(r);
     const region = r.string("aws:region", { required: `run: pulumi config set aws:region <region> -s ${stack}` });
     const registry = readRegistry(r, { region, azCount: network.azCount, subnetPrefix: network.subnetPrefix });
@@ -99,7 +109,7 @@ function readStack(r: ConfigReader, project: string, stack: string): PlatformSet
     const dr = readDr(r, environment);
     const primaryStackKey = "mall:primaryStack";
     const primaryStack = r.string(primaryStackKey);
-    const eks = readEks(r, region);
+    const eks = readEks(r, region, { requireAdmins: environment === "production" && options.deploying === true });
 
     let self: RegionEntry | undefined;
     if (registry && region) {
