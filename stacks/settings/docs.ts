@@ -153,7 +153,7 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     "mall:eksBootstrapDiskGiB": { section: "eks", description: "Disk of each bootstrap node in GiB (20-1000)." },
     "mall:eksAddonVersions": {
         section: "eks",
-        description: "Per-add-on pins of the EKS managed add-on versions (`vX.Y.Z-eksbuild.N`); an unpinned add-on gets EKS's most recent build for the Kubernetes version, which the plan prints with the line to pin it. Pin them all in production.",
+        description: "Per-add-on pins of the EKS managed add-on versions (`vX.Y.Z-eksbuild.N`); an unpinned add-on gets EKS's most recent build for the Kubernetes version, which the plan prints with the line to pin it (production stacks pin them all).",
     },
     "mall:eksChartVersions": { section: "eks", description: "Per-chart overrides of the pinned Helm chart versions; karpenter must be 1.x (v1 APIs)." },
     "mall:karpenterAmiAlias": { section: "eks", description: "AMI alias of the Karpenter `EC2NodeClass`: `al2023@latest` or a pinned `al2023@vYYYYMMDD`." },
