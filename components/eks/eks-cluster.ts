@@ -2,8 +2,8 @@
  * EksCluster (ARCHITECTURE §3): one EKS cluster per region with its own KMS key, a private API
  * endpoint, access entries, managed add-ons (pinned, or EKS's most recent build), the default gp3
  * StorageClass, a tainted bootstrap node group for system pods, Karpenter (IRSA controller, node
- * role, interruption queue, one EC2NodeClass, six NodePools), KEDA, ArgoCD with its root Application, the AWS Load Balancer Controller, and the 20
- * services' namespaces, IRSA ServiceAccounts and PodDisruptionBudgets from the catalogue.
+ * role, interruption queue, one EC2NodeClass, six NodePools), KEDA, ArgoCD with its root
+ * Application, the AWS Load Balancer Controller, and the 20 services' namespaces, IRSA ServiceAccounts and PodDisruptionBudgets from the catalogue.
  *
  * One public component, one concern per file (as pulumi-eks does under its `Cluster`):
  * control-plane.ts, security-groups.ts, roles.ts, nodes.ts, addons.ts, karpenter.ts, platform.ts,
