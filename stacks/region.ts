@@ -220,7 +220,13 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         logRetentionDays: settings.dr.drLogRetentionDays,
         traceSamplePercent: settings.dr.traceSamplePercent,
         traceLatencyThresholdMs: settings.dr.traceLatencyThresholdMs,
-        cluster: { provider: cluster.kubernetesProvider, oidcProviderArn: cluster.oidcProviderArn, oidcIssuerUrl: cluster.oidcProviderUrl },
+        cluster: {
+            provider: cluster.kubernetesProvider,
+            oidcProviderArn: cluster.oidcProviderArn,
+            oidcIssuerUrl: cluster.oidcProviderUrl,
+            ready: cluster.ready,
+            storageClassName: cluster.storageClassName,
+        },
         tracesBucket: { name: data.bucketNames.traces, kmsKeyArn: data.keyArns.s3 },
     });
     new ChaosDrills("chaos", {
@@ -300,6 +306,9 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         eksNodeSecurityGroupId: cluster.nodeSecurityGroupId,
         eksOidcProviderArn: cluster.oidcProviderArn,
         drTopicArn: dr.topicArn,
+        // Versions looked up at plan/up time because the stack pins none (key `<kind>/<name>`): the
+        // plan summary prints each with the config line that pins it.
+        resolvedVersions: cluster.resolvedVersions,
     };
 }
 

@@ -1,25 +1,44 @@
-/** EKS managed add-ons at pinned versions (bootstrapSelfManagedAddons is off: the cluster installs these itself). */
+/**
+ * EKS managed add-ons (bootstrapSelfManagedAddons is off: the cluster installs these itself), at
+ * the stack's pinned version or else the most recent build EKS publishes for the cluster's
+ * Kubernetes version.
+ */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsName } from "../common/context";
-import { ADDON_VERSIONS, AddonName } from "./defaults";
+import { ADDON_VERSIONS, AddonName, KUBERNETES_VERSION } from "./defaults";
 import { EksScope } from "./scope";
 
-/** `<name>-addon-<addon>` at the pinned version (mall:eksAddonVersions overrides), overwriting conflicting self-managed fields. */
+export interface DeclaredAddon {
+    readonly name: AddonName;
+    readonly addon: aws.eks.Addon;
+    /** The version sent to EKS. */
+    readonly version: pulumi.Output<string>;
+    /** True when no mall:eksAddonVersions pin applies: the version was looked up. */
+    readonly resolved: boolean;
+}
+
+/** `<name>-addon-<addon>`, overwriting conflicting self-managed fields. */
 export function declareAddon(
     c: EksScope,
     clusterName: pulumi.Input<string>,
     addonName: AddonName,
     extra: Partial<aws.eks.AddonArgs>,
     opts: pulumi.CustomResourceOptions,
-): aws.eks.Addon {
-    const versions = { ...ADDON_VERSIONS, ...(c.args.addonVersions ?? {}) };
-    return new aws.eks.Addon(
+): DeclaredAddon {
+    const pinned = { ...ADDON_VERSIONS, ...(c.args.addonVersions ?? {}) }[addonName];
+    const version =
+        pinned !== undefined
+            ? pulumi.output(pinned)
+            : aws.eks
+                  .getAddonVersionOutput({ addonName, kubernetesVersion: c.args.kubernetesVersion ?? KUBERNETES_VERSION, mostRecent: true }, { parent: c.parent })
+                  .apply((v) => v.version);
+    const addon = new aws.eks.Addon(
         `${c.name}-addon-${addonName}`,
         {
             clusterName,
             addonName,
-            addonVersion: versions[addonName],
+            addonVersion: version,
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "OVERWRITE",
             tags: c.tags({}, awsName(c.ctx, "eks", addonName)),
@@ -27,4 +46,5 @@ export function declareAddon(
         },
         opts,
     );
+    return { name: addonName, addon, version, resolved: pinned === undefined };
 }

@@ -6,22 +6,29 @@
 
 export const KUBERNETES_VERSION = "1.35";
 
-/** EKS managed add-ons the cluster installs itself (bootstrapSelfManagedAddons is off). */
-export const ADDON_NAMES = ["vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver", "eks-pod-identity-agent"] as const;
+/**
+ * EKS managed add-ons the cluster installs itself (bootstrapSelfManagedAddons is off). No Pod
+ * Identity agent: every controller and service role uses IRSA, so its DaemonSet would do nothing.
+ */
+export const ADDON_NAMES = ["vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver"] as const;
 export type AddonName = (typeof ADDON_NAMES)[number];
 
 /**
- * Pinned add-on versions for Kubernetes 1.35. Pinned rather than "most recent" so a preview never
- * drifts on its own; check them with `aws eks describe-addon-versions --kubernetes-version 1.35`
- * when bumping the cluster version and override with mall:eksAddonVersions.
+ * Pinned add-on versions: none by default. An unpinned add-on resolves to the most recent build EKS
+ * publishes for the cluster's Kubernetes version (`aws.eks.getAddonVersion`, at preview and up
+ * time), so a version EKS does not support for this Kubernetes release is never sent. The plan
+ * prints every resolved version with the line that pins it (`mall:eksAddonVersions`); production
+ * stacks pin, so a preview never drifts on its own.
  */
-export const ADDON_VERSIONS: Readonly<Record<AddonName, string>> = {
-    "vpc-cni": "v1.20.4-eksbuild.2",
-    coredns: "v1.12.4-eksbuild.1",
-    "kube-proxy": "v1.35.0-eksbuild.2",
-    "aws-ebs-csi-driver": "v1.53.0-eksbuild.1",
-    "eks-pod-identity-agent": "v1.3.10-eksbuild.1",
-};
+export const ADDON_VERSIONS: Readonly<Partial<Record<AddonName, string>>> = {};
+
+/** The key of an add-on in the stack output `resolvedVersions` (shared with other resolved versions). */
+export function addonVersionKey(addon: AddonName): string {
+    return `eks-addon/${addon}`;
+}
+
+/** The StorageClass EksCluster declares (EBS CSI gp3, encrypted with the cluster key) and marks the default. */
+export const STORAGE_CLASS = "gp3";
 
 export const CHART_NAMES = ["karpenter", "keda", "argocd", "awsLoadBalancerController"] as const;
 export type ChartName = (typeof CHART_NAMES)[number];

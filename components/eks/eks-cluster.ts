@@ -1,9 +1,9 @@
 /**
  * EksCluster (ARCHITECTURE §3): one EKS cluster per region with its own KMS key, a private API
- * endpoint, access entries, pinned managed add-ons, a tainted bootstrap node group for system
- * pods, Karpenter (IRSA controller, node role, interruption queue, one EC2NodeClass, six
- * NodePools), KEDA, ArgoCD with its root Application, the AWS Load Balancer Controller, and the 20
- * services' namespaces, IRSA ServiceAccounts and PodDisruptionBudgets from the catalogue.
+ * endpoint, access entries, managed add-ons (pinned, or EKS's most recent build), the default gp3
+ * StorageClass, a tainted bootstrap node group for system pods, Karpenter (IRSA controller, node
+ * role, interruption queue, one EC2NodeClass, six NodePools), KEDA, ArgoCD with its root
+ * Application, the AWS Load Balancer Controller, and the 20 services' namespaces, IRSA ServiceAccounts and PodDisruptionBudgets from the catalogue.
  *
  * One public component, one concern per file (as pulumi-eks does under its `Cluster`):
  * control-plane.ts, security-groups.ts, roles.ts, nodes.ts, addons.ts, karpenter.ts, platform.ts,
@@ -25,7 +25,7 @@ import { service as catalogueService } from "../catalogue";
 import { NetworkRef } from "../network/regional-vpc";
 import { declareAddon } from "./addons";
 import { controlPlaneLogGroupName, declareCluster, eksKey } from "./control-plane";
-import { AddonName, BootstrapNodeGroup, ChartName, NodePoolSpec } from "./defaults";
+import { AddonName, BootstrapNodeGroup, ChartName, NodePoolSpec, STORAGE_CLASS, addonVersionKey } from "./defaults";
 import { ServiceStoreRefs } from "./iam-plan";
 import { declareKarpenter } from "./karpenter";
 import { NODE_MANAGED_POLICIES, declareSystemNodeGroup } from "./nodes";
@@ -56,8 +56,8 @@ export interface EksClusterArgs {
     readonly adminRoleArns?: readonly pulumi.Input<string>[];
     /** Size of the tainted managed node group that runs Karpenter and the system add-ons. @default BOOTSTRAP_NODE_GROUP - 2 × t3.medium, 50 GiB gp3 */
     readonly bootstrapNodeGroup?: BootstrapNodeGroup;
-    /** Pinned EKS add-on versions, by add-on (a preview never drifts on its own). @default ADDON_VERSIONS */
-    readonly addonVersions?: Readonly<Record<AddonName, string>>;
+    /** Pinned EKS add-on versions, by add-on; an add-on without a pin gets EKS's most recent build for the Kubernetes version. @default {} - none pinned */
+    readonly addonVersions?: Readonly<Partial<Record<AddonName, string>>>;
     /** Pinned Helm chart versions of the platform charts. @default CHART_VERSIONS */
     readonly chartVersions?: Readonly<Record<ChartName, string>>;
     /** The EC2NodeClass's AMI alias: the image family Karpenter launches. @default "al2023@latest" */
@@ -92,6 +92,16 @@ export class EksCluster extends pulumi.ComponentResource {
     public readonly interruptionQueueName: pulumi.Output<string>;
     /** Service name → its IRSA role ARN. */
     public readonly serviceRoleArns: Record<string, pulumi.Output<string>>;
+    /**
+     * What must exist before in-cluster workloads can schedule: the system node group, the add-ons,
+     * the gp3 StorageClass, Karpenter and its EC2NodeClass and NodePools. Releases outside this
+     * component depend on it, or their pods stay Pending while capacity is still being built.
+     */
+    public readonly ready: pulumi.Resource[];
+    /** The default StorageClass (EBS CSI gp3, encrypted with the cluster key). */
+    public readonly storageClassName: string;
+    /** Add-on versions looked up at plan time because no pin applies, keyed `eks-addon/<name>` (empty when all are pinned). */
+    public readonly resolvedVersions: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mall:eks:EksCluster", name, {}, opts);
@@ -106,6 +116,9 @@ export class EksCluster extends pulumi.ComponentResource {
         this.karpenterNodeRoleArn = built.karpenter.nodeRole.arn;
         this.interruptionQueueName = built.karpenter.queue.name;
         this.serviceRoleArns = built.serviceRoleArns;
+        this.ready = built.ready;
+        this.storageClassName = STORAGE_CLASS;
+        this.resolvedVersions = built.resolvedVersions;
         this.registerOutputs({
             clusterName: this.clusterName,
             nodeSecurityGroupId: this.nodeSecurityGroupId,
@@ -117,6 +130,9 @@ export class EksCluster extends pulumi.ComponentResource {
             karpenterNodeRoleArn: this.karpenterNodeRoleArn,
             interruptionQueueName: this.interruptionQueueName,
             serviceRoleArns: this.serviceRoleArns,
+            ready: this.ready,
+            storageClassName: this.storageClassName,
+            resolvedVersions: this.resolvedVersions,
         });
     }
 }
@@ -148,16 +164,14 @@ function buildEksCluster(parent: pulumi.Resource, name: string, args: EksCluster
 
     // Networking add-ons must exist before nodes can become Ready; CoreDNS and the EBS CSI driver
     // need running nodes, so they follow the node group.
-    const preNode = (["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const).map((a) => declareAddon(c, clusterName, a, {}, clusterOpts));
-    const nodeGroup = declareSystemNodeGroup(c, { clusterName, key, nodeSecurityGroup, role: systemNodeRole, after: [cluster, ...preNode] });
+    const preNode = (["vpc-cni", "kube-proxy"] as const).map((a) => declareAddon(c, clusterName, a, {}, clusterOpts));
+    const nodeGroup = declareSystemNodeGroup(c, { clusterName, key, nodeSecurityGroup, role: systemNodeRole, after: [cluster, ...preNode.map((a) => a.addon)] });
     const ebsCsiRole = declareRole(c, "ebs-csi-role", awsName(ctx, "ebs-csi"), {
         trust: irsaTrustOf(cluster, "kube-system", EBS_CSI_SA),
         managed: ["service-role/AmazonEBSCSIDriverPolicy"],
     }).role;
-    const postNode = [
-        declareAddon(c, clusterName, "coredns", {}, { parent, dependsOn: [nodeGroup] }),
-        declareAddon(c, clusterName, "aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, { parent, dependsOn: [nodeGroup] }),
-    ];
+    const ebsCsi = declareAddon(c, clusterName, "aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, { parent, dependsOn: [nodeGroup] });
+    const postNode = [declareAddon(c, clusterName, "coredns", {}, { parent, dependsOn: [nodeGroup] }), ebsCsi];
 
     const provider = new k8s.Provider(
         `${name}-k8s`,
@@ -166,11 +180,29 @@ function buildEksCluster(parent: pulumi.Resource, name: string, args: EksCluster
         { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true },
         { parent },
     );
-    const ready = [nodeGroup, ...preNode, ...postNode];
+    const addons = [...preNode, ...postNode];
+    const systemReady = [nodeGroup, ...addons.map((a) => a.addon)];
+    const storageClass = new k8s.storage.v1.StorageClass(
+        `${name}-storageclass-gp3`,
+        {
+            metadata: { name: STORAGE_CLASS, annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+            provisioner: "ebs.csi.aws.com",
+            // The EKS key's policy lets any principal of the account use it through EC2 (the driver's CreateVolume).
+            parameters: { type: "gp3", encrypted: "true", kmsKeyId: key.arn },
+            volumeBindingMode: "WaitForFirstConsumer",
+            allowVolumeExpansion: true,
+            reclaimPolicy: "Delete",
+        },
+        { parent, provider, dependsOn: [ebsCsi.addon] },
+    );
 
-    const karpenter = declareKarpenter(c, { cluster, clusterName, key, provider, nodeRole: karpenterNodeRole.role, ready });
+    const karpenter = declareKarpenter(c, { cluster, clusterName, key, provider, nodeRole: karpenterNodeRole.role, ready: systemReady });
     const platform = declarePlatformCharts(c, { cluster, nodeSecurityGroup, provider, after: karpenter.nodePools });
     const services = declareServices(c, { cluster, provider });
+    const ready: pulumi.Resource[] = [...systemReady, storageClass, karpenter.release, karpenter.nodeClass, ...karpenter.nodePools];
+    const resolvedVersions = pulumi
+        .all(addons.filter((a) => a.resolved).map((a) => a.version.apply((v) => [addonVersionKey(a.name), v] as const)))
+        .apply((pairs) => Object.fromEntries(pairs) as Record<string, string>);
     if (args.apiGatewayTargetGroupArn !== undefined) {
         declareApiGatewayBinding(c, {
             provider,
@@ -180,5 +212,5 @@ function buildEksCluster(parent: pulumi.Resource, name: string, args: EksCluster
         });
     }
 
-    return { cluster, clusterName, nodeSecurityGroup, clusterSecurityGroup, provider, karpenter, serviceRoleArns: services.roleArns };
+    return { cluster, clusterName, nodeSecurityGroup, clusterSecurityGroup, provider, karpenter, serviceRoleArns: services.roleArns, ready, resolvedVersions };
 }

@@ -254,7 +254,8 @@ export function karpenterControllerPolicy(i: KarpenterPolicyInputs): ScopedPolic
             Sid: "AllowScopedEC2InstanceActionsWithTags",
             Effect: "Allow",
             Action: ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"],
-            Resource: launched,
+            // Capacity reservations too (upstream v1.9): a `reserved` NodePool launches into ODCRs.
+            Resource: [...launched, ec2("capacity-reservation/*")],
             Condition: { StringEquals: requestOwned, StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" } },
         },
         {

@@ -18,6 +18,23 @@ export const POOL_LABEL = "mall.io/node-pool";
 /** Subnets and security groups Karpenter launches into carry this tag (set by RegionalVpc and EksCluster). */
 export const DISCOVERY_TAG = "karpenter.sh/discovery";
 
+/**
+ * Tag keys the karpenter.k8s.aws/v1 EC2NodeClass CRD (v1.9.0) refuses in `spec.tags`: its CEL
+ * rules on `spec.tags` (one `k != '<key>'` or `!k.startsWith('<prefix>')` each). Karpenter adds these
+ * keys itself to everything it launches (pkg/utils GetTags: `kubernetes.io/cluster/<cluster>: owned`,
+ * `eks:eks-cluster-name`, `karpenter.sh/nodepool`, `karpenter.k8s.aws/ec2nodeclass`), and the
+ * controller policy's `aws:RequestTag` conditions rely on exactly those. A test reads the rules from
+ * the vendored CRD and compares, so a Karpenter bump that changes them fails there.
+ */
+export const RESTRICTED_NODECLASS_TAGS = {
+    exact: ["eks:eks-cluster-name", "karpenter.sh/nodepool", "karpenter.sh/nodeclaim", "karpenter.k8s.aws/ec2nodeclass"],
+    prefixes: ["kubernetes.io/cluster"],
+} as const;
+
+export function isRestrictedNodeClassTag(key: string): boolean {
+    return (RESTRICTED_NODECLASS_TAGS.exact as readonly string[]).includes(key) || RESTRICTED_NODECLASS_TAGS.prefixes.some((p) => key.startsWith(p));
+}
+
 export interface NodeClassInputs {
     readonly clusterName: string;
     /** IAM role name of the Karpenter nodes (Karpenter manages the instance profile). */
@@ -28,7 +45,7 @@ export interface NodeClassInputs {
     readonly amiAlias?: string;
     /** Root volume size. @default 50 */
     readonly volumeSizeGiB?: number;
-    /** Tags Karpenter puts on everything it launches (instances, volumes, ENIs). */
+    /** Tags Karpenter puts on everything it launches (instances, volumes, ENIs); restricted keys are dropped (Karpenter sets them). */
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -59,7 +76,7 @@ export function planEc2NodeClass(i: NodeClassInputs): IEC2NodeClass {
                     },
                 },
             ],
-            tags: { ...i.tags },
+            tags: Object.fromEntries(Object.entries(i.tags).filter(([k]) => !isRestrictedNodeClassTag(k))),
         },
     };
 }

@@ -18,6 +18,7 @@ import { COMPONENT, EksScope, SERVICE, chartVersions } from "./scope";
 import { IRSA_ANNOTATION } from "./workloads-plan";
 
 const KARPENTER_CHART = "oci://public.ecr.aws/karpenter/karpenter";
+const KARPENTER_CRD_CHART = "oci://public.ecr.aws/karpenter/karpenter-crd";
 const KARPENTER_NAMESPACE = "kube-system";
 const KARPENTER_SA = "karpenter";
 
@@ -95,6 +96,14 @@ export function declareKarpenter(
     }).role;
 
     const versions = chartVersions(c.args);
+    // Helm installs a chart's crds/ once and never upgrades them: the CRDs come from the separate
+    // karpenter-crd chart (templates, so every upgrade applies them), as Karpenter's upgrade guide
+    // recommends, and the controller chart skips its own copy. CRDs need no node: no dependsOn.
+    const crds = new k8s.helm.v3.Release(
+        `${name}-karpenter-crd`,
+        { name: "karpenter-crd", chart: KARPENTER_CRD_CHART, version: versions.karpenter, namespace: KARPENTER_NAMESPACE, atomic: true },
+        { parent, provider: d.provider },
+    );
     const release = new k8s.helm.v3.Release(
         `${name}-karpenter`,
         {
@@ -103,6 +112,7 @@ export function declareKarpenter(
             version: versions.karpenter,
             namespace: KARPENTER_NAMESPACE,
             atomic: true,
+            skipCrds: true,
             values: {
                 settings: { clusterName: c.clusterName, interruptionQueue: queue.name },
                 serviceAccount: { name: KARPENTER_SA, annotations: { [IRSA_ANNOTATION]: controllerRole.arn } },
@@ -113,7 +123,7 @@ export function declareKarpenter(
                 controller: { resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } } },
             },
         },
-        { parent, provider: d.provider, dependsOn: d.ready },
+        { parent, provider: d.provider, dependsOn: [crds, ...d.ready] },
     );
 
     const nodeClassSpec = d.key.arn.apply(
@@ -123,13 +133,14 @@ export function declareKarpenter(
                 nodeRoleName: awsName(ctx, "karpenter-node"),
                 volumeKmsKeyArn: keyArn,
                 amiAlias: c.args.amiAlias,
-                tags: tagsFor(ctx, SERVICE, "karpenter-node", { [`kubernetes.io/cluster/${c.clusterName}`]: "owned" }),
+                // No kubernetes.io/cluster/<name> here: the CRD refuses it and Karpenter adds it itself.
+                tags: tagsFor(ctx, SERVICE, "karpenter-node"),
             }).spec!,
     );
     const nodeClass = new k8s.apiextensions.CustomResource(
         `${name}-nodeclass-default`,
         { apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass", metadata: { name: "default" }, spec: nodeClassSpec },
-        { parent, provider: d.provider, dependsOn: [release, d.nodeRole] },
+        { parent, provider: d.provider, dependsOn: [crds, release, d.nodeRole] },
     );
     const nodePools = (c.args.nodePools ?? NODE_POOLS).map((p) => {
         const planned = planNodePool(p);
@@ -139,5 +150,5 @@ export function declareKarpenter(
             { parent, provider: d.provider, dependsOn: [nodeClass] },
         );
     });
-    return { queue, nodeRole: d.nodeRole, controllerRole, release, nodeClass, nodePools };
+    return { queue, nodeRole: d.nodeRole, controllerRole, crds, release, nodeClass, nodePools };
 }

@@ -17,6 +17,8 @@ import { EksScope, chartVersions } from "./scope";
 import { ARGOCD_NAMESPACE, IRSA_ANNOTATION, planRootApplication, planTargetGroupBinding } from "./workloads-plan";
 
 const LBC_SA = "aws-load-balancer-controller";
+/** Seconds an atomic platform release may take before Helm rolls it back. */
+export const PLATFORM_RELEASE_TIMEOUT = 600;
 
 /** KEDA, ArgoCD (+ root Application) and the AWS Load Balancer Controller, on the on-demand `critical` pool. */
 export function declarePlatformCharts(c: EksScope, d: { cluster: eks.Cluster; nodeSecurityGroup: aws.ec2.SecurityGroup; provider: k8s.Provider; after: pulumi.Resource[] }) {
@@ -38,6 +40,8 @@ export function declarePlatformCharts(c: EksScope, d: { cluster: eks.Cluster; no
             namespace: "keda",
             createNamespace: true,
             atomic: true,
+            // A fresh on-demand `critical` node and the image pulls can outlast Helm's 300 s default.
+            timeout: PLATFORM_RELEASE_TIMEOUT,
             values: { ...placement },
         },
         opts,
@@ -53,6 +57,8 @@ export function declarePlatformCharts(c: EksScope, d: { cluster: eks.Cluster; no
             namespace: ARGOCD_NAMESPACE,
             createNamespace: true,
             atomic: true,
+            // A fresh on-demand `critical` node and the image pulls can outlast Helm's 300 s default.
+            timeout: PLATFORM_RELEASE_TIMEOUT,
             values: { global: placement, dex: { enabled: false }, server: { service: { type: "ClusterIP" } } },
         },
         opts,
@@ -79,6 +85,8 @@ export function declarePlatformCharts(c: EksScope, d: { cluster: eks.Cluster; no
             version: versions.awsLoadBalancerController,
             namespace: "kube-system",
             atomic: true,
+            // A fresh on-demand `critical` node and the image pulls can outlast Helm's 300 s default.
+            timeout: PLATFORM_RELEASE_TIMEOUT,
             values: {
                 clusterName: c.clusterName,
                 region: ctx.region,

@@ -5,12 +5,23 @@
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { SERVICES } from "../catalogue";
+import { SERVICES, service as catalogueService } from "../catalogue";
 import { awsName } from "../common/context";
 import { planServicePolicy } from "./iam-plan";
 import { declareRole, irsaTrustOf } from "./roles";
 import { EksScope } from "./scope";
 import { IRSA_ANNOTATION, planServiceWorkloads, serviceNamespaces } from "./workloads-plan";
+
+/** The LB Controller's pod readiness gate: pods behind a TargetGroupBinding turn Ready only once their target is healthy. */
+export const READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject";
+
+/**
+ * A domain namespace's labels. The api-gateway's domain (its pods are NLB targets) gets the
+ * readiness gate, so a rolling update never sends traffic to draining or unregistered targets.
+ */
+export function namespaceLabels(ns: string): Record<string, string> {
+    return { "mall.io/domain": ns, ...(ns === catalogueService("api-gateway").domain ? { [READINESS_GATE_LABEL]: "enabled" } : {}) };
+}
 
 /** The 20 services: namespaces by domain, an IRSA role + ServiceAccount and a PDB per service. */
 export function declareServices(c: EksScope, d: { cluster: eks.Cluster; provider: k8s.Provider }) {
@@ -19,7 +30,7 @@ export function declareServices(c: EksScope, d: { cluster: eks.Cluster; provider
     const namespaces = Object.fromEntries(
         serviceNamespaces().map((ns) => [
             ns,
-            new k8s.core.v1.Namespace(`${name}-ns-${ns}`, { metadata: { name: ns, labels: { "mall.io/domain": ns } } }, k8sOpts),
+            new k8s.core.v1.Namespace(`${name}-ns-${ns}`, { metadata: { name: ns, labels: namespaceLabels(ns) } }, k8sOpts),
         ]),
     ) as Record<string, k8s.core.v1.Namespace>;
     const refs = c.args.storeRefs ?? {};

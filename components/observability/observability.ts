@@ -8,6 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { RegionContext, awsName } from "../common/context";
 import { irsaTrust } from "../common/iam";
 import { serviceKey } from "../common/kms";
@@ -38,6 +39,14 @@ export interface ClusterRef {
     readonly oidcProviderArn: pulumi.Input<string>;
     /** Issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/…`). */
     readonly oidcIssuerUrl: pulumi.Input<string>;
+    /**
+     * What makes the cluster able to run pods (EksCluster.ready: node group, add-ons, Karpenter and
+     * its NodePools): every release waits for it, or its pods stay Pending and the atomic install
+     * rolls back on the first `up`.
+     */
+    readonly ready: readonly pulumi.Resource[];
+    /** StorageClass of the Prometheus, Alertmanager and Tempo volumes (EksCluster.storageClassName, the default class). */
+    readonly storageClassName: string;
 }
 
 export interface ObservabilityArgs {
@@ -242,12 +251,19 @@ function buildObservability(parent: pulumi.Resource, name: string, args: Observa
         const r = new k8s.helm.v3.Release(
             `${name}-${id}`,
             { name: releaseName, chart: chart.chart, version: chart.version, repositoryOpts: { repo: chart.repo }, namespace: ns.metadata.name, atomic: true, timeout: 600, values },
-            { ...k8sOpts, dependsOn: [ns, ...dependsOn] },
+            { ...k8sOpts, dependsOn: [ns, ...cluster.ready, ...dependsOn] },
         );
         releases.push(r);
         return r;
     };
-    const prometheus = release("prometheus", "kube-prometheus-stack", CHARTS.prometheus, prometheusValues(retention));
+    const grafanaAdmin = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, opts);
+    const prometheus = release(
+        "prometheus",
+        "kube-prometheus-stack",
+        CHARTS.prometheus,
+        // The password stays a nested secret: only it, not the whole values map, is hidden in the plan and state.
+        prometheusValues(retention, cluster.storageClassName, pulumi.secret(grafanaAdmin.result)),
+    );
     const tempo = release(
         "tempo",
         "tempo",

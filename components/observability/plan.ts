@@ -137,20 +137,22 @@ export function agentValues(i: CollectorInputs) {
         command: { name: "awscollector" },
         serviceAccount: { create: true, name: SERVICE_ACCOUNTS.agent, annotations: { "eks.amazonaws.com/role-arn": i.agentRoleArn } },
         presets: { logsCollection: { enabled: true }, kubernetesAttributes: { enabled: true } },
-        config: {
+        // Every node, tainted ones included (critical, batch-tier, the bootstrap nodes): their pods'
+        // logs must reach CloudWatch, and pods there send OTLP to the agent on their own node.
+        tolerations: [{ operator: "Exists" }],
+        alternateConfig: collectorConfig({
             receivers: { otlp: { protocols: { grpc: { endpoint: "${env:MY_POD_IP}:4317" }, http: { endpoint: "${env:MY_POD_IP}:4318" } } } },
-            processors: { memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 25 }, batch: {} },
+            processors: { memory_limiter: MEMORY_LIMITER, batch: {} },
             exporters: {
                 loadbalancing: { routing_key: "traceID", protocol: { otlp: { tls: { insecure: true } } }, resolver: { dns: { hostname: GATEWAY_HOST, port: 4317 } } },
                 awscloudwatchlogs: { region: i.region, log_group_name: i.logGroupName, log_stream_name: "${env:K8S_NODE_NAME}" },
             },
-            service: {
-                pipelines: {
-                    traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["loadbalancing"] },
-                    logs: { receivers: ["filelog"], processors: ["memory_limiter", "batch"], exporters: ["awscloudwatchlogs"] },
-                },
+            pipelines: {
+                traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["loadbalancing"] },
+                // filelog is declared by the chart's logsCollection preset.
+                logs: { receivers: ["filelog"], processors: ["memory_limiter", "batch"], exporters: ["awscloudwatchlogs"] },
             },
-        },
+        }),
     };
 }
 
@@ -164,10 +166,10 @@ export function gatewayValues(i: CollectorInputs) {
         image: { ...ADOT_IMAGE },
         command: { name: "awscollector" },
         serviceAccount: { create: true, name: SERVICE_ACCOUNTS.gateway, annotations: { "eks.amazonaws.com/role-arn": i.gatewayRoleArn } },
-        config: {
+        alternateConfig: collectorConfig({
             receivers: { otlp: { protocols: { grpc: { endpoint: "${env:MY_POD_IP}:4317" } } } },
             processors: {
-                memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 25 },
+                memory_limiter: MEMORY_LIMITER,
                 tail_sampling: { decision_wait: "10s", num_traces: 100000, policies: tailSamplingPolicies(i.samplePercent, i.latencyThresholdMs) },
                 batch: {},
             },
@@ -175,10 +177,33 @@ export function gatewayValues(i: CollectorInputs) {
                 "otlp/tempo": { endpoint: `${TEMPO_HOST}:4317`, tls: { insecure: true } },
                 awsxray: { region: i.region, indexed_attributes: ["http.route", "service.name"] },
             },
-            service: { pipelines: { traces: { receivers: ["otlp"], processors: ["memory_limiter", "tail_sampling", "batch"], exporters: ["otlp/tempo", "awsxray"] } } },
-        },
+            pipelines: { traces: { receivers: ["otlp"], processors: ["memory_limiter", "tail_sampling", "batch"], exporters: ["otlp/tempo", "awsxray"] } },
+        }),
     };
 }
+
+const MEMORY_LIMITER = { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 25 } as const;
+
+/**
+ * A whole collector config, given to the chart as `alternateConfig` (0.108.0 renders it instead of
+ * `config`, unmerged; the presets still apply). Helm would otherwise merge `config` into the
+ * chart's default, whose `debug` exporter the pinned ADOT v0.40.0 image lacks (it has `logging`
+ * only): the collector refuses a declared component of an unknown type and crash-loops. The
+ * chart's probes need the health_check extension on 13133, and its ServiceMonitor port the
+ * telemetry address, both as in the chart's default config.
+ */
+function collectorConfig(c: { receivers: object; processors: object; exporters: object; pipelines: object }) {
+    return {
+        extensions: { health_check: { endpoint: "${env:MY_POD_IP}:13133" } },
+        receivers: c.receivers,
+        processors: c.processors,
+        exporters: c.exporters,
+        service: { telemetry: { metrics: { address: "${env:MY_POD_IP}:8888" } }, extensions: ["health_check"], pipelines: c.pipelines },
+    };
+}
+
+/** Volume sizes of the in-cluster stores (gp3, expandable). */
+export const VOLUME_SIZES = { prometheus: "100Gi", alertmanager: "10Gi", tempo: "50Gi" } as const;
 
 export function tempoValues(region: string, bucket: string, roleArn: string) {
     return {
@@ -191,17 +216,41 @@ export function tempoValues(region: string, bucket: string, roleArn: string) {
             storage: { trace: { backend: "s3", s3: { bucket, prefix: region, endpoint: `s3.${region}.amazonaws.com`, region, insecure: false } } },
             receivers: { otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" } } } },
         },
+        // The WAL and blocks not yet flushed to S3 survive a node consolidation. No storageClassName:
+        // the chart's values.yaml has none (its template reads it; empty = the default class, gp3).
+        persistence: { enabled: true, size: VOLUME_SIZES.tempo },
     };
 }
 
-export function prometheusValues(retentionDays: number) {
+/** A PersistentVolumeClaim template for the Prometheus operator's storage fields. */
+function claim(storageClassName: string, size: string) {
+    return { volumeClaimTemplate: { spec: { storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } } } };
+}
+
+export function prometheusValues<S>(retentionDays: number, storageClassName: string, grafanaAdminPassword: S) {
     return {
-        prometheus: { prometheusSpec: { retention: `${Math.min(retentionDays, 30)}d`, serviceMonitorSelectorNilUsesHelmValues: false, podMonitorSelectorNilUsesHelmValues: false } },
+        prometheus: {
+            prometheusSpec: {
+                retention: `${Math.min(retentionDays, 30)}d`,
+                serviceMonitorSelectorNilUsesHelmValues: false,
+                podMonitorSelectorNilUsesHelmValues: false,
+                // The retention means something only on a volume that outlives the pod.
+                storageSpec: claim(storageClassName, VOLUME_SIZES.prometheus),
+            },
+        },
         grafana: {
             enabled: true,
+            // Instead of the chart's well-known prom-operator. Dashboards and data sources are
+            // provisioned from values and ConfigMaps, so Grafana itself keeps no state worth a volume.
+            adminPassword: grafanaAdminPassword,
             additionalDataSources: [{ name: "Tempo", type: "tempo", uid: "tempo", access: "proxy", url: `http://${TEMPO_HOST}:3100` }],
         },
-        alertmanager: { enabled: true },
+        alertmanager: { enabled: true, alertmanagerSpec: { storage: claim(storageClassName, VOLUME_SIZES.alertmanager) } },
+        // EKS runs etcd, the scheduler and the controller manager out of the cluster's reach: their
+        // monitors would only raise TargetDown forever.
+        kubeEtcd: { enabled: false },
+        kubeScheduler: { enabled: false },
+        kubeControllerManager: { enabled: false },
     };
 }
 

@@ -37,8 +37,8 @@ export interface EksSettings {
     /** IAM role ARNs given cluster-admin through access entries. @default [] */
     readonly adminRoleArns: readonly string[];
     readonly bootstrapNodeGroup: BootstrapNodeGroup;
-    /** @default ADDON_VERSIONS */
-    readonly addonVersions: Readonly<Record<AddonName, string>>;
+    /** Add-on version pins; an unpinned add-on resolves to EKS's most recent build at plan/up time. @default {} */
+    readonly addonVersions: Readonly<Partial<Record<AddonName, string>>>;
     /** @default CHART_VERSIONS */
     readonly chartVersions: Readonly<Record<ChartName, string>>;
     /** EC2NodeClass AMI alias. @default "al2023@latest" */
@@ -57,7 +57,12 @@ const ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const GIT_URL = /^(https:\/\/|ssh:\/\/|git@)[^\s]+$/;
 
-export function readEks(r: ConfigReader, region: string): EksSettings {
+export interface EksReadOptions {
+    /** A production deployment: at least one admin role is required (mall:eksAdminRoleArns). @default false */
+    readonly requireAdmins?: boolean;
+}
+
+export function readEks(r: ConfigReader, region: string, options: EksReadOptions = {}): EksSettings {
     const kubernetesVersion = r.string("mall:kubernetesVersion", { default: KUBERNETES_VERSION, pattern: VERSION, describe: "a Kubernetes minor version like 1.35" });
 
     const publicAccessCidrs = r.stringList("mall:eksPublicAccessCidrs", []);
@@ -68,6 +73,12 @@ export function readEks(r: ConfigReader, region: string): EksSettings {
     }
 
     const adminRoleArns = r.stringList("mall:eksAdminRoleArns", [], { pattern: ROLE_ARN, describe: "an IAM role ARN like arn:aws:iam::123456789012:role/platform-admin" });
+    if (options.requireAdmins && adminRoleArns.length === 0) {
+        // Otherwise only the identity that created the cluster (its bootstrap admin entry) can use the API.
+        r.problem(
+            `mall:eksAdminRoleArns is empty (value []); a production cluster needs at least one admin role besides the deploying identity. Set it, e.g. pulumi config set --path 'mall:eksAdminRoleArns[0]' arn:aws:iam::<account>:role/<platform-admin> -s ${r.stack}`,
+        );
+    }
 
     const size = r.number("mall:eksBootstrapNodes", { default: BOOTSTRAP_NODE_GROUP.size, min: 2, max: 10 });
     const bootstrap: BootstrapNodeGroup = {
@@ -78,7 +89,7 @@ export function readEks(r: ConfigReader, region: string): EksSettings {
         diskSizeGiB: r.number("mall:eksBootstrapDiskGiB", { default: BOOTSTRAP_NODE_GROUP.diskSizeGiB, min: 20, max: 1000 }),
     };
 
-    const addonVersions = readVersionMap(r, "mall:eksAddonVersions", ADDON_NAMES, ADDON_VERSIONS, ADDON_VERSION, "an EKS add-on version like v1.20.4-eksbuild.2");
+    const addonVersions = readVersionMap(r, "mall:eksAddonVersions", ADDON_NAMES, ADDON_VERSIONS, ADDON_VERSION, "an EKS add-on version like v1.14.2-eksbuild.4", "none pinned: the most recent build EKS publishes for the Kubernetes version, printed by the plan");
     const chartVersions = readVersionMap(r, "mall:eksChartVersions", CHART_NAMES, CHART_VERSIONS, CHART_VERSION, "a chart version like 1.9.0");
     if (!chartVersions.karpenter.startsWith("1.")) {
         r.problem(`mall:eksChartVersions.karpenter "${chartVersions.karpenter}" must be a 1.x release: the NodePools and EC2NodeClass are karpenter.sh/v1 and karpenter.k8s.aws/v1`);
@@ -113,21 +124,24 @@ export function readEks(r: ConfigReader, region: string): EksSettings {
     };
 }
 
-function readVersionMap<K extends string>(
+function readVersionMap<K extends string, D extends Readonly<Partial<Record<K, string>>>>(
     r: ConfigReader,
     key: string,
     names: readonly K[],
-    defaults: Readonly<Record<K, string>>,
+    defaults: D,
     pattern: RegExp,
     describe: string,
-): Record<K, string> {
+    emptyDefault?: string,
+): D {
     // The pinned defaults themselves, so the README's table follows the code.
-    const raw = r.json(key, { default: names.map((n) => `${n} \`${defaults[n]}\``).join(", ") });
+    const pinned = names.filter((n) => defaults[n] !== undefined);
+    const raw = r.json(key, { default: pinned.length ? pinned.map((n) => `${n} \`${defaults[n]}\``).join(", ") : (emptyDefault ?? "none") });
     const out = { ...defaults } as Record<K, string>;
-    if (raw === undefined) return out;
+    if (raw === undefined) return out as D;
+    const example = describe.replace(/^an? .* like /, "");
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-        r.problem(`${key} must be a map of ${names.join(", ")} to versions, e.g. { ${names[0]}: "${defaults[names[0]]}" }`);
-        return out;
+        r.problem(`${key} must be a map of ${names.join(", ")} to versions, e.g. { ${names[0]}: "${example}" }`);
+        return out as D;
     }
     for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
         if (!(names as readonly string[]).includes(name)) {
@@ -138,7 +152,7 @@ function readVersionMap<K extends string>(
             out[name as K] = value;
         }
     }
-    return out;
+    return out as D;
 }
 
 function readNodePools(r: ConfigReader): NodePoolSpec[] {

@@ -173,10 +173,10 @@ describe("deploy-ready: CRD validator", () => {
             assert.strictEqual(problemsOf((r) => !/:EC2NodeClass$/.test(r.type)), "");
         });
 
-        // red on 61a27f3: the EC2NodeClass carries tag kubernetes.io/cluster/<cluster>, which the
+        // red on 61a27f3: the EC2NodeClass carried tag kubernetes.io/cluster/<cluster>, which the
         // Karpenter v1.9.0 CRD rejects (spec.tags: "tag contains a restricted tag matching
-        // kubernetes.io/cluster/"); fixed by the deploy-ready fixes: unskip then.
-        it.skip("the EC2NodeClass passes its CRD (schema and CEL)", () => {
+        // kubernetes.io/cluster/"); planEc2NodeClass now drops the CRD's restricted keys.
+        it("the EC2NodeClass passes its CRD (schema and CEL)", () => {
             assert.strictEqual(problemsOf((r) => /:EC2NodeClass$/.test(r.type)), "");
         });
     });

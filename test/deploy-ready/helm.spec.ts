@@ -158,9 +158,9 @@ describe("deploy-ready: Helm values", () => {
         });
 
         // red on 61a27f3: the chart's default `config.exporters.debug` (and its use in the default
-        // logs/metrics pipelines) survives Helm's merge, and the ADOT v0.40.0 image has no debug
-        // exporter, so both collectors crash-loop; fixed by the deploy-ready fixes: unskip then.
-        it.skip("gives every collector an effective config the ADOT image can run", () => {
+        // logs/metrics pipelines) survived Helm's merge, and the ADOT v0.40.0 image has no debug
+        // exporter, so both collectors crash-looped; they now get a whole config (alternateConfig).
+        it("gives every collector an effective config the ADOT image can run", () => {
             const components = loadComponents();
             const problems = releases
                 .filter(({ r }) => r.inputs.chart === "opentelemetry-collector")

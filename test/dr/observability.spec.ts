@@ -2,7 +2,8 @@ import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import { Observability } from "../../components/observability/observability";
 import { dashboardBody, planLagAlarms, tailSamplingPolicies } from "../../components/observability/plan";
-import { planComponent, testContext } from "../harness";
+import { collectorConfig, collectorProblems, loadChart, loadComponents, mergeValues, Values } from "../../tools/deploy-ready/helm";
+import { Resources, planComponent, testContext } from "../harness";
 
 const TOPIC = "arn:aws:sns:us-west-2:123456789012:mall-us-west-2-dr";
 const replication = {
@@ -73,7 +74,7 @@ describe("Observability", () => {
                 return new Observability("obs", {
                     context: testContext("us-west-2", "secondary"),
                     alarmTopicArn: TOPIC,
-                    cluster: { provider, oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC", oidcIssuerUrl: "https://oidc.eks.us-west-2.amazonaws.com/id/ABC" },
+                    cluster: { provider, oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC", oidcIssuerUrl: "https://oidc.eks.us-west-2.amazonaws.com/id/ABC", ready: [], storageClassName: "gp3" },
                     tracesBucket: { name: "mall-us-west-2-traces", kmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/t" },
                 });
             },
@@ -86,8 +87,8 @@ describe("Observability", () => {
             ["otel-gateway", "opentelemetry-collector"],
             ["tempo", "tempo"],
         ]);
-        const gateway = releases.find((r) => r.inputs.name === "otel-gateway")!.inputs.values as { config: { processors: { tail_sampling: { policies: unknown } } } };
-        assert.deepStrictEqual(gateway.config.processors.tail_sampling.policies, tailSamplingPolicies(10, 500));
+        const gateway = releases.find((r) => r.inputs.name === "otel-gateway")!.inputs.values as { alternateConfig: { processors: { tail_sampling: { policies: unknown } } } };
+        assert.deepStrictEqual(gateway.alternateConfig.processors.tail_sampling.policies, tailSamplingPolicies(10, 500));
         const agent = releases.find((r) => r.inputs.name === "otel-agent")!.inputs.values as { mode: string; image: { repository: string } };
         assert.deepStrictEqual([agent.mode, agent.image.repository], ["daemonset", "public.ecr.aws/aws-observability/aws-otel-collector"]);
         const tempo = releases.find((r) => r.inputs.name === "tempo")!.inputs.values as { tempo: { storage: { trace: { backend: string; s3: { bucket: string; prefix: string } } } } };
@@ -100,5 +101,68 @@ describe("Observability", () => {
         });
         const tempoPolicy = JSON.parse(String(res.one("aws:iam/rolePolicy:RolePolicy", "obs-tempo-policy").inputs.policy));
         assert.deepStrictEqual(tempoPolicy.Statement.map((s: { Resource: string }) => s.Resource), ["arn:aws:s3:::mall-us-west-2-traces", "arn:aws:s3:::mall-us-west-2-traces/*", "arn:aws:kms:us-west-2:123456789012:key/t"]);
+    });
+
+    describe("the in-cluster releases (deploy-readiness)", () => {
+        let res: Resources;
+        const release = (n: string) => res.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === n)!;
+        const values = (n: string) => release(n).inputs.values as Values;
+        before(async () => {
+            res = await planComponent(
+                () => {
+                    const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+                    // Stand-ins for the cluster's readiness handle (NodePools, node group, Karpenter).
+                    const ready = [new k8s.core.v1.Namespace("ready-a", { metadata: { name: "a" } }, { provider }), new k8s.core.v1.Namespace("ready-b", { metadata: { name: "b" } }, { provider })];
+                    return new Observability("obs", {
+                        context: testContext("us-west-2", "secondary"),
+                        alarmTopicArn: TOPIC,
+                        cluster: {
+                            provider,
+                            oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC",
+                            oidcIssuerUrl: "https://oidc.eks.us-west-2.amazonaws.com/id/ABC",
+                            ready,
+                            storageClassName: "gp3",
+                        },
+                        tracesBucket: { name: "mall-us-west-2-traces", kmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/t" },
+                    });
+                },
+                { region: "us-west-2" },
+            );
+        });
+
+        it("wait for the cluster's schedulable capacity: every release depends on the readiness handle", () => {
+            const ready = [res.urn("ready-a"), res.urn("ready-b")];
+            const releases = res.ofType("kubernetes:helm.sh/v3:Release");
+            assert.strictEqual(releases.length, 4);
+            for (const r of releases) for (const u of ready) assert.ok(r.dependencies.includes(u), `${r.name} does not depend on ${u}`);
+        });
+
+        it("give both collectors a complete config (alternateConfig) the ADOT v0.40.0 image can run", () => {
+            const chart = loadChart("opentelemetry-collector", "0.108.0")!;
+            for (const n of ["otel-agent", "otel-gateway"]) {
+                const v = values(n);
+                assert.strictEqual(v.config, undefined, `${n}: the chart's default config (debug exporter) must not be merged`);
+                const config = collectorConfig(mergeValues(chart.defaults, v));
+                assert.deepStrictEqual(collectorProblems(config, loadComponents()), [], n);
+                assert.deepStrictEqual((config.service as Values).extensions, ["health_check"], `${n}: the chart's probes need health_check`);
+            }
+        });
+
+        it("run the agent on every node, tainted ones included", () => {
+            assert.deepStrictEqual(values("otel-agent").tolerations, [{ operator: "Exists" }]);
+        });
+
+        it("persist Prometheus, Alertmanager and Tempo on the gp3 class, drop EKS's hidden control-plane monitors, and generate Grafana's password", () => {
+            const kps = values("kube-prometheus-stack") as Record<string, Record<string, unknown>>;
+            const claim = (size: string) => ({ volumeClaimTemplate: { spec: { storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } } } });
+            assert.deepStrictEqual((kps.prometheus.prometheusSpec as Values).storageSpec, claim("100Gi"));
+            assert.deepStrictEqual((kps.alertmanager.alertmanagerSpec as Values).storage, claim("10Gi"));
+            for (const k of ["kubeEtcd", "kubeScheduler", "kubeControllerManager"]) assert.deepStrictEqual(kps[k], { enabled: false }, k);
+            assert.strictEqual(kps.grafana.adminPassword, "[secret]");
+            // Tempo's values.yaml lists no storageClassName (its template reads it, empty = the default class, which gp3 is).
+            assert.deepStrictEqual(values("tempo").persistence, { enabled: true, size: "50Gi" });
+            const pw = res.one("random:index/randomPassword:RandomPassword", "obs-grafana-admin");
+            assert.strictEqual(pw.inputs.length, 32);
+        });
     });
 });

@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { SERVICES } from "../../components/catalogue";
-import { ADDON_VERSIONS, CHART_VERSIONS, NODE_POOLS } from "../../components/eks/defaults";
+import { CHART_VERSIONS, NODE_POOLS } from "../../components/eks/defaults";
+import { EKS_ADDON_VERSIONS } from "../../tools/plan/mocks";
 import { CONTROL_PLANE_LOGS, EksCluster, EksClusterArgs, NODE_MANAGED_POLICIES } from "../../components/eks/eks-cluster";
 import { planNodePool } from "../../components/eks/karpenter-plan";
 import { PlannedResource } from "../../tools/plan/contract";
@@ -22,6 +23,8 @@ function plan(extra: Partial<EksClusterArgs> = {}, region = "us-east-1"): Promis
                 kubeconfig: c.kubeconfig,
                 kubeconfigIsSecret: pulumi.isSecret(c.kubeconfig),
                 serviceRoleArns: c.serviceRoleArns,
+                resolvedVersions: c.resolvedVersions,
+                ready: c.ready.map((r) => r.urn),
             };
         },
         { region },
@@ -98,7 +101,8 @@ describe("EksCluster", function () {
         it("is the provider of every Kubernetes resource", () => {
             const providerUrn = res.urn("eks-k8s");
             const k8s = res.all.filter(K8S);
-            assert.strictEqual(k8s.length, 5 + 20 + 20 + 4 + 1 + 6 + 1 + 1);
+            // namespaces, ServiceAccounts, PDBs, releases (karpenter-crd, karpenter, keda, argocd, LBC), EC2NodeClass, NodePools, root Application, TargetGroupBinding, StorageClass
+            assert.strictEqual(k8s.length, 5 + 20 + 20 + 5 + 1 + 6 + 1 + 1 + 1);
             for (const r of k8s) assert.strictEqual(r.provider, providerUrn, `${r.type} ${r.name}`);
         });
 
@@ -143,12 +147,54 @@ describe("EksCluster", function () {
             assert.deepStrictEqual(lt.propertyDependencies.blockDeviceMappings, [res.urn("eks-eks-key")]);
         });
 
-        it("installs the five managed add-ons at pinned versions, networking before the nodes", () => {
+        it("installs four managed add-ons (no Pod Identity agent: every role is IRSA), networking before the nodes", () => {
             const addons = res.ofType("aws:eks/addon:Addon");
-            assert.deepStrictEqual(Object.fromEntries(addons.map((a) => [a.inputs.addonName, a.inputs.addonVersion])), ADDON_VERSIONS);
+            assert.deepStrictEqual(addons.map((a) => a.inputs.addonName).sort(), ["aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni"]);
             const ng = res.one("aws:eks/nodeGroup:NodeGroup", "eks-system-nodes");
-            for (const a of ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]) assert.ok(ng.dependencies.includes(res.urn(`eks-addon-${a}`)), a);
+            for (const a of ["vpc-cni", "kube-proxy"]) assert.ok(ng.dependencies.includes(res.urn(`eks-addon-${a}`)), a);
             for (const a of ["coredns", "aws-ebs-csi-driver"]) assert.ok(res.one("aws:eks/addon:Addon", `eks-addon-${a}`).dependencies.includes(ng.urn), a);
+        });
+
+        it("resolves unpinned add-ons to EKS's most recent build for the Kubernetes version, and reports them", () => {
+            const versions = Object.fromEntries(res.ofType("aws:eks/addon:Addon").map((a) => [a.inputs.addonName, a.inputs.addonVersion]));
+            assert.deepStrictEqual(versions, {
+                "vpc-cni": EKS_ADDON_VERSIONS["vpc-cni"]["1.35"],
+                coredns: "v1.14.2-eksbuild.4",
+                "kube-proxy": "v1.35.3-eksbuild.2",
+                "aws-ebs-csi-driver": EKS_ADDON_VERSIONS["aws-ebs-csi-driver"]["1.35"],
+            });
+            assert.deepStrictEqual(res.outputs.resolvedVersions, Object.fromEntries(Object.entries(versions).map(([a, v]) => [`eks-addon/${a}`, v])));
+        });
+
+        it("sends a pinned add-on version as is and reports only what it looked up", async () => {
+            const pinned = await plan({ addonVersions: { coredns: "v1.14.1-eksbuild.2" }, kubernetesVersion: "1.34" });
+            assert.strictEqual(pinned.one("aws:eks/addon:Addon", "eks-addon-coredns").inputs.addonVersion, "v1.14.1-eksbuild.2");
+            assert.strictEqual(pinned.one("aws:eks/addon:Addon", "eks-addon-kube-proxy").inputs.addonVersion, "v1.34.6-eksbuild.2");
+            assert.deepStrictEqual(Object.keys(pinned.outputs.resolvedVersions as object).sort(), ["eks-addon/aws-ebs-csi-driver", "eks-addon/kube-proxy", "eks-addon/vpc-cni"]);
+        });
+
+        it("declares the default gp3 StorageClass on the EBS CSI driver, encrypted with the cluster key", () => {
+            const sc = res.one("kubernetes:storage.k8s.io/v1:StorageClass", "eks-storageclass-gp3");
+            assert.deepStrictEqual(sc.inputs.metadata, { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } });
+            assert.strictEqual(sc.inputs.provisioner, "ebs.csi.aws.com");
+            assert.deepStrictEqual({ ...(sc.inputs.parameters as object), kmsKeyId: "…" }, { type: "gp3", encrypted: "true", kmsKeyId: "…" });
+            assert.strictEqual(sc.inputs.volumeBindingMode, "WaitForFirstConsumer");
+            assert.ok(sc.dependencies.includes(res.urn("eks-addon-aws-ebs-csi-driver")));
+        });
+
+        it("exposes a readiness handle: node group, add-ons, StorageClass, Karpenter, its EC2NodeClass and NodePools", () => {
+            const names = (res.outputs.ready as string[]).map((u) => u.split("::").pop()).sort();
+            assert.deepStrictEqual(names, [
+                "eks-addon-aws-ebs-csi-driver",
+                "eks-addon-coredns",
+                "eks-addon-kube-proxy",
+                "eks-addon-vpc-cni",
+                "eks-karpenter",
+                ...NODE_POOLS.map((p) => `eks-nodepool-${p.name}`),
+                "eks-nodeclass-default",
+                "eks-storageclass-gp3",
+                "eks-system-nodes",
+            ].sort());
         });
 
         it("gives node roles only the four worker managed policies, never *FullAccess", () => {
@@ -168,6 +214,15 @@ describe("EksCluster", function () {
             const values = release.inputs.values as { settings: Record<string, string>; serviceAccount: { annotations: Record<string, string> } };
             assert.deepStrictEqual(values.settings, { clusterName: "mall-us-east-1", interruptionQueue: "mall-us-east-1" });
             assert.strictEqual(values.serviceAccount.annotations["eks.amazonaws.com/role-arn"], "arn:aws:iam::123456789012:role/mall-us-east-1-karpenter-controller");
+        });
+
+        it("manages the CRDs with the karpenter-crd chart (Helm upgrades templates, never crds/), before the controller and the custom resources", () => {
+            const crd = res.one("kubernetes:helm.sh/v3:Release", "eks-karpenter-crd");
+            assert.deepStrictEqual([crd.inputs.chart, crd.inputs.version, crd.inputs.namespace], ["oci://public.ecr.aws/karpenter/karpenter-crd", CHART_VERSIONS.karpenter, "kube-system"]);
+            const controller = res.one("kubernetes:helm.sh/v3:Release", "eks-karpenter");
+            assert.strictEqual(controller.inputs.skipCrds, true);
+            assert.ok(controller.dependencies.includes(crd.urn));
+            assert.ok(res.one("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "eks-nodeclass-default").dependencies.includes(crd.urn));
         });
 
         it("has a KMS-encrypted interruption queue fed by the four EventBridge rules", () => {
@@ -200,6 +255,7 @@ describe("EksCluster", function () {
         it("installs KEDA, ArgoCD and the AWS Load Balancer Controller at pinned versions, plus ArgoCD's root Application", () => {
             const releases = Object.fromEntries(res.ofType("kubernetes:helm.sh/v3:Release").map((r) => [r.name, r.inputs.version]));
             assert.deepStrictEqual(releases, {
+                "eks-karpenter-crd": CHART_VERSIONS.karpenter,
                 "eks-karpenter": CHART_VERSIONS.karpenter,
                 "eks-keda": CHART_VERSIONS.keda,
                 "eks-argocd": CHART_VERSIONS.argocd,
@@ -212,6 +268,18 @@ describe("EksCluster", function () {
                 path: "clusters/us-east-1",
                 directory: { recurse: true },
             });
+        });
+
+        it("gives KEDA, ArgoCD and the LB Controller 600 s to become ready (a fresh critical node, image pulls)", () => {
+            for (const n of ["eks-keda", "eks-argocd", "eks-aws-load-balancer-controller"]) assert.strictEqual(res.one("kubernetes:helm.sh/v3:Release", n).inputs.timeout, 600, n);
+        });
+
+        it("injects the LB Controller's pod readiness gate in the api-gateway's namespace only", () => {
+            assert.deepStrictEqual(res.one("kubernetes:core/v1:Namespace", "eks-ns-platform").inputs.metadata, {
+                name: "platform",
+                labels: { "mall.io/domain": "platform", "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" },
+            });
+            assert.deepStrictEqual((res.one("kubernetes:core/v1:Namespace", "eks-ns-commerce").inputs.metadata as { labels: object }).labels, { "mall.io/domain": "commerce" });
         });
 
         it("binds the edge's target group to the api-gateway Service with IP targets", () => {

@@ -1,3 +1,6 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
 import * as assert from "assert";
 import * as fc from "fast-check";
 import { SERVICES, Store } from "../../components/catalogue";
@@ -255,6 +258,17 @@ describe("IAM plan", () => {
                 StringEquals: { "aws:ResourceTag/kubernetes.io/cluster/mall-us-east-1": "owned" },
                 StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" },
             });
+        });
+
+        it("matches Karpenter v1.9.0's getting-started CloudFormation statement for statement on EC2 (capacity reservations included)", () => {
+            const cfn = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "iam", "karpenter-v1.9.0", "cloudformation.yaml"), "utf8"), { logLevel: "silent", customTags: [{ tag: "!Sub", resolve: (v: string) => v }] }) as {
+                Resources: { KarpenterControllerPolicy: { Properties: { PolicyDocument: string } } };
+            };
+            const text = cfn.Resources.KarpenterControllerPolicy.Properties.PolicyDocument.replace(/\$\{AWS::Partition\}/g, "aws").replace(/\$\{AWS::Region\}/g, "us-east-1").replace(/\$\{ClusterName\}/g, "mall-us-east-1");
+            const upstream = JSON.parse(text.replace(/\$\{[^}]+\}/g, "X")) as { Statement: { Sid: string }[] };
+            const ec2Sids = ["AllowScopedEC2InstanceAccessActions", "AllowScopedEC2LaunchTemplateAccessActions", "AllowScopedEC2InstanceActionsWithTags", "AllowScopedResourceCreationTagging", "AllowScopedResourceTagging", "AllowScopedDeletion", "AllowRegionalReadActions"];
+            const norm = (st: unknown) => JSON.parse(JSON.stringify(st, (_k, v: unknown) => (Array.isArray(v) ? [...v].sort() : v && typeof v === "object" ? Object.fromEntries(Object.entries(v as object).sort(([a], [b]) => a.localeCompare(b))) : v)));
+            for (const sid of ec2Sids) assert.deepStrictEqual(norm(stmt(sid)), norm(upstream.Statement.find((s) => s.Sid === sid)), sid);
         });
 
         it("passes only the node role, to EC2, and reads only its own queue and cluster", () => {

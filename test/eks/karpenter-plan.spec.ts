@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { NODE_POOLS, NODE_POOL_NAMES, NodePoolSpec } from "../../components/eks/defaults";
-import { NODE_CLASS_NAME, POOL_LABEL, archesOf, planEc2NodeClass, planNodePool } from "../../components/eks/karpenter-plan";
+import { NODE_CLASS_NAME, POOL_LABEL, RESTRICTED_NODECLASS_TAGS, archesOf, isRestrictedNodeClassTag, planEc2NodeClass, planNodePool } from "../../components/eks/karpenter-plan";
+import { loadCrds } from "../../tools/deploy-ready/crds";
 import { planRootApplication } from "../../components/eks/workloads-plan";
 import { loadModels, schemaError } from "./models";
 
@@ -100,6 +101,35 @@ describe("Karpenter plan", () => {
             assert.deepStrictEqual(nc.spec?.subnetSelectorTerms, [{ tags: { "karpenter.sh/discovery": "mall-us-east-1" } }]);
             assert.deepStrictEqual(nc.spec?.securityGroupSelectorTerms, [{ tags: { "karpenter.sh/discovery": "mall-us-east-1" } }]);
             assert.strictEqual(nc.spec?.role, "mall-us-east-1-karpenter-node");
+        });
+
+        it("restricts exactly the tag keys the v1.9.0 CRD's rules restrict (read from the vendored CRD)", () => {
+            const rules = loadCrds()
+                .rules()
+                .filter((r) => r.crd === "EC2NodeClass.karpenter.k8s.aws/v1" && r.path === "spec.tags")
+                .map((r) => r.rule);
+            const exact = rules.flatMap((r) => [...r.matchAll(/k\s*!=\s*'([^']+)'/g)].map((m) => m[1])).filter((k) => k !== "");
+            const prefixes = rules.flatMap((r) => [...r.matchAll(/!k\.startsWith\('([^']+)'\)/g)].map((m) => m[1]));
+            assert.deepStrictEqual({ exact: [...RESTRICTED_NODECLASS_TAGS.exact].sort(), prefixes: [...RESTRICTED_NODECLASS_TAGS.prefixes].sort() }, { exact: exact.sort(), prefixes: prefixes.sort() });
+            assert.ok(isRestrictedNodeClassTag("kubernetes.io/cluster/mall-us-east-1") && isRestrictedNodeClassTag("karpenter.sh/nodepool") && !isRestrictedNodeClassTag("service"));
+        });
+
+        it("drops the restricted tags Karpenter adds itself, so the API server's CEL rules accept it", () => {
+            const tagged = planEc2NodeClass({
+                clusterName: "mall-us-east-1",
+                nodeRoleName: "mall-us-east-1-karpenter-node",
+                volumeKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/abc",
+                tags: {
+                    service: "eks",
+                    "kubernetes.io/cluster/mall-us-east-1": "owned",
+                    "eks:eks-cluster-name": "mall-us-east-1",
+                    "karpenter.sh/nodepool": "general",
+                    "karpenter.sh/nodeclaim": "x",
+                    "karpenter.k8s.aws/ec2nodeclass": "default",
+                },
+            });
+            assert.deepStrictEqual(tagged.spec?.tags, { service: "eks" });
+            assert.deepStrictEqual(loadCrds().validate(tagged as unknown as Record<string, unknown>), []);
         });
 
         it("validates against the karpenter.k8s.aws/v1 EC2NodeClass schema", () => {

@@ -83,4 +83,39 @@ describe("EKS settings", () => {
         const ok = parseStackConfig("mall", "us-east-1", clean);
         assert.strictEqual(ok.eks.kubernetesVersion, "1.35");
     });
+
+    it("require an admin role when deploying production (not under the offline plan), naming the key and the fix", () => {
+        // A real deployment's config: no placeholder (those are refused outside the offline plan too).
+        const raw = {
+            "aws:region": "us-east-1",
+            "mall:domain": "acme-mall.com",
+            "mall:hostedZoneId": "Z0123456789ABCDEFGHIJ",
+            "mall:gitopsRepoUrl": "https://github.com/acme/mall-gitops.git",
+            "mall:regions": REGISTRY,
+        };
+        assert.throws(() => parseStackConfig("mall", "us-east-1", raw, { offlinePlan: false }), (e: unknown) => {
+            assert.ok(e instanceof ConfigError);
+            assert.ok(
+                e.problems.includes(
+                    "mall:eksAdminRoleArns is empty (value []); a production cluster needs at least one admin role besides the deploying identity. Set it, e.g. pulumi config set --path 'mall:eksAdminRoleArns[0]' arn:aws:iam::<account>:role/<platform-admin> -s us-east-1",
+                ),
+                e.problems.join("\n"),
+            );
+            return true;
+        });
+        const admins = { ...raw, "mall:eksAdminRoleArns": JSON.stringify(["arn:aws:iam::123456789012:role/platform-admin"]) };
+        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", admins, { offlinePlan: false }).eks.adminRoleArns, ["arn:aws:iam::123456789012:role/platform-admin"]);
+        // the offline plan, and environments other than production, plan without one
+        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", raw).eks.adminRoleArns, []);
+        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", { ...raw, "mall:environment": "staging" }, { offlinePlan: false }).eks.adminRoleArns, []);
+    });
+
+    it("pin no add-on by default and accept a partial map of pins", () => {
+        assert.deepStrictEqual(read({}).eks.addonVersions, {});
+        const { eks, problems } = read({ "mall:eksAddonVersions": JSON.stringify({ coredns: "v1.14.2-eksbuild.4" }) });
+        assert.deepStrictEqual([eks.addonVersions, problems], [{ coredns: "v1.14.2-eksbuild.4" }, []]);
+        assert.deepStrictEqual(read({ "mall:eksAddonVersions": JSON.stringify({ "eks-pod-identity-agent": "v1.3.10-eksbuild.1" }) }).problems, [
+            "mall:eksAddonVersions.eks-pod-identity-agent is not known; allowed: vpc-cni, coredns, kube-proxy, aws-ebs-csi-driver",
+        ]);
+    });
 });

@@ -4,8 +4,9 @@ import { PlanResult, plan } from "../../tools/plan/plan";
 const COUNTS = {
     "eks:index:Cluster": 1,
     "aws:eks/nodeGroup:NodeGroup": 1,
-    "aws:eks/addon:Addon": 5,
-    "kubernetes:helm.sh/v3:Release": 4,
+    "aws:eks/addon:Addon": 4,
+    "kubernetes:helm.sh/v3:Release": 5,
+    "kubernetes:storage.k8s.io/v1:StorageClass": 1,
     "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": 1,
     "kubernetes:karpenter.sh/v1:NodePool": 6,
     "kubernetes:argoproj.io/v1alpha1:Application": 1,
@@ -36,7 +37,15 @@ describe("EKS in both stacks (offline plan)", () => {
             assert.strictEqual(new Set(roles).size, 20);
             for (const arn of roles) assert.match(arn, new RegExp(`^arn:aws:iam::123456789012:role/mall-${stack}-svc-`));
             const releases = own.filter((r) => r.type === "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.name);
-            assert.deepStrictEqual(releases.sort(), ["argocd", "aws-load-balancer-controller", "karpenter", "keda"]);
+            assert.deepStrictEqual(releases.sort(), ["argocd", "aws-load-balancer-controller", "karpenter", "karpenter-crd", "keda"]);
+            // The observability releases wait for schedulable capacity: every NodePool, the system
+            // node group and Karpenter are among their dependencies (EksCluster.ready).
+            const waitFor = own.filter((r) => r.type === "kubernetes:karpenter.sh/v1:NodePool" || r.name === "eks-system-nodes" || r.name === "eks-karpenter").map((r) => r.urn);
+            const observability = s.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.urn.split("::")[2].startsWith("mall:observability:"));
+            assert.deepStrictEqual(observability.map((r) => r.name).sort(), ["observability-otel-agent", "observability-otel-gateway", "observability-prometheus", "observability-tempo"]);
+            for (const r of observability) assert.deepStrictEqual(waitFor.filter((u) => !r.dependencies.includes(u)), [], r.name);
+            // The add-ons EKS resolved, each with the key the plan summary prints.
+            assert.deepStrictEqual(Object.keys(s.outputs.resolvedVersions as object).sort(), ["eks-addon/aws-ebs-csi-driver", "eks-addon/coredns", "eks-addon/kube-proxy", "eks-addon/vpc-cni"]);
             // One port end to end: the NLB target group and the api-gateway binding agree.
             const tgb = own.find((r) => r.name === "eks-api-gateway-tgb")!;
             const targetGroup = s.resources.find((r) => r.type === "aws:lb/targetGroup:TargetGroup")!;

@@ -243,6 +243,14 @@ function eksClusterState(r: ResourceCall): State {
     };
 }
 
+/** Most recent EKS add-on build per Kubernetes minor (see the getAddonVersion mock). */
+export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+    coredns: { "1.34": "v1.13.2-eksbuild.7", "1.35": "v1.14.2-eksbuild.4" },
+    "kube-proxy": { "1.34": "v1.34.6-eksbuild.2", "1.35": "v1.35.3-eksbuild.2" },
+    "vpc-cni": { "1.34": "v1.21.1-eksbuild.3", "1.35": "v1.21.1-eksbuild.3" },
+    "aws-ebs-csi-driver": { "1.34": "v1.54.0-eksbuild.1", "1.35": "v1.54.0-eksbuild.1" },
+};
+
 /** Invoke token -> result. A missing entry fails the plan with a message saying where to add it. */
 const INVOKES: Record<string, (inputs: State, ctx: MockContext) => State> = {
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({
@@ -275,6 +283,23 @@ const INVOKES: Record<string, (inputs: State, ctx: MockContext) => State> = {
         if (id === undefined) throw new Error(`the offline plan knows no managed prefix list named "${name}" in ${region} (tools/plan/mock-ids.ts)`);
         const maxEntries = name === CLOUDFRONT_ORIGIN_FACING_LIST ? 55 : 25;
         return { id, name, arn: `arn:aws:ec2:${region}:aws:prefix-list/${id}`, addressFamily: "IPv4", maxEntries, ownerId: "AWS", version: 1, entries: [], tags: {} };
+    },
+    // ---- EKS add-on versions (components/eks/addons.ts): what `aws eks describe-addon-versions
+    // --kubernetes-version <v>` lists first, in AWS's `vX.Y.Z-eksbuild.N` form. The 1.35 CoreDNS and
+    // kube-proxy builds are the EKS user guide's 1.35 rows (managing-coredns, managing-kube-proxy);
+    // kube-proxy follows the Kubernetes minor; vpc-cni and the EBS CSI driver publish one build for
+    // every supported minor (as their tables show), the figures here are stand-ins of that form.
+    // An add-on or Kubernetes version not listed fails, as AWS answers no version.
+    "aws:eks/getAddonVersion:getAddonVersion": (inputs, ctx) => {
+        const addonName = String(inputs.addonName ?? "");
+        const kubernetesVersion = String(inputs.kubernetesVersion ?? "");
+        const version = EKS_ADDON_VERSIONS[addonName]?.[kubernetesVersion];
+        if (!version) {
+            throw new Error(
+                `the offline plan knows no ${addonName} add-on build for Kubernetes ${kubernetesVersion} (AWS would answer: no versions found); known: ${Object.entries(EKS_ADDON_VERSIONS).map(([a, v]) => `${a} ${Object.keys(v).join("/")}`).join(", ")} (tools/plan/mocks.ts)`,
+            );
+        }
+        return { id: addonName, addonName, kubernetesVersion, mostRecent: inputs.mostRecent ?? false, region: String(inputs.region ?? ctx.region), version };
     },
     "aws:cloudfront/getCachePolicy:getCachePolicy": (inputs) => {
         const id = byName("cache policy", MANAGED_CACHE_POLICIES, inputs.name);

@@ -131,7 +131,38 @@ export const firstDeploySection: Section = (s, all) => {
     return { title: `First deploy: ${rows.length} prerequisites`, rows: [["prerequisite", "why", "check"], ...rows.map((r) => [r.prerequisite, r.why, r.check])] };
 };
 
-export const SECTIONS: Section[] = [subnetSection, crossStackSection, drScorecardSection, reachabilitySection, firstDeploySection];
+
+/**
+ * How to pin a resolved version, by the `<kind>/` prefix of its key in the stack output
+ * `resolvedVersions`: the config key and the value to put under it in Pulumi.<stack>.yaml.
+ */
+export const PIN_LINES: Record<string, (name: string, version: string) => { key: string; yaml: string }> = {
+    "eks-addon": (name, version) => ({ key: "mall:eksAddonVersions", yaml: `${name}: ${version}` }),
+};
+
+/**
+ * Versions the plan looked up because the stack pins none (EKS add-ons today): each with the line
+ * that pins it, and the whole block to paste per config key. Production stacks pin every one.
+ */
+export const resolvedVersionsSection: Section = (s) => {
+    const resolved = (s.outputs.resolvedVersions ?? {}) as Record<string, string>;
+    const entries = Object.entries(resolved).sort(([a], [b]) => a.localeCompare(b));
+    if (entries.length === 0) return undefined;
+    const blocks = new Map<string, string[]>();
+    const rows = entries.map(([key, version]) => {
+        const [kind, ...rest] = key.split("/");
+        const pin = PIN_LINES[kind]?.(rest.join("/"), version);
+        if (pin) blocks.set(pin.key, [...(blocks.get(pin.key) ?? []), pin.yaml]);
+        return [key, version, pin ? `${pin.key}: { ${pin.yaml} }` : "(no pin key)"];
+    });
+    return {
+        title: `Resolved versions, not pinned (${entries.length})`,
+        rows: [["what", "resolved to", "pin it in Pulumi." + s.stack + ".yaml (config:)"], ...rows],
+        note: `Looked up at plan time; a later preview may resolve newer builds. To pin them all, add under config: ${[...blocks].map(([k, lines]) => `${k}: { ${lines.join(", ")} }`).join("; ")}`,
+    };
+};
+
+export const SECTIONS: Section[] = [subnetSection, crossStackSection, drScorecardSection, resolvedVersionsSection, reachabilitySection, firstDeploySection];
 
 function counts(diags: readonly PolicyDiagnostic[]) {
     return {
