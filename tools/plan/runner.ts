@@ -86,8 +86,6 @@ let running = false;
 export async function runStack(opts: RunStackOptions): Promise<StackRun> {
     if (running) throw new Error("runStack is not re-entrant: Pulumi's runtime state is process-global; plan stacks one at a time");
     running = true;
-    // Tells the program it runs under the offline plan (stacks/config.ts): deploy-only requirements do not apply.
-    process.env.MALL_OFFLINE_PLAN = "1";
     const started = Date.now();
     const region = opts.config["aws:region"] ?? "us-east-1";
     const ctx: MockContext = { stack: opts.stack, region, stackOutputs: opts.stackOutputs };
