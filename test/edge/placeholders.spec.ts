@@ -10,8 +10,8 @@ const project = loadProject(path.resolve(__dirname, "../.."));
 const shipped = (stack: string) => project.stacks.find((s) => s.stack === stack)!.config;
 /** A real stack: the apex owned, a delegated zone, the real org and GitOps repo. */
 const REAL: Record<string, RawConfig> = {
-    "us-east-1": { ...shipped("us-east-1"), "mall:domain": "acme-mall.co.kr", "mall:hostedZoneId": "Z0123456789ABCDEFGHIJ", "mall:gitopsRepoUrl": "https://github.com/acme/mall-gitops.git" },
-    "us-west-2": { ...shipped("us-west-2"), "mall:domain": "acme-mall.co.kr", "mall:primaryStack": "acme/mall/us-east-1", "mall:gitopsRepoUrl": "https://github.com/acme/mall-gitops.git" },
+    "us-east-1": { ...shipped("us-east-1"), "mall:domain": "acme-mall.co.kr", "mall:hostedZoneId": "Z0123456789ABCDEFGHIJ", "mall:gitopsRepoUrl": "https://github.com/acme/mall-gitops.git", "mall:eksAdminRoleArns": JSON.stringify(["arn:aws:iam::123456789012:role/platform-admin"]) },
+    "us-west-2": { ...shipped("us-west-2"), "mall:domain": "acme-mall.co.kr", "mall:primaryStack": "acme/mall/us-east-1", "mall:gitopsRepoUrl": "https://github.com/acme/mall-gitops.git", "mall:eksAdminRoleArns": JSON.stringify(["arn:aws:iam::123456789012:role/platform-admin"]) },
 };
 
 function problems(stack: string, raw: RawConfig, offlinePlan: boolean): readonly string[] {
@@ -31,6 +31,8 @@ const GITOPS = (stack: string) =>
 const ZONE = (apex: string) =>
     `mall:hostedZoneId is not set; the first deploy needs a public zone for ${apex} that is already delegated (ACM validates the certificates through public DNS, and a zone created in the same run is delegated only after it, so validation would time out after 75 minutes). ` +
     `Create and delegate it first: aws route53 create-hosted-zone --name ${apex} --caller-reference mall-$(date +%s), add its four NS records at the parent zone or registrar, check with dig NS ${apex}, then pulumi config set mall:hostedZoneId <Z…> -s us-east-1`;
+const ADMINS = (stack: string) =>
+    `mall:eksAdminRoleArns is empty (value []); a production cluster needs at least one admin role besides the deploying identity. Set it, e.g. pulumi config set --path 'mall:eksAdminRoleArns[0]' arn:aws:iam::<account>:role/<platform-admin> -s ${stack}`;
 const ORG = `mall:primaryStack "organization/mall/us-east-1" names the placeholder Pulumi organization "organization"; name yours (the CI takes the org from this key): pulumi config set mall:primaryStack <your org>/mall/us-east-1 -s us-west-2`;
 
 describe("placeholders: only the offline plan accepts them", () => {
@@ -41,8 +43,8 @@ describe("placeholders: only the offline plan accepts them", () => {
     });
 
     it("a real run refuses the shipped files, naming each key and its fix", () => {
-        assert.deepStrictEqual(problems("us-east-1", shipped("us-east-1"), false), [RESERVED("example.com", "us-east-1"), GITOPS("us-east-1"), ZONE("example.com")]);
-        assert.deepStrictEqual(problems("us-west-2", shipped("us-west-2"), false), [RESERVED("example.com", "us-west-2"), GITOPS("us-west-2"), ORG]);
+        assert.deepStrictEqual(problems("us-east-1", shipped("us-east-1"), false), [RESERVED("example.com", "us-east-1"), ADMINS("us-east-1"), GITOPS("us-east-1"), ZONE("example.com")]);
+        assert.deepStrictEqual(problems("us-west-2", shipped("us-west-2"), false), [RESERVED("example.com", "us-west-2"), ADMINS("us-west-2"), GITOPS("us-west-2"), ORG]);
     });
 
     it("a real run accepts a real stack", () => {
@@ -114,7 +116,7 @@ describe("placeholders: the program under mocks", function () {
                 assert.ok(e instanceof ProgramError, e.message);
                 assert.strictEqual(
                     e.message,
-                    `Invalid configuration for stack "us-east-1" (3 problems); nothing was created:\n` + [RESERVED("example.com", "us-east-1"), GITOPS("us-east-1"), ZONE("example.com")].map((p) => `  - ${p}`).join("\n"),
+                    `Invalid configuration for stack "us-east-1" (4 problems); nothing was created:\n` + [RESERVED("example.com", "us-east-1"), ADMINS("us-east-1"), GITOPS("us-east-1"), ZONE("example.com")].map((p) => `  - ${p}`).join("\n"),
                 );
                 return true;
             },
