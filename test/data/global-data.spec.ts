@@ -364,11 +364,9 @@ describe("GlobalData (secondary, us-west-2)", () => {
         const role = res.one("aws:iam/role:Role", "data-msk-replicator-role").inputs;
         assert.strictEqual(role.name, "mall-us-west-2-msk-replicator", "matches the primary's cluster-policy pattern");
         const policy = JSON.parse(String(res.one("aws:iam/rolePolicy:RolePolicy", "data-msk-replicator-policy").inputs.policy));
-        assert.deepStrictEqual(policy.Statement[0].Resource, [
-            PRIMARY_REF.mskClusterArn,
-            "arn:aws:kafka:us-east-1:123456789012:topic/mall-us-east-1-msk/uuid-s1/*",
-            "arn:aws:kafka:us-east-1:123456789012:group/mall-us-east-1-msk/uuid-s1/*",
-        ]);
+        // The full action set is checked in deploy-ready.spec.ts; here, that both clusters are named.
+        assert.deepStrictEqual(policy.Statement.map((s: { Sid: string; Resource: string[] }) => [s.Sid, s.Resource[0]]).slice(0, 1), [["SourceCluster", PRIMARY_REF.mskClusterArn]]);
+        assert.ok(policy.Statement.some((s: { Resource: string[] }) => /^arn:aws:kafka:us-west-2:.*cluster\/mall-us-west-2-msk\//.test(s.Resource[0])));
     });
 
     it("S3: owns the primary buckets' replication (first secondary), RTC 15 min, replica key = its own s3 key", () => {

