@@ -76,8 +76,10 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
         { role: monitoringRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" },
         child(scope),
     );
-    // RDS writes `postgresql` logs here; pre-creating it gives it our key and retention.
-    logGroup(scope, "aurora-logs", `/aws/rds/cluster/${clusterId}/postgresql`);
+    // RDS writes `postgresql` logs here; pre-creating it gives it our key and retention. The cluster
+    // waits for it: if RDS exported first it would create the group itself (no key, kept forever)
+    // and this create would then fail with ResourceAlreadyExistsException.
+    const clusterLogs = logGroup(scope, "aurora-logs", `/aws/rds/cluster/${clusterId}/postgresql`);
 
     const common = {
         clusterIdentifier: clusterId,
@@ -129,9 +131,10 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
                 masterPassword: master.value,
             },
             // After a managed failover this cluster may become a secondary: the global parent then owns these.
-            // Minor versions are applied by AWS (autoMinorVersionUpgrade) across the global database,
-            // so the members' engineVersion drifts ahead of the config; upgrades go through the global cluster.
-            stateful(scope, { ignoreChanges: ["globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion"] }),
+            // Engine upgrades of a global database go through the global cluster (its engineVersion),
+            // which upgrades every member; automatic minor version upgrades do NOT apply to global
+            // database members, so a member's engineVersion only ever moves with the parent's.
+            stateful(scope, { dependsOn: [clusterLogs], ignoreChanges: ["globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion"] }),
         );
         globalClusterId = global.id;
     } else {
@@ -144,7 +147,7 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
                 sourceRegion: args.primary.region,
                 enableGlobalWriteForwarding: true,
             },
-            stateful(scope, { ignoreChanges: ["replicationSourceIdentifier", "globalClusterIdentifier", "engineVersion"] }),
+            stateful(scope, { dependsOn: [clusterLogs], ignoreChanges: ["replicationSourceIdentifier", "globalClusterIdentifier", "engineVersion"] }),
         );
         globalClusterId = pulumi.output(args.primary.globalClusterId);
     }
@@ -161,7 +164,9 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
                     identifier: `${clusterId}-${r.id}`,
                     clusterIdentifier: cluster.id,
                     engine: ENGINE,
-                    engineVersion: size.engineVersion,
+                    // No engineVersion: an instance runs its cluster's version. The provider never
+                    // sends it on update and reads the actual one back, so a pin here only shows a
+                    // no-op diff on every protected instance after each upgrade.
                     instanceClass: r.instanceClass,
                     dbSubnetGroupName: subnetGroup.name,
                     publiclyAccessible: false,

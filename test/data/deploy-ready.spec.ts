@@ -77,4 +77,32 @@ describe("data layer: what AWS enforces on a first up", () => {
             }
         });
     });
+
+    describe("ElastiCache global datastore members (review net-data #4)", () => {
+        it("a secondary member also ignores autoMinorVersionUpgrade (members read back false; a modify is rejected)", () => {
+            const g = secondary.one("aws:elasticache/replicationGroup:ReplicationGroup", "data-cache-group");
+            assert.ok(g.ignoreChanges?.includes("autoMinorVersionUpgrade"), `ignores: ${g.ignoreChanges}`);
+        });
+
+        it("the primary member ignores what the global datastore owns once it has joined", () => {
+            const g = primary.one("aws:elasticache/replicationGroup:ReplicationGroup", "data-cache-group");
+            for (const f of ["engineVersion", "numNodeGroups", "nodeType", "automaticFailoverEnabled", "parameterGroupName", "autoMinorVersionUpgrade"]) {
+                assert.ok(g.ignoreChanges?.includes(f), `primary ignores ${f}; has ${g.ignoreChanges}`);
+            }
+        });
+    });
+
+    describe("Aurora ordering and versions (review net-data #5, #6)", () => {
+        for (const [role, plan] of [["primary", () => primary], ["secondary", () => secondary]] as const) {
+            it(`the ${role} cluster waits for its pre-created postgresql log group (KMS key, retention)`, () => {
+                const res = plan();
+                const logs = res.one("aws:cloudwatch/logGroup:LogGroup", "data-aurora-logs");
+                assert.ok(res.one("aws:rds/cluster:Cluster", "data-aurora-cluster").dependencies.includes(logs.urn));
+            });
+
+            it(`the ${role} instances send no engineVersion (TF never updates it on an instance; it follows the cluster)`, () => {
+                for (const i of plan().ofType("aws:rds/clusterInstance:ClusterInstance")) assert.strictEqual(i.inputs.engineVersion, undefined, i.name);
+            });
+        }
+    });
 });
