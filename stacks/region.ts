@@ -122,6 +122,7 @@ export async function deployRegion(settings: PlatformSettings, primary?: Primary
         clientSecurityGroupId: cluster.nodeSecurityGroupId,
         sizing: settings.data.sizing,
         dsqlWitnessRegion: settings.data.dsqlWitnessRegion,
+        createOpenSearchServiceLinkedRole: settings.accountBaseline.openSearchServiceLinkedRole,
         links: planLinks(settings.registry.regions, settings.region),
         primary: primaryData,
     });

@@ -67,6 +67,13 @@ export interface GlobalDataArgs {
     readonly sizing?: DataSizing;
     /** The third region that holds the DSQL witness (must share the linked regions' DSQL region set). @default "us-east-2" */
     readonly dsqlWitnessRegion?: string;
+    /**
+     * Create the account's OpenSearch service-linked role (VPC domains cannot be created without it;
+     * CreateDomain through the API does not make it). IAM is global: exactly one stack per account
+     * may create it, the others rely on it (`mall:accountBaseline.openSearchServiceLinkedRole`).
+     * @default false - the role exists already
+     */
+    readonly createOpenSearchServiceLinkedRole?: boolean;
     /** Which pairwise links this region owns (plan.ts `planLinks` over the registry). */
     readonly links: DataLinks;
     /** Required on secondaries, absent on the primary. */
@@ -219,7 +226,11 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
         securityGroupId: sgs.msk.id,
         source: primary && { region: primary.region, clusterArn: primary.mskClusterArn, subnetIds: primary.dataSubnetIds, securityGroupId: primary.mskSecurityGroupId },
     });
-    const search = buildSearch(scope, { securityGroupId: sgs.search.id, primary: primary && { region: primary.region, domainName: primary.searchDomainName } });
+    const search = buildSearch(scope, {
+        securityGroupId: sgs.search.id,
+        createServiceLinkedRole: args.createOpenSearchServiceLinkedRole ?? false,
+        primary: primary && { region: primary.region, domainName: primary.searchDomainName },
+    });
     const s3 = buildS3(
         scope,
         primary && args.links.ownsS3Replication

@@ -59,6 +59,11 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
         description: "Fully-qualified primary stack, `<org>/mall/<primary region>`, whose outputs the secondary reads; setting it on the primary is an error.",
     },
     "mall:domain": { section: "stack", description: "Apex for `mall.<domain>`, `api-internal.<domain>` and `api-<region>.<domain>`." },
+    "mall:accountBaseline": {
+        section: "stack",
+        description:
+            "Which account-wide singletons this stack creates, `{ <singleton>: true|false }` (only one stack per account may create each, so set `false` where it exists already or another stack owns it); singletons: `openSearchServiceLinkedRole`, the role VPC OpenSearch domains need.",
+    },
     "mall:environment": {
         section: "stack",
         description: "`production`, `staging` or `dev`: tags every resource and decides the defaults of `mall:dataProfile` and `mall:enableAutoFailover` and the NLB's deletion protection.",

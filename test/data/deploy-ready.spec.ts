@@ -105,4 +105,28 @@ describe("data layer: what AWS enforces on a first up", () => {
             });
         }
     });
+
+    describe("OpenSearch (review net-data #2, #3)", () => {
+        it("the primary creates the account's service-linked role, and both domains wait for it there", () => {
+            const slr = primary.one("aws:iam/serviceLinkedRole:ServiceLinkedRole", "data-search-service-linked-role");
+            assert.strictEqual(slr.inputs.awsServiceName, "opensearchservice.amazonaws.com");
+            assert.ok(primary.one("aws:opensearch/domain:Domain", "data-search-domain").dependencies.includes(slr.urn));
+        });
+
+        it("a secondary creates none (IAM is global: a second create fails 'has been taken'); it relies on the primary's", () => {
+            assert.strictEqual(secondary.count("aws:iam/serviceLinkedRole:ServiceLinkedRole"), 0);
+        });
+
+        it("the domain policy allows es:ESCrossClusterGet on the domain ARN itself (no /*), so cross-cluster search is not denied", () => {
+            for (const res of [primary, secondary]) {
+                const d = res.one("aws:opensearch/domain:Domain", "data-search-domain");
+                const policy = JSON.parse(String(d.inputs.accessPolicies));
+                const domainArn = `arn:aws:es:${res === primary ? "us-east-1" : "us-west-2"}:123456789012:domain/${d.inputs.domainName}`;
+                const grant = policy.Statement.find((s: Stmt) => list(s.Action).includes("es:ESCrossClusterGet"));
+                assert.ok(grant, "an ESCrossClusterGet statement");
+                assert.deepStrictEqual(list(grant.Resource), [domainArn]);
+                assert.deepStrictEqual(grant.Principal, { AWS: "arn:aws:iam::123456789012:root" });
+            }
+        });
+    });
 });

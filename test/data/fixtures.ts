@@ -33,6 +33,8 @@ export function planPrimary(sizing?: DataSizing): Promise<Resources> {
                 network: { vpcId: "vpc-primary", dataSubnetIds: ["subnet-a", "subnet-b", "subnet-c"] },
                 clientSecurityGroupId: "sg-clients",
                 sizing,
+                // The primary's default account baseline (stacks/settings/baseline.ts).
+                createOpenSearchServiceLinkedRole: true,
                 links: planLinks(REGIONS, "us-east-1"),
             }),
         { region: "us-east-1" },

@@ -56,6 +56,11 @@ const ID_PREFIX: Record<string, string> = {
     "aws:ec2/launchTemplate:LaunchTemplate": "lt",
 };
 
+/** The role names AWS gives the service-linked roles the program creates. */
+const SERVICE_LINKED_ROLE_NAMES: Record<string, string> = {
+    "opensearchservice.amazonaws.com": "AWSServiceRoleForAmazonOpenSearchService",
+};
+
 /** Extra output state per resource type (what the provider would compute). */
 const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     "aws:kms/key:Key": (r) => ({ keyId: r.id, arn: r.arn(`key/${r.id}`) }),
@@ -66,6 +71,13 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     "aws:ec2/vpc:Vpc": (r) => ({ defaultRouteTableId: `rtb-${hex(r.id + "main", 17)}`, defaultSecurityGroupId: `sg-${hex(r.id + "default", 17)}` }),
     "aws:ec2/eip:Eip": (r) => ({ publicIp: `198.51.100.${parseInt(hex(r.id, 2), 16) % 254}` }),
     "aws:ec2/natGateway:NatGateway": (r) => ({ publicIp: `203.0.113.${parseInt(hex(r.id, 2), 16) % 254}` }),
+    // Service-linked roles: AWS fixes their name and path from the service (IAM ARNs are global).
+    "aws:iam/serviceLinkedRole:ServiceLinkedRole": (r) => {
+        const service = String(r.inputs.awsServiceName);
+        const name = SERVICE_LINKED_ROLE_NAMES[service] ?? `AWSServiceRoleFor${service.split(".")[0]}`;
+        const path = `/aws-service-role/${service}/`;
+        return { id: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role${path}${name}`, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role${path}${name}`, name, path, uniqueId: `AROA${hex(r.id, 17).toUpperCase()}` };
+    },
     // GlobalData (components/data): identifiers and endpoints the program reads or exports.
     "random:index/randomPassword:RandomPassword": (r) => ({ result: `mock-${hex(r.id + "password", 32)}` }),
     "aws:secretsmanager/secret:Secret": (r) => ({ arn: r.arn(`secret:${r.inputs.name ?? r.id}-${hex(r.id, 6)}`) }),
