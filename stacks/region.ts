@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext } from "../components/common/context";
 import { GlobalData, PrimaryDataRef } from "../components/data/global-data";
-import { cacheNodeIds, clusterIdentifier, planLinks, secretReplicaArn } from "../components/data/plan";
+import { AURORA_ENGINE_VERSION_KEY, cacheNodeIds, clusterIdentifier, pinLine, planLinks, secretReplicaArn } from "../components/data/plan";
 import { EdgeStack } from "../components/edge/edge-stack";
 import { RegionalIngress } from "../components/edge/regional-ingress";
 import { EksCluster } from "../components/eks/eks-cluster";
@@ -282,6 +282,11 @@ export async function deployRegion(settings: PlatformSettings, primary?: Primary
               }
             : {}),
         auroraGlobalClusterId: data.auroraGlobalClusterId,
+        auroraEngineVersion: data.auroraEngineVersion,
+        // Versions resolved at deploy because the stack pins none: the plan prints each with its pin line.
+        ...(data.auroraResolvedEngineVersion
+            ? { resolvedVersions: { "aurora-postgresql": data.auroraResolvedEngineVersion.apply((v) => ({ version: v, pin: pinLine(AURORA_ENGINE_VERSION_KEY, v) })) } }
+            : {}),
         auroraClusterArn: data.auroraClusterArn,
         docdbGlobalClusterId: data.docdbGlobalClusterId,
         docdbClusterArn: data.docdbClusterArn,

@@ -27,6 +27,8 @@ export interface PrimaryDataRef {
     readonly region: string;
     /** The Aurora global cluster this region joins. */
     readonly auroraGlobalClusterId: pulumi.Input<string>;
+    /** The version that global cluster runs: this region's member is created at it. */
+    readonly auroraEngineVersion: pulumi.Input<string>;
     /** The DocumentDB global cluster this region joins. */
     readonly docdbGlobalClusterId: pulumi.Input<string>;
     /** The ElastiCache global datastore this region joins. */
@@ -84,6 +86,10 @@ export class GlobalData extends pulumi.ComponentResource {
     public readonly keyArns: Record<KeyService, pulumi.Output<string>>;
     public readonly securityGroupIds: Record<SecuredStore, pulumi.Output<string>>;
     public readonly auroraGlobalClusterId: pulumi.Output<string>;
+    /** The engine version the global cluster runs (what a secondary joins at). */
+    public readonly auroraEngineVersion: pulumi.Output<string>;
+    /** The version the primary resolved because none is pinned; undefined when pinned or on a secondary. */
+    public readonly auroraResolvedEngineVersion: pulumi.Output<string> | undefined;
     public readonly auroraClusterArn: pulumi.Output<string>;
     /** `cluster-…`: what `rds-db:connect` policies name (IAM database auth). */
     public readonly auroraClusterResourceId: pulumi.Output<string>;
@@ -123,6 +129,8 @@ export class GlobalData extends pulumi.ComponentResource {
         this.keyArns = b.keyArns;
         this.securityGroupIds = b.securityGroupIds;
         this.auroraGlobalClusterId = b.aurora.globalClusterId;
+        this.auroraEngineVersion = b.aurora.engineVersion;
+        this.auroraResolvedEngineVersion = b.aurora.resolvedEngineVersion;
         this.auroraClusterArn = b.aurora.cluster.arn;
         this.auroraClusterResourceId = b.aurora.cluster.clusterResourceId;
         this.auroraEndpoint = b.aurora.cluster.endpoint;
@@ -153,6 +161,8 @@ export class GlobalData extends pulumi.ComponentResource {
             keyArns: this.keyArns,
             securityGroupIds: this.securityGroupIds,
             auroraGlobalClusterId: this.auroraGlobalClusterId,
+            auroraEngineVersion: this.auroraEngineVersion,
+            ...(this.auroraResolvedEngineVersion ? { auroraResolvedEngineVersion: this.auroraResolvedEngineVersion } : {}),
             auroraClusterArn: this.auroraClusterArn,
             auroraClusterResourceId: this.auroraClusterResourceId,
             auroraEndpoint: this.auroraEndpoint,
@@ -213,7 +223,10 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
     const sgs = buildSecurityGroups(scope, args.clientSecurityGroupId);
     const witnessRegion = args.dsqlWitnessRegion ?? "us-east-2";
 
-    const aurora = buildAurora(scope, { securityGroupId: sgs.aurora.id, primary: primary && { globalClusterId: primary.auroraGlobalClusterId, region: primary.region } });
+    const aurora = buildAurora(scope, {
+        securityGroupId: sgs.aurora.id,
+        primary: primary && { globalClusterId: primary.auroraGlobalClusterId, region: primary.region, engineVersion: primary.auroraEngineVersion },
+    });
     const dsql = args.links.dsql
         ? buildDsql(scope, {
               witnessRegion,

@@ -115,7 +115,11 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
         default: "`production` (`small` when `mall:environment` is `dev`)",
         description: "Sizing profile: `production` (the ARCHITECTURE §4 figures) or `small` (cheap test stacks); the keys below override its figures.",
     },
-    "mall:auroraEngineVersion": { section: "data", defaultNote: PROFILE, description: "Aurora PostgreSQL engine version, 16.x or later (global write forwarding)." },
+    "mall:auroraEngineVersion": {
+        section: "data",
+        default: "resolved at deploy: the newest 16.x supporting global databases (the plan prints the line that pins it)",
+        description: "Aurora PostgreSQL engine version, 16.x or later (global write forwarding); production stacks pin it (advisory policy `versions-pinned`), secondaries join at the primary's.",
+    },
     "mall:auroraWriterClass": { section: "data", defaultNote: PROFILE, description: "Instance class of the Aurora writer in the primary." },
     "mall:auroraReaderClass": { section: "data", defaultNote: PROFILE, description: "Instance class of the Aurora readers." },
     "mall:auroraPrimaryReaders": { section: "data", defaultNote: PROFILE, description: "Aurora readers beside the writer in the primary (0-15)." },

@@ -5,6 +5,7 @@
  */
 import * as assert from "assert";
 import { Resources } from "../harness";
+import { PRODUCTION } from "../../components/data/plan";
 import { PRIMARY_REF, planPrimary, planSecondary } from "./fixtures";
 
 interface Stmt {
@@ -127,6 +128,30 @@ describe("data layer: what AWS enforces on a first up", () => {
                 assert.deepStrictEqual(list(grant.Resource), [domainArn]);
                 assert.deepStrictEqual(grant.Principal, { AWS: "arn:aws:iam::123456789012:root" });
             }
+        });
+    });
+
+    describe("Aurora engine version: resolved unless pinned (review net-data #7)", () => {
+        it("unpinned, the primary creates the global cluster at the newest 16.x AWS offers, marks it resolved and then leaves it alone", () => {
+            const g = primary.one("aws:rds/globalCluster:GlobalCluster", "data-aurora-global");
+            assert.strictEqual(g.inputs.engineVersion, "16.8");
+            assert.strictEqual((g.inputs.tags as Record<string, string>)["version-source"], "resolved");
+            assert.deepStrictEqual(g.ignoreChanges, ["engineVersion"]);
+            assert.strictEqual(primary.one("aws:rds/clusterParameterGroup:ClusterParameterGroup", "data-aurora-params").inputs.family, "aurora-postgresql16");
+        });
+
+        it("pinned, the pin is used as is: no resolution, no marker, upgrades go through the global cluster", async () => {
+            const pinned = await planPrimary({ ...PRODUCTION, aurora: { ...PRODUCTION.aurora, engineVersion: "17.5" } });
+            const g = pinned.one("aws:rds/globalCluster:GlobalCluster", "data-aurora-global");
+            assert.strictEqual(g.inputs.engineVersion, "17.5");
+            assert.strictEqual((g.inputs.tags as Record<string, string>)["version-source"], undefined);
+            assert.strictEqual(g.ignoreChanges, undefined);
+            assert.strictEqual(pinned.one("aws:rds/clusterParameterGroup:ClusterParameterGroup", "data-aurora-params").inputs.family, "aurora-postgresql17");
+        });
+
+        it("a secondary creates its member at the version the primary's global cluster runs", () => {
+            assert.strictEqual(secondary.one("aws:rds/cluster:Cluster", "data-aurora-cluster").inputs.engineVersion, PRIMARY_REF.auroraEngineVersion);
+            assert.strictEqual(secondary.count("aws:rds/globalCluster:GlobalCluster"), 0);
         });
     });
 });

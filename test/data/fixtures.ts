@@ -11,6 +11,7 @@ export const REGIONS = [
 export const PRIMARY_REF: PrimaryDataRef = {
     region: "us-east-1",
     auroraGlobalClusterId: "mall-aurora-global",
+    auroraEngineVersion: "16.8",
     docdbGlobalClusterId: "mall-docdb-global",
     cacheGlobalReplicationGroupId: "ldgnf-mall-cache-global",
     dsqlClusterArn: "arn:aws:dsql:us-east-1:123456789012:cluster/primarydsql",

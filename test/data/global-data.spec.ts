@@ -87,12 +87,13 @@ describe("GlobalData (primary, us-east-1)", () => {
         const global = res.one(T.globalCluster, "data-aurora-global");
         assert.deepStrictEqual(
             { id: global.inputs.globalClusterIdentifier, engine: global.inputs.engine, version: global.inputs.engineVersion, enc: global.inputs.storageEncrypted, dp: global.inputs.deletionProtection },
-            { id: "mall-aurora-global", engine: "aurora-postgresql", version: "16.6", enc: true, dp: true },
+            // Nothing pinned: the newest aurora-postgresql16 version getEngineVersion answers (the mock's 16.8).
+            { id: "mall-aurora-global", engine: "aurora-postgresql", version: "16.8", enc: true, dp: true },
         );
         const c = res.one(T.cluster, "data-aurora-cluster").inputs;
         assert.strictEqual(c.globalClusterIdentifier, "mall-aurora-global");
         assert.strictEqual(c.clusterIdentifier, "mall-us-east-1-aurora");
-        assert.strictEqual(c.engineVersion, "16.6");
+        assert.strictEqual(c.engineVersion, "16.8");
         assert.strictEqual(c.storageEncrypted, true);
         assert.match(String(c.kmsKeyId), /^arn:aws:kms:us-east-1:123456789012:key\//);
         assert.strictEqual(c.iamDatabaseAuthenticationEnabled, true);

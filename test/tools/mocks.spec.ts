@@ -18,4 +18,14 @@ describe("plan mocks", () => {
         assert.strictEqual(id, arn);
         assert.deepStrictEqual([state.arn, state.name, state.path], [arn, "AWSServiceRoleForAmazonOpenSearchService", "/aws-service-role/opensearchservice.amazonaws.com/"]);
     });
+
+    it("getEngineVersion answers the newest version of the asked family with the TF data source's fields", () => {
+        const v = mocks.call({ token: "aws:rds/getEngineVersion:getEngineVersion", args: {}, inputs: { engine: "aurora-postgresql", parameterGroupFamily: "aurora-postgresql16", latest: true }, provider: "" } as never);
+        assert.deepStrictEqual(
+            [v.version, v.versionActual, v.parameterGroupFamily, v.status, v.supportsGlobalDatabases, v.validUpgradeTargets],
+            ["16.8", "16.8", "aurora-postgresql16", "available", true, ["17.4", "17.5"]],
+        );
+        assert.ok((v.supportedFeatureNames as string[]).includes("Lambda"));
+        assert.throws(() => mocks.call({ token: "aws:rds/getEngineVersion:getEngineVersion", args: {}, inputs: { engine: "aurora-postgresql", parameterGroupFamily: "aurora-postgresql12" }, provider: "" } as never), /knows no aurora-postgresql versions of family "aurora-postgresql12"/);
+    });
 });

@@ -56,6 +56,12 @@ const ID_PREFIX: Record<string, string> = {
     "aws:ec2/launchTemplate:LaunchTemplate": "lt",
 };
 
+/** What `getEngineVersion` answers per parameter group family: the newest version (latest: true) and its major upgrade targets. */
+const RDS_ENGINE_VERSIONS: Record<string, { latest: string; majorTargets: string[] }> = {
+    "aurora-postgresql16": { latest: "16.8", majorTargets: ["17.4", "17.5"] },
+    "aurora-postgresql17": { latest: "17.5", majorTargets: [] },
+};
+
 /** The role names AWS gives the service-linked roles the program creates. */
 const SERVICE_LINKED_ROLE_NAMES: Record<string, string> = {
     "opensearchservice.amazonaws.com": "AWSServiceRoleForAmazonOpenSearchService",
@@ -84,6 +90,7 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     "aws:rds/globalCluster:GlobalCluster": (r) => ({
         id: r.inputs.globalClusterIdentifier ?? r.id,
         arn: `arn:aws:rds::${MOCK_ACCOUNT_ID}:global-cluster:${r.inputs.globalClusterIdentifier ?? r.id}`,
+        engineVersionActual: r.inputs.engineVersion,
     }),
     "aws:rds/cluster:Cluster": (r) => ({
         id: r.inputs.clusterIdentifier ?? r.id,
@@ -95,6 +102,7 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     "aws:docdb/globalCluster:GlobalCluster": (r) => ({
         id: r.inputs.globalClusterIdentifier ?? r.id,
         arn: `arn:aws:rds::${MOCK_ACCOUNT_ID}:global-cluster:${r.inputs.globalClusterIdentifier ?? r.id}`,
+        engineVersionActual: r.inputs.engineVersion,
     }),
     "aws:docdb/cluster:Cluster": (r) => ({
         id: r.inputs.clusterIdentifier ?? r.id,
@@ -302,6 +310,45 @@ const INVOKES: Record<string, (inputs: State, ctx: MockContext) => State> = {
             throw new Error(`the offline plan knows no managed prefix list named "${name}" in ${region} (tools/plan/mocks.ts)`);
         }
         return { id, name, arn: `arn:aws:ec2:${region}:aws:prefix-list/${id}`, addressFamily: "IPv4", maxEntries, ownerId: "AWS", version: 1, entries: [], tags: {} };
+    },
+    // The newest version of the asked family, shaped like DescribeDBEngineVersions through the TF data source.
+    "aws:rds/getEngineVersion:getEngineVersion": (inputs, ctx) => {
+        const engine = String(inputs.engine);
+        const family = String(inputs.parameterGroupFamily ?? "");
+        const known = RDS_ENGINE_VERSIONS[family];
+        if (engine !== "aurora-postgresql" || !known) {
+            throw new Error(`the offline plan knows no ${engine} versions of family "${family}" (tools/plan/mocks.ts RDS_ENGINE_VERSIONS)`);
+        }
+        const version = String(inputs.version ?? known.latest);
+        return {
+            id: version,
+            engine,
+            version,
+            versionActual: version,
+            versionDescription: `Aurora (PostgreSQL ${version})`,
+            engineDescription: "Aurora (PostgreSQL)",
+            parameterGroupFamily: family,
+            status: "available",
+            region: String(inputs.region ?? ctx.region),
+            defaultCharacterSet: "",
+            exportableLogTypes: ["instance", "postgresql"],
+            supportedCharacterSets: [],
+            supportedFeatureNames: ["Bedrock", "Lambda", "s3Export", "s3Import"],
+            supportedModes: ["provisioned"],
+            supportedTimezones: [],
+            supportsCertificateRotationWithoutRestart: true,
+            supportsGlobalDatabases: true,
+            supportsIntegrations: true,
+            supportsLimitlessDatabase: false,
+            supportsLocalWriteForwarding: true,
+            supportsLogExportsToCloudwatch: true,
+            supportsParallelQuery: false,
+            supportsReadReplica: false,
+            validMajorTargets: known.majorTargets,
+            validMinorTargets: [],
+            validUpgradeTargets: known.majorTargets,
+            ...(inputs.latest !== undefined ? { latest: inputs.latest } : {}),
+        };
     },
     "aws:cloudfront/getCachePolicy:getCachePolicy": (inputs) => {
         const id = byName("cache policy", MANAGED_CACHE_POLICIES, inputs.name);
