@@ -96,7 +96,25 @@ export const drScorecardSection: Section = (s, all) => {
     };
 };
 
-export const SECTIONS: Section[] = [subnetSection, crossStackSection, drScorecardSection];
+/**
+ * Versions the stack resolved at deploy because it pins none (stack output `resolvedVersions`:
+ * name -> { version, pin }), each with the exact line that pins it in the stack file.
+ */
+export const resolvedVersionsSection: Section = (s) => {
+    const resolved = s.outputs.resolvedVersions as Record<string, { version?: unknown; pin?: unknown }> | undefined;
+    if (!resolved || typeof resolved !== "object" || Object.keys(resolved).length === 0) return undefined;
+    const file = `Pulumi.${s.stack}.yaml`;
+    return {
+        title: "Resolved versions",
+        rows: [
+            ["what", "resolved to", "pin it"],
+            ...Object.entries(resolved).map(([name, r]) => [name, String(r.version ?? ""), `\`${String(r.pin ?? "")}\` in ${file}`]),
+        ],
+        note: "Nothing pins these; a production stack must (advisory policy versions-pinned).",
+    };
+};
+
+export const SECTIONS: Section[] = [subnetSection, crossStackSection, drScorecardSection, resolvedVersionsSection];
 
 function counts(diags: readonly PolicyDiagnostic[]) {
     return {
