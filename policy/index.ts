@@ -8,6 +8,7 @@ import { noWorldOpenIngress, nonOverlappingCidrs } from "./network";
 import { nothingLost } from "./resilience";
 import { s3PublicAccessBlocked, s3TlsOnly } from "./storage";
 import { costAllocationTags } from "./tagging";
+import { versionsPinned } from "./versions";
 
 new PolicyPack("mall-guardrails", {
     policies: [
@@ -24,5 +25,6 @@ new PolicyPack("mall-guardrails", {
         leastPrivilegeIam,
         costAllocationTags,
         latencyRecordsHaveHealthChecks,
+        versionsPinned,
     ],
 });

@@ -22,6 +22,7 @@ export const PRIMARY_CONTRACT = {
     // GlobalData (components/data): the global parents a secondary joins and the primary halves of its links.
     dataSubnetIds: { kind: "string[]", usedFor: "the MSK Replicator's source-side ENIs in the primary's data subnets" },
     auroraGlobalClusterId: { kind: "string", usedFor: "joining the Aurora global database" },
+    auroraEngineVersion: { kind: "string", usedFor: "creating this region's Aurora member at the global cluster's engine version" },
     auroraClusterArn: { kind: "string", usedFor: "the Aurora primary member (failover automation, lag alarms)" },
     docdbGlobalClusterId: { kind: "string", usedFor: "joining the DocumentDB global cluster" },
     docdbClusterArn: { kind: "string", usedFor: "the DocumentDB primary member (failover automation, lag alarms)" },

@@ -126,6 +126,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         clientSecurityGroupId: cluster.nodeSecurityGroupId,
         sizing: settings.data.sizing,
         dsqlWitnessRegion: settings.data.dsqlWitnessRegion,
+        createOpenSearchServiceLinkedRole: settings.accountBaseline.openSearchServiceLinkedRole,
         links: planLinks(settings.registry.regions, settings.region),
         primary: primaryData,
     });
@@ -274,6 +275,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
               }
             : {}),
         auroraGlobalClusterId: data.auroraGlobalClusterId,
+        auroraEngineVersion: data.auroraEngineVersion,
         auroraClusterArn: data.auroraClusterArn,
         docdbGlobalClusterId: data.docdbGlobalClusterId,
         docdbClusterArn: data.docdbClusterArn,
@@ -308,7 +310,9 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         drTopicArn: dr.topicArn,
         // Versions looked up at plan/up time because the stack pins none (key `<kind>/<name>`): the
         // plan summary prints each with the config line that pins it.
-        resolvedVersions: cluster.resolvedVersions,
+        resolvedVersions: pulumi
+            .all([cluster.resolvedVersions, data.auroraResolvedEngineVersion])
+            .apply(([eks, aurora]) => ({ ...eks, ...(aurora ? { "rds-engine/aurora-postgresql": aurora } : {}) })),
     };
 }
 

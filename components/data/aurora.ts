@@ -14,7 +14,7 @@ import { serviceTrustPolicy } from "../common/trust";
 import { awsName } from "../common/context";
 import { generatedSecret } from "./secrets";
 import { DataScope, child, dataTags, logGroup, stateful } from "./shared";
-import { globalName, planClusterMembers } from "./plan";
+import { AURORA_ENGINE_VERSION_KEY, auroraVersionQuery, globalName, pinLine, planClusterMembers } from "./plan";
 
 const ENGINE = "aurora-postgresql";
 export const AURORA_MASTER_USER = "mall_admin";
@@ -22,12 +22,19 @@ export const AURORA_DATABASE = "mall";
 
 export interface AuroraArgs {
     readonly securityGroupId: pulumi.Input<string>;
-    /** Secondaries: the primary's global cluster id and region. */
-    readonly primary?: { readonly globalClusterId: pulumi.Input<string>; readonly region: string };
+    /**
+     * Secondaries: the primary's global cluster id and region, and the version its global cluster
+     * runs (a member joins at exactly that version).
+     */
+    readonly primary?: { readonly globalClusterId: pulumi.Input<string>; readonly region: string; readonly engineVersion: pulumi.Input<string> };
 }
 
 export interface AuroraStore {
     readonly globalClusterId: pulumi.Output<string>;
+    /** The primary: the version its global cluster runs; a secondary: the version it was created at. */
+    readonly engineVersion: pulumi.Output<string>;
+    /** Set when the primary resolved the version (nothing pinned): what the plan prints to pin. */
+    readonly resolvedEngineVersion?: pulumi.Output<string>;
     readonly cluster: aws.rds.Cluster;
     readonly instances: aws.rds.ClusterInstance[];
     readonly masterSecretArn?: pulumi.Output<string>;
@@ -38,7 +45,21 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
     const size = sizing.aurora;
     const base = `${scope.name}-aurora`;
     const clusterId = awsName(ctx, "aurora");
-    const family = `aurora-postgresql${size.engineVersion.split(".")[0]}`;
+    const major = size.engineVersion ? size.engineVersion.split(".")[0] : size.engineMajor;
+    const family = `aurora-postgresql${major}`;
+    // Unpinned, the primary takes the newest version of the major AWS offers now (a fixed minor
+    // leaves standard support on a calendar and CreateGlobalCluster then rejects it). Only the
+    // create uses it: the global cluster then ignores engineVersion until someone pins one.
+    const resolved =
+        !size.engineVersion && !args.primary
+            ? aws.rds.getEngineVersionOutput(auroraVersionQuery(major)).apply((v) => {
+                  if (!v.supportsGlobalDatabases) {
+                      throw new Error(`${ENGINE} ${v.versionActual} (the newest ${family} version) does not support global databases; pin a version that does: ${pinLine(AURORA_ENGINE_VERSION_KEY, "<version>")} in Pulumi.${ctx.stack}.yaml`);
+                  }
+                  return v.versionActual;
+              })
+            : undefined;
+    const engineVersion: pulumi.Output<string> = pulumi.output(size.engineVersion ?? resolved ?? args.primary!.engineVersion);
     const tags = (...parts: string[]) => dataTags(scope, "aurora", ["aurora", ...parts]);
 
     const subnetGroup = new aws.rds.SubnetGroup(
@@ -76,13 +97,15 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
         { role: monitoringRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" },
         child(scope),
     );
-    // RDS writes `postgresql` logs here; pre-creating it gives it our key and retention.
-    logGroup(scope, "aurora-logs", `/aws/rds/cluster/${clusterId}/postgresql`);
+    // RDS writes `postgresql` logs here; pre-creating it gives it our key and retention. The cluster
+    // waits for it: if RDS exported first it would create the group itself (no key, kept forever)
+    // and this create would then fail with ResourceAlreadyExistsException.
+    const clusterLogs = logGroup(scope, "aurora-logs", `/aws/rds/cluster/${clusterId}/postgresql`);
 
     const common = {
         clusterIdentifier: clusterId,
         engine: ENGINE,
-        engineVersion: size.engineVersion,
+        engineVersion,
         dbSubnetGroupName: subnetGroup.name,
         dbClusterParameterGroupName: parameters.name,
         vpcSecurityGroupIds: [args.securityGroupId],
@@ -103,19 +126,23 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
     let globalClusterId: pulumi.Output<string>;
     let cluster: aws.rds.Cluster;
     let masterSecretArn: pulumi.Output<string> | undefined;
+    let exported = engineVersion;
     if (!args.primary) {
         const global = new aws.rds.GlobalCluster(
             `${base}-global`,
             {
                 globalClusterIdentifier: globalName(ctx.project, "aurora"),
                 engine: ENGINE,
-                engineVersion: size.engineVersion,
+                engineVersion,
                 databaseName: AURORA_DATABASE,
                 storageEncrypted: true,
                 deletionProtection: true,
-                tags: tags("global"),
+                // `version-source: resolved` marks an unpinned version (policy versions-pinned).
+                tags: { ...tags("global"), ...(resolved ? { "version-source": "resolved" } : {}) },
             },
-            stateful(scope),
+            // A resolved version would move on every `up` as AWS releases minors (an unplanned
+            // upgrade of every member); pinning one lifts the ignore and upgrades through here.
+            stateful(scope, resolved ? { ignoreChanges: ["engineVersion"] } : {}),
         );
         const master = generatedSecret(scope, "aurora-master", "Aurora global database master user", AURORA_MASTER_USER);
         masterSecretArn = master.arn;
@@ -129,11 +156,14 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
                 masterPassword: master.value,
             },
             // After a managed failover this cluster may become a secondary: the global parent then owns these.
-            // Minor versions are applied by AWS (autoMinorVersionUpgrade) across the global database,
-            // so the members' engineVersion drifts ahead of the config; upgrades go through the global cluster.
-            stateful(scope, { ignoreChanges: ["globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion"] }),
+            // Engine upgrades of a global database go through the global cluster (its engineVersion),
+            // which upgrades every member; automatic minor version upgrades do NOT apply to global
+            // database members, so a member's engineVersion only ever moves with the parent's.
+            stateful(scope, { dependsOn: [clusterLogs], ignoreChanges: ["globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion"] }),
         );
         globalClusterId = global.id;
+        // What secondaries join at: the version the global cluster actually runs, after any upgrade.
+        exported = global.engineVersionActual;
     } else {
         // DESIGN §6: secondaries must not set databaseName/masterUsername (they come from the global cluster).
         cluster = new aws.rds.Cluster(
@@ -144,7 +174,7 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
                 sourceRegion: args.primary.region,
                 enableGlobalWriteForwarding: true,
             },
-            stateful(scope, { ignoreChanges: ["replicationSourceIdentifier", "globalClusterIdentifier", "engineVersion"] }),
+            stateful(scope, { dependsOn: [clusterLogs], ignoreChanges: ["replicationSourceIdentifier", "globalClusterIdentifier", "engineVersion"] }),
         );
         globalClusterId = pulumi.output(args.primary.globalClusterId);
     }
@@ -161,7 +191,9 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
                     identifier: `${clusterId}-${r.id}`,
                     clusterIdentifier: cluster.id,
                     engine: ENGINE,
-                    engineVersion: size.engineVersion,
+                    // No engineVersion: an instance runs its cluster's version. The provider never
+                    // sends it on update and reads the actual one back, so a pin here only shows a
+                    // no-op diff on every protected instance after each upgrade.
                     instanceClass: r.instanceClass,
                     dbSubnetGroupName: subnetGroup.name,
                     publiclyAccessible: false,
@@ -178,5 +210,5 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
                 stateful(scope, { dependsOn: [monitoringAttachment] }),
             ),
     );
-    return { globalClusterId, cluster, instances, masterSecretArn };
+    return { globalClusterId, engineVersion: exported, resolvedEngineVersion: resolved, cluster, instances, masterSecretArn };
 }

@@ -15,8 +15,18 @@ import { DataScope, child, dataTags, logGroup, stateful } from "./shared";
 import { globalName } from "./plan";
 
 export const CACHE_PORT = 6379;
-/** Fields the global datastore owns on a secondary member (ARCHITECTURE §4). */
-export const CACHE_MEMBER_IGNORES = ["engineVersion", "numNodeGroups", "nodeType", "automaticFailoverEnabled", "parameterGroupName", "engine"];
+/**
+ * Fields the global datastore owns on a secondary member (ARCHITECTURE §4). `autoMinorVersionUpgrade`:
+ * members read it back false, and a ModifyReplicationGroup to "fix" it is rejected ("part of a
+ * global cluster. Request rejected"; terraform-aws-modules/terraform-aws-elasticache#7).
+ */
+export const CACHE_MEMBER_IGNORES = ["engineVersion", "numNodeGroups", "nodeType", "automaticFailoverEnabled", "parameterGroupName", "engine", "autoMinorVersionUpgrade"];
+/**
+ * What the primary member hands over to the global datastore once it has joined: changes to them go
+ * through GlobalReplicationGroup (which carries the same sizing, see below); AWS also swaps the
+ * member's parameter group for a generated `global-datastore-*` copy.
+ */
+export const CACHE_PRIMARY_IGNORES = ["engineVersion", "numNodeGroups", "nodeType", "automaticFailoverEnabled", "parameterGroupName", "autoMinorVersionUpgrade"];
 
 export interface CacheArgs {
     readonly securityGroupId: pulumi.Input<string>;
@@ -80,14 +90,21 @@ export function buildCache(scope: DataScope, args: CacheArgs): CacheStore {
                 authToken: auth.value,
                 authTokenUpdateStrategy: "ROTATE",
             },
-            stateful(scope),
+            stateful(scope, { ignoreChanges: CACHE_PRIMARY_IGNORES }),
         );
+        // The sizing again, on the datastore: the provider compares each with what the datastore
+        // inherited from the primary and modifies nothing at create; later changes (node type,
+        // shards, version) are applied here, to every member at once.
         const global = new aws.elasticache.GlobalReplicationGroup(
             `${base}-global`,
             {
                 globalReplicationGroupIdSuffix: globalName(ctx.project, "cache"),
                 globalReplicationGroupDescription: "mall cache global datastore",
                 primaryReplicationGroupId: group.id,
+                engineVersion: size.engineVersion,
+                cacheNodeType: size.nodeType,
+                numNodeGroups: size.shards,
+                automaticFailoverEnabled: true,
             },
             stateful(scope),
         );

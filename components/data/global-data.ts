@@ -27,6 +27,8 @@ export interface PrimaryDataRef {
     readonly region: string;
     /** The Aurora global cluster this region joins. */
     readonly auroraGlobalClusterId: pulumi.Input<string>;
+    /** The version that global cluster runs: this region's member is created at it. */
+    readonly auroraEngineVersion: pulumi.Input<string>;
     /** The DocumentDB global cluster this region joins. */
     readonly docdbGlobalClusterId: pulumi.Input<string>;
     /** The ElastiCache global datastore this region joins. */
@@ -67,6 +69,13 @@ export interface GlobalDataArgs {
     readonly sizing?: DataSizing;
     /** The third region that holds the DSQL witness (must share the linked regions' DSQL region set). @default "us-east-2" */
     readonly dsqlWitnessRegion?: string;
+    /**
+     * Create the account's OpenSearch service-linked role (VPC domains cannot be created without it;
+     * CreateDomain through the API does not make it). IAM is global: exactly one stack per account
+     * may create it, the others rely on it (`mall:accountBaseline.openSearchServiceLinkedRole`).
+     * @default false - the role exists already
+     */
+    readonly createOpenSearchServiceLinkedRole?: boolean;
     /** Which pairwise links this region owns (plan.ts `planLinks` over the registry). */
     readonly links: DataLinks;
     /** Required on secondaries, absent on the primary. */
@@ -77,6 +86,10 @@ export class GlobalData extends pulumi.ComponentResource {
     public readonly keyArns: Record<KeyService, pulumi.Output<string>>;
     public readonly securityGroupIds: Record<SecuredStore, pulumi.Output<string>>;
     public readonly auroraGlobalClusterId: pulumi.Output<string>;
+    /** The engine version the global cluster runs (what a secondary joins at). */
+    public readonly auroraEngineVersion: pulumi.Output<string>;
+    /** The version the primary resolved because none is pinned; undefined when pinned or on a secondary. */
+    public readonly auroraResolvedEngineVersion: pulumi.Output<string> | undefined;
     public readonly auroraClusterArn: pulumi.Output<string>;
     /** `cluster-…`: what `rds-db:connect` policies name (IAM database auth). */
     public readonly auroraClusterResourceId: pulumi.Output<string>;
@@ -116,6 +129,8 @@ export class GlobalData extends pulumi.ComponentResource {
         this.keyArns = b.keyArns;
         this.securityGroupIds = b.securityGroupIds;
         this.auroraGlobalClusterId = b.aurora.globalClusterId;
+        this.auroraEngineVersion = b.aurora.engineVersion;
+        this.auroraResolvedEngineVersion = b.aurora.resolvedEngineVersion;
         this.auroraClusterArn = b.aurora.cluster.arn;
         this.auroraClusterResourceId = b.aurora.cluster.clusterResourceId;
         this.auroraEndpoint = b.aurora.cluster.endpoint;
@@ -146,6 +161,8 @@ export class GlobalData extends pulumi.ComponentResource {
             keyArns: this.keyArns,
             securityGroupIds: this.securityGroupIds,
             auroraGlobalClusterId: this.auroraGlobalClusterId,
+            auroraEngineVersion: this.auroraEngineVersion,
+            ...(this.auroraResolvedEngineVersion ? { auroraResolvedEngineVersion: this.auroraResolvedEngineVersion } : {}),
             auroraClusterArn: this.auroraClusterArn,
             auroraClusterResourceId: this.auroraClusterResourceId,
             auroraEndpoint: this.auroraEndpoint,
@@ -206,7 +223,10 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
     const sgs = buildSecurityGroups(scope, args.clientSecurityGroupId);
     const witnessRegion = args.dsqlWitnessRegion ?? "us-east-2";
 
-    const aurora = buildAurora(scope, { securityGroupId: sgs.aurora.id, primary: primary && { globalClusterId: primary.auroraGlobalClusterId, region: primary.region } });
+    const aurora = buildAurora(scope, {
+        securityGroupId: sgs.aurora.id,
+        primary: primary && { globalClusterId: primary.auroraGlobalClusterId, region: primary.region, engineVersion: primary.auroraEngineVersion },
+    });
     const dsql = args.links.dsql
         ? buildDsql(scope, {
               witnessRegion,
@@ -219,7 +239,11 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
         securityGroupId: sgs.msk.id,
         source: primary && { region: primary.region, clusterArn: primary.mskClusterArn, subnetIds: primary.dataSubnetIds, securityGroupId: primary.mskSecurityGroupId },
     });
-    const search = buildSearch(scope, { securityGroupId: sgs.search.id, primary: primary && { region: primary.region, domainName: primary.searchDomainName } });
+    const search = buildSearch(scope, {
+        securityGroupId: sgs.search.id,
+        createServiceLinkedRole: args.createOpenSearchServiceLinkedRole ?? false,
+        primary: primary && { region: primary.region, domainName: primary.searchDomainName },
+    });
     const s3 = buildS3(
         scope,
         primary && args.links.ownsS3Replication

@@ -12,18 +12,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { serviceTrustPolicy } from "../common/trust";
 import { awsName } from "../common/context";
 import { TOPICS } from "../catalogue";
-import { DataScope, child, dataTags, logGroup, mskResourceArn, stateful } from "./shared";
-
-/** What a replicator does on its source cluster: granted by the cluster policy and the replicator's role alike. */
-const REPLICATOR_SOURCE_ACTIONS = [
-    "kafka-cluster:Connect",
-    "kafka-cluster:DescribeCluster",
-    "kafka-cluster:ReadData",
-    "kafka-cluster:DescribeTopic",
-    "kafka-cluster:DescribeTopicDynamicConfiguration",
-    "kafka-cluster:DescribeGroup",
-    "kafka-cluster:AlterGroup",
-] as const;
+import { replicatorSourceStatements, replicatorTargetStatements } from "./msk-plan";
+import { DataScope, child, dataTags, logGroup, stateful } from "./shared";
 
 export const MSK_IAM_PORT = 9098;
 
@@ -100,29 +90,30 @@ export function buildMsk(scope: DataScope, args: MskArgs): MskStore {
     );
 
     if (!args.source) {
-        const replicatorRoles = pulumi.interpolate`arn:aws:iam::${ctx.accountId}:role/${ctx.project}-*-msk-replicator`;
+        // The same source-side set as the replicator roles' own policies (msk-plan.ts), so the
+        // resource policy never denies by omission what the identity policy grants.
         new aws.msk.ClusterPolicy(
             `${base}-policy`,
             {
                 clusterArn: cluster.arn,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "ReplicatorsReadThisCluster",
-                            Effect: "Allow",
-                            Principal: { AWS: pulumi.interpolate`arn:aws:iam::${ctx.accountId}:root` },
-                            Action: [
-                                "kafka:CreateVpcConnection",
-                                "kafka:GetBootstrapBrokers",
-                                "kafka:DescribeClusterV2",
-                                ...REPLICATOR_SOURCE_ACTIONS,
-                            ],
-                            Resource: [cluster.arn, mskResourceArn(cluster.arn, "topic"), mskResourceArn(cluster.arn, "group")],
-                            Condition: { ArnLike: { "aws:PrincipalArn": replicatorRoles } },
-                        },
-                    ],
-                }),
+                policy: pulumi.all([cluster.arn, ctx.accountId]).apply(([arn, account]) =>
+                    JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Sid: "ReplicatorsConnectPrivately",
+                                Effect: "Allow",
+                                Action: ["kafka:CreateVpcConnection", "kafka:GetBootstrapBrokers", "kafka:DescribeClusterV2"],
+                                Resource: [arn],
+                            },
+                            ...replicatorSourceStatements(arn),
+                        ].map((s) => ({
+                            ...s,
+                            Principal: { AWS: `arn:aws:iam::${account}:root` },
+                            Condition: { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${account}:role/${ctx.project}-*-msk-replicator` } },
+                        })),
+                    }),
+                ),
             },
             child(scope),
         );
@@ -143,37 +134,9 @@ export function buildMsk(scope: DataScope, args: MskArgs): MskStore {
         `${base}-replicator-policy`,
         {
             role: role.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Sid: "ReadSource",
-                        Effect: "Allow",
-                        Action: [...REPLICATOR_SOURCE_ACTIONS],
-                        Resource: [source.clusterArn, mskResourceArn(source.clusterArn, "topic"), mskResourceArn(source.clusterArn, "group")],
-                    },
-                    {
-                        Sid: "WriteTarget",
-                        Effect: "Allow",
-                        Action: [
-                            "kafka-cluster:Connect",
-                            "kafka-cluster:DescribeCluster",
-                            "kafka-cluster:AlterCluster",
-                            "kafka-cluster:DescribeTopic",
-                            "kafka-cluster:CreateTopic",
-                            "kafka-cluster:AlterTopic",
-                            "kafka-cluster:WriteData",
-                            // The replicator's producer is idempotent (AWS's documented target-side permissions).
-                            "kafka-cluster:WriteDataIdempotently",
-                            "kafka-cluster:DescribeTopicDynamicConfiguration",
-                            "kafka-cluster:AlterTopicDynamicConfiguration",
-                            "kafka-cluster:DescribeGroup",
-                            "kafka-cluster:AlterGroup",
-                        ],
-                        Resource: [cluster.arn, mskResourceArn(cluster.arn, "topic"), mskResourceArn(cluster.arn, "group")],
-                    },
-                ],
-            }),
+            policy: pulumi
+                .all([source.clusterArn, cluster.arn])
+                .apply(([src, dst]) => JSON.stringify({ Version: "2012-10-17", Statement: [...replicatorSourceStatements(src), ...replicatorTargetStatements(dst)] })),
         },
         child(scope),
     );

@@ -11,8 +11,15 @@ export type DataProfileName = "production" | "small";
 export const DATA_PROFILES: readonly DataProfileName[] = ["production", "small"];
 
 export interface AuroraSizing {
-    /** Aurora PostgreSQL 16 supports global write forwarding in every minor version. */
-    readonly engineVersion: string;
+    /**
+     * The pinned engine version (`mall:auroraEngineVersion`). Unset, the primary resolves the newest
+     * `engineMajor` version that supports global databases when the global cluster is created
+     * (aws.rds.getEngineVersion) and prints it with the line that pins it; production stacks pin.
+     * @default - resolved at deploy
+     */
+    readonly engineVersion?: string;
+    /** Major version a resolved version is taken from; Aurora PostgreSQL 16 supports global write forwarding in every minor. */
+    readonly engineMajor: string;
     readonly writerClass: string;
     readonly readerClass: string;
     /** Readers beside the writer in the primary. */
@@ -73,7 +80,7 @@ export interface DataSizing {
 /** ARCHITECTURE §4 figures. */
 export const PRODUCTION: DataSizing = {
     aurora: {
-        engineVersion: "16.6",
+        engineMajor: "16",
         writerClass: "db.r6g.2xlarge",
         readerClass: "db.r6g.xlarge",
         primaryReaders: 2,
@@ -248,6 +255,19 @@ export interface ClusterMember {
 export function planClusterMembers(role: "primary" | "secondary", readers: number): ClusterMember[] {
     const readerMembers = Array.from({ length: readers }, (_, i) => ({ id: `reader-${i + 1}`, writer: false, tier: 1 }));
     return role === "primary" ? [{ id: "writer", writer: true, tier: 0 }, ...readerMembers] : readerMembers;
+}
+
+/** The stack key that pins the Aurora engine version. */
+export const AURORA_ENGINE_VERSION_KEY = "mall:auroraEngineVersion";
+
+/** What the primary asks aws.rds.getEngineVersion for when the version is not pinned. */
+export function auroraVersionQuery(major: string): { engine: "aurora-postgresql"; parameterGroupFamily: string; latest: true } {
+    return { engine: "aurora-postgresql", parameterGroupFamily: `aurora-postgresql${major}`, latest: true };
+}
+
+/** The stack-file line that pins a resolved version (printed by the plan). */
+export function pinLine(key: string, version: string): string {
+    return `${key}: "${version}"`;
 }
 
 export function globalName(project: string, what: "aurora" | "docdb" | "cache" | "idempotency"): string {

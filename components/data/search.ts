@@ -11,6 +11,8 @@ import { DataScope, child, dataTags, logGroup, stateful } from "./shared";
 
 export interface SearchArgs {
     readonly securityGroupId: pulumi.Input<string>;
+    /** Create the account's OpenSearch service-linked role here (GlobalDataArgs.createOpenSearchServiceLinkedRole). */
+    readonly createServiceLinkedRole: boolean;
     /** Secondaries: the primary's domain for cross-cluster search. */
     readonly primary?: { readonly region: string; readonly domainName: pulumi.Input<string> };
 }
@@ -66,6 +68,21 @@ export function buildSearch(scope: DataScope, args: SearchArgs): SearchStore {
         },
         child(scope),
     );
+    // A VPC domain needs AWSServiceRoleForAmazonOpenSearchService to exist before CreateDomain
+    // ("you must enable a service-linked role to give Amazon OpenSearch Service permissions to access
+    // your VPC"); only the console creates it implicitly. Retained on delete: another stack's domains
+    // may use it, and handing it over (accountBaseline false) must not delete it.
+    const serviceLinkedRole = args.createServiceLinkedRole
+        ? new aws.iam.ServiceLinkedRole(
+              `${base}-service-linked-role`,
+              {
+                  awsServiceName: "opensearchservice.amazonaws.com",
+                  description: "OpenSearch VPC domains of the account (created by the mall's primary stack)",
+                  tags: tags("service-linked-role"),
+              },
+              child(scope, { retainOnDelete: true }),
+          )
+        : undefined;
     const domainArn = pulumi.interpolate`arn:aws:es:${ctx.region}:${ctx.accountId}:domain/${domainName}`;
     const domain = new aws.opensearch.Domain(
         `${base}-domain`,
@@ -100,13 +117,22 @@ export function buildSearch(scope: DataScope, args: SearchArgs): SearchStore {
                         Action: ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpPatch"],
                         Resource: pulumi.interpolate`${domainArn}/*`,
                     },
+                    // Cross-cluster search: the destination domain must allow ESCrossClusterGet on
+                    // the domain itself (AWS: "applied for /domain and not /domain/*"). Both regions
+                    // run this code; it matters on the primary, the connections' destination.
+                    {
+                        Effect: "Allow",
+                        Principal: { AWS: pulumi.interpolate`arn:aws:iam::${ctx.accountId}:root` },
+                        Action: "es:ESCrossClusterGet",
+                        Resource: domainArn,
+                    },
                 ],
             }),
             logPublishingOptions: Object.entries(logs).map(([logType, g]) => ({ logType, cloudwatchLogGroupArn: g.arn, enabled: true })),
             softwareUpdateOptions: { autoSoftwareUpdateEnabled: true },
             tags: tags("domain"),
         },
-        stateful(scope, { dependsOn: [logPolicy] }),
+        stateful(scope, { dependsOn: serviceLinkedRole ? [logPolicy, serviceLinkedRole] : [logPolicy] }),
     );
 
     let connection: aws.opensearch.OutboundConnection | undefined;

@@ -60,8 +60,3 @@ export function logGroup(scope: DataScope, pulumiName: string, logGroupName: pul
         child(scope),
     );
 }
-
-/** `arn:aws:kafka:r:a:cluster/name/uuid` -> `arn:aws:kafka:r:a:<kind>/name/uuid/*` (MSK IAM resource ARNs). */
-export function mskResourceArn(clusterArn: pulumi.Input<string>, kind: "topic" | "group"): pulumi.Output<string> {
-    return pulumi.output(clusterArn).apply((arn) => `${arn.replace(":cluster/", `:${kind}/`)}/*`);
-}

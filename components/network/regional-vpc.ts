@@ -316,7 +316,7 @@ function declareFlowLogs(
         `${name}-flow-logs-write`,
         {
             role: role.id,
-            policy: logGroup.arn.apply((arn) =>
+            policy: pulumi.all([logGroup.arn, ctx.accountId]).apply(([arn, account]) =>
                 JSON.stringify({
                     Version: "2012-10-17",
                     Statement: [
@@ -324,6 +324,14 @@ function declareFlowLogs(
                             Effect: "Allow",
                             Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                             Resource: [arn, `${arn}:*`],
+                        },
+                        // In AWS's documented flow-logs role policy; a list action, so it takes the
+                        // account's log-group:* resource rather than one group's ARN.
+                        {
+                            Sid: "FindLogGroup",
+                            Effect: "Allow",
+                            Action: ["logs:DescribeLogGroups"],
+                            Resource: [`arn:aws:logs:${ctx.region}:${account}:log-group:*`],
                         },
                     ],
                 }),

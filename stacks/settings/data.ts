@@ -2,7 +2,7 @@
  * Data-layer settings of one region stack (GlobalData): a sizing profile (ARCHITECTURE §4 figures
  * by default, `small` for cheap dev stacks) plus typed overrides of the figures people tune.
  */
-import { DATA_PROFILES, DataProfileName, DataSizing, PROFILES } from "../../components/data/plan";
+import { AURORA_ENGINE_VERSION_KEY, AuroraSizing, DATA_PROFILES, DataProfileName, DataSizing, PROFILES } from "../../components/data/plan";
 import { LOG_RETENTION_DAYS } from "./network";
 import { ConfigReader } from "./reader";
 
@@ -27,13 +27,17 @@ export function readData(r: ConfigReader, environment: string, registryRegions: 
     const str = (key: string, def: string, prefix: string, example: string) =>
         r.string(key, { default: def, pattern: INSTANCE(prefix), describe: `an instance class like ${example}` });
 
-    const aurora = {
+    const aurora: AuroraSizing = {
         ...base.aurora,
-        engineVersion: r.string("mall:auroraEngineVersion", {
-            default: base.aurora.engineVersion,
-            pattern: /^1[6-9]\.\d+$/,
-            describe: "an Aurora PostgreSQL 16+ version like 16.6 (global write forwarding needs 16.x or later here)",
-        }),
+        // Unset ("" = absent): resolved at deploy by the primary; production stacks pin it (policy versions-pinned).
+        ...optional(
+            "engineVersion",
+            r.string(AURORA_ENGINE_VERSION_KEY, {
+                default: "",
+                pattern: /^1[6-9]\.\d+$/,
+                describe: "an Aurora PostgreSQL 16+ version like 16.6 (global write forwarding needs 16.x or later here)",
+            }),
+        ),
         writerClass: str("mall:auroraWriterClass", base.aurora.writerClass, "db.", "db.r6g.2xlarge"),
         readerClass: str("mall:auroraReaderClass", base.aurora.readerClass, "db.", "db.r6g.xlarge"),
         primaryReaders: r.number("mall:auroraPrimaryReaders", { default: base.aurora.primaryReaders, min: 0, max: 15 }),
@@ -88,4 +92,9 @@ export function readData(r: ConfigReader, environment: string, registryRegions: 
         sizing: { ...base, aurora, docdb, cache, msk, search, backupRetentionDays, logRetentionDays },
         dsqlWitnessRegion,
     };
+}
+
+/** `{ [key]: value }` when the value is set, else nothing (an unset optional stays absent, not undefined). */
+function optional<K extends string>(key: K, value: string): Partial<Record<K, string>> {
+    return value ? ({ [key]: value } as Record<K, string>) : {};
 }

@@ -62,6 +62,11 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
         section: "stack",
         description: "The apex you own (e.g. `acme.com`, not `mall.acme.com`): the site is `mall.<domain>`, the origins `api-internal.<domain>` and `api-<region>.<domain>`; outside the offline plan, RFC 2606/6761 names (`example.com`, `*.test` …) and a domain starting with `mall.` are refused.",
     },
+    "mall:accountBaseline": {
+        section: "stack",
+        description:
+            "Which account-wide singletons this stack creates, `{ <singleton>: true|false }` (only one stack per account may create each, so set `false` where it exists already or another stack owns it); singletons: `openSearchServiceLinkedRole`, the role VPC OpenSearch domains need.",
+    },
     "mall:environment": {
         section: "stack",
         description: "`production`, `staging` or `dev`: tags every resource and decides the defaults of `mall:dataProfile` and `mall:enableAutoFailover` and the NLB's deletion protection.",
@@ -118,7 +123,11 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
         default: "`production` (`small` when `mall:environment` is `dev`)",
         description: "Sizing profile: `production` (the ARCHITECTURE §4 figures) or `small` (cheap test stacks); the keys below override its figures.",
     },
-    "mall:auroraEngineVersion": { section: "data", defaultNote: PROFILE, description: "Aurora PostgreSQL engine version, 16.x or later (global write forwarding)." },
+    "mall:auroraEngineVersion": {
+        section: "data",
+        default: "resolved at deploy: the newest 16.x supporting global databases (the plan prints the line that pins it)",
+        description: "Aurora PostgreSQL engine version, 16.x or later (global write forwarding); production stacks pin it (advisory policy `versions-pinned`), secondaries join at the primary's.",
+    },
     "mall:auroraWriterClass": { section: "data", defaultNote: PROFILE, description: "Instance class of the Aurora writer in the primary." },
     "mall:auroraReaderClass": { section: "data", defaultNote: PROFILE, description: "Instance class of the Aurora readers." },
     "mall:auroraPrimaryReaders": { section: "data", defaultNote: PROFILE, description: "Aurora readers beside the writer in the primary (0-15)." },

@@ -4,6 +4,7 @@
  * tables. Every problem names the key, shows the value, says what is allowed and how to fix it.
  */
 import { EdgeSettings, IngressSettings, readEdge, readIngress } from "./edge";
+import { AccountBaseline, readAccountBaseline } from "./baseline";
 import { DataSettings, readData } from "./data";
 import { EksSettings, readEks } from "./eks";
 import { DrSettings, readDr } from "./dr";
@@ -19,6 +20,7 @@ export { RegionEntry, RegionRegistry, RegionRole, REGISTRY_KEY } from "./registr
 export { NetworkSettings } from "./network";
 export { EdgeSettings, IngressSettings } from "./edge";
 export { DataSettings } from "./data";
+export { AccountBaseline, ACCOUNT_BASELINE_KEY, ACCOUNT_SINGLETONS } from "./baseline";
 export { EksSettings } from "./eks";
 export { DrSettings } from "./dr";
 export { OFFLINE_PLAN_ENV, isOfflinePlan } from "./placeholders";
@@ -49,6 +51,8 @@ interface CommonSettings {
     readonly eks: EksSettings;
     /** DR automation, chaos drills and observability (ARCHITECTURE §6-7). */
     readonly dr: DrSettings;
+    /** Which account-wide singletons this stack creates (`mall:accountBaseline`). */
+    readonly accountBaseline: AccountBaseline;
 }
 
 /** The primary: it owns every global parent and reads no other stack. */
@@ -172,6 +176,7 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
     const ingress = readIngress(r);
     const edge = readEdge(r, self?.role, { offlinePlan, domain });
     const data = readData(r, environment, registry ? registry.regions.map((e) => e.name) : [], network.azCount);
+    const accountBaseline = readAccountBaseline(r, self?.role);
 
     const known = r.knownKeys("mall");
     for (const key of r.unreadKeys("mall")) {
@@ -182,7 +187,7 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
     if (r.problems.length > 0 || !registry || !self) {
         throw new ConfigError(stack, r.problems.length > 0 ? r.problems : ["the configuration could not be read"]);
     }
-    const common = { project, stack, region, registry, self, environment, domain, network, ingress, edge, data, eks, dr };
+    const common = { project, stack, region, registry, self, environment, domain, network, ingress, edge, data, eks, dr, accountBaseline };
     // A secondary's primaryStack was checked above: reaching here, it is set and well-formed.
     return self.role === "primary"
         ? { ...common, role: "primary", peers: registry.secondaries }

@@ -11,6 +11,7 @@ export const REGIONS = [
 export const PRIMARY_REF: PrimaryDataRef = {
     region: "us-east-1",
     auroraGlobalClusterId: "mall-aurora-global",
+    auroraEngineVersion: "16.8",
     docdbGlobalClusterId: "mall-docdb-global",
     cacheGlobalReplicationGroupId: "ldgnf-mall-cache-global",
     dsqlClusterArn: "arn:aws:dsql:us-east-1:123456789012:cluster/primarydsql",
@@ -33,6 +34,8 @@ export function planPrimary(sizing?: DataSizing): Promise<Resources> {
                 network: { vpcId: "vpc-primary", dataSubnetIds: ["subnet-a", "subnet-b", "subnet-c"] },
                 clientSecurityGroupId: "sg-clients",
                 sizing,
+                // The primary's default account baseline (stacks/settings/baseline.ts).
+                createOpenSearchServiceLinkedRole: true,
                 links: planLinks(REGIONS, "us-east-1"),
             }),
         { region: "us-east-1" },

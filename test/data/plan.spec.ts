@@ -21,7 +21,8 @@ describe("data plan: sizing profiles", () => {
         assert.deepStrictEqual([PRODUCTION.msk.kafkaVersion, PRODUCTION.msk.brokers, PRODUCTION.msk.instanceType], ["3.6.0", 3, "kafka.m5.large"]);
         assert.deepStrictEqual([PRODUCTION.search.engineVersion, PRODUCTION.search.dedicatedMasters], ["OpenSearch_2.17", 3]);
         assert.strictEqual(PRODUCTION.backupRetentionDays, 35);
-        assert.match(PRODUCTION.aurora.engineVersion, /^16\./, "global write forwarding: every Aurora PostgreSQL 16 minor");
+        assert.strictEqual(PRODUCTION.aurora.engineMajor, "16", "global write forwarding: every Aurora PostgreSQL 16 minor");
+        assert.strictEqual(PRODUCTION.aurora.engineVersion, undefined, "resolved at deploy unless a stack pins it");
     });
 
     it("small keeps what the global features need (no burstable classes, 35-day backups)", () => {

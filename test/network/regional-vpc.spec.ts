@@ -154,6 +154,14 @@ describe("RegionalVpc", () => {
         assert.strictEqual(flow.logDestinationType, "cloud-watch-logs");
         const write = JSON.parse(String(r.one("aws:iam/rolePolicy:RolePolicy", "net-flow-logs-write").inputs.policy));
         assert.deepStrictEqual(write.Statement[0].Action, ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]);
+        // AWS's documented flow-logs role policy also lists the account's log groups (a list action:
+        // it takes the log-group:* resource, not one group's ARN). Review net-data #8.
+        assert.deepStrictEqual(write.Statement[1], {
+            Sid: "FindLogGroup",
+            Effect: "Allow",
+            Action: ["logs:DescribeLogGroups"],
+            Resource: ["arn:aws:logs:us-east-1:123456789012:log-group:*"],
+        });
         assert.ok(!JSON.stringify(write).includes('"*"'), "the flow-log role is scoped to its log group");
     });
 

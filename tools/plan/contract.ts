@@ -19,6 +19,8 @@ export interface PlannedResource {
     readonly propertyDependencies: Record<string, string[]>;
     /** Every resource this one depends on (union of the above and `dependsOn`). */
     readonly dependencies: string[];
+    /** The `ignoreChanges` option: inputs a later `up` leaves alone (absent when none). */
+    readonly ignoreChanges?: string[];
 }
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";

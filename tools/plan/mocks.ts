@@ -43,6 +43,17 @@ const AZ_COUNTS: Readonly<Record<string, number>> = {
     "ap-southeast-1": 3,
 };
 
+/** What `getEngineVersion` answers per parameter group family: the newest version (latest: true) and its major upgrade targets. */
+const RDS_ENGINE_VERSIONS: Record<string, { latest: string; majorTargets: string[] }> = {
+    "aurora-postgresql16": { latest: "16.8", majorTargets: ["17.4", "17.5"] },
+    "aurora-postgresql17": { latest: "17.5", majorTargets: [] },
+};
+
+/** The role names AWS gives the service-linked roles the program creates. */
+const SERVICE_LINKED_ROLE_NAMES: Record<string, string> = {
+    "opensearchservice.amazonaws.com": "AWSServiceRoleForAmazonOpenSearchService",
+};
+
 /** Extra output state per resource type (what the provider would compute). */
 const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     "aws:kms/key:Key": (r) => ({ keyId: r.id, arn: r.arn(`key/${r.id}`) }),
@@ -53,12 +64,20 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     "aws:ec2/vpc:Vpc": (r) => ({ defaultRouteTableId: `rtb-${hex(r.id + "main", 17)}`, defaultSecurityGroupId: `sg-${hex(r.id + "default", 17)}` }),
     "aws:ec2/eip:Eip": (r) => ({ publicIp: `198.51.100.${parseInt(hex(r.id, 2), 16) % 254}` }),
     "aws:ec2/natGateway:NatGateway": (r) => ({ publicIp: `203.0.113.${parseInt(hex(r.id, 2), 16) % 254}` }),
+    // Service-linked roles: AWS fixes their name and path from the service (IAM ARNs are global).
+    "aws:iam/serviceLinkedRole:ServiceLinkedRole": (r) => {
+        const service = String(r.inputs.awsServiceName);
+        const name = SERVICE_LINKED_ROLE_NAMES[service] ?? `AWSServiceRoleFor${service.split(".")[0]}`;
+        const path = `/aws-service-role/${service}/`;
+        return { id: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role${path}${name}`, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role${path}${name}`, name, path, uniqueId: `AROA${hex(r.id, 17).toUpperCase()}` };
+    },
     // GlobalData (components/data): identifiers and endpoints the program reads or exports.
     "random:index/randomPassword:RandomPassword": (r) => ({ result: `mock-${hex(r.id + "password", 32)}` }),
     "aws:secretsmanager/secret:Secret": (r) => ({ arn: r.arn(`secret:${r.inputs.name ?? r.id}-${hex(r.id, 6)}`) }),
     "aws:rds/globalCluster:GlobalCluster": (r) => ({
         id: r.inputs.globalClusterIdentifier ?? r.id,
         arn: `arn:aws:rds::${MOCK_ACCOUNT_ID}:global-cluster:${r.inputs.globalClusterIdentifier ?? r.id}`,
+        engineVersionActual: r.inputs.engineVersion,
     }),
     "aws:rds/cluster:Cluster": (r) => ({
         id: r.inputs.clusterIdentifier ?? r.id,
@@ -70,6 +89,7 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     "aws:docdb/globalCluster:GlobalCluster": (r) => ({
         id: r.inputs.globalClusterIdentifier ?? r.id,
         arn: `arn:aws:rds::${MOCK_ACCOUNT_ID}:global-cluster:${r.inputs.globalClusterIdentifier ?? r.id}`,
+        engineVersionActual: r.inputs.engineVersion,
     }),
     "aws:docdb/cluster:Cluster": (r) => ({
         id: r.inputs.clusterIdentifier ?? r.id,
@@ -300,6 +320,45 @@ const INVOKES: Record<string, (inputs: State, ctx: MockContext) => State> = {
             );
         }
         return { id: addonName, addonName, kubernetesVersion, mostRecent: inputs.mostRecent ?? false, region: String(inputs.region ?? ctx.region), version };
+    },
+    // The newest version of the asked family, shaped like DescribeDBEngineVersions through the TF data source.
+    "aws:rds/getEngineVersion:getEngineVersion": (inputs, ctx) => {
+        const engine = String(inputs.engine);
+        const family = String(inputs.parameterGroupFamily ?? "");
+        const known = RDS_ENGINE_VERSIONS[family];
+        if (engine !== "aurora-postgresql" || !known) {
+            throw new Error(`the offline plan knows no ${engine} versions of family "${family}" (tools/plan/mocks.ts RDS_ENGINE_VERSIONS)`);
+        }
+        const version = String(inputs.version ?? known.latest);
+        return {
+            id: version,
+            engine,
+            version,
+            versionActual: version,
+            versionDescription: `Aurora (PostgreSQL ${version})`,
+            engineDescription: "Aurora (PostgreSQL)",
+            parameterGroupFamily: family,
+            status: "available",
+            region: String(inputs.region ?? ctx.region),
+            defaultCharacterSet: "",
+            exportableLogTypes: ["instance", "postgresql"],
+            supportedCharacterSets: [],
+            supportedFeatureNames: ["Bedrock", "Lambda", "s3Export", "s3Import"],
+            supportedModes: ["provisioned"],
+            supportedTimezones: [],
+            supportsCertificateRotationWithoutRestart: true,
+            supportsGlobalDatabases: true,
+            supportsIntegrations: true,
+            supportsLimitlessDatabase: false,
+            supportsLocalWriteForwarding: true,
+            supportsLogExportsToCloudwatch: true,
+            supportsParallelQuery: false,
+            supportsReadReplica: false,
+            validMajorTargets: known.majorTargets,
+            validMinorTargets: [],
+            validUpgradeTargets: known.majorTargets,
+            ...(inputs.latest !== undefined ? { latest: inputs.latest } : {}),
+        };
     },
     "aws:cloudfront/getCachePolicy:getCachePolicy": (inputs) => {
         const id = byName("cache policy", MANAGED_CACHE_POLICIES, inputs.name);

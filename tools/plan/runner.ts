@@ -65,6 +65,7 @@ interface WireRequest {
     getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
     getCustom?(): boolean;
     getProtect?(): boolean;
+    getIgnorechangesList?(): string[];
     getDependenciesList(): string[];
     getPropertydependenciesMap?(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
@@ -142,6 +143,7 @@ export async function runStack(opts: RunStackOptions): Promise<StackRun> {
                 inputs: plainValue(struct?.toJavaScript() ?? {}) as Record<string, unknown>,
                 propertyDependencies,
                 dependencies: req.getDependenciesList(),
+                ...(!read && req.getIgnorechangesList?.().length ? { ignoreChanges: req.getIgnorechangesList() } : {}),
             });
         };
         const register = monitor.registerResource.bind(monitor);

@@ -136,29 +136,36 @@ export const firstDeploySection: Section = (s, all) => {
  * How to pin a resolved version, by the `<kind>/` prefix of its key in the stack output
  * `resolvedVersions`: the config key and the value to put under it in Pulumi.<stack>.yaml.
  */
-export const PIN_LINES: Record<string, (name: string, version: string) => { key: string; yaml: string }> = {
+export const PIN_LINES: Record<string, (name: string, version: string) => { key: string; yaml: string; scalar?: boolean }> = {
     "eks-addon": (name, version) => ({ key: "mall:eksAddonVersions", yaml: `${name}: ${version}` }),
+    "rds-engine": (_name, version) => ({ key: "mall:auroraEngineVersion", yaml: `"${version}"`, scalar: true }),
 };
 
+/** How one pin reads in a stack file: a scalar key, or an entry of a map key. */
+function pinText(pin: { key: string; yaml: string; scalar?: boolean }, entries: readonly string[] = [pin.yaml]): string {
+    return pin.scalar ? `${pin.key}: ${pin.yaml}` : `${pin.key}: { ${entries.join(", ")} }`;
+}
+
 /**
- * Versions the plan looked up because the stack pins none (EKS add-ons today): each with the line
- * that pins it, and the whole block to paste per config key. Production stacks pin every one.
+ * Versions the plan looked up because the stack pins none (EKS add-ons, the Aurora engine): each
+ * with the line that pins it, and the whole block to paste per config key. Production stacks pin
+ * every one (advisory policy versions-pinned).
  */
 export const resolvedVersionsSection: Section = (s) => {
     const resolved = (s.outputs.resolvedVersions ?? {}) as Record<string, string>;
     const entries = Object.entries(resolved).sort(([a], [b]) => a.localeCompare(b));
     if (entries.length === 0) return undefined;
-    const blocks = new Map<string, string[]>();
+    const blocks = new Map<string, { pin: { key: string; yaml: string; scalar?: boolean }; entries: string[] }>();
     const rows = entries.map(([key, version]) => {
         const [kind, ...rest] = key.split("/");
         const pin = PIN_LINES[kind]?.(rest.join("/"), version);
-        if (pin) blocks.set(pin.key, [...(blocks.get(pin.key) ?? []), pin.yaml]);
-        return [key, version, pin ? `${pin.key}: { ${pin.yaml} }` : "(no pin key)"];
+        if (pin) blocks.set(pin.key, { pin, entries: [...(blocks.get(pin.key)?.entries ?? []), pin.yaml] });
+        return [key, version, pin ? pinText(pin) : "(no pin key)"];
     });
     return {
         title: `Resolved versions, not pinned (${entries.length})`,
         rows: [["what", "resolved to", "pin it in Pulumi." + s.stack + ".yaml (config:)"], ...rows],
-        note: `Looked up at plan time; a later preview may resolve newer builds. To pin them all, add under config: ${[...blocks].map(([k, lines]) => `${k}: { ${lines.join(", ")} }`).join("; ")}`,
+        note: `Looked up at plan time (the offline plan's answers are mock values: pin what a real preview resolves). To pin them all, add under config: ${[...blocks.values()].map((b) => pinText(b.pin, b.entries)).join("; ")}`,
     };
 };
 

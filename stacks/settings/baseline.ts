@@ -1,0 +1,54 @@
+/**
+ * `mall:accountBaseline`: which account-wide singletons THIS stack creates. Some AWS resources
+ * exist once per account (IAM is global; some settings are per account and region), so exactly
+ * one stack may own each: a second create fails ("has been taken", "already exists"). By default
+ * the primary stack creates every singleton and secondaries none (deploy order: primary first).
+ * Set a sub-key to `false` when the singleton already exists or another stack or tool owns it.
+ *
+ * Adding a singleton (Backup region settings, Security Hub, GuardDuty, …): add a key to
+ * ACCOUNT_SINGLETONS with one sentence on what it is, read it from `AccountBaseline` where the
+ * resource is declared, and describe it in docs/data.md; the reader, the did-you-mean and the
+ * README follow.
+ */
+import { ConfigReader, editDistance } from "./reader";
+import { RegionRole } from "./registry";
+
+export const ACCOUNT_BASELINE_KEY = "mall:accountBaseline";
+
+/** Every account-wide singleton the program can create, with what it is (for messages and docs). */
+export const ACCOUNT_SINGLETONS = {
+    openSearchServiceLinkedRole: "the IAM service-linked role AWSServiceRoleForAmazonOpenSearchService, which OpenSearch needs before it can create a VPC domain",
+} as const;
+
+export type AccountSingleton = keyof typeof ACCOUNT_SINGLETONS;
+/** Per singleton: whether this stack creates it. */
+export type AccountBaseline = Readonly<Record<AccountSingleton, boolean>>;
+
+const NAMES = Object.keys(ACCOUNT_SINGLETONS) as AccountSingleton[];
+
+/** The default for a stack of `role`: the primary creates every singleton, a secondary none. */
+export function defaultBaseline(role: RegionRole | undefined): AccountBaseline {
+    return Object.fromEntries(NAMES.map((n) => [n, role === "primary"])) as Record<AccountSingleton, boolean>;
+}
+
+export function readAccountBaseline(r: ConfigReader, role: RegionRole | undefined): AccountBaseline {
+    const key = ACCOUNT_BASELINE_KEY;
+    const raw = r.json(key, { default: `the primary creates ${NAMES.map((n) => `\`${n}\``).join(", ")}; secondaries create none` });
+    const out: Record<AccountSingleton, boolean> = { ...defaultBaseline(role) };
+    if (raw === undefined) return out;
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+        r.problem(`${key} must be a map of account-wide singleton to true/false (whether this stack creates it), e.g. { ${NAMES[0]}: false }; singletons: ${NAMES.join(", ")}`);
+        return out;
+    }
+    for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+        if (!(NAMES as string[]).includes(name)) {
+            const close = NAMES.filter((n) => editDistance(n.toLowerCase(), name.toLowerCase()) <= 4);
+            r.problem(`${key}.${name} is not an account-wide singleton of this program${close.length ? `; did you mean ${close.join(" or ")}?` : ""} (known: ${NAMES.join(", ")})`);
+        } else if (typeof value !== "boolean") {
+            r.problem(`${key}.${name} ${JSON.stringify(value)} must be true (this stack creates ${ACCOUNT_SINGLETONS[name as AccountSingleton]}) or false (it exists already or another stack owns it)`);
+        } else {
+            out[name as AccountSingleton] = value;
+        }
+    }
+    return out;
+}

@@ -1,0 +1,32 @@
+import { PolicyReport } from "../../tools/plan/contract";
+import { expectClean, expectFindings, res, run, urn } from "./fixtures";
+
+const GLOBAL = "aws:rds/globalCluster:GlobalCluster";
+const tags = (environment: string, resolved: boolean) => ({
+    tags: { service: "aurora", region: "us-east-1", environment, ...(resolved ? { "version-source": "resolved" } : {}) },
+});
+
+describe("versions-pinned (through the analyzer protocol)", () => {
+    let report: PolicyReport;
+    before(async () => {
+        report = await run([
+            res(GLOBAL, "prod-resolved", { engine: "aurora-postgresql", engineVersion: "16.8", ...tags("production", true) }),
+            res(GLOBAL, "prod-pinned", { engine: "aurora-postgresql", engineVersion: "16.8", ...tags("production", false) }),
+            res(GLOBAL, "dev-resolved", { engine: "aurora-postgresql", engineVersion: "16.8", ...tags("dev", true) }),
+        ]);
+    });
+
+    it("flags a production resource whose version was resolved at deploy, with the line that pins it (advisory)", () => {
+        expectFindings(report, "versions-pinned", urn(GLOBAL, "prod-resolved"), [
+            [
+                "advisory",
+                'rds global cluster prod-resolved must run a pinned engine version in production; it uses the version resolved at deploy "16.8": pin it in the stack file (for Aurora, mall:auroraEngineVersion: "16.8")',
+            ],
+        ]);
+    });
+
+    it("accepts a pinned production resource and a resolved one outside production", () => {
+        expectClean(report, "versions-pinned", urn(GLOBAL, "prod-pinned"));
+        expectClean(report, "versions-pinned", urn(GLOBAL, "dev-resolved"));
+    });
+});

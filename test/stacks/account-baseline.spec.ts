@@ -1,0 +1,47 @@
+import * as assert from "assert";
+import { ConfigError, RawConfig, parseStackConfig } from "../../stacks/settings";
+
+const REGISTRY = { "us-east-1": { cidr: "10.0.0.0/16", role: "primary" }, "us-west-2": { cidr: "10.1.0.0/16", role: "secondary" } };
+
+function config(stack: string, baseline?: unknown): RawConfig {
+    return {
+        "aws:region": stack,
+        "mall:domain": "mall.example.com",
+        "mall:regions": JSON.stringify(REGISTRY),
+        ...(stack === "us-west-2" ? { "mall:primaryStack": "acme/mall/us-east-1" } : {}),
+        ...(baseline === undefined ? {} : { "mall:accountBaseline": JSON.stringify(baseline) }),
+    };
+}
+
+function problems(stack: string, raw: RawConfig): readonly string[] {
+    try {
+        parseStackConfig("mall", stack, raw);
+    } catch (e) {
+        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
+        return e.problems;
+    }
+    assert.fail("expected the configuration to be rejected");
+}
+
+describe("mall:accountBaseline (account-wide singletons)", () => {
+    it("by default the primary creates every singleton and a secondary none (IAM is global: a second create fails)", () => {
+        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", config("us-east-1")).accountBaseline, { openSearchServiceLinkedRole: true });
+        assert.deepStrictEqual(parseStackConfig("mall", "us-west-2", config("us-west-2")).accountBaseline, { openSearchServiceLinkedRole: false });
+    });
+
+    it("lets a stack hand a singleton over (it exists already, or another stack owns it)", () => {
+        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", config("us-east-1", { openSearchServiceLinkedRole: false })).accountBaseline, {
+            openSearchServiceLinkedRole: false,
+        });
+    });
+
+    it("refuses unknown singletons with a did-you-mean, non-boolean values and non-maps", () => {
+        assert.deepStrictEqual(problems("us-east-1", config("us-east-1", { openSearchServiceLinkRole: false })), [
+            "mall:accountBaseline.openSearchServiceLinkRole is not an account-wide singleton of this program; did you mean openSearchServiceLinkedRole? (known: openSearchServiceLinkedRole)",
+        ]);
+        assert.deepStrictEqual(problems("us-east-1", config("us-east-1", { openSearchServiceLinkedRole: "no" })), [
+            'mall:accountBaseline.openSearchServiceLinkedRole "no" must be true (this stack creates the IAM service-linked role AWSServiceRoleForAmazonOpenSearchService, which OpenSearch needs before it can create a VPC domain) or false (it exists already or another stack owns it)',
+        ]);
+        assert.match(problems("us-east-1", config("us-east-1", ["openSearchServiceLinkedRole"]))[0], /^mall:accountBaseline must be a map of account-wide singleton to true\/false/);
+    });
+});
