@@ -2,7 +2,8 @@
  * Version guardrails: a version the program resolved at deploy (nothing pinned) is fine while a
  * stack is being built, but a production stack must say which version it runs, so a later `up`
  * never depends on what AWS happens to offer that day. Resources carry the tag
- * `version-source: resolved` when their version was resolved (components/data/aurora.ts).
+ * `version-source: resolved` when their version was resolved (components/data/aurora.ts, the EKS
+ * add-ons in components/eks/addons.ts).
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { describe } from "./lib/checks";
@@ -28,10 +29,12 @@ export const versionsPinned: ResourceValidationPolicy = {
         const t = tags as Record<string, unknown>;
         if (t["version-source"] !== "resolved") return;
         if (!args.getConfig<VersionsConfig>().environments.includes(String(t.environment ?? ""))) return;
-        const version = at(r.props, "engineVersion");
+        const addon = r.type === "aws:eks/addon:Addon";
+        const version = at(r.props, addon ? "addonVersion" : "engineVersion");
         const shown = typeof version === "string" ? ` "${version}"` : "";
+        const key = addon ? `mall:eksAddonVersions.${String(at(r.props, "addonName") ?? "<add-on>")}` : "mall:auroraEngineVersion";
         report(
-            `${describe(r)} must run a pinned engine version in ${String(t.environment)}; it uses the version resolved at deploy${shown}: pin it in the stack file (for Aurora, mall:auroraEngineVersion${shown ? `:${shown}` : ""})`,
+            `${describe(r)} must run a pinned ${addon ? "add-on" : "engine"} version in ${String(t.environment)}; it uses the version resolved at deploy${shown}: pin it in the stack file (${key}${shown ? `:${shown}` : ""})`,
             r.urn,
         );
     },

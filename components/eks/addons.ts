@@ -41,7 +41,8 @@ export function declareAddon(
             addonVersion: version,
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "OVERWRITE",
-            tags: c.tags({}, awsName(c.ctx, "eks", addonName)),
+            // `version-source: resolved` marks an unpinned build (advisory policy versions-pinned).
+            tags: c.tags(pinned === undefined ? { "version-source": "resolved" } : {}, awsName(c.ctx, "eks", addonName)),
             ...extra,
         },
         opts,

@@ -2,6 +2,7 @@ import { PolicyReport } from "../../tools/plan/contract";
 import { expectClean, expectFindings, res, run, urn } from "./fixtures";
 
 const GLOBAL = "aws:rds/globalCluster:GlobalCluster";
+const ADDON = "aws:eks/addon:Addon";
 const tags = (environment: string, resolved: boolean) => ({
     tags: { service: "aurora", region: "us-east-1", environment, ...(resolved ? { "version-source": "resolved" } : {}) },
 });
@@ -13,6 +14,8 @@ describe("versions-pinned (through the analyzer protocol)", () => {
             res(GLOBAL, "prod-resolved", { engine: "aurora-postgresql", engineVersion: "16.8", ...tags("production", true) }),
             res(GLOBAL, "prod-pinned", { engine: "aurora-postgresql", engineVersion: "16.8", ...tags("production", false) }),
             res(GLOBAL, "dev-resolved", { engine: "aurora-postgresql", engineVersion: "16.8", ...tags("dev", true) }),
+            res(ADDON, "coredns-resolved", { clusterName: "mall-us-east-1", addonName: "coredns", addonVersion: "v1.14.2-eksbuild.4", ...tags("production", true) }),
+            res(ADDON, "coredns-pinned", { clusterName: "mall-us-east-1", addonName: "coredns", addonVersion: "v1.14.2-eksbuild.4", ...tags("production", false) }),
         ]);
     });
 
@@ -20,9 +23,19 @@ describe("versions-pinned (through the analyzer protocol)", () => {
         expectFindings(report, "versions-pinned", urn(GLOBAL, "prod-resolved"), [
             [
                 "advisory",
-                'rds global cluster prod-resolved must run a pinned engine version in production; it uses the version resolved at deploy "16.8": pin it in the stack file (for Aurora, mall:auroraEngineVersion: "16.8")',
+                'rds global cluster prod-resolved must run a pinned engine version in production; it uses the version resolved at deploy "16.8": pin it in the stack file (mall:auroraEngineVersion: "16.8")',
             ],
         ]);
+    });
+
+    it("flags an unpinned production EKS add-on with its pin key", () => {
+        expectFindings(report, "versions-pinned", urn(ADDON, "coredns-resolved"), [
+            [
+                "advisory",
+                'eks addon coredns-resolved must run a pinned add-on version in production; it uses the version resolved at deploy "v1.14.2-eksbuild.4": pin it in the stack file (mall:eksAddonVersions.coredns: "v1.14.2-eksbuild.4")',
+            ],
+        ]);
+        expectClean(report, "versions-pinned", urn(ADDON, "coredns-pinned"));
     });
 
     it("accepts a pinned production resource and a resolved one outside production", () => {
