@@ -56,7 +56,7 @@ describe("placeholders: only the offline plan accepts them", () => {
         assert.deepStrictEqual(problems("us-east-1", { ...REAL["us-east-1"], "mall:domain": "mall.acme.com" }, false), [
             `mall:domain "mall.acme.com" starts with "mall.", so the site would be mall.mall.acme.com: mall:domain is the apex and the site is mall.<domain>; set mall:domain to the apex, e.g. example.com for mall.example.com`,
         ]);
-        assert.deepStrictEqual(problems("us-east-1", { ...REAL["us-east-1"], "mall:domain": "example.com" }, false), [
+        assert.deepStrictEqual(problems("us-east-1", { ...REAL["us-east-1"], "mall:domain": "mall.example.com" }, false), [
             RESERVED("mall.example.com", "us-east-1"),
             `mall:domain "mall.example.com" starts with "mall.", so the site would be mall.mall.example.com: mall:domain is the apex and the site is mall.<domain>; set mall:domain to the apex, e.g. example.com for mall.example.com`,
         ]);
