@@ -9,7 +9,9 @@ import { GlobalData, PrimaryDataRef } from "../components/data/global-data";
 import { cacheNodeIds, clusterIdentifier, planLinks, secretReplicaArn } from "../components/data/plan";
 import { EdgeStack } from "../components/edge/edge-stack";
 import { RegionalIngress } from "../components/edge/regional-ingress";
-import { EksCluster } from "../components/eks/eks-cluster";
+import { DeployRunner } from "../components/cicd/deploy-runner";
+import { ACCESS_POLICIES, RUNNER_KINDS } from "../components/cicd/plan";
+import { ApiClient, EksCluster } from "../components/eks/eks-cluster";
 import { ServiceStoreRefs } from "../components/eks/iam-plan";
 import { DrAutomation } from "../components/dr/automation";
 import { ChaosDrills } from "../components/dr/chaos";
@@ -17,7 +19,7 @@ import { Observability } from "../components/observability/observability";
 import { RegionalVpc } from "../components/network/regional-vpc";
 import { TransitGatewayPeering } from "../components/network/tgw-peering";
 import { PrimaryExports, PrimaryOutputs } from "./contracts";
-import { ConfigError, PlatformSettings, PrimarySettings, SecondarySettings } from "./settings";
+import { ConfigError, PlatformSettings, PrimarySettings, RunnerSettings, SecondarySettings } from "./settings";
 
 /** What a region stack exports: the contract every secondary reads, and outputs for operators. */
 export type RegionOutputs = PrimaryExports & Record<string, unknown>;
@@ -72,6 +74,18 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
     // security group, while the services' IRSA policies name the stores and the api-gateway binds
     // the NLB's target group. Deferred outputs break the cycle at the value level (the resources
     // themselves have no cycle); they are resolved below, once GlobalData and the ingress exist.
+    // The deploy path into the private API: CodeBuild-hosted runners in the private subnets, admitted
+    // to the control plane on 443, their workflow roles given access entries (README "Deploying for real").
+    const runner = settings.cicd.runner
+        ? new DeployRunner("runner", {
+              context: ctx,
+              network: { vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds },
+              repositoryUrl: settings.cicd.runner.repositoryUrl,
+              connectionArn: settings.cicd.runner.connectionArn,
+              previewActorIds: settings.cicd.runner.previewActorIds,
+          })
+        : undefined;
+    const apiClients = runner && settings.cicd.runner ? runnerApiClients(runner, settings.cicd.runner) : [];
     const [storeRefs, resolveStoreRefs] = pulumi.deferredOutput<ServiceStoreRefs<string>>();
     const [apiTargetGroupArn, resolveApiTargetGroupArn] = pulumi.deferredOutput<string>();
     const [apiNlbSecurityGroupId, resolveApiNlbSecurityGroupId] = pulumi.deferredOutput<string>();
@@ -85,6 +99,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         kubernetesVersion: settings.eks.kubernetesVersion,
         publicAccessCidrs: settings.eks.publicAccessCidrs,
         adminRoleArns: settings.eks.adminRoleArns,
+        apiClients,
         bootstrapNodeGroup: settings.eks.bootstrapNodeGroup,
         addonVersions: settings.eks.addonVersions,
         chartVersions: settings.eks.chartVersions,
@@ -307,6 +322,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         eksClusterName: cluster.clusterName,
         eksNodeSecurityGroupId: cluster.nodeSecurityGroupId,
         eksOidcProviderArn: cluster.oidcProviderArn,
+        ...(runner ? { runnerLabels: runner.labels, deployPhase: settings.cicd.phase } : {}),
         drTopicArn: dr.topicArn,
         // Versions looked up at plan/up time because the stack pins none (key `<kind>/<name>`): the
         // plan summary prints each with the config line that pins it.
@@ -314,6 +330,16 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
             .all([cluster.resolvedVersions, data.auroraResolvedEngineVersion])
             .apply(([eks, aurora]) => ({ ...eks, ...(aurora ? { "rds-engine/aurora-postgresql": aurora } : {}) })),
     };
+}
+
+/** Each runner as a client of the private API: its group, the role its jobs assume, that role's access policy. */
+function runnerApiClients(runner: DeployRunner, s: RunnerSettings): ApiClient[] {
+    return RUNNER_KINDS.map((kind) => ({
+        name: `${kind}-runner`,
+        securityGroupId: runner.securityGroupIds[kind],
+        roleArn: kind === "deploy" ? s.deployRoleArn : s.previewRoleArn,
+        accessPolicyArn: ACCESS_POLICIES[kind],
+    }));
 }
 
 /** The primary's edge (zone, CloudFront, WAF): ARCHITECTURE §5. */

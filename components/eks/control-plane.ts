@@ -51,6 +51,14 @@ export function declareCluster(
         // Karpenter's nodes join through an EC2_LINUX entry (the managed node group gets its own from EKS).
         "karpenter-nodes": { principalArn: d.karpenterNodeRole.arn, type: eks.AccessEntryType.EC2Linux },
     };
+    // The runners' workflow roles: each with its own policy (admin to deploy, read-only to preview).
+    for (const client of c.args.apiClients ?? []) {
+        accessEntries[client.name] = {
+            principalArn: client.roleArn,
+            type: eks.AccessEntryType.Standard,
+            accessPolicies: { [client.name]: { policyArn: client.accessPolicyArn, accessScope: { type: "cluster" } } },
+        };
+    }
     admins.forEach((arn, i) => {
         accessEntries[`admin-${i}`] = {
             principalArn: arn,

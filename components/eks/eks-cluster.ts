@@ -41,6 +41,18 @@ export { NODE_MANAGED_POLICIES } from "./nodes";
 
 const EBS_CSI_SA = "ebs-csi-controller-sa";
 
+/** A client of the private API endpoint: a security group in the VPC and the role its jobs use. */
+export interface ApiClient {
+    /** Short name: the ingress rule `<name>-control-plane-from-<name>` and the access entry carry it. */
+    readonly name: string;
+    /** The client's security group, admitted on 443 to the control-plane ENIs. */
+    readonly securityGroupId: pulumi.Input<string>;
+    /** The IAM role the client's jobs assume (GitHub OIDC). */
+    readonly roleArn: pulumi.Input<string>;
+    /** The EKS access policy of that role, cluster-wide (admin to deploy, read-only to preview). */
+    readonly accessPolicyArn: string;
+}
+
 export interface EksClusterArgs {
     /** The stack this component is declared in: region, role, account; names and tags derive from it. */
     readonly context: RegionContext;
@@ -54,6 +66,12 @@ export interface EksClusterArgs {
     readonly publicAccessCidrs?: readonly string[];
     /** IAM roles given AmazonEKSClusterAdminPolicy through access entries. @default [] */
     readonly adminRoleArns?: readonly pulumi.Input<string>[];
+    /**
+     * Clients inside the VPC admitted to the private API endpoint on 443 (the deploy and preview
+     * runners), each with the IAM role its jobs assume and the EKS access policy that role gets.
+     * @default [] - only the nodes reach the API
+     */
+    readonly apiClients?: readonly ApiClient[];
     /** Size of the tainted managed node group that runs Karpenter and the system add-ons. @default BOOTSTRAP_NODE_GROUP - 2 × t3.medium, 50 GiB gp3 */
     readonly bootstrapNodeGroup?: BootstrapNodeGroup;
     /** Pinned EKS add-on versions, by add-on; an add-on without a pin gets EKS's most recent build for the Kubernetes version. @default {} - none pinned */

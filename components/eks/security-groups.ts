@@ -42,6 +42,22 @@ export function declareSecurityGroups(c: EksScope) {
     ingress("node-from-control-plane-https", nodeSecurityGroup, clusterSecurityGroup, "control plane to webhooks on 443", "tcp", [443, 443]);
     ingress("node-from-control-plane", nodeSecurityGroup, clusterSecurityGroup, "control plane to kubelets and webhooks", "tcp", [1025, 65535]);
     ingress("control-plane-from-node", clusterSecurityGroup, nodeSecurityGroup, "nodes and pods to the API server", "tcp", [443, 443]);
+    // In-VPC clients of the private endpoint (the deploy and preview runners): 443 only, by group.
+    for (const client of c.args.apiClients ?? []) {
+        new aws.vpc.SecurityGroupIngressRule(
+            `${c.name}-control-plane-from-${client.name}`,
+            {
+                securityGroupId: clusterSecurityGroup.id,
+                referencedSecurityGroupId: client.securityGroupId,
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                description: `${client.name} to the API server`,
+                tags: c.tags({}, awsName(c.ctx, "control-plane-from", client.name)),
+            },
+            opts,
+        );
+    }
     for (const [n, sg] of [["node-egress", nodeSecurityGroup], ["control-plane-egress", clusterSecurityGroup]] as const) {
         new aws.vpc.SecurityGroupEgressRule(
             `${c.name}-${n}`,

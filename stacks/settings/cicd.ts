@@ -4,7 +4,12 @@
  * VPC; the very first deploy (no runner yet) is the bootstrap phase, run from a workstation whose
  * address the public endpoint admits for that one run (docs: README "Deploying for real").
  */
+import { PLACEHOLDER_ORG } from "./placeholders";
 import { ConfigReader } from "./reader";
+
+/** The zero connection id and the documentation account the shipped stack files use: nothing real has them. */
+const PLACEHOLDER_CONNECTION = /connection\/0{8}-0{4}-0{4}-0{4}-0{12}$/;
+const DOC_ACCOUNT = ":123456789012:";
 
 export const DEPLOY_PHASES = ["bootstrap", "steady"] as const;
 export type DeployPhase = (typeof DEPLOY_PHASES)[number];
@@ -34,7 +39,16 @@ const CONNECTION = /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,64}$/;
 const RUNNER_KEYS = ["repositoryUrl", "connectionArn", "deployRoleArn", "previewRoleArn", "previewActorIds"] as const;
 
-export function readCicd(r: ConfigReader, region: string, publicAccessCidrs: readonly string[]): CicdSettings {
+export interface CicdContext {
+    readonly region: string;
+    /** The EKS public endpoint's CIDRs (the bootstrap phase needs the deployer's). */
+    readonly publicAccessCidrs: readonly string[];
+    /** A real preview/up (not the offline plan): placeholders are refused, production needs a runner. */
+    readonly deploying: boolean;
+    readonly environment: string;
+}
+
+export function readCicd(r: ConfigReader, { region, publicAccessCidrs, deploying, environment }: CicdContext): CicdSettings {
     const key = "mall:deployRunner";
     const phase = r.string("mall:deployPhase", { default: "steady", allowed: DEPLOY_PHASES }) as DeployPhase;
     if (phase === "bootstrap" && publicAccessCidrs.length === 0) {
@@ -43,7 +57,14 @@ export function readCicd(r: ConfigReader, region: string, publicAccessCidrs: rea
         );
     }
     const raw = r.json(key, { default: "none: no in-VPC runner" });
-    if (raw === undefined) return { phase };
+    if (raw === undefined) {
+        if (deploying && environment === "production") {
+            r.problem(
+                `${key} is not set; the production EKS API is private, so in-cluster resources deploy only from a runner in the VPC: set { repositoryUrl, connectionArn, deployRoleArn, previewRoleArn, previewActorIds } (README "Deploying for real")`,
+            );
+        }
+        return { phase };
+    }
     if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
         r.problem(`${key} must be an object { repositoryUrl, connectionArn, deployRoleArn, previewRoleArn, previewActorIds }`);
         return { phase };
@@ -71,6 +92,13 @@ export function readCicd(r: ConfigReader, region: string, publicAccessCidrs: rea
     const previewActorIds = Array.isArray(ids) ? ids.map(String) : [];
     if (!Array.isArray(ids) || previewActorIds.length === 0 || previewActorIds.some((id) => !/^\d+$/.test(id))) {
         r.problem(`${key}.previewActorIds must list the numeric GitHub account ids allowed to start a preview runner (gh api users/<login> --jq .id)`);
+    }
+    if (deploying) {
+        if (repositoryUrl.split("/")[3] === PLACEHOLDER_ORG) r.problem(`${key}.repositoryUrl "${repositoryUrl}" names the placeholder org "${PLACEHOLDER_ORG}"; set your repository`);
+        if (PLACEHOLDER_CONNECTION.test(connectionArn)) r.problem(`${key}.connectionArn is the placeholder connection; create one (aws codeconnections create-connection --provider-type GitHub --connection-name mall-${region} --region ${region}), authorise it in the console, and set its ARN`);
+        for (const [k, v] of [["connectionArn", connectionArn], ["deployRoleArn", deployRoleArn], ["previewRoleArn", previewRoleArn]] as const) {
+            if (v.includes(DOC_ACCOUNT)) r.problem(`${key}.${k} is in the documentation account 123456789012; set the ARN in your account`);
+        }
     }
     return { phase, runner: { repositoryUrl, connectionArn, deployRoleArn, previewRoleArn, previewActorIds } };
 }

@@ -179,6 +179,15 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
         section: "eks",
         description: "Git repository ArgoCD's root app-of-apps `Application` syncs; the default is a placeholder that a real production preview/up refuses: set the real repo per stack.",
     },
+    "mall:deployRunner": {
+        section: "eks",
+        description:
+            "The in-VPC deploy path (CodeBuild-hosted GitHub Actions runners in the private subnets): `{ repositoryUrl, connectionArn (an authorised CodeConnections connection in this region), deployRoleArn, previewRoleArn, previewActorIds }`; required to deploy production, whose EKS API is private.",
+    },
+    "mall:deployPhase": {
+        section: "eks",
+        description: "`steady`, or `bootstrap` for the very first deploy (no runner yet), run from a workstation admitted through `mall:eksPublicAccessCidrs` for that one run.",
+    },
     "mall:gitopsRevision": { section: "eks", description: "Revision of the GitOps repository the root `Application` syncs." },
     "mall:gitopsPath": {
         section: "eks",

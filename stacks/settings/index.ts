@@ -6,6 +6,7 @@
 import { EdgeSettings, IngressSettings, readEdge, readIngress } from "./edge";
 import { AccountBaseline, readAccountBaseline } from "./baseline";
 import { DataSettings, readData } from "./data";
+import { CicdSettings, readCicd } from "./cicd";
 import { EksSettings, readEks } from "./eks";
 import { DrSettings, readDr } from "./dr";
 import { NetworkSettings, readNetwork } from "./network";
@@ -22,6 +23,7 @@ export { EdgeSettings, IngressSettings } from "./edge";
 export { DataSettings } from "./data";
 export { AccountBaseline, ACCOUNT_BASELINE_KEY, ACCOUNT_SINGLETONS } from "./baseline";
 export { EksSettings } from "./eks";
+export { CicdSettings, DeployPhase, RunnerSettings } from "./cicd";
 export { DrSettings } from "./dr";
 export { OFFLINE_PLAN_ENV, isOfflinePlan } from "./placeholders";
 
@@ -53,6 +55,8 @@ interface CommonSettings {
     readonly dr: DrSettings;
     /** Which account-wide singletons this stack creates (`mall:accountBaseline`). */
     readonly accountBaseline: AccountBaseline;
+    /** The deploy path: the in-VPC runners and the deploy phase (`mall:deployRunner`, `mall:deployPhase`). */
+    readonly cicd: CicdSettings;
 }
 
 /** The primary: it owns every global parent and reads no other stack. */
@@ -131,6 +135,7 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
     const primaryStackKey = "mall:primaryStack";
     const primaryStack = r.string(primaryStackKey);
     const eks = readEks(r, region, { requireAdmins: environment === "production" && !offlinePlan });
+    const cicd = readCicd(r, { region, publicAccessCidrs: eks.publicAccessCidrs, deploying: !offlinePlan, environment });
     if (!offlinePlan && environment === "production" && eks.gitops.repoUrl === DEFAULT_GITOPS.repoUrl) {
         r.problem(
             `mall:gitopsRepoUrl "${eks.gitops.repoUrl}" is the placeholder GitOps repository; production clusters need the real one ArgoCD syncs: pulumi config set mall:gitopsRepoUrl <your repo URL> -s ${stack}`,
@@ -187,7 +192,7 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
     if (r.problems.length > 0 || !registry || !self) {
         throw new ConfigError(stack, r.problems.length > 0 ? r.problems : ["the configuration could not be read"]);
     }
-    const common = { project, stack, region, registry, self, environment, domain, network, ingress, edge, data, eks, dr, accountBaseline };
+    const common = { project, stack, region, registry, self, environment, domain, network, ingress, edge, data, eks, dr, accountBaseline, cicd };
     // A secondary's primaryStack was checked above: reaching here, it is set and well-formed.
     return self.role === "primary"
         ? { ...common, role: "primary", peers: registry.secondaries }

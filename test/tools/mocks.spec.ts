@@ -61,3 +61,17 @@ describe("plan mocks", () => {
         assert.throws(() => mocks.call({ token: "aws:rds/getEngineVersion:getEngineVersion", args: {}, inputs: { engine: "aurora-postgresql", parameterGroupFamily: "aurora-postgresql12" }, provider: "" } as never), /knows no aurora-postgresql versions of family "aurora-postgresql12"/);
     });
 });
+
+describe("plan mocks: CodeBuild (deploy runners)", () => {
+    const m = new PlanMocks({ stack: "us-west-2", region: "us-west-2", stackOutputs: new Map() });
+    it("answers a project with its ARN as the id, as the provider does", () => {
+        const p = m.newResource({ type: "aws:codebuild/project:Project", name: "runner-deploy", inputs: { name: "mall-us-west-2-deploy" }, custom: true } as never);
+        assert.strictEqual(p.id, `arn:aws:codebuild:us-west-2:${MOCK_ACCOUNT_ID}:project/mall-us-west-2-deploy`);
+        assert.strictEqual(p.state.arn, p.id);
+    });
+    it("answers a webhook keyed by its project, with CodeBuild's payload URL", () => {
+        const w = m.newResource({ type: "aws:codebuild/webhook:Webhook", name: "runner-deploy-webhook", inputs: { projectName: "mall-us-west-2-deploy" }, custom: true } as never);
+        assert.strictEqual(w.id, "mall-us-west-2-deploy");
+        assert.match(String(w.state.payloadUrl), /^https:\/\/codebuild\.us-west-2\.amazonaws\.com\/webhooks\?t=[0-9a-f]{32}&v=1$/);
+    });
+});

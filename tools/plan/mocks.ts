@@ -202,6 +202,18 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     },
     // AWS gives the accepter the attachment's own id.
     "aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter": (r) => ({ id: r.inputs.transitGatewayAttachmentId }),
+    // CodeBuild (the in-VPC deploy runners): the provider keeps the project's ARN as its id.
+    "aws:codebuild/project:Project": (r) => {
+        const arn = `arn:aws:codebuild:${r.region}:${MOCK_ACCOUNT_ID}:project/${String(r.inputs.name ?? r.id)}`;
+        return { id: arn, arn, badgeUrl: "" };
+    },
+    // The webhook CodeBuild registers on the repository: its id is the project name.
+    "aws:codebuild/webhook:Webhook": (r) => ({
+        id: String(r.inputs.projectName ?? r.id),
+        payloadUrl: `https://codebuild.${r.region}.amazonaws.com/webhooks?t=${hex(r.id, 32)}&v=1`,
+        url: `https://api.github.com/repos/organization/mall-platform/hooks/${parseInt(hex(r.id, 8), 16) % 1_000_000_000}`,
+        secret: hex(`${r.id}/secret`, 40),
+    }),
     "aws:sns/topic:Topic": (r) => {
         const name = String(r.inputs.name ?? r.id);
         return { name, arn: `arn:aws:sns:${r.region}:${MOCK_ACCOUNT_ID}:${name}` };
