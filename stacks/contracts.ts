@@ -31,6 +31,7 @@ export const PRIMARY_CONTRACT = {
     dsqlClusterId: { kind: "string", usedFor: "the primary-side DSQL peering" },
     mskClusterArn: { kind: "string", usedFor: "the MSK Replicator's source cluster" },
     mskSecurityGroupId: { kind: "string", usedFor: "the MSK Replicator's source-side security group" },
+    mskMultiVpcConnectivity: { kind: "string", usedFor: "whether the source cluster admits the replicator's private connection (\"enabled\" once the primary ran outside its bootstrap phase)" },
     staticAssetsBucketName: { kind: "string", usedFor: "S3 replication of the static-assets bucket" },
     staticAssetsBucketArn: { kind: "string", usedFor: "S3 replication role permissions on the static-assets bucket" },
     tracesBucketName: { kind: "string", usedFor: "S3 replication of the traces bucket" },

@@ -36,6 +36,11 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
     // Defined exactly on secondaries: every role branch below tests it, so TypeScript knows the outputs are there.
     const primary = input.primary;
     // Checked before anything is declared: a stale primary stops the stack with nothing created.
+    if (input.primary && input.primary.mskMultiVpcConnectivity !== "enabled") {
+        throw new ConfigError(settings.stack, [
+            `the primary stack ${input.settings.primaryStack} ran only its bootstrap phase: its MSK cluster does not yet admit the replicator's private connection (output mskMultiVpcConnectivity "${input.primary.mskMultiVpcConnectivity}"); deploy the primary again without mall:deployPhase=bootstrap, then this stack`,
+        ]);
+    }
     const secondaryCredentials = input.primary ? replicatedCredentials(input.settings, input.primary) : undefined;
     const identity = await aws.getCallerIdentity({});
     const zones = await aws.getAvailabilityZones({
@@ -143,6 +148,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         dsqlWitnessRegion: settings.data.dsqlWitnessRegion,
         createOpenSearchServiceLinkedRole: settings.accountBaseline.openSearchServiceLinkedRole,
         links: planLinks(settings.registry.regions, settings.region),
+        mskMultiVpcConnectivity: settings.cicd.phase !== "bootstrap",
         primary: primaryData,
     });
     // A third and later region has no DSQL cluster of its own (two-region limit, plan.ts): its
@@ -299,6 +305,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         dsqlClusterId,
         mskClusterArn: data.mskClusterArn,
         mskSecurityGroupId: data.securityGroupIds.msk,
+        mskMultiVpcConnectivity: settings.cicd.phase === "bootstrap" ? "disabled" : "enabled",
         staticAssetsBucketName: data.bucketNames["static-assets"],
         staticAssetsBucketArn: data.bucketArns["static-assets"],
         tracesBucketName: data.bucketNames.traces,

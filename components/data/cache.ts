@@ -101,6 +101,9 @@ export function buildCache(scope: DataScope, args: CacheArgs): CacheStore {
                 globalReplicationGroupIdSuffix: globalName(ctx.project, "cache"),
                 globalReplicationGroupDescription: "mall cache global datastore",
                 primaryReplicationGroupId: group.id,
+                // Said outright: the provider defaults the engine to redis when engineVersion is set,
+                // which a later upgrade through the datastore would get wrong.
+                engine: "valkey",
                 engineVersion: size.engineVersion,
                 cacheNodeType: size.nodeType,
                 numNodeGroups: size.shards,

@@ -76,6 +76,11 @@ export interface GlobalDataArgs {
      * @default false - the role exists already
      */
     readonly createOpenSearchServiceLinkedRole?: boolean;
+    /**
+     * Multi-VPC private connectivity on the primary's MSK cluster, which cross-region replicators
+     * need; AWS refuses it at cluster creation, so the bootstrap deploy passes false. @default true
+     */
+    readonly mskMultiVpcConnectivity?: boolean;
     /** Which pairwise links this region owns (plan.ts `planLinks` over the registry). */
     readonly links: DataLinks;
     /** Required on secondaries, absent on the primary. */
@@ -237,6 +242,7 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
     const cache = buildCache(scope, { securityGroupId: sgs.cache.id, primary: primary && { globalReplicationGroupId: primary.cacheGlobalReplicationGroupId } });
     const msk = buildMsk(scope, {
         securityGroupId: sgs.msk.id,
+        multiVpcConnectivity: args.mskMultiVpcConnectivity ?? true,
         source: primary && { region: primary.region, clusterArn: primary.mskClusterArn, subnetIds: primary.dataSubnetIds, securityGroupId: primary.mskSecurityGroupId },
     });
     const search = buildSearch(scope, {

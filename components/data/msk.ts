@@ -18,7 +18,16 @@ import { DataScope, child, dataTags, logGroup, stateful } from "./shared";
 export const MSK_IAM_PORT = 9098;
 
 export interface MskArgs {
+    /** The cluster's security group (admits the nodes and, by its self-rule, the replicators' ENIs). */
     readonly securityGroupId: pulumi.Input<string>;
+    /**
+     * Turn on multi-VPC private connectivity for IAM on the primary (source) cluster: a cross-region
+     * MSK Replicator needs it. AWS refuses it at cluster creation ("all vpcConnectivity auth schemes
+     * must be disabled"), so the cluster's first deploy (the bootstrap phase) leaves it off and the
+     * next turns it on (UpdateConnectivity, a rolling broker restart). Ignored on secondaries.
+     * @default true
+     */
+    readonly multiVpcConnectivity?: boolean;
     /** Secondaries: the source cluster and the VPC placement the replicator uses on its side. */
     readonly source?: {
         readonly region: string;
@@ -75,6 +84,7 @@ export function buildMsk(scope: DataScope, args: MskArgs): MskStore {
                 clientSubnets: scope.network.dataSubnetIds,
                 securityGroups: [args.securityGroupId],
                 storageInfo: { ebsStorageInfo: { volumeSize: size.volumeGiB } },
+                ...(!args.source && (args.multiVpcConnectivity ?? true) ? { connectivityInfo: { vpcConnectivity: { clientAuthentication: { sasl: { iam: true } } } } } : {}),
             },
             clientAuthentication: { sasl: { iam: true }, unauthenticated: false },
             encryptionInfo: {
@@ -100,18 +110,21 @@ export function buildMsk(scope: DataScope, args: MskArgs): MskStore {
                     JSON.stringify({
                         Version: "2012-10-17",
                         Statement: [
+                            // MSK itself builds the replicator's private connection into this VPC (AWS:
+                            // "allow the kafka.amazonaws.com service principal" on the source cluster).
                             {
-                                Sid: "ReplicatorsConnectPrivately",
+                                Sid: "MskConnectsReplicatorsPrivately",
                                 Effect: "Allow",
+                                Principal: { Service: "kafka.amazonaws.com" },
                                 Action: ["kafka:CreateVpcConnection", "kafka:GetBootstrapBrokers", "kafka:DescribeClusterV2"],
-                                Resource: [arn],
+                                Resource: arn,
                             },
-                            ...replicatorSourceStatements(arn),
-                        ].map((s) => ({
-                            ...s,
-                            Principal: { AWS: `arn:aws:iam::${account}:root` },
-                            Condition: { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${account}:role/${ctx.project}-*-msk-replicator` } },
-                        })),
+                            ...replicatorSourceStatements(arn).map((s) => ({
+                                ...s,
+                                Principal: { AWS: `arn:aws:iam::${account}:root` },
+                                Condition: { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${account}:role/${ctx.project}-*-msk-replicator` } },
+                            })),
+                        ],
                     }),
                 ),
             },

@@ -72,10 +72,25 @@ describe("data layer: what AWS enforces on a first up", () => {
         it("the primary's cluster policy grants the same source-side set, to the replicator roles only", () => {
             const policy = JSON.parse(String(primary.one("aws:msk/clusterPolicy:ClusterPolicy", "data-msk-policy").inputs.policy));
             const arn = String(primary.one("aws:msk/clusterPolicy:ClusterPolicy", "data-msk-policy").inputs.clusterArn);
-            assertSourceSide(policy, "cluster policy", arn);
-            for (const s of policy.Statement) {
+            const [service, ...roles] = policy.Statement;
+            assertSourceSide({ ...policy, Statement: roles }, "cluster policy", arn);
+            for (const s of roles) {
                 assert.deepStrictEqual(s.Condition, { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/mall-*-msk-replicator" } }, s.Sid);
             }
+            // MSK builds the replicator's private connection itself: the service principal, as AWS documents (review 2, BLOCKER).
+            assert.deepStrictEqual(service, {
+                Sid: "MskConnectsReplicatorsPrivately",
+                Effect: "Allow",
+                Principal: { Service: "kafka.amazonaws.com" },
+                Action: ["kafka:CreateVpcConnection", "kafka:GetBootstrapBrokers", "kafka:DescribeClusterV2"],
+                Resource: arn,
+            });
+        });
+
+        it("the source cluster turns on multi-VPC private connectivity for IAM, except in its bootstrap deploy (AWS refuses it at creation)", () => {
+            const info = (primary.one("aws:msk/cluster:Cluster", "data-msk-cluster").inputs as any).brokerNodeGroupInfo.connectivityInfo;
+            assert.deepStrictEqual(info, { vpcConnectivity: { clientAuthentication: { sasl: { iam: true } } } });
+            assert.strictEqual((secondary.one("aws:msk/cluster:Cluster", "data-msk-cluster").inputs as any).brokerNodeGroupInfo.connectivityInfo, undefined);
         });
     });
 

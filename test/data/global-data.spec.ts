@@ -192,8 +192,10 @@ describe("GlobalData (primary, us-east-1)", () => {
         assert.deepStrictEqual(m.encryptionInfo.encryptionInTransit, { clientBroker: "TLS", inCluster: true });
         assert.match(m.encryptionInfo.encryptionAtRestKmsKeyArn, /^arn:aws:kms:us-east-1:/);
         assert.deepStrictEqual(m.brokerNodeGroupInfo.clientSubnets, ["subnet-a", "subnet-b", "subnet-c"]);
+        // Multi-VPC private connectivity for IAM: a cross-region replicator's source needs it.
+        assert.deepStrictEqual(m.brokerNodeGroupInfo.connectivityInfo, { vpcConnectivity: { clientAuthentication: { sasl: { iam: true } } } });
         const policy = JSON.parse(String(res.one(T.clusterPolicy, "data-msk-policy").inputs.policy));
-        assert.deepStrictEqual(policy.Statement[0].Condition, { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/mall-*-msk-replicator" } });
+        assert.deepStrictEqual(policy.Statement[1].Condition, { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/mall-*-msk-replicator" } });
         assert.ok(!JSON.stringify(policy).includes('"*"'), "no wildcard principal or action");
         assert.strictEqual(res.count(T.replicator), 0);
     });

@@ -174,6 +174,22 @@ describe("plan ordering and failures", function () {
         assert.deepStrictEqual(west.stacks.map((s) => s.stack), ["us-east-1"]);
     });
 
+    it("a primary in its bootstrap phase leaves MSK multi-VPC connectivity off, and a secondary waits for the steady phase", async () => {
+        const result = await plan({
+            dir: ROOT,
+            skipPolicy: true,
+            overrides: { "us-east-1": { "mall:deployPhase": "bootstrap", "mall:eksPublicAccessCidrs": JSON.stringify(["203.0.113.7/32"]) } },
+        });
+        const msk = result.stacks[0].resources.find((r) => r.name === "data-msk-cluster")!;
+        assert.strictEqual((msk.inputs.brokerNodeGroupInfo as Record<string, unknown>).connectivityInfo, undefined);
+        assert.strictEqual(result.stacks[0].outputs.mskMultiVpcConnectivity, "disabled");
+        assert.strictEqual(result.failure?.stack, "us-west-2");
+        assert.strictEqual(
+            result.failure?.error.message,
+            'Invalid configuration for stack "us-west-2" (1 problem); nothing was created:\n  - the primary stack organization/mall/us-east-1 ran only its bootstrap phase: its MSK cluster does not yet admit the replicator\'s private connection (output mskMultiVpcConnectivity "disabled"); deploy the primary again without mall:deployPhase=bootstrap, then this stack',
+        );
+    });
+
     it("plans a third region from one registry entry and one stack file, with zero code changes", async () => {
         const dir = scratchProject((d) => {
             const project = YAML.parse(fs.readFileSync(path.join(d, "Pulumi.yaml"), "utf8"));
