@@ -105,10 +105,10 @@ describe("reachability over the real two-stack plan", function () {
             [
                 ["example.com delegated to the new zone's name servers", "dig NS example.com +short"],
                 ["Lambda concurrency quota in us-west-2 ≥ 103", "aws lambda get-account-settings --region us-west-2 --query AccountLimit.ConcurrentExecutions"],
-                ["service-linked role AWSServiceRoleForAmazonOpenSearchService (account singleton, no stack owns it)", "aws iam get-role --role-name AWSServiceRoleForAmazonOpenSearchService"],
-                ["service-linked role AWSServiceRoleForElastiCache (account singleton, no stack owns it)", "aws iam get-role --role-name AWSServiceRoleForElastiCache"],
-                ["service-linked role AWSServiceRoleForAmazonEKSNodegroup (account singleton, no stack owns it)", "aws iam get-role --role-name AWSServiceRoleForAmazonEKSNodegroup"],
-                ["service-linked role AWSServiceRoleForVPCTransitGateway (account singleton, no stack owns it)", "aws iam get-role --role-name AWSServiceRoleForVPCTransitGateway"],
+                ["service-linked role AWSServiceRoleForAmazonOpenSearchService does not exist yet (stack us-east-1 creates it)", "aws iam get-role --role-name AWSServiceRoleForAmazonOpenSearchService"],
+                ["service-linked role AWSServiceRoleForElastiCache (account singleton, created on first use)", "aws iam get-role --role-name AWSServiceRoleForElastiCache"],
+                ["service-linked role AWSServiceRoleForAmazonEKSNodegroup (account singleton, created on first use)", "aws iam get-role --role-name AWSServiceRoleForAmazonEKSNodegroup"],
+                ["service-linked role AWSServiceRoleForVPCTransitGateway (account singleton, created on first use)", "aws iam get-role --role-name AWSServiceRoleForVPCTransitGateway"],
                 [
                     "com.amazonaws.us-east-1.route53-healthchecks holds the checkers of us-east-1, us-west-2, eu-west-1",
                     "aws ec2 get-managed-prefix-list-entries --prefix-list-id $(aws ec2 describe-managed-prefix-lists --region us-east-1 --filters Name=prefix-list-name,Values=com.amazonaws.us-east-1.route53-healthchecks --query 'PrefixLists[0].PrefixListId' --output text) --region us-east-1",

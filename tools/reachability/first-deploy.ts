@@ -13,12 +13,16 @@ export interface Prerequisite {
     readonly check: string;
 }
 
-/** Service-linked roles AWS creates on first use, but not in time for a resource that needs one. */
-const SERVICE_LINKED_ROLES: readonly { readonly type: string; readonly role: string; readonly service: string }[] = [
-    { type: "aws:opensearch/domain:Domain", role: "AWSServiceRoleForAmazonOpenSearchService", service: "opensearchservice.amazonaws.com" },
-    { type: "aws:elasticache/replicationGroup:ReplicationGroup", role: "AWSServiceRoleForElastiCache", service: "elasticache.amazonaws.com" },
-    { type: "aws:eks/nodeGroup:NodeGroup", role: "AWSServiceRoleForAmazonEKSNodegroup", service: "eks-nodegroup.amazonaws.com" },
-    { type: "aws:ec2transitgateway/transitGateway:TransitGateway", role: "AWSServiceRoleForVPCTransitGateway", service: "transitgateway.amazonaws.com" },
+/**
+ * Service-linked roles the planned resources need. OpenSearch's VPC domains need theirs to exist
+ * beforehand (the API does not create it); the others AWS creates on first use, provided the
+ * deploying role may call iam:CreateServiceLinkedRole.
+ */
+const SERVICE_LINKED_ROLES: readonly { readonly type: string; readonly role: string; readonly service: string; readonly createdOnUse: boolean; readonly baselineKey?: string }[] = [
+    { type: "aws:opensearch/domain:Domain", role: "AWSServiceRoleForAmazonOpenSearchService", service: "opensearchservice.amazonaws.com", createdOnUse: false, baselineKey: "openSearchServiceLinkedRole" },
+    { type: "aws:elasticache/replicationGroup:ReplicationGroup", role: "AWSServiceRoleForElastiCache", service: "elasticache.amazonaws.com", createdOnUse: true },
+    { type: "aws:eks/nodeGroup:NodeGroup", role: "AWSServiceRoleForAmazonEKSNodegroup", service: "eks-nodegroup.amazonaws.com", createdOnUse: true },
+    { type: "aws:ec2transitgateway/transitGateway:TransitGateway", role: "AWSServiceRoleForVPCTransitGateway", service: "transitgateway.amazonaws.com", createdOnUse: true },
 ];
 
 /** Rows in a fixed order: DNS, quotas, service-linked roles, managed prefix lists. */
@@ -48,11 +52,24 @@ export function firstDeployReport(plans: readonly StackPlanInput[]): Prerequisit
     for (const slr of SERVICE_LINKED_ROLES) {
         const users = all.filter((x) => x.r.type === slr.type);
         if (users.length === 0) continue;
-        out.push({
-            prerequisite: `service-linked role ${slr.role} (account singleton, no stack owns it)`,
-            why: `${users.map((u) => `${u.r.name} (${u.stack})`).join(", ")} need it; create once with aws iam create-service-linked-role --aws-service-name ${slr.service}`,
-            check: `aws iam get-role --role-name ${slr.role}`,
-        });
+        const owner = all.find((x) => x.r.type === "aws:iam/serviceLinkedRole:ServiceLinkedRole" && x.r.inputs.awsServiceName === slr.service);
+        const needers = users.map((u) => `${u.r.name} (${u.stack})`).join(", ");
+        if (owner) {
+            // Declared by a stack: the create fails ("has been taken") if the console or another stack made it first.
+            out.push({
+                prerequisite: `service-linked role ${slr.role} does not exist yet (stack ${owner.stack} creates it)`,
+                why: `${needers} need it and ${owner.r.name} creates it; if it already exists, set mall:accountBaseline.${slr.baselineKey ?? "<singleton>"}: false in Pulumi.${owner.stack}.yaml`,
+                check: `aws iam get-role --role-name ${slr.role}`,
+            });
+        } else {
+            out.push({
+                prerequisite: `service-linked role ${slr.role} (account singleton${slr.createdOnUse ? ", created on first use" : ", no stack owns it"})`,
+                why: slr.createdOnUse
+                    ? `${needers} need it; AWS creates it on first use if the deploying role may call iam:CreateServiceLinkedRole, else create it once with aws iam create-service-linked-role --aws-service-name ${slr.service}`
+                    : `${needers} need it; create once with aws iam create-service-linked-role --aws-service-name ${slr.service}`,
+                check: `aws iam get-role --role-name ${slr.role}`,
+            });
+        }
     }
     for (const p of plans) {
         const region = String(p.outputs.region ?? p.stack);
