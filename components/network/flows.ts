@@ -32,7 +32,8 @@ export const OWNER_WRITES = "Active-active I: every region can write";
  * - `route53-healthcheckers`: Route 53 health checkers, `com.amazonaws.<region>.route53-healthchecks`;
  * - `lambda-egress`: Lambda (and Synthetics, which runs on Lambda) outside a VPC: AWS public
  *   addresses in no list we may admit, so only 0.0.0.0/0 admits it;
- * - `deploy-runner`: the hosted CI runner that runs `pulumi up` (public, unlisted addresses).
+ * - `hosted-runner`: a GitHub-hosted CI runner (public, unlisted addresses): it must never reach the
+ *   private EKS API; `pulumi up` runs on the in-VPC runners (`deploy-runner`, `preview-runner` groups).
  */
 export type SymbolicSource =
     | "internet"
@@ -40,10 +41,10 @@ export type SymbolicSource =
     | "internet-via-any-distribution"
     | "route53-healthcheckers"
     | "lambda-egress"
-    | "deploy-runner";
+    | "hosted-runner";
 
 /** Security groups by role; the checker knows which planned groups play each role. */
-export type GroupRole = "eks-nodes" | "eks-api" | "nlb" | `data:${DataStore}` | "msk-replicator";
+export type GroupRole = "eks-nodes" | "eks-api" | "nlb" | `data:${DataStore}` | "msk-replicator" | "deploy-runner" | "preview-runner";
 
 /** Stores with a data-tier security group (a port in components/data/plan.ts STORES). */
 export type DataStore = Extract<StoreId, "aurora" | "docdb" | "cache" | "msk" | "search">;
@@ -151,7 +152,9 @@ export function flowTable(regions: readonly FlowRegion[]): FlowRow[] {
         add(sym("internet"), group("nlb", r), 443, "forbidden", OWNER_THIS, "no listener reachable without CloudFront (ARCHITECTURE §2)");
         add(group("nlb", r), group("eks-nodes", r), 8080, "admitted", OWNER_THIS, "the NLB forwards to the api-gateway pods");
         add(group("eks-nodes", r), group("eks-api", r), 443, "admitted", OWNER_THIS, "nodes and pods reach the Kubernetes API");
-        add(sym("deploy-runner"), group("eks-api", r), 443, "unadmitted", OWNER_DEPLOY, "`pulumi up` manages the in-cluster resources (Helm, CRs)");
+        add(group("deploy-runner", r), group("eks-api", r), 443, "admitted", OWNER_DEPLOY, "the in-VPC deploy runner's `pulumi up` manages the in-cluster resources (Helm, CRs)");
+        add(group("preview-runner", r), group("eks-api", r), 443, "admitted", OWNER_DEPLOY, "pull-request previews read the cluster (read-only access entry)");
+        add(sym("hosted-runner"), group("eks-api", r), 443, "forbidden", OWNER_DEPLOY, "the API endpoint is private: nothing outside the VPC reaches it");
         for (const s of dataStores()) {
             add(group("eks-nodes", r), group(`data:${s.id}`, r), s.port, "admitted", OWNER_THIS, `services reach their local ${s.label}`);
         }

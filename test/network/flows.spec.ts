@@ -10,9 +10,9 @@ const TWO = [
 const THREE = [...TWO, { name: "ap-northeast-2", cidr: "10.2.0.0/16", role: "secondary" as const }];
 
 describe("the flow table (components/network/flows.ts)", () => {
-    it("is derived from the registry: 41 rows for two regions, ids unique", () => {
+    it("is derived from the registry: 45 rows for two regions, ids unique", () => {
         const table = flowTable(TWO);
-        assert.strictEqual(table.length, 41);
+        assert.strictEqual(table.length, 45);
         assert.strictEqual(new Set(table.map((r) => r.id)).size, table.length);
     });
 
@@ -22,9 +22,7 @@ describe("the flow table (components/network/flows.ts)", () => {
             .map((r) => `${r.owner} | ${r.expected} | ${r.id}`);
         assert.deepStrictEqual(later, [
             `${OWNER_EDGE} | admitted-but-forbidden | internet-via-any-distribution -> nlb@us-east-1:443`,
-            `${OWNER_DEPLOY} | unadmitted | deploy-runner -> eks-api@us-east-1:443`,
             `${OWNER_EDGE} | admitted-but-forbidden | internet-via-any-distribution -> nlb@us-west-2:443`,
-            `${OWNER_DEPLOY} | unadmitted | deploy-runner -> eks-api@us-west-2:443`,
             `${OWNER_DR} | unadmitted | canary@us-east-1(us-east-1) -> nlb@us-east-1:443`,
             `${OWNER_DR} | unadmitted | canary@us-east-1(us-west-2) -> nlb@us-west-2:443`,
             `${OWNER_DR} | unadmitted | canary@us-west-2(us-east-1) -> nlb@us-east-1:443`,
@@ -41,7 +39,7 @@ describe("the flow table (components/network/flows.ts)", () => {
         const writes = (w: string) => rowsFor(table, w).filter((r) => r.owner === OWNER_WRITES).map((r) => r.id);
         assert.deepStrictEqual(writes("us-east-1"), ["eks-nodes@us-west-2 -> data:docdb@us-east-1:27017", "eks-nodes@us-west-2 -> data:cache@us-east-1:6379"]);
         assert.deepStrictEqual(writes("us-west-2"), ["eks-nodes@us-east-1 -> data:docdb@us-west-2:27017", "eks-nodes@us-east-1 -> data:cache@us-west-2:6379"]);
-        assert.strictEqual(rowsFor(table, "us-east-1").length, 39);
+        assert.strictEqual(rowsFor(table, "us-east-1").length, 43);
     });
 
     it("grows with a third region: replicator rows per secondary, canaries and writes per pair", () => {

@@ -54,7 +54,7 @@ describe("reachability over the real two-stack plan", function () {
 
     it("holds in the promoted state (writer us-west-2) too, every row as expected", () => {
         const results = checkFlows(result.stacks, { writerRegion: "us-west-2" });
-        assert.strictEqual(results.length, 39);
+        assert.strictEqual(results.length, 43);
         assert.deepStrictEqual(results.filter((r) => !r.ok).map((r) => r.row.id), []);
     });
 
@@ -123,9 +123,9 @@ describe("reachability over the real two-stack plan", function () {
 
     it("summary.md carries the reachability and first-deploy sections under the primary", () => {
         const md = renderMarkdown(result);
-        assert.ok(md.includes("<summary>Reachability: 39/39 flows as expected, 0 unexplained data-tier ingress</summary>"), md);
+        assert.ok(md.includes("<summary>Reachability: 43/43 flows as expected, 0 unexplained data-tier ingress</summary>"), md);
         assert.ok(md.includes("<summary>First deploy: 8 prerequisites</summary>"));
-        assert.ok(md.includes("| deploy-runner -> eks-api@us-east-1:443 | unadmitted | no | Deploy-ready III: a deploy path that reaches the private EKS API |"));
+        assert.ok(!md.includes("deploy-runner@us-east-1 -> eks-api"), "an admitted row of a done issue is not listed");
     });
 });
 
@@ -138,9 +138,12 @@ describe("reachability over three regions", function () {
         const project = YAML.parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"));
         project.config["mall:regions"].value["ap-northeast-2"] = { cidr: "10.2.0.0/16", role: "secondary" };
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), YAML.stringify(project));
+        // As the README says to add a region: a copy of a secondary's stack file, region swapped.
+        const west = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.us-west-2.yaml"), "utf8"));
+        const runner = { ...west.config["mall:deployRunner"], connectionArn: String(west.config["mall:deployRunner"].connectionArn).replace("us-west-2", "ap-northeast-2") };
         fs.writeFileSync(
             path.join(dir, "Pulumi.ap-northeast-2.yaml"),
-            YAML.stringify({ config: { "aws:region": "ap-northeast-2", "mall:domain": "example.com", "mall:primaryStack": "organization/mall/us-east-1" } }),
+            YAML.stringify({ config: { ...west.config, "aws:region": "ap-northeast-2", "mall:deployRunner": runner } }),
         );
         try {
             result = await plan({ dir, skipPolicy: true });
@@ -153,7 +156,7 @@ describe("reachability over three regions", function () {
     it("plans three stacks and checks every row as expected with the primary writing", () => {
         assert.deepStrictEqual(result.stacks.map((s) => s.stack), ["us-east-1", "ap-northeast-2", "us-west-2"]);
         const results = checkFlows(result.stacks);
-        assert.strictEqual(results.length, 66);
+        assert.strictEqual(results.length, 72);
         assert.deepStrictEqual(results.filter((r) => !r.ok).map((r) => `${r.row.id}: ${r.why.join("; ")}`), []);
         assert.deepStrictEqual(dataTierExposure(result.stacks), []);
     });

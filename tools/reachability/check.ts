@@ -69,6 +69,8 @@ function groupsOf(m: NetworkModel, role: GroupRole, region: string, side?: strin
     };
     if (role === "eks-nodes") return named("eks-node-sg", "private");
     if (role === "eks-api") return named("eks-cluster-sg", "private");
+    if (role === "deploy-runner") return named("runner-deploy-sg", "private");
+    if (role === "preview-runner") return named("runner-preview-sg", "private");
     if (role.startsWith("data:")) return named(`data-${role.slice(5)}-sg`, "data");
     if (role === "nlb") {
         const lb = m.find(region, "aws:lb/loadBalancer:LoadBalancer", "ingress-nlb")[0];
@@ -258,7 +260,7 @@ function checkRow(m: NetworkModel, row: FlowRow): { admitted: boolean; why: stri
             : { admitted: false, why: [`${fn.resource.name} is in a VPC and its groups do not let 443 out`] };
     }
     if (to.kind !== "group") return { admitted: false, why: [`the checker knows no destination of kind ${to.kind}`] };
-    if (from.kind === "symbolic" && from.name === "deploy-runner" && to.role === "eks-api") {
+    if (from.kind === "symbolic" && from.name === "hosted-runner" && to.role === "eks-api") {
         const c = m.find(to.region, "eks:index:Cluster")[0];
         if (!c) return { admitted: false, why: [`no EKS cluster planned in ${to.region}`] };
         const i = c.resource.inputs;
