@@ -34,6 +34,22 @@ describe("the flow table (components/network/flows.ts)", () => {
         ]);
     });
 
+    it("has the deploy path's rows as this issue's owner flipped them: the in-VPC runners admitted, a hosted runner forbidden", () => {
+        assert.deepStrictEqual(
+            flowTable(TWO)
+                .filter((r) => r.owner === OWNER_DEPLOY)
+                .map((r) => `${r.expected} | ${r.id}`),
+            [
+                "admitted | deploy-runner@us-east-1 -> eks-api@us-east-1:443",
+                "admitted | preview-runner@us-east-1 -> eks-api@us-east-1:443",
+                "forbidden | hosted-runner -> eks-api@us-east-1:443",
+                "admitted | deploy-runner@us-west-2 -> eks-api@us-west-2:443",
+                "admitted | preview-runner@us-west-2 -> eks-api@us-west-2:443",
+                "forbidden | hosted-runner -> eks-api@us-west-2:443",
+            ],
+        );
+    });
+
     it("scopes cross-region writes by writer region", () => {
         const table = flowTable(TWO);
         const writes = (w: string) => rowsFor(table, w).filter((r) => r.owner === OWNER_WRITES).map((r) => r.id);

@@ -96,7 +96,8 @@ describe("reachability over the real two-stack plan", function () {
         checkFlows(result.stacks);
         checkFlows(result.stacks, { writerRegion: "us-west-2" });
         dataTierExposure(result.stacks);
-        assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
+        // Generous for two busy cores; the checker itself takes tens of milliseconds.
+        assert.ok(Date.now() - started < 3000, `${Date.now() - started} ms`);
     });
 
     it("lists the first-deploy prerequisites with the command that checks each", () => {
@@ -109,6 +110,18 @@ describe("reachability over the real two-stack plan", function () {
                 ["service-linked role AWSServiceRoleForElastiCache (account singleton, created on first use)", "aws iam get-role --role-name AWSServiceRoleForElastiCache"],
                 ["service-linked role AWSServiceRoleForAmazonEKSNodegroup (account singleton, created on first use)", "aws iam get-role --role-name AWSServiceRoleForAmazonEKSNodegroup"],
                 ["service-linked role AWSServiceRoleForVPCTransitGateway (account singleton, created on first use)", "aws iam get-role --role-name AWSServiceRoleForVPCTransitGateway"],
+                [
+                    "us-east-1: the runners' GitHub connection is authorised, and the first deploy ran the bootstrap phase",
+                    "aws codeconnections get-connection --connection-arn arn:aws:codeconnections:us-east-1:123456789012:connection/00000000-0000-0000-0000-000000000000 --region us-east-1 --query Connection.ConnectionStatus",
+                ],
+                [
+                    "us-west-2: the runners' GitHub connection is authorised, and the first deploy ran the bootstrap phase",
+                    "aws codeconnections get-connection --connection-arn arn:aws:codeconnections:us-west-2:123456789012:connection/00000000-0000-0000-0000-000000000000 --region us-west-2 --query Connection.ConnectionStatus",
+                ],
+                [
+                    "us-east-1: the MSK cluster exists before multi-VPC connectivity is turned on (the primary deploys twice before any secondary)",
+                    "aws kafka describe-cluster-v2 --cluster-arn <arn> --region us-east-1 --query ClusterInfo.Provisioned.BrokerNodeGroupInfo.ConnectivityInfo.VpcConnectivity",
+                ],
                 [
                     "com.amazonaws.us-east-1.route53-healthchecks holds the checkers of us-east-1, us-west-2, eu-west-1",
                     "aws ec2 get-managed-prefix-list-entries --prefix-list-id $(aws ec2 describe-managed-prefix-lists --region us-east-1 --filters Name=prefix-list-name,Values=com.amazonaws.us-east-1.route53-healthchecks --query 'PrefixLists[0].PrefixListId' --output text) --region us-east-1",

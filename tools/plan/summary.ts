@@ -3,9 +3,10 @@
  * Stack-specific reports (network layout, cross-region links …) are `Section`s; a capability adds
  * its own by appending to SECTIONS.
  */
-import { DECK_MATRIX, PROMOTION_SECONDS, formatSeconds, scorecard } from "./scorecard";
+import { runDrills } from "../drills/simulate";
+import { DECK_MATRIX, PROMOTION_SECONDS, SCORECARD_DRILL, formatSeconds, scorecard } from "./scorecard";
 import { PlannedResource, PolicyDiagnostic } from "./contract";
-import { PlanResult, StackResult } from "./plan";
+import { PlanResult, StackResult, drillStacks } from "./plan";
 import { checkFlows, dataTierExposure } from "../reachability/check";
 import { firstDeployReport } from "../reachability/first-deploy";
 
@@ -19,7 +20,12 @@ export interface SectionBody {
     readonly note?: string;
 }
 
-export type Section = (stack: StackResult, all: readonly StackResult[]) => SectionBody | undefined;
+/** What a section may know beyond the stacks: the registry's region order (the failover order). */
+export interface SectionContext {
+    readonly regions?: readonly string[];
+}
+
+export type Section = (stack: StackResult, all: readonly StackResult[], context?: SectionContext) => SectionBody | undefined;
 
 function stackRegion(s: StackResult): string {
     return String(s.outputs.region ?? "");
@@ -82,11 +88,14 @@ function describe(r: PlannedResource): string {
  * DR scorecard (ARCHITECTURE §6), under each secondary: what failing over into it yields, derived
  * from the planned resources of every stack, beside the deck's matrix.
  */
-export const drScorecardSection: Section = (s, all) => {
+export const drScorecardSection: Section = (s, all, context) => {
     if (s.role !== "secondary") return undefined;
-    const stacks = all.map((x) => ({ stack: x.stack, role: x.role, region: stackRegion(x), resources: x.resources }));
+    // The same simulation as drills.json: planned stacks with their outputs (so probes go through
+    // the shared reachability model) and the registry's failover order.
+    const stacks = drillStacks(all);
     const survivor = stacks.find((x) => x.stack === s.stack)!;
-    const { rows, detection: d, drill } = scorecard(stacks, survivor);
+    const report = all.length > 1 ? runDrills(stacks, { regions: context?.regions }) : undefined;
+    const { rows, detection: d, drill } = scorecard(stacks, survivor, report?.scenarios.find((o) => o.id === SCORECARD_DRILL));
     const path = (label: string, v: number | undefined) => `${label} ${v === undefined ? "absent" : formatSeconds(v)}`;
     const simulated = drill
         ? `Store RTOs: simulated loss of ${stacks.find((x) => x.role === "primary")?.region ?? "the primary"} (tools/drills, npm run drill): ${drill.promotions.length === 0 ? "nothing promotes" : `promoted into ${drill.promoted.join(", ")}`}; traffic ${drill.trafficSeconds === null ? "stays on a failed Region" : `moves in ${formatSeconds(drill.trafficSeconds)}`}. `
@@ -210,7 +219,7 @@ export function renderMarkdown(result: PlanResult): string {
             out.push(`Policy: ${policyLine(s)}.`, "");
         }
         for (const section of SECTIONS) {
-            const body = section(s, result.stacks);
+            const body = section(s, result.stacks, { regions: result.regions });
             if (!body) continue;
             out.push(`<details><summary>${body.title}</summary>`, "", mdTable(body.rows), ...(body.note ? ["", body.note] : []), "", "</details>", "");
         }
@@ -228,7 +237,7 @@ export function renderTerminal(result: PlanResult): string {
         const mark = c.mandatory > 0 ? "✗" : "✓";
         out.push(`${mark} ${s.stack} (${s.role}): ${s.resources.filter((r) => r.custom).length} resources, ${s.resources.filter((r) => !r.custom).length} components — policy ${policyLine(s)}`);
         for (const section of SECTIONS) {
-            const body = section(s, result.stacks);
+            const body = section(s, result.stacks, { regions: result.regions });
             if (!body) continue;
             out.push(`  ${body.title}:`);
             const widths = body.rows[0].map((_, i) => Math.max(...body.rows.map((r) => (r[i] ?? "").length)));

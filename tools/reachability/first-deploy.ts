@@ -71,6 +71,39 @@ export function firstDeployReport(plans: readonly StackPlanInput[]): Prerequisit
             });
         }
     }
+    // The private EKS API: the in-cluster half of `up` runs on the in-VPC runner, which needs its
+    // GitHub connection authorised by a person; with no runner yet, the first deploy is the bootstrap phase.
+    for (const p of plans) {
+        const region = String(p.outputs.region ?? p.stack);
+        const cluster = p.resources.find((r) => r.type === "eks:index:Cluster");
+        if (!cluster || cluster.inputs.endpointPublicAccess === true) continue;
+        const projects = p.resources.filter((r) => r.type === "aws:codebuild/project:Project");
+        const connection = String(((projects[0]?.inputs.source as Record<string, any> | undefined)?.auth?.resource) ?? "");
+        out.push(
+            projects.length > 0
+                ? {
+                      prerequisite: `${region}: the runners' GitHub connection is authorised, and the first deploy ran the bootstrap phase`,
+                      why: `${cluster.name}'s API is private: Helm releases and custom resources deploy only from the in-VPC runners (${projects.map((r) => String(r.inputs.name)).join(", ")}); they exist only after a first up with mall:deployPhase=bootstrap from a workstation admitted by mall:eksPublicAccessCidrs, and start jobs only once the connection is AVAILABLE`,
+                      check: `aws codeconnections get-connection --connection-arn ${connection} --region ${region} --query Connection.ConnectionStatus`,
+                  }
+                : {
+                      prerequisite: `${region}: a path to the private EKS API`,
+                      why: `${cluster.name}'s API is private and no in-VPC runner is planned (mall:deployRunner): in-cluster resources cannot deploy from outside the VPC`,
+                      check: `aws eks describe-cluster --name ${String(cluster.inputs.name)} --region ${region} --query cluster.resourcesVpcConfig.[endpointPublicAccess,publicAccessCidrs]`,
+                  },
+        );
+    }
+    // A cross-region MSK Replicator needs multi-VPC connectivity on the source, which AWS refuses at creation.
+    for (const p of plans) {
+        const msk = p.resources.find((r) => r.type === "aws:msk/cluster:Cluster" && (r.inputs.brokerNodeGroupInfo as Record<string, unknown> | undefined)?.connectivityInfo !== undefined);
+        if (!msk || !plans.some((q) => q.resources.some((r) => r.type === "aws:msk/replicator:Replicator"))) continue;
+        const region = String(p.outputs.region ?? p.stack);
+        out.push({
+            prerequisite: `${region}: the MSK cluster exists before multi-VPC connectivity is turned on (the primary deploys twice before any secondary)`,
+            why: `AWS refuses vpcConnectivity auth at cluster creation; the bootstrap deploy creates ${msk.name} without it, the next turns it on (a rolling restart of 30 min or more), and only then can a secondary's replicator connect`,
+            check: `aws kafka describe-cluster-v2 --cluster-arn <arn> --region ${region} --query ClusterInfo.Provisioned.BrokerNodeGroupInfo.ConnectivityInfo.VpcConnectivity`,
+        });
+    }
     for (const p of plans) {
         const region = String(p.outputs.region ?? p.stack);
         const rule = p.resources.find((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && r.inputs.prefixListId === managedPrefixListId(region, healthCheckersList(region)));
