@@ -137,7 +137,7 @@ describe("reachability over the real two-stack plan", function () {
     it("summary.md carries the reachability and first-deploy sections under the primary", () => {
         const md = renderMarkdown(result);
         assert.ok(md.includes("<summary>Reachability: 43/43 flows as expected, 0 unexplained data-tier ingress</summary>"), md);
-        assert.ok(md.includes("<summary>First deploy: 8 prerequisites</summary>"));
+        assert.ok(md.includes("<summary>First deploy: 11 prerequisites</summary>"));
         assert.ok(!md.includes("deploy-runner@us-east-1 -> eks-api"), "an admitted row of a done issue is not listed");
     });
 });
