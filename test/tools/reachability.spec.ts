@@ -82,6 +82,25 @@ describe("reachability over the real two-stack plan", function () {
         assert.deepStrictEqual(dataTierExposure(other).map((e) => e.rule), ["ingress data-cache-sg@us-east-1 6379 from ingress-cloudfront-sg (test-extra)"]);
     });
 
+    it("a store wearing another component's security group is still the data tier: that group's open rule is exposure", () => {
+        const east = result.stacks.find((s) => s.stack === "us-east-1")!;
+        const endpoints = east.resources.find((r) => r.type === "aws:ec2/securityGroup:SecurityGroup" && r.name === "network-endpoints-sg")!;
+        const opened = withRule(result.stacks, "us-east-1", "network-endpoints-sg", { cidrIpv4: "0.0.0.0/0", fromPort: 5432, toPort: 5432 }).map((s) =>
+            s.stack !== "us-east-1"
+                ? s
+                : {
+                      ...s,
+                      resources: s.resources.map((r) =>
+                          r.type === "aws:rds/cluster:Cluster" ? { ...r, propertyDependencies: { ...r.propertyDependencies, vpcSecurityGroupIds: [...(r.propertyDependencies.vpcSecurityGroupIds ?? []), endpoints.urn] } } : r,
+                      ),
+                  },
+        );
+        assert.deepStrictEqual(
+            dataTierExposure(opened).map((e) => [e.group, e.rule]).filter(([, rule]) => rule.includes("test-extra")),
+            [["network-endpoints-sg", "ingress network-endpoints-sg@us-east-1 5432 from 0.0.0.0/0 (test-extra)"]],
+        );
+    });
+
     it("the writes owner flips only its rows: a 10.1.0.0/16 rule on the primary's DocumentDB routes over both Transit Gateways", () => {
         const flipped = withRule(result.stacks, "us-east-1", "data-docdb-sg", { cidrIpv4: "10.1.0.0/16", fromPort: 27017, toPort: 27017 });
         const changed = checkFlows(flipped).filter((r) => !r.ok);

@@ -313,11 +313,30 @@ export interface Exposure {
  * port, and as source the row's own security group (same region) or its VPC CIDR (another region).
  * A broader CIDR, another group, a prefix list or all ports is exposure.
  */
+/** Where each data store names its security groups (the inputs whose dependencies are the attached groups). */
+const DATA_STORE_SG_FIELDS: Readonly<Record<string, readonly string[]>> = {
+    "aws:rds/cluster:Cluster": ["vpcSecurityGroupIds"],
+    "aws:docdb/cluster:Cluster": ["vpcSecurityGroupIds"],
+    "aws:elasticache/replicationGroup:ReplicationGroup": ["securityGroupIds"],
+    "aws:msk/cluster:Cluster": ["brokerNodeGroupInfo"],
+    "aws:opensearch/domain:Domain": ["vpcOptions"],
+};
+
 export function dataTierExposure(plans: readonly StackPlanInput[], options: CheckOptions = {}): Exposure[] {
     const m = new NetworkModel(plans);
     const writer = options.writerRegion ?? primaryOf(plans);
     const rows = rowsFor(options.table ?? flowTable(regionsOf(plans)), writer).filter((r) => r.expected === "admitted" || r.expected === "unadmitted");
-    const dataGroups = m.resources.filter((l) => l.resource.type === "aws:ec2/securityGroup:SecurityGroup" && l.resource.urn.includes("mall:data:GlobalData$"));
+    // The data tier is every group the data component declares AND every group attached to a store,
+    // wherever it was declared: a store wearing another group must not escape the check.
+    const attached = new Set(
+        m.resources.flatMap((l) => {
+            const fields = DATA_STORE_SG_FIELDS[l.resource.type];
+            return fields ? fields.flatMap((f) => l.resource.propertyDependencies[f] ?? []) : [];
+        }),
+    );
+    const dataGroups = m.resources.filter(
+        (l) => l.resource.type === "aws:ec2/securityGroup:SecurityGroup" && (l.resource.urn.includes("mall:data:GlobalData$") || attached.has(l.resource.urn)),
+    );
     const out: Exposure[] = [];
     for (const g of dataGroups) {
         for (const rule of m.rulesOf([g.resource.urn], "ingress")) {
