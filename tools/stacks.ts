@@ -7,6 +7,7 @@
  * stack). The shipped files name the placeholder org "organization": with `--deploy`, or whenever a
  * Pulumi Cloud token is present, that is refused (exit 1), so CI never deploys into an org nobody owns.
  */
+import { runnerProjectName } from "../components/cicd/plan";
 import { PLACEHOLDER_ORG } from "../stacks/settings/placeholders";
 import { Project, loadProject, planOrder } from "./plan/stacks";
 
@@ -15,6 +16,8 @@ export interface CiStacks {
     readonly order: string[];
     readonly primaries: string[];
     readonly secondaries: string[];
+    /** Per stack, the CodeBuild projects of its in-VPC runners: a job's `runs-on` is `codebuild-<project>-<run id>-<attempt>`. */
+    readonly runners: Record<string, { readonly deploy: string; readonly preview: string }>;
 }
 
 /** The CI's view of the project; throws when a deploy would target the placeholder org. */
@@ -34,6 +37,12 @@ export function ciStacks(project: Project, opts: { readonly deploy: boolean }): 
         order: order.map((s) => s.stack),
         primaries: order.filter((s) => s.dependsOn.length === 0).map((s) => s.stack),
         secondaries: order.filter((s) => s.dependsOn.length > 0).map((s) => s.stack),
+        runners: Object.fromEntries(
+            order.map((s) => {
+                const region = s.config["aws:region"] ?? s.stack;
+                return [s.stack, { deploy: runnerProjectName(project.name, region, "deploy"), preview: runnerProjectName(project.name, region, "preview") }];
+            }),
+        ),
     };
 }
 

@@ -9,9 +9,17 @@ import { ProgramError, runStack } from "../../tools/plan/runner";
 const project = loadProject(path.resolve(__dirname, "../.."));
 const shipped = (stack: string) => project.stacks.find((s) => s.stack === stack)!.config;
 /** A real stack: the apex owned, a delegated zone, the real org and GitOps repo. */
+const RUNNER = (region: string) =>
+    JSON.stringify({
+        repositoryUrl: "https://github.com/acme/mall-platform",
+        connectionArn: `arn:aws:codeconnections:${region}:210987654321:connection/4a1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d`,
+        deployRoleArn: "arn:aws:iam::210987654321:role/mall-deploy",
+        previewRoleArn: "arn:aws:iam::210987654321:role/mall-preview",
+        previewActorIds: ["583231"],
+    });
 const REAL: Record<string, RawConfig> = {
-    "us-east-1": { ...shipped("us-east-1"), "mall:domain": "acme-mall.co.kr", "mall:hostedZoneId": "Z0123456789ABCDEFGHIJ", "mall:gitopsRepoUrl": "https://github.com/acme/mall-gitops.git", "mall:eksAdminRoleArns": JSON.stringify(["arn:aws:iam::123456789012:role/platform-admin"]) },
-    "us-west-2": { ...shipped("us-west-2"), "mall:domain": "acme-mall.co.kr", "mall:primaryStack": "acme/mall/us-east-1", "mall:gitopsRepoUrl": "https://github.com/acme/mall-gitops.git", "mall:eksAdminRoleArns": JSON.stringify(["arn:aws:iam::123456789012:role/platform-admin"]) },
+    "us-east-1": { ...shipped("us-east-1"), "mall:domain": "acme-mall.co.kr", "mall:hostedZoneId": "Z0123456789ABCDEFGHIJ", "mall:gitopsRepoUrl": "https://github.com/acme/mall-gitops.git", "mall:eksAdminRoleArns": JSON.stringify(["arn:aws:iam::123456789012:role/platform-admin"]), "mall:deployRunner": RUNNER("us-east-1") },
+    "us-west-2": { ...shipped("us-west-2"), "mall:domain": "acme-mall.co.kr", "mall:primaryStack": "acme/mall/us-east-1", "mall:gitopsRepoUrl": "https://github.com/acme/mall-gitops.git", "mall:eksAdminRoleArns": JSON.stringify(["arn:aws:iam::123456789012:role/platform-admin"]), "mall:deployRunner": RUNNER("us-west-2") },
 };
 
 function problems(stack: string, raw: RawConfig, offlinePlan: boolean): readonly string[] {
@@ -33,6 +41,13 @@ const ZONE = (apex: string) =>
     `Create and delegate it first: aws route53 create-hosted-zone --name ${apex} --caller-reference mall-$(date +%s), add its four NS records at the parent zone or registrar, check with dig NS ${apex}, then pulumi config set mall:hostedZoneId <Z…> -s us-east-1`;
 const ADMINS = (stack: string) =>
     `mall:eksAdminRoleArns is empty (value []); a production cluster needs at least one admin role besides the deploying identity. Set it, e.g. pulumi config set --path 'mall:eksAdminRoleArns[0]' arn:aws:iam::<account>:role/<platform-admin> -s ${stack}`;
+const RUNNER_PLACEHOLDERS = (region: string) => [
+    'mall:deployRunner.repositoryUrl "https://github.com/organization/mall-platform" names the placeholder org "organization"; set your repository',
+    `mall:deployRunner.connectionArn is the placeholder connection; create one (aws codeconnections create-connection --provider-type GitHub --connection-name mall-${region} --region ${region}), authorise it in the console, and set its ARN`,
+    "mall:deployRunner.connectionArn is in the documentation account 123456789012; set the ARN in your account",
+    "mall:deployRunner.deployRoleArn is in the documentation account 123456789012; set the ARN in your account",
+    "mall:deployRunner.previewRoleArn is in the documentation account 123456789012; set the ARN in your account",
+];
 const ORG = `mall:primaryStack "organization/mall/us-east-1" names the placeholder Pulumi organization "organization"; name yours (the CI takes the org from this key): pulumi config set mall:primaryStack <your org>/mall/us-east-1 -s us-west-2`;
 
 describe("placeholders: only the offline plan accepts them", () => {
@@ -43,8 +58,8 @@ describe("placeholders: only the offline plan accepts them", () => {
     });
 
     it("a real run refuses the shipped files, naming each key and its fix", () => {
-        assert.deepStrictEqual(problems("us-east-1", shipped("us-east-1"), false), [RESERVED("example.com", "us-east-1"), ADMINS("us-east-1"), GITOPS("us-east-1"), ZONE("example.com")]);
-        assert.deepStrictEqual(problems("us-west-2", shipped("us-west-2"), false), [RESERVED("example.com", "us-west-2"), ADMINS("us-west-2"), GITOPS("us-west-2"), ORG]);
+        assert.deepStrictEqual(problems("us-east-1", shipped("us-east-1"), false), [RESERVED("example.com", "us-east-1"), ADMINS("us-east-1"), ...RUNNER_PLACEHOLDERS("us-east-1"), GITOPS("us-east-1"), ZONE("example.com")]);
+        assert.deepStrictEqual(problems("us-west-2", shipped("us-west-2"), false), [RESERVED("example.com", "us-west-2"), ADMINS("us-west-2"), ...RUNNER_PLACEHOLDERS("us-west-2"), GITOPS("us-west-2"), ORG]);
     });
 
     it("a real run accepts a real stack", () => {
@@ -116,7 +131,7 @@ describe("placeholders: the program under mocks", function () {
                 assert.ok(e instanceof ProgramError, e.message);
                 assert.strictEqual(
                     e.message,
-                    `Invalid configuration for stack "us-east-1" (4 problems); nothing was created:\n` + [RESERVED("example.com", "us-east-1"), ADMINS("us-east-1"), GITOPS("us-east-1"), ZONE("example.com")].map((p) => `  - ${p}`).join("\n"),
+                    `Invalid configuration for stack "us-east-1" (9 problems); nothing was created:\n` + [RESERVED("example.com", "us-east-1"), ADMINS("us-east-1"), ...RUNNER_PLACEHOLDERS("us-east-1"), GITOPS("us-east-1"), ZONE("example.com")].map((p) => `  - ${p}`).join("\n"),
                 );
                 return true;
             },
@@ -150,7 +165,13 @@ describe("placeholders: the program under mocks", function () {
 
 describe("tools/stacks.ts: the CI's Pulumi organization", () => {
     it("lists the stacks in deploy order with the org", () => {
-        assert.deepStrictEqual(ciStacks(project, { deploy: false }), { org: "organization", order: ["us-east-1", "us-west-2"], primaries: ["us-east-1"], secondaries: ["us-west-2"] });
+        assert.deepStrictEqual(ciStacks(project, { deploy: false }), {
+            org: "organization",
+            order: ["us-east-1", "us-west-2"],
+            primaries: ["us-east-1"],
+            secondaries: ["us-west-2"],
+            runners: { "us-east-1": { deploy: "mall-us-east-1-deploy", preview: "mall-us-east-1-preview" }, "us-west-2": { deploy: "mall-us-west-2-deploy", preview: "mall-us-west-2-preview" } },
+        });
     });
 
     it("refuses to deploy into the placeholder org", () => {

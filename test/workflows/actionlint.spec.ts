@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { runnerLabel, runnerProjectName } from "../../components/cicd/plan";
 
 const DIR = path.resolve(__dirname, "../../.github/workflows");
 const files = fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f));
@@ -53,7 +54,23 @@ describe("GitHub workflows", () => {
         assert.ok(steps.some((s) => s.run === "npm test"));
         assert.ok(steps.some((s) => s.run === "npm run plan"));
         assert.strictEqual(steps.find((s) => s.uses?.startsWith("marocchino/sticky-pull-request-comment"))?.with?.path, ".plan/summary.md");
-        assert.strictEqual(pr.jobs.preview.if, "needs.credentials.outputs.available == 'true'");
+        // Previews run pull-request code inside the VPC: same-repository pull requests only.
+        assert.strictEqual(pr.jobs.preview.if, "needs.credentials.outputs.available == 'true' && github.event.pull_request.head.repo.full_name == github.repository");
         assert.strictEqual(pr.jobs.preview.steps.at(-1).with["comment-on-pr"], true);
+    });
+
+    it("runs every pulumi job on its stack's in-VPC runner (the EKS API is private), with the role of its kind", () => {
+        const deploy = YAML.parse(fs.readFileSync(path.join(DIR, "deploy.yml"), "utf8"));
+        const pr = YAML.parse(fs.readFileSync(path.join(DIR, "pull-request.yml"), "utf8"));
+        // The label CodeBuild matches: codebuild-<project>-<run id>-<attempt> (components/cicd/plan.ts runnerLabel).
+        const label = (outputs: string, kind: "deploy" | "preview") => runnerLabel(`\${{ fromJSON(${outputs}).runners[matrix.stack].${kind} }}`);
+        assert.strictEqual(deploy.jobs.primary["runs-on"], label("needs.test.outputs.stacks", "deploy"));
+        assert.strictEqual(deploy.jobs.secondaries["runs-on"], label("needs.test.outputs.stacks", "deploy"));
+        assert.strictEqual(pr.jobs.preview["runs-on"], label("needs.credentials.outputs.stacks", "preview"));
+        const roleOf = (job: { steps: { uses?: string; with?: Record<string, string> }[] }) => job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.["role-to-assume"];
+        assert.strictEqual(roleOf(deploy.jobs.primary), "${{ secrets.AWS_ROLE_ARN }}");
+        assert.strictEqual(roleOf(pr.jobs.preview), "${{ secrets.AWS_PREVIEW_ROLE_ARN }}");
+        // The runner projects the workflows name are the ones DeployRunner creates.
+        assert.deepStrictEqual(runnerProjectName("mall", "us-west-2", "deploy"), "mall-us-west-2-deploy");
     });
 });
