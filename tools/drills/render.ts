@@ -1,5 +1,6 @@
 /** Renders `.plan/drills.json` for people: the terminal table of `npm run drill`. */
 import { formatSeconds } from "../plan/scorecard";
+import { LAMBDA_ASYNC_RETRY_DELAYS } from "./promotion";
 import { DrillOutcome, DrillsReport } from "./simulate";
 
 const seconds = (s: number | null) => (s === null ? "never" : formatSeconds(s));
@@ -43,8 +44,9 @@ export function renderDrills(report: DrillsReport, options: { readonly timeline?
         for (const w of o.wrong) out.push(`    wrong: ${w}`);
         if (options.timeline) for (const t of o.timeline) out.push(`    t=${formatSeconds(t.atSeconds)}: ${t.event}`);
     }
-    out.push("", "Promotion durations (the only hand-written figures):");
+    out.push("", "Promotion durations (hand-written, from AWS documentation; ≥: AWS says only \"minutes\", so RTOs built on them are lower bounds):");
     out.push(...table([["store", "seconds", "source"], ...Object.entries(report.promotionSeconds).map(([k, v]) => [k, `${v.lowerBound ? "≥" : ""}${v.seconds}`, v.source])]).map((l) => `  ${l}`));
+    out.push(`Lambda runs a failed asynchronous invocation again after ${LAMBDA_ASYNC_RETRY_DELAYS.seconds.join(" s, then ")} s (${LAMBDA_ASYNC_RETRY_DELAYS.source}).`);
     out.push("", ...report.notes.map((n) => `Note: ${n}`));
     return out.join("\n");
 }
