@@ -110,7 +110,7 @@ describe("reachability over the real two-stack plan", function () {
         assert.deepStrictEqual(dataTierExposure(flipped), []);
     });
 
-    it("checks both plans in well under a second", () => {
+    it("checks both plans in a few seconds, even on two busy shared cores", () => {
         const started = Date.now();
         checkFlows(result.stacks);
         checkFlows(result.stacks, { writerRegion: "us-west-2" });

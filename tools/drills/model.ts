@@ -74,6 +74,8 @@ export interface FunctionRecord {
     readonly region: string;
     readonly stack: string;
     readonly env: Record<string, string>;
+    /** Lambda's retries of a failed asynchronous invocation (the planned `aws:lambda/functionEventInvokeConfig` `maximumRetryAttempts`). @default 2 - Lambda's own default */
+    readonly asyncRetries: number;
 }
 
 export interface CanaryRecord {
@@ -124,6 +126,12 @@ export interface LoadBalancerRecord {
     readonly stack: string;
     readonly dnsNames: string[];
     readonly securityGroupUrns: string[];
+    /**
+     * Seconds until the target groups its listeners forward to call every target unhealthy
+     * (health-check interval × unhealthy threshold, the earliest group): what an alias with
+     * Evaluate Target Health follows. Undefined when the plan links no target group.
+     */
+    readonly targetHealthSeconds?: number;
 }
 
 export type StoreKind = "aurora" | "docdb" | "elasticache" | "dsql" | "dynamodb" | "msk" | "s3";
@@ -135,7 +143,7 @@ export interface StoreRecord {
     readonly writer?: string;
     /** Regions holding a member. */
     readonly members: string[];
-    /** Secondary members that forward writes to the writer (Aurora write forwarding). */
+    /** Secondary members that forward writes to the writer across Regions (Aurora `enableGlobalWriteForwarding`). */
     readonly forwarding: string[];
     /** DSQL: the witness Region. */
     readonly witness?: string;
@@ -154,8 +162,8 @@ export interface DrillModel {
     readonly records: RecordRecord[];
     readonly loadBalancers: LoadBalancerRecord[];
     readonly stores: StoreRecord[];
-    /** `aws:arcregionswitch/plan:Plan` resources: not interpreted yet (extension point). */
-    readonly regionSwitchPlans: PlannedResource[];
+    /** `aws:arcregionswitch/plan:Plan` resources: not interpreted yet, so every outcome over a stack set planning one is marked unknown. */
+    readonly regionSwitchPlans: { readonly name: string; readonly stack: string; readonly region: string }[];
     /** Every resource by URN, for the reachability helper. */
     readonly byUrn: ReadonlyMap<string, { readonly resource: PlannedResource; readonly region: string; readonly stack: string }>;
 }
@@ -167,6 +175,13 @@ const stripDot = (n: string) => n.replace(/\.$/, "");
 
 /** What resolvers cache an ELB (or CloudFront) alias answer for: an alias has no TTL of its own. */
 export const ALIAS_TARGET_TTL = 60;
+
+/** Lambda retries a failed asynchronous invocation twice unless configured otherwise (Lambda DG, "How Lambda handles errors and retries with asynchronous invocation"). */
+export const LAMBDA_DEFAULT_ASYNC_RETRIES = 2;
+
+/** The provider's target-group health-check defaults (terraform-provider-aws `aws_lb_target_group` health_check: interval 30, unhealthy_threshold 3). */
+const TG_DEFAULT_INTERVAL = 30;
+const TG_DEFAULT_UNHEALTHY = 3;
 
 /** Route 53 defaults when a health check leaves them unset (Route 53 API reference). */
 const R53_DEFAULT_INTERVAL = 30;
@@ -185,26 +200,36 @@ export function rateSeconds(expression: string | undefined): number {
     return Number(m[1]) * { second: 1, minute: 60, hour: 3600 }[m[2] as "second" | "minute" | "hour"];
 }
 
+/** The alarm name a rule's `ALARM(…)` names: the name itself, or the last field of an alarm ARN (`arn:aws:cloudwatch:<region>:<account>:alarm:<name>`). */
+export function alarmNameOf(ref: string): string {
+    const m = /^arn:aws[^:]*:cloudwatch:[^:]*:[^:]*:alarm:(.+)$/.exec(ref);
+    return m ? m[1] : ref;
+}
+
 /**
  * Parses a composite alarm rule: `ALARM(name)`, `OK(name)`, `INSUFFICIENT_DATA(name)` (names
- * quoted or bare), `TRUE`, `FALSE`, `NOT`, `AND`, `OR` and parentheses; AND binds tighter than OR
- * as CloudWatch evaluates it.
+ * quoted or bare, or alarm ARNs, which resolve to the alarm's name), `TRUE`, `FALSE`, `NOT`, `AND`,
+ * `OR` and parentheses. The CloudWatch documentation does not state whether AND binds tighter
+ * than OR, so a rule mixing them at one level without parentheses is refused (naming the alarm)
+ * rather than guessed.
+ * @param alarm the composite alarm's name, for the error. @default the expression alone
  */
-export function parseAlarmRule(expression: string): AlarmRule {
+export function parseAlarmRule(expression: string, alarm?: string): AlarmRule {
+    const where = `composite alarm ${alarm ? `${alarm} rule ` : "rule "}${JSON.stringify(expression)}`;
     const tokens = expression.match(/"(?:[^"\\]|\\.)*"|\(|\)|[^\s()]+/g) ?? [];
     let i = 0;
     const peek = () => tokens[i];
     const next = () => tokens[i++];
     const expect = (t: string) => {
-        if (next() !== t) throw new Error(`composite alarm rule ${JSON.stringify(expression)}: expected "${t}" at token ${i}`);
+        if (next() !== t) throw new Error(`${where}: expected "${t}" at token ${i}`);
     };
     const primary = (): AlarmRule => {
         const t = next();
-        if (t === undefined) throw new Error(`composite alarm rule ${JSON.stringify(expression)} ends early`);
+        if (t === undefined) throw new Error(`${where} ends early`);
         const upper = t.toUpperCase();
         if (upper === "NOT") return { kind: "not", rule: primary() };
         if (t === "(") {
-            const r = or();
+            const r = level();
             expect(")");
             return r;
         }
@@ -213,28 +238,24 @@ export function parseAlarmRule(expression: string): AlarmRule {
             expect("(");
             const name = next() ?? "";
             expect(")");
-            return { kind: "state", state: upper as AlarmState, alarm: name.startsWith('"') ? JSON.parse(name) : name };
+            return { kind: "state", state: upper as AlarmState, alarm: alarmNameOf(name.startsWith('"') ? JSON.parse(name) : name) };
         }
-        throw new Error(`composite alarm rule ${JSON.stringify(expression)}: unexpected "${t}"`);
+        throw new Error(`${where}: unexpected "${t}"`);
     };
-    const and = (): AlarmRule => {
+    // One parenthesis level: operands joined by a single kind of operator.
+    const level = (): AlarmRule => {
         let left = primary();
-        while (peek()?.toUpperCase() === "AND") {
-            next();
-            left = { kind: "and", left, right: primary() };
+        let op: "and" | "or" | undefined;
+        while (peek()?.toUpperCase() === "AND" || peek()?.toUpperCase() === "OR") {
+            const kind = next()!.toLowerCase() as "and" | "or";
+            if (op && op !== kind) throw new Error(`${where} mixes AND and OR without parentheses; CloudWatch does not document their precedence: parenthesise it`);
+            op = kind;
+            left = { kind, left, right: primary() };
         }
         return left;
     };
-    const or = (): AlarmRule => {
-        let left = and();
-        while (peek()?.toUpperCase() === "OR") {
-            next();
-            left = { kind: "or", left, right: and() };
-        }
-        return left;
-    };
-    const rule = or();
-    if (i !== tokens.length) throw new Error(`composite alarm rule ${JSON.stringify(expression)}: unexpected "${tokens[i]}"`);
+    const rule = level();
+    if (i !== tokens.length) throw new Error(`${where}: unexpected "${tokens[i]}"`);
     return rule;
 }
 
@@ -280,6 +301,9 @@ const TYPES = {
     healthCheck: "aws:route53/healthCheck:HealthCheck",
     record: "aws:route53/record:Record",
     lb: "aws:lb/loadBalancer:LoadBalancer",
+    listener: "aws:lb/listener:Listener",
+    targetGroup: "aws:lb/targetGroup:TargetGroup",
+    invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
     regionSwitch: "aws:arcregionswitch/plan:Plan",
 } as const;
 
@@ -317,7 +341,7 @@ export function buildModel(stacks: readonly DrillStack[], order: readonly string
         region,
         stack,
         expression: str(r.inputs.alarmRule) ?? "FALSE",
-        rule: parseAlarmRule(str(r.inputs.alarmRule) ?? "FALSE"),
+        rule: parseAlarmRule(str(r.inputs.alarmRule) ?? "FALSE", str(r.inputs.alarmName) ?? r.name),
         alarmActions: strs(r.inputs.alarmActions),
         okActions: strs(r.inputs.okActions),
     }));
@@ -342,13 +366,18 @@ export function buildModel(stacks: readonly DrillStack[], order: readonly string
         }
         return { name, region, stack, pattern, targets: [...(ruleUrns.get(r.urn) ?? []), ...(ruleUrns.get(`name:${region}:${name}`) ?? [])] };
     });
-    const functions: FunctionRecord[] = of(TYPES.fn).map(({ r, stack, region }) => ({
-        urn: r.urn,
-        name: str(r.inputs.name) ?? r.name,
-        region,
-        stack,
-        env: Object.fromEntries(Object.entries(((r.inputs.environment as { variables?: Record<string, unknown> } | undefined)?.variables ?? {})).map(([k, v]) => [k, String(v)])),
-    }));
+    const functions: FunctionRecord[] = of(TYPES.fn).map(({ r, stack, region }) => {
+        const name = str(r.inputs.name) ?? r.name;
+        const invokeConfig = of(TYPES.invokeConfig).find((c) => (c.r.propertyDependencies.functionName ?? []).includes(r.urn) || (c.region === region && str(c.r.inputs.functionName) === name));
+        return {
+            urn: r.urn,
+            name,
+            region,
+            stack,
+            env: Object.fromEntries(Object.entries(((r.inputs.environment as { variables?: Record<string, unknown> } | undefined)?.variables ?? {})).map(([k, v]) => [k, String(v)])),
+            asyncRetries: num(invokeConfig?.r.inputs.maximumRetryAttempts, LAMBDA_DEFAULT_ASYNC_RETRIES),
+        };
+    });
     const canaries: CanaryRecord[] = of(TYPES.canary).map(({ r, stack, region }) => {
         const run = (r.inputs.runConfig as { environmentVariables?: Record<string, unknown> } | undefined) ?? {};
         const url = str(run.environmentVariables?.PROBE_URL) ?? str(run.environmentVariables?.URL);
@@ -405,13 +434,27 @@ export function buildModel(stacks: readonly DrillStack[], order: readonly string
     };
     for (const h of healthChecks) addDns(h.targetUrn, h.fqdn);
     for (const rec of records) for (const a of rec.aliases) addDns(a.targetUrn, a.name);
-    const loadBalancers: LoadBalancerRecord[] = of(TYPES.lb).map(({ r, stack, region }) => ({
-        urn: r.urn,
-        region,
-        stack,
-        dnsNames: [...(dnsOf.get(r.urn) ?? [])],
-        securityGroupUrns: r.propertyDependencies.securityGroups ?? [],
-    }));
+    const targetHealthOf = (lbUrn: string): number | undefined => {
+        const groups = of(TYPES.listener)
+            .filter((l) => (l.r.propertyDependencies.loadBalancerArn ?? []).includes(lbUrn))
+            .flatMap((l) => (l.r.propertyDependencies.defaultActions ?? []).map((u) => byUrn.get(u)?.resource).filter((g): g is PlannedResource => g?.type === TYPES.targetGroup));
+        const seconds = groups.map((g) => {
+            const hc = (g.inputs.healthCheck as { interval?: unknown; unhealthyThreshold?: unknown } | undefined) ?? {};
+            return num(hc.interval, TG_DEFAULT_INTERVAL) * num(hc.unhealthyThreshold, TG_DEFAULT_UNHEALTHY);
+        });
+        return seconds.length > 0 ? Math.min(...seconds) : undefined;
+    };
+    const loadBalancers: LoadBalancerRecord[] = of(TYPES.lb).map(({ r, stack, region }) => {
+        const targetHealthSeconds = targetHealthOf(r.urn);
+        return {
+            urn: r.urn,
+            region,
+            stack,
+            dnsNames: [...(dnsOf.get(r.urn) ?? [])],
+            securityGroupUrns: r.propertyDependencies.securityGroups ?? [],
+            ...(targetHealthSeconds !== undefined ? { targetHealthSeconds } : {}),
+        };
+    });
 
     return {
         regions,
@@ -426,7 +469,7 @@ export function buildModel(stacks: readonly DrillStack[], order: readonly string
         records,
         loadBalancers,
         stores: planStores(all, primary),
-        regionSwitchPlans: of(TYPES.regionSwitch).map((x) => x.r),
+        regionSwitchPlans: of(TYPES.regionSwitch).map(({ r, stack, region }) => ({ name: str(r.inputs.name) ?? r.name, stack, region })),
         byUrn,
     };
 }
@@ -447,7 +490,9 @@ function planStores(all: readonly Located[], primary: string): StoreRecord[] {
             // The global parent is declared where its first writer lives.
             writer: parents[0].region,
             members: uniq([parents[0].region, ...members.map((m) => m.region)]),
-            forwarding: uniq(members.filter((m) => m.r.inputs.enableGlobalWriteForwarding === true || m.r.inputs.enableLocalWriteForwarding === true).map((m) => m.region)),
+            // Only global write forwarding crosses Regions; enableLocalWriteForwarding forwards from a
+            // reader instance to its own cluster's writer, within one Region.
+            forwarding: uniq(members.filter((m) => m.region !== parents[0].region && m.r.inputs.enableGlobalWriteForwarding === true).map((m) => m.region)),
         });
     };
     global("aurora", "aws:rds/globalCluster:GlobalCluster", "aws:rds/cluster:Cluster", "globalClusterIdentifier");

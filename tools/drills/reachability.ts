@@ -3,7 +3,7 @@
  * shared reachability model (`flowReachability`, over tools/reachability `checkFlows`); the plain
  * security-group reading (`planReachability`) answers for probes the flow table has no row for.
  */
-import * as ipaddr from "ipaddr.js";
+import { healthCheckersList, managedPrefixListId } from "../plan/mock-ids";
 import { checkFlows } from "../reachability/check";
 import { StackPlanInput } from "../reachability/model";
 import { DrillModel } from "./model";
@@ -25,27 +25,19 @@ interface Ingress {
     readonly toPort?: number;
     readonly protocol: string;
     readonly cidrs: string[];
-    /** The managed prefix list's name when the plan shows it (rule description), else its id. */
-    readonly prefixList?: string;
+    /** The managed prefix list's id (`pl-…`) the rule names. */
+    readonly prefixListId?: string;
 }
 
-const PRIVATE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "fc00::/7", "fe80::/10", "::1/128"].map((c) => ipaddr.parseCIDR(c));
-
-/** A CIDR admits some Internet address unless it lies wholly inside a private or link-local range. */
-function isPublic(cidr: string): boolean {
-    try {
-        const [addr, bits] = ipaddr.parseCIDR(cidr);
-        return !PRIVATE.some(([net, netBits]) => addr.kind() === net.kind() && bits >= netBits && addr.match(net, netBits));
-    } catch {
-        return false;
-    }
-}
+/** Open to the whole IPv4 Internet: the only rule that admits sources whose addresses a plan cannot know (probes egress over IPv4). */
+const ANY_V4 = "0.0.0.0/0";
 
 /**
- * Default: a canary (public Lambda egress, or a VPC canary's NAT EIPs, whose addresses a plan
- * cannot know) is admitted only by a rule opening 443 to a public CIDR; a health checker only by a
- * rule naming a `route53-healthchecks` prefix list. Prefix-list ids come from an invoke, not a
- * resource, so the list is recognised by the name the rule's description carries.
+ * The fallback for stacks without outputs (hand-made ones), with the shared model's semantics
+ * (tools/reachability `checkFlows`): a canary (public Lambda egress, or a VPC canary's NAT EIPs,
+ * whose addresses a plan cannot know) is admitted only by a rule opening 443 to 0.0.0.0/0; a health
+ * checker by that too, or by a rule naming the Region's `route53-healthchecks` managed prefix list,
+ * recognised by its id (tools/plan/mock-ids `managedPrefixListId`), never by a description.
  */
 export function planReachability(model: DrillModel): ProbeReachability {
     const rulesOf = new Map<string, Ingress[]>();
@@ -55,13 +47,13 @@ export function planReachability(model: DrillModel): ProbeReachability {
         if (!sg) continue;
         const i = r.inputs;
         const cidrs = [i.cidrIpv4, i.cidrIpv6, ...(Array.isArray(i.cidrBlocks) ? i.cidrBlocks : []), ...(Array.isArray(i.ipv6CidrBlocks) ? i.ipv6CidrBlocks : [])].filter((c): c is string => typeof c === "string");
-        const prefixId = typeof i.prefixListId === "string" ? i.prefixListId : Array.isArray(i.prefixListIds) ? String(i.prefixListIds[0] ?? "") : undefined;
+        const prefixListId = typeof i.prefixListId === "string" ? i.prefixListId : Array.isArray(i.prefixListIds) && typeof i.prefixListIds[0] === "string" ? i.prefixListIds[0] : undefined;
         const rule: Ingress = {
             fromPort: typeof i.fromPort === "number" ? i.fromPort : undefined,
             toPort: typeof i.toPort === "number" ? i.toPort : undefined,
             protocol: String(i.ipProtocol ?? i.protocol ?? "-1"),
             cidrs,
-            ...(prefixId ? { prefixList: `${prefixId} ${String(i.description ?? "")}` } : {}),
+            ...(prefixListId ? { prefixListId } : {}),
         };
         rulesOf.set(sg, [...(rulesOf.get(sg) ?? []), rule]);
     }
@@ -73,8 +65,10 @@ export function planReachability(model: DrillModel): ProbeReachability {
         // A load balancer without security groups filters nothing.
         if (lb.securityGroupUrns.length === 0) return true;
         const rules = lb.securityGroupUrns.flatMap((sg) => rulesOf.get(sg) ?? []).filter(covers443);
-        if (probe.kind === "health-check") return rules.some((r) => r.prefixList?.includes("route53-healthchecks") || r.cidrs.some(isPublic));
-        return rules.some((r) => r.cidrs.some(isPublic));
+        const open = rules.some((r) => r.cidrs.includes(ANY_V4));
+        if (probe.kind === "canary") return open;
+        const checkers = managedPrefixListId(lb.region, healthCheckersList(lb.region));
+        return open || (checkers !== undefined && rules.some((r) => r.prefixListId === checkers));
     };
 }
 

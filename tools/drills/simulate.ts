@@ -12,7 +12,7 @@
 import { HEALTH_CHECK_REGION } from "../../components/dr/plan";
 import { decide, readConfig } from "../../lambdas/failover/core";
 import { ALIAS_TARGET_TTL, AlarmState, DrillModel, DrillStack, HealthCheckRecord, LoadBalancerRecord, MetricAlarmRecord, RecordRecord, StoreKind, arnRegion, buildModel, evaluateRule, matchesPattern } from "./model";
-import { PROMOTION_SECONDS, PromotedStore } from "./promotion";
+import { LAMBDA_ASYNC_RETRY_DELAYS, PROMOTION_SECONDS, PromotedStore } from "./promotion";
 import { ProbeReachability, flowReachability, planReachability } from "./reachability";
 
 /**
@@ -28,7 +28,12 @@ export interface World {
     readonly down: readonly string[];
     /** Regions up, whose API fails its readiness check (bad rollout, empty target group). */
     readonly appDown: readonly string[];
-    /** Region pairs that cannot reach each other (probes, event forwarding, replication). */
+    /**
+     * Region pairs that cannot reach each other: probes, event forwarding, replication and write
+     * forwarding. A partition also cuts the Route 53 health checkers and the canaries of one side
+     * from the load balancers of the other: a checker in a Region is taken to share its network
+     * fate (Route 53 runs checkers from the Regions a health check lists).
+     */
     readonly partitions: readonly (readonly [string, string])[];
     /** Regions evacuated with `mall:evacuate` (their latency records withdrawn). */
     readonly evacuated: readonly string[];
@@ -66,6 +71,8 @@ export interface DrillOutcome {
     readonly trafficTo: string[];
     /** Until traffic has left failed Regions and every needed promotion has finished; null: never. */
     readonly rtoSeconds: number | null;
+    /** The RTO rests on a promotion figure AWS states only as "minutes": it is at least rtoSeconds. */
+    readonly rtoLowerBound: boolean;
     /** Until DNS answers only the Regions above (health check + TTL); null: traffic stays on a failed Region. */
     readonly trafficSeconds: number | null;
     /** Some promotion was an unplanned failover that may drop unreplicated writes. */
@@ -77,8 +84,24 @@ export interface DrillOutcome {
     readonly promotions: Promotion[];
     /** Stores whose writer is lost and that no automation promotes. */
     readonly unrecovered: string[];
-    /** Stores with two writers (an isolated old writer and a promoted one). */
+    /**
+     * Stores with two writers (an isolated old writer and a promoted one), or promoted into more
+     * than one Region (the writer flips: writes taken between the flips can be lost).
+     */
     readonly splitBrain: string[];
+    /**
+     * The simulator cannot vouch for this outcome: the stack set plans something it does not
+     * interpret (an ARC Region switch plan). `wrong` then says so instead of "met".
+     */
+    readonly unknown: boolean;
+    /**
+     * Stores whose failover more than one Region called at the same instant: the store takes the
+     * call that arrives first, so which Region wins is arbitrary (`promoted` shows the registry's
+     * first; the others are refused, then find the failover in progress).
+     */
+    readonly raced: string[];
+    /** Why the outcome is unknown. */
+    readonly unknownReason?: string;
     /** What happened, in order. */
     readonly timeline: { readonly atSeconds: number; readonly event: string }[];
     readonly target: string;
@@ -95,6 +118,7 @@ export interface DrillsReport {
 }
 
 const up = (w: World, r: string) => !w.down.includes(r);
+const num = (v: unknown, d: number) => (v !== undefined && v !== "" && Number.isFinite(Number(v)) ? Number(v) : d);
 const cut = (w: World, a: string, b: string) => a !== b && w.partitions.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
 const byRegion = (m: DrillModel) => (a: string, b: string) => m.regions.indexOf(a) - m.regions.indexOf(b) || a.localeCompare(b);
 
@@ -326,15 +350,21 @@ export function play(m: DrillModel, scenario: Omit<Scenario, "check"> & { check?
         }
     }
 
-    // ---- The functions decide as their code does; promotions take the documented time.
+    // ---- The functions decide as their code does; promotions take the documented time. A global
+    // cluster or datastore runs one failover at a time: a second call while one is under way is
+    // refused (invalid state). A function whose every attempt failed makes Lambda run the event
+    // again (the planned maximumRetryAttempts, at AWS's documented delays), and a later run that
+    // finds another Region promoted promotes its own: the writer flips.
     const promotions: Promotion[] = [];
+    const raced = new Set<StoreKind>();
     const storeOf = (k: StoreKind) => m.stores.find((s) => s.kind === k);
     const writerAt = (k: StoreKind, t: number) => promotions.filter((p) => p.store === k && p.completedAtSeconds <= t).sort((a, b) => a.completedAtSeconds - b.completedAtSeconds).pop()?.region ?? storeOf(k)?.writer;
-    const ran = new Set<string>();
-    for (const inv of invocations.sort((a, b) => a.at - b.at || byRegion(m)(a.fn.region, b.fn.region))) {
-        // Reserved concurrency 1 and the idempotency check: a second event finds the work done.
-        if (ran.has(inv.fn.urn)) continue;
-        ran.add(inv.fn.urn);
+    type Run = Invocation & { readonly delivery: number };
+    const queue: Run[] = invocations.map((inv) => ({ ...inv, delivery: 0 }));
+    const order = (a: Run, b: Run) => a.at - b.at || byRegion(m)(a.fn.region, b.fn.region) || a.fn.name.localeCompare(b.fn.name);
+    for (let guard = 0; queue.length > 0 && guard < 1000; guard++) {
+        const inv = queue.sort(order).shift()!;
+        const retry = inv.delivery > 0 ? ` (Lambda retry ${inv.delivery})` : "";
         let cfg;
         try {
             cfg = readConfig(inv.fn.env);
@@ -344,26 +374,50 @@ export function play(m: DrillModel, scenario: Omit<Scenario, "check"> & { check?
         }
         const d = decide(inv.event, cfg);
         if (!d.act) {
-            log.push({ atSeconds: inv.at, event: `${inv.fn.name} skips: ${d.reason}` });
+            log.push({ atSeconds: inv.at, event: `${inv.fn.name}${retry} skips: ${d.reason}` });
             continue;
         }
         notify([cfg.topicArn]);
         const store = cfg.store;
-        const writer = writerAt(store, inv.at);
         if (d.dryRun) {
-            log.push({ atSeconds: inv.at, event: `${inv.fn.name} dry run: would ${d.mode} ${store} into ${cfg.region}` });
-        } else if (writer === cfg.region) {
-            log.push({ atSeconds: inv.at, event: `${inv.fn.name}: ${store} already primary in ${cfg.region}` });
-        } else if (promotions.some((p) => p.store === store && p.startedAtSeconds < inv.at && p.completedAtSeconds > inv.at)) {
-            log.push({ atSeconds: inv.at, event: `${inv.fn.name}: a ${store} promotion is in progress` });
+            log.push({ atSeconds: inv.at, event: `${inv.fn.name}${retry} dry run: would ${d.mode} ${store} into ${cfg.region}` });
+            continue;
+        }
+        const delay = num(inv.fn.env.RETRY_DELAY_MS, 2000) / 1000;
+        let t = inv.at;
+        let failed = true;
+        for (let attempt = 1; attempt <= cfg.maxAttempts; attempt++) {
+            // Every attempt first asks who is primary, as promoteOne does.
+            const writer = writerAt(store, t);
+            const running = promotions.find((p) => p.store === store && p.startedAtSeconds <= t && p.completedAtSeconds > t);
+            if (writer === cfg.region) {
+                log.push({ atSeconds: t, event: `${inv.fn.name}${retry}: ${store} already primary in ${cfg.region}` });
+            } else if (running && !(running.startedAtSeconds === t && running.region !== cfg.region)) {
+                log.push({ atSeconds: t, event: `${inv.fn.name}${retry}: a ${store} promotion into ${running.region} is in progress` });
+            } else if (running) {
+                // Both read "not primary" at the same instant; the store accepts only the first call.
+                raced.add(store);
+                log.push({ atSeconds: t, event: `${inv.fn.name}${retry}: ${d.mode} ${store} → ${cfg.region} refused (invalid state): ${running.region}'s failover of the same store started first (attempt ${attempt}/${cfg.maxAttempts})` });
+                if (attempt < cfg.maxAttempts) t += delay * attempt;
+                continue;
+            } else {
+                const earlier = promotions.filter((p) => p.store === store).map((p) => p.region);
+                promotions.push({ store, region: cfg.region, startedAtSeconds: t, completedAtSeconds: t + PROMOTION_SECONDS[store].seconds, allowDataLoss: d.mode === "failover", trigger: inv.trigger });
+                log.push({
+                    atSeconds: t,
+                    event: `${inv.fn.name}${retry}: ${d.mode}${d.mode === "failover" ? " (AllowDataLoss)" : ""} ${store} ${writer ?? "?"} → ${cfg.region}${earlier.length > 0 ? `, after ${earlier.join(", ")}: the writer flips` : ""}`,
+                });
+            }
+            failed = false;
+            break;
+        }
+        if (!failed) continue;
+        if (inv.delivery < inv.fn.asyncRetries) {
+            const wait = LAMBDA_ASYNC_RETRY_DELAYS.seconds[Math.min(inv.delivery, LAMBDA_ASYNC_RETRY_DELAYS.seconds.length - 1)];
+            log.push({ atSeconds: t, event: `${inv.fn.name}${retry} fails; Lambda runs the event again in ${wait} s` });
+            queue.push({ ...inv, at: t + wait, delivery: inv.delivery + 1 });
         } else {
-            const seconds = PROMOTION_SECONDS[store].seconds;
-            const race = promotions.find((p) => p.store === store && p.startedAtSeconds === inv.at);
-            promotions.push({ store, region: cfg.region, startedAtSeconds: inv.at, completedAtSeconds: inv.at + seconds, allowDataLoss: d.mode === "failover", trigger: inv.trigger });
-            log.push({
-                atSeconds: inv.at,
-                event: `${inv.fn.name}: ${d.mode}${d.mode === "failover" ? " (AllowDataLoss)" : ""} ${store} ${writer ?? "?"} → ${cfg.region}${race ? `, racing ${race.region} for the same store` : ""}`,
-            });
+            log.push({ atSeconds: t, event: `${inv.fn.name}${retry} fails; no Lambda retry left (on-failure destination)` });
         }
     }
 
@@ -375,8 +429,19 @@ export function play(m: DrillModel, scenario: Omit<Scenario, "check"> & { check?
     let trafficSeconds: number | null = 0;
     for (const region of base.regions.filter((r) => !trafficTo.includes(r))) {
         const rec = m.records.find((r) => r.latencyRegion === region)!;
-        const withdrawnBy = records.includes(rec) ? sim.healthCheck(rec.healthCheckId) : undefined;
-        const detect = withdrawnBy ? withdrawnBy.requestInterval * withdrawnBy.failureThreshold : 0;
+        // Withdrawn (evacuated): gone at once. Otherwise the earlier of the record's health check
+        // and, with Evaluate Target Health, the target groups calling every target unhealthy. A
+        // lost Region reports no target health: only the Route 53 check sees it.
+        const signals: number[] = [];
+        if (records.includes(rec)) {
+            const hc = sim.healthCheck(rec.healthCheckId);
+            if (hc && !sim.hcHealthy(w, hc)) signals.push(hc.requestInterval * hc.failureThreshold);
+            for (const a of rec.aliases) {
+                const lb = a.evaluateTargetHealth && a.targetUrn ? sim.lbByUrn.get(a.targetUrn) : undefined;
+                if (lb && up(w, lb.region) && !sim.lbServes(w, lb) && lb.targetHealthSeconds !== undefined) signals.push(lb.targetHealthSeconds);
+            }
+        }
+        const detect = signals.length > 0 ? Math.min(...signals) : 0;
         const ttl = rec.ttl ?? (rec.aliases.length > 0 ? ALIAS_TARGET_TTL : 0);
         trafficSeconds = Math.max(trafficSeconds, detect + ttl);
     }
@@ -407,9 +472,18 @@ export function play(m: DrillModel, scenario: Omit<Scenario, "check"> & { check?
         .filter((s) => !promotions.some((p) => p.store === s.kind && serving.includes(p.region)))
         .map((s) => s.kind);
     const splitBrain = m.stores
-        .filter((s) => s.writer !== undefined && up(w, s.writer) && promotions.some((p) => p.store === s.kind && p.region !== s.writer && cut(w, p.region, s.writer!)))
+        .filter(
+            (s) =>
+                s.writer !== undefined &&
+                ((up(w, s.writer) && promotions.some((p) => p.store === s.kind && p.region !== s.writer && cut(w, p.region, s.writer!))) || new Set(promotions.filter((p) => p.store === s.kind).map((p) => p.region)).size > 1),
+        )
         .map((s) => s.kind);
-    const rtoSeconds = trafficSeconds === null || unrecovered.length > 0 ? null : Math.max(trafficSeconds, ...promotions.map((p) => p.completedAtSeconds));
+    const lastPromotion = Math.max(0, ...promotions.map((p) => p.completedAtSeconds));
+    const rtoSeconds = trafficSeconds === null || unrecovered.length > 0 ? null : Math.max(trafficSeconds, lastPromotion);
+    // A promotion AWS times only as "minutes" may finish later than its figure, and the RTO with it.
+    const rtoLowerBound = rtoSeconds !== null && promotions.some((p) => PROMOTION_SECONDS[p.store].lowerBound);
+    const plans = m.regionSwitchPlans;
+    const unknownReason = plans.length > 0 ? `not simulated: Region switch plan ${plans.map((x) => `${x.name} (${x.region})`).join(", ")} is planned and its triggers and steps are not interpreted` : undefined;
     if (now.failOpen) log.push({ atSeconds: 0, event: "no latency record is healthy: Route 53 answers all of them (fails open)" });
     for (const r of base.regions.filter((r) => !trafficTo.includes(r))) log.push({ atSeconds: trafficSeconds ?? 0, event: `DNS stops answering ${r}` });
 
@@ -419,6 +493,7 @@ export function play(m: DrillModel, scenario: Omit<Scenario, "check"> & { check?
         promoted: [...new Set(promotions.map((p) => p.region))].sort(byRegion(m)),
         trafficTo,
         rtoSeconds,
+        rtoLowerBound,
         trafficSeconds,
         dataLoss: promotions.some((p) => p.allowDataLoss),
         notified: [...notified].sort(byRegion(m)),
@@ -427,10 +502,14 @@ export function play(m: DrillModel, scenario: Omit<Scenario, "check"> & { check?
         unrecovered,
         splitBrain,
         timeline: log.sort((a, b) => a.atSeconds - b.atSeconds),
+        raced: m.stores.map((s) => s.kind).filter((k) => raced.has(k)),
+        unknown: unknownReason !== undefined,
+        ...(unknownReason ? { unknownReason } : {}),
         target: scenario.target,
         wrong: [],
     };
-    return { ...partial, wrong: scenario.check?.(partial) ?? [] };
+    // An outcome the simulator cannot vouch for is never reported as met.
+    return { ...partial, wrong: unknownReason ? [unknownReason] : (scenario.check?.(partial) ?? []) };
 }
 
 /** The five drills over a registry: the primary and the first secondary in registry order. */
@@ -439,6 +518,11 @@ export function scenarios(m: DrillModel): Scenario[] {
     const secondaries = m.regions.filter((r) => r !== p);
     const first = secondaries[0];
     const list = (xs: readonly string[]) => `[${xs.join(", ")}]`;
+    const cannotWrite = (o: DrillOutcome) =>
+        Object.entries(o.writable)
+            .map(([region, stores]) => [region, Object.entries(stores).filter(([, ok]) => !ok).map(([k]) => k)] as const)
+            .filter(([, bad]) => bad.length > 0)
+            .map(([region, bad]) => `${region} serves but cannot write ${bad.join(", ")}`);
     const noPromotion = (o: DrillOutcome) => (o.promoted.length > 0 ? [`promotes ${list(o.promoted)} (${[...new Set(o.promotions.map((x) => x.store))].join(", ")}${o.dataLoss ? ", AllowDataLoss" : ""})`] : []);
     const out: Scenario[] = [
         {
@@ -458,6 +542,7 @@ export function scenarios(m: DrillModel): Scenario[] {
             target: `exactly one Region promoted (${first}, the first in the failover order), traffic there`,
             check: (o) => [
                 ...(o.promoted.length !== 1 || o.promoted[0] !== first ? [`promotes ${list(o.promoted)}, not [${first}]${o.unrecovered.length > 0 ? `; ${o.unrecovered.join(", ")} stay unwritable` : ""}`] : []),
+                ...(o.raced.length > 0 ? [`several Regions race to promote ${o.raced.join(", ")}: which one wins is arbitrary`] : []),
                 ...(!o.trafficTo.includes(first) || o.trafficTo.includes(p) ? [`traffic goes to ${list(o.trafficTo)}`] : []),
             ],
         },
@@ -472,8 +557,8 @@ export function scenarios(m: DrillModel): Scenario[] {
             id: "evacuation-drill-primary",
             description: `${p} is evacuated with mall:evacuate (latency record withdrawn); everything is healthy`,
             world: { ...NORMAL, evacuated: [p] },
-            target: "traffic moves, no promotion",
-            check: (o) => [...(o.trafficTo.includes(p) || o.trafficTo.length === 0 ? [`traffic still goes to ${list(o.trafficTo)}`] : []), ...noPromotion(o)],
+            target: "traffic moves, no promotion, and every serving Region can write every store it serves",
+            check: (o) => [...(o.trafficTo.includes(p) || o.trafficTo.length === 0 ? [`traffic still goes to ${list(o.trafficTo)}`] : []), ...noPromotion(o), ...cannotWrite(o)],
         },
         {
             id: "secondary-region-loss",
@@ -506,6 +591,6 @@ export function runDrills(stacks: readonly DrillStack[], options: DrillOptions =
     ];
     const unmodelled = m.alarms.filter((a) => !(a.namespace === "AWS/Route53" && a.metricName === "HealthCheckStatus") && !(a.namespace === "CloudWatchSynthetics" && a.metricName === "SuccessPercent"));
     if (unmodelled.length > 0) notes.push(`${unmodelled.length} alarms on other metrics (replication lag, …) are not interpreted.`);
-    if (m.regionSwitchPlans.length > 0) notes.push(`${m.regionSwitchPlans.length} ARC Region switch plan(s) planned but not interpreted yet: their triggers and steps are ignored.`);
+    if (m.regionSwitchPlans.length > 0) notes.push(`${m.regionSwitchPlans.length} ARC Region switch plan(s) planned but not interpreted yet: every scenario is marked unknown ("not simulated").`);
     return { regions: m.regions, scenarios: scenarios(m).map((s) => play(m, s, reach)), promotionSeconds: PROMOTION_SECONDS, notes };
 }
