@@ -126,7 +126,8 @@ export function scorecard(all: readonly ScorecardStack[], survivor: ScorecardSta
     const storeRto = (store: PromotedStore): string => {
         const p = lost?.promotions.find((x) => x.store === store && x.region === survivor.region);
         if (p) {
-            return `${formatSeconds(p.completedAtSeconds)} automated (detect ${formatSeconds(p.startedAtSeconds)} + promote ${formatSeconds(p.completedAtSeconds - p.startedAtSeconds)})`;
+            const atLeast = PROMOTION_SECONDS[store]?.lowerBound ? "≥ " : "";
+            return `${atLeast}${formatSeconds(p.completedAtSeconds)} automated (detect ${formatSeconds(p.startedAtSeconds)} + promote ${atLeast}${formatSeconds(p.completedAtSeconds - p.startedAtSeconds)})`;
         }
         const a = automation(survivor, store);
         const elsewhere = lost?.promotions.find((x) => x.store === store);

@@ -106,7 +106,7 @@ export const drScorecardSection: Section = (s, all, context) => {
         note:
             simulated +
             `Planned detection paths: ${path("Route 53", d.routeSeconds)}, ${path("canary", d.canarySeconds)}. ` +
-            `Promotion (AWS): ${Object.entries(PROMOTION_SECONDS).map(([k, v]) => `${k} ${formatSeconds(v.seconds)}`).join(", ")}. ` +
+            `Promotion (AWS docs): ${Object.entries(PROMOTION_SECONDS).map(([k, v]) => `${k} ${v.lowerBound ? "≥ " : ""}${formatSeconds(v.seconds)}`).join(", ")}. ` +
             `Deck matrix components: ${Object.keys(DECK_MATRIX).length}.`,
     };
 };
