@@ -110,6 +110,21 @@ describe("reachability over the real two-stack plan", function () {
         assert.deepStrictEqual(dataTierExposure(flipped), []);
     });
 
+    it("follows the subnets' route-table associations, not the tables' tags: unassociated data subnets drop the cross-region write", () => {
+        const flipped = withRule(result.stacks, "us-east-1", "data-docdb-sg", { cidrIpv4: "10.1.0.0/16", fromPort: 27017, toPort: 27017 });
+        const dataSubnets = new Set(flipped[0].resources.filter((r) => r.type === "aws:ec2/subnet:Subnet" && (r.inputs.tags as Record<string, string>).tier === "data").map((r) => r.urn));
+        const orphaned = flipped.map((s) =>
+            s.stack !== "us-east-1"
+                ? s
+                : { ...s, resources: s.resources.filter((r) => !(r.type === "aws:ec2/routeTableAssociation:RouteTableAssociation" && (r.propertyDependencies.subnetId ?? []).some((u) => dataSubnets.has(u)))) },
+        );
+        const row = checkFlows(orphaned).find((r) => r.row.id === "eks-nodes@us-west-2 -> data:docdb@us-east-1:27017")!;
+        assert.strictEqual(row.admitted, false);
+        assert.ok(row.why.some((w) => /^us-east-1 data subnets .+ have no route table association/.test(w)), row.why.join("\n"));
+        // With the associations in place the same rule is admitted: the check can pass as well as fail.
+        assert.strictEqual(checkFlows(flipped).find((r) => r.row.id === row.row.id)!.admitted, true);
+    });
+
     it("checks both plans in a few seconds, even on two busy shared cores", () => {
         const started = Date.now();
         checkFlows(result.stacks);

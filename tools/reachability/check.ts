@@ -135,8 +135,9 @@ function tgwPath(m: NetworkModel, from: string, tier: string, to: string, trail:
     const dstText = m.vpcCidr.get(to);
     const dst = dstText ? parseCidr(dstText) : undefined;
     if (!dst) return [`no VPC CIDR for ${to} in its stack outputs`];
-    const tables = m.routeTables(from, tier);
-    if (tables.length === 0) return [`no ${tier} route tables planned in ${from}`];
+    const { tables, unassociated } = m.routeTables(from, tier);
+    if (unassociated.length > 0) problems.push(`${from} ${tier} subnets ${unassociated.join(", ")} have no route table association: the VPC's main table routes only the VPC itself`);
+    if (tables.length === 0) return [...problems, `no ${tier} route tables in use in ${from}`];
     const tgw = m.find(from, "aws:ec2transitgateway/transitGateway:TransitGateway")[0];
     const tgwId = tgw && m.idOf(tgw);
     for (const t of tables) {
@@ -230,9 +231,9 @@ function checkToGroups(m: NetworkModel, row: FlowRow, src: Source, to: Extract<E
         // A public source also needs an internet-facing load balancer with an internet route.
         const lb = m.find(to.region, "aws:lb/loadBalancer:LoadBalancer", "ingress-nlb")[0]!;
         if (lb.resource.inputs.internal === true) return { admitted: false, why: [...why, `ingress-nlb in ${to.region} is internal`] };
-        const publicTables = m.routeTables(to.region, "public");
+        const { tables: publicTables, unassociated } = m.routeTables(to.region, "public");
         const noIgw = publicTables.filter((t) => lookup(m.routes.get(t.resource.urn), parseCidr(ANY_V4)!)?.target.kind !== "igw");
-        if (publicTables.length === 0 || noIgw.length) return { admitted: false, why: [...why, `the ${to.region} public subnets have no default route to the internet gateway`] };
+        if (publicTables.length === 0 || noIgw.length || unassociated.length) return { admitted: false, why: [...why, `the ${to.region} public subnets have no default route to the internet gateway`] };
         const listener = m.find(to.region, "aws:lb/listener:Listener").some((l) => Number(l.resource.inputs.port) === row.port);
         if (!listener) return { admitted: false, why: [...why, `no listener on ${row.port} in ${to.region}`] };
         why.push(`ingress-nlb is internet-facing with a ${row.port} listener; public subnets route 0.0.0.0/0 to the internet gateway`);

@@ -126,9 +126,23 @@ export class NetworkModel {
         return this.rules.filter((r) => r.direction === direction && groupUrns.includes(r.group));
     }
 
-    /** Route tables of a region's VPC whose `tier` tag is `tier`. */
-    routeTables(region: string, tier: string): Located[] {
-        return this.find(region, "aws:ec2/routeTable:RouteTable").filter((l) => (l.resource.inputs.tags as Record<string, string> | undefined)?.tier === tier);
+    /**
+     * The route tables a tier's subnets actually use: each `tier`-tagged subnet's table by its
+     * RouteTableAssociation (not by the table's own tag), and the subnets with no association,
+     * which fall back to the VPC's main route table (only the local route: no NAT, no TGW).
+     */
+    routeTables(region: string, tier: string): { tables: Located[]; unassociated: string[] } {
+        const subnets = this.find(region, "aws:ec2/subnet:Subnet").filter((l) => (l.resource.inputs.tags as Record<string, string> | undefined)?.tier === tier);
+        const associations = this.find(region, "aws:ec2/routeTableAssociation:RouteTableAssociation");
+        const tables = new Map<string, Located>();
+        const unassociated: string[] = [];
+        for (const s of subnets) {
+            const a = associations.find((x) => (x.resource.propertyDependencies.subnetId ?? []).includes(s.resource.urn));
+            const table = a && this.get((a.resource.propertyDependencies.routeTableId ?? [])[0] ?? "");
+            if (table) tables.set(table.resource.urn, table);
+            else unassociated.push(s.resource.name);
+        }
+        return { tables: [...tables.values()], unassociated };
     }
 
     private peer(from: PlannedResource, property: string, value: unknown, kind: "cidr" | "group" | "prefix-list"): Peer {
