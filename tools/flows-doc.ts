@@ -4,6 +4,7 @@
  * (or exits 1 when it drifted); test/network/flows.spec.ts fails on drift too.
  */
 import * as fs from "fs";
+import { syncGeneratedFile } from "./generated-file";
 import * as path from "path";
 import * as YAML from "yaml";
 import { FlowRegion, flowTable } from "../components/network/flows";
@@ -35,12 +36,5 @@ export function withFlowsBlock(doc: string): string {
 }
 
 if (require.main === module) {
-    const current = fs.readFileSync(FLOWS_DOC, "utf8");
-    const next = withFlowsBlock(current);
-    if (process.argv.includes("--check")) {
-        if (next !== current) {
-            console.error("docs/flows.md is out of date: run npx ts-node --transpile-only tools/flows-doc.ts");
-            process.exit(1);
-        }
-    } else if (next !== current) fs.writeFileSync(FLOWS_DOC, next);
+    syncGeneratedFile(FLOWS_DOC, withFlowsBlock, "npx ts-node --transpile-only tools/flows-doc.ts");
 }
