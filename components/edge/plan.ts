@@ -34,9 +34,9 @@ export const edgeNames = {
 };
 
 /**
- * The names every regional NLB certificate covers: `api-internal` plus every registered region's
+ * The names every regional origin certificate covers: `api-internal` plus every registered region's
  * `api-<region>`. Every region's certificate carries all of them, so that while a region is
- * evacuated its `api-<region>` name (aliased to `api-internal`) still verifies on whichever NLB
+ * evacuated its `api-<region>` name (aliased to `api-internal`) still verifies on whichever origin ALB
  * answers. ACM gives one validation CNAME per name and account in every region, so the primary
  * creates those records once and the secondaries' certificates validate against them.
  */
@@ -48,7 +48,7 @@ export type RegionalTarget = "load-balancer" | "api-internal";
 
 /** What one region publishes in DNS. */
 export interface RegionDnsPlan {
-    /** `api-<region>.<domain>`: the region's NLB, or (evacuated) the latency set of the others. */
+    /** `api-<region>.<domain>`: the region's origin ALB, or (evacuated) the latency set of the others. */
     readonly regional: { readonly name: string; readonly target: RegionalTarget };
     /** The region's member of the `api-internal` latency set; absent while evacuated. */
     readonly latency?: { readonly name: string; readonly setIdentifier: string; readonly region: string };

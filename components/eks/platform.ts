@@ -106,7 +106,7 @@ export function declarePlatformCharts(c: EksScope, d: { cluster: eks.Cluster; no
 
 /**
  * Attaches the api-gateway pods to the edge's target group. The port is the ingress target
- * group's (one port end to end); the controller opens the node group to the NLB's security group
+ * group's (one port end to end); the controller opens the node group to the origin ALB's security group
  * (or, without one, the VPC CIDR) on it.
  */
 export function declareApiGatewayBinding(

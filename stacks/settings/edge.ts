@@ -1,5 +1,5 @@
 /**
- * Edge settings (ARCHITECTURE §5): the regional ingress every stack owns (NLB, health check, its
+ * Edge settings (ARCHITECTURE §5): the regional ingress every stack owns (origin ALB, health check, its
  * DNS records, region evacuation) and the CloudFront/WAF edge only the primary owns. Defaults are
  * the architecture's figures. Pure: no Pulumi imports.
  */
