@@ -84,3 +84,125 @@ export const latencyRecordsHaveHealthChecks: ResourceValidationPolicy = resource
         }
     },
 });
+
+const LOAD_BALANCER = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
+const LISTENER = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"];
+const LISTENER_RULE = ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"];
+const WAF_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation";
+
+/** ELB security policies that allow TLS 1.2 and 1.3 only (AWS, "Security policies for your Application Load Balancer"; the PQ ones add hybrid ML-KEM key exchange). */
+export const MODERN_ELB_TLS_POLICIES = [
+    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
+];
+
+interface ListenerConfig {
+    sslPolicies: string[];
+}
+
+export const lbListenersTls: ResourceValidationPolicy = resourcePolicy<ListenerConfig>({
+    name: "lb-listeners-modern-tls",
+    description: "Checks that load balancer listeners terminate HTTPS/TLS with a TLS 1.2+ security policy, or only redirect to HTTPS.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            sslPolicies: { type: "array", items: { type: "string" }, default: MODERN_ELB_TLS_POLICIES, description: "ELB security policies a listener may use." },
+        },
+    },
+    types: LISTENER,
+    check: (r, config, report) => {
+        const protocol = at(r.props, "protocol");
+        if (protocol === UNKNOWN) return advise(report, "lb-listeners-modern-tls", `${describe(r)} protocol cannot be verified during preview (unknown)`, r.urn);
+        if (protocol === "HTTPS" || protocol === "TLS") {
+            const policy = at(r.props, "sslPolicy");
+            if (policy === UNKNOWN) advise(report, "lb-listeners-modern-tls", `${describe(r)} sslPolicy cannot be verified during preview (unknown)`, r.urn);
+            else if (typeof policy !== "string" || !config.sslPolicies.includes(policy)) {
+                report(`${describe(r)} must set sslPolicy to one of ${config.sslPolicies.join(", ")}; it is ${show(policy)} (the ELB default allows TLS 1.0)`, r.urn);
+            }
+            return;
+        }
+        const actions = list(r.props, "defaultActions");
+        const redirectsOnly =
+            protocol === "HTTP" && actions !== UNKNOWN && actions.length > 0 && actions.every((a) => at(a, "type") === "redirect" && at(a, "redirect.protocol") === "HTTPS");
+        if (!redirectsOnly) report(`${describe(r)} must use HTTPS or TLS (or, on HTTP, only redirect to HTTPS); it is ${show(protocol)}`, r.urn);
+    },
+});
+
+interface OriginConfig {
+    originHeader: string;
+}
+
+/**
+ * Security S1: CloudFront's origin-facing list admits every customer's distribution, so a public
+ * origin must prove the request came through ours. An NLB cannot read a header; an ALB can, if
+ * nothing forwards without it except exact (wildcard-free) paths such as the health check.
+ */
+export const publicOriginsVerifyDistribution: StackValidationPolicy = stackPolicy<OriginConfig>({
+    name: "public-origins-verify-distribution",
+    description:
+        "Checks that every internet-facing load balancer is an ALB whose listeners forward only requests carrying the distribution's origin header (exact paths such as the health check excepted), with a regional WAF, and that every CloudFront custom origin sends that header.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: { originHeader: { type: "string", default: "X-Origin-Verify", description: "The custom header CloudFront adds and the origins require." } },
+    },
+    check: (resources, config, report) => {
+        const name = "public-origins-verify-distribution";
+        const idx = new StackIndex(resources);
+        const header = config.originHeader.toLowerCase();
+        for (const lb of idx.ofType(...LOAD_BALANCER)) {
+            const internal = at(lb.props, "internal");
+            if (internal === true) continue;
+            if (internal === UNKNOWN) {
+                advise(report, name, `${describe(lb)} internal cannot be verified during preview (unknown)`, lb.urn);
+                continue;
+            }
+            const type = at(lb.props, "loadBalancerType") ?? "application";
+            if (type !== "application") {
+                report(`${describe(lb)} must be an application load balancer (or internal): a public ${show(type)} load balancer cannot check ${config.originHeader}, so any CloudFront distribution reaches it`, lb.urn);
+                continue;
+            }
+            const listeners = idx.ofType(...LISTENER).filter((l) => idx.depsOf(l, "loadBalancerArn").some((x) => x.urn === lb.urn));
+            for (const l of listeners) {
+                const defaults = list(l.props, "defaultActions");
+                if (defaults !== UNKNOWN && defaults.some((a) => at(a, "type") === "forward" || at(a, "forward") !== undefined)) {
+                    report(`${describe(l)} must not forward by default; answer a fixed response and forward only in rules that require ${config.originHeader}`, l.urn);
+                }
+                for (const rule of idx.ofType(...LISTENER_RULE).filter((x) => idx.depsOf(x, "listenerArn").some((d) => d.urn === l.urn))) {
+                    const actions = list(rule.props, "actions");
+                    if (actions === UNKNOWN || !actions.some((a) => at(a, "type") === "forward")) continue;
+                    const conditions = list(rule.props, "conditions");
+                    if (conditions === UNKNOWN) {
+                        advise(report, name, `${describe(rule)} conditions cannot be verified during preview (unknown)`, rule.urn);
+                        continue;
+                    }
+                    const verified = conditions.some((c) => String(at(c, "httpHeader.httpHeaderName") ?? "").toLowerCase() === header);
+                    const paths = conditions.flatMap((c) => {
+                        const v = list(c, "pathPattern.values");
+                        return v === UNKNOWN ? ["*"] : v.map(String);
+                    });
+                    const exactPaths = paths.length > 0 && paths.every((p) => !/[*?]/.test(p));
+                    if (!verified && !exactPaths) {
+                        report(`${describe(rule)} must require ${config.originHeader} (an httpHeader condition) or be limited to exact paths such as the health check; it forwards ${paths.length ? paths.join(", ") : "every path"} without it`, rule.urn);
+                    }
+                }
+            }
+            const waf = idx.ofType(WAF_ASSOCIATION).some((a) => idx.depsOf(a, "resourceArn").some((x) => x.urn === lb.urn));
+            if (!waf) report(`${describe(lb)} must have a regional WAF web ACL (${WAF_ASSOCIATION}) as a second line behind the listener rules; it has none`, lb.urn);
+        }
+        for (const d of idx.ofType(DISTRIBUTION)) {
+            const origins = list(d.props, "origins");
+            if (origins === UNKNOWN) continue;
+            for (const o of origins) {
+                if (at(o, "customOriginConfig") === undefined) continue;
+                const headers = list(o, "customHeaders");
+                if (headers !== UNKNOWN && !headers.some((h) => String(at(h, "name") ?? "").toLowerCase() === header)) {
+                    report(`${describe(d)} origin ${show(at(o, "originId"))} must send ${config.originHeader} (customHeaders) so its origin can tell this distribution apart; it does not`, d.urn);
+                }
+            }
+        }
+    },
+});

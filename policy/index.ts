@@ -1,6 +1,6 @@
 /** The mall's CrossGuard pack: constructs the PolicyPack from the domain modules and nothing else. */
 import { PolicyPack } from "@pulumi/policy";
-import { cloudfrontSecureViewers, latencyRecordsHaveHealthChecks } from "./edge";
+import { cloudfrontSecureViewers, latencyRecordsHaveHealthChecks, lbListenersTls, publicOriginsVerifyDistribution } from "./edge";
 import { eksClusterHardened } from "./eks";
 import { encryptionInTransitAndAtRest, kmsKeyRotation, perServiceKmsKeys } from "./encryption";
 import { leastPrivilegeIam } from "./iam";
@@ -25,6 +25,8 @@ new PolicyPack("mall-guardrails", {
         leastPrivilegeIam,
         costAllocationTags,
         latencyRecordsHaveHealthChecks,
+        lbListenersTls,
+        publicOriginsVerifyDistribution,
         versionsPinned,
     ],
 });

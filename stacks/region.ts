@@ -11,6 +11,7 @@ import { EdgeStack } from "../components/edge/edge-stack";
 import { RegionalIngress } from "../components/edge/regional-ingress";
 import { DeployRunner } from "../components/cicd/deploy-runner";
 import { ACCESS_POLICIES, RUNNER_KINDS } from "../components/cicd/plan";
+import { OriginSecret, replicaAcceptValues } from "../components/edge/origin-secret";
 import { ApiClient, EksCluster } from "../components/eks/eks-cluster";
 import { ServiceStoreRefs } from "../components/eks/iam-plan";
 import { DrAutomation } from "../components/dr/automation";
@@ -75,9 +76,9 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         subnetTags: { private: { "karpenter.sh/discovery": clusterName } },
     });
 
-    // The cluster and the stores/edge need each other: the data tier and the NLB admit the node
-    // security group, while the services' IRSA policies name the stores and the api-gateway binds
-    // the NLB's target group. Deferred outputs break the cycle at the value level (the resources
+    // The cluster and the stores/edge need each other: the data tier and the origin ALB admit the
+    // node security group, while the services' IRSA policies name the stores and the api-gateway
+    // binds the ALB's target group. Deferred outputs break the cycle at the value level (the resources
     // themselves have no cycle); they are resolved below, once GlobalData and the ingress exist.
     // The deploy path into the private API: CodeBuild-hosted runners in the private subnets, admitted
     // to the control plane on 443, their workflow roles given access entries (README "Deploying for real").
@@ -93,11 +94,11 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
     const apiClients = runner && settings.cicd.runner ? runnerApiClients(runner, settings.cicd.runner) : [];
     const [storeRefs, resolveStoreRefs] = pulumi.deferredOutput<ServiceStoreRefs<string>>();
     const [apiTargetGroupArn, resolveApiTargetGroupArn] = pulumi.deferredOutput<string>();
-    const [apiNlbSecurityGroupId, resolveApiNlbSecurityGroupId] = pulumi.deferredOutput<string>();
+    const [apiOriginSecurityGroupId, resolveApiOriginSecurityGroupId] = pulumi.deferredOutput<string>();
     const cluster = new EksCluster("eks", {
         storeRefs,
         apiGatewayTargetGroupArn: apiTargetGroupArn,
-        apiGatewayLoadBalancerSecurityGroupId: apiNlbSecurityGroupId,
+        apiGatewayLoadBalancerSecurityGroupId: apiOriginSecurityGroupId,
         context: ctx,
         network,
         clusterName,
@@ -112,7 +113,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         nodePools: settings.eks.nodePools,
         gitops: settings.eks.gitops,
         logRetentionDays: settings.eks.logRetentionDays,
-        // One port end to end: the NLB target group, its health check and SG rules use the same.
+        // One port end to end: the ALB target group, its health check and SG rules use the same.
         apiGatewayServicePort: settings.ingress.apiTargetPort,
     });
 
@@ -175,7 +176,15 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
 
     // The primary owns the zone and the CloudFront/WAF edge; a secondary reaches the zone through
     // the stack reference. Nothing here reads a secondary: the edge names its origins by DNS.
-    const [edge, hostedZoneId] = primary ? [undefined, primary.hostedZoneId] : withZone(declareEdge(settings, ctx));
+    // The origin secret lives in the primary and replicates to every secondary, which reads its
+    // local replica: the value never crosses stacks as an output (docs/edge.md).
+    const { edge, hostedZoneId, origin } = primary
+        ? {
+              edge: undefined,
+              hostedZoneId: primary.hostedZoneId,
+              origin: { secretArn: pulumi.output(primary.originSecretArn), acceptValues: replicaAcceptValues(secretReplicaArn(primary.originSecretArn, settings.region), settings.region) },
+          }
+        : declareEdge(settings, ctx);
     const ingress = new RegionalIngress("ingress", {
         context: ctx,
         network,
@@ -192,9 +201,11 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
             regions: settings.ingress.healthCheckRegions,
         },
         targetSecurityGroupId: cluster.nodeSecurityGroupId,
+        originVerifyValues: origin.acceptValues,
+        wafLogRetentionDays: settings.edge.wafLogRetentionDays,
     });
     resolveApiTargetGroupArn(ingress.targetGroupArn);
-    resolveApiNlbSecurityGroupId(ingress.securityGroupId);
+    resolveApiOriginSecurityGroupId(ingress.securityGroupId);
     // ---- DR automation, chaos drills and observability (ARCHITECTURE §6-7).
     const dr = new DrAutomation("dr", {
         context: ctx,
@@ -279,6 +290,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         vpcRouteTableIds: pulumi.all(network.peerRouteTableIds),
         ...(peering ? { peeringAttachmentId: peering.attachmentId } : {}),
         hostedZoneId,
+        originSecretArn: origin.secretArn,
         apiHealthCheckId: ingress.healthCheckId,
         apiRegionalName: ingress.regionalName,
         evacuated: ingress.evacuated,
@@ -349,9 +361,15 @@ function runnerApiClients(runner: DeployRunner, s: RunnerSettings): ApiClient[] 
     }));
 }
 
-/** The primary's edge (zone, CloudFront, WAF): ARCHITECTURE §5. */
-function declareEdge(settings: PlatformSettings, ctx: RegionContext): EdgeStack {
-    return new EdgeStack("edge", {
+/** The primary's edge (zone, CloudFront, WAF) and the origin secret CloudFront sends: ARCHITECTURE §5, security S1. */
+function declareEdge(settings: PlatformSettings, ctx: RegionContext): { edge: EdgeStack; hostedZoneId: pulumi.Output<string>; origin: OriginSecret } {
+    const origin = new OriginSecret("origin-secret", {
+        context: ctx,
+        replicaRegions: settings.registry.regions.filter((r) => r.role === "secondary").map((r) => r.name),
+        epoch: settings.edge.originSecretEpoch,
+        phase: settings.edge.originSecretPhase,
+    });
+    const edge = new EdgeStack("edge", {
         context: ctx,
         domain: settings.domain,
         registryRegions: settings.registry.regions.map((r) => r.name),
@@ -365,11 +383,9 @@ function declareEdge(settings: PlatformSettings, ctx: RegionContext): EdgeStack 
         },
         accessLogRetentionDays: settings.edge.accessLogRetentionDays,
         originShieldRegion: settings.edge.originShieldRegion,
+        originVerifyValue: origin.sendValue,
     });
-}
-
-function withZone(edge: EdgeStack): [EdgeStack, pulumi.Output<string>] {
-    return [edge, edge.hostedZoneId];
+    return { edge, hostedZoneId: edge.hostedZoneId, origin };
 }
 
 /** The node ids as outputs, one per node: the lag alarms need a fixed count before the group exists. */

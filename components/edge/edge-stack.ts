@@ -23,6 +23,7 @@ import {
     FAILOVER_STATUS_CODES,
     MANAGED_POLICIES,
     ORIGIN_IDS,
+    ORIGIN_VERIFY_HEADER,
     READ_ONLY_API_PATHS,
     SPA_FALLBACK_CODE,
     SPA_FALLBACK_RUNTIME,
@@ -63,6 +64,11 @@ export interface EdgeStackArgs {
     readonly accessLogRetentionDays?: number;
     /** Where Origin Shield caches for the S3 origin: the region next to the web bucket. @default "us-east-1" */
     readonly originShieldRegion?: string;
+    /**
+     * The origin secret CloudFront sends as `X-Origin-Verify` on every API origin (a Pulumi
+     * secret; OriginSecret's `sendValue`). The regional ALBs forward nothing else.
+     */
+    readonly originVerifyValue: pulumi.Input<string>;
 }
 
 export class EdgeStack extends pulumi.ComponentResource {
@@ -171,6 +177,8 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
         connectionAttempts: 2,
         connectionTimeout: 5,
         customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"], originReadTimeout: 30, originKeepaliveTimeout: 5 },
+        // What tells this distribution apart from every other behind the same prefix list (S1).
+        customHeaders: [{ name: ORIGIN_VERIFY_HEADER, value: pulumi.secret(args.originVerifyValue) }],
     });
     const origins = [
         {

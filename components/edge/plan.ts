@@ -34,9 +34,9 @@ export const edgeNames = {
 };
 
 /**
- * The names every regional NLB certificate covers: `api-internal` plus every registered region's
+ * The names every regional origin certificate covers: `api-internal` plus every registered region's
  * `api-<region>`. Every region's certificate carries all of them, so that while a region is
- * evacuated its `api-<region>` name (aliased to `api-internal`) still verifies on whichever NLB
+ * evacuated its `api-<region>` name (aliased to `api-internal`) still verifies on whichever origin ALB
  * answers. ACM gives one validation CNAME per name and account in every region, so the primary
  * creates those records once and the secondaries' certificates validate against them.
  */
@@ -48,7 +48,7 @@ export type RegionalTarget = "load-balancer" | "api-internal";
 
 /** What one region publishes in DNS. */
 export interface RegionDnsPlan {
-    /** `api-<region>.<domain>`: the region's NLB, or (evacuated) the latency set of the others. */
+    /** `api-<region>.<domain>`: the region's origin ALB, or (evacuated) the latency set of the others. */
     readonly regional: { readonly name: string; readonly target: RegionalTarget };
     /** The region's member of the `api-internal` latency set; absent while evacuated. */
     readonly latency?: { readonly name: string; readonly setIdentifier: string; readonly region: string };
@@ -295,3 +295,64 @@ export const SPA_FALLBACK_CODE = `function handler(event) {
     return request;
 }
 `;
+
+/**
+ * The header CloudFront adds to every API origin request and the origin's listener requires (AWS,
+ * "Restricting access to Application Load Balancers": a secret custom header the ALB checks). The
+ * CloudFront origin-facing prefix list admits every customer's distribution; this header is what
+ * tells ours apart.
+ */
+export const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
+/** Methods the health path answers without the secret: what Route 53 (GET) and the DR probes send. */
+export const HEALTH_PATH_METHODS = ["GET", "HEAD"] as const;
+
+/**
+ * Where a rotation of the origin secret stands (`mall:originSecretPhase`), for generation
+ * `epoch` (`mall:originSecretEpoch`):
+ * - `steady`: generation `epoch` only; CloudFront sends it, every origin accepts it;
+ * - `staged`: generation `epoch + 1` exists too; every origin accepts both, CloudFront still sends `epoch`;
+ * - `switched`: both accepted, CloudFront sends `epoch + 1`.
+ * Then `epoch + 1` with `steady` drops the old generation. Each step is one declarative deploy:
+ * the origins accept a value before CloudFront sends it, and stop accepting one only after.
+ */
+export const ORIGIN_SECRET_PHASES = ["steady", "staged", "switched"] as const;
+export type OriginSecretPhase = (typeof ORIGIN_SECRET_PHASES)[number];
+
+export interface OriginSecretPlan {
+    /** The generations that exist (one random value each, named by generation so none regenerates). */
+    readonly generations: readonly number[];
+    /** The generation CloudFront sends. */
+    readonly send: number;
+    /** The generations every origin's listener rule (and regional WAF) accepts. */
+    readonly accept: readonly number[];
+}
+
+export function planOriginSecret(epoch: number, phase: OriginSecretPhase): OriginSecretPlan {
+    if (!Number.isInteger(epoch) || epoch < 1) throw new Error(`origin secret epoch ${epoch} must be an integer ≥ 1`);
+    if (phase === "steady") return { generations: [epoch], send: epoch, accept: [epoch] };
+    const both = [epoch, epoch + 1];
+    return { generations: both, send: phase === "staged" ? epoch : epoch + 1, accept: both };
+}
+
+/** What the origin secret holds (JSON): the value CloudFront sends and every value the origins accept. */
+export interface OriginSecretDocument {
+    readonly epoch: number;
+    readonly phase: OriginSecretPhase;
+    readonly send: string;
+    readonly accept: readonly string[];
+}
+
+/** The accepted values of a secret document, checked: a secondary refuses a document it cannot enforce. */
+export function acceptedValues(json: string, where: string): string[] {
+    let doc: Partial<OriginSecretDocument>;
+    try {
+        doc = JSON.parse(json) as Partial<OriginSecretDocument>;
+    } catch {
+        throw new Error(`the origin secret ${where} is not JSON; re-run the primary stack, which writes it`);
+    }
+    const accept = Array.isArray(doc.accept) ? doc.accept.filter((v): v is string => typeof v === "string" && v.length > 0) : [];
+    if (accept.length === 0 || accept.length > 2 || typeof doc.send !== "string" || !accept.includes(doc.send)) {
+        throw new Error(`the origin secret ${where} must hold {send, accept} with 1-2 accepted values including the one sent; re-run the primary stack, which writes it`);
+    }
+    return accept;
+}

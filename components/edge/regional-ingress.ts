@@ -1,12 +1,21 @@
 /**
- * RegionalIngress (ARCHITECTURE §5, per region): the internet-facing NLB CloudFront reaches
- * api-gateway through, its TLS listener and regional certificate, the IP target group the
- * cluster binds api-gateway pods to (TargetGroupBinding), and the region's DNS: its `api-<region>`
- * record and its member of the `api-internal` latency set, with the Route 53 health check.
+ * RegionalIngress (ARCHITECTURE §5, per region): the internet-facing Application Load Balancer
+ * CloudFront reaches api-gateway through, its HTTPS listener and regional certificate, the IP
+ * target group the cluster binds api-gateway pods to (TargetGroupBinding), the regional WAF on the
+ * ALB, and the region's DNS: its `api-<region>` record and its member of the `api-internal`
+ * latency set, with the Route 53 health check.
+ *
+ * Why an ALB (security S1): the CloudFront origin-facing prefix list admits every AWS customer's
+ * distribution, and a layer-4 NLB cannot tell ours apart. The listener answers 403 unless the
+ * request carries this distribution's `X-Origin-Verify` secret (rule 2), except the health path
+ * (rule 1: GET/HEAD `/health/ready` only, what Route 53 and the DR probes ask). The regional WAF
+ * repeats the header check as a second line and adds AWS's known-bad-inputs rules. The ALB stays
+ * public (not a CloudFront VPC origin) so that origins keep meeting at DNS names and Route 53 can
+ * keep health-checking each region (docs/edge.md).
  *
  * Security groups: the CloudFront origin-facing prefix list weighs 55 rules and the Route 53
  * health-checker list 25; together they exceed the default 60 rules per SG, so each gets its own
- * SG (an NLB takes up to five). Nothing admits 0.0.0.0/0.
+ * SG (an ALB takes up to five). Nothing admits 0.0.0.0/0.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -15,12 +24,16 @@ import { RegionContext, awsName } from "../common/context";
 import { tagsFor } from "../common/tags";
 import { NetworkRef } from "../network/regional-vpc";
 import { validationRecord } from "./dns";
-import { MANAGED_PREFIX_LISTS, edgeNames, planRegionDns, regionalCertificateNames } from "./plan";
+import { HEALTH_PATH_METHODS, MANAGED_PREFIX_LISTS, ORIGIN_VERIFY_HEADER, edgeNames, planRegionDns, regionalCertificateNames } from "./plan";
+import { serviceKey } from "../common/kms";
+import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
 
 const SERVICE = "api-gateway";
 const COMPONENT = "regional-ingress";
-/** ELBSecurityPolicy-TLS13-1-2-2021-06: TLS 1.3 and 1.2 with forward-secret ciphers only. */
-export const NLB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** ELBSecurityPolicy-TLS13-1-2-2021-06: TLS 1.3 and 1.2 only (the policy pack's lb-listeners-modern-tls). */
+export const ORIGIN_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** The store service of the regional WAF's logs: a key of its own (the per-service KMS rule). */
+export const ORIGIN_WAF_LOG_SERVICE = "origin-waf-logs";
 
 export interface IngressHealthCheckArgs {
     /** The readiness path the checkers and the target group probe over HTTPS. @default "/health/ready" */
@@ -58,34 +71,44 @@ export interface RegionalIngressArgs {
     readonly targetPort?: number;
     /**
      * The security group of the targets (EKS nodes/pods). When given, it gets an ingress rule
-     * admitting the NLB's SG on `targetPort`. @default undefined - the cluster wires it
+     * admitting the ALB's SG on `targetPort`. @default undefined - the cluster wires it
      */
     readonly targetSecurityGroupId?: pulumi.Input<string>;
+    /**
+     * The `X-Origin-Verify` values the listener and the regional WAF accept (a Pulumi secret): one,
+     * or two while a rotation is under way. The primary passes OriginSecret's; a secondary reads
+     * its local replica (origin-secret.ts replicaAcceptValues).
+     */
+    readonly originVerifyValues: pulumi.Input<string[]>;
+    /** Days the regional WAF's log group keeps its logs. @default 90 */
+    readonly wafLogRetentionDays?: number;
 }
 
 export class RegionalIngress extends pulumi.ComponentResource {
     public readonly loadBalancerArn: pulumi.Output<string>;
     public readonly loadBalancerDnsName: pulumi.Output<string>;
     public readonly targetGroupArn: pulumi.Output<string>;
-    /** The NLB SG that admits CloudFront; the targets' SG references it. */
+    /** The ALB SG that admits CloudFront; the targets' SG references it. */
     public readonly securityGroupId: pulumi.Output<string>;
-    /** Both NLB SGs (CloudFront, Route 53 health checkers). */
+    /** Both ALB SGs (CloudFront, Route 53 health checkers). */
     public readonly securityGroupIds: pulumi.Output<string>[];
     public readonly certificateArn: pulumi.Output<string>;
     public readonly healthCheckId: pulumi.Output<string>;
+    public readonly webAclArn: pulumi.Output<string>;
     public readonly regionalName: string;
     public readonly evacuated: boolean;
 
     constructor(name: string, args: RegionalIngressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mall:edge:RegionalIngress", name, {}, opts);
         const built = buildRegionalIngress(this, name, args);
-        this.loadBalancerArn = built.nlb.arn;
-        this.loadBalancerDnsName = built.nlb.dnsName;
+        this.loadBalancerArn = built.alb.arn;
+        this.loadBalancerDnsName = built.alb.dnsName;
         this.targetGroupArn = built.targetGroup.arn;
         this.securityGroupId = built.cloudfrontSg.id;
         this.securityGroupIds = [built.cloudfrontSg.id, built.healthCheckSg.id];
         this.certificateArn = built.validation.certificateArn;
         this.healthCheckId = built.healthCheck.id;
+        this.webAclArn = built.webAcl.arn;
         this.regionalName = built.dns.regional.name;
         this.evacuated = args.evacuated ?? false;
         this.registerOutputs({
@@ -96,6 +119,7 @@ export class RegionalIngress extends pulumi.ComponentResource {
             securityGroupIds: this.securityGroupIds,
             certificateArn: this.certificateArn,
             healthCheckId: this.healthCheckId,
+            webAclArn: this.webAclArn,
             regionalName: this.regionalName,
             evacuated: this.evacuated,
         });
@@ -109,6 +133,7 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
     const targetPort = args.targetPort ?? API_GATEWAY_PORT;
     const hc = args.healthCheck ?? {};
     const dns = planRegionDns(args.domain, ctx.region, args.evacuated ?? false);
+    const healthPath = hc.path ?? "/health/ready";
 
     // Looked up by name, never by id: the ids differ per region and AWS owns the lists.
     const cloudfrontList = aws.ec2.getManagedPrefixListOutput({ name: MANAGED_PREFIX_LISTS.cloudfront, region: ctx.region }, opts);
@@ -117,7 +142,7 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
     const sg = (suffix: string, description: string, prefixListId: pulumi.Input<string>, source: string) => {
         const group = new aws.ec2.SecurityGroup(
             `${name}-${suffix}-sg`,
-            { vpcId: args.network.vpcId, description, tags: tags(awsName(ctx, "nlb", suffix)) },
+            { vpcId: args.network.vpcId, description, tags: tags(awsName(ctx, "alb", suffix)) },
             opts,
         );
         new aws.vpc.SecurityGroupIngressRule(
@@ -129,15 +154,15 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
                 fromPort: 443,
                 toPort: 443,
                 prefixListId,
-                tags: tags(awsName(ctx, "nlb", suffix, "https")),
+                tags: tags(awsName(ctx, "alb", suffix, "https")),
             },
             opts,
         );
         return group;
     };
-    const cloudfrontSg = sg("cloudfront", "NLB: HTTPS from CloudFront origin-facing servers only", cloudfrontList.id, MANAGED_PREFIX_LISTS.cloudfront);
-    const healthCheckSg = sg("healthchecks", "NLB: HTTPS from Route 53 health checkers only", healthCheckList.id, MANAGED_PREFIX_LISTS.healthChecks(ctx.region));
-    // An NLB with security groups needs egress to its targets (traffic and target health checks).
+    const cloudfrontSg = sg("cloudfront", "Origin ALB: HTTPS from CloudFront origin-facing servers only", cloudfrontList.id, MANAGED_PREFIX_LISTS.cloudfront);
+    const healthCheckSg = sg("healthchecks", "Origin ALB: HTTPS from Route 53 health checkers only", healthCheckList.id, MANAGED_PREFIX_LISTS.healthChecks(ctx.region));
+    // The ALB reaches its targets (traffic and target health checks) through its own SGs.
     new aws.vpc.SecurityGroupEgressRule(
         `${name}-cloudfront-to-targets`,
         {
@@ -147,23 +172,27 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
             fromPort: targetPort,
             toPort: targetPort,
             cidrIpv4: args.network.vpcCidr,
-            tags: tags(awsName(ctx, "nlb", "to-targets")),
+            tags: tags(awsName(ctx, "alb", "to-targets")),
         },
         opts,
     );
 
-    const nlb = new aws.lb.LoadBalancer(
-        `${name}-nlb`,
+    // A new URN and AWS name (the NLB was `-api`): create-before-delete needs the new load
+    // balancer and target group to coexist with the old ones, and ELB names are unique per region.
+    const alb = new aws.lb.LoadBalancer(
+        `${name}-alb`,
         {
-            name: awsName(ctx, "api"),
-            loadBalancerType: "network",
+            name: awsName(ctx, "api-alb"),
+            loadBalancerType: "application",
             internal: false,
             ipAddressType: "ipv4",
             subnets: args.network.publicSubnetIds,
             securityGroups: [cloudfrontSg.id, healthCheckSg.id],
-            enableCrossZoneLoadBalancing: true,
+            // Requests with header names that are not valid HTTP tokens are dropped, not forwarded.
+            dropInvalidHeaderFields: true,
+            desyncMitigationMode: "strictest",
             enableDeletionProtection: ctx.environment === "production",
-            tags: tags(awsName(ctx, "api")),
+            tags: tags(awsName(ctx, "api-alb")),
         },
         opts,
     );
@@ -171,36 +200,38 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
     const targetGroup = new aws.lb.TargetGroup(
         `${name}-api-gateway`,
         {
-            name: awsName(ctx, "api-gateway"),
+            name: awsName(ctx, "api-http"),
             targetType: "ip",
-            protocol: "TCP",
+            protocol: "HTTP",
+            protocolVersion: "HTTP1",
             port: targetPort,
             vpcId: args.network.vpcId,
             deregistrationDelay: 30,
             healthCheck: {
                 protocol: "HTTP",
                 port: "traffic-port",
-                path: hc.path ?? "/health/ready",
+                path: healthPath,
+                matcher: "200",
                 interval: 10,
                 healthyThreshold: 3,
                 unhealthyThreshold: 3,
             },
-            tags: tags(awsName(ctx, "api-gateway")),
+            tags: tags(awsName(ctx, "api-http")),
         },
         opts,
     );
 
     if (args.targetSecurityGroupId !== undefined) {
         new aws.vpc.SecurityGroupIngressRule(
-            `${name}-targets-from-nlb`,
+            `${name}-targets-from-alb`,
             {
                 securityGroupId: args.targetSecurityGroupId,
-                description: "api-gateway from the regional NLB",
+                description: "api-gateway from the regional origin ALB",
                 ipProtocol: "tcp",
                 fromPort: targetPort,
                 toPort: targetPort,
                 referencedSecurityGroupId: cloudfrontSg.id,
-                tags: tags(awsName(ctx, "api-gateway", "from-nlb")),
+                tags: tags(awsName(ctx, "api-gateway", "from-alb")),
             },
             opts,
         );
@@ -221,29 +252,59 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
         opts,
     );
 
-    new aws.lb.Listener(
+    // Nothing is forwarded by default: a request that matches neither rule gets a bare 403.
+    const listener = new aws.lb.Listener(
         `${name}-https`,
         {
-            loadBalancerArn: nlb.arn,
+            loadBalancerArn: alb.arn,
             port: 443,
-            protocol: "TLS",
-            sslPolicy: NLB_TLS_POLICY,
+            protocol: "HTTPS",
+            sslPolicy: ORIGIN_TLS_POLICY,
             certificateArn: validation.certificateArn,
-            defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+            defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "403", messageBody: "Forbidden" } }],
             tags: tags(awsName(ctx, "api", "https")),
         },
         opts,
     );
+    const forward = [{ type: "forward", targetGroupArn: targetGroup.arn }];
+    // Rule 1: the health path, without the secret, for Route 53 (GET) and the DR probes; exact
+    // path (no wildcard), safe methods only, so it reaches the readiness answer and nothing else.
+    new aws.lb.ListenerRule(
+        `${name}-health-path`,
+        {
+            listenerArn: listener.arn,
+            priority: 1,
+            conditions: [{ pathPattern: { values: [healthPath] } }, { httpRequestMethod: { values: [...HEALTH_PATH_METHODS] } }],
+            actions: forward,
+            tags: tags(awsName(ctx, "api", "health")),
+        },
+        opts,
+    );
+    // Rule 2: everything else only with this distribution's secret (two values during a rotation).
+    new aws.lb.ListenerRule(
+        `${name}-origin-verified`,
+        {
+            listenerArn: listener.arn,
+            priority: 2,
+            conditions: [{ httpHeader: { httpHeaderName: ORIGIN_VERIFY_HEADER, values: pulumi.secret(args.originVerifyValues) } }],
+            actions: forward,
+            tags: tags(awsName(ctx, "api", "origin-verified")),
+        },
+        opts,
+    );
 
-    // Probes the NLB by its own name, not `api-<region>`: evacuation re-points that name at the
-    // other regions, and the check must keep measuring this one (the DR alarms read it).
+    const webAcl = declareOriginWaf(parent, name, ctx, alb.arn, args.originVerifyValues, healthPath, args.wafLogRetentionDays);
+
+    // Probes the ALB by its own name, not `api-<region>`: evacuation re-points that name at the
+    // other regions, and the check must keep measuring this one (the DR alarms read it). Route 53
+    // does not validate the certificate, so the ALB's default certificate answers the SNI name.
     const healthCheck = new aws.route53.HealthCheck(
         `${name}-health`,
         {
             type: "HTTPS",
-            fqdn: nlb.dnsName,
+            fqdn: alb.dnsName,
             port: 443,
-            resourcePath: hc.path ?? "/health/ready",
+            resourcePath: healthPath,
             requestInterval: hc.interval ?? 30,
             failureThreshold: hc.failureThreshold ?? 3,
             regions: [...(hc.regions ?? ["us-east-1", "us-west-2", "eu-west-1"])],
@@ -254,14 +315,14 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
         opts,
     );
 
-    const nlbAlias = { name: nlb.dnsName, zoneId: nlb.zoneId, evaluateTargetHealth: true };
+    const albAlias = { name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true };
     new aws.route53.Record(
         `${name}-regional-record`,
         {
             zoneId: args.hostedZoneId,
             name: dns.regional.name,
             type: "A",
-            aliases: [dns.regional.target === "load-balancer" ? nlbAlias : { name: edgeNames.apiInternal(args.domain), zoneId: args.hostedZoneId, evaluateTargetHealth: true }],
+            aliases: [dns.regional.target === "load-balancer" ? albAlias : { name: edgeNames.apiInternal(args.domain), zoneId: args.hostedZoneId, evaluateTargetHealth: true }],
         },
         opts,
     );
@@ -275,11 +336,101 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
                 setIdentifier: dns.latency.setIdentifier,
                 latencyRoutingPolicies: [{ region: dns.latency.region }],
                 healthCheckId: healthCheck.id,
-                aliases: [nlbAlias],
+                aliases: [albAlias],
             },
             opts,
         );
     }
 
-    return { nlb, targetGroup, cloudfrontSg, healthCheckSg, validation, healthCheck, dns };
+    return { alb, targetGroup, cloudfrontSg, healthCheckSg, validation, healthCheck, dns, webAcl };
+}
+
+/**
+ * The regional (REGIONAL scope) web ACL on the ALB, the second line behind the listener rules:
+ * blocks what carries none of the accepted `X-Origin-Verify` values outside the health path, then
+ * AWS's known-bad-inputs group. Logs go to a KMS-encrypted `aws-waf-logs-*` group with the secret
+ * header redacted (as are credentials).
+ */
+function declareOriginWaf(
+    parent: pulumi.Resource,
+    name: string,
+    ctx: RegionContext,
+    albArn: pulumi.Output<string>,
+    values: pulumi.Input<string[]>,
+    healthPath: string,
+    logRetentionDays: number | undefined,
+) {
+    const opts = { parent };
+    const account = pulumi.output(ctx.accountId);
+    const metric = (rule: string) => ({ cloudwatchMetricsEnabled: true, metricName: awsName(ctx, "origin", rule), sampledRequestsEnabled: true });
+    const exact = (searchString: pulumi.Input<string>, fieldToMatch: aws.types.input.wafv2.WebAclRuleStatementByteMatchStatementFieldToMatch) => ({
+        byteMatchStatement: { searchString, positionalConstraint: "EXACTLY", fieldToMatch, textTransformations: [{ priority: 0, type: "NONE" }] },
+    });
+    // WAF compares header names in lower case.
+    const header = { singleHeader: { name: ORIGIN_VERIFY_HEADER.toLowerCase() } };
+    const allowed = pulumi.secret(
+        pulumi.output(values).apply((vs) => [...vs.map((v) => exact(v, header)), exact(healthPath, { uriPath: {} })]),
+    );
+    const webAcl = new aws.wafv2.WebAcl(
+        `${name}-waf`,
+        {
+            name: awsName(ctx, "origin"),
+            description: "Origin ALB: only this CloudFront distribution (X-Origin-Verify) or the health path; known bad inputs",
+            scope: "REGIONAL",
+            defaultAction: { allow: {} },
+            rules: [
+                {
+                    name: "require-origin-verify",
+                    priority: 0,
+                    action: { block: {} },
+                    statement: { notStatement: { statement: { orStatement: { statements: allowed } } } },
+                    visibilityConfig: metric("require-origin-verify"),
+                },
+                {
+                    name: "aws-known-bad-inputs",
+                    priority: 1,
+                    overrideAction: { none: {} },
+                    statement: { managedRuleGroupStatement: { vendorName: "AWS", name: "AWSManagedRulesKnownBadInputsRuleSet" } },
+                    visibilityConfig: metric("known-bad-inputs"),
+                },
+            ],
+            visibilityConfig: metric("acl"),
+            tags: tagsFor(ctx, SERVICE, COMPONENT, {}, awsName(ctx, "origin")),
+        },
+        opts,
+    );
+    new aws.wafv2.WebAclAssociation(`${name}-waf-association`, { resourceArn: albArn, webAclArn: webAcl.arn }, opts);
+    // WAF only accepts log destinations whose name starts with aws-waf-logs-.
+    const logGroupName = `aws-waf-logs-${ctx.project}-${ctx.region}-origin`;
+    const key = serviceKey(
+        `${name}-waf-logs`,
+        ctx,
+        { service: ORIGIN_WAF_LOG_SERVICE, component: COMPONENT, description: "WAF logs of the origin ALB's web ACL", servicePrincipals: [logsPrincipal(ctx.region, account, logGroupName)] },
+        parent,
+    );
+    const logGroup = new aws.cloudwatch.LogGroup(
+        `${name}-waf-logs`,
+        {
+            name: logGroupName,
+            kmsKeyId: key.arn,
+            retentionInDays: logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+            tags: tagsFor(ctx, ORIGIN_WAF_LOG_SERVICE, COMPONENT, {}, logGroupName),
+        },
+        opts,
+    );
+    new aws.wafv2.WebAclLoggingConfiguration(
+        `${name}-waf-logging`,
+        {
+            resourceArn: webAcl.arn,
+            logDestinationConfigs: [logGroup.arn],
+            // The origin secret and credentials never reach the logs.
+            redactedFields: [
+                { singleHeader: { name: ORIGIN_VERIFY_HEADER.toLowerCase() } },
+                { singleHeader: { name: "authorization" } },
+                { singleHeader: { name: "cookie" } },
+            ],
+        },
+        opts,
+    );
+    return webAcl;
 }

@@ -88,9 +88,9 @@ export interface EksClusterArgs {
     readonly logRetentionDays?: number;
     /** Data-store identifiers for the services' IRSA policies. @default - none: services get telemetry only */
     readonly storeRefs?: pulumi.Input<ServiceStoreRefs<pulumi.Input<string>>>;
-    /** The edge's NLB IP target group; when set, a TargetGroupBinding attaches the api-gateway pods to it. @default - none */
+    /** The edge's origin ALB IP target group; when set, a TargetGroupBinding attaches the api-gateway pods to it. @default - none */
     readonly apiGatewayTargetGroupArn?: pulumi.Input<string>;
-    /** The NLB's security group, admitted on the pod port. @default - the VPC CIDR (the NLB's private IPs) */
+    /** The origin ALB's security group, admitted on the pod port. @default - the VPC CIDR (the load balancer's private IPs) */
     readonly apiGatewayLoadBalancerSecurityGroupId?: pulumi.Input<string>;
     /** The api-gateway pods' port the TargetGroupBinding registers. @default API_GATEWAY_PORT - 8080, the ingress target group's */
     readonly apiGatewayServicePort?: number;

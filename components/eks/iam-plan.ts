@@ -373,7 +373,7 @@ export function karpenterControllerPolicy(i: KarpenterPolicyInputs): ScopedPolic
 }
 
 export interface LoadBalancerControllerInputs extends PlanEnv {
-    /** The node/pod security group the controller opens to the NLB for the bound port. */
+    /** The node/pod security group the controller opens to the origin ALB for the bound port. */
     readonly nodeSecurityGroupId: string;
     readonly vpcId: string;
     /** The bound target group; absent until the edge provides one (then nothing may be registered). */
@@ -381,7 +381,7 @@ export interface LoadBalancerControllerInputs extends PlanEnv {
 }
 
 /**
- * The AWS Load Balancer Controller only binds the edge's NLB target group to the api-gateway pods
+ * The AWS Load Balancer Controller only binds the edge's origin ALB target group to the api-gateway pods
  * (TargetGroupBinding); it provisions no load balancer, so it gets reads, target registration on
  * that one target group and ingress-rule management on the node security group.
  */

@@ -106,7 +106,7 @@ export function declarePlatformCharts(c: EksScope, d: { cluster: eks.Cluster; no
 
 /**
  * Attaches the api-gateway pods to the edge's target group. The port is the ingress target
- * group's (one port end to end); the controller opens the node group to the NLB's security group
+ * group's (one port end to end); the controller opens the node group to the origin ALB's security group
  * (or, without one, the VPC CIDR) on it.
  */
 export function declareApiGatewayBinding(
@@ -121,6 +121,9 @@ export function declareApiGatewayBinding(
     return new k8s.apiextensions.CustomResource(
         `${c.name}-api-gateway-tgb`,
         { apiVersion: "elbv2.k8s.aws/v1beta1", kind: "TargetGroupBinding", metadata: { name: gateway.name, namespace: gateway.domain }, spec },
-        { parent: c.parent, provider: d.provider, dependsOn: [d.loadBalancerController, d.namespace] },
+        // The controller's validating webhook refuses a change of spec.targetGroupARN ("update may
+        // not change these fields", targetgroupbinding_validator.go): a new target group (the NLB →
+        // ALB move, or any TG replacement) replaces the binding, the old one first (same name).
+        { parent: c.parent, provider: d.provider, dependsOn: [d.loadBalancerController, d.namespace], replaceOnChanges: ["spec.targetGroupARN"], deleteBeforeReplace: true },
     );
 }

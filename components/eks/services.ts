@@ -16,7 +16,7 @@ import { IRSA_ANNOTATION, planServiceWorkloads, serviceNamespaces } from "./work
 export const READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject";
 
 /**
- * A domain namespace's labels. The api-gateway's domain (its pods are NLB targets) gets the
+ * A domain namespace's labels. The api-gateway's domain (its pods are origin ALB targets) gets the
  * readiness gate, so a rolling update never sends traffic to draining or unregistered targets.
  */
 export function namespaceLabels(ns: string): Record<string, string> {

@@ -2,7 +2,7 @@
  * The Kubernetes objects the cluster declares for the 20 services and for GitOps, as plain
  * records: one namespace per domain, a ServiceAccount (IRSA) and a PodDisruptionBudget per
  * service, the ArgoCD root Application (typed with `@kubernetes-models/argo-cd`) and the
- * TargetGroupBinding that attaches the edge's NLB target group to the api-gateway pods. Pure: no
+ * TargetGroupBinding that attaches the edge's origin ALB target group to the api-gateway pods. Pure: no
  * Pulumi or AWS imports.
  */
 import type { IApplication } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
@@ -83,14 +83,14 @@ export interface TargetGroupBindingInputs {
     readonly targetGroupArn: string;
     /** The api-gateway Service port (and pod port) the target group forwards to. */
     readonly port: number;
-    /** Who may reach the pods: the NLB's security group when it has one, else the VPC CIDR (NLB private IPs). */
+    /** Who may reach the pods: the origin ALB's security group when it has one, else the VPC CIDR (the load balancer's private IPs). */
     readonly from: { readonly securityGroupId: string } | { readonly cidr: string };
 }
 
 /**
  * `elbv2.k8s.aws/v1beta1` TargetGroupBinding: the AWS Load Balancer Controller registers the
- * api-gateway pod IPs in the edge's NLB target group (IP targets) and opens the node security
- * group to the NLB on the pod port. No CRD model package exists for it, hence the local type.
+ * api-gateway pod IPs in the edge's origin ALB target group (IP targets) and opens the node security
+ * group to the ALB on the pod port. No CRD model package exists for it, hence the local type.
  */
 export interface TargetGroupBinding {
     readonly apiVersion: "elbv2.k8s.aws/v1beta1";

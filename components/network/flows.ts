@@ -14,7 +14,7 @@ import { STORES, StoreId, storeUsers } from "../data/plan";
 export const OWNER_THIS = "Deploy-ready II: one reachability model of every flow the platform needs";
 /** CloudFront's origin-facing list admits every AWS customer's distribution, not only ours (security S1). */
 export const OWNER_EDGE = "Edge: an origin only our distribution can reach";
-/** Canaries run outside the VPC and the NLB admits only CloudFront and Route 53 (edge-dr #2). */
+/** Canaries run outside the VPC and the origin admits only CloudFront and Route 53 (edge-dr #2). */
 export const OWNER_DR = "DR II: failover on a managed orchestrator";
 /** The EKS API is private-only; a hosted CI runner cannot reach it (eks B2). */
 export const OWNER_DEPLOY = "Deploy-ready III: a deploy path that reaches the private EKS API";
@@ -44,7 +44,7 @@ export type SymbolicSource =
     | "hosted-runner";
 
 /** Security groups by role; the checker knows which planned groups play each role. */
-export type GroupRole = "eks-nodes" | "eks-api" | "nlb" | `data:${DataStore}` | "msk-replicator" | "deploy-runner" | "preview-runner";
+export type GroupRole = "eks-nodes" | "eks-api" | "origin" | `data:${DataStore}` | "msk-replicator" | "deploy-runner" | "preview-runner";
 
 /** Stores with a data-tier security group (a port in components/data/plan.ts STORES). */
 export type DataStore = Extract<StoreId, "aurora" | "docdb" | "cache" | "msk" | "search">;
@@ -146,11 +146,11 @@ export function flowTable(regions: readonly FlowRegion[]): FlowRow[] {
 
     add(sym("internet"), { kind: "cloudfront" }, 443, "admitted", OWNER_THIS, "viewers reach the storefront and API through CloudFront");
     for (const r of names) {
-        add(sym("cloudfront-origin-facing"), group("nlb", r), 443, "admitted", OWNER_THIS, "CloudFront reaches the regional API origin");
-        add(sym("route53-healthcheckers"), group("nlb", r), 443, "admitted", OWNER_THIS, "Route 53 health checks drive latency routing and failover");
-        add(sym("internet-via-any-distribution"), group("nlb", r), 443, "admitted-but-forbidden", OWNER_EDGE, "any AWS customer's distribution reaches the origin, bypassing our WAF");
-        add(sym("internet"), group("nlb", r), 443, "forbidden", OWNER_THIS, "no listener reachable without CloudFront (ARCHITECTURE §2)");
-        add(group("nlb", r), group("eks-nodes", r), 8080, "admitted", OWNER_THIS, "the NLB forwards to the api-gateway pods");
+        add(sym("cloudfront-origin-facing"), group("origin", r), 443, "admitted", OWNER_THIS, "CloudFront reaches the regional API origin");
+        add(sym("route53-healthcheckers"), group("origin", r), 443, "admitted", OWNER_THIS, "Route 53 health checks drive latency routing and failover");
+        add(sym("internet-via-any-distribution"), group("origin", r), 443, "forbidden", OWNER_EDGE, "any AWS customer's distribution reaches the API past our WAF: the listener forwards only with this distribution's secret header (the health path excepted)");
+        add(sym("internet"), group("origin", r), 443, "forbidden", OWNER_THIS, "no listener reachable without CloudFront (ARCHITECTURE §2)");
+        add(group("origin", r), group("eks-nodes", r), 8080, "admitted", OWNER_THIS, "the origin ALB forwards to the api-gateway pods");
         add(group("eks-nodes", r), group("eks-api", r), 443, "admitted", OWNER_THIS, "nodes and pods reach the Kubernetes API");
         add(group("deploy-runner", r), group("eks-api", r), 443, "admitted", OWNER_DEPLOY, "the in-VPC deploy runner's `pulumi up` manages the in-cluster resources (Helm, CRs)");
         add(group("preview-runner", r), group("eks-api", r), 443, "admitted", OWNER_DEPLOY, "pull-request previews read the cluster (read-only access entry)");
@@ -166,7 +166,7 @@ export function flowTable(regions: readonly FlowRegion[]): FlowRow[] {
     }
     for (const home of names) {
         for (const target of names) {
-            add({ kind: "canary", region: home, target }, group("nlb", target), 443, "unadmitted", OWNER_DR, `the ${home} canary probes https://api-${target}.<domain>/health/ready`);
+            add({ kind: "canary", region: home, target }, group("origin", target), 443, "unadmitted", OWNER_DR, `the ${home} canary probes https://api-${target}.<domain>/health/ready`);
         }
     }
     for (const s of secondaries) {

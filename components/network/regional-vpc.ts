@@ -259,7 +259,7 @@ function declareSubnet(
     tags: (extra: Tags, nameTag?: string) => Tags,
     opts: pulumi.CustomResourceOptions,
 ): aws.ec2.Subnet {
-    // Load balancer discovery tags: internet-facing NLBs land in the public tier, internal ones in private.
+    // Load balancer discovery tags: internet-facing load balancers land in the public tier, internal ones in private.
     const roleTags: Tags = s.tier === "public" ? { "kubernetes.io/role/elb": "1" } : s.tier === "private" ? { "kubernetes.io/role/internal-elb": "1" } : {};
     return new aws.ec2.Subnet(
         `${name}-${s.tier}-${s.azSuffix}`,

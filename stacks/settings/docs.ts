@@ -69,7 +69,7 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     },
     "mall:environment": {
         section: "stack",
-        description: "`production`, `staging` or `dev`: tags every resource and decides the defaults of `mall:dataProfile` and `mall:enableAutoFailover` and the NLB's deletion protection.",
+        description: "`production`, `staging` or `dev`: tags every resource and decides the defaults of `mall:dataProfile` and `mall:enableAutoFailover` and the origin ALB's deletion protection.",
     },
 
     // Network
@@ -91,11 +91,11 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
         section: "edge",
         description: "Takes this region out of `api-internal` latency routing and points its `api-<region>` name (the CloudFront failover origin) at the surviving regions.",
     },
-    "mall:healthCheckPath": { section: "edge", description: "Path the NLB target group's and the region's Route 53 health checks request." },
+    "mall:healthCheckPath": { section: "edge", description: "Path the origin ALB answers without the origin secret (GET/HEAD only), and that its target group and the region's Route 53 health check request." },
     "mall:healthCheckInterval": { section: "edge", description: "Route 53 health-check interval in seconds: 30 (standard) or 10 (fast, costs more)." },
     "mall:healthCheckFailureThreshold": { section: "edge", description: "Consecutive failed Route 53 checks before the region counts as unhealthy (1-10)." },
     "mall:healthCheckRegions": { section: "edge", description: "Regions the Route 53 health checkers run from; at least 3." },
-    "mall:apiTargetPort": { section: "edge", description: "Port the api-gateway pods listen on: the NLB's IP target group and the `TargetGroupBinding` forward to it." },
+    "mall:apiTargetPort": { section: "edge", description: "Port the api-gateway pods listen on: the origin ALB's IP target group and the `TargetGroupBinding` forward to it." },
     "mall:hostedZoneId": {
         section: "edge",
         where: "primary only",
@@ -116,6 +116,16 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     "mall:wafLogRetentionDays": { section: "edge", where: "primary only", description: "Retention of the WAF log group, a CloudWatch Logs retention value." },
     "mall:accessLogRetentionDays": { section: "edge", where: "primary only", description: "Days CloudFront access logs are kept in the logging bucket." },
     "mall:originShieldRegion": { section: "edge", where: "primary only", description: "Where Origin Shield sits in front of the static bucket." },
+    "mall:originSecretEpoch": {
+        section: "edge",
+        where: "primary only",
+        description: "Generation of the origin secret (`X-Origin-Verify`) CloudFront sends and the regional ALBs require; bump it with `mall:originSecretPhase` to rotate (docs/edge.md).",
+    },
+    "mall:originSecretPhase": {
+        section: "edge",
+        where: "primary only",
+        description: "Rotation step of the origin secret: `steady` (one value), `staged` (origins accept the next, CloudFront sends the current), `switched` (CloudFront sends the next); deploy every region after `staged` and after the next `steady`.",
+    },
 
     // Data layer
     "mall:dataProfile": {

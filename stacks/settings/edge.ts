@@ -1,11 +1,11 @@
 /**
- * Edge settings (ARCHITECTURE §5): the regional ingress every stack owns (NLB, health check, its
+ * Edge settings (ARCHITECTURE §5): the regional ingress every stack owns (origin ALB, health check, its
  * DNS records, region evacuation) and the CloudFront/WAF edge only the primary owns. Defaults are
  * the architecture's figures. Pure: no Pulumi imports.
  */
 import { API_GATEWAY_PORT } from "../../components/catalogue";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../../components/common/logs";
-import { BOT_CONTROL_MODES, BotControlMode, READ_ONLY_API_PATHS, WAF_DEFAULTS, readOnlyApiPathProblems } from "../../components/edge/plan";
+import { BOT_CONTROL_MODES, BotControlMode, ORIGIN_SECRET_PHASES, OriginSecretPhase, READ_ONLY_API_PATHS, WAF_DEFAULTS, readOnlyApiPathProblems } from "../../components/edge/plan";
 import { LOG_RETENTION_DAYS } from "./network";
 import { ConfigReader } from "./reader";
 
@@ -67,6 +67,10 @@ export interface EdgeSettings {
     readonly accessLogRetentionDays: number;
     /** Where Origin Shield sits in front of the static bucket. @default "us-east-1" */
     readonly originShieldRegion: string;
+    /** The origin secret's generation in use; bump it (with the phase) to rotate. @default 1 */
+    readonly originSecretEpoch: number;
+    /** Where a rotation of the origin secret stands (docs/edge.md, "Rotating the origin secret"). @default "steady" */
+    readonly originSecretPhase: OriginSecretPhase;
 }
 
 /** Keys only the primary reads: a secondary that sets one gets told, not silently ignored. */
@@ -79,6 +83,8 @@ export const PRIMARY_ONLY_EDGE_KEYS = [
     "mall:wafLogRetentionDays",
     "mall:accessLogRetentionDays",
     "mall:originShieldRegion",
+    "mall:originSecretEpoch",
+    "mall:originSecretPhase",
 ] as const;
 
 const REGION_NAME = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
@@ -147,6 +153,8 @@ export function readEdge(r: ConfigReader, role: "primary" | "secondary" | undefi
     }
     const accessLogRetentionDays = r.number("mall:accessLogRetentionDays", { default: 365, min: 1 });
     const originShieldRegion = r.string("mall:originShieldRegion", { default: "us-east-1", pattern: REGION_NAME, describe: "an AWS region name like us-east-1" });
+    const originSecretEpoch = r.number("mall:originSecretEpoch", { default: 1, min: 1, max: 1_000_000 });
+    const originSecretPhase = r.string("mall:originSecretPhase", { default: "steady", allowed: ORIGIN_SECRET_PHASES }) as OriginSecretPhase;
     return {
         hostedZoneId: hostedZoneId === "" ? undefined : hostedZoneId,
         readOnlyApiPaths,
@@ -156,5 +164,7 @@ export function readEdge(r: ConfigReader, role: "primary" | "secondary" | undefi
         wafLogRetentionDays,
         accessLogRetentionDays,
         originShieldRegion,
+        originSecretEpoch,
+        originSecretPhase,
     };
 }

@@ -45,7 +45,7 @@ interface CommonSettings {
     /** The apex the edge names live under (`mall.<domain>`, `api-internal.<domain>` …). */
     readonly domain: string;
     readonly network: NetworkSettings;
-    /** This region's ingress: NLB, health check, DNS records, evacuation. */
+    /** This region's ingress: origin ALB, health check, DNS records, evacuation. */
     readonly ingress: IngressSettings;
     /** The edge (zone, CloudFront, WAF); read on every stack, used by the primary only. */
     readonly edge: EdgeSettings;

@@ -144,7 +144,7 @@ describe("DR drills over the shipped stacks", function () {
     it("asks the shared reachability model about each probe: its answer is the flow table's canary and health-checker rows", () => {
         const stacks = drillStacks(result.stacks);
         const m = buildModel(stacks);
-        const rows = checkFlows(stacks).filter((r) => r.row.to.kind === "group" && r.row.to.role === "nlb" && (r.row.from.kind === "canary" || (r.row.from.kind === "symbolic" && r.row.from.name === "route53-healthcheckers")));
+        const rows = checkFlows(stacks).filter((r) => r.row.to.kind === "group" && r.row.to.role === "origin" && (r.row.from.kind === "canary" || (r.row.from.kind === "symbolic" && r.row.from.name === "route53-healthcheckers")));
         assert.strictEqual(rows.length, 6);
         const reach = flowReachability(stacks, m, () => assert.fail("every probe of the shipped stacks has a row"));
         for (const r of rows) {

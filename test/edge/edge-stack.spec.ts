@@ -10,7 +10,7 @@ const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 
 function plan(extra: Partial<EdgeStackArgs> = {}, region = "us-east-1"): Promise<Resources> {
     return planComponent(
-        () => new EdgeStack("edge", { context: testContext(region, "primary"), domain: "example.com", registryRegions: ["us-east-1", "us-west-2"], ...extra }),
+        () => new EdgeStack("edge", { context: testContext(region, "primary"), domain: "example.com", registryRegions: ["us-east-1", "us-west-2"], originVerifyValue: "current-value", ...extra }),
         { region },
     );
 }
@@ -89,6 +89,17 @@ describe("EdgeStack", () => {
         assert.deepStrictEqual(origins[0].originShield, { enabled: true, originShieldRegion: "us-east-1" });
         const oac = edge.one("aws:cloudfront/originAccessControl:OriginAccessControl", "edge-web-oac");
         assert.deepStrictEqual([oac.inputs.originAccessControlOriginType, oac.inputs.signingBehavior, oac.inputs.signingProtocol], ["s3", "always", "sigv4"]);
+    });
+
+    it("sends the origin secret as X-Origin-Verify on every API origin (a Pulumi secret), never to the S3 origin", async () => {
+        const origins = cdn.inputs.origins as Obj[];
+        assert.strictEqual(origins[0].customHeaders, undefined);
+        const api = origins.filter((x) => x.customOriginConfig);
+        assert.strictEqual(api.length, 2);
+        for (const x of api) assert.deepStrictEqual(x.customHeaders, [{ name: "X-Origin-Verify", value: "[secret]" }], String(x.originId));
+        const single = await plan({ registryRegions: ["us-east-1"] });
+        const only = (single.one(DISTRIBUTION, "edge-cdn").inputs.origins as Obj[]).filter((x) => x.customOriginConfig);
+        assert.deepStrictEqual(only.map((x) => x.customHeaders), [[{ name: "X-Origin-Verify", value: "[secret]" }]]);
     });
 
     it("has no origin group with a single region", async () => {

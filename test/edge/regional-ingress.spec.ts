@@ -15,6 +15,7 @@ function plan(region: string, role: "primary" | "secondary", extra: Partial<Regi
                 hostedZoneId: ZONE,
                 registryRegions: ["us-east-1", "us-west-2"],
                 ownsValidationRecords: role === "primary",
+                originVerifyValues: ["current-value"],
                 ...extra,
             }),
         { region },
@@ -39,39 +40,76 @@ describe("RegionalIngress", () => {
         assert.match(String(rules[1][1]), /^pl-[0-9a-f]{8}$/);
         const sgs = west.ofType("aws:ec2/securityGroup:SecurityGroup").map((s) => s.name);
         assert.deepStrictEqual(sgs, ["ingress-cloudfront-sg", "ingress-healthchecks-sg"]);
-        const nlb = west.one("aws:lb/loadBalancer:LoadBalancer", "ingress-nlb");
-        assert.strictEqual((nlb.inputs.securityGroups as string[]).length, 2);
+        const alb = west.one("aws:lb/loadBalancer:LoadBalancer", "ingress-alb");
+        assert.strictEqual((alb.inputs.securityGroups as string[]).length, 2);
         const egress = west.one("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "ingress-cloudfront-to-targets");
         assert.deepStrictEqual([egress.inputs.cidrIpv4, egress.inputs.fromPort], ["10.1.0.0/16", 8080]);
     });
 
-    it("is an internet-facing NLB in the public subnets with a TLS 443 listener on a modern policy", () => {
-        const nlb = west.one("aws:lb/loadBalancer:LoadBalancer", "ingress-nlb");
+    it("is an internet-facing ALB in the public subnets with an HTTPS 443 listener on a modern policy that forwards nothing by default", () => {
+        const alb = west.one("aws:lb/loadBalancer:LoadBalancer", "ingress-alb");
         assert.deepStrictEqual(
-            [nlb.inputs.name, nlb.inputs.loadBalancerType, nlb.inputs.internal, nlb.inputs.subnets, nlb.inputs.enableDeletionProtection],
-            ["mall-us-west-2-api", "network", false, ["subnet-a", "subnet-b", "subnet-c"], true],
+            [alb.inputs.name, alb.inputs.loadBalancerType, alb.inputs.internal, alb.inputs.subnets, alb.inputs.enableDeletionProtection, alb.inputs.dropInvalidHeaderFields],
+            ["mall-us-west-2-api-alb", "application", false, ["subnet-a", "subnet-b", "subnet-c"], true, true],
         );
         const listener = west.one("aws:lb/listener:Listener", "ingress-https");
-        assert.deepStrictEqual([listener.inputs.port, listener.inputs.protocol, listener.inputs.sslPolicy], [443, "TLS", "ELBSecurityPolicy-TLS13-1-2-2021-06"]);
+        assert.deepStrictEqual([listener.inputs.port, listener.inputs.protocol, listener.inputs.sslPolicy], [443, "HTTPS", "ELBSecurityPolicy-TLS13-1-2-2021-06"]);
+        assert.deepStrictEqual(listener.inputs.defaultActions, [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "403", messageBody: "Forbidden" } }]);
         assert.match(String(listener.inputs.certificateArn), /^arn:aws:acm:us-west-2:/);
         const tg = west.one("aws:lb/targetGroup:TargetGroup", "ingress-api-gateway");
-        assert.deepStrictEqual([tg.inputs.targetType, tg.inputs.protocol, tg.inputs.port, tg.inputs.vpcId], ["ip", "TCP", 8080, "vpc-0abc"]);
-        assert.strictEqual((tg.inputs.healthCheck as { path: string }).path, "/health/ready");
+        assert.deepStrictEqual([tg.inputs.name, tg.inputs.targetType, tg.inputs.protocol, tg.inputs.port, tg.inputs.vpcId], ["mall-us-west-2-api-http", "ip", "HTTP", 8080, "vpc-0abc"]);
+        assert.deepStrictEqual([(tg.inputs.healthCheck as { path: string }).path, (tg.inputs.healthCheck as { matcher: string }).matcher], ["/health/ready", "200"]);
     });
 
-    it("health-checks the NLB itself over HTTPS /health/ready from three regions", () => {
+    it("forwards the exact health path for GET/HEAD without the secret, and everything else only with X-Origin-Verify", () => {
+        const listener = west.one("aws:lb/listener:Listener", "ingress-https");
+        const tg = west.one("aws:lb/targetGroup:TargetGroup", "ingress-api-gateway");
+        const rules = west.ofType("aws:lb/listenerRule:ListenerRule").map((r) => [r.name, r.inputs.priority, r.inputs.conditions, (r.inputs.actions as { type: string }[]).map((a) => a.type)]);
+        assert.deepStrictEqual(rules, [
+            ["ingress-health-path", 1, [{ pathPattern: { values: ["/health/ready"] } }, { httpRequestMethod: { values: ["GET", "HEAD"] } }], ["forward"]],
+            // The values are a Pulumi secret: the plan (and state) never shows them.
+            ["ingress-origin-verified", 2, [{ httpHeader: { httpHeaderName: "X-Origin-Verify", values: "[secret]" } }], ["forward"]],
+        ]);
+        for (const r of west.ofType("aws:lb/listenerRule:ListenerRule")) {
+            assert.deepStrictEqual(r.propertyDependencies.listenerArn, [listener.urn]);
+            assert.deepStrictEqual(r.propertyDependencies.actions, [tg.urn]);
+        }
+    });
+
+    it("puts a regional WAF on the ALB: the header (or the health path) required, known bad inputs, logs KMS-encrypted with the secret redacted", () => {
+        const acl = west.one("aws:wafv2/webAcl:WebAcl", "ingress-waf");
+        assert.deepStrictEqual([acl.inputs.scope, acl.inputs.name, acl.inputs.defaultAction], ["REGIONAL", "mall-us-west-2-origin", { allow: {} }]);
+        const rules = acl.inputs.rules as { name: string; priority: number; action?: unknown; statement: Record<string, unknown> }[];
+        assert.deepStrictEqual(rules.map((r) => [r.name, r.priority]), [["require-origin-verify", 0], ["aws-known-bad-inputs", 1]]);
+        assert.deepStrictEqual(rules[0].action, { block: {} });
+        assert.deepStrictEqual(rules[0].statement, { notStatement: { statement: { orStatement: { statements: "[secret]" } } } });
+        assert.deepStrictEqual(rules[1].statement, { managedRuleGroupStatement: { vendorName: "AWS", name: "AWSManagedRulesKnownBadInputsRuleSet" } });
+        const assoc = west.one("aws:wafv2/webAclAssociation:WebAclAssociation", "ingress-waf-association");
+        assert.deepStrictEqual(assoc.propertyDependencies.resourceArn, [west.one("aws:lb/loadBalancer:LoadBalancer", "ingress-alb").urn]);
+        assert.match(String(assoc.inputs.webAclArn), /^arn:aws:wafv2:us-west-2:\d{12}:regional\/webacl\/mall-us-west-2-origin\//);
+        const logs = west.one("aws:cloudwatch/logGroup:LogGroup", "ingress-waf-logs");
+        assert.strictEqual(logs.inputs.name, "aws-waf-logs-mall-us-west-2-origin");
+        assert.deepStrictEqual(logs.propertyDependencies.kmsKeyId, [west.one("aws:kms/key:Key", "ingress-waf-logs-key").urn]);
+        const logging = west.one("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "ingress-waf-logging");
+        assert.deepStrictEqual(logging.inputs.redactedFields, [{ singleHeader: { name: "x-origin-verify" } }, { singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }]);
+    });
+
+    it("health-checks the ALB itself over HTTPS (SNI) /health/ready from three regions", () => {
         const hc = west.one("aws:route53/healthCheck:HealthCheck", "ingress-health");
         assert.deepStrictEqual(
             [hc.inputs.type, hc.inputs.port, hc.inputs.resourcePath, hc.inputs.requestInterval, hc.inputs.failureThreshold, hc.inputs.regions],
             ["HTTPS", 443, "/health/ready", 30, 3, ["us-east-1", "us-west-2", "eu-west-1"]],
         );
-        assert.match(String(hc.inputs.fqdn), /^mall-us-west-2-api-[0-9a-f]+\.elb\.us-west-2\.amazonaws\.com$/);
+        assert.match(String(hc.inputs.fqdn), /^mall-us-west-2-api-alb-\d+\.us-west-2\.elb\.amazonaws\.com$/);
+        assert.strictEqual(hc.inputs.enableSni, true);
     });
 
     it("publishes api-<region> and its api-internal latency record with the health check", () => {
         const regional = west.one(RECORD, "ingress-regional-record");
         assert.strictEqual(regional.inputs.name, "api-us-west-2.mall.example.com");
-        assert.deepStrictEqual((regional.inputs.aliases as { zoneId: string }[])[0].zoneId, "Z18D5FSROUN65G");
+        // The ALB alias zone of us-west-2 (not the NLB one), with target health.
+        const alias = (regional.inputs.aliases as { zoneId: string; evaluateTargetHealth: boolean }[])[0];
+        assert.deepStrictEqual([alias.zoneId, alias.evaluateTargetHealth], ["Z1H1FL5HABSF5", true]);
         const latency = west.one(RECORD, "ingress-latency-record");
         assert.deepStrictEqual(
             [latency.inputs.name, latency.inputs.type, latency.inputs.setIdentifier, latency.inputs.latencyRoutingPolicies, latency.inputs.zoneId],
@@ -106,19 +144,19 @@ describe("RegionalIngress", () => {
         assert.deepStrictEqual(regional.inputs.aliases, [{ name: "api-internal.mall.example.com", zoneId: ZONE, evaluateTargetHealth: true }]);
         const hc = evacuated.one("aws:route53/healthCheck:HealthCheck", "ingress-health");
         assert.deepStrictEqual([hc.inputs.disabled, hc.inputs.invertHealthcheck], [undefined, undefined]);
-        // Same NLB, listener and target group: only DNS changes.
+        // Same ALB, listener and target group: only DNS changes.
         assert.deepStrictEqual(
             Object.keys(evacuated.countsByType()).filter((t) => t !== RECORD).map((t) => [t, evacuated.count(t)]),
             Object.keys(west.countsByType()).filter((t) => t !== RECORD).map((t) => [t, west.count(t)]),
         );
     });
 
-    it("admits the NLB on the target port of the targets' SG when given, and only then", async () => {
-        assert.strictEqual(west.ofType(RULE).some((r) => r.name === "ingress-targets-from-nlb"), false);
+    it("admits the ALB on the target port of the targets' SG when given, and only then", async () => {
+        assert.strictEqual(west.ofType(RULE).some((r) => r.name === "ingress-targets-from-alb"), false);
         const wired = await plan("us-west-2", "secondary", { targetSecurityGroupId: "sg-0nodes", targetPort: 8443 });
-        const rule = wired.one(RULE, "ingress-targets-from-nlb");
-        const nlbSg = wired.one("aws:ec2/securityGroup:SecurityGroup", "ingress-cloudfront-sg");
+        const rule = wired.one(RULE, "ingress-targets-from-alb");
+        const albSg = wired.one("aws:ec2/securityGroup:SecurityGroup", "ingress-cloudfront-sg");
         assert.deepStrictEqual([rule.inputs.securityGroupId, rule.inputs.fromPort, rule.inputs.toPort, rule.inputs.ipProtocol], ["sg-0nodes", 8443, 8443, "tcp"]);
-        assert.deepStrictEqual(rule.propertyDependencies.referencedSecurityGroupId, [nlbSg.urn]);
+        assert.deepStrictEqual(rule.propertyDependencies.referencedSecurityGroupId, [albSg.urn]);
     });
 });

@@ -41,6 +41,8 @@ describe("edge settings", () => {
             wafLogRetentionDays: 90,
             accessLogRetentionDays: 365,
             originShieldRegion: "us-east-1",
+            originSecretEpoch: 1,
+            originSecretPhase: "steady",
         });
     });
 
@@ -74,6 +76,17 @@ describe("edge settings", () => {
         assert.deepStrictEqual(problems("us-west-2", secondary({ "mall:wafRateLimit": "500" })), [
             "mall:wafRateLimit is set on the secondary stack us-west-2; the edge (zone, CloudFront, WAF) lives in the primary, move the key to the primary's stack file",
         ]);
+    });
+
+    it("read the origin secret's rotation step on the primary only, validated", () => {
+        const s = parseStackConfig("mall", "us-east-1", primary({ "mall:originSecretEpoch": "3", "mall:originSecretPhase": "staged" }));
+        assert.deepStrictEqual([s.edge.originSecretEpoch, s.edge.originSecretPhase], [3, "staged"]);
+        assert.deepStrictEqual(problems("us-east-1", primary({ "mall:originSecretEpoch": "0", "mall:originSecretPhase": "rotating" })), [
+            ...problems("us-east-1", primary({ "mall:originSecretEpoch": "0" })),
+            `mall:originSecretPhase "rotating" must be one of steady, staged, switched`,
+        ]);
+        assert.deepStrictEqual(problems("us-east-1", primary({ "mall:originSecretEpoch": "1.5" })), ['mall:originSecretEpoch "1.5" must be an integer between 1 and 1000000 (default 1)']);
+        assert.ok(problems("us-west-2", secondary({ "mall:originSecretPhase": "staged" })).some((p) => p.startsWith("mall:originSecretPhase is set on the secondary stack us-west-2")));
     });
 
     it("read the origin group's read-only API paths, validated", () => {

@@ -21,12 +21,10 @@ describe("the flow table (components/network/flows.ts)", () => {
             .filter((r) => r.expected !== "admitted" && r.expected !== "forbidden")
             .map((r) => `${r.owner} | ${r.expected} | ${r.id}`);
         assert.deepStrictEqual(later, [
-            `${OWNER_EDGE} | admitted-but-forbidden | internet-via-any-distribution -> nlb@us-east-1:443`,
-            `${OWNER_EDGE} | admitted-but-forbidden | internet-via-any-distribution -> nlb@us-west-2:443`,
-            `${OWNER_DR} | unadmitted | canary@us-east-1(us-east-1) -> nlb@us-east-1:443`,
-            `${OWNER_DR} | unadmitted | canary@us-east-1(us-west-2) -> nlb@us-west-2:443`,
-            `${OWNER_DR} | unadmitted | canary@us-west-2(us-east-1) -> nlb@us-east-1:443`,
-            `${OWNER_DR} | unadmitted | canary@us-west-2(us-west-2) -> nlb@us-west-2:443`,
+            `${OWNER_DR} | unadmitted | canary@us-east-1(us-east-1) -> origin@us-east-1:443`,
+            `${OWNER_DR} | unadmitted | canary@us-east-1(us-west-2) -> origin@us-west-2:443`,
+            `${OWNER_DR} | unadmitted | canary@us-west-2(us-east-1) -> origin@us-east-1:443`,
+            `${OWNER_DR} | unadmitted | canary@us-west-2(us-west-2) -> origin@us-west-2:443`,
             `${OWNER_WRITES} | unadmitted | eks-nodes@us-west-2 -> data:docdb@us-east-1:27017`,
             `${OWNER_WRITES} | unadmitted | eks-nodes@us-west-2 -> data:cache@us-east-1:6379`,
             `${OWNER_WRITES} | unadmitted | eks-nodes@us-east-1 -> data:docdb@us-west-2:27017`,
@@ -48,6 +46,11 @@ describe("the flow table (components/network/flows.ts)", () => {
                 "forbidden | hosted-runner -> eks-api@us-west-2:443",
             ],
         );
+    });
+
+    it("forbids another distribution's path to an origin: the edge issue's rows are closed", () => {
+        const edge = flowTable(TWO).filter((r) => r.owner === OWNER_EDGE).map((r) => `${r.expected} | ${r.id}`);
+        assert.deepStrictEqual(edge, ["forbidden | internet-via-any-distribution -> origin@us-east-1:443", "forbidden | internet-via-any-distribution -> origin@us-west-2:443"]);
     });
 
     it("scopes cross-region writes by writer region", () => {

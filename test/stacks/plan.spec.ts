@@ -83,10 +83,16 @@ describe("the offline plan of both stacks", function () {
     it("the primary declares no pairwise link; in other regions only the keys its secrets replicate under", () => {
         assert.deepStrictEqual(east.resources.filter((r) => /peering/i.test(r.type)).map((r) => r.name), []);
         assert.deepStrictEqual(
-            east.resources.filter((r) => r.inputs.region !== undefined && r.inputs.region !== "us-east-1").map((r) => [r.type, r.name, r.inputs.region]),
+            east.resources
+                .filter((r) => r.inputs.region !== undefined && r.inputs.region !== "us-east-1")
+                .map((r) => [r.type, r.name, r.inputs.region])
+                .sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
             [
-                ["aws:kms/key:Key", "data-secrets-us-west-2-key", "us-west-2"],
                 ["aws:kms/alias:Alias", "data-secrets-us-west-2-alias", "us-west-2"],
+                ["aws:kms/key:Key", "data-secrets-us-west-2-key", "us-west-2"],
+                // The origin secret's replica key (components/edge/origin-secret.ts).
+                ["aws:kms/alias:Alias", "origin-secret-us-west-2-alias", "us-west-2"],
+                ["aws:kms/key:Key", "origin-secret-us-west-2-key", "us-west-2"],
             ],
         );
     });

@@ -75,3 +75,32 @@ describe("plan mocks: CodeBuild (deploy runners)", () => {
         assert.match(String(w.state.payloadUrl), /^https:\/\/codebuild\.us-west-2\.amazonaws\.com\/webhooks\?t=[0-9a-f]{32}&v=1$/);
     });
 });
+
+describe("plan mocks: the origin ALB, its listener rules, the origin secret", () => {
+    const west = new PlanMocks({ stack: "us-west-2", region: "us-west-2", stackOutputs: new Map() });
+    const make = (type: string, name: string, inputs: Record<string, unknown>) => west.newResource({ type, name, inputs, custom: true } as never).state;
+
+    it("an ALB gets an app/ ARN, the ALB DNS form and the region's ALB alias zone; an NLB keeps net/ and its own zone", () => {
+        const alb = make("aws:lb/loadBalancer:LoadBalancer", "ingress-alb", { name: "mall-us-west-2-api-alb", loadBalancerType: "application" });
+        assert.match(String(alb.arn), new RegExp(`^arn:aws:elasticloadbalancing:us-west-2:${MOCK_ACCOUNT_ID}:loadbalancer/app/mall-us-west-2-api-alb/[0-9a-f]{16}$`));
+        assert.match(String(alb.dnsName), /^mall-us-west-2-api-alb-\d+\.us-west-2\.elb\.amazonaws\.com$/);
+        assert.strictEqual(alb.zoneId, "Z1H1FL5HABSF5");
+        const nlb = make("aws:lb/loadBalancer:LoadBalancer", "x-nlb", { name: "x", loadBalancerType: "network" });
+        assert.match(String(nlb.arn), /:loadbalancer\/net\/x\/[0-9a-f]{16}$/);
+        assert.strictEqual(nlb.zoneId, "Z18D5FSROUN65G");
+        const listener = make("aws:lb/listener:Listener", "ingress-https", { loadBalancerArn: alb.arn });
+        assert.match(String(listener.arn), /:listener\/app\/mall-us-west-2-api-alb\/[0-9a-f]{16}\/[0-9a-f]{16}$/);
+        const rule = make("aws:lb/listenerRule:ListenerRule", "ingress-origin-verified", { listenerArn: listener.arn });
+        assert.match(String(rule.arn), /:listener-rule\/app\/mall-us-west-2-api-alb\/[0-9a-f]{16}\/[0-9a-f]{16}\/[0-9a-f]{16}$/);
+        assert.match(String(make("aws:wafv2/webAcl:WebAcl", "ingress-waf", { name: "mall-us-west-2-origin", scope: "REGIONAL" }).arn), /^arn:aws:wafv2:us-west-2:\d{12}:regional\/webacl\/mall-us-west-2-origin\/[0-9a-f-]{36}$/);
+    });
+
+    it("getSecretVersion answers a secret ARN with the origin-secret document, and refuses anything else", () => {
+        const arn = `arn:aws:secretsmanager:us-west-2:${MOCK_ACCOUNT_ID}:secret:mall/edge/origin-verify-a1b2c3`;
+        const v = west.call({ token: "aws:secretsmanager/getSecretVersion:getSecretVersion", inputs: { secretId: arn, region: "us-west-2" }, provider: "" } as never);
+        assert.deepStrictEqual([v.arn, v.versionStage, v.region], [arn, "AWSCURRENT", "us-west-2"]);
+        const doc = JSON.parse(String(v.secretString));
+        assert.deepStrictEqual([doc.phase, doc.accept, doc.send.length], ["steady", [doc.send], 48]);
+        assert.throws(() => west.call({ token: "aws:secretsmanager/getSecretVersion:getSecretVersion", inputs: { secretId: "mall/edge/origin-verify" }, provider: "" } as never), /is not a Secrets Manager secret ARN/);
+    });
+});

@@ -74,15 +74,15 @@ export function planReachability(model: DrillModel): ProbeReachability {
 
 /**
  * The shared reachability model's answer (tools/reachability `checkFlows`): a canary is admitted
- * when its `canary@home(target) -> nlb@target:443` row is, a health checker when the
- * `route53-healthcheckers -> nlb@target:443` row is. The simulator and the flow table therefore
+ * when its `canary@home(target) -> origin@target:443` row is, a health checker when the
+ * `route53-healthcheckers -> origin@target:443` row is. The simulator and the flow table therefore
  * cannot disagree about a probe; a probe the table has no row for falls back to `fallback`.
  */
 export function flowReachability(stacks: readonly StackPlanInput[], model: DrillModel, fallback: ProbeReachability = planReachability(model)): ProbeReachability {
     const admitted = new Map<string, boolean>();
     for (const r of checkFlows(stacks)) {
         const { from, to } = r.row;
-        if (to.kind !== "group" || to.role !== "nlb" || r.row.port !== 443) continue;
+        if (to.kind !== "group" || to.role !== "origin" || r.row.port !== 443) continue;
         if (from.kind === "canary") admitted.set(`canary|${from.region}|${to.region}`, r.admitted);
         else if (from.kind === "symbolic" && from.name === "route53-healthcheckers") admitted.set(`health-check|*|${to.region}`, r.admitted);
     }

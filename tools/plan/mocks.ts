@@ -141,13 +141,23 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
         ownerId: MOCK_ACCOUNT_ID,
     }),
     // --- edge ---
+    // ALB and NLB differ in ARN segment (`app`/`net`), DNS name (ALBs have no `.elb.` label before
+    // the region) and the Route 53 alias zone of the region.
     "aws:lb/loadBalancer:LoadBalancer": (r) => {
         const name = String(r.inputs.name ?? r.name);
+        const alb = (r.inputs.loadBalancerType ?? "application") === "application";
         return {
-            arn: r.arn(`loadbalancer/net/${name}/${hex(r.id, 16)}`, { service: "elasticloadbalancing" }),
-            dnsName: `${name}-${hex(r.id, 16)}.elb.${r.region}.amazonaws.com`,
-            zoneId: NLB_HOSTED_ZONE_IDS[r.region] ?? `Z${hex(r.region, 13).toUpperCase()}`,
+            arn: r.arn(`loadbalancer/${alb ? "app" : "net"}/${name}/${hex(r.id, 16)}`, { service: "elasticloadbalancing" }),
+            arnSuffix: `${alb ? "app" : "net"}/${name}/${hex(r.id, 16)}`,
+            dnsName: alb ? `${name}-${parseInt(hex(r.id, 8), 16)}.${r.region}.elb.amazonaws.com` : `${name}-${hex(r.id, 16)}.elb.${r.region}.amazonaws.com`,
+            zoneId: (alb ? ALB_HOSTED_ZONE_IDS : NLB_HOSTED_ZONE_IDS)[r.region] ?? `Z${hex(r.region + (alb ? "app" : "net"), 13).toUpperCase()}`,
         };
+    },
+    // listener/app/<lb-name>/<lb-id>/<listener-id>; a rule adds /<rule-id> under listener-rule/.
+    "aws:lb/listener:Listener": (r) => ({ arn: r.arn(`listener/${lbPath(r.inputs.loadBalancerArn, r.id)}/${hex(r.id, 16)}`, { service: "elasticloadbalancing" }) }),
+    "aws:lb/listenerRule:ListenerRule": (r) => {
+        const listener = String(r.inputs.listenerArn ?? "").split(":listener/")[1] ?? `app/unknown/${hex(r.id + "lb", 16)}/${hex(r.id + "l", 16)}`;
+        return { arn: r.arn(`listener-rule/${listener}/${hex(r.id, 16)}`, { service: "elasticloadbalancing" }) };
     },
     "aws:lb/targetGroup:TargetGroup": (r) => ({
         arn: r.arn(`targetgroup/${String(r.inputs.name ?? r.name)}/${hex(r.id, 16)}`, { service: "elasticloadbalancing" }),
@@ -184,7 +194,7 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
         liveStageEtag: r.inputs.publish === false ? "" : `E${hex("live/" + r.id, 13).toUpperCase()}`,
         status: r.inputs.publish === false ? "UNPUBLISHED" : "DEPLOYED",
     }),
-    "aws:wafv2/webAcl:WebAcl": (r) => ({ arn: r.arn(`global/webacl/${String(r.inputs.name ?? r.name)}/${uuid(r.id)}`) }),
+    "aws:wafv2/webAcl:WebAcl": (r) => ({ arn: r.arn(`${r.inputs.scope === "REGIONAL" ? "regional" : "global"}/webacl/${String(r.inputs.name ?? r.name)}/${uuid(r.id)}`) }),
     "aws:cloudwatch/logDeliverySource:LogDeliverySource": (r) => ({ arn: r.arn(`delivery-source:${String(r.inputs.name ?? r.name)}`, { service: "logs" }) }),
     "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": (r) => ({ arn: r.arn(`delivery-destination:${String(r.inputs.name ?? r.name)}`, { service: "logs" }) }),
     // @pulumi/eks v4 Cluster is a multi-language component: under mocks it is one resource, so its
@@ -220,6 +230,18 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     },
     "aws:cloudwatch/eventRule:EventRule": (r) => ({ name: r.inputs.name ?? r.id, arn: r.arn(`rule/${String(r.inputs.name ?? r.id)}`, { service: "events" }) }),
 };
+
+/** Route 53 hosted zone ids of Application (and Classic) Load Balancers per region (alias targets; AWS General Reference, "Elastic Load Balancing endpoints and quotas"). */
+const ALB_HOSTED_ZONE_IDS: Record<string, string> = {
+    "us-east-1": "Z35SXDOTRQ7X7K",
+    "us-west-2": "Z1H1FL5HABSF5",
+    "ap-northeast-2": "ZWKZPGTI48KDX",
+};
+
+/** `app/<name>/<id>` of a load balancer ARN (the listener's parent). */
+function lbPath(loadBalancerArn: unknown, seed: string): string {
+    return String(loadBalancerArn ?? "").split(":loadbalancer/")[1] ?? `app/unknown/${hex(seed + "lb", 16)}`;
+}
 
 /** Route 53 hosted zone ids of Network Load Balancers per region (alias targets). */
 const NLB_HOSTED_ZONE_IDS: Record<string, string> = {
@@ -370,6 +392,27 @@ const INVOKES: Record<string, (inputs: State, ctx: MockContext) => State> = {
             validMinorTargets: [],
             validUpgradeTargets: known.majorTargets,
             ...(inputs.latest !== undefined ? { latest: inputs.latest } : {}),
+        };
+    },
+    // A replica of the origin secret (components/edge/origin-secret.ts): the document the primary
+    // writes, with a value seeded by the secret's ARN (the mock cannot see the primary's random value).
+    "aws:secretsmanager/getSecretVersion:getSecretVersion": (inputs, ctx) => {
+        const arn = String(inputs.secretId ?? "");
+        if (!/^arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/.test(arn)) throw new Error(`getSecretVersion: secretId ${arn} is not a Secrets Manager secret ARN (tools/plan/mocks.ts)`);
+        // 48 alphanumerics, like the generated value (sha1 gives 40 hex digits: two seeds).
+        const value = `mock${hex(arn, 40)}${hex(arn + "/2", 4)}`;
+        const versionId = uuid(arn + "/version");
+        return {
+            id: `${arn}|AWSCURRENT`,
+            arn,
+            secretId: arn,
+            region: String(inputs.region ?? ctx.region),
+            secretString: JSON.stringify({ epoch: 1, phase: "steady", send: value, accept: [value] }),
+            secretBinary: "",
+            versionId,
+            versionStage: "AWSCURRENT",
+            versionStages: ["AWSCURRENT"],
+            createdDate: "2026-01-01T00:00:00Z",
         };
     },
     "aws:cloudfront/getCachePolicy:getCachePolicy": (inputs) => {

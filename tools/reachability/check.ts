@@ -14,7 +14,7 @@
 import { Cidr, contains, parseCidr } from "../../components/network/cidr";
 import { CLOUDFRONT_ORIGIN_FACING_LIST, healthCheckersList } from "../plan/mock-ids";
 import { Endpoint, FlowRow, GroupRole, admittedToday, flowTable, FlowRegion, rowsFor } from "../../components/network/flows";
-import { NetworkModel, Route, Rule, StackPlanInput } from "./model";
+import { Located, NetworkModel, Route, Rule, StackPlanInput } from "./model";
 
 export interface FlowResult {
     readonly row: FlowRow;
@@ -72,9 +72,9 @@ function groupsOf(m: NetworkModel, role: GroupRole, region: string, side?: strin
     if (role === "deploy-runner") return named("runner-deploy-sg", "private");
     if (role === "preview-runner") return named("runner-preview-sg", "private");
     if (role.startsWith("data:")) return named(`data-${role.slice(5)}-sg`, "data");
-    if (role === "nlb") {
-        const lb = m.find(region, "aws:lb/loadBalancer:LoadBalancer", "ingress-nlb")[0];
-        if (!lb) return { urns: [], region, tier: "public", missing: `no NLB ingress-nlb planned in ${region}` };
+    if (role === "origin") {
+        const lb = originLoadBalancer(m, region);
+        if (!lb) return { urns: [], region, tier: "public", missing: `no RegionalIngress load balancer planned in ${region}` };
         const urns = ((lb.resource.inputs.securityGroups as string[]) ?? []).map((id) => m.byIdentifier(id)?.resource.urn).filter((u): u is string => !!u);
         return { urns, region, tier: "public" };
     }
@@ -227,18 +227,99 @@ function checkToGroups(m: NetworkModel, row: FlowRow, src: Source, to: Extract<E
             const back = there.length ? [] : tgwPath(m, dst.region, dst.tier, src.groups.region, why);
             if (there.length || back.length) return { admitted: false, why: [...why, ...there, ...back] };
         }
-    } else if (to.role === "nlb") {
+    } else if (to.role === "origin") {
         // A public source also needs an internet-facing load balancer with an internet route.
-        const lb = m.find(to.region, "aws:lb/loadBalancer:LoadBalancer", "ingress-nlb")[0]!;
-        if (lb.resource.inputs.internal === true) return { admitted: false, why: [...why, `ingress-nlb in ${to.region} is internal`] };
+        const lb = originLoadBalancer(m, to.region)!;
+        if (lb.resource.inputs.internal === true) return { admitted: false, why: [...why, `${lb.resource.name} in ${to.region} is internal`] };
         const { tables: publicTables, unassociated } = m.routeTables(to.region, "public");
         const noIgw = publicTables.filter((t) => lookup(m.routes.get(t.resource.urn), parseCidr(ANY_V4)!)?.target.kind !== "igw");
         if (publicTables.length === 0 || noIgw.length || unassociated.length) return { admitted: false, why: [...why, `the ${to.region} public subnets have no default route to the internet gateway`] };
-        const listener = m.find(to.region, "aws:lb/listener:Listener").some((l) => Number(l.resource.inputs.port) === row.port);
-        if (!listener) return { admitted: false, why: [...why, `no listener on ${row.port} in ${to.region}`] };
-        why.push(`ingress-nlb is internet-facing with a ${row.port} listener; public subnets route 0.0.0.0/0 to the internet gateway`);
+        const l7 = listenerAdmits(m, lb, row, src.label);
+        if (!l7.admitted) return { admitted: false, why: [...why, ...l7.why] };
+        why.push(`${lb.resource.name} is internet-facing; public subnets route 0.0.0.0/0 to the internet gateway`, ...l7.why);
     }
     return { admitted: true, why };
+}
+
+/** The RegionalIngress component's load balancer in `region` (whatever its type). */
+function originLoadBalancer(m: NetworkModel, region: string) {
+    return m.find(region, "aws:lb/loadBalancer:LoadBalancer").find((l) => l.resource.urn.includes("mall:edge:RegionalIngress$"));
+}
+
+/** One way a listener forwards: its conditions, as the checker reads them. */
+interface ForwardPath {
+    readonly name: string;
+    /** Header names the request must carry (`http-header` conditions; values are secret). */
+    readonly headers: string[];
+    /** Path patterns it is limited to; empty = any path. */
+    readonly paths: string[];
+}
+
+const forwards = (actions: unknown): boolean => Array.isArray(actions) && actions.some((a) => (a as { type?: string }).type === "forward");
+
+/** Every forwarding path of the listeners on `port` of `lb`: the default action, then each rule. */
+function forwardPaths(m: NetworkModel, lb: Located, port: number): { listeners: number; paths: ForwardPath[] } {
+    const listeners = m.find(lb.region, "aws:lb/listener:Listener").filter((l) => (l.resource.propertyDependencies.loadBalancerArn ?? []).includes(lb.resource.urn) && Number(l.resource.inputs.port) === port);
+    const paths: ForwardPath[] = [];
+    for (const l of listeners) {
+        if (forwards(l.resource.inputs.defaultActions)) paths.push({ name: `${l.resource.name} default action`, headers: [], paths: [] });
+        for (const rule of m.find(lb.region, "aws:lb/listenerRule:ListenerRule").filter((r) => (r.resource.propertyDependencies.listenerArn ?? []).includes(l.resource.urn))) {
+            if (!forwards(rule.resource.inputs.actions)) continue;
+            const conditions = (rule.resource.inputs.conditions as Record<string, { httpHeaderName?: string; values?: unknown }>[] | undefined) ?? [];
+            paths.push({
+                name: rule.resource.name,
+                headers: conditions.flatMap((c) => (c.httpHeader?.httpHeaderName ? [c.httpHeader.httpHeaderName.toLowerCase()] : [])),
+                paths: conditions.flatMap((c) => (Array.isArray(c.pathPattern?.values) ? (c.pathPattern.values as string[]) : [])),
+            });
+        }
+    }
+    return { listeners: listeners.length, paths };
+}
+
+/** Header names every API (custom) origin of every enabled distribution adds: what our CloudFront proves itself with. */
+function distributionHeaders(m: NetworkModel): string[] {
+    const origins = m.resources
+        .filter((l) => l.resource.type === "aws:cloudfront/distribution:Distribution" && l.resource.inputs.enabled !== false)
+        .flatMap((l) => ((l.resource.inputs.origins as { customOriginConfig?: unknown; customHeaders?: { name?: string }[] }[] | undefined) ?? []).filter((o) => o.customOriginConfig));
+    if (origins.length === 0) return [];
+    const sets = origins.map((o) => new Set((o.customHeaders ?? []).map((h) => String(h.name).toLowerCase())));
+    return [...sets[0]].filter((h) => sets.every((x) => x.has(h)));
+}
+
+/** The Route 53 health checks' paths in `region`: what a forward limited to them exposes is the health answer only. */
+function healthPaths(m: NetworkModel, region: string): string[] {
+    return m.resources.filter((l) => l.resource.type === "aws:route53/healthCheck:HealthCheck" && l.stack === region).map((l) => String(l.resource.inputs.resourcePath ?? "/"));
+}
+
+/**
+ * Layer 7: does the listener forward this source to the API? Our distribution carries its origin
+ * headers; a health checker or canary asks for the health path only; anyone else (another
+ * customer's distribution, the internet) carries no secret. A forward limited to the health
+ * path with no header condition is the health answer, not the API: it admits a prober, and only
+ * that.
+ */
+function listenerAdmits(m: NetworkModel, lb: Located, row: FlowRow, label: string): { admitted: boolean; why: string[] } {
+    const { listeners, paths } = forwardPaths(m, lb, row.port);
+    if (listeners === 0) return { admitted: false, why: [`no listener on ${row.port} of ${lb.resource.name} in ${lb.region}`] };
+    const health = healthPaths(m, lb.region);
+    const healthOnly = (p: ForwardPath) => p.paths.length > 0 && p.paths.every((x) => health.includes(x));
+    const prober = label === "route53-healthcheckers" || row.from.kind === "canary";
+    const carried = label === "cloudfront-origin-facing" ? distributionHeaders(m) : [];
+    const open = paths.filter((p) => p.headers.every((h) => carried.includes(h)) && (prober ? healthOnly(p) || p.paths.length === 0 : !healthOnly(p)));
+    const describe = (p: ForwardPath) => `${p.name} forwards${p.headers.length ? ` with header ${p.headers.join(", ")}` : ""}${p.paths.length ? ` on ${p.paths.join(", ")}` : " on any path"}`;
+    if (open.length === 0) {
+        const need = paths.filter((p) => !healthOnly(p)).map(describe);
+        return {
+            admitted: false,
+            why: [
+                prober
+                    ? `no forward of ${lb.resource.name} answers the health path (${health.join(", ") || "none planned"}) without a secret header`
+                    : `${label} carries ${carried.length ? `only ${carried.join(", ")}` : "no origin secret"}; ${lb.resource.name} forwards to the API only ${need.length ? need.join("; ") : "never"}`,
+                ...(prober ? [] : paths.filter(healthOnly).map((p) => `${describe(p)} (the health answer only)`)),
+            ],
+        };
+    }
+    return { admitted: true, why: open.map(describe) };
 }
 
 function checkRow(m: NetworkModel, row: FlowRow): { admitted: boolean; why: string[] } {

@@ -111,7 +111,7 @@ export function firstDeployReport(plans: readonly StackPlanInput[]): Prerequisit
         const checkers = p.resources.find((r) => r.type === "aws:route53/healthCheck:HealthCheck")?.inputs.regions as string[] | undefined;
         out.push({
             prerequisite: `${healthCheckersList(region)} holds the checkers of ${checkers?.join(", ") ?? "every checker region"}`,
-            why: `${rule.name} admits only this list to the ${region} NLB; a checker region missing from it reports the origin unhealthy`,
+            why: `${rule.name} admits only this list to the ${region} origin ALB; a checker region missing from it reports the origin unhealthy`,
             check: `aws ec2 get-managed-prefix-list-entries --prefix-list-id $(aws ec2 describe-managed-prefix-lists --region ${region} --filters Name=prefix-list-name,Values=${healthCheckersList(region)} --query 'PrefixLists[0].PrefixListId' --output text) --region ${region}`,
         });
     }
