@@ -302,6 +302,7 @@ const TYPES = {
     record: "aws:route53/record:Record",
     lb: "aws:lb/loadBalancer:LoadBalancer",
     listener: "aws:lb/listener:Listener",
+    listenerRule: "aws:lb/listenerRule:ListenerRule",
     targetGroup: "aws:lb/targetGroup:TargetGroup",
     invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
     regionSwitch: "aws:arcregionswitch/plan:Plan",
@@ -435,9 +436,13 @@ export function buildModel(stacks: readonly DrillStack[], order: readonly string
     for (const h of healthChecks) addDns(h.targetUrn, h.fqdn);
     for (const rec of records) for (const a of rec.aliases) addDns(a.targetUrn, a.name);
     const targetHealthOf = (lbUrn: string): number | undefined => {
-        const groups = of(TYPES.listener)
-            .filter((l) => (l.r.propertyDependencies.loadBalancerArn ?? []).includes(lbUrn))
-            .flatMap((l) => (l.r.propertyDependencies.defaultActions ?? []).map((u) => byUrn.get(u)?.resource).filter((g): g is PlannedResource => g?.type === TYPES.targetGroup));
+        const listeners = of(TYPES.listener).filter((l) => (l.r.propertyDependencies.loadBalancerArn ?? []).includes(lbUrn));
+        // An NLB forwards in its default action; an ALB (default 403) in its listener rules.
+        const rules = of(TYPES.listenerRule).filter((x) => listeners.some((l) => (x.r.propertyDependencies.listenerArn ?? []).includes(l.r.urn)));
+        const groups = [...listeners.map((l) => l.r.propertyDependencies.defaultActions ?? []), ...rules.map((x) => x.r.propertyDependencies.actions ?? [])]
+            .flat()
+            .map((u) => byUrn.get(u)?.resource)
+            .filter((g, i, all): g is PlannedResource => g?.type === TYPES.targetGroup && all.indexOf(g) === i);
         const seconds = groups.map((g) => {
             const hc = (g.inputs.healthCheck as { interval?: unknown; unhealthyThreshold?: unknown } | undefined) ?? {};
             return num(hc.interval, TG_DEFAULT_INTERVAL) * num(hc.unhealthyThreshold, TG_DEFAULT_UNHEALTHY);
