@@ -88,7 +88,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
               network: { vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds },
               repositoryUrl: settings.cicd.runner.repositoryUrl,
               connectionArn: settings.cicd.runner.connectionArn,
-              previewActorIds: settings.cicd.runner.previewActorIds,
+              actorIds: settings.cicd.runner.actorIds,
           })
         : undefined;
     const apiClients = runner && settings.cicd.runner ? runnerApiClients(runner, settings.cicd.runner) : [];

@@ -25,6 +25,12 @@ export function ciStacks(project: Project, opts: { readonly deploy: boolean }): 
     const order = planOrder(project);
     const key = `${project.name}:primaryStack`;
     const org = project.stacks.map((s) => s.config[key]).find(Boolean)?.split("/")[0] ?? PLACEHOLDER_ORG;
+    const bootstrapped = project.stacks.filter((s) => s.config[`${project.name}:deployPhase`] === "bootstrap");
+    if (opts.deploy && bootstrapped.length > 0) {
+        throw new Error(
+            `${bootstrapped.map((s) => s.file).join(", ")} still set${bootstrapped.length === 1 ? "s" : ""} mall:deployPhase: bootstrap (a workstation-only first run that opens the EKS API to its CIDRs); remove it (pulumi config rm mall:deployPhase -s <stack>) before deploying from CI`,
+        );
+    }
     if (opts.deploy && org === PLACEHOLDER_ORG) {
         const secondaries = project.stacks.filter((s) => s.config[key]).map((s) => s.file);
         throw new Error(
@@ -37,8 +43,10 @@ export function ciStacks(project: Project, opts: { readonly deploy: boolean }): 
         order: order.map((s) => s.stack),
         primaries: order.filter((s) => s.dependsOn.length === 0).map((s) => s.stack),
         secondaries: order.filter((s) => s.dependsOn.length > 0).map((s) => s.stack),
+        // Only stacks with an in-VPC runner get one (a job waiting for a runner that never exists would
+        // queue for a day instead of failing).
         runners: Object.fromEntries(
-            order.map((s) => {
+            order.filter((s) => s.config[`${project.name}:deployRunner`] !== undefined).map((s) => {
                 const region = s.config["aws:region"] ?? s.stack;
                 return [s.stack, { deploy: runnerProjectName(project.name, region, "deploy"), preview: runnerProjectName(project.name, region, "preview") }];
             }),

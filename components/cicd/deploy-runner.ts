@@ -29,8 +29,8 @@ export interface DeployRunnerArgs {
     readonly repositoryUrl: string;
     /** An authorised CodeConnections (GitHub) connection in this region. */
     readonly connectionArn: string;
-    /** GitHub account ids (numbers) whose pull requests may start a preview runner. */
-    readonly previewActorIds: readonly string[];
+    /** GitHub account ids (numbers) whose workflow jobs may start a runner (deploy and preview). */
+    readonly actorIds: readonly string[];
     /** Days the runners' log group keeps build logs. @default 90 */
     readonly logRetentionDays?: number;
     /** The runner image (a CodeBuild curated image with Node and Docker). @default "aws/codebuild/amazonlinux-x86_64-standard:5.0" */
@@ -90,7 +90,9 @@ function buildDeployRunner(parent: pulumi.Resource, name: string, args: DeployRu
             role: role.id,
             policy: pulumi
                 .all([logGroup.arn, key.arn, subnetArns, ctx.accountId])
-                .apply(([logGroupArn, logKeyArn, arns, accountId]) => JSON.stringify(runnerServicePolicy({ region: ctx.region, accountId, logGroupArn, logKeyArn, subnetArns: arns }))),
+                .apply(([logGroupArn, logKeyArn, arns, accountId]) =>
+                    JSON.stringify(runnerServicePolicy({ region: ctx.region, accountId, logGroupArn, logKeyArn, subnetArns: arns, connectionArn: args.connectionArn })),
+                ),
         },
         opts,
     );
@@ -128,14 +130,15 @@ function buildDeployRunner(parent: pulumi.Resource, name: string, args: DeployRu
                 },
                 vpcConfig: { vpcId: args.network.vpcId, subnets: args.network.privateSubnetIds, securityGroupIds: [sg.id] },
                 logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: logGroup.name, streamName: kind } },
-                buildTimeout: 120,
+                // Longer than the job's timeout, so GitHub cancels (gracefully) before CodeBuild kills an up.
+                buildTimeout: 480,
                 tags: tags(projectName),
             },
             { parent, dependsOn: [policy] },
         );
         new aws.codebuild.Webhook(
             `${name}-${kind}-webhook`,
-            { projectName: project.name, buildType: "BUILD", filterGroups: [{ filters: webhookFilters(kind, args.previewActorIds).map((f) => ({ ...f })) }] },
+            { projectName: project.name, buildType: "BUILD", filterGroups: [{ filters: webhookFilters(kind, args.actorIds).map((f) => ({ ...f })) }] },
             opts,
         );
         securityGroupIds[kind] = sg.id;

@@ -36,17 +36,18 @@ export interface WebhookFilter {
 }
 
 /**
- * Which queued workflow jobs may start a runner: only jobs of the runner's own workflow, and for
- * previews only jobs triggered by the listed GitHub accounts (numeric ids), so a pull request from
- * a stranger's fork never gets a machine inside the VPC.
+ * Which queued workflow jobs may start a runner: jobs named like the runner's own workflow and
+ * triggered by the listed GitHub accounts (numeric ids), so a stranger's pull request never gets a
+ * machine inside the VPC. A workflow's name is whatever its file says, so this is a first fence
+ * only: what a job may DO is decided by the OIDC trust of the role it assumes (README, "Deploying
+ * for real": the deploy role trusts only the production environment, which only main may use).
  */
-export function webhookFilters(kind: RunnerKind, previewActorIds: readonly string[]): WebhookFilter[] {
-    const filters: WebhookFilter[] = [
+export function webhookFilters(kind: RunnerKind, actorIds: readonly string[]): WebhookFilter[] {
+    return [
         { type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" },
         { type: "WORKFLOW_NAME", pattern: `^${RUNNER_WORKFLOWS[kind]}$` },
+        { type: "ACTOR_ACCOUNT_ID", pattern: `^(${actorIds.join("|")})$` },
     ];
-    if (kind === "preview") filters.push({ type: "ACTOR_ACCOUNT_ID", pattern: `^(${previewActorIds.join("|")})$` });
-    return filters;
 }
 
 export interface RunnerPolicyInputs {
@@ -58,12 +59,15 @@ export interface RunnerPolicyInputs {
     readonly logKeyArn: string;
     /** The private subnets' ARNs the build ENIs are created in. */
     readonly subnetArns: readonly string[];
+    /** The CodeConnections (or older CodeStar Connections) connection the runners reach GitHub through. */
+    readonly connectionArn: string;
 }
 
 /**
- * The CodeBuild service role's policy: write its own logs, and create the ENIs of a VPC build in
- * the private subnets (AWS's documented VPC permissions). Nothing else: a job gets its AWS access
- * by assuming the deploy or preview role through GitHub's OIDC token, so code running on a preview
+ * The CodeBuild service role's policy: write its own logs, create the ENIs of a VPC build in the
+ * private subnets (AWS's documented VPC permissions), and use the GitHub connection (AWS: the
+ * project role needs GetConnectionToken and GetConnection on it). Nothing else: a job gets its AWS
+ * access by assuming the deploy or preview role through GitHub's OIDC token, so code running on a
  * runner without that token holds no useful credentials.
  */
 export function runnerServicePolicy(i: RunnerPolicyInputs): PolicyDocument {
@@ -77,6 +81,12 @@ export function runnerServicePolicy(i: RunnerPolicyInputs): PolicyDocument {
                 Effect: "Allow",
                 Action: ["ec2:CreateNetworkInterface", "ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"],
                 Resource: "*",
+            },
+            {
+                Sid: "GitHubConnection",
+                Effect: "Allow",
+                Action: i.connectionArn.split(":")[2] === "codestar-connections" ? ["codestar-connections:GetConnectionToken", "codestar-connections:GetConnection"] : ["codeconnections:GetConnectionToken", "codeconnections:GetConnection"],
+                Resource: i.connectionArn,
             },
             {
                 Sid: "VpcBuildEnis",

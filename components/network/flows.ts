@@ -158,6 +158,12 @@ export function flowTable(regions: readonly FlowRegion[]): FlowRow[] {
         for (const s of dataStores()) {
             add(group("eks-nodes", r), group(`data:${s.id}`, r), s.port, "admitted", OWNER_THIS, `services reach their local ${s.label}`);
         }
+        // The runners run workflow (and pull-request) code inside the VPC: they reach the API, never a store.
+        for (const runner of ["deploy-runner", "preview-runner"] as const) {
+            for (const s of dataStores()) {
+                add(group(runner, r), group(`data:${s.id}`, r), s.port, "forbidden", OWNER_DEPLOY, `a job on the ${runner} cannot open the ${s.label}`);
+            }
+        }
     }
     for (const s of secondaries) {
         for (const side of [primary.name, s.name]) {

@@ -23,8 +23,8 @@ export interface RunnerSettings {
     readonly deployRoleArn: string;
     /** The read-only role pull-request previews assume (OIDC): EKS read-only access. */
     readonly previewRoleArn: string;
-    /** GitHub account ids (numbers) whose pull requests may start a preview runner. */
-    readonly previewActorIds: readonly string[];
+    /** GitHub account ids (numbers) whose workflow jobs may start a runner (deploy and preview). */
+    readonly actorIds: readonly string[];
 }
 
 export interface CicdSettings {
@@ -37,7 +37,7 @@ export interface CicdSettings {
 const REPO = /^https:\/\/github\.com\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const CONNECTION = /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,64}$/;
-const RUNNER_KEYS = ["repositoryUrl", "connectionArn", "deployRoleArn", "previewRoleArn", "previewActorIds"] as const;
+const RUNNER_KEYS = ["repositoryUrl", "connectionArn", "deployRoleArn", "previewRoleArn", "actorIds"] as const;
 
 export interface CicdContext {
     readonly region: string;
@@ -46,9 +46,11 @@ export interface CicdContext {
     /** A real preview/up (not the offline plan): placeholders are refused, production needs a runner. */
     readonly deploying: boolean;
     readonly environment: string;
+    /** The cluster's human admin roles (mall:eksAdminRoleArns): a workflow role must not be one. */
+    readonly adminRoleArns: readonly string[];
 }
 
-export function readCicd(r: ConfigReader, { region, publicAccessCidrs, deploying, environment }: CicdContext): CicdSettings {
+export function readCicd(r: ConfigReader, { region, publicAccessCidrs, deploying, environment, adminRoleArns }: CicdContext): CicdSettings {
     const key = "mall:deployRunner";
     const phase = r.string("mall:deployPhase", { default: "steady", allowed: DEPLOY_PHASES }) as DeployPhase;
     if (phase === "bootstrap" && publicAccessCidrs.length === 0) {
@@ -60,13 +62,13 @@ export function readCicd(r: ConfigReader, { region, publicAccessCidrs, deploying
     if (raw === undefined) {
         if (deploying && environment === "production") {
             r.problem(
-                `${key} is not set; the production EKS API is private, so in-cluster resources deploy only from a runner in the VPC: set { repositoryUrl, connectionArn, deployRoleArn, previewRoleArn, previewActorIds } (README "Deploying for real")`,
+                `${key} is not set; the production EKS API is private, so in-cluster resources deploy only from a runner in the VPC: set { repositoryUrl, connectionArn, deployRoleArn, previewRoleArn, actorIds } (README "Deploying for real")`,
             );
         }
         return { phase };
     }
     if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
-        r.problem(`${key} must be an object { repositoryUrl, connectionArn, deployRoleArn, previewRoleArn, previewActorIds }`);
+        r.problem(`${key} must be an object { repositoryUrl, connectionArn, deployRoleArn, previewRoleArn, actorIds }`);
         return { phase };
     }
     const o = raw as Record<string, unknown>;
@@ -80,18 +82,20 @@ export function readCicd(r: ConfigReader, { region, publicAccessCidrs, deploying
     };
     const repositoryUrl = str("repositoryUrl", REPO, "https://github.com/<org>/<repo>");
     const connectionArn = str("connectionArn", CONNECTION, `an authorised CodeConnections connection in ${region}, arn:aws:codeconnections:${region}:<account>:connection/<uuid>`);
-    if (connectionArn && connectionArn.split(":")[3] !== region) {
-        r.problem(`${key}.connectionArn is in ${connectionArn.split(":")[3]}, not ${region}; create and authorise a GitHub connection in ${region} (CodeBuild uses the connection of its own region)`);
-    }
     const deployRoleArn = str("deployRoleArn", ROLE_ARN, "the deploy workflow's role, arn:aws:iam::<account>:role/<name>");
     const previewRoleArn = str("previewRoleArn", ROLE_ARN, "the pull-request preview role, arn:aws:iam::<account>:role/<name>");
     if (deployRoleArn && deployRoleArn === previewRoleArn) {
         r.problem(`${key}.previewRoleArn equals deployRoleArn; previews run pull-request code and must use a separate read-only role`);
     }
-    const ids = o.previewActorIds;
-    const previewActorIds = Array.isArray(ids) ? ids.map(String) : [];
-    if (!Array.isArray(ids) || previewActorIds.length === 0 || previewActorIds.some((id) => !/^\d+$/.test(id))) {
-        r.problem(`${key}.previewActorIds must list the numeric GitHub account ids allowed to start a preview runner (gh api users/<login> --jq .id)`);
+    // EKS refuses two access entries for one principal (409), and the identity that creates the
+    // cluster keeps an automatic admin entry: the workflow roles must be neither an admin role nor it.
+    for (const [k, v] of [["deployRoleArn", deployRoleArn], ["previewRoleArn", previewRoleArn]] as const) {
+        if (v && adminRoleArns.includes(v)) r.problem(`${key}.${k} is also in mall:eksAdminRoleArns; EKS allows one access entry per principal: use distinct roles (bootstrap the cluster as a third identity, README "Deploying for real")`);
+    }
+    const ids = o.actorIds;
+    const actorIds = Array.isArray(ids) ? ids.map(String) : [];
+    if (!Array.isArray(ids) || actorIds.length === 0 || actorIds.some((id) => !/^\d+$/.test(id))) {
+        r.problem(`${key}.actorIds must list the numeric GitHub account ids allowed to start a runner (gh api users/<login> --jq .id)`);
     }
     if (deploying) {
         if (repositoryUrl.split("/")[3] === PLACEHOLDER_ORG) r.problem(`${key}.repositoryUrl "${repositoryUrl}" names the placeholder org "${PLACEHOLDER_ORG}"; set your repository`);
@@ -100,5 +104,5 @@ export function readCicd(r: ConfigReader, { region, publicAccessCidrs, deploying
             if (v.includes(DOC_ACCOUNT)) r.problem(`${key}.${k} is in the documentation account 123456789012; set the ARN in your account`);
         }
     }
-    return { phase, runner: { repositoryUrl, connectionArn, deployRoleArn, previewRoleArn, previewActorIds } };
+    return { phase, runner: { repositoryUrl, connectionArn, deployRoleArn, previewRoleArn, actorIds } };
 }

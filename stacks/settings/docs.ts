@@ -192,7 +192,7 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     "mall:deployRunner": {
         section: "eks",
         description:
-            "The in-VPC deploy path (CodeBuild-hosted GitHub Actions runners in the private subnets): `{ repositoryUrl, connectionArn (an authorised CodeConnections connection in this region), deployRoleArn, previewRoleArn, previewActorIds }`; required to deploy production, whose EKS API is private.",
+            "The in-VPC deploy path (CodeBuild-hosted GitHub Actions runners in the private subnets): `{ repositoryUrl, connectionArn (an authorised CodeConnections connection in this region), deployRoleArn, previewRoleArn, actorIds }`; required to deploy production, whose EKS API is private.",
     },
     "mall:deployPhase": {
         section: "eks",

@@ -135,7 +135,7 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
     const primaryStackKey = "mall:primaryStack";
     const primaryStack = r.string(primaryStackKey);
     const eks = readEks(r, region, { requireAdmins: environment === "production" && !offlinePlan });
-    const cicd = readCicd(r, { region, publicAccessCidrs: eks.publicAccessCidrs, deploying: !offlinePlan, environment });
+    const cicd = readCicd(r, { region, publicAccessCidrs: eks.publicAccessCidrs, deploying: !offlinePlan, environment, adminRoleArns: eks.adminRoleArns });
     if (!offlinePlan && environment === "production" && eks.gitops.repoUrl === DEFAULT_GITOPS.repoUrl) {
         r.problem(
             `mall:gitopsRepoUrl "${eks.gitops.repoUrl}" is the placeholder GitOps repository; production clusters need the real one ArgoCD syncs: pulumi config set mall:gitopsRepoUrl <your repo URL> -s ${stack}`,

@@ -16,10 +16,11 @@ describe("deploy path: the planner", () => {
         assert.strictEqual(runnerLabel("mall-us-east-1-preview"), "codebuild-mall-us-east-1-preview-${{ github.run_id }}-${{ github.run_attempt }}");
     });
 
-    it("starts a runner only for its own workflow, and a preview runner only for listed GitHub accounts", () => {
+    it("starts a runner only for its own workflow and listed GitHub accounts", () => {
         assert.deepStrictEqual(webhookFilters("deploy", ["1"]), [
             { type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" },
             { type: "WORKFLOW_NAME", pattern: "^deploy$" },
+            { type: "ACTOR_ACCOUNT_ID", pattern: "^(1)$" },
         ]);
         assert.deepStrictEqual(webhookFilters("preview", ["583231", "99"]), [
             { type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" },
@@ -28,13 +29,22 @@ describe("deploy path: the planner", () => {
         ]);
     });
 
-    it("gives the runners' own role its logs and VPC ENIs only: no action a job could deploy with", () => {
-        const doc = runnerServicePolicy({ region: "us-east-1", accountId: "210987654321", logGroupArn: "arn:lg", logKeyArn: "arn:key", subnetArns: ["arn:subnet/a"] });
+    it("gives the runners' own role its logs, its VPC ENIs and its GitHub connection only: no action a job could deploy with", () => {
+        const doc = runnerServicePolicy({ region: "us-east-1", accountId: "210987654321", logGroupArn: "arn:lg", logKeyArn: "arn:key", subnetArns: ["arn:subnet/a"], connectionArn: CONNECTION });
         const actions = doc.Statement.flatMap((s) => (typeof s.Action === "string" ? [s.Action] : [...s.Action]));
         assert.deepStrictEqual(
-            actions.filter((a) => !/^(logs:(CreateLogStream|PutLogEvents)|kms:(GenerateDataKey|Decrypt)|ec2:(CreateNetworkInterface|DeleteNetworkInterface|Describe\w+|CreateNetworkInterfacePermission))$/.test(a)),
+            actions.filter((a) => !/^(logs:(CreateLogStream|PutLogEvents)|kms:(GenerateDataKey|Decrypt)|ec2:(CreateNetworkInterface|DeleteNetworkInterface|Describe\w+|CreateNetworkInterfacePermission)|codeconnections:GetConnection(Token)?)$/.test(a)),
             [],
         );
+        // AWS: the project role needs GetConnectionToken and GetConnection on the connection, or no job starts.
+        assert.deepStrictEqual(doc.Statement.find((s) => s.Sid === "GitHubConnection"), {
+            Sid: "GitHubConnection",
+            Effect: "Allow",
+            Action: ["codeconnections:GetConnectionToken", "codeconnections:GetConnection"],
+            Resource: CONNECTION,
+        });
+        const legacy = runnerServicePolicy({ region: "us-east-1", accountId: "1", logGroupArn: "a", logKeyArn: "k", subnetArns: [], connectionArn: "arn:aws:codestar-connections:us-east-1:1:connection/x" });
+        assert.deepStrictEqual(legacy.Statement.find((s) => s.Sid === "GitHubConnection")!.Action, ["codestar-connections:GetConnectionToken", "codestar-connections:GetConnection"]);
         const eni = doc.Statement.find((s) => s.Sid === "VpcBuildEnis")!;
         assert.deepStrictEqual(eni.Condition, { StringEquals: { "ec2:AuthorizedService": "codebuild.amazonaws.com" }, ArnEquals: { "ec2:Subnet": ["arn:subnet/a"] } });
     });
@@ -44,7 +54,7 @@ describe("DeployRunner", () => {
     let res: Resources;
     before(async () => {
         res = await planComponent(() => {
-            const r = new DeployRunner("runner", { context: testContext(), network: NETWORK, repositoryUrl: "https://github.com/acme/mall-platform", connectionArn: CONNECTION, previewActorIds: ["583231"] });
+            const r = new DeployRunner("runner", { context: testContext(), network: NETWORK, repositoryUrl: "https://github.com/acme/mall-platform", connectionArn: CONNECTION, actorIds: ["583231"] });
             return { labels: r.labels };
         });
     });
@@ -71,7 +81,7 @@ describe("DeployRunner", () => {
     it("registers one webhook per runner with its filters, and logs into a KMS-encrypted group", () => {
         const hooks = res.ofType("aws:codebuild/webhook:Webhook");
         assert.deepStrictEqual(hooks.map((h) => [h.inputs.projectName, h.inputs.buildType, (h.inputs.filterGroups as { filters: unknown[] }[])[0].filters.length]), [
-            ["mall-us-east-1-deploy", "BUILD", 2],
+            ["mall-us-east-1-deploy", "BUILD", 3],
             ["mall-us-east-1-preview", "BUILD", 3],
         ]);
         const lg = res.one("aws:cloudwatch/logGroup:LogGroup", "runner-logs");
@@ -112,11 +122,11 @@ describe("deploy path: settings (mall:deployRunner, mall:deployPhase)", () => {
         connectionArn: CONNECTION,
         deployRoleArn: "arn:aws:iam::210987654321:role/mall-deploy",
         previewRoleArn: "arn:aws:iam::210987654321:role/mall-preview",
-        previewActorIds: ["583231"],
+        actorIds: ["583231"],
     };
     const read = (raw: Record<string, unknown>, ctx: Partial<{ deploying: boolean; environment: string; publicAccessCidrs: string[] }> = {}) => {
         const r = new ConfigReader("us-east-1", Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
-        const s = readCicd(r, { region: "us-east-1", publicAccessCidrs: ctx.publicAccessCidrs ?? [], deploying: ctx.deploying ?? false, environment: ctx.environment ?? "production" });
+        const s = readCicd(r, { region: "us-east-1", publicAccessCidrs: ctx.publicAccessCidrs ?? [], deploying: ctx.deploying ?? false, environment: ctx.environment ?? "production", adminRoleArns: ["arn:aws:iam::210987654321:role/platform-admin"] });
         return { s, problems: r.problems };
     };
 
@@ -128,7 +138,7 @@ describe("deploy path: settings (mall:deployRunner, mall:deployPhase)", () => {
 
     it("requires a runner to deploy production, and an admitted workstation for the bootstrap phase", () => {
         assert.deepStrictEqual(read({}, { deploying: true }).problems, [
-            'mall:deployRunner is not set; the production EKS API is private, so in-cluster resources deploy only from a runner in the VPC: set { repositoryUrl, connectionArn, deployRoleArn, previewRoleArn, previewActorIds } (README "Deploying for real")',
+            'mall:deployRunner is not set; the production EKS API is private, so in-cluster resources deploy only from a runner in the VPC: set { repositoryUrl, connectionArn, deployRoleArn, previewRoleArn, actorIds } (README "Deploying for real")',
         ]);
         assert.deepStrictEqual(read({}, { deploying: true, environment: "staging" }).problems, []);
         assert.deepStrictEqual(read({ "mall:deployRunner": runner, "mall:deployPhase": "bootstrap" }).problems, [
@@ -137,15 +147,20 @@ describe("deploy path: settings (mall:deployRunner, mall:deployPhase)", () => {
         assert.deepStrictEqual(read({ "mall:deployRunner": runner, "mall:deployPhase": "bootstrap" }, { publicAccessCidrs: ["203.0.113.7/32"] }).s.phase, "bootstrap");
     });
 
+    it("refuses a workflow role that is also a human admin role (EKS allows one access entry per principal)", () => {
+        assert.deepStrictEqual(read({ "mall:deployRunner": { ...runner, deployRoleArn: "arn:aws:iam::210987654321:role/platform-admin" } }).problems, [
+            'mall:deployRunner.deployRoleArn is also in mall:eksAdminRoleArns; EKS allows one access entry per principal: use distinct roles (bootstrap the cluster as a third identity, README "Deploying for real")',
+        ]);
+    });
+
     it("refuses what AWS or the workflow would not accept, each naming the field", () => {
         const { problems } = read({
-            "mall:deployRunner": { ...runner, connectionArn: CONNECTION.replace("us-east-1", "us-west-2"), previewRoleArn: runner.deployRoleArn, previewActorIds: ["octocat"], extra: 1 },
+            "mall:deployRunner": { ...runner, previewRoleArn: runner.deployRoleArn, actorIds: ["octocat"], extra: 1 },
         });
         assert.deepStrictEqual(problems, [
-            "mall:deployRunner.extra is not a runner setting (allowed: repositoryUrl, connectionArn, deployRoleArn, previewRoleArn, previewActorIds)",
-            "mall:deployRunner.connectionArn is in us-west-2, not us-east-1; create and authorise a GitHub connection in us-east-1 (CodeBuild uses the connection of its own region)",
+            "mall:deployRunner.extra is not a runner setting (allowed: repositoryUrl, connectionArn, deployRoleArn, previewRoleArn, actorIds)",
             "mall:deployRunner.previewRoleArn equals deployRoleArn; previews run pull-request code and must use a separate read-only role",
-            "mall:deployRunner.previewActorIds must list the numeric GitHub account ids allowed to start a preview runner (gh api users/<login> --jq .id)",
+            "mall:deployRunner.actorIds must list the numeric GitHub account ids allowed to start a runner (gh api users/<login> --jq .id)",
         ]);
     });
 });

@@ -15,7 +15,7 @@ const RUNNER = (region: string) =>
         connectionArn: `arn:aws:codeconnections:${region}:210987654321:connection/4a1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d`,
         deployRoleArn: "arn:aws:iam::210987654321:role/mall-deploy",
         previewRoleArn: "arn:aws:iam::210987654321:role/mall-preview",
-        previewActorIds: ["583231"],
+        actorIds: ["583231"],
     });
 const REAL: Record<string, RawConfig> = {
     "us-east-1": { ...shipped("us-east-1"), "mall:domain": "acme-mall.co.kr", "mall:hostedZoneId": "Z0123456789ABCDEFGHIJ", "mall:gitopsRepoUrl": "https://github.com/acme/mall-gitops.git", "mall:eksAdminRoleArns": JSON.stringify(["arn:aws:iam::123456789012:role/platform-admin"]), "mall:deployRunner": RUNNER("us-east-1") },
@@ -183,5 +183,20 @@ describe("tools/stacks.ts: the CI's Pulumi organization", () => {
         );
         const real = { ...project, stacks: project.stacks.map((s) => (s.config["mall:primaryStack"] ? { ...s, config: { ...s.config, "mall:primaryStack": "acme/mall/us-east-1" } } : s)) };
         assert.strictEqual(ciStacks(real, { deploy: true }).org, "acme");
+    });
+});
+
+describe("tools/stacks.ts: what CI may deploy", () => {
+    const project = loadProject(path.join(__dirname, "..", ".."));
+    it("refuses a stack file that still carries the bootstrap phase", () => {
+        const left = { ...project, stacks: project.stacks.map((s) => (s.stack === "us-west-2" ? { ...s, config: { ...s.config, "mall:primaryStack": "acme/mall/us-east-1", "mall:deployPhase": "bootstrap" } } : s)) };
+        assert.throws(
+            () => ciStacks(left, { deploy: true }),
+            new Error("Pulumi.us-west-2.yaml still sets mall:deployPhase: bootstrap (a workstation-only first run that opens the EKS API to its CIDRs); remove it (pulumi config rm mall:deployPhase -s <stack>) before deploying from CI"),
+        );
+    });
+    it("gives a runner label only to stacks that have a runner", () => {
+        const without = { ...project, stacks: project.stacks.map((s) => (s.stack === "us-west-2" ? { ...s, config: Object.fromEntries(Object.entries(s.config).filter(([k]) => k !== "mall:deployRunner")) } : s)) };
+        assert.deepStrictEqual(Object.keys(ciStacks(without, { deploy: false }).runners), ["us-east-1"]);
     });
 });

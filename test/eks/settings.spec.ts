@@ -97,7 +97,7 @@ describe("EKS settings", () => {
                 connectionArn: "arn:aws:codeconnections:us-east-1:210987654321:connection/4a1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                 deployRoleArn: "arn:aws:iam::210987654321:role/mall-deploy",
                 previewRoleArn: "arn:aws:iam::210987654321:role/mall-preview",
-                previewActorIds: ["583231"],
+                actorIds: ["583231"],
             }),
         };
         assert.throws(() => parseStackConfig("mall", "us-east-1", raw, { offlinePlan: false }), (e: unknown) => {

@@ -10,9 +10,9 @@ const TWO = [
 const THREE = [...TWO, { name: "ap-northeast-2", cidr: "10.2.0.0/16", role: "secondary" as const }];
 
 describe("the flow table (components/network/flows.ts)", () => {
-    it("is derived from the registry: 45 rows for two regions, ids unique", () => {
+    it("is derived from the registry: 65 rows for two regions, ids unique", () => {
         const table = flowTable(TWO);
-        assert.strictEqual(table.length, 45);
+        assert.strictEqual(table.length, 65);
         assert.strictEqual(new Set(table.map((r) => r.id)).size, table.length);
     });
 
@@ -35,7 +35,7 @@ describe("the flow table (components/network/flows.ts)", () => {
     it("has the deploy path's rows as this issue's owner flipped them: the in-VPC runners admitted, a hosted runner forbidden", () => {
         assert.deepStrictEqual(
             flowTable(TWO)
-                .filter((r) => r.owner === OWNER_DEPLOY)
+                .filter((r) => r.owner === OWNER_DEPLOY && r.to.kind === "group" && r.to.role === "eks-api")
                 .map((r) => `${r.expected} | ${r.id}`),
             [
                 "admitted | deploy-runner@us-east-1 -> eks-api@us-east-1:443",
@@ -48,6 +48,12 @@ describe("the flow table (components/network/flows.ts)", () => {
         );
     });
 
+    it("forbids every store to the runners, which run workflow and pull-request code inside the VPC", () => {
+        const runners = flowTable(TWO).filter((r) => r.owner === OWNER_DEPLOY && r.to.kind === "group" && r.to.role.startsWith("data:"));
+        assert.strictEqual(runners.length, 20);
+        assert.ok(runners.every((r) => r.expected === "forbidden"));
+    });
+
     it("forbids another distribution's path to an origin: the edge issue's rows are closed", () => {
         const edge = flowTable(TWO).filter((r) => r.owner === OWNER_EDGE).map((r) => `${r.expected} | ${r.id}`);
         assert.deepStrictEqual(edge, ["forbidden | internet-via-any-distribution -> origin@us-east-1:443", "forbidden | internet-via-any-distribution -> origin@us-west-2:443"]);
@@ -58,7 +64,7 @@ describe("the flow table (components/network/flows.ts)", () => {
         const writes = (w: string) => rowsFor(table, w).filter((r) => r.owner === OWNER_WRITES).map((r) => r.id);
         assert.deepStrictEqual(writes("us-east-1"), ["eks-nodes@us-west-2 -> data:docdb@us-east-1:27017", "eks-nodes@us-west-2 -> data:cache@us-east-1:6379"]);
         assert.deepStrictEqual(writes("us-west-2"), ["eks-nodes@us-east-1 -> data:docdb@us-west-2:27017", "eks-nodes@us-east-1 -> data:cache@us-west-2:6379"]);
-        assert.strictEqual(rowsFor(table, "us-east-1").length, 43);
+        assert.strictEqual(rowsFor(table, "us-east-1").length, 63);
     });
 
     it("grows with a third region: replicator rows per secondary, canaries and writes per pair", () => {

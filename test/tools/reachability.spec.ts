@@ -54,7 +54,7 @@ describe("reachability over the real two-stack plan", function () {
 
     it("holds in the promoted state (writer us-west-2) too, every row as expected", () => {
         const results = checkFlows(result.stacks, { writerRegion: "us-west-2" });
-        assert.strictEqual(results.length, 43);
+        assert.strictEqual(results.length, 63);
         assert.deepStrictEqual(results.filter((r) => !r.ok).map((r) => r.row.id), []);
     });
 
@@ -170,7 +170,7 @@ describe("reachability over the real two-stack plan", function () {
 
     it("summary.md carries the reachability and first-deploy sections under the primary", () => {
         const md = renderMarkdown(result);
-        assert.ok(md.includes("<summary>Reachability: 43/43 flows as expected, 0 unexplained data-tier ingress</summary>"), md);
+        assert.ok(md.includes("<summary>Reachability: 63/63 flows as expected, 0 unexplained data-tier ingress</summary>"), md);
         assert.ok(md.includes("<summary>First deploy: 11 prerequisites</summary>"));
         assert.ok(!md.includes("deploy-runner@us-east-1 -> eks-api"), "an admitted row of a done issue is not listed");
     });
@@ -203,7 +203,7 @@ describe("reachability over three regions", function () {
     it("plans three stacks and checks every row as expected with the primary writing", () => {
         assert.deepStrictEqual(result.stacks.map((s) => s.stack), ["us-east-1", "ap-northeast-2", "us-west-2"]);
         const results = checkFlows(result.stacks);
-        assert.strictEqual(results.length, 72);
+        assert.strictEqual(results.length, 102);
         assert.deepStrictEqual(results.filter((r) => !r.ok).map((r) => `${r.row.id}: ${r.why.join("; ")}`), []);
         assert.deepStrictEqual(dataTierExposure(result.stacks), []);
     });
