@@ -47,3 +47,18 @@ describe("tools/analyzer runPolicyPack", () => {
         expectFindings(strict, "nothing-lost", urn(RDS, "orders"), [["advisory", "rds cluster orders must set backupRetentionPeriod to at least 35 days; it is 7"]]);
     });
 });
+
+describe("the pack's documentation", () => {
+    it("lists every policy the pack declares in the README and in docs/policies.md", () => {
+        const root = path.join(__dirname, "..", "..");
+        const names = fs
+            .readdirSync(path.join(root, "policy"))
+            .filter((f) => f.endsWith(".ts"))
+            .flatMap((f) => [...fs.readFileSync(path.join(root, "policy", f), "utf8").matchAll(/^\s+name: "([a-z0-9-]+)",$/gm)].map((m) => m[1]));
+        assert.ok(names.length >= 16, names.join(", "));
+        const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+        const docs = fs.readFileSync(path.join(root, "docs", "policies.md"), "utf8");
+        assert.deepStrictEqual(names.filter((n) => !readme.includes(`| \`${n}\` |`)), [], "missing from the README's policy table");
+        assert.deepStrictEqual(names.filter((n) => !docs.includes(`### \`${n}\``)), [], "missing a section in docs/policies.md");
+    });
+});
