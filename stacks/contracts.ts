@@ -19,6 +19,7 @@ export const PRIMARY_CONTRACT = {
     drTopicArn: { kind: "string", usedFor: "notifications of the lag alarms this region declares in the primary's region (S3, DynamoDB)" },
     apiHealthCheckId: { kind: "string", usedFor: "the failover alarm on the primary's API health check (Route 53 metrics live in us-east-1)" },
     originSecretArn: { kind: "string", usedFor: "the local replica of the origin secret this region's ALB requires (X-Origin-Verify)" },
+    originSecretState: { kind: "string", usedFor: "the rotation step (`<epoch>/<phase>`) the primary wrote, which this region's replica must hold before its origin follows it" },
     hostedZoneId: { kind: "string", usedFor: "this region's api-<region> and api-internal latency records (the zone lives in the primary)" },
     // GlobalData (components/data): the global parents a secondary joins and the primary halves of its links.
     dataSubnetIds: { kind: "string[]", usedFor: "the MSK Replicator's source-side ENIs in the primary's data subnets" },

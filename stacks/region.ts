@@ -12,6 +12,7 @@ import { RegionalIngress } from "../components/edge/regional-ingress";
 import { DeployRunner } from "../components/cicd/deploy-runner";
 import { ACCESS_POLICIES, RUNNER_KINDS } from "../components/cicd/plan";
 import { OriginSecret, replicaAcceptValues } from "../components/edge/origin-secret";
+import { ORIGIN_SECRET_PHASES, OriginSecretPhase } from "../components/edge/plan";
 import { ApiClient, EksCluster } from "../components/eks/eks-cluster";
 import { ServiceStoreRefs } from "../components/eks/iam-plan";
 import { DrAutomation } from "../components/dr/automation";
@@ -182,7 +183,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         ? {
               edge: undefined,
               hostedZoneId: primary.hostedZoneId,
-              origin: { secretArn: pulumi.output(primary.originSecretArn), acceptValues: replicaAcceptValues(secretReplicaArn(primary.originSecretArn, settings.region), settings.region) },
+              origin: { secretArn: pulumi.output(primary.originSecretArn), acceptValues: replicaAcceptValues(secretReplicaArn(primary.originSecretArn, settings.region), settings.region, parseOriginSecretState(primary.originSecretState)) },
           }
         : declareEdge(settings, ctx);
     const ingress = new RegionalIngress("ingress", {
@@ -291,6 +292,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         ...(peering ? { peeringAttachmentId: peering.attachmentId } : {}),
         hostedZoneId,
         originSecretArn: origin.secretArn,
+        originSecretState: `${settings.edge.originSecretEpoch}/${settings.edge.originSecretPhase}`,
         apiHealthCheckId: ingress.healthCheckId,
         apiRegionalName: ingress.regionalName,
         evacuated: ingress.evacuated,
@@ -359,6 +361,15 @@ function runnerApiClients(runner: DeployRunner, s: RunnerSettings): ApiClient[] 
         roleArn: kind === "deploy" ? s.deployRoleArn : s.previewRoleArn,
         accessPolicyArn: ACCESS_POLICIES[kind],
     }));
+}
+
+/** `<epoch>/<phase>` (the primary's output) as the state a replica must hold. */
+function parseOriginSecretState(state: string): { epoch: number; phase: OriginSecretPhase } {
+    const [epoch, phase] = state.split("/");
+    if (!/^\d+$/.test(epoch ?? "") || !ORIGIN_SECRET_PHASES.includes(phase as OriginSecretPhase)) {
+        throw new Error(`the primary's output originSecretState "${state}" is not <epoch>/<phase>; redeploy the primary with this program version`);
+    }
+    return { epoch: Number(epoch), phase: phase as OriginSecretPhase };
 }
 
 /** The primary's edge (zone, CloudFront, WAF) and the origin secret CloudFront sends: ARCHITECTURE §5, security S1. */

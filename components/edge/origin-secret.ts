@@ -113,7 +113,12 @@ function buildOriginSecret(parent: pulumi.Resource, name: string, args: OriginSe
  * The values a secondary's origin accepts, read from its local replica at deploy time: the
  * document the primary last wrote, so a secondary re-run after a rotation step follows it.
  */
-export function replicaAcceptValues(replicaArn: pulumi.Input<string>, region: string, parent?: pulumi.Resource): pulumi.Output<string[]> {
+export function replicaAcceptValues(
+    replicaArn: pulumi.Input<string>,
+    region: string,
+    expected?: { readonly epoch: number; readonly phase: OriginSecretPhase },
+    parent?: pulumi.Resource,
+): pulumi.Output<string[]> {
     const version = aws.secretsmanager.getSecretVersionOutput({ secretId: replicaArn, region }, parent ? { parent } : undefined);
-    return pulumi.secret(pulumi.all([version.secretString, pulumi.output(replicaArn)]).apply(([json, arn]) => acceptedValues(json, `${arn}`)));
+    return pulumi.secret(pulumi.all([version.secretString, pulumi.output(replicaArn)]).apply(([json, arn]) => acceptedValues(json, `${arn}`, expected)));
 }

@@ -343,7 +343,7 @@ export interface OriginSecretDocument {
 }
 
 /** The accepted values of a secret document, checked: a secondary refuses a document it cannot enforce. */
-export function acceptedValues(json: string, where: string): string[] {
+export function acceptedValues(json: string, where: string, expected?: { readonly epoch: number; readonly phase: OriginSecretPhase }): string[] {
     let doc: Partial<OriginSecretDocument>;
     try {
         doc = JSON.parse(json) as Partial<OriginSecretDocument>;
@@ -353,6 +353,13 @@ export function acceptedValues(json: string, where: string): string[] {
     const accept = Array.isArray(doc.accept) ? doc.accept.filter((v): v is string => typeof v === "string" && v.length > 0) : [];
     if (accept.length === 0 || accept.length > 2 || typeof doc.send !== "string" || !accept.includes(doc.send)) {
         throw new Error(`the origin secret ${where} must hold {send, accept} with 1-2 accepted values including the one sent; re-run the primary stack, which writes it`);
+    }
+    // A replica behind the primary (replication is asynchronous) would make this region's origin
+    // refuse what CloudFront sends after a rotation step: stop instead of deploying a 403.
+    if (expected && (doc.epoch !== expected.epoch || doc.phase !== expected.phase)) {
+        throw new Error(
+            `the origin secret ${where} holds epoch ${String(doc.epoch)} ${String(doc.phase)}, but the primary wrote epoch ${expected.epoch} ${expected.phase}: replication is behind; re-run this stack in a minute`,
+        );
     }
     return accept;
 }

@@ -362,7 +362,9 @@ function declareOriginWaf(
 ) {
     const opts = { parent };
     const account = pulumi.output(ctx.accountId);
-    const metric = (rule: string) => ({ cloudwatchMetricsEnabled: true, metricName: awsName(ctx, "origin", rule), sampledRequestsEnabled: true });
+    // WAF samples requests with every header and no redaction (the logging config's redaction does
+    // not apply to samples): only the rule that blocks requests WITHOUT the secret may sample.
+    const metric = (rule: string, sample = false) => ({ cloudwatchMetricsEnabled: true, metricName: awsName(ctx, "origin", rule), sampledRequestsEnabled: sample });
     const exact = (searchString: pulumi.Input<string>, fieldToMatch: aws.types.input.wafv2.WebAclRuleStatementByteMatchStatementFieldToMatch) => ({
         byteMatchStatement: { searchString, positionalConstraint: "EXACTLY", fieldToMatch, textTransformations: [{ priority: 0, type: "NONE" }] },
     });
@@ -384,7 +386,7 @@ function declareOriginWaf(
                     priority: 0,
                     action: { block: {} },
                     statement: { notStatement: { statement: { orStatement: { statements: allowed } } } },
-                    visibilityConfig: metric("require-origin-verify"),
+                    visibilityConfig: metric("require-origin-verify", true),
                 },
                 {
                     name: "aws-known-bad-inputs",

@@ -172,3 +172,33 @@ describe("the origin secret (security S1)", () => {
         });
     });
 });
+
+describe("the origin secret: review fixes", () => {
+    it("a secondary refuses a replica that is behind the primary's rotation step (replication is asynchronous)", () => {
+        const doc = JSON.stringify({ epoch: 3, phase: "staged", send: "a".repeat(48), accept: ["a".repeat(48), "b".repeat(48)] });
+        assert.deepStrictEqual(acceptedValues(doc, "arn:replica", { epoch: 3, phase: "staged" }), ["a".repeat(48), "b".repeat(48)]);
+        assert.throws(
+            () => acceptedValues(doc, "arn:replica", { epoch: 3, phase: "switched" }),
+            new Error("the origin secret arn:replica holds epoch 3 staged, but the primary wrote epoch 3 switched: replication is behind; re-run this stack in a minute"),
+        );
+    });
+
+    it("the origin WAF samples only the requests it blocks for lacking the secret (samples carry every header, unredacted)", async () => {
+        const res = await planComponent(() => {
+            new RegionalIngress("ingress", {
+                context: testContext(),
+                network: { vpcId: "vpc-0abc", vpcCidr: "10.0.0.0/16", publicSubnetIds: ["subnet-a", "subnet-b", "subnet-c"] },
+                domain: "example.com",
+                hostedZoneId: "Z0123456789ABCDEFGHIJ",
+                registryRegions: ["us-east-1", "us-west-2"],
+                ownsValidationRecords: true,
+                originVerifyValues: ["x".repeat(48)],
+            });
+        });
+        const acl = res.all.find((r) => r.type === "aws:wafv2/webAcl:WebAcl")!;
+        const sampled = (v: unknown) => (v as { sampledRequestsEnabled: boolean }).sampledRequestsEnabled;
+        assert.strictEqual(sampled(acl.inputs.visibilityConfig), false);
+        const rules = acl.inputs.rules as { name: string; visibilityConfig: unknown }[];
+        assert.deepStrictEqual(rules.filter((r) => sampled(r.visibilityConfig)).map((r) => r.name), ["require-origin-verify"]);
+    });
+});
