@@ -44,7 +44,7 @@ export type SymbolicSource =
     | "hosted-runner";
 
 /** Security groups by role; the checker knows which planned groups play each role. */
-export type GroupRole = "eks-nodes" | "eks-api" | "origin" | `data:${DataStore}` | "msk-replicator" | "deploy-runner" | "preview-runner";
+export type GroupRole = "eks-nodes" | "eks-api" | "origin" | `data:${DataStore}` | "msk-replicator" | "deploy-runner" | "preview-runner" | "vpc-endpoints";
 
 /** Stores with a data-tier security group (a port in components/data/plan.ts STORES). */
 export type DataStore = Extract<StoreId, "aurora" | "docdb" | "cache" | "msk" | "search">;
@@ -76,6 +76,8 @@ export interface FlowRow {
     readonly from: Endpoint;
     readonly to: Endpoint;
     readonly port: number;
+    /** The transport; rows are TCP unless they say otherwise (CoreDNS answers over UDP). @default "tcp" */
+    readonly protocol?: "tcp" | "udp";
     /** The issue that owns the row's current expectation (see OWNER_*). */
     readonly owner: string;
     /** Writer regions in which the row applies (every region for writer-independent flows). */
@@ -141,6 +143,8 @@ export function flowTable(regions: readonly FlowRegion[]): FlowRow[] {
     const rows: FlowRow[] = [];
     const add = (from: Endpoint, to: Endpoint, port: number, expected: Expectation, owner: string, purpose: string, states: readonly string[] = names) =>
         rows.push({ id: `${endpointLabel(from)} -> ${endpointLabel(to)}:${port}`, from, to, port, owner, states, expected, purpose });
+    const addUdp = (from: Endpoint, to: Endpoint, port: number, expected: Expectation, owner: string, purpose: string) =>
+        rows.push({ id: `${endpointLabel(from)} -> ${endpointLabel(to)}:${port}/udp`, from, to, port, protocol: "udp", owner, states: names, expected, purpose });
     const sym = (name: SymbolicSource): Endpoint => ({ kind: "symbolic", name });
     const group = (role: GroupRole, region: string, side?: string): Endpoint => ({ kind: "group", role, region, ...(side ? { side } : {}) });
 
@@ -152,6 +156,11 @@ export function flowTable(regions: readonly FlowRegion[]): FlowRow[] {
         add(sym("internet"), group("origin", r), 443, "forbidden", OWNER_THIS, "no listener reachable without CloudFront (ARCHITECTURE §2)");
         add(group("origin", r), group("eks-nodes", r), 8080, "admitted", OWNER_THIS, "the origin ALB forwards to the api-gateway pods");
         add(group("eks-nodes", r), group("eks-api", r), 443, "admitted", OWNER_THIS, "nodes and pods reach the Kubernetes API");
+        add(group("eks-api", r), group("eks-nodes", r), 10250, "admitted", OWNER_THIS, "the control plane reaches the kubelets (logs, exec, metrics)");
+        add(group("eks-api", r), group("eks-nodes", r), 443, "admitted", OWNER_THIS, "the control plane calls admission webhooks served on 443");
+        add(group("eks-api", r), group("eks-nodes", r), 9443, "admitted", OWNER_THIS, "the control plane calls the Load Balancer Controller's webhook (TargetGroupBinding)");
+        addUdp(group("eks-nodes", r), group("eks-nodes", r), 53, "admitted", OWNER_THIS, "pods resolve names through CoreDNS");
+        add(group("eks-nodes", r), group("vpc-endpoints", r), 443, "admitted", OWNER_THIS, "nodes and pods reach ECR, STS, logs, KMS, Secrets Manager … through the interface endpoints");
         add(group("deploy-runner", r), group("eks-api", r), 443, "admitted", OWNER_DEPLOY, "the in-VPC deploy runner's `pulumi up` manages the in-cluster resources (Helm, CRs)");
         add(group("preview-runner", r), group("eks-api", r), 443, "admitted", OWNER_DEPLOY, "pull-request previews read the cluster (read-only access entry)");
         add(sym("hosted-runner"), group("eks-api", r), 443, "forbidden", OWNER_DEPLOY, "the API endpoint is private: nothing outside the VPC reaches it");

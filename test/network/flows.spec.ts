@@ -10,9 +10,9 @@ const TWO = [
 const THREE = [...TWO, { name: "ap-northeast-2", cidr: "10.2.0.0/16", role: "secondary" as const }];
 
 describe("the flow table (components/network/flows.ts)", () => {
-    it("is derived from the registry: 65 rows for two regions, ids unique", () => {
+    it("is derived from the registry: 75 rows for two regions, ids unique", () => {
         const table = flowTable(TWO);
-        assert.strictEqual(table.length, 65);
+        assert.strictEqual(table.length, 75);
         assert.strictEqual(new Set(table.map((r) => r.id)).size, table.length);
     });
 
@@ -64,7 +64,7 @@ describe("the flow table (components/network/flows.ts)", () => {
         const writes = (w: string) => rowsFor(table, w).filter((r) => r.owner === OWNER_WRITES).map((r) => r.id);
         assert.deepStrictEqual(writes("us-east-1"), ["eks-nodes@us-west-2 -> data:docdb@us-east-1:27017", "eks-nodes@us-west-2 -> data:cache@us-east-1:6379"]);
         assert.deepStrictEqual(writes("us-west-2"), ["eks-nodes@us-east-1 -> data:docdb@us-west-2:27017", "eks-nodes@us-east-1 -> data:cache@us-west-2:6379"]);
-        assert.strictEqual(rowsFor(table, "us-east-1").length, 63);
+        assert.strictEqual(rowsFor(table, "us-east-1").length, 73);
     });
 
     it("grows with a third region: replicator rows per secondary, canaries and writes per pair", () => {

@@ -54,7 +54,7 @@ describe("reachability over the real two-stack plan", function () {
 
     it("holds in the promoted state (writer us-west-2) too, every row as expected", () => {
         const results = checkFlows(result.stacks, { writerRegion: "us-west-2" });
-        assert.strictEqual(results.length, 63);
+        assert.strictEqual(results.length, 73);
         assert.deepStrictEqual(results.filter((r) => !r.ok).map((r) => r.row.id), []);
     });
 
@@ -108,6 +108,17 @@ describe("reachability over the real two-stack plan", function () {
         assert.ok(changed[0].why.includes("us-west-2 private route tables send 10.0.0.0/16 to the Transit Gateway"), changed[0].why.join("\n"));
         assert.ok(changed[0].why.includes("us-east-1 data route tables send 10.1.0.0/16 to the Transit Gateway"), changed[0].why.join("\n"));
         assert.deepStrictEqual(dataTierExposure(flipped), []);
+    });
+
+    it("tells UDP from TCP: CoreDNS over UDP needs a rule that admits UDP", () => {
+        const east = result.stacks.find((s) => s.stack === "us-east-1")!;
+        const nodeToNode = east.resources.find((r) => r.name === "eks-node-from-node")!;
+        const tcpOnly = result.stacks.map((s) =>
+            s.stack !== "us-east-1" ? s : { ...s, resources: s.resources.map((r) => (r.urn === nodeToNode.urn ? { ...r, inputs: { ...r.inputs, ipProtocol: "tcp", fromPort: 0, toPort: 65535 } } : r)) },
+        );
+        const dns = (plans: typeof result.stacks) => checkFlows(plans).find((r) => r.row.id === "eks-nodes@us-east-1 -> eks-nodes@us-east-1:53/udp")!.admitted;
+        assert.strictEqual(dns(result.stacks), true);
+        assert.strictEqual(dns(tcpOnly), false);
     });
 
     it("follows the subnets' route-table associations, not the tables' tags: unassociated data subnets drop the cross-region write", () => {
@@ -170,7 +181,7 @@ describe("reachability over the real two-stack plan", function () {
 
     it("summary.md carries the reachability and first-deploy sections under the primary", () => {
         const md = renderMarkdown(result);
-        assert.ok(md.includes("<summary>Reachability: 63/63 flows as expected, 0 unexplained data-tier ingress</summary>"), md);
+        assert.ok(md.includes("<summary>Reachability: 73/73 flows as expected, 0 unexplained data-tier ingress</summary>"), md);
         assert.ok(md.includes("<summary>First deploy: 11 prerequisites</summary>"));
         assert.ok(!md.includes("deploy-runner@us-east-1 -> eks-api"), "an admitted row of a done issue is not listed");
     });
@@ -203,7 +214,7 @@ describe("reachability over three regions", function () {
     it("plans three stacks and checks every row as expected with the primary writing", () => {
         assert.deepStrictEqual(result.stacks.map((s) => s.stack), ["us-east-1", "ap-northeast-2", "us-west-2"]);
         const results = checkFlows(result.stacks);
-        assert.strictEqual(results.length, 102);
+        assert.strictEqual(results.length, 117);
         assert.deepStrictEqual(results.filter((r) => !r.ok).map((r) => `${r.row.id}: ${r.why.join("; ")}`), []);
         assert.deepStrictEqual(dataTierExposure(result.stacks), []);
     });

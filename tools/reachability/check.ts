@@ -71,6 +71,7 @@ function groupsOf(m: NetworkModel, role: GroupRole, region: string, side?: strin
     if (role === "eks-api") return named("eks-cluster-sg", "private");
     if (role === "deploy-runner") return named("runner-deploy-sg", "private");
     if (role === "preview-runner") return named("runner-preview-sg", "private");
+    if (role === "vpc-endpoints") return named("network-endpoints-sg", "private");
     if (role.startsWith("data:")) return named(`data-${role.slice(5)}-sg`, "data");
     if (role === "origin") {
         const lb = originLoadBalancer(m, region);
@@ -88,8 +89,9 @@ function groupsOf(m: NetworkModel, role: GroupRole, region: string, side?: strin
     return { urns, region: at, tier: "data", ...(urns.length ? {} : { missing: `the ${region} replicator's ${at} side has no security group (no vpcConfig)` }) };
 }
 
-function covers(rule: Rule, port: number): boolean {
-    return (rule.protocol === "-1" || rule.protocol === "tcp" || rule.protocol === "6") && rule.fromPort <= port && port <= rule.toPort;
+function covers(rule: Rule, port: number, protocol: "tcp" | "udp" = "tcp"): boolean {
+    const proto = rule.protocol === "-1" || (protocol === "tcp" ? rule.protocol === "tcp" || rule.protocol === "6" : rule.protocol === "udp" || rule.protocol === "17");
+    return proto && rule.fromPort <= port && port <= rule.toPort;
 }
 
 function cidrContains(outer: string, inner: string): boolean {
@@ -183,10 +185,10 @@ function symbolicSource(name: string, region: string): Source {
 }
 
 /** Ingress rules on `dst` that admit `src` on `port`. */
-function admitting(m: NetworkModel, src: Source, dst: Groups, port: number): Rule[] {
+function admitting(m: NetworkModel, src: Source, dst: Groups, port: number, protocol: "tcp" | "udp" = "tcp"): Rule[] {
     const srcCidr = src.groups ? m.vpcCidr.get(src.groups.region) : undefined;
     return m.rulesOf(dst.urns, "ingress").filter((r) => {
-        if (!covers(r, port)) return false;
+        if (!covers(r, port, protocol)) return false;
         if (isAny(r)) return true;
         const p = r.peer;
         if (p.kind === "prefix-list") return src.prefixList !== undefined && p.name === src.prefixList;
@@ -197,10 +199,10 @@ function admitting(m: NetworkModel, src: Source, dst: Groups, port: number): Rul
     });
 }
 
-function egressing(m: NetworkModel, src: Groups, dst: Groups, port: number): Rule[] {
+function egressing(m: NetworkModel, src: Groups, dst: Groups, port: number, protocol: "tcp" | "udp" = "tcp"): Rule[] {
     const dstCidr = m.vpcCidr.get(dst.region);
     return m.rulesOf(src.urns, "egress").filter((r) => {
-        if (!covers(r, port)) return false;
+        if (!covers(r, port, protocol)) return false;
         const p = r.peer;
         if (p.kind === "group") return src.region === dst.region && dst.urns.includes(p.urn);
         return p.kind === "cidr" && !!dstCidr && cidrContains(p.cidr, dstCidr);
@@ -212,14 +214,14 @@ function checkToGroups(m: NetworkModel, row: FlowRow, src: Source, to: Extract<E
     if (dst.missing) return { admitted: false, why: [dst.missing] };
     if (src.groups?.missing) return { admitted: false, why: [src.groups.missing] };
     const why: string[] = [];
-    const ins = admitting(m, src, dst, row.port);
+    const ins = admitting(m, src, dst, row.port, row.protocol);
     if (ins.length === 0) {
         const present = m.rulesOf(dst.urns, "ingress").map((r) => describeRule(m, r));
         return { admitted: false, why: [`no ingress rule on ${dst.urns.map(short).join(", ")}@${dst.region} admits ${src.label} on ${row.port}`, ...present.map((p) => `present: ${p}`)] };
     }
     why.push(...ins.map((r) => describeRule(m, r)));
     if (src.groups) {
-        const outs = egressing(m, src.groups, dst, row.port);
+        const outs = egressing(m, src.groups, dst, row.port, row.protocol);
         if (outs.length === 0) return { admitted: false, why: [...why, `no egress rule on ${src.groups.urns.map(short).join(", ")}@${src.groups.region} lets it out to ${dst.region} on ${row.port}`] };
         why.push(...outs.map((r) => describeRule(m, r)));
         if (src.groups.region !== dst.region) {
