@@ -17,7 +17,7 @@ import * as random from "@pulumi/random";
 import { RegionContext, awsName } from "../common/context";
 import { serviceKey } from "../common/kms";
 import { tagsFor } from "../common/tags";
-import { ORIGIN_VERIFY_HEADER, OriginSecretDocument, OriginSecretPhase, acceptedValues, planOriginSecret } from "./plan";
+import { ORIGIN_VERIFY_HEADER, OriginSecretDocument, OriginSecretPhase, acceptedValues, planOriginSecret, rotationStepProblem } from "./plan";
 
 /** The secret's (and its keys') service: its own key, as every secret store (the per-service KMS rule). */
 export const ORIGIN_SECRET_SERVICE = "origin-verify";
@@ -64,6 +64,7 @@ function buildOriginSecret(parent: pulumi.Resource, name: string, args: OriginSe
     const phase = args.phase ?? "steady";
     const plan = planOriginSecret(epoch, phase);
     const tags = (nameTag: string) => tagsFor(ctx, ORIGIN_SECRET_SERVICE, COMPONENT, {}, nameTag);
+    const secretName = `${ctx.project}/edge/${ORIGIN_SECRET_SERVICE}`;
     // Named by generation: bumping the epoch adds a value and later drops one, never regenerates one in use.
     const values = new Map(
         plan.generations.map((g) => [
@@ -85,7 +86,7 @@ function buildOriginSecret(parent: pulumi.Resource, name: string, args: OriginSe
     const secret = new aws.secretsmanager.Secret(
         `${name}-secret`,
         {
-            name: `${ctx.project}/edge/${ORIGIN_SECRET_SERVICE}`,
+            name: secretName,
             description: `CloudFront's ${ORIGIN_VERIFY_HEADER} value and the values the regional origins accept (${awsName(ctx, ORIGIN_SECRET_SERVICE)})`,
             kmsKeyId: key.arn,
             recoveryWindowInDays: 30,
@@ -94,6 +95,17 @@ function buildOriginSecret(parent: pulumi.Resource, name: string, args: OriginSe
         },
         opts,
     );
+    // The step deployed last, from the secret itself (none before the first deploy): only one step at a time.
+    const deployed = aws.secretsmanager
+        .getSecretsOutput({ filters: [{ name: "name", values: [secretName] }] }, opts)
+        .arns.apply((arns): pulumi.Output<string | undefined> => (arns.length > 0 ? aws.secretsmanager.getSecretVersionOutput({ secretId: arns[0] }, opts).secretString : pulumi.output(undefined)));
+    const stepChecked = deployed.apply((json) => {
+        if (json === undefined) return "first";
+        const doc = JSON.parse(json) as Partial<OriginSecretDocument>;
+        const problem = typeof doc.epoch === "number" && doc.phase ? rotationStepProblem({ epoch: doc.epoch, phase: doc.phase }, { epoch, phase }) : undefined;
+        if (problem) throw new pulumi.ResourceError(`OriginSecret ${name}: ${problem}`, parent);
+        return "checked";
+    });
     const sendValue = pulumi.secret(value(plan.send));
     const acceptValues = pulumi.secret(pulumi.all(plan.accept.map(value)));
     new aws.secretsmanager.SecretVersion(
@@ -101,7 +113,7 @@ function buildOriginSecret(parent: pulumi.Resource, name: string, args: OriginSe
         {
             secretId: secret.id,
             secretString: pulumi.secret(
-                pulumi.all([sendValue, acceptValues]).apply(([send, accept]) => JSON.stringify({ epoch, phase, send, accept } satisfies OriginSecretDocument)),
+                pulumi.all([sendValue, acceptValues, stepChecked]).apply(([send, accept]) => JSON.stringify({ epoch, phase, send, accept } satisfies OriginSecretDocument)),
             ),
         },
         opts,

@@ -334,6 +334,26 @@ export function planOriginSecret(epoch: number, phase: OriginSecretPhase): Origi
     return { generations: both, send: phase === "staged" ? epoch : epoch + 1, accept: both };
 }
 
+/**
+ * Why going from the deployed rotation step `prev` to `next` would make an origin refuse what
+ * CloudFront sends, or undefined when it is safe. Safe: the same step (a re-run), one step forward
+ * (steady N → staged N → switched N → steady N+1), or one step back out of a rotation (staged N →
+ * steady N, switched N → staged N). Anything else skips the deploy of the secondaries in between:
+ * CloudFront would send a value some region's origin does not yet accept (a silent 403: the health
+ * path needs no secret, so Route 53 does not fail the region over).
+ */
+export function rotationStepProblem(prev: { readonly epoch: number; readonly phase: OriginSecretPhase }, next: { readonly epoch: number; readonly phase: OriginSecretPhase }): string | undefined {
+    const same = prev.epoch === next.epoch && prev.phase === next.phase;
+    const forward =
+        (prev.epoch === next.epoch && prev.phase === "steady" && next.phase === "staged") ||
+        (prev.epoch === next.epoch && prev.phase === "staged" && next.phase === "switched") ||
+        (prev.phase === "switched" && next.phase === "steady" && next.epoch === prev.epoch + 1);
+    const back = prev.epoch === next.epoch && ((prev.phase === "staged" && next.phase === "steady") || (prev.phase === "switched" && next.phase === "staged"));
+    if (same || forward || back) return undefined;
+    const steps = [`epoch ${prev.epoch} steady`, `epoch ${prev.epoch} staged`, `epoch ${prev.epoch} switched`, `epoch ${prev.epoch + 1} steady`];
+    return `the origin secret is at epoch ${prev.epoch} ${prev.phase}; epoch ${next.epoch} ${next.phase} is not the next rotation step (${steps.join(" → ")}, each deployed to the primary and then every secondary): set mall:originSecretEpoch and mall:originSecretPhase one step at a time`;
+}
+
 /** What the origin secret holds (JSON): the value CloudFront sends and every value the origins accept. */
 export interface OriginSecretDocument {
     readonly epoch: number;

@@ -2,7 +2,8 @@ import * as assert from "assert";
 import * as path from "path";
 import { EdgeStack } from "../../components/edge/edge-stack";
 import { OriginSecret } from "../../components/edge/origin-secret";
-import { OriginSecretPhase, acceptedValues, planOriginSecret } from "../../components/edge/plan";
+import { OriginSecretPhase, acceptedValues, planOriginSecret, rotationStepProblem } from "../../components/edge/plan";
+import { DEPLOYED_SECRETS } from "../../tools/plan/mocks";
 import { RegionalIngress } from "../../components/edge/regional-ingress";
 import { PlanResult, plan } from "../../tools/plan/plan";
 import { Resources, planComponent, testContext } from "../harness";
@@ -200,5 +201,50 @@ describe("the origin secret: review fixes", () => {
         assert.strictEqual(sampled(acl.inputs.visibilityConfig), false);
         const rules = acl.inputs.rules as { name: string; visibilityConfig: unknown }[];
         assert.deepStrictEqual(rules.filter((r) => sampled(r.visibilityConfig)).map((r) => r.name), ["require-origin-verify"]);
+    });
+});
+
+describe("the origin secret: one rotation step at a time", () => {
+    const state = (epoch: number, phase: OriginSecretPhase) => ({ epoch, phase });
+    it("allows a re-run, one step forward and one step back out of a rotation", () => {
+        for (const [prev, next] of [
+            [state(1, "steady"), state(1, "steady")],
+            [state(1, "steady"), state(1, "staged")],
+            [state(1, "staged"), state(1, "switched")],
+            [state(1, "switched"), state(2, "steady")],
+            [state(1, "staged"), state(1, "steady")],
+            [state(1, "switched"), state(1, "staged")],
+        ] as const) {
+            assert.strictEqual(rotationStepProblem(prev, next), undefined, `${JSON.stringify(prev)} → ${JSON.stringify(next)}`);
+        }
+    });
+
+    it("refuses a step that skips the secondaries' deploy in between, saying which step comes next", () => {
+        for (const [prev, next] of [
+            [state(1, "steady"), state(1, "switched")],
+            [state(1, "steady"), state(2, "steady")],
+            [state(1, "staged"), state(2, "steady")],
+            [state(2, "steady"), state(1, "steady")],
+        ] as const) {
+            assert.ok(rotationStepProblem(prev, next), `${JSON.stringify(prev)} → ${JSON.stringify(next)}`);
+        }
+        assert.strictEqual(
+            rotationStepProblem(state(1, "steady"), state(2, "steady")),
+            "the origin secret is at epoch 1 steady; epoch 2 steady is not the next rotation step (epoch 1 steady → epoch 1 staged → epoch 1 switched → epoch 2 steady, each deployed to the primary and then every secondary): set mall:originSecretEpoch and mall:originSecretPhase one step at a time",
+        );
+    });
+
+    it("reads the deployed step from the secret itself and stops the primary before it writes a skipped step", async () => {
+        DEPLOYED_SECRETS.set("mall/edge/origin-verify", JSON.stringify({ epoch: 1, phase: "steady", send: "a".repeat(48), accept: ["a".repeat(48)] }));
+        try {
+            const ok = await planComponent(() => new OriginSecret("origin-secret", { context: testContext(), replicaRegions: ["us-west-2"], epoch: 1, phase: "staged" }));
+            assert.strictEqual(ok.count("aws:secretsmanager/secretVersion:SecretVersion"), 1);
+            await assert.rejects(
+                planComponent(() => new OriginSecret("origin-secret", { context: testContext(), replicaRegions: ["us-west-2"], epoch: 2, phase: "steady" })),
+                /OriginSecret origin-secret: the origin secret is at epoch 1 steady; epoch 2 steady is not the next rotation step/,
+            );
+        } finally {
+            DEPLOYED_SECRETS.clear();
+        }
     });
 });

@@ -1,6 +1,6 @@
 /** The offline plan's mocks answer like AWS for the resources and invokes added for deploy-readiness. */
 import * as assert from "assert";
-import { EKS_ADDON_VERSIONS, MOCK_ACCOUNT_ID, PlanMocks } from "../../tools/plan/mocks";
+import { DEPLOYED_SECRETS, EKS_ADDON_VERSIONS, MOCK_ACCOUNT_ID, PlanMocks } from "../../tools/plan/mocks";
 
 describe("offline plan mocks: aws.eks.getAddonVersion", () => {
     const mocks = new PlanMocks({ stack: "us-east-1", region: "us-east-1", stackOutputs: new Map() });
@@ -102,5 +102,23 @@ describe("plan mocks: the origin ALB, its listener rules, the origin secret", ()
         const doc = JSON.parse(String(v.secretString));
         assert.deepStrictEqual([doc.phase, doc.accept, doc.send.length], ["steady", [doc.send], 48]);
         assert.throws(() => west.call({ token: "aws:secretsmanager/getSecretVersion:getSecretVersion", inputs: { secretId: "mall/edge/origin-verify" }, provider: "" } as never), /is not a Secrets Manager secret ARN/);
+    });
+});
+
+describe("plan mocks: Secrets Manager lookups", () => {
+    const m = new PlanMocks({ stack: "us-east-1", region: "us-east-1", stackOutputs: new Map() });
+    const call = (token: string, inputs: Record<string, unknown>) => m.call({ token, inputs, provider: "" } as never) as Record<string, unknown>;
+    it("finds no secret by default (a first deploy), and a deployed one by name with its current value", () => {
+        const filters = [{ name: "name", values: ["mall/edge/origin-verify"] }];
+        assert.deepStrictEqual(call("aws:secretsmanager/getSecrets:getSecrets", { filters }).arns, []);
+        DEPLOYED_SECRETS.set("mall/edge/origin-verify", '{"epoch":3,"phase":"staged"}');
+        try {
+            const found = call("aws:secretsmanager/getSecrets:getSecrets", { filters });
+            assert.deepStrictEqual(found.names, ["mall/edge/origin-verify"]);
+            assert.match(String((found.arns as string[])[0]), /^arn:aws:secretsmanager:us-east-1:\d{12}:secret:mall\/edge\/origin-verify-[0-9a-f]{6}$/);
+            assert.strictEqual(call("aws:secretsmanager/getSecretVersion:getSecretVersion", { secretId: (found.arns as string[])[0] }).secretString, '{"epoch":3,"phase":"staged"}');
+        } finally {
+            DEPLOYED_SECRETS.clear();
+        }
     });
 });

@@ -306,7 +306,25 @@ export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<string,
 };
 
 /** Invoke token -> result. A missing entry fails the plan with a message saying where to add it. */
+/**
+ * Secrets that already exist in the mocked account, by name → their current SecretString: a plan
+ * is a first deploy unless a test says otherwise (e.g. the origin secret's previous rotation step).
+ */
+export const DEPLOYED_SECRETS = new Map<string, string>();
+
+/** The ARN the mocked account gives an existing secret (AWS appends six random characters). */
+export function deployedSecretArn(region: string, name: string): string {
+    return `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${name}-${hex(name, 6)}`;
+}
+
 const INVOKES: Record<string, (inputs: State, ctx: MockContext) => State> = {
+    // ListSecrets by name: none exist unless DEPLOYED_SECRETS says so (a first deploy).
+    "aws:secretsmanager/getSecrets:getSecrets": (inputs, ctx) => {
+        const region = String(inputs.region ?? ctx.region);
+        const wanted = ((inputs.filters as { name: string; values: string[] }[] | undefined) ?? []).filter((f) => f.name === "name").flatMap((f) => f.values);
+        const names = [...DEPLOYED_SECRETS.keys()].filter((n) => wanted.length === 0 || wanted.includes(n));
+        return { id: region, region, arns: names.map((n) => deployedSecretArn(region, n)), names, ...(inputs.filters ? { filters: inputs.filters } : {}) };
+    },
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({
         accountId: MOCK_ACCOUNT_ID,
         arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/offline-plan`,
@@ -399,6 +417,7 @@ const INVOKES: Record<string, (inputs: State, ctx: MockContext) => State> = {
     "aws:secretsmanager/getSecretVersion:getSecretVersion": (inputs, ctx) => {
         const arn = String(inputs.secretId ?? "");
         if (!/^arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/.test(arn)) throw new Error(`getSecretVersion: secretId ${arn} is not a Secrets Manager secret ARN (tools/plan/mocks.ts)`);
+        const deployed = [...DEPLOYED_SECRETS.entries()].find(([n]) => arn === deployedSecretArn(String(inputs.region ?? ctx.region), n));
         // 48 alphanumerics, like the generated value (sha1 gives 40 hex digits: two seeds).
         const value = `mock${hex(arn, 40)}${hex(arn + "/2", 4)}`;
         const versionId = uuid(arn + "/version");
@@ -407,7 +426,7 @@ const INVOKES: Record<string, (inputs: State, ctx: MockContext) => State> = {
             arn,
             secretId: arn,
             region: String(inputs.region ?? ctx.region),
-            secretString: JSON.stringify({ epoch: 1, phase: "steady", send: value, accept: [value] }),
+            secretString: deployed ? deployed[1] : JSON.stringify({ epoch: 1, phase: "steady", send: value, accept: [value] }),
             secretBinary: "",
             versionId,
             versionStage: "AWSCURRENT",
