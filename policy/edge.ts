@@ -89,6 +89,9 @@ const LOAD_BALANCER = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer
 const LISTENER = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"];
 const LISTENER_RULE = ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"];
 const WAF_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation";
+const HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck";
+/** What a Route 53 HTTP(S) health check sends: GET (HEAD kept for load balancers' own probes). */
+const PROBE_METHODS = ["GET", "HEAD"];
 
 /** ELB security policies that allow TLS 1.2 and 1.3 only (AWS, "Security policies for your Application Load Balancer"; the PQ ones add hybrid ML-KEM key exchange). */
 export const MODERN_ELB_TLS_POLICIES = [
@@ -139,12 +142,12 @@ interface OriginConfig {
 /**
  * Security S1: CloudFront's origin-facing list admits every customer's distribution, so a public
  * origin must prove the request came through ours. An NLB cannot read a header; an ALB can, if
- * nothing forwards without it except exact (wildcard-free) paths such as the health check.
+ * nothing forwards without it except a Route 53 health check's exact path, for GET/HEAD only.
  */
 export const publicOriginsVerifyDistribution: StackValidationPolicy = stackPolicy<OriginConfig>({
     name: "public-origins-verify-distribution",
     description:
-        "Checks that every internet-facing load balancer is an ALB whose listeners forward only requests carrying the distribution's origin header (exact paths such as the health check excepted), with a regional WAF, and that every CloudFront custom origin sends that header.",
+        "Checks that every internet-facing load balancer is an ALB whose listeners forward only requests carrying the distribution's origin header (a Route 53 health check's exact path, GET/HEAD only, excepted), with a regional WAF, and that every CloudFront custom origin sends that header.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: { originHeader: { type: "string", default: "X-Origin-Verify", description: "The custom header CloudFront adds and the origins require." } },
@@ -153,6 +156,8 @@ export const publicOriginsVerifyDistribution: StackValidationPolicy = stackPolic
         const name = "public-origins-verify-distribution";
         const idx = new StackIndex(resources);
         const header = config.originHeader.toLowerCase();
+        const healthPaths = (): Set<string> =>
+            new Set(idx.ofType(HEALTH_CHECK).map((h) => at(h.props, "resourcePath")).filter((p): p is string => typeof p === "string"));
         for (const lb of idx.ofType(...LOAD_BALANCER)) {
             const internal = at(lb.props, "internal");
             if (internal === true) continue;
@@ -184,9 +189,23 @@ export const publicOriginsVerifyDistribution: StackValidationPolicy = stackPolic
                         const v = list(c, "pathPattern.values");
                         return v === UNKNOWN ? ["*"] : v.map(String);
                     });
-                    const exactPaths = paths.length > 0 && paths.every((p) => !/[*?]/.test(p));
-                    if (!verified && !exactPaths) {
-                        report(`${describe(rule)} must require ${config.originHeader} (an httpHeader condition) or be limited to exact paths such as the health check; it forwards ${paths.length ? paths.join(", ") : "every path"} without it`, rule.urn);
+                    if (verified) continue;
+                    // Without the header, a rule may forward only what Route 53 probes: a health check's exact
+                    // path, read-only. Anything else (an exact admin path, a POST to the health path) is open to
+                    // every client that finds the load balancer.
+                    const probed = healthPaths();
+                    const methods = conditions.flatMap((c) => {
+                        const v = list(c, "httpRequestMethod.values");
+                        return v === UNKNOWN ? ["*"] : v.map(String);
+                    });
+                    const healthOnly = paths.length > 0 && paths.every((p) => probed.has(p));
+                    const readOnly = methods.length > 0 && methods.every((m) => PROBE_METHODS.includes(m.toUpperCase()));
+                    if (!healthOnly || !readOnly) {
+                        const what = paths.length ? paths.join(", ") : "every path";
+                        const why = !healthOnly
+                            ? `it forwards ${what} without it, and only a Route 53 health check's resourcePath (${[...probed].map(show).join(", ") || "none in this stack"}) may go unverified`
+                            : `it forwards the health path ${what} without it for ${methods.length ? methods.join(", ") : "every method"}; limit it with an httpRequestMethod condition to ${PROBE_METHODS.join("/")}`;
+                        report(`${describe(rule)} must require ${config.originHeader} (an httpHeader condition); ${why}`, rule.urn);
                     }
                 }
             }

@@ -8,6 +8,7 @@ const ALB_LISTENER = "aws:alb/listener:Listener";
 const RULE = "aws:lb/listenerRule:ListenerRule";
 const ASSOC = "aws:wafv2/webAclAssociation:WebAclAssociation";
 const CF = "aws:cloudfront/distribution:Distribution";
+const HC = "aws:route53/healthCheck:HealthCheck";
 const M = "mandatory";
 const A = "advisory";
 
@@ -27,6 +28,10 @@ describe("origin policies: lb-listeners-modern-tls and public-origins-verify-dis
             res(LISTENER, "origin-https", { ...https, defaultActions: FORBID }, onLb("origin")),
             res(RULE, "origin-health", { listenerArn: U, priority: 1, conditions: [{ pathPattern: { values: ["/health/ready"] } }, { httpRequestMethod: { values: ["GET", "HEAD"] } }], actions: FORWARD }, onListener("origin-https")),
             res(RULE, "origin-verified", { listenerArn: U, priority: 2, conditions: [{ httpHeader: { httpHeaderName: "X-Origin-Verify", values: U } }], actions: FORWARD }, onListener("origin-https")),
+            res(HC, "origin-probe", { type: "HTTPS", fqdn: "origin.us-east-1.mall.example.com", port: 443, resourcePath: "/health/ready" }),
+            // Exact paths without the header: an admin path, and the health path for every method.
+            res(RULE, "origin-admin", { listenerArn: U, priority: 3, conditions: [{ pathPattern: { values: ["/admin/reset"] } }, { httpRequestMethod: { values: ["GET"] } }], actions: FORWARD }, onListener("origin-https")),
+            res(RULE, "origin-health-any", { listenerArn: U, priority: 4, conditions: [{ pathPattern: { values: ["/health/ready"] } }], actions: FORWARD }, onListener("origin-https")),
             res(ASSOC, "origin-waf", { resourceArn: U, webAclArn: U }, { deps: { resourceArn: [urn(LB, "origin")] } }),
             res(CF, "cdn", { enabled: true, origins: [{ originId: "web", domainName: "b.s3.amazonaws.com", s3OriginConfig: {} }, apiOrigin({ customHeaders: [{ name: "X-Origin-Verify", value: U }] })] }),
 
@@ -65,6 +70,14 @@ describe("origin policies: lb-listeners-modern-tls and public-origins-verify-dis
         const P = "public-origins-verify-distribution";
         it("accepts the planned shape: 403 by default, the exact health path, everything else behind X-Origin-Verify, a WAF, the header on every API origin", () => {
             for (const u of [urn(LB, "origin"), urn(LISTENER, "origin-https"), urn(RULE, "origin-health"), urn(RULE, "origin-verified"), urn(CF, "cdn"), urn(LB, "private")]) expectClean(report, P, u);
+        });
+        it("lets only a Route 53 health check's exact path, read-only, go without the header", () => {
+            assert.deepStrictEqual(findings(report, P, urn(RULE, "origin-admin")), [
+                [M, 'lb listener rule origin-admin must require X-Origin-Verify (an httpHeader condition); it forwards /admin/reset without it, and only a Route 53 health check\'s resourcePath ("/health/ready") may go unverified'],
+            ]);
+            assert.deepStrictEqual(findings(report, P, urn(RULE, "origin-health-any")), [
+                [M, 'lb listener rule origin-health-any must require X-Origin-Verify (an httpHeader condition); it forwards the health path /health/ready without it for every method; limit it with an httpRequestMethod condition to GET/HEAD'],
+            ]);
         });
         it("flags today's public NLB: it cannot check a header", () => {
             assert.deepStrictEqual(findings(report, P, urn(LB, "nlb")).map(([level]) => level), [M]);
