@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { ConfigError, RawConfig, parseStackConfig } from "../../stacks/settings";
+import { RawConfig, parseStackConfig } from "../../stacks/settings";
+import { problems } from "./config-problems";
 
 const REGISTRY = { "us-east-1": { cidr: "10.0.0.0/16", role: "primary" }, "us-west-2": { cidr: "10.1.0.0/16", role: "secondary" } };
 
@@ -11,16 +12,6 @@ function config(stack: string, baseline?: unknown): RawConfig {
         ...(stack === "us-west-2" ? { "mall:primaryStack": "acme/mall/us-east-1" } : {}),
         ...(baseline === undefined ? {} : { "mall:accountBaseline": JSON.stringify(baseline) }),
     };
-}
-
-function problems(stack: string, raw: RawConfig): readonly string[] {
-    try {
-        parseStackConfig("mall", stack, raw);
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
-        return e.problems;
-    }
-    assert.fail("expected the configuration to be rejected");
 }
 
 describe("mall:accountBaseline (account-wide singletons)", () => {
