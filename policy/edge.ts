@@ -59,8 +59,8 @@ export const cloudfrontSecureViewers: StackValidationPolicy = stackPolicy<EdgeCo
             // through a CloudWatch log delivery source whose resourceArn is the distribution's ARN,
             // and flows only once a log delivery links that source to a destination.
             const legacy = at(p, "loggingConfig.bucket");
-            const sources = idx.ofType(LOG_DELIVERY_SOURCE).filter((s) => idx.depsOf(s, "resourceArn").some((x) => x.urn === d.urn));
-            const delivered = sources.some((s) => idx.ofType(LOG_DELIVERY).some((l) => idx.depsOf(l, "deliverySourceName").some((x) => x.urn === s.urn)));
+            const sources = idx.dependents(d, "resourceArn", LOG_DELIVERY_SOURCE);
+            const delivered = sources.some((s) => idx.dependents(s, "deliverySourceName", LOG_DELIVERY).length > 0);
             if (legacy === undefined && sources.length === 0) {
                 report(`${describe(d)} must log access: set loggingConfig.bucket or add a ${LOG_DELIVERY_SOURCE} for it; it has neither`, d.urn);
             } else if (legacy === undefined && !delivered) {
@@ -156,8 +156,7 @@ export const publicOriginsVerifyDistribution: StackValidationPolicy = stackPolic
         const name = "public-origins-verify-distribution";
         const idx = new StackIndex(resources);
         const header = config.originHeader.toLowerCase();
-        const healthPaths = (): Set<string> =>
-            new Set(idx.ofType(HEALTH_CHECK).map((h) => at(h.props, "resourcePath")).filter((p): p is string => typeof p === "string"));
+        const probed = new Set(idx.ofType(HEALTH_CHECK).map((h) => at(h.props, "resourcePath")).filter((p): p is string => typeof p === "string"));
         for (const lb of idx.ofType(...LOAD_BALANCER)) {
             const internal = at(lb.props, "internal");
             if (internal === true) continue;
@@ -170,13 +169,13 @@ export const publicOriginsVerifyDistribution: StackValidationPolicy = stackPolic
                 report(`${describe(lb)} must be an application load balancer (or internal): a public ${show(type)} load balancer cannot check ${config.originHeader}, so any CloudFront distribution reaches it`, lb.urn);
                 continue;
             }
-            const listeners = idx.ofType(...LISTENER).filter((l) => idx.depsOf(l, "loadBalancerArn").some((x) => x.urn === lb.urn));
+            const listeners = idx.dependents(lb, "loadBalancerArn", ...LISTENER);
             for (const l of listeners) {
                 const defaults = list(l.props, "defaultActions");
                 if (defaults !== UNKNOWN && defaults.some((a) => at(a, "type") === "forward" || at(a, "forward") !== undefined)) {
                     report(`${describe(l)} must not forward by default; answer a fixed response and forward only in rules that require ${config.originHeader}`, l.urn);
                 }
-                for (const rule of idx.ofType(...LISTENER_RULE).filter((x) => idx.depsOf(x, "listenerArn").some((d) => d.urn === l.urn))) {
+                for (const rule of idx.dependents(l, "listenerArn", ...LISTENER_RULE)) {
                     const actions = list(rule.props, "actions");
                     if (actions === UNKNOWN || !actions.some((a) => at(a, "type") === "forward")) continue;
                     const conditions = list(rule.props, "conditions");
@@ -193,7 +192,6 @@ export const publicOriginsVerifyDistribution: StackValidationPolicy = stackPolic
                     // Without the header, a rule may forward only what Route 53 probes: a health check's exact
                     // path, read-only. Anything else (an exact admin path, a POST to the health path) is open to
                     // every client that finds the load balancer.
-                    const probed = healthPaths();
                     const methods = conditions.flatMap((c) => {
                         const v = list(c, "httpRequestMethod.values");
                         return v === UNKNOWN ? ["*"] : v.map(String);
@@ -209,7 +207,7 @@ export const publicOriginsVerifyDistribution: StackValidationPolicy = stackPolic
                     }
                 }
             }
-            const waf = idx.ofType(WAF_ASSOCIATION).some((a) => idx.depsOf(a, "resourceArn").some((x) => x.urn === lb.urn));
+            const waf = idx.dependents(lb, "resourceArn", WAF_ASSOCIATION).length > 0;
             if (!waf) report(`${describe(lb)} must have a regional WAF web ACL (${WAF_ASSOCIATION}) as a second line behind the listener rules; it has none`, lb.urn);
         }
         for (const d of idx.ofType(DISTRIBUTION)) {

@@ -55,7 +55,7 @@ export const noWorldOpenIngress: StackValidationPolicy = stackPolicy({
             idx.depsOf(r, prop, PREFIX_LIST).flatMap((pl) => {
                 const inline = list(pl.props, "entries");
                 const entries = inline === UNKNOWN ? [] : inline.map((e) => str(at(e, "cidr")));
-                const separate = idx.ofType(PREFIX_LIST_ENTRY).filter((e) => idx.depsOf(e, "prefixListId").some((x) => x.urn === pl.urn)).map((e) => str(at(e.props, "cidr")));
+                const separate = idx.dependents(pl, "prefixListId", PREFIX_LIST_ENTRY).map((e) => str(at(e.props, "cidr")));
                 return [...entries, ...separate].filter((c): c is string => !!c).map((cidr) => ({ cidr, via: ` through prefix list ${pl.name}` }));
             });
 

@@ -7,7 +7,7 @@
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { describe } from "./lib/checks";
-import { UNKNOWN, at, resourceView } from "./lib/props";
+import { at, resourceView, tags } from "./lib/props";
 
 interface VersionsConfig {
     environments: string[];
@@ -24,17 +24,15 @@ export const versionsPinned: ResourceValidationPolicy = {
     },
     validateResource: (args, report) => {
         const r = resourceView(args);
-        const tags = at(r.props, "tags");
-        if (!tags || tags === UNKNOWN || typeof tags !== "object") return;
-        const t = tags as Record<string, unknown>;
+        const t = tags(r.props);
         if (t["version-source"] !== "resolved") return;
-        if (!args.getConfig<VersionsConfig>().environments.includes(String(t.environment ?? ""))) return;
+        if (!args.getConfig<VersionsConfig>().environments.includes(t.environment ?? "")) return;
         const addon = r.type === "aws:eks/addon:Addon";
         const version = at(r.props, addon ? "addonVersion" : "engineVersion");
         const shown = typeof version === "string" ? ` "${version}"` : "";
         const key = addon ? `mall:eksAddonVersions.${String(at(r.props, "addonName") ?? "<add-on>")}` : "mall:auroraEngineVersion";
         report(
-            `${describe(r)} must run a pinned ${addon ? "add-on" : "engine"} version in ${String(t.environment)}; it uses the version resolved at deploy${shown}: pin it in the stack file (${key}${shown ? `:${shown}` : ""})`,
+            `${describe(r)} must run a pinned ${addon ? "add-on" : "engine"} version in ${t.environment}; it uses the version resolved at deploy${shown}: pin it in the stack file (${key}${shown ? `:${shown}` : ""})`,
             r.urn,
         );
     },

@@ -8,7 +8,7 @@ import { syncGeneratedFile } from "./generated-file";
 import * as path from "path";
 import * as YAML from "yaml";
 import { FlowRegion, flowTable } from "../components/network/flows";
-import { currentBlock } from "./readme-block";
+import { cell, replaceBlock } from "./readme-block";
 
 export const FLOWS_START = "<!-- flow-table:start -->";
 export const FLOWS_END = "<!-- flow-table:end -->";
@@ -23,16 +23,13 @@ export function registryRegions(dir = path.resolve(__dirname, "..")): FlowRegion
 
 /** The block between the markers (markers included). */
 export function flowsBlock(regions: readonly FlowRegion[] = registryRegions()): string {
-    const cell = (t: string) => t.replace(/\|/g, "\\|");
     const rows = flowTable(regions).map((r) => `| \`${r.id}\` | ${r.expected} | ${r.states.length === regions.length ? "any" : r.states.join(", ")} | ${cell(r.owner)} | ${cell(r.purpose)} |`);
     return [FLOWS_START, "| flow | expected today | writer | owner | why |", "| --- | --- | --- | --- | --- |", ...rows, FLOWS_END].join("\n");
 }
 
 /** `doc` with the block regenerated; throws naming the markers when they are absent. */
 export function withFlowsBlock(doc: string): string {
-    const block = currentBlock(doc, FLOWS_START, FLOWS_END);
-    if (block === undefined) throw new Error(`docs/flows.md has no ${FLOWS_START} … ${FLOWS_END} block`);
-    return doc.replace(block, () => flowsBlock());
+    return replaceBlock(doc, "docs/flows.md", FLOWS_START, FLOWS_END, () => flowsBlock());
 }
 
 if (require.main === module) {

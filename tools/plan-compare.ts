@@ -10,7 +10,7 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { diffPlanDirs, isEmptyDiff, renderDiff } from "./plan/diff";
+import { diffPlanDirs, emitDiff } from "./plan/diff";
 
 const USAGE = "usage: npx ts-node --transpile-only tools/plan-compare.ts --base <git-ref> [--json <out.json>] [--keep]";
 
@@ -127,14 +127,9 @@ async function main(): Promise<number> {
             if (code === 1) console.error(`plan-compare: note: the ${side} has a mandatory policy violation (plan exit 1); diffing anyway`);
         }
 
-        const diff = diffPlanDirs(baseOut, headOut);
-        console.log(renderDiff(diff));
-        if (args.json) {
-            fs.mkdirSync(path.dirname(path.resolve(args.json)), { recursive: true });
-            fs.writeFileSync(args.json, JSON.stringify(diff, null, 2) + "\n");
-        }
+        const code = emitDiff(diffPlanDirs(baseOut, headOut), args.json);
         if (args.keep) console.error(`plan-compare: plans kept in ${baseOut} and ${headOut}`);
-        return isEmptyDiff(diff) ? 0 : 1;
+        return code;
     } finally {
         cleanup();
         process.off("SIGINT", onSignal);

@@ -3,9 +3,8 @@
  * (`npm run plan -- --out <dir>`) by URN. Exit codes: 0 no differences, 1 differences, 2 usage or
  * unreadable plans — so a script can tell "changed" from "could not compare".
  */
-import * as fs from "fs";
 import * as path from "path";
-import { diffPlanDirs, isEmptyDiff, renderDiff } from "./plan/diff";
+import { diffPlanDirs, emitDiff } from "./plan/diff";
 
 const USAGE = "usage: npm run plan:diff -- <baseDir> <headDir> [--json <out.json>]";
 
@@ -37,12 +36,7 @@ function main(): number {
         console.error(`plan-diff: ${e instanceof Error ? e.message : String(e)}`);
         return 2;
     }
-    console.log(renderDiff(diff));
-    if (args.json) {
-        fs.mkdirSync(path.dirname(path.resolve(args.json)), { recursive: true });
-        fs.writeFileSync(args.json, JSON.stringify(diff, null, 2) + "\n");
-    }
-    return isEmptyDiff(diff) ? 0 : 1;
+    return emitDiff(diff, args.json);
 }
 
 process.exit(main());

@@ -38,13 +38,19 @@ export function currentBlock(readme: string, start = DATA_TABLE_START, end = DAT
     return i < 0 || j < 0 ? undefined : readme.slice(i, j + end.length);
 }
 
+/**
+ * `doc` with the block between `start` and `end` replaced by `render()`; throws naming the file,
+ * the markers and where they go (`hint`) when they are absent.
+ */
+export function replaceBlock(doc: string, file: string, start: string, end: string, render: () => string, hint = ""): string {
+    const block = currentBlock(doc, start, end);
+    if (block === undefined) throw new Error(`${file} has no ${start} … ${end} block${hint}`);
+    return doc.replace(block, render);
+}
+
 /** `readme` with the data-table block regenerated; throws naming the markers when they are absent. */
 export function withDataTable(readme: string): string {
-    const block = currentBlock(readme);
-    if (block === undefined) {
-        throw new Error(`README.md has no ${DATA_TABLE_START} … ${DATA_TABLE_END} block; add both markers under "## Data layer"`);
-    }
-    return readme.replace(block, () => dataTableBlock());
+    return replaceBlock(readme, "README.md", DATA_TABLE_START, DATA_TABLE_END, dataTableBlock, '; add both markers under "## Data layer"');
 }
 
 /** How the table shows the default a reader declared (before any `defaultNote`). */
@@ -66,7 +72,7 @@ const WHERE: Readonly<Record<NonNullable<ConfigKeyDoc["where"]>, string>> = {
 };
 
 /** A table cell: pipes would end the cell, newlines the row. */
-function cell(text: string): string {
+export function cell(text: string): string {
     return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
@@ -113,11 +119,7 @@ export function configTableBlock(): string {
 
 /** `readme` with the configuration block regenerated; throws naming the markers when they are absent. */
 export function withConfigTable(readme: string): string {
-    const block = currentBlock(readme, CONFIG_TABLE_START, CONFIG_TABLE_END);
-    if (block === undefined) {
-        throw new Error(`README.md has no ${CONFIG_TABLE_START} … ${CONFIG_TABLE_END} block; add both markers under "### Configuration keys"`);
-    }
-    return readme.replace(block, () => configTableBlock());
+    return replaceBlock(readme, "README.md", CONFIG_TABLE_START, CONFIG_TABLE_END, configTableBlock, '; add both markers under "### Configuration keys"');
 }
 
 /** `readme` with every generated block regenerated. */

@@ -6,8 +6,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext } from "./context";
-import { serviceTrust } from "./iam";
+import { irsaTrust, serviceTrust } from "./iam";
 
 export function serviceTrustPolicy(ctx: Pick<RegionContext, "accountId">, principal: string, options: { readonly sourceAccount?: boolean } = {}): pulumi.Output<string> {
     return pulumi.output(ctx.accountId).apply((account) => JSON.stringify(serviceTrust(principal, options.sourceAccount ? { sourceAccount: account } : {})));
+}
+
+/** The trust of one Kubernetes service account through a cluster's OIDC provider (IRSA), serialised. */
+export function irsaTrustPolicy(oidcProviderArn: pulumi.Input<string>, oidcProviderUrl: pulumi.Input<string>, namespace: string, serviceAccount: string): pulumi.Output<string> {
+    return pulumi.all([oidcProviderArn, oidcProviderUrl]).apply(([arn, url]) => JSON.stringify(irsaTrust(arn, url, namespace, serviceAccount)));
 }

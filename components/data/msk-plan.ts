@@ -13,10 +13,12 @@
  * create waiter (RUNNING only) fails the `up`.
  */
 import { PolicyStatement } from "../common/iam";
+import { groupArnPrefix, topicArnPrefix } from "../common/msk-arn";
 
 /** `arn:aws:kafka:r:a:cluster/name/uuid` -> `arn:aws:kafka:r:a:<kind>/name/uuid/<pattern>` (MSK IAM resource ARNs). */
 export function mskArn(clusterArn: string, kind: "topic" | "group", pattern = "*"): string {
-    return `${clusterArn.replace(":cluster/", `:${kind}/`)}/${pattern}`;
+    const topics = topicArnPrefix(clusterArn);
+    return `${kind === "topic" ? topics : groupArnPrefix(topics)}${pattern}`;
 }
 
 /** Name patterns of the replicator's own topics, present on both clusters (AWS topic-replication policy). */

@@ -70,15 +70,9 @@ export function databaseUser(service: string): string {
     return service.replace(/-/g, "_");
 }
 
-/** `arn:aws:kafka:r:a:cluster/<name>/<uuid>` → `arn:aws:kafka:r:a:topic/<name>/<uuid>/`. */
-export function topicArnPrefix(mskClusterArn: string): string {
-    return `${mskClusterArn.replace(":cluster/", ":topic/").replace(/\/$/, "")}/`;
-}
+import { groupArnPrefix, topicArnPrefix } from "../common/msk-arn";
 
-/** The MSK consumer-group ARN prefix that matches a topic ARN prefix. */
-export function groupArnPrefix(topicArnPrefix: string): string {
-    return topicArnPrefix.replace(":topic/", ":group/");
-}
+export { groupArnPrefix, topicArnPrefix };
 
 function sid(service: string, what: string): string {
     const camel = (s: string) => s.split(/[^A-Za-z0-9]/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join("");

@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
-import { irsaTrust } from "../common/iam";
+import { irsaTrustPolicy } from "../common/trust";
 import { tagsFor } from "../common/tags";
 import { COMPONENT, EksScope, SERVICE } from "./scope";
 
@@ -44,5 +44,5 @@ export function declareRole(c: EksScope, n: string, roleName: string, spec: Role
 
 /** The trust of one service account through the cluster's OIDC provider, serialised. */
 export function irsaTrustOf(cluster: eks.Cluster, namespace: string, serviceAccount: string): pulumi.Output<string> {
-    return pulumi.all([cluster.oidcProviderArn, cluster.oidcProviderUrl]).apply(([arn, url]) => JSON.stringify(irsaTrust(arn, url, namespace, serviceAccount)));
+    return irsaTrustPolicy(cluster.oidcProviderArn, cluster.oidcProviderUrl, namespace, serviceAccount);
 }

@@ -10,7 +10,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { RegionContext, awsName } from "../common/context";
-import { irsaTrust } from "../common/iam";
+import { irsaTrustPolicy } from "../common/trust";
 import { serviceKey } from "../common/kms";
 import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
 import { tagsFor } from "../common/tags";
@@ -206,7 +206,7 @@ function buildObservability(parent: pulumi.Resource, name: string, args: Observa
             `${name}-${sa}-role`,
             {
                 description: `IRSA role of ${NAMESPACE}/${sa}`,
-                assumeRolePolicy: pulumi.all([cluster.oidcProviderArn, cluster.oidcIssuerUrl]).apply(([arn, url]) => JSON.stringify(irsaTrust(arn, url, NAMESPACE, sa))),
+                assumeRolePolicy: irsaTrustPolicy(cluster.oidcProviderArn, cluster.oidcIssuerUrl, NAMESPACE, sa),
                 tags: tags(awsName(ctx, sa)),
             },
             opts,

@@ -60,6 +60,10 @@ export class StackIndex {
         const s = new Set(types);
         return this.resources.filter((r) => s.has(r.type));
     }
+    /** The resources of the given types whose property `prop` depends on `target` (the reverse of `depsOf`). */
+    dependents(target: StackResource, prop: string, ...types: string[]): StackResource[] {
+        return this.ofType(...types).filter((r) => (r.deps[prop] ?? []).includes(target.urn));
+    }
     /** The resources of the given types that property `prop` of `r` depends on. */
     depsOf(r: StackResource, prop: string, ...types: string[]): StackResource[] {
         const s = new Set(types);

@@ -135,7 +135,6 @@ export interface LoadBalancerRecord {
 }
 
 export type StoreKind = "aurora" | "docdb" | "elasticache" | "dsql" | "dynamodb" | "msk" | "s3";
-export const STORE_KINDS: readonly StoreKind[] = ["aurora", "docdb", "elasticache", "dsql", "dynamodb", "msk", "s3"];
 
 export interface StoreRecord {
     readonly kind: StoreKind;

@@ -126,7 +126,7 @@ export function diffPlans(base: readonly StackPlan[], head: readonly StackPlan[]
  * The stack plans in a `.plan/` directory. Other contracts live there too (summary.md, diff.json,
  * drills.json, cost.json), so a JSON file counts as a stack plan by its shape, not its name.
  */
-export function readPlanDir(dir: string): StackPlan[] {
+function readPlanDir(dir: string): StackPlan[] {
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
         throw new Error(`plan directory ${dir} does not exist; write one with npm run plan -- --out ${dir}`);
     }
@@ -183,4 +183,14 @@ export function renderDiff(diff: PlanDiff): string {
     }
     if (isEmptyDiff(diff)) lines.push(`no differences in ${diff.stacks.length} stack${diff.stacks.length === 1 ? "" : "s"}`);
     return lines.join("\n");
+}
+
+/** Prints the diff, writes it as JSON when asked, and answers the CLI exit code: 0 when empty, 1 otherwise. */
+export function emitDiff(diff: PlanDiff, json?: string): 0 | 1 {
+    console.log(renderDiff(diff));
+    if (json) {
+        fs.mkdirSync(path.dirname(path.resolve(json)), { recursive: true });
+        fs.writeFileSync(json, JSON.stringify(diff, null, 2) + "\n");
+    }
+    return isEmptyDiff(diff) ? 0 : 1;
 }
