@@ -3,7 +3,7 @@
  * before any resource exists; the rest of the program gets typed settings.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PRIMARY_CONTRACT, PrimaryOutputs, checkPrimaryOutputs } from "./contracts";
+import { LINK_KEYS, LinkOutputs, PRIMARY_CONTRACT, PrimaryOutputs, checkLinkOutputs, checkPrimaryOutputs } from "./contracts";
 import { PlatformSettings, SecondarySettings, isOfflinePlan, parseStackConfig } from "./settings";
 
 /**
@@ -22,11 +22,27 @@ export function loadSettings(): PlatformSettings {
  */
 export async function readPrimary(settings: SecondarySettings): Promise<PrimaryOutputs> {
     const name = settings.primaryStack;
-    const ref = new pulumi.StackReference("primary", { name });
+    return checkPrimaryOutputs(settings.stack, name, await readOutputs("primary", name, Object.keys(PRIMARY_CONTRACT)));
+}
+
+/**
+ * The link halves of every secondary registered before this one (full mesh, DESIGN §2): each must
+ * be deployed first, and an error names the stack and its missing outputs before anything exists.
+ */
+export async function readEarlierSecondaries(settings: SecondarySettings): Promise<LinkOutputs[]> {
+    const out: LinkOutputs[] = [];
+    for (const e of settings.earlierSecondaries) {
+        out.push(checkLinkOutputs(settings.stack, e.stack, await readOutputs(`earlier-${e.region}`, e.stack, LINK_KEYS)));
+    }
+    return out;
+}
+
+async function readOutputs(resourceName: string, stack: string, keys: readonly string[]): Promise<Record<string, unknown>> {
+    const ref = new pulumi.StackReference(resourceName, { name: stack });
     const values: Record<string, unknown> = {};
-    for (const key of Object.keys(PRIMARY_CONTRACT)) {
+    for (const key of keys) {
         const details = await ref.getOutputDetails(key);
         values[key] = details.value ?? details.secretValue;
     }
-    return checkPrimaryOutputs(settings.stack, name, values);
+    return values;
 }

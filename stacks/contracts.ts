@@ -16,6 +16,11 @@ export const PRIMARY_CONTRACT = {
     transitGatewayId: { kind: "string", usedFor: "the Transit Gateway peering attachment" },
     transitGatewayRouteTableId: { kind: "string", usedFor: "the primary-side Transit Gateway route to this region" },
     vpcRouteTableIds: { kind: "string[]", usedFor: "the primary VPC's routes to this region" },
+    privateSubnetCidrs: { kind: "string[]", usedFor: "admitting the earlier region's nodes into this region's single-writer stores (DocumentDB, Valkey) after a promotion" },
+    dataSecurityGroupIds: { kind: "record", usedFor: "admitting this region's nodes into the earlier region's DocumentDB and Valkey writers" },
+    dataKeyArns: { kind: "record", usedFor: "the log group of the MSK Replicator this region declares in the earlier region (its logs key)" },
+    docdbEndpoint: { kind: "string", usedFor: "the writer directory: the earlier region's DocumentDB cluster endpoint, published in this region" },
+    cacheEndpoint: { kind: "string", usedFor: "the writer directory: the earlier region's Valkey configuration endpoint, published in this region" },
     drTopicArn: { kind: "string", usedFor: "notifications of the lag alarms this region declares in the primary's region (S3, DynamoDB)" },
     apiHealthCheckId: { kind: "string", usedFor: "the failover alarm on the primary's API health check (Route 53 metrics live in us-east-1)" },
     originSecretArn: { kind: "string", usedFor: "the local replica of the origin secret this region's ALB requires (X-Origin-Verify)" },
@@ -47,7 +52,33 @@ export const PRIMARY_CONTRACT = {
     idempotencyTableArn: { kind: "string", usedFor: "the DynamoDB global table replica" },
 } as const satisfies Record<string, { kind: Kind; usedFor: string }>;
 
+/**
+ * What every earlier stack in registry order exposes to a later one: the halves of the pairwise
+ * links the later stack owns (DESIGN §2, extended to a full mesh). A subset of the primary's
+ * contract, so the primary satisfies it too.
+ */
+export const LINK_KEYS = [
+    "region",
+    "vpcCidr",
+    "transitGatewayId",
+    "transitGatewayRouteTableId",
+    "vpcRouteTableIds",
+    "privateSubnetCidrs",
+    "dataSecurityGroupIds",
+    "dataKeyArns",
+    "dataSubnetIds",
+    "drTopicArn",
+    "mskClusterArn",
+    "mskSecurityGroupId",
+    "mskMultiVpcConnectivity",
+    "docdbEndpoint",
+    "cacheEndpoint",
+] as const satisfies readonly (keyof typeof PRIMARY_CONTRACT)[];
+
 export type PrimaryOutputs = { -readonly [K in keyof typeof PRIMARY_CONTRACT]: KindType<(typeof PRIMARY_CONTRACT)[K]["kind"]> };
+
+/** What a later stack reads from each earlier one (the primary's outputs are a superset). */
+export type LinkOutputs = Pick<PrimaryOutputs, (typeof LINK_KEYS)[number]>;
 
 /** What the primary stack must export: the compiler checks region.ts against it. */
 export type PrimaryExports = { [K in keyof PrimaryOutputs]: pulumi.Input<PrimaryOutputs[K]> };
@@ -58,8 +89,10 @@ export class MissingPrimaryOutputError extends Error {
         readonly primaryStack: string,
         readonly missing: readonly string[],
         readonly malformed: readonly string[],
+        expected: number = Object.keys(PRIMARY_CONTRACT).length,
     ) {
         const primaryName = primaryStack.split("/").pop() ?? primaryStack;
+        const isPrimary = expected === Object.keys(PRIMARY_CONTRACT).length;
         const lines = [
             ...missing.map(
                 (k) => `  - output "${k}" is missing (needed for ${PRIMARY_CONTRACT[k as keyof typeof PRIMARY_CONTRACT]?.usedFor ?? "this stack"})`,
@@ -67,9 +100,9 @@ export class MissingPrimaryOutputError extends Error {
             ...malformed,
         ];
         super(
-            `Stack "${consumer}" reads the primary stack "${primaryStack}", which ${missing.length === Object.keys(PRIMARY_CONTRACT).length ? "has none of its outputs (is it deployed?)" : "is missing outputs"}:\n` +
+            `Stack "${consumer}" reads the ${isPrimary ? "primary" : "earlier"} stack "${primaryStack}", which ${missing.length === expected ? "has none of its outputs (is it deployed?)" : "is missing outputs"}:\n` +
                 `${lines.join("\n")}\n` +
-                `Deploy in order: the primary first (pulumi up -s ${primaryName} --policy-pack policy), then this stack (pulumi up -s ${consumer} --policy-pack policy). Nothing was created.`,
+                `Deploy in order: ${isPrimary ? "the primary" : `${primaryName} (earlier in the registry)`} first (pulumi up -s ${primaryName} --policy-pack policy), then this stack (pulumi up -s ${consumer} --policy-pack policy). Nothing was created.`,
         );
         this.name = "MissingPrimaryOutputError";
     }
@@ -77,9 +110,19 @@ export class MissingPrimaryOutputError extends Error {
 
 /** Checks raw output values against the contract; throws one error listing every problem. */
 export function checkPrimaryOutputs(consumer: string, primaryStack: string, values: Readonly<Record<string, unknown>>): PrimaryOutputs {
+    return checkOutputs(consumer, primaryStack, values, Object.keys(PRIMARY_CONTRACT)) as PrimaryOutputs;
+}
+
+/** Checks an earlier (non-primary) stack's outputs against the link keys. */
+export function checkLinkOutputs(consumer: string, stack: string, values: Readonly<Record<string, unknown>>): LinkOutputs {
+    return checkOutputs(consumer, stack, values, LINK_KEYS) as LinkOutputs;
+}
+
+function checkOutputs(consumer: string, stack: string, values: Readonly<Record<string, unknown>>, keys: readonly string[]): Record<string, unknown> {
     const missing: string[] = [];
     const malformed: string[] = [];
-    for (const [key, spec] of Object.entries(PRIMARY_CONTRACT) as [string, { kind: Kind }][]) {
+    for (const key of keys) {
+        const spec: { kind: Kind } = PRIMARY_CONTRACT[key as keyof typeof PRIMARY_CONTRACT];
         const value = values[key];
         if (value === undefined || value === null) {
             missing.push(key);
@@ -96,7 +139,7 @@ export function checkPrimaryOutputs(consumer: string, primaryStack: string, valu
         if (!ok) malformed.push(`  - output "${key}" is ${JSON.stringify(value)}, expected a ${spec.kind}; redeploy the primary with this program version`);
     }
     if (missing.length > 0 || malformed.length > 0) {
-        throw new MissingPrimaryOutputError(consumer, primaryStack, missing, malformed);
+        throw new MissingPrimaryOutputError(consumer, stack, missing, malformed, keys.length);
     }
-    return values as PrimaryOutputs;
+    return values as Record<string, unknown>;
 }

@@ -6,7 +6,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext } from "../components/common/context";
 import { GlobalData, PrimaryDataRef } from "../components/data/global-data";
-import { cacheNodeIds, clusterIdentifier, planLinks, secretReplicaArn } from "../components/data/plan";
+import { BUCKETS, bucketName, cacheNodeIds, clusterIdentifier, planLinks, secretReplicaArn } from "../components/data/plan";
+import { ruleId } from "../components/data/s3";
+import { planServiceConfig } from "../components/data/service-config";
+import { SERVICES } from "../components/catalogue";
 import { EdgeStack } from "../components/edge/edge-stack";
 import { RegionalIngress } from "../components/edge/regional-ingress";
 import { DeployRunner } from "../components/cicd/deploy-runner";
@@ -20,7 +23,7 @@ import { ChaosDrills } from "../components/dr/chaos";
 import { Observability } from "../components/observability/observability";
 import { RegionalVpc } from "../components/network/regional-vpc";
 import { TransitGatewayPeering } from "../components/network/tgw-peering";
-import { PrimaryExports, PrimaryOutputs } from "./contracts";
+import { LinkOutputs, PrimaryExports, PrimaryOutputs } from "./contracts";
 import { ConfigError, PlatformSettings, PrimarySettings, RunnerSettings, SecondarySettings } from "./settings";
 
 /** What a region stack exports: the contract every secondary reads, and outputs for operators. */
@@ -30,18 +33,32 @@ export type RegionOutputs = PrimaryExports & Record<string, unknown>;
  * One region to declare: the primary alone, or a secondary with its primary's outputs (read and
  * checked before this is called). The pairing is a type, so no branch below guards a missing primary.
  */
-export type RegionInput = { readonly settings: PrimarySettings; readonly primary?: undefined } | { readonly settings: SecondarySettings; readonly primary: PrimaryOutputs };
+export type RegionInput =
+    | { readonly settings: PrimarySettings; readonly primary?: undefined; readonly earlier?: undefined }
+    | {
+          readonly settings: SecondarySettings;
+          readonly primary: PrimaryOutputs;
+          /** The secondaries registered before this one (full mesh: this stack owns its links to them). */
+          readonly earlier: readonly LinkOutputs[];
+      };
 
 /** Declares one region; the primary owns the global parents, a secondary joins them and owns the links. */
 export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
     const settings: PlatformSettings = input.settings;
     // Defined exactly on secondaries: every role branch below tests it, so TypeScript knows the outputs are there.
     const primary = input.primary;
-    // Checked before anything is declared: a stale primary stops the stack with nothing created.
-    if (input.primary && input.primary.mskMultiVpcConnectivity !== "enabled") {
-        throw new ConfigError(settings.stack, [
-            `the primary stack ${input.settings.primaryStack} ran only its bootstrap phase: its MSK cluster does not yet admit the replicator's private connection (output mskMultiVpcConnectivity "${input.primary.mskMultiVpcConnectivity}"); deploy the primary again without mall:deployPhase=bootstrap, then this stack`,
-        ]);
+    // Every region registered before this one, the primary first: this stack owns its links to each.
+    const links: readonly LinkOutputs[] = input.primary ? [input.primary, ...input.earlier] : [];
+    // Checked before anything is declared: a stale earlier stack stops this one with nothing created.
+    const bootstrapped = links.filter((l) => l.mskMultiVpcConnectivity !== "enabled");
+    if (bootstrapped.length > 0) {
+        throw new ConfigError(
+            settings.stack,
+            bootstrapped.map(
+                (l) =>
+                    `the ${l.region} stack ran only its bootstrap phase: its MSK cluster does not yet admit the replicators' private connection (output mskMultiVpcConnectivity "${l.mskMultiVpcConnectivity}"); deploy ${l.region} again without mall:deployPhase=bootstrap, then this stack`,
+            ),
+        );
     }
     const secondaryCredentials = input.primary ? replicatedCredentials(input.settings, input.primary) : undefined;
     const identity = await aws.getCallerIdentity({});
@@ -95,9 +112,11 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
     const apiClients = runner && settings.cicd.runner ? runnerApiClients(runner, settings.cicd.runner) : [];
     const [storeRefs, resolveStoreRefs] = pulumi.deferredOutput<ServiceStoreRefs<string>>();
     const [apiTargetGroupArn, resolveApiTargetGroupArn] = pulumi.deferredOutput<string>();
+    const [serviceConfig, resolveServiceConfig] = pulumi.deferredOutput<Record<string, Record<string, string>>>();
     const [apiOriginSecurityGroupId, resolveApiOriginSecurityGroupId] = pulumi.deferredOutput<string>();
     const cluster = new EksCluster("eks", {
         storeRefs,
+        serviceConfig,
         apiGatewayTargetGroupArn: apiTargetGroupArn,
         apiGatewayLoadBalancerSecurityGroupId: apiOriginSecurityGroupId,
         context: ctx,
@@ -118,28 +137,30 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         apiGatewayServicePort: settings.ingress.apiTargetPort,
     });
 
-    let peering: TransitGatewayPeering | undefined;
-    if (primary) {
-        peering = new TransitGatewayPeering(`peering-${primary.region}`, {
-            context: ctx,
-            local: {
-                region: settings.region,
-                cidr: settings.self.cidr,
-                transitGatewayId: network.transitGatewayId,
-                transitGatewayRouteTableId: network.transitGatewayRouteTableId,
-                vpcRouteTableIds: network.peerRouteTableIds,
-                vpcAttachment: network.transitGatewayAttachment,
-            },
-            peer: {
-                region: primary.region,
-                cidr: primary.vpcCidr,
-                transitGatewayId: primary.transitGatewayId,
-                transitGatewayRouteTableId: primary.transitGatewayRouteTableId,
-                vpcRouteTableIds: primary.vpcRouteTableIds,
-            },
-        });
-    }
+    // Full mesh: a link to every earlier region, owned here with its halves there (DESIGN §2).
+    const peerings = links.map(
+        (l) =>
+            new TransitGatewayPeering(`peering-${l.region}`, {
+                context: ctx,
+                local: {
+                    region: settings.region,
+                    cidr: settings.self.cidr,
+                    transitGatewayId: network.transitGatewayId,
+                    transitGatewayRouteTableId: network.transitGatewayRouteTableId,
+                    vpcRouteTableIds: network.peerRouteTableIds,
+                    vpcAttachment: network.transitGatewayAttachment,
+                },
+                peer: {
+                    region: l.region,
+                    cidr: l.vpcCidr,
+                    transitGatewayId: l.transitGatewayId,
+                    transitGatewayRouteTableId: l.transitGatewayRouteTableId,
+                    vpcRouteTableIds: l.vpcRouteTableIds,
+                },
+            }),
+    );
 
+    const dataLinks = planLinks(settings.registry.regions, settings.region);
     // The contract's outputs are a superset of what GlobalData joins (structural typing, as CDK's IVpc).
     const primaryData: PrimaryDataRef | undefined = primary;
     const data = new GlobalData("data", {
@@ -149,9 +170,24 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         sizing: settings.data.sizing,
         dsqlWitnessRegion: settings.data.dsqlWitnessRegion,
         createOpenSearchServiceLinkedRole: settings.accountBaseline.openSearchServiceLinkedRole,
-        links: planLinks(settings.registry.regions, settings.region),
+        links: dataLinks,
         mskMultiVpcConnectivity: settings.cicd.phase !== "bootstrap",
+        // The bootstrap deploy runs from a workstation outside the VPC: the brokers are out of reach.
+        topics: settings.cicd.phase !== "bootstrap",
         primary: primaryData,
+        earlier: links.map((l) => ({
+            region: l.region,
+            privateSubnetCidrs: l.privateSubnetCidrs,
+            dataSecurityGroupIds: l.dataSecurityGroupIds,
+            mskClusterArn: l.mskClusterArn,
+            mskSecurityGroupId: l.mskSecurityGroupId,
+            dataSubnetIds: l.dataSubnetIds,
+            logsKeyArn: requiredKey(l, "logs"),
+            docdbEndpoint: l.docdbEndpoint,
+            cacheEndpoint: l.cacheEndpoint,
+        })),
+        privateSubnetCidrs: network.privateSubnetCidrs,
+        kafkaAdminSecurityGroupIds: runner ? RUNNER_KINDS.map((k) => runner.securityGroupIds[k]) : [],
     });
     // A third and later region has no DSQL cluster of its own (two-region limit, plan.ts): its
     // services use the peered pair, so it reports the primary's.
@@ -171,8 +207,41 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
             assetsBucketArn: data.bucketArns["static-assets"],
             idempotencyTableArn: data.idempotencyTableArn,
             searchDomainArn: data.searchDomainArn,
+            writerDirectoryPath: `/${settings.project}/writers/`,
             keyArns: { assets: data.keyArns.s3 },
         }),
+    );
+
+    const dsqlRegion = data.dsqlClusterId ? settings.region : settings.registry.primary.name;
+    resolveServiceConfig(
+        pulumi
+            .output({
+                auroraEndpoint: data.auroraEndpoint,
+                auroraReaderEndpoint: data.auroraReaderEndpoint,
+                dsqlClusterId: pulumi.output(dsqlClusterId),
+                docdbEndpoint: data.docdbEndpoint,
+                cacheEndpoint: data.cacheEndpoint,
+                mskBootstrapBrokers: data.mskBootstrapBrokers,
+                searchEndpoint: data.searchEndpoint,
+                idempotencyTableName: data.idempotencyTableName,
+                assetsBucketName: data.bucketNames["static-assets"],
+                docdbSecretArns: credentials.docdbServiceSecretArns,
+                cacheAuthSecretArn: credentials.cacheAuthSecretArn,
+            })
+            .apply((e) =>
+                Object.fromEntries(
+                    SERVICES.map((svc) => [
+                        svc.name,
+                        planServiceConfig(svc, {
+                            ...e,
+                            project: settings.project,
+                            region: settings.region,
+                            failoverOrder: settings.registry.regions.map((r) => r.name),
+                            dsqlRegion,
+                        }),
+                    ]),
+                ),
+            ),
     );
 
     // The primary owns the zone and the CloudFront/WAF edge; a secondary reaches the zone through
@@ -236,20 +305,26 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
                   auroraClusterIds: [data.auroraClusterArn.apply(clusterIdentifier)],
                   docdbClusterIds: [data.docdbClusterArn.apply(clusterIdentifier)],
                   cacheNodeIds: nodeIds(data.cacheReplicationGroupId, settings.data.sizing.cache.shards, settings.data.sizing.cache.replicasPerShard),
-                  mskReplicatorNames: data.mskReplicatorName ? [data.mskReplicatorName] : [],
-                  s3Replications: (["static-assets", "traces"] as const).map((purpose) => ({
-                      sourceBucket: purpose === "traces" ? primary.tracesBucketName : primary.staticAssetsBucketName,
-                      destinationBucket: data.bucketNames[purpose],
-                      ruleId: `to-${settings.region}`,
-                      region: primary.region,
-                  })),
+                  mskReplicatorNames: data.mskInboundReplicatorNames,
+                  remoteMskReplicators: data.mskOutboundReplicators,
+                  // The owner of every bucket's replication (the last region) alarms on every rule.
+                  s3Replications: dataLinks.s3Routes.flatMap((route) =>
+                      route.destinations.flatMap((destination) =>
+                          BUCKETS.map((purpose) => ({
+                              sourceBucket: bucketName(settings.project, route.source, purpose, identity.accountId),
+                              destinationBucket: bucketName(settings.project, destination, purpose, identity.accountId),
+                              ruleId: ruleId(destination),
+                              ...(route.source === settings.region ? {} : { region: route.source }),
+                          })),
+                      ),
+                  ),
                   // DynamoDB reports ReplicationLatency in the sending region, per receiving region.
                   dynamodbTables: [{ tableName: data.idempotencyTableName, receivingRegion: settings.region, region: primary.region }],
               }
             : {},
         healthCheckIds: primary ? [ingress.healthCheckId, primary.apiHealthCheckId] : [ingress.healthCheckId],
         distributionId: edge?.distributionId,
-        remoteAlarmTopicArns: primary ? { [primary.region]: primary.drTopicArn } : {},
+        remoteAlarmTopicArns: Object.fromEntries(links.map((l) => [l.region, l.drTopicArn])),
         canaryNames: dr.canaryNames,
         logRetentionDays: settings.dr.drLogRetentionDays,
         traceSamplePercent: settings.dr.traceSamplePercent,
@@ -289,7 +364,8 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         transitGatewayId: network.transitGatewayId,
         transitGatewayRouteTableId: network.transitGatewayRouteTableId,
         vpcRouteTableIds: pulumi.all(network.peerRouteTableIds),
-        ...(peering ? { peeringAttachmentId: peering.attachmentId } : {}),
+        privateSubnetCidrs: pulumi.all(network.privateSubnetCidrs),
+        ...(peerings.length > 0 ? { peeringAttachmentId: peerings[0].attachmentId, peeringAttachmentIds: Object.fromEntries(links.map((l, i) => [l.region, peerings[i].attachmentId])) } : {}),
         hostedZoneId,
         originSecretArn: origin.secretArn,
         originSecretState: `${settings.edge.originSecretEpoch}/${settings.edge.originSecretPhase}`,
@@ -331,8 +407,8 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         docdbServiceSecretArns: pulumi.output(credentials.docdbServiceSecretArns),
         cacheAuthSecretArn: credentials.cacheAuthSecretArn,
         secretsReplicaKeyArns: pulumi.output(data.secretReplicaKeyArns),
-        dataKeyArns: data.keyArns,
-        dataSecurityGroupIds: data.securityGroupIds,
+        dataKeyArns: pulumi.output(data.keyArns),
+        dataSecurityGroupIds: pulumi.output(data.securityGroupIds),
         dataSecretArns: data.secretArns,
         auroraEndpoint: data.auroraEndpoint,
         auroraReaderEndpoint: data.auroraReaderEndpoint,
@@ -351,6 +427,13 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
             .all([cluster.resolvedVersions, data.auroraResolvedEngineVersion])
             .apply(([eks, aurora]) => ({ ...eks, ...(aurora ? { "rds-engine/aurora-postgresql": aurora } : {}) })),
     };
+}
+
+/** An earlier stack's per-service data key, or an error naming the output and the fix. */
+function requiredKey(l: LinkOutputs, key: string): string {
+    const arn = l.dataKeyArns[key];
+    if (!arn) throw new Error(`the ${l.region} stack's output dataKeyArns has no "${key}" key; redeploy ${l.region} with this program version, then this stack`);
+    return arn;
 }
 
 /** Each runner as a client of the private API: its group, the role its jobs assume, that role's access policy. */

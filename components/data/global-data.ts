@@ -18,7 +18,9 @@ import { buildMsk } from "./msk";
 import { BucketPurpose, DataLinks, DataSizing, KeyService, PRODUCTION } from "./plan";
 import { buildS3 } from "./s3";
 import { buildSearch } from "./search";
-import { SecuredStore, buildSecurityGroups } from "./security";
+import { buildTopics } from "./topics";
+import { buildWriterDirectory } from "./writer-directory";
+import { SecuredStore, admitRemoteWriters, buildSecurityGroups } from "./security";
 import { COMPONENT, DataNetworkRef, DataScope } from "./shared";
 
 /** What a secondary needs from the primary's GlobalData (fed by a StackReference). */
@@ -55,6 +57,27 @@ export interface PrimaryDataRef {
     readonly idempotencyTableArn: pulumi.Input<string>;
 }
 
+/**
+ * A region registered before this one, as the links this stack owns to it need it (the primary is
+ * the first; fed by StackReferences, stacks/contracts.ts LINK_KEYS).
+ */
+export interface EarlierDataRef {
+    readonly region: string;
+    /** Its private tier (nodes, pods): admitted into this region's single-writer stores. */
+    readonly privateSubnetCidrs: readonly string[];
+    /** Its data-tier security groups: this stack admits its own nodes into the DocumentDB and Valkey ones. */
+    readonly dataSecurityGroupIds: Readonly<Record<string, string>>;
+    /** Its MSK cluster, data subnets and cluster security group: both replicators of the link. */
+    readonly mskClusterArn: pulumi.Input<string>;
+    readonly mskSecurityGroupId: pulumi.Input<string>;
+    readonly dataSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Its `logs` key: the reverse replicator's log group lives there. */
+    readonly logsKeyArn: pulumi.Input<string>;
+    /** Its DocumentDB cluster endpoint and Valkey configuration endpoint: writer candidates in the directory. */
+    readonly docdbEndpoint: pulumi.Input<string>;
+    readonly cacheEndpoint: pulumi.Input<string>;
+}
+
 export interface GlobalDataArgs {
     /** The stack this component is declared in: region, role, account; names and tags derive from it. */
     readonly context: RegionContext;
@@ -85,6 +108,25 @@ export interface GlobalDataArgs {
     readonly links: DataLinks;
     /** Required on secondaries, absent on the primary. */
     readonly primary?: PrimaryDataRef;
+    /**
+     * Every region registered before this one, the primary first (secondaries only): this stack owns
+     * both directions of its links to each (DESIGN §2, full mesh). @default []
+     */
+    readonly earlier?: readonly EarlierDataRef[];
+    /** This region's private-tier CIDRs: admitted into the earlier regions' single-writer stores. @default [] */
+    readonly privateSubnetCidrs?: readonly pulumi.Input<string>[];
+    /** Every region in registry order: the last one owns every bucket's replication configuration. @default [this region] */
+    readonly registryRegions?: readonly string[];
+    /**
+     * Create the spec's Kafka topics through the brokers (topics.ts): only where `pulumi` runs inside
+     * the VPC (not the bootstrap phase). @default true
+     */
+    readonly topics?: boolean;
+    /**
+     * Security groups that reach the MSK brokers besides the nodes: the in-VPC deploy and preview
+     * runners, which manage and read the topics (topics as code). @default []
+     */
+    readonly kafkaAdminSecurityGroupIds?: readonly pulumi.Input<string>[];
 }
 
 export class GlobalData extends pulumi.ComponentResource {
@@ -110,8 +152,10 @@ export class GlobalData extends pulumi.ComponentResource {
     /** This region's member replication group (what a failover promotes, what lag alarms watch). */
     public readonly cacheReplicationGroupId: pulumi.Output<string>;
     public readonly cacheReplicationGroupArn: pulumi.Output<string>;
-    /** The MSK Replicator into this region; undefined on the primary (it replicates out, not in). */
-    public readonly mskReplicatorName: pulumi.Output<string> | undefined;
+    /** The MSK Replicators into this region this stack owns (one per earlier region). */
+    public readonly mskInboundReplicatorNames: pulumi.Output<string>[];
+    /** The MSK Replicators out of this region this stack owns, each homed in its target region. */
+    public readonly mskOutboundReplicators: { readonly region: string; readonly name: pulumi.Output<string> }[];
     public readonly mskClusterArn: pulumi.Output<string>;
     public readonly mskBootstrapBrokers: pulumi.Output<string>;
     public readonly searchDomainName: pulumi.Output<string>;
@@ -149,7 +193,8 @@ export class GlobalData extends pulumi.ComponentResource {
         this.cacheEndpoint = b.cache.replicationGroup.configurationEndpointAddress;
         this.cacheReplicationGroupId = b.cache.replicationGroup.replicationGroupId;
         this.cacheReplicationGroupArn = b.cache.replicationGroup.arn;
-        this.mskReplicatorName = b.msk.replicator?.replicatorName;
+        this.mskInboundReplicatorNames = Object.values(b.msk.inbound).map((r) => r.replicatorName);
+        this.mskOutboundReplicators = Object.entries(b.msk.outbound).map(([region, r]) => ({ region, name: r.replicatorName }));
         this.mskClusterArn = b.msk.cluster.arn;
         this.mskBootstrapBrokers = b.msk.cluster.bootstrapBrokersSaslIam;
         this.searchDomainName = b.search.domain.domainName;
@@ -181,7 +226,7 @@ export class GlobalData extends pulumi.ComponentResource {
             cacheEndpoint: this.cacheEndpoint,
             cacheReplicationGroupId: this.cacheReplicationGroupId,
             cacheReplicationGroupArn: this.cacheReplicationGroupArn,
-            ...(this.mskReplicatorName ? { mskReplicatorName: this.mskReplicatorName } : {}),
+            mskInboundReplicatorNames: this.mskInboundReplicatorNames,
             mskClusterArn: this.mskClusterArn,
             mskBootstrapBrokers: this.mskBootstrapBrokers,
             searchDomainName: this.searchDomainName,
@@ -225,7 +270,9 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
         ).arn,
     }));
     const scope: DataScope = { parent, name, ctx, keys, network: args.network, sizing, secretReplicaKeys };
-    const sgs = buildSecurityGroups(scope, args.clientSecurityGroupId);
+    const sgs = buildSecurityGroups(scope, args.clientSecurityGroupId, args.kafkaAdminSecurityGroupIds ?? []);
+    const earlier = args.earlier ?? [];
+    admitRemoteWriters(scope, sgs, earlier, args.privateSubnetCidrs ?? []);
     const witnessRegion = args.dsqlWitnessRegion ?? "us-east-2";
 
     const aurora = buildAurora(scope, {
@@ -243,24 +290,20 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
     const msk = buildMsk(scope, {
         securityGroupId: sgs.msk.id,
         multiVpcConnectivity: args.mskMultiVpcConnectivity ?? true,
-        source: primary && { region: primary.region, clusterArn: primary.mskClusterArn, subnetIds: primary.dataSubnetIds, securityGroupId: primary.mskSecurityGroupId },
+        links: earlier.map((e) => ({ region: e.region, clusterArn: e.mskClusterArn, subnetIds: e.dataSubnetIds, securityGroupId: e.mskSecurityGroupId, logsKeyArn: e.logsKeyArn })),
     });
     const search = buildSearch(scope, {
         securityGroupId: sgs.search.id,
         createServiceLinkedRole: args.createOpenSearchServiceLinkedRole ?? false,
         primary: primary && { region: primary.region, domainName: primary.searchDomainName },
     });
-    const s3 = buildS3(
+    const s3 = buildS3(scope, args.links.ownsS3Replication ? { routes: args.links.s3Routes } : undefined);
+    const writerDirectory = buildWriterDirectory(
         scope,
-        primary && args.links.ownsS3Replication
-            ? {
-                  sourceRegion: primary.region,
-                  sourceBuckets: { "static-assets": primary.staticAssetsBucketName, traces: primary.tracesBucketName },
-                  sourceKeyArn: primary.s3KeyArn,
-                  destinations: args.links.s3Destinations,
-              }
-            : undefined,
+        { docdb: docdb.cluster.endpoint, cache: cache.replicationGroup.configurationEndpointAddress },
+        earlier.map((e) => ({ region: e.region, endpoints: { docdb: e.docdbEndpoint, cache: e.cacheEndpoint } })),
     );
+    const topics = (args.topics ?? true) ? buildTopics(scope, msk.cluster) : [];
     const dynamo = buildDynamo(scope, { primary: primary && { tableArn: primary.idempotencyTableArn } });
 
     const keyArns = Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, v.arn])) as Record<KeyService, pulumi.Output<string>>;
@@ -269,5 +312,5 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
     if (aurora.masterSecretArn) secretArns.auroraMaster = aurora.masterSecretArn;
     if (docdb.masterSecretArn) secretArns.docdbMaster = docdb.masterSecretArn;
     if (cache.authSecretArn) secretArns.cacheAuth = cache.authSecretArn;
-    return { keyArns, securityGroupIds, aurora, dsql, docdb, cache, msk, search, s3, dynamo, secretArns, secretReplicaKeys };
+    return { keyArns, securityGroupIds, aurora, dsql, docdb, cache, msk, search, s3, dynamo, topics, writerDirectory, secretArns, secretReplicaKeys };
 }

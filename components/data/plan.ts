@@ -297,28 +297,34 @@ export function keyAlias(project: string, region: string, service: KeyService): 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Pairwise links (DESIGN §2: the secondary owns them). Two AWS limits break "each secondary owns
-// its own link" and are resolved here, once:
-//  - S3 allows ONE replication configuration per bucket. If every secondary declared one on the
-//    primary's bucket they would overwrite each other on every `up`. So the *first* secondary in
-//    the registry owns the primary buckets' replication configuration, with one rule per
-//    secondary in the registry (destination bucket and replica key derived from naming above).
-//    Adding a region: deploy the new secondary (its buckets and key), then re-run `up` on the
-//    owner, which adds the rule. The primary still knows nothing of its secondaries.
+// Pairwise links (DESIGN §2: the later stack of a pair owns the link, both directions, including
+// the halves in the earlier region). Two AWS limits bend that rule, resolved here once:
+//  - S3 allows ONE replication configuration per bucket, and PutBucketReplication refuses a
+//    destination bucket that does not exist yet. So the LAST region in the registry, deployed after
+//    every other, owns every bucket's replication configuration, with a rule to every other region
+//    (both directions, full mesh). Adding a region: deploy it (it becomes the last and writes every
+//    bucket's configuration, now with the new destination), then re-run the previous last, which
+//    drops its copies from its state; they are `retainOnDelete`, so AWS keeps the new owner's.
 //  - Aurora DSQL multi-region links exactly two regional clusters plus a witness. The primary and
 //    the first secondary are peered; further secondaries have no DSQL cluster and their services
-//    use the peered pair's endpoints across the Transit Gateway (documented in docs/data.md).
+//    write to the primary's endpoint, a remote write (docs/data.md "Write paths").
 
 export interface RegionLike {
     readonly name: string;
     readonly role: "primary" | "secondary";
 }
 
+/** One source region's buckets and the regions they replicate to. */
+export interface S3Route {
+    readonly source: string;
+    readonly destinations: readonly string[];
+}
+
 export interface DataLinks {
-    /** This region owns the primary buckets' replication configuration. */
+    /** This region owns every bucket's replication configuration (it is the last registered). */
     readonly ownsS3Replication: boolean;
-    /** Destination regions of the replication rules (registry order), when owner. */
-    readonly s3Destinations: readonly string[];
+    /** When owner: per registered region, its buckets' destinations (every other region), registry order. */
+    readonly s3Routes: readonly S3Route[];
     /** This region runs a DSQL cluster (peered) — false for the third and later regions. */
     readonly dsql: boolean;
     /** This region declares the DSQL peering (both halves). */
@@ -335,14 +341,40 @@ export function planLinks(regions: readonly RegionLike[], self: string): DataLin
     const me = regions.find((r) => r.name === self);
     if (!me) throw new Error(`region ${self} is not in the registry (${regions.map((r) => r.name).join(", ")})`);
     const first = secondaries[0];
+    const names = regions.map((r) => r.name);
+    const owns = names.length > 1 && self === names[names.length - 1];
     return {
-        ownsS3Replication: self === first,
-        s3Destinations: self === first ? secondaries : [],
+        ownsS3Replication: owns,
+        s3Routes: owns ? names.map((source) => ({ source, destinations: names.filter((n) => n !== source) })) : [],
         dsql: me.role === "primary" || self === first,
         ownsDsqlPeering: self === first,
         secretReplicaRegions: me.role === "primary" ? secondaries : [],
     };
 }
+
+/**
+ * How a service in any region writes each store (ARCHITECTURE §4 prefers local writes; where a
+ * store has a single writer and no forwarding, the write crosses regions: docs/spec-deviations.md).
+ * - `local`: every region's own copy accepts writes (multi-writer or replicated both ways);
+ * - `forwarded`: the local secondary forwards writes to the writer itself (Aurora write forwarding),
+ *   or the client uses the global writer endpoint, which follows switchover and failover;
+ * - `writer-region`: only the writer region's cluster accepts writes; the service finds it through
+ *   the writer directory (docs/data.md) and reaches it across the Transit Gateway mesh;
+ * - `peered-pair`: the DSQL linked pair accepts writes in both its regions; a region outside the
+ *   pair writes to the primary's cluster endpoint (public, IAM-authenticated, over NAT).
+ */
+export type WritePath = "local" | "forwarded" | "writer-region" | "peered-pair";
+
+export const WRITE_PATHS: Readonly<Record<StoreId, WritePath>> = {
+    aurora: "forwarded",
+    dsql: "peered-pair",
+    docdb: "writer-region",
+    cache: "writer-region",
+    msk: "local",
+    search: "local",
+    s3: "local",
+    dynamodb: "local",
+};
 
 /** `arn:aws:rds:<region>:<account>:cluster:<identifier>` → the identifier CloudWatch dimensions use. */
 export function clusterIdentifier(clusterArn: string): string {

@@ -1,13 +1,15 @@
 /**
  * S3 (ARCHITECTURE §4, §7): static-assets and traces buckets per region — versioned, SSE-KMS with
  * the region's `s3` key, public access blocked, owner-enforced, TLS-only — and cross-region
- * replication from the primary's buckets with Replication Time Control (15 min) and replica-key
- * mapping to each destination region's own `s3` key.
+ * replication between every pair of regions, both ways (sellers upload and Tempo writes in every
+ * region), with Replication Time Control (15 min), replica modification sync (AWS's two-way
+ * guidance) and replica-key mapping to each destination region's own `s3` key.
  *
- * Ownership (see plan.ts planLinks): S3 allows one replication configuration per bucket, so the
- * first secondary in the registry owns it for the primary's buckets, with one rule per secondary.
- * Other secondaries' destinations are derived (bucket name, key alias), never read from their
- * stacks: deploy a new secondary first, then re-run the owner.
+ * Ownership (see plan.ts planLinks): S3 allows one replication configuration per bucket and refuses
+ * a destination that does not exist, so the last region in the registry owns every bucket's
+ * configuration. Buckets and keys of other regions are derived (bucket name, key alias), never read
+ * from their stacks. Traces replicate only their own region's prefix (Tempo writes under
+ * `<region>/`), so a replica never lands in the key space of the destination's Tempo.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -15,20 +17,17 @@ import { serviceTrustPolicy } from "../common/trust";
 import { privateBucket } from "../common/private-bucket";
 import { awsName } from "../common/context";
 import { DataScope, child, dataTags } from "./shared";
-import { BUCKETS, BucketPurpose, bucketName, keyAlias } from "./plan";
+import { BUCKETS, BucketPurpose, S3Route, bucketName, keyAlias } from "./plan";
 
 export interface S3Replication {
-    readonly sourceRegion: string;
-    /** The primary's buckets (names) and its `s3` key (objects to decrypt). */
-    readonly sourceBuckets: Readonly<Record<BucketPurpose, pulumi.Input<string>>>;
-    readonly sourceKeyArn: pulumi.Input<string>;
-    /** Destination regions, registry order (this region among them). */
-    readonly destinations: readonly string[];
+    /** Per registered region, its buckets' destinations (plan.ts planLinks). */
+    readonly routes: readonly S3Route[];
 }
 
 export interface S3Store {
     readonly buckets: Record<BucketPurpose, aws.s3.Bucket>;
-    readonly replication?: Record<BucketPurpose, aws.s3.BucketReplicationConfig>;
+    /** Per source region, its buckets' configurations (owner only). */
+    readonly replication?: Readonly<Record<string, Record<BucketPurpose, aws.s3.BucketReplicationConfig>>>;
 }
 
 /** Tempo traces lifecycle (ARCHITECTURE §7). */
@@ -83,21 +82,47 @@ export function buildS3(scope: DataScope, replication?: S3Replication): S3Store 
     return { buckets, replication: replication ? buildReplication(scope, buckets, versioning, replication) : undefined };
 }
 
+/** The replication rule id of one destination (what the lag alarms' RuleId dimension names). */
+export function ruleId(destination: string): string {
+    return `to-${destination}`;
+}
+
+/** Which objects of a bucket its region replicates: everything, or for traces the region's own Tempo prefix. */
+export function replicatedPrefix(purpose: BucketPurpose, source: string): string | undefined {
+    return purpose === "traces" ? `${source}/` : undefined;
+}
+
 function buildReplication(
     scope: DataScope,
     local: Record<BucketPurpose, aws.s3.Bucket>,
     versioning: Record<BucketPurpose, aws.s3.BucketVersioning>,
     rep: S3Replication,
-): Record<BucketPurpose, aws.s3.BucketReplicationConfig> {
+): Record<string, Record<BucketPurpose, aws.s3.BucketReplicationConfig>> {
     const { ctx } = scope;
     const base = `${scope.name}-s3-replication`;
     const account = pulumi.output(ctx.accountId);
-    const destBucketArn = (region: string, purpose: BucketPurpose) =>
+    const bucketArn = (region: string, purpose: BucketPurpose) =>
         region === ctx.region ? local[purpose].arn : account.apply((a) => `arn:aws:s3:::${bucketName(ctx.project, region, purpose, a)}`);
+    const bucketId = (region: string, purpose: BucketPurpose) =>
+        region === ctx.region ? local[purpose].bucket : account.apply((a) => bucketName(ctx.project, region, purpose, a));
     // Own key by ARN; other regions' keys by alias ARN (S3 accepts either for ReplicaKmsKeyID).
     const destKey = (region: string) =>
         region === ctx.region ? scope.keys.s3.arn : account.apply((a) => `arn:aws:kms:${region}:${a}:${keyAlias(ctx.project, region, "s3")}`);
-    const sourceArns = BUCKETS.map((p) => pulumi.interpolate`arn:aws:s3:::${rep.sourceBuckets[p]}`);
+    // A region's `s3` key, named by its alias (IAM cannot name a key by alias ARN).
+    const keyOf = (Sid: string, actions: string[], region: string) => ({
+        Sid,
+        Effect: "Allow",
+        Action: actions,
+        Resource: account.apply((a) => `arn:aws:kms:${region}:${a}:key/*`),
+        Condition: {
+            StringLike: { "kms:ViaService": `s3.${region}.amazonaws.com` },
+            "ForAnyValue:StringEquals": { "kms:ResourceAliases": keyAlias(ctx.project, region, "s3") },
+        },
+    });
+    const sources = rep.routes.map((r) => r.source);
+    const destinations = [...new Set(rep.routes.flatMap((r) => r.destinations))];
+    const sourceArns = sources.flatMap((r) => BUCKETS.map((p) => bucketArn(r, p)));
+    const alnum = (r: string) => r.replace(/-/g, "");
 
     const role = new aws.iam.Role(
         `${base}-role`,
@@ -126,57 +151,50 @@ function buildReplication(
                         Sid: "WriteReplicas",
                         Effect: "Allow",
                         Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"],
-                        Resource: rep.destinations.flatMap((r) => BUCKETS.map((p) => pulumi.interpolate`${destBucketArn(r, p)}/*`)),
+                        Resource: destinations.flatMap((r) => BUCKETS.map((p) => pulumi.interpolate`${bucketArn(r, p)}/*`)),
                     },
-                    {
-                        Sid: "DecryptSource",
-                        Effect: "Allow",
-                        Action: "kms:Decrypt",
-                        Resource: rep.sourceKeyArn,
-                        Condition: { StringLike: { "kms:ViaService": `s3.${rep.sourceRegion}.amazonaws.com` } },
-                    },
-                    ...rep.destinations.map((r) => ({
-                        Sid: `EncryptReplicas${r.replace(/-/g, "")}`,
-                        Effect: "Allow",
-                        Action: ["kms:Encrypt", "kms:GenerateDataKey"],
-                        Resource: account.apply((a) => `arn:aws:kms:${r}:${a}:key/*`),
-                        Condition: {
-                            StringLike: { "kms:ViaService": `s3.${r}.amazonaws.com` },
-                            "ForAnyValue:StringEquals": { "kms:ResourceAliases": keyAlias(ctx.project, r, "s3") },
-                        },
-                    })),
+                    ...sources.map((r) => keyOf(`DecryptSource${alnum(r)}`, ["kms:Decrypt"], r)),
+                    ...destinations.map((r) => keyOf(`EncryptReplicas${alnum(r)}`, ["kms:Encrypt", "kms:GenerateDataKey"], r)),
                 ],
             }),
         },
         child(scope),
     );
-    const configs = {} as Record<BucketPurpose, aws.s3.BucketReplicationConfig>;
-    for (const purpose of BUCKETS) {
-        configs[purpose] = new aws.s3.BucketReplicationConfig(
-            `${base}-${purpose}`,
-            {
-                region: rep.sourceRegion,
-                bucket: rep.sourceBuckets[purpose],
-                role: role.arn,
-                rules: rep.destinations.map((region, i) => ({
-                    id: `to-${region}`,
-                    priority: i + 1,
-                    status: "Enabled",
-                    filter: {},
-                    deleteMarkerReplication: { status: "Enabled" },
-                    sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" }, replicaModifications: { status: "Enabled" } },
-                    destination: {
-                        bucket: destBucketArn(region, purpose),
-                        storageClass: "STANDARD",
-                        encryptionConfiguration: { replicaKmsKeyId: destKey(region) },
-                        replicationTime: { status: "Enabled", time: { minutes: 15 } },
-                        metrics: { status: "Enabled", eventThreshold: { minutes: 15 } },
-                    },
-                })),
-            },
-            // The destination must exist and be versioned before S3 accepts a rule to it.
-            child(scope, { dependsOn: [policy, versioning[purpose]] }),
-        );
-    }
+    const configs: Record<string, Record<BucketPurpose, aws.s3.BucketReplicationConfig>> = {};
+    rep.routes.forEach((route, n) => {
+        configs[route.source] = {} as Record<BucketPurpose, aws.s3.BucketReplicationConfig>;
+        for (const purpose of BUCKETS) {
+            const prefix = replicatedPrefix(purpose, route.source);
+            // The first source keeps the names of the two-region layout (primary -> first secondary).
+            configs[route.source][purpose] = new aws.s3.BucketReplicationConfig(
+                n === 0 ? `${base}-${purpose}` : `${base}-${purpose}-from-${route.source}`,
+                {
+                    ...(route.source === ctx.region ? {} : { region: route.source }),
+                    bucket: bucketId(route.source, purpose),
+                    role: role.arn,
+                    rules: route.destinations.map((region, i) => ({
+                        id: ruleId(region),
+                        priority: i + 1,
+                        status: "Enabled",
+                        filter: prefix ? { prefix } : {},
+                        deleteMarkerReplication: { status: "Enabled" },
+                        // Two-way: metadata changes made on a replica flow back (AWS: enable on both sides).
+                        sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" }, replicaModifications: { status: "Enabled" } },
+                        destination: {
+                            bucket: bucketArn(region, purpose),
+                            storageClass: "STANDARD",
+                            encryptionConfiguration: { replicaKmsKeyId: destKey(region) },
+                            replicationTime: { status: "Enabled", time: { minutes: 15 } },
+                            metrics: { status: "Enabled", eventThreshold: { minutes: 15 } },
+                        },
+                    })),
+                },
+                // Destinations must exist and be versioned (this region's own buckets are created in
+                // this run; the owner is the last region, so every other exists). Retained on delete:
+                // a new last region takes the configuration over (plan.ts planLinks).
+                child(scope, { dependsOn: [policy, versioning[purpose]], retainOnDelete: true }),
+            );
+        }
+    });
     return configs;
 }

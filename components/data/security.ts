@@ -10,7 +10,11 @@ import { STORES, StoreId } from "./plan";
 
 export type SecuredStore = "aurora" | "docdb" | "cache" | "msk" | "search";
 
-export function buildSecurityGroups(scope: DataScope, clientSecurityGroupId: pulumi.Input<string>): Record<SecuredStore, aws.ec2.SecurityGroup> {
+export function buildSecurityGroups(
+    scope: DataScope,
+    clientSecurityGroupId: pulumi.Input<string>,
+    kafkaAdminSecurityGroupIds: readonly pulumi.Input<string>[] = [],
+): Record<SecuredStore, aws.ec2.SecurityGroup> {
     const groups = {} as Record<SecuredStore, aws.ec2.SecurityGroup>;
     for (const spec of STORES.filter((s): s is typeof s & { id: SecuredStore; port: number } => s.port !== undefined)) {
         const base = `${scope.name}-${spec.id}`;
@@ -53,6 +57,23 @@ export function buildSecurityGroups(scope: DataScope, clientSecurityGroupId: pul
                 },
                 child(scope),
             );
+            // Topics as code (topics.ts): the deploy runner creates and alters the spec's topics,
+            // the preview runner describes them; IAM decides which (docs/data.md).
+            kafkaAdminSecurityGroupIds.forEach((admin, i) =>
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${base}-from-admin-${i}`,
+                    {
+                        securityGroupId: sg.id,
+                        description: "topics as code: the in-VPC runners (IAM auth)",
+                        ipProtocol: "tcp",
+                        fromPort: spec.port,
+                        toPort: spec.port,
+                        referencedSecurityGroupId: admin,
+                        tags: dataTags(scope, spec.key, [spec.id, "from-admin", String(i)]),
+                    },
+                    child(scope),
+                ),
+            );
         }
         new aws.vpc.SecurityGroupEgressRule(
             `${base}-egress`,
@@ -62,6 +83,69 @@ export function buildSecurityGroups(scope: DataScope, clientSecurityGroupId: pul
         groups[spec.id] = sg;
     }
     return groups;
+}
+
+/**
+ * Stores a region's services write in another region (no write forwarding, secondaries read-only:
+ * docs/data.md "Write paths"). Their security groups admit every registered region's private tier,
+ * so whichever region holds the writer after a switchover or failover, every region reaches it.
+ */
+export const REMOTE_WRITE_STORES = ["docdb", "cache"] as const satisfies readonly SecuredStore[];
+
+/**
+ * Both halves of the remote-writer admission for every earlier region (this stack owns the pair,
+ * DESIGN §2): the earlier region's groups admit this region's private subnets, this region's groups
+ * admit the earlier region's. By subnet CIDR: security-group references do not cross a Transit
+ * Gateway peering.
+ */
+export function admitRemoteWriters(
+    scope: DataScope,
+    groups: Record<SecuredStore, aws.ec2.SecurityGroup>,
+    earlier: readonly { readonly region: string; readonly privateSubnetCidrs: readonly string[]; readonly dataSecurityGroupIds: Readonly<Record<string, string>> }[],
+    ownPrivateSubnetCidrs: readonly pulumi.Input<string>[],
+): void {
+    const { ctx } = scope;
+    for (const e of earlier) {
+        for (const id of REMOTE_WRITE_STORES) {
+            const spec = STORES.find((s) => s.id === id)!;
+            const port = spec.port!;
+            const remoteGroup = e.dataSecurityGroupIds[id];
+            if (!remoteGroup) {
+                throw new pulumi.ResourceError(`the ${e.region} stack exports no ${id} security group (output dataSecurityGroupIds.${id}); redeploy it with this program version first`, scope.parent);
+            }
+            e.privateSubnetCidrs.forEach((cidr, i) =>
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${scope.name}-${id}-from-${e.region}-${i}`,
+                    {
+                        securityGroupId: groups[id].id,
+                        description: `${spec.label} writers in ${e.region} (private subnet ${i + 1})`,
+                        ipProtocol: "tcp",
+                        fromPort: port,
+                        toPort: port,
+                        cidrIpv4: cidr,
+                        tags: dataTags(scope, spec.key, [id, "from", e.region, String(i)]),
+                    },
+                    child(scope),
+                ),
+            );
+            ownPrivateSubnetCidrs.forEach((cidr, i) =>
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${scope.name}-${id}-at-${e.region}-from-${ctx.region}-${i}`,
+                    {
+                        region: e.region,
+                        securityGroupId: remoteGroup,
+                        description: `${spec.label} writers in ${ctx.region} (private subnet ${i + 1})`,
+                        ipProtocol: "tcp",
+                        fromPort: port,
+                        toPort: port,
+                        cidrIpv4: cidr,
+                        tags: dataTags(scope, spec.key, [id, "at", e.region, "from", String(i)]),
+                    },
+                    child(scope),
+                ),
+            );
+        }
+    }
 }
 
 export function isSecured(id: StoreId): id is SecuredStore {

@@ -88,6 +88,11 @@ export interface EksClusterArgs {
     readonly logRetentionDays?: number;
     /** Data-store identifiers for the services' IRSA policies. @default - none: services get telemetry only */
     readonly storeRefs?: pulumi.Input<ServiceStoreRefs<pulumi.Input<string>>>;
+    /**
+     * Per service, what its ConfigMap `<service>-data` holds (components/data/service-config.ts:
+     * endpoints, write paths, secret ARNs). @default - no ConfigMaps
+     */
+    readonly serviceConfig?: pulumi.Input<Readonly<Record<string, Readonly<Record<string, string>>>>>;
     /** The edge's origin ALB IP target group; when set, a TargetGroupBinding attaches the api-gateway pods to it. @default - none */
     readonly apiGatewayTargetGroupArn?: pulumi.Input<string>;
     /** The origin ALB's security group, admitted on the pod port. @default - the VPC CIDR (the load balancer's private IPs) */

@@ -56,6 +56,11 @@ export interface ServiceStoreRefs<T = string> {
     readonly idempotencyTableArn?: T;
     /** OpenSearch domain ARN; each service owns the indices `<service>-*`. */
     readonly searchDomainArn?: T;
+    /**
+     * `/<project>/writers/`: the writer directory (components/data/writer-directory.ts) the DocumentDB
+     * and Valkey services read in their own region to find the writer. @default - not granted
+     */
+    readonly writerDirectoryPath?: T;
     /** Customer-managed key of each store. Only keys a client must use itself are granted (today: the assets bucket's, for SSE-KMS objects). */
     readonly keyArns?: Readonly<Partial<Record<Store, T>>>;
 }
@@ -136,6 +141,17 @@ export function planServicePolicy(svc: ServiceSpec, refs: ServiceStoreRefs, env:
         s.push({ Sid: sid(svc.name, "CacheAuthSecret"), Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: refs.cacheAuthSecretArn });
         secrets.push(refs.cacheAuthSecretArn);
     }
+    const directories = (["docdb", "cache"] as const).filter((st) => has(st));
+    if (directories.length > 0 && refs.writerDirectoryPath) {
+        // Standard parameters are encrypted with the AWS-managed key: no KMS grant needed.
+        const base = `arn:aws:ssm:${env.region}:${env.accountId}:parameter${refs.writerDirectoryPath}`;
+        s.push({
+            Sid: sid(svc.name, "WriterDirectory"),
+            Effect: "Allow",
+            Action: ["ssm:GetParametersByPath", "ssm:GetParameter", "ssm:GetParameters"],
+            Resource: directories.flatMap((st) => [`${base}${st}`, `${base}${st}/*`]),
+        });
+    }
     if (secrets.length > 0 && refs.secretsKeyArn) {
         s.push({ Sid: sid(svc.name, "SecretsKey"), Effect: "Allow", Action: "kms:Decrypt", Resource: refs.secretsKeyArn, Condition: via("secretsmanager") });
     }
@@ -188,8 +204,12 @@ export function planServicePolicy(svc: ServiceSpec, refs: ServiceStoreRefs, env:
             s.push({ Sid: sid(svc.name, "KafkaPublish"), Effect: "Allow", Action: ["kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"], Resource: topics(svc.publishes) });
         }
         if (svc.consumes.length > 0) {
+            // Events from the other regions arrive under the source cluster's alias (MSK Replicator,
+            // prefixed names: `<alias>.order.created`): a consumer reads both its local topics and
+            // their replicas, never writes the replicas.
+            const replicated = svc.consumes.map((p) => `${prefix}*.${p}*`);
             s.push(
-                { Sid: sid(svc.name, "KafkaConsume"), Effect: "Allow", Action: ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"], Resource: topics(svc.consumes) },
+                { Sid: sid(svc.name, "KafkaConsume"), Effect: "Allow", Action: ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"], Resource: [...topics(svc.consumes), ...replicated] },
                 {
                     Sid: sid(svc.name, "KafkaGroups"),
                     Effect: "Allow",

@@ -23,6 +23,11 @@ export function namespaceLabels(ns: string): Record<string, string> {
     return { "mall.io/domain": ns, ...(ns === catalogueService("api-gateway").domain ? { [READINESS_GATE_LABEL]: "enabled" } : {}) };
 }
 
+/** The ConfigMap a service's pods mount (envFrom): its stores' endpoints, write paths and secret ARNs. */
+export function serviceConfigMapName(service: string): string {
+    return `${service}-data`;
+}
+
 /** The 20 services: namespaces by domain, an IRSA role + ServiceAccount and a PDB per service. */
 export function declareServices(c: EksScope, d: { cluster: eks.Cluster; provider: k8s.Provider }) {
     const { ctx, parent, name } = c;
@@ -59,6 +64,20 @@ export function declareServices(c: EksScope, d: { cluster: eks.Cluster; provider
             },
             nsOpts,
         );
+        if (c.args.serviceConfig) {
+            new k8s.core.v1.ConfigMap(
+                `${name}-cm-${w.service}`,
+                {
+                    metadata: { name: serviceConfigMapName(w.service), namespace: w.namespace, labels: { ...w.selector, "mall.io/domain": w.namespace } },
+                    data: pulumi.output(c.args.serviceConfig).apply((all) => {
+                        const data = all[w.service];
+                        if (!data) throw new Error(`serviceConfig has no entry for ${w.service}`);
+                        return { ...data };
+                    }),
+                },
+                nsOpts,
+            );
+        }
         new k8s.policy.v1.PodDisruptionBudget(
             `${name}-pdb-${w.service}`,
             { metadata: { name: w.service, namespace: w.namespace }, spec: { minAvailable: w.minAvailable, selector: { matchLabels: { ...w.selector } } } },

@@ -8,7 +8,7 @@
  * other than "admitted": the tests pin exactly that set, so the owning issue flips its rows and no
  * other row can quietly stop holding.
  */
-import { STORES, StoreId, storeUsers } from "../data/plan";
+import { STORES, StoreId, WRITE_PATHS, storeUsers } from "../data/plan";
 
 /** This issue: rows that hold today and must keep holding. */
 export const OWNER_THIS = "Deploy-ready II: one reachability model of every flow the platform needs";
@@ -51,8 +51,11 @@ export type DataStore = Extract<StoreId, "aurora" | "docdb" | "cache" | "msk" | 
 
 export type Endpoint =
     | { readonly kind: "symbolic"; readonly name: SymbolicSource }
-    /** The security group(s) of a role in a region; `side` places the MSK Replicator's ENIs. */
-    | { readonly kind: "group"; readonly role: GroupRole; readonly region: string; readonly side?: string }
+    /**
+     * The security group(s) of a role in a region; for the MSK Replicator homed in `region`, `source`
+     * names the region it replicates from and `side` the cluster its ENIs sit at.
+     */
+    | { readonly kind: "group"; readonly role: GroupRole; readonly region: string; readonly side?: string; readonly source?: string }
     /** A Synthetics canary homed in `region` probing `target`'s regional API name. */
     | { readonly kind: "canary"; readonly region: string; readonly target: string }
     /** A Lambda function of ours, by purpose (`failover-aurora`). */
@@ -96,10 +99,13 @@ export interface FlowRegion {
 
 /**
  * Single-writer stores with no write forwarding: a non-writer region's services must reach the
- * writer's cluster directly. Aurora forwards writes itself (write forwarding on the secondaries),
- * DSQL and DynamoDB are multi-writer over HTTPS APIs, MSK is written locally and replicated.
+ * writer's cluster directly (components/data/plan.ts WRITE_PATHS `writer-region`). Aurora forwards
+ * writes itself, DSQL and DynamoDB are multi-writer over HTTPS APIs, MSK is written locally and
+ * replicated both ways.
  */
-export const CROSS_REGION_WRITE_STORES: readonly DataStore[] = ["docdb", "cache"];
+export const CROSS_REGION_WRITE_STORES: readonly DataStore[] = (Object.entries(WRITE_PATHS) as [StoreId, string][])
+    .filter(([, path]) => path === "writer-region")
+    .map(([id]) => id as DataStore);
 
 /** The failover Lambdas of a secondary and the regional APIs each calls (lambdas/failover). */
 export const FAILOVER_LAMBDA_APIS: Readonly<Record<string, readonly string[]>> = {
@@ -114,7 +120,7 @@ export function endpointLabel(e: Endpoint): string {
         case "symbolic":
             return e.name;
         case "group":
-            return `${e.role}@${e.region}${e.side ? `(${e.side})` : ""}`;
+            return `${e.role}@${e.region}${e.source ? `<-${e.source}` : ""}${e.side ? `(${e.side})` : ""}`;
         case "canary":
             return `canary@${e.region}(${e.target})`;
         case "lambda":
@@ -146,7 +152,7 @@ export function flowTable(regions: readonly FlowRegion[]): FlowRow[] {
     const addUdp = (from: Endpoint, to: Endpoint, port: number, expected: Expectation, owner: string, purpose: string) =>
         rows.push({ id: `${endpointLabel(from)} -> ${endpointLabel(to)}:${port}/udp`, from, to, port, protocol: "udp", owner, states: names, expected, purpose });
     const sym = (name: SymbolicSource): Endpoint => ({ kind: "symbolic", name });
-    const group = (role: GroupRole, region: string, side?: string): Endpoint => ({ kind: "group", role, region, ...(side ? { side } : {}) });
+    const group = (role: GroupRole, region: string, side?: string, source?: string): Endpoint => ({ kind: "group", role, region, ...(source ? { source } : {}), ...(side ? { side } : {}) });
 
     add(sym("internet"), { kind: "cloudfront" }, 443, "admitted", OWNER_THIS, "viewers reach the storefront and API through CloudFront");
     for (const r of names) {
@@ -167,16 +173,24 @@ export function flowTable(regions: readonly FlowRegion[]): FlowRow[] {
         for (const s of dataStores()) {
             add(group("eks-nodes", r), group(`data:${s.id}`, r), s.port, "admitted", OWNER_THIS, `services reach their local ${s.label}`);
         }
-        // The runners run workflow (and pull-request) code inside the VPC: they reach the API, never a store.
+        // The runners run workflow (and pull-request) code inside the VPC: they reach the API and the
+        // Kafka brokers (topics as code, IAM-authorised: the preview role only describes), never a store.
         for (const runner of ["deploy-runner", "preview-runner"] as const) {
             for (const s of dataStores()) {
-                add(group(runner, r), group(`data:${s.id}`, r), s.port, "forbidden", OWNER_DEPLOY, `a job on the ${runner} cannot open the ${s.label}`);
+                if (s.id === "msk") {
+                    add(group(runner, r), group("data:msk", r), s.port, "admitted", OWNER_WRITES, `the ${runner} ${runner === "deploy-runner" ? "creates and alters" : "describes"} the spec's topics (topics as code)`);
+                } else {
+                    add(group(runner, r), group(`data:${s.id}`, r), s.port, "forbidden", OWNER_DEPLOY, `a job on the ${runner} cannot open the ${s.label}`);
+                }
             }
         }
     }
-    for (const s of secondaries) {
-        for (const side of [primary.name, s.name]) {
-            add(group("msk-replicator", s.name, side), group("data:msk", side), 9098, "admitted", OWNER_THIS, `MSK Replicator ${primary.name} → ${s.name} reaches the ${side} cluster`);
+    // Events both ways: a replicator per ordered pair of regions, homed in its target region.
+    for (const source of names) {
+        for (const target of names.filter((n) => n !== source)) {
+            for (const side of [source, target]) {
+                add(group("msk-replicator", target, side, source), group("data:msk", side), 9098, "admitted", OWNER_WRITES, `MSK Replicator ${source} → ${target} reaches the ${side} cluster`);
+            }
         }
     }
     for (const home of names) {
@@ -194,9 +208,16 @@ export function flowTable(regions: readonly FlowRegion[]): FlowRow[] {
     for (const writer of names) {
         for (const r of names.filter((n) => n !== writer)) {
             for (const store of dataStores().filter((d) => CROSS_REGION_WRITE_STORES.includes(d.id))) {
-                add(group("eks-nodes", r), group(`data:${store.id}`, writer), store.port, "unadmitted", OWNER_WRITES, `${r} services write to the ${writer} ${store.label} (read-only secondaries)`, [writer]);
+                add(group("eks-nodes", r), group(`data:${store.id}`, writer), store.port, "admitted", OWNER_WRITES, `${r} services write to the ${writer} ${store.label} (read-only secondaries; the writer directory names it)`, [writer]);
             }
         }
+    }
+    // DSQL is written over its public, IAM-authenticated endpoint: in the linked pair (the primary and
+    // the first secondary) each region its own cluster, outside it the primary's.
+    const pair = [primary.name, ...(secondaries[0] ? [secondaries[0].name] : [])];
+    for (const r of names) {
+        const at = pair.includes(r) ? r : primary.name;
+        add(group("eks-nodes", r), { kind: "aws-api", region: at, service: "dsql" }, 5432, "admitted", OWNER_WRITES, `${r} services write to the ${at} DSQL cluster${at === r ? "" : " (outside the linked pair)"}`);
     }
     return rows;
 }

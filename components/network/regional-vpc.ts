@@ -64,6 +64,8 @@ export class RegionalVpc extends pulumi.ComponentResource implements NetworkRef 
     public readonly publicSubnetIds: pulumi.Output<string>[];
     public readonly privateSubnetIds: pulumi.Output<string>[];
     public readonly dataSubnetIds: pulumi.Output<string>[];
+    /** The private tier's CIDRs (nodes and pods): what another region's data tier admits. */
+    public readonly privateSubnetCidrs: pulumi.Output<string>[];
     /** Private (one per AZ) then data route tables: the tables that route to peer regions. */
     public readonly peerRouteTableIds: pulumi.Output<string>[];
     public readonly natGatewayIds: pulumi.Output<string>[];
@@ -83,6 +85,7 @@ export class RegionalVpc extends pulumi.ComponentResource implements NetworkRef 
         this.publicSubnetIds = built.subnets.public.map((s) => s.id);
         this.privateSubnetIds = built.subnets.private.map((s) => s.id);
         this.dataSubnetIds = built.subnets.data.map((s) => s.id);
+        this.privateSubnetCidrs = built.subnets.private.map((s) => s.cidrBlock.apply((c) => c ?? ""));
         this.peerRouteTableIds = [...built.privateRouteTables, built.dataRouteTable].map((t) => t.id);
         this.natGatewayIds = built.natGateways.map((n) => n.id);
         this.endpointSecurityGroupId = built.endpointSecurityGroup.id;
@@ -97,6 +100,7 @@ export class RegionalVpc extends pulumi.ComponentResource implements NetworkRef 
             publicSubnetIds: this.publicSubnetIds,
             privateSubnetIds: this.privateSubnetIds,
             dataSubnetIds: this.dataSubnetIds,
+            privateSubnetCidrs: this.privateSubnetCidrs,
             peerRouteTableIds: this.peerRouteTableIds,
             natGatewayIds: this.natGatewayIds,
             endpointSecurityGroupId: this.endpointSecurityGroupId,

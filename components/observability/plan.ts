@@ -27,6 +27,8 @@ export interface ReplicationSignals<S> {
     readonly cacheNodeIds?: readonly S[];
     /** MSK Replicators writing into this region. */
     readonly mskReplicatorNames?: readonly S[];
+    /** MSK Replicators this stack owns in another region (the reverse direction of its links): the metric lives there. */
+    readonly remoteMskReplicators?: readonly { readonly name: S; readonly region: string }[];
     /** S3 replication rules (the metric lives in the source bucket's region). */
     readonly s3Replications?: readonly { readonly sourceBucket: S; readonly destinationBucket: S; readonly ruleId: S; readonly region?: string }[];
     /** DynamoDB global tables replicating from this region to `receivingRegion`. */
@@ -61,6 +63,7 @@ export function planLagAlarms<S>(sig: ReplicationSignals<S>): LagAlarm<S>[] {
         ...(sig.docdbClusterIds ?? []).map((id, i) => alarm("docdb", `docdb-${i}`, { DBClusterIdentifier: id })),
         ...(sig.cacheNodeIds ?? []).map((id, i) => alarm("elasticache", `elasticache-${i}`, { CacheClusterId: id })),
         ...(sig.mskReplicatorNames ?? []).map((n, i) => alarm("msk", `msk-${i}`, { ReplicatorName: n })),
+        ...(sig.remoteMskReplicators ?? []).map((r) => alarm("msk", `msk-to-${r.region}`, { ReplicatorName: r.name }, r.region)),
         ...(sig.s3Replications ?? []).map((r, i) => alarm("s3", `s3-${i}`, { SourceBucket: r.sourceBucket, DestinationBucket: r.destinationBucket, RuleId: r.ruleId }, r.region)),
         ...(sig.dynamodbTables ?? []).map((t, i) => alarm("dynamodb", `dynamodb-${i}`, { TableName: t.tableName, ReceivingRegion: t.receivingRegion }, t.region)),
     ];

@@ -70,6 +70,12 @@ export interface SecondarySettings extends CommonSettings {
     readonly role: "secondary";
     /** Fully-qualified name of the primary stack (`org/project/stack`) it reads. */
     readonly primaryStack: string;
+    /**
+     * The secondaries before this one in registry order, with their stacks (`org/project/<region>`,
+     * the primary's org and project): this stack owns its links to each of them (full mesh), as to
+     * the primary.
+     */
+    readonly earlierSecondaries: readonly { readonly region: string; readonly stack: string }[];
 }
 
 /** One stack's validated settings; the role decides what the stack owns. */
@@ -107,6 +113,16 @@ export function configReads(project: string, stack: string, raw: RawConfig): Rea
         if (!(e instanceof ConfigError)) throw e;
     }
     return r.reads;
+}
+
+/** The secondaries registered before `self`, each with its stack name (the primary's org/project, the region as stack). */
+export function earlierSecondaries(registry: RegionRegistry, self: string, primaryStack: string): { region: string; stack: string }[] {
+    const at = registry.regions.findIndex((e) => e.name === self);
+    const prefix = primaryStack.split("/").slice(0, 2).join("/");
+    return registry.regions
+        .slice(0, Math.max(at, 0))
+        .filter((e) => e.role === "secondary")
+        .map((e) => ({ region: e.name, stack: `${prefix}/${e.name}` }));
 }
 
 function readStack(r: ConfigReader, project: string, stack: string, offlinePlan: boolean): PlatformSettings {
@@ -196,5 +212,5 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
     // A secondary's primaryStack was checked above: reaching here, it is set and well-formed.
     return self.role === "primary"
         ? { ...common, role: "primary", peers: registry.secondaries }
-        : { ...common, role: "secondary", peers: [registry.primary], primaryStack: primaryStack as string };
+        : { ...common, role: "secondary", peers: [registry.primary], primaryStack: primaryStack as string, earlierSecondaries: earlierSecondaries(registry, self.name, primaryStack as string) };
 }

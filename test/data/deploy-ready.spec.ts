@@ -87,10 +87,21 @@ describe("data layer: what AWS enforces on a first up", () => {
             });
         });
 
-        it("the source cluster turns on multi-VPC private connectivity for IAM, except in its bootstrap deploy (AWS refuses it at creation)", () => {
-            const info = (primary.one("aws:msk/cluster:Cluster", "data-msk-cluster").inputs as any).brokerNodeGroupInfo.connectivityInfo;
-            assert.deepStrictEqual(info, { vpcConnectivity: { clientAuthentication: { sasl: { iam: true } } } });
-            assert.strictEqual((secondary.one("aws:msk/cluster:Cluster", "data-msk-cluster").inputs as any).brokerNodeGroupInfo.connectivityInfo, undefined);
+        it("every cluster is a source (events flow both ways): each turns on multi-VPC private connectivity for IAM and carries the cluster policy", () => {
+            for (const plan of [primary, secondary]) {
+                const info = (plan.one("aws:msk/cluster:Cluster", "data-msk-cluster").inputs as any).brokerNodeGroupInfo.connectivityInfo;
+                assert.deepStrictEqual(info, { vpcConnectivity: { clientAuthentication: { sasl: { iam: true } } } });
+                plan.one("aws:msk/clusterPolicy:ClusterPolicy", "data-msk-policy");
+            }
+        });
+
+        it("one role per direction: the reverse replicator's role reads the secondary's cluster and writes the primary's, never the other way", () => {
+            const doc = JSON.parse(String(secondary.one("aws:iam/rolePolicy:RolePolicy", "data-msk-replicator-to-us-east-1-policy").inputs.policy));
+            const local = String((secondary.one("aws:msk/replicator:Replicator", "data-msk-replicator-from-us-east-1").inputs as any).replicationInfoList.targetKafkaClusterArn);
+            assertSourceSide(doc, "reverse replicator role", local);
+            assert.ok(allows(doc, "kafka-cluster:WriteData", SOURCE.replace(":cluster/", ":topic/") + "/us-west-2-alias.order.created"), "writes replicas on the primary");
+            const role = secondary.one("aws:iam/role:Role", "data-msk-replicator-to-us-east-1-role");
+            assert.strictEqual(role.inputs.name, "mall-us-east-1-from-us-west-2-msk-replicator");
         });
     });
 

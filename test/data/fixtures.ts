@@ -1,5 +1,5 @@
 /** Shared GlobalData fixtures: a primary and a secondary built under the plan mocks. */
-import { GlobalData, PrimaryDataRef } from "../../components/data/global-data";
+import { EarlierDataRef, GlobalData, PrimaryDataRef } from "../../components/data/global-data";
 import { DataSizing, planLinks } from "../../components/data/plan";
 import { Resources, planComponent, testContext } from "../harness";
 
@@ -26,6 +26,22 @@ export const PRIMARY_REF: PrimaryDataRef = {
     idempotencyTableArn: "arn:aws:dynamodb:us-east-1:123456789012:table/mall-idempotency",
 };
 
+/** The link halves of an earlier region as its stack outputs give them (stacks/contracts.ts LINK_KEYS). */
+export function earlierRef(region: string, second: number): EarlierDataRef {
+    const short = region.replace(/-/g, "");
+    return {
+        region,
+        privateSubnetCidrs: [48, 64, 80].map((third) => `10.${second}.${third}.0/20`),
+        dataSecurityGroupIds: { aurora: `sg-${short}aurora`, docdb: `sg-${short}docdb`, cache: `sg-${short}cache`, msk: `sg-${short}msk`, search: `sg-${short}search` },
+        mskClusterArn: region === PRIMARY_REF.region ? PRIMARY_REF.mskClusterArn : `arn:aws:kafka:${region}:123456789012:cluster/mall-${region}-msk/uuid-${short}`,
+        mskSecurityGroupId: region === PRIMARY_REF.region ? PRIMARY_REF.mskSecurityGroupId : `sg-${short}msk`,
+        dataSubnetIds: region === PRIMARY_REF.region ? PRIMARY_REF.dataSubnetIds : ["subnet-e1", "subnet-e2", "subnet-e3"],
+        logsKeyArn: `arn:aws:kms:${region}:123456789012:key/${short}-logs`,
+        docdbEndpoint: `mall-${region}-docdb.cluster-c${short}.${region}.docdb.amazonaws.com`,
+        cacheEndpoint: `clustercfg.mall-${region}-cache.${short}.${short}.cache.amazonaws.com`,
+    };
+}
+
 export function planPrimary(sizing?: DataSizing): Promise<Resources> {
     return planComponent(
         () =>
@@ -51,6 +67,8 @@ export function planSecondary(regions = REGIONS, region = "us-west-2"): Promise<
                 clientSecurityGroupId: "sg-clients",
                 links: planLinks(regions, region),
                 primary: PRIMARY_REF,
+                earlier: regions.slice(0, regions.findIndex((r) => r.name === region)).map((r, i) => earlierRef(r.name, i)),
+                privateSubnetCidrs: ["10.9.48.0/20", "10.9.64.0/20", "10.9.80.0/20"],
             }),
         { region },
     );

@@ -310,7 +310,9 @@ describe("GlobalData (secondary, us-west-2)", () => {
     });
 
     it("creates no global parent and no primary-only credential", () => {
-        for (const t of [T.globalCluster, T.docdbGlobal, T.grg, T.table, T.clusterPolicy]) assert.strictEqual(res.count(t), 0, t);
+        for (const t of [T.globalCluster, T.docdbGlobal, T.grg, T.table]) assert.strictEqual(res.count(t), 0, t);
+        // Events flow both ways: its own cluster is a replication source too, so it carries its policy.
+        assert.strictEqual(res.count(T.clusterPolicy), 1);
         assert.strictEqual(res.count(T.secret), 0);
     });
 
@@ -354,16 +356,25 @@ describe("GlobalData (secondary, us-west-2)", () => {
         assert.ok(own.protect);
     });
 
-    it("MSK Replicator: primary → us-west-2, all topics, offsets synced, GZIP, source VPC config from the primary", () => {
+    it("MSK Replicator: primary → us-west-2, the spec's topics prefixed, offsets synced, GZIP, source VPC config from the primary", () => {
         const r = res.one(T.replicator, "data-msk-replicator-from-us-east-1").inputs as any;
         assert.strictEqual(r.replicationInfoList.sourceKafkaClusterArn, PRIMARY_REF.mskClusterArn);
         assert.match(r.replicationInfoList.targetKafkaClusterArn, /^arn:aws:kafka:us-west-2:.*cluster\/mall-us-west-2-msk\//);
         assert.strictEqual(r.replicationInfoList.targetCompressionType, "GZIP");
-        assert.deepStrictEqual(r.replicationInfoList.topicReplications[0].topicsToReplicates, [".*"]);
+        assert.deepStrictEqual(r.replicationInfoList.topicReplications[0].topicsToReplicates, ["(dlq|inventory|notification|order|payment|saga)\\..+"]);
+        assert.deepStrictEqual(r.replicationInfoList.topicReplications[0].topicNameConfiguration, { type: "PREFIXED_WITH_SOURCE_CLUSTER_ALIAS" });
         assert.strictEqual(r.replicationInfoList.consumerGroupReplications[0].synchroniseConsumerGroupOffsets, true);
         assert.deepStrictEqual(r.kafkaClusters[0].vpcConfig, { subnetIds: PRIMARY_REF.dataSubnetIds, securityGroupsIds: [PRIMARY_REF.mskSecurityGroupId] });
         assert.deepStrictEqual(r.kafkaClusters[1].vpcConfig.subnetIds, ["subnet-x", "subnet-y", "subnet-z"]);
         assert.strictEqual(r.region, undefined, "the replicator lives in its target region");
+        const back = res.one(T.replicator, "data-msk-replicator-to-us-east-1").inputs as any;
+        assert.deepStrictEqual(
+            [back.region, back.replicatorName, back.replicationInfoList.targetKafkaClusterArn, back.replicationInfoList.sourceKafkaClusterArn],
+            ["us-east-1", "mall-us-east-1-msk-from-us-west-2", PRIMARY_REF.mskClusterArn, r.replicationInfoList.targetKafkaClusterArn],
+        );
+        assert.deepStrictEqual(back.kafkaClusters[1].vpcConfig, { subnetIds: PRIMARY_REF.dataSubnetIds, securityGroupsIds: [PRIMARY_REF.mskSecurityGroupId] });
+        const logs = res.one("aws:cloudwatch/logGroup:LogGroup", "data-msk-replicator-to-us-east-1-logs").inputs;
+        assert.deepStrictEqual([logs.region, logs.name, logs.kmsKeyId], ["us-east-1", "/aws/msk/mall-us-east-1-replicator-from-us-west-2", "arn:aws:kms:us-east-1:123456789012:key/useast1-logs"]);
         const role = res.one("aws:iam/role:Role", "data-msk-replicator-role").inputs;
         assert.strictEqual(role.name, "mall-us-west-2-msk-replicator", "matches the primary's cluster-policy pattern");
         const policy = JSON.parse(String(res.one("aws:iam/rolePolicy:RolePolicy", "data-msk-replicator-policy").inputs.policy));
@@ -372,15 +383,19 @@ describe("GlobalData (secondary, us-west-2)", () => {
         assert.ok(policy.Statement.some((s: { Resource: string[] }) => /^arn:aws:kafka:us-west-2:.*cluster\/mall-us-west-2-msk\//.test(s.Resource[0])));
     });
 
-    it("S3: owns the primary buckets' replication (first secondary), RTC 15 min, replica key = its own s3 key", () => {
-        const configs = res.ofType(T.replication);
-        assert.deepStrictEqual(configs.map((c) => [c.inputs.region, c.inputs.bucket]), [
-            ["us-east-1", PRIMARY_REF.staticAssetsBucketName],
-            ["us-east-1", PRIMARY_REF.tracesBucketName],
+    it("S3: the last region owns every bucket's replication, both ways, RTC 15 min, replica key = the destination's s3 key, traces by prefix", () => {
+        const configs = res.ofType(T.replication).sort((a, b) => a.name.localeCompare(b.name));
+        assert.deepStrictEqual(configs.map((c) => [c.name, c.inputs.region, c.inputs.bucket]), [
+            ["data-s3-replication-static-assets", "us-east-1", PRIMARY_REF.staticAssetsBucketName],
+            ["data-s3-replication-static-assets-from-us-west-2", undefined, "mall-us-west-2-static-assets-123456789012"],
+            ["data-s3-replication-traces", "us-east-1", PRIMARY_REF.tracesBucketName],
+            ["data-s3-replication-traces-from-us-west-2", undefined, "mall-us-west-2-traces-123456789012"],
         ]);
+        for (const c of configs) assert.strictEqual(c.retainOnDelete, true, `${c.name} survives an ownership hand-over`);
         const s3Key = res.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "data-traces-encryption").inputs as any;
         const ownKey = s3Key.rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId;
-        const rule = (configs[1].inputs.rules as any[])[0];
+        const rule = (configs[2].inputs.rules as any[])[0];
+        assert.deepStrictEqual(rule.filter, { prefix: "us-east-1/" });
         assert.deepStrictEqual(rule.destination, {
             bucket: "arn:aws:s3:::mall-us-west-2-traces-123456789012",
             storageClass: "STANDARD",
@@ -388,7 +403,28 @@ describe("GlobalData (secondary, us-west-2)", () => {
             replicationTime: { status: "Enabled", time: { minutes: 15 } },
             metrics: { status: "Enabled", eventThreshold: { minutes: 15 } },
         });
-        assert.deepStrictEqual(rule.sourceSelectionCriteria.sseKmsEncryptedObjects, { status: "Enabled" });
+        assert.deepStrictEqual(rule.sourceSelectionCriteria, { sseKmsEncryptedObjects: { status: "Enabled" }, replicaModifications: { status: "Enabled" } });
+        const back = (configs[1].inputs.rules as any[])[0];
+        assert.deepStrictEqual([back.id, back.filter, back.destination.bucket, back.destination.encryptionConfiguration.replicaKmsKeyId], [
+            "to-us-east-1",
+            {},
+            "arn:aws:s3:::mall-us-east-1-static-assets-123456789012",
+            "arn:aws:kms:us-east-1:123456789012:alias/mall/us-east-1/s3",
+        ]);
+    });
+
+    it("admits the primary's private tier into its DocumentDB and Valkey, and its own into the primary's (writes after a promotion)", () => {
+        const rules = res.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => /-(from|at)-us-east-1/.test(r.name));
+        assert.deepStrictEqual(
+            rules.sort((a, b) => a.name.localeCompare(b.name)).map((r) => [r.name, r.inputs.region, r.inputs.securityGroupId === "sg-useast1docdb" || r.inputs.securityGroupId === "sg-useast1cache" ? r.inputs.securityGroupId : "own", r.inputs.fromPort, r.inputs.cidrIpv4]),
+            ["cache", "docdb"].flatMap((st) => {
+                const port = st === "docdb" ? 27017 : 6379;
+                return [
+                    ...[48, 64, 80].map((c, i) => [`data-${st}-at-us-east-1-from-us-west-2-${i}`, "us-east-1", `sg-useast1${st}`, port, `10.9.${c}.0/20`]),
+                    ...[48, 64, 80].map((c, i) => [`data-${st}-from-us-east-1-${i}`, undefined, "own", port, `10.0.${c}.0/20`]),
+                ];
+            }),
+        );
     });
 
     it("DynamoDB: the replica of the primary's table, its own key, PITR, deletion protection; OpenSearch: the cross-cluster connection", () => {
@@ -405,22 +441,32 @@ describe("GlobalData (secondary, us-west-2)", () => {
 });
 
 describe("GlobalData (a third region)", () => {
-    it("adds its rule to nobody's configuration but the owner's, and has no DSQL cluster (two-region DSQL limit)", async () => {
+    it("owns both directions of its links to the primary and to us-west-2, every bucket's replication (it is the last), and no DSQL cluster (two-region DSQL limit)", async () => {
         const regions = [...REGIONS, { name: "ap-northeast-2", role: "secondary" as const }];
         const third = await planSecondary(regions, "ap-northeast-2");
-        assert.strictEqual(third.count(T.replication), 0);
         assert.strictEqual(third.count(T.dsql), 0);
         assert.strictEqual(third.count(T.peering), 0);
-        assert.strictEqual(third.count(T.replicator), 1);
-        assert.strictEqual(third.count(T.replica), 1);
-        const owner = await planSecondary(regions, "us-west-2");
-        const rules = (owner.ofType(T.replication)[0].inputs.rules as any[]).map((r) => [r.id, r.priority, r.destination.bucket, r.destination.encryptionConfiguration.replicaKmsKeyId]);
-        assert.deepStrictEqual(rules[1], [
-            "to-ap-northeast-2",
-            2,
-            "arn:aws:s3:::mall-ap-northeast-2-static-assets-123456789012",
-            "arn:aws:kms:ap-northeast-2:123456789012:alias/mall/ap-northeast-2/s3",
+        assert.deepStrictEqual(third.ofType(T.replicator).map((r) => [r.name, r.inputs.region]).sort(), [
+            ["data-msk-replicator-from-us-east-1", undefined],
+            ["data-msk-replicator-from-us-west-2", undefined],
+            ["data-msk-replicator-to-us-east-1", "us-east-1"],
+            ["data-msk-replicator-to-us-west-2", "us-west-2"],
         ]);
+        assert.strictEqual(third.count(T.replica), 1);
+        const configs = third.ofType(T.replication).sort((a, b) => a.name.localeCompare(b.name));
+        assert.deepStrictEqual(configs.map((c) => [c.inputs.region, c.inputs.bucket]), [
+            ["us-east-1", "mall-us-east-1-static-assets-123456789012"],
+            [undefined, "mall-ap-northeast-2-static-assets-123456789012"],
+            ["us-west-2", "mall-us-west-2-static-assets-123456789012"],
+            ["us-east-1", "mall-us-east-1-traces-123456789012"],
+            [undefined, "mall-ap-northeast-2-traces-123456789012"],
+            ["us-west-2", "mall-us-west-2-traces-123456789012"],
+        ]);
+        const rules = (configs[0].inputs.rules as any[]).map((r) => [r.id, r.priority, r.destination.bucket, r.destination.encryptionConfiguration.replicaKmsKeyId]);
+        assert.deepStrictEqual(rules[0], ["to-us-west-2", 1, "arn:aws:s3:::mall-us-west-2-static-assets-123456789012", "arn:aws:kms:us-west-2:123456789012:alias/mall/us-west-2/s3"]);
+        assert.strictEqual(rules[1][3].startsWith("arn:aws:kms:ap-northeast-2:123456789012:key/"), true, "its own key by ARN");
+        const owner = await planSecondary(regions, "us-west-2");
+        assert.strictEqual(owner.count(T.replication), 0, "us-west-2 is no longer the last");
     });
 });
 

@@ -40,9 +40,22 @@ describe("data plan: pairwise links", () => {
         { name: "ap-northeast-2", role: "secondary" as const },
     ];
     const table: [string, ReturnType<typeof planLinks>][] = [
-        ["us-east-1", { ownsS3Replication: false, s3Destinations: [], dsql: true, ownsDsqlPeering: false, secretReplicaRegions: ["us-west-2", "ap-northeast-2"] }],
-        ["us-west-2", { ownsS3Replication: true, s3Destinations: ["us-west-2", "ap-northeast-2"], dsql: true, ownsDsqlPeering: true, secretReplicaRegions: [] }],
-        ["ap-northeast-2", { ownsS3Replication: false, s3Destinations: [], dsql: false, ownsDsqlPeering: false, secretReplicaRegions: [] }],
+        ["us-east-1", { ownsS3Replication: false, s3Routes: [], dsql: true, ownsDsqlPeering: false, secretReplicaRegions: ["us-west-2", "ap-northeast-2"] }],
+        ["us-west-2", { ownsS3Replication: false, s3Routes: [], dsql: true, ownsDsqlPeering: true, secretReplicaRegions: [] }],
+        [
+            "ap-northeast-2",
+            {
+                ownsS3Replication: true,
+                s3Routes: [
+                    { source: "us-east-1", destinations: ["us-west-2", "ap-northeast-2"] },
+                    { source: "us-west-2", destinations: ["us-east-1", "ap-northeast-2"] },
+                    { source: "ap-northeast-2", destinations: ["us-east-1", "us-west-2"] },
+                ],
+                dsql: false,
+                ownsDsqlPeering: false,
+                secretReplicaRegions: [],
+            },
+        ],
     ];
     for (const [region, expected] of table) {
         it(`${region}`, () => assert.deepStrictEqual(planLinks(regions, region), expected));
@@ -52,14 +65,17 @@ describe("data plan: pairwise links", () => {
         assert.throws(() => planLinks(regions, "eu-west-1"), /region eu-west-1 is not in the registry \(us-east-1, us-west-2, ap-northeast-2\)/);
     });
 
-    it("for any registry: exactly one S3 replication owner covering every secondary, exactly two DSQL clusters", () => {
+    it("for any registry: exactly one S3 replication owner (the last) replicating every region's buckets to every other, exactly two DSQL clusters", () => {
         fc.assert(
             fc.property(fc.uniqueArray(fc.stringMatching(/^[a-z]{2}-[a-z]{4,8}-[1-9]$/), { minLength: 2, maxLength: 6 }), (names) => {
                 const regs = names.map((name, i) => ({ name, role: i === 0 ? ("primary" as const) : ("secondary" as const) }));
                 const links = regs.map((r) => planLinks(regs, r.name));
                 const owners = links.filter((l) => l.ownsS3Replication);
                 assert.strictEqual(owners.length, 1);
-                assert.deepStrictEqual(owners[0].s3Destinations, names.slice(1));
+                assert.strictEqual(links.indexOf(owners[0]), names.length - 1);
+                // Every ordered pair exactly once: both directions, full mesh.
+                const pairs = owners[0].s3Routes.flatMap((r) => r.destinations.map((d) => `${r.source}>${d}`));
+                assert.deepStrictEqual(pairs.sort(), names.flatMap((a) => names.filter((b) => b !== a).map((b) => `${a}>${b}`)).sort());
                 assert.strictEqual(links.filter((l) => l.dsql).length, 2);
                 assert.strictEqual(links.filter((l) => l.ownsDsqlPeering).length, 1);
             }),

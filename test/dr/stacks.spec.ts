@@ -71,12 +71,25 @@ describe("both stacks with DR and observability", () => {
         // The primary's health-check alarm lives in us-east-1 (where Route 53 metrics are), declared by the secondary.
         const hc = west.resources.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.metricName === "HealthCheckStatus")!;
         assert.strictEqual(hc.inputs.region, "us-east-1");
-        // S3 and DynamoDB report lag in the sending region: those alarms live there and notify its DR topic.
+        // S3 and DynamoDB report lag in the sending region, MSK in the replicator's (target) region:
+        // those alarms live there and notify that region's DR topic.
         const east = result.stacks.find((s) => s.stack === "us-east-1")!;
-        for (const alarm of west.resources.filter((r) => /^observability-lag-(s3|dynamodb)-/.test(r.name))) {
-            assert.strictEqual(alarm.inputs.region, "us-east-1", alarm.name);
-            assert.deepStrictEqual(alarm.inputs.alarmActions, [east.outputs.drTopicArn], alarm.name);
-        }
+        const remote = west.resources.filter((r) => /^observability-lag-(s3|dynamodb|msk)-/.test(r.name));
+        const where = remote.map((a) => {
+            const dims = a.inputs.dimensions as Record<string, string>;
+            const region = a.inputs.region ?? "us-west-2";
+            assert.deepStrictEqual(a.inputs.alarmActions, [region === "us-east-1" ? east.outputs.drTopicArn : west.outputs.drTopicArn], a.name);
+            return [a.name, String(region), dims.SourceBucket ?? dims.ReplicatorName ?? dims.TableName];
+        }).sort((a, b) => a[0].localeCompare(b[0]));
+        assert.deepStrictEqual(where, [
+            ["observability-lag-dynamodb-0", "us-east-1", "mall-idempotency"],
+            ["observability-lag-msk-0", "us-west-2", "mall-us-west-2-msk-from-us-east-1"],
+            ["observability-lag-msk-to-us-east-1", "us-east-1", "mall-us-east-1-msk-from-us-west-2"],
+            ["observability-lag-s3-0", "us-east-1", "mall-us-east-1-static-assets-123456789012"],
+            ["observability-lag-s3-1", "us-east-1", "mall-us-east-1-traces-123456789012"],
+            ["observability-lag-s3-2", "us-west-2", "mall-us-west-2-static-assets-123456789012"],
+            ["observability-lag-s3-3", "us-west-2", "mall-us-west-2-traces-123456789012"],
+        ]);
     });
 
     it("stops the primary's evacuation drill on its canary of the secondary", () => {

@@ -98,6 +98,16 @@ describe("IAM plan", () => {
             }
         });
 
+        it("let DocumentDB and Valkey services list only their stores' writer directory in their own region", () => {
+            const withDirectory = planServicePolicies({ ...FULL, writerDirectoryPath: "/mall/writers/" }, env);
+            const base = `arn:aws:ssm:${env.region}:${env.accountId}:parameter/mall/writers/`;
+            for (const svc of SERVICES) {
+                const st = (withDirectory.get(svc.name)!.Statement as unknown as { Sid?: string; Resource?: unknown }[]).find((x) => x.Sid?.endsWith("WriterDirectory"));
+                const stores = (["docdb", "cache"] as const).filter((x) => svc.stores.includes(x));
+                assert.deepStrictEqual(st?.Resource, stores.length ? stores.flatMap((x) => [`${base}${x}`, `${base}${x}/*`]) : undefined, svc.name);
+            }
+        });
+
         it("never reach another service's secret, cache user, database user, index, key prefix, bucket prefix or consumer group", () => {
             for (const svc of SERVICES) {
                 const text = JSON.stringify(policies.get(svc.name));
@@ -163,7 +173,8 @@ describe("IAM plan", () => {
                     Sid: "OrderKafkaConsume",
                     Effect: "Allow",
                     Action: ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"],
-                    Resource: [`${TOPICS}payment.*`, `${TOPICS}inventory.*`, `${TOPICS}saga.*`],
+                    // Local topics, then their replicas from the other regions (`<alias>.payment.completed`).
+                    Resource: [`${TOPICS}payment.*`, `${TOPICS}inventory.*`, `${TOPICS}saga.*`, `${TOPICS}*.payment.*`, `${TOPICS}*.inventory.*`, `${TOPICS}*.saga.*`],
                 },
                 { Sid: "OrderKafkaGroups", Effect: "Allow", Action: ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"], Resource: `${GROUPS}order*` },
             ]);

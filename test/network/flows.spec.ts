@@ -10,9 +10,9 @@ const TWO = [
 const THREE = [...TWO, { name: "ap-northeast-2", cidr: "10.2.0.0/16", role: "secondary" as const }];
 
 describe("the flow table (components/network/flows.ts)", () => {
-    it("is derived from the registry: 75 rows for two regions, ids unique", () => {
+    it("is derived from the registry: 79 rows for two regions, ids unique", () => {
         const table = flowTable(TWO);
-        assert.strictEqual(table.length, 75);
+        assert.strictEqual(table.length, 79);
         assert.strictEqual(new Set(table.map((r) => r.id)).size, table.length);
     });
 
@@ -25,10 +25,6 @@ describe("the flow table (components/network/flows.ts)", () => {
             `${OWNER_DR} | unadmitted | canary@us-east-1(us-west-2) -> origin@us-west-2:443`,
             `${OWNER_DR} | unadmitted | canary@us-west-2(us-east-1) -> origin@us-east-1:443`,
             `${OWNER_DR} | unadmitted | canary@us-west-2(us-west-2) -> origin@us-west-2:443`,
-            `${OWNER_WRITES} | unadmitted | eks-nodes@us-west-2 -> data:docdb@us-east-1:27017`,
-            `${OWNER_WRITES} | unadmitted | eks-nodes@us-west-2 -> data:cache@us-east-1:6379`,
-            `${OWNER_WRITES} | unadmitted | eks-nodes@us-east-1 -> data:docdb@us-west-2:27017`,
-            `${OWNER_WRITES} | unadmitted | eks-nodes@us-east-1 -> data:cache@us-west-2:6379`,
         ]);
     });
 
@@ -48,10 +44,16 @@ describe("the flow table (components/network/flows.ts)", () => {
         );
     });
 
-    it("forbids every store to the runners, which run workflow and pull-request code inside the VPC", () => {
-        const runners = flowTable(TWO).filter((r) => r.owner === OWNER_DEPLOY && r.to.kind === "group" && r.to.role.startsWith("data:"));
+    it("forbids every store but Kafka to the runners, which run workflow and pull-request code inside the VPC; Kafka for topics as code", () => {
+        const runners = flowTable(TWO).filter((r) => r.from.kind === "group" && r.from.role.endsWith("-runner") && r.to.kind === "group" && r.to.role.startsWith("data:"));
         assert.strictEqual(runners.length, 20);
-        assert.ok(runners.every((r) => r.expected === "forbidden"));
+        assert.deepStrictEqual(runners.filter((r) => r.expected !== "forbidden").map((r) => `${r.owner} | ${r.expected} | ${r.id}`), [
+            `${OWNER_WRITES} | admitted | deploy-runner@us-east-1 -> data:msk@us-east-1:9098`,
+            `${OWNER_WRITES} | admitted | preview-runner@us-east-1 -> data:msk@us-east-1:9098`,
+            `${OWNER_WRITES} | admitted | deploy-runner@us-west-2 -> data:msk@us-west-2:9098`,
+            `${OWNER_WRITES} | admitted | preview-runner@us-west-2 -> data:msk@us-west-2:9098`,
+        ]);
+        assert.ok(runners.filter((r) => r.to.kind === "group" && r.to.role !== "data:msk").every((r) => r.expected === "forbidden" && r.owner === OWNER_DEPLOY));
     });
 
     it("forbids another distribution's path to an origin: the edge issue's rows are closed", () => {
@@ -59,24 +61,40 @@ describe("the flow table (components/network/flows.ts)", () => {
         assert.deepStrictEqual(edge, ["forbidden | internet-via-any-distribution -> origin@us-east-1:443", "forbidden | internet-via-any-distribution -> origin@us-west-2:443"]);
     });
 
-    it("scopes cross-region writes by writer region", () => {
+    it("scopes cross-region writes by writer region, all admitted", () => {
         const table = flowTable(TWO);
-        const writes = (w: string) => rowsFor(table, w).filter((r) => r.owner === OWNER_WRITES).map((r) => r.id);
-        assert.deepStrictEqual(writes("us-east-1"), ["eks-nodes@us-west-2 -> data:docdb@us-east-1:27017", "eks-nodes@us-west-2 -> data:cache@us-east-1:6379"]);
-        assert.deepStrictEqual(writes("us-west-2"), ["eks-nodes@us-east-1 -> data:docdb@us-west-2:27017", "eks-nodes@us-east-1 -> data:cache@us-west-2:6379"]);
-        assert.strictEqual(rowsFor(table, "us-east-1").length, 73);
+        const writes = (w: string) => rowsFor(table, w).filter((r) => r.owner === OWNER_WRITES && r.from.kind === "group" && r.from.role === "eks-nodes").map((r) => `${r.expected} | ${r.id}`);
+        assert.deepStrictEqual(writes("us-east-1"), [
+            "admitted | eks-nodes@us-west-2 -> data:docdb@us-east-1:27017",
+            "admitted | eks-nodes@us-west-2 -> data:cache@us-east-1:6379",
+            "admitted | eks-nodes@us-east-1 -> aws-api:dsql@us-east-1:5432",
+            "admitted | eks-nodes@us-west-2 -> aws-api:dsql@us-west-2:5432",
+        ]);
+        assert.deepStrictEqual(writes("us-west-2").slice(0, 2), ["admitted | eks-nodes@us-east-1 -> data:docdb@us-west-2:27017", "admitted | eks-nodes@us-east-1 -> data:cache@us-west-2:6379"]);
+        assert.strictEqual(rowsFor(table, "us-east-1").length, 77);
     });
 
-    it("grows with a third region: replicator rows per secondary, canaries and writes per pair", () => {
+    it("grows with a third region: a replicator per ordered pair, canaries and writes per pair, DSQL written remotely outside the linked pair", () => {
         const table = flowTable(THREE);
         assert.strictEqual(table.filter((r) => r.from.kind === "canary").length, 9);
-        assert.deepStrictEqual(table.filter((r) => r.from.kind === "group" && r.from.role === "msk-replicator").map((r) => r.id), [
-            "msk-replicator@us-west-2(us-east-1) -> data:msk@us-east-1:9098",
-            "msk-replicator@us-west-2(us-west-2) -> data:msk@us-west-2:9098",
-            "msk-replicator@ap-northeast-2(us-east-1) -> data:msk@us-east-1:9098",
-            "msk-replicator@ap-northeast-2(ap-northeast-2) -> data:msk@ap-northeast-2:9098",
+        const replicators = table.filter((r) => r.from.kind === "group" && r.from.role === "msk-replicator").map((r) => r.id);
+        assert.strictEqual(replicators.length, 12);
+        assert.deepStrictEqual(replicators.slice(0, 4), [
+            "msk-replicator@us-west-2<-us-east-1(us-east-1) -> data:msk@us-east-1:9098",
+            "msk-replicator@us-west-2<-us-east-1(us-west-2) -> data:msk@us-west-2:9098",
+            "msk-replicator@ap-northeast-2<-us-east-1(us-east-1) -> data:msk@us-east-1:9098",
+            "msk-replicator@ap-northeast-2<-us-east-1(ap-northeast-2) -> data:msk@ap-northeast-2:9098",
         ]);
-        assert.strictEqual(rowsFor(table, "ap-northeast-2").filter((r) => r.owner === OWNER_WRITES).length, 4);
+        const writes = rowsFor(table, "ap-northeast-2").filter((r) => r.owner === OWNER_WRITES && r.from.kind === "group" && r.from.role === "eks-nodes").map((r) => r.id);
+        assert.deepStrictEqual(writes, [
+            "eks-nodes@us-east-1 -> data:docdb@ap-northeast-2:27017",
+            "eks-nodes@us-east-1 -> data:cache@ap-northeast-2:6379",
+            "eks-nodes@us-west-2 -> data:docdb@ap-northeast-2:27017",
+            "eks-nodes@us-west-2 -> data:cache@ap-northeast-2:6379",
+            "eks-nodes@us-east-1 -> aws-api:dsql@us-east-1:5432",
+            "eks-nodes@us-west-2 -> aws-api:dsql@us-west-2:5432",
+            "eks-nodes@ap-northeast-2 -> aws-api:dsql@us-east-1:5432",
+        ]);
     });
 
     it("says which expectations mean admitted today", () => {

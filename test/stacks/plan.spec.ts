@@ -192,7 +192,7 @@ describe("plan ordering and failures", function () {
         assert.strictEqual(result.failure?.stack, "us-west-2");
         assert.strictEqual(
             result.failure?.error.message,
-            'Invalid configuration for stack "us-west-2" (1 problem); nothing was created:\n  - the primary stack organization/mall/us-east-1 ran only its bootstrap phase: its MSK cluster does not yet admit the replicator\'s private connection (output mskMultiVpcConnectivity "disabled"); deploy the primary again without mall:deployPhase=bootstrap, then this stack',
+            'Invalid configuration for stack "us-west-2" (1 problem); nothing was created:\n  - the us-east-1 stack ran only its bootstrap phase: its MSK cluster does not yet admit the replicators\' private connection (output mskMultiVpcConnectivity "disabled"); deploy us-east-1 again without mall:deployPhase=bootstrap, then this stack',
         );
     });
 
@@ -213,8 +213,9 @@ describe("plan ordering and failures", function () {
             assert.strictEqual(s.policy.pack, "mall-guardrails", s.stack);
             assert.deepStrictEqual(s.policy.diagnostics.filter((d) => d.level === "mandatory"), [], s.stack);
         }
-        assert.deepStrictEqual(result.stacks.map((s) => s.stack), ["us-east-1", "ap-northeast-2"]);
-        const seoul = result.stacks[1];
+        // Full mesh: the third region reads (and links to) every region registered before it.
+        assert.deepStrictEqual(result.stacks.map((s) => s.stack), ["us-east-1", "us-west-2", "ap-northeast-2"]);
+        const seoul = result.stacks[2];
         assert.strictEqual(find(seoul, "aws:ec2/vpc:Vpc", "network-vpc").inputs.cidrBlock, "10.2.0.0/16");
         assert.strictEqual(find(seoul, "aws:ec2transitgateway/transitGateway:TransitGateway", "network-tgw").inputs.amazonSideAsn, 64514);
         const route = find(seoul, "aws:ec2transitgateway/route:Route", "peering-us-east-1-peer-tgw-route").inputs;

@@ -122,3 +122,22 @@ describe("plan mocks: Secrets Manager lookups", () => {
         }
     });
 });
+
+describe("plan mocks: active-active (topics as code, writer directory, replicators)", () => {
+    const m = new PlanMocks({ stack: "us-west-2", region: "us-west-2", stackOutputs: new Map() });
+    it("a Kafka topic's id is its name, as the Kafka provider's", () => {
+        const t = m.newResource({ type: "kafka:index/topic:Topic", name: "data-topic-order.created", inputs: { name: "order.created", partitions: 6, replicationFactor: 3 }, custom: true } as never);
+        assert.strictEqual(t.id, "order.created");
+        assert.strictEqual(t.state.arn, undefined);
+    });
+    it("an SSM parameter's id is its name and its ARN drops the leading slash, in the parameter's own region", () => {
+        const p = m.newResource({ type: "aws:ssm/parameter:Parameter", name: "data-writers-docdb-us-west-2-at-us-east-1", inputs: { region: "us-east-1", name: "/mall/writers/docdb/us-west-2", type: "String" }, custom: true } as never);
+        assert.strictEqual(p.id, "/mall/writers/docdb/us-west-2");
+        assert.strictEqual(p.state.arn, `arn:aws:ssm:us-east-1:${MOCK_ACCOUNT_ID}:parameter/mall/writers/docdb/us-west-2`);
+        assert.strictEqual(p.state.version, 1);
+    });
+    it("a replicator homed in another region gets that region's kafka ARN", () => {
+        const r = m.newResource({ type: "aws:msk/replicator:Replicator", name: "data-msk-replicator-to-us-east-1", inputs: { region: "us-east-1", replicatorName: "mall-us-east-1-msk-from-us-west-2" }, custom: true } as never);
+        assert.match(String(r.state.arn), new RegExp(`^arn:aws:kafka:us-east-1:${MOCK_ACCOUNT_ID}:replicator/mall-us-east-1-msk-from-us-west-2/[0-9a-f-]{36}$`));
+    });
+});

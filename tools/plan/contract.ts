@@ -21,6 +21,8 @@ export interface PlannedResource {
     readonly dependencies: string[];
     /** The `ignoreChanges` option: inputs a later `up` leaves alone (absent when none). */
     readonly ignoreChanges?: string[];
+    /** The `retainOnDelete` option: removing the resource from the program leaves it in AWS (absent when false). */
+    readonly retainOnDelete?: true;
 }
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";

@@ -110,6 +110,13 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
         arn: r.arn(`cluster/${r.inputs.clusterName ?? r.id}/${uuid(r.id)}-s1`, { service: "kafka" }),
         bootstrapBrokersSaslIam: [1, 2, 3].map((i) => `b-${i}.${r.inputs.clusterName ?? r.id}.${hex(r.id, 6)}.c2.kafka.${r.region}.amazonaws.com:9098`).join(","),
     }),
+    // A parameter's id is its name; its ARN drops the name's leading slash after `parameter/`.
+    "aws:ssm/parameter:Parameter": (r) => {
+        const name = String(r.inputs.name ?? r.name);
+        return { id: name, arn: r.arn(`parameter/${name.replace(/^\//, "")}`), version: 1 };
+    },
+    // The Kafka provider identifies a topic by its name.
+    "kafka:index/topic:Topic": (r) => ({ id: r.inputs.name ?? r.name }),
     "aws:msk/replicator:Replicator": (r) => ({ arn: r.arn(`replicator/${r.inputs.replicatorName ?? r.id}/${uuid(r.id)}`, { service: "kafka" }) }),
     "aws:opensearch/domain:Domain": (r) => ({
         arn: r.arn(`domain/${r.inputs.domainName ?? r.id}`, { service: "es" }),

@@ -66,6 +66,7 @@ interface WireRequest {
     getCustom?(): boolean;
     getProtect?(): boolean;
     getIgnorechangesList?(): string[];
+    getRetainondelete?(): boolean;
     getDependenciesList(): string[];
     getPropertydependenciesMap?(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
@@ -144,6 +145,7 @@ export async function runStack(opts: RunStackOptions): Promise<StackRun> {
                 propertyDependencies,
                 dependencies: req.getDependenciesList(),
                 ...(!read && req.getIgnorechangesList?.().length ? { ignoreChanges: req.getIgnorechangesList() } : {}),
+                ...(!read && req.getRetainondelete?.() ? { retainOnDelete: true as const } : {}),
             });
         };
         const register = monitor.registerResource.bind(monitor);

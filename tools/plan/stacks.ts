@@ -13,7 +13,7 @@ export interface StackFile {
     readonly file: string;
     readonly config: Record<string, string>;
     readonly secretKeys: string[];
-    /** Stack names this stack references (from mall:primaryStack). */
+    /** Stack names this stack references: mall:primaryStack and, full mesh, the secondaries registered before it. */
     readonly dependsOn: string[];
 }
 
@@ -62,9 +62,22 @@ export function loadProject(dir: string): Project {
                 }
             }
             const primary = config[`${doc.name}:primaryStack`];
-            return { stack, file, config, secretKeys, dependsOn: primary ? [primary.split("/").pop() as string] : [] };
+            return { stack, file, config, secretKeys, dependsOn: primary ? [primary.split("/").pop() as string, ...earlierSecondaryStacks(config, doc.name)] : [] };
         });
     return { name: doc.name, dir, stacks };
+}
+
+/** The secondaries registered before this stack's region (its stack names are their regions), read from mall:regions. */
+function earlierSecondaryStacks(config: Record<string, string>, project: string): string[] {
+    let registry: Record<string, { role?: string }>;
+    try {
+        registry = JSON.parse(config[`${project}:regions`] ?? "{}") as Record<string, { role?: string }>;
+    } catch {
+        return [];
+    }
+    const names = Object.keys(registry);
+    const at = names.indexOf(config["aws:region"] ?? "");
+    return at < 0 ? [] : names.slice(0, at).filter((n) => registry[n]?.role === "secondary");
 }
 
 /**
@@ -80,7 +93,7 @@ export function planOrder(project: Project, only?: string): StackFile[] {
     const state = new Map<string, "visiting" | "done">();
     const visit = (name: string, from?: string) => {
         const s = byName.get(name);
-        if (!s) throw new Error(`stack "${from}" references stack "${name}" (mall:primaryStack), but there is no Pulumi.${name}.yaml`);
+        if (!s) throw new Error(`stack "${from}" references stack "${name}" (mall:primaryStack, or a secondary registered before it in mall:regions), but there is no Pulumi.${name}.yaml`);
         if (state.get(name) === "done") return;
         if (state.get(name) === "visiting") throw new Error(`stack references form a cycle through "${name}"`);
         state.set(name, "visiting");

@@ -62,7 +62,7 @@ function short(urn: string): string {
     return urn.split("::").pop() ?? urn;
 }
 
-function groupsOf(m: NetworkModel, role: GroupRole, region: string, side?: string): Groups {
+function groupsOf(m: NetworkModel, role: GroupRole, region: string, side?: string, source?: string): Groups {
     const named = (name: string, tier: string): Groups => {
         const hits = m.find(region, "aws:ec2/securityGroup:SecurityGroup", name);
         return { urns: hits.map((h) => h.resource.urn), region, tier, ...(hits.length ? {} : { missing: `no security group ${name} planned in ${region}` }) };
@@ -79,10 +79,12 @@ function groupsOf(m: NetworkModel, role: GroupRole, region: string, side?: strin
         const urns = ((lb.resource.inputs.securityGroups as string[]) ?? []).map((id) => m.byIdentifier(id)?.resource.urn).filter((u): u is string => !!u);
         return { urns, region, tier: "public" };
     }
-    // msk-replicator: the replicator homed in `region`, its ENIs on `side`'s cluster.
-    const rep = m.find(region, "aws:msk/replicator:Replicator")[0];
+    // msk-replicator: the replicator homed in `region` (reading from `source`), its ENIs on `side`'s cluster.
+    const rep = m
+        .find(region, "aws:msk/replicator:Replicator")
+        .find((l) => !source || String((l.resource.inputs.replicationInfoList as Record<string, any> | undefined)?.sourceKafkaClusterArn ?? "").includes(`:${source}:`));
     const at = side ?? region;
-    if (!rep) return { urns: [], region: at, tier: "data", missing: `no MSK Replicator planned in ${region}` };
+    if (!rep) return { urns: [], region: at, tier: "data", missing: `no MSK Replicator planned in ${region}${source ? ` reading from ${source}` : ""}` };
     const cluster = ((rep.resource.inputs.kafkaClusters as Record<string, any>[]) ?? []).find((k) => String(k.amazonMskCluster?.mskClusterArn ?? "").includes(`:${at}:`));
     if (!cluster) return { urns: [], region: at, tier: "data", missing: `the ${region} replicator has no cluster in ${at}` };
     const urns = ((cluster.vpcConfig?.securityGroupsIds as string[]) ?? []).map((id) => m.byIdentifier(id)?.resource.urn).filter((u): u is string => !!u);
@@ -186,7 +188,10 @@ function symbolicSource(name: string, region: string): Source {
 
 /** Ingress rules on `dst` that admit `src` on `port`. */
 function admitting(m: NetworkModel, src: Source, dst: Groups, port: number, protocol: "tcp" | "udp" = "tcp"): Rule[] {
-    const srcCidr = src.groups ? m.vpcCidr.get(src.groups.region) : undefined;
+    // A source's addresses are its tier's subnets (nodes and pods in the private tier, replicator
+    // ENIs in the data tier), not its whole VPC: a rule admits it when it covers one of them, and
+    // sourceCoverage below demands that together they cover all.
+    const srcCidrs = src.groups ? m.tierCidrs(src.groups.region, src.groups.tier) : [];
     return m.rulesOf(dst.urns, "ingress").filter((r) => {
         if (!covers(r, port, protocol)) return false;
         if (isAny(r)) return true;
@@ -195,8 +200,15 @@ function admitting(m: NetworkModel, src: Source, dst: Groups, port: number, prot
         if (!src.groups) return false;
         // Group references work within a region only.
         if (p.kind === "group") return src.groups.region === dst.region && src.groups.urns.includes(p.urn);
-        return p.kind === "cidr" && !!srcCidr && cidrContains(p.cidr, srcCidr);
+        return p.kind === "cidr" && srcCidrs.some((c) => cidrContains(p.cidr, c));
     });
+}
+
+/** The source tier's subnets that no admitting CIDR rule covers (group references cover the whole source). */
+function uncovered(m: NetworkModel, src: Source, rules: readonly Rule[]): string[] {
+    if (!src.groups || rules.some((r) => isAny(r) || r.peer.kind === "group")) return [];
+    const cidrs = rules.flatMap((r) => (r.peer.kind === "cidr" ? [r.peer.cidr] : []));
+    return m.tierCidrs(src.groups.region, src.groups.tier).filter((c) => !cidrs.some((rule) => cidrContains(rule, c)));
 }
 
 function egressing(m: NetworkModel, src: Groups, dst: Groups, port: number, protocol: "tcp" | "udp" = "tcp"): Rule[] {
@@ -220,6 +232,8 @@ function checkToGroups(m: NetworkModel, row: FlowRow, src: Source, to: Extract<E
         return { admitted: false, why: [`no ingress rule on ${dst.urns.map(short).join(", ")}@${dst.region} admits ${src.label} on ${row.port}`, ...present.map((p) => `present: ${p}`)] };
     }
     why.push(...ins.map((r) => describeRule(m, r)));
+    const missed = uncovered(m, src, ins);
+    if (missed.length > 0) return { admitted: false, why: [...why, `${src.label}'s ${src.groups!.tier} subnets ${missed.join(", ")} are admitted by no rule`] };
     if (src.groups) {
         const outs = egressing(m, src.groups, dst, row.port, row.protocol);
         if (outs.length === 0) return { admitted: false, why: [...why, `no egress rule on ${src.groups.urns.map(short).join(", ")}@${src.groups.region} lets it out to ${dst.region} on ${row.port}`] };
@@ -324,12 +338,29 @@ function listenerAdmits(m: NetworkModel, lb: Located, row: FlowRow, label: strin
     return { admitted: true, why: open.map(describe) };
 }
 
+/**
+ * A group reaching a public AWS endpoint in any region (DSQL's `<id>.dsql.<region>.on.aws`): its
+ * groups let the port out to anywhere, and every subnet of its tier routes 0.0.0.0/0 to a NAT gateway.
+ */
+function publicEndpoint(m: NetworkModel, row: FlowRow, src: Groups, to: Extract<Endpoint, { kind: "aws-api" }>): { admitted: boolean; why: string[] } {
+    if (src.missing) return { admitted: false, why: [src.missing] };
+    const out = m.rulesOf(src.urns, "egress").filter((r) => covers(r, row.port) && isAny(r));
+    if (out.length === 0) return { admitted: false, why: [`no egress rule on ${src.urns.map(short).join(", ")}@${src.region} lets ${row.port} out to the public ${to.service}.${to.region} endpoint`] };
+    const { tables, unassociated } = m.routeTables(src.region, src.tier);
+    const noNat = tables.filter((t) => lookup(m.routes.get(t.resource.urn), parseCidr(ANY_V4)!)?.target.kind !== "nat");
+    if (tables.length === 0 || noNat.length > 0 || unassociated.length > 0) {
+        return { admitted: false, why: [`the ${src.region} ${src.tier} route tables ${noNat.map((t) => t.resource.name).join(", ") || "(none)"} have no default route to a NAT gateway`] };
+    }
+    return { admitted: true, why: [...out.map((r) => describeRule(m, r)), `the ${src.region} ${src.tier} subnets route 0.0.0.0/0 to their NAT gateways`] };
+}
+
 function checkRow(m: NetworkModel, row: FlowRow): { admitted: boolean; why: string[] } {
     const { from, to } = row;
     if (to.kind === "cloudfront") {
         const d = m.resources.filter((l) => l.resource.type === "aws:cloudfront/distribution:Distribution" && l.resource.inputs.enabled !== false);
         return d.length ? { admitted: true, why: d.map((l) => `distribution ${l.resource.name} is enabled (CloudFront serves the public)`) } : { admitted: false, why: ["no enabled CloudFront distribution planned"] };
     }
+    if (to.kind === "aws-api" && from.kind === "group") return publicEndpoint(m, row, groupsOf(m, from.role, from.region), to);
     if (to.kind === "aws-api") {
         if (from.kind !== "lambda") return { admitted: false, why: [`the checker knows no ${from.kind} source to AWS APIs`] };
         const store = from.purpose.replace(/^failover-/, "");
@@ -355,7 +386,7 @@ function checkRow(m: NetworkModel, row: FlowRow): { admitted: boolean; why: stri
     }
     if (from.kind === "symbolic") return checkToGroups(m, row, symbolicSource(from.name, to.region), to);
     if (from.kind === "group") {
-        const groups = groupsOf(m, from.role, from.region, from.side);
+        const groups = groupsOf(m, from.role, from.region, from.side, from.source);
         return checkToGroups(m, row, { label: `${from.role}@${groups.region}`, groups }, to);
     }
     if (from.kind === "canary") {
@@ -393,8 +424,9 @@ export interface Exposure {
 
 /**
  * Every ingress rule into a data-tier security group (the groups GlobalData declares) that is not
- * exactly the source of a row meant to hold (`admitted` or `unadmitted`) for `writerRegion`: same
- * port, and as source the row's own security group (same region) or its VPC CIDR (another region).
+ * exactly the source of a row meant to hold (`admitted` or `unadmitted`) in some writer state: same
+ * port, and as source the row's own security group (same region), or its VPC CIDR or one of its
+ * tier's subnets (another region).
  * A broader CIDR, another group, a prefix list or all ports is exposure.
  */
 /** Where each data store names its security groups (the inputs whose dependencies are the attached groups). */
@@ -408,8 +440,9 @@ const DATA_STORE_SG_FIELDS: Readonly<Record<string, readonly string[]>> = {
 
 export function dataTierExposure(plans: readonly StackPlanInput[], options: CheckOptions = {}): Exposure[] {
     const m = new NetworkModel(plans);
-    const writer = options.writerRegion ?? primaryOf(plans);
-    const rows = rowsFor(options.table ?? flowTable(regionsOf(plans)), writer).filter((r) => r.expected === "admitted" || r.expected === "unadmitted");
+    // Rules are in place before a switchover (nothing is rewritten when the writer moves), so a rule
+    // is explained by a row meant to hold in ANY writer state, not only the current one.
+    const rows = (options.table ?? flowTable(regionsOf(plans))).filter((r) => r.expected === "admitted" || r.expected === "unadmitted");
     // The data tier is every group the data component declares AND every group attached to a store,
     // wherever it was declared: a store wearing another group must not escape the check.
     const attached = new Set(
@@ -429,9 +462,9 @@ export function dataTierExposure(plans: readonly StackPlanInput[], options: Chec
                 const dst = groupsOf(m, row.to.role, row.to.region);
                 if (!dst.urns.includes(g.resource.urn)) return false;
                 if (!(rule.protocol === "tcp" || rule.protocol === "6") || rule.fromPort !== row.port || rule.toPort !== row.port) return false;
-                const src = groupsOf(m, row.from.role, row.from.region, row.from.side);
+                const src = groupsOf(m, row.from.role, row.from.region, row.from.side, row.from.source);
                 if (rule.peer.kind === "group") return src.region === dst.region && src.urns.includes(rule.peer.urn);
-                return rule.peer.kind === "cidr" && src.region !== dst.region && rule.peer.cidr === m.vpcCidr.get(src.region);
+                return rule.peer.kind === "cidr" && src.region !== dst.region && (rule.peer.cidr === m.vpcCidr.get(src.region) || m.tierCidrs(src.region, src.tier).includes(rule.peer.cidr));
             });
             if (!explained) out.push({ urn: rule.urn, region: g.region, group: g.resource.name, rule: describeRule(m, rule) });
         }

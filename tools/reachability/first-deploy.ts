@@ -99,8 +99,8 @@ export function firstDeployReport(plans: readonly StackPlanInput[]): Prerequisit
         if (!msk || !plans.some((q) => q.resources.some((r) => r.type === "aws:msk/replicator:Replicator"))) continue;
         const region = String(p.outputs.region ?? p.stack);
         out.push({
-            prerequisite: `${region}: the MSK cluster exists before multi-VPC connectivity is turned on (the primary deploys twice before any secondary)`,
-            why: `AWS refuses vpcConnectivity auth at cluster creation; the bootstrap deploy creates ${msk.name} without it, the next turns it on (a rolling restart of 30 min or more), and only then can a secondary's replicator connect`,
+            prerequisite: `${region}: the MSK cluster exists before multi-VPC connectivity is turned on (each stack deploys twice, bootstrap then steady, before the next in the registry)`,
+            why: `AWS refuses vpcConnectivity auth at cluster creation; the bootstrap deploy creates ${msk.name} without it, the next turns it on (a rolling restart of 30 min or more), and only then can a replicator reading it (events flow both ways) connect`,
             check: `aws kafka describe-cluster-v2 --cluster-arn <arn> --region ${region} --query ClusterInfo.Provisioned.BrokerNodeGroupInfo.ConnectivityInfo.VpcConnectivity`,
         });
     }

@@ -126,6 +126,14 @@ export class NetworkModel {
         return this.rules.filter((r) => r.direction === direction && groupUrns.includes(r.group));
     }
 
+    /** The CIDRs of a tier's subnets in `region` (where that tier's ENIs, hence its addresses, live). */
+    tierCidrs(region: string, tier: string): string[] {
+        return this.find(region, "aws:ec2/subnet:Subnet")
+            .filter((l) => (l.resource.inputs.tags as Record<string, string> | undefined)?.tier === tier)
+            .map((l) => String(l.resource.inputs.cidrBlock ?? ""))
+            .filter((c) => c !== "");
+    }
+
     /**
      * The route tables a tier's subnets actually use: each `tier`-tagged subnet's table by its
      * RouteTableAssociation (not by the table's own tag), and the subnets with no association,

@@ -1,0 +1,55 @@
+/**
+ * Topics as code (ARCHITECTURE §4's table): the spec's Kafka topics, with their partitions,
+ * retention, three replicas and two in sync, created by the program in every region's cluster
+ * through the Pulumi Kafka provider (IAM auth over TLS on 9098). Broker auto-creation is off, so
+ * these are the only topics a producer can write; the replicas of the other regions' topics
+ * (`<alias>.order.created`) are created by the MSK Replicators.
+ *
+ * The provider talks to the brokers from wherever `pulumi` runs, so the topics are declared only
+ * outside the bootstrap phase: the in-VPC runners (deploy and preview) reach the brokers, a
+ * workstation does not (components/data/security.ts admits the runners; docs/data.md lists the
+ * IAM actions their roles need).
+ */
+import * as aws from "@pulumi/aws";
+import * as kafka from "@pulumi/kafka";
+import * as pulumi from "@pulumi/pulumi";
+import { TOPICS, TopicSpec } from "../catalogue";
+import { DataScope } from "./shared";
+
+/** Replicas of every topic and the in-sync minimum (the broker defaults say the same). */
+export const TOPIC_REPLICATION_FACTOR = 3;
+export const TOPIC_MIN_INSYNC_REPLICAS = 2;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A topic's broker-side configuration (Kafka takes every value as a string). */
+export function topicConfig(t: TopicSpec): Record<string, string> {
+    return {
+        "retention.ms": String(t.retentionDays * DAY_MS),
+        "min.insync.replicas": String(TOPIC_MIN_INSYNC_REPLICAS),
+        "cleanup.policy": "delete",
+    };
+}
+
+/** Kafka provider arguments for an MSK cluster with IAM auth (`aws-iam` SASL signs with the deployer's credentials). */
+export function kafkaProviderArgs(bootstrapBrokersSaslIam: pulumi.Input<string>, region: string): kafka.ProviderArgs {
+    return {
+        bootstrapServers: pulumi.output(bootstrapBrokersSaslIam).apply((b) => b.split(",").filter((x) => x !== "")),
+        tlsEnabled: true,
+        saslMechanism: "aws-iam",
+        saslAwsRegion: region,
+    };
+}
+
+export function buildTopics(scope: DataScope, cluster: aws.msk.Cluster): kafka.Topic[] {
+    const provider = new kafka.Provider(`${scope.name}-kafka`, kafkaProviderArgs(cluster.bootstrapBrokersSaslIam, scope.ctx.region), { parent: scope.parent });
+    // Protected: deleting a topic deletes its events (and a topic's name is its identity).
+    return TOPICS.map(
+        (t) =>
+            new kafka.Topic(
+                `${scope.name}-topic-${t.name}`,
+                { name: t.name, partitions: t.partitions, replicationFactor: TOPIC_REPLICATION_FACTOR, config: topicConfig(t) },
+                { parent: scope.parent, provider, protect: true, dependsOn: [cluster] },
+            ),
+    );
+}
