@@ -9,6 +9,7 @@ import { GlobalData, PrimaryDataRef } from "../components/data/global-data";
 import { BUCKETS, bucketName, cacheNodeIds, clusterIdentifier, planLinks, secretReplicaArn } from "../components/data/plan";
 import { ruleId } from "../components/data/s3";
 import { planServiceConfig } from "../components/data/service-config";
+import { directoryRoot } from "../components/data/writer-directory";
 import { SERVICES } from "../components/catalogue";
 import { EdgeStack } from "../components/edge/edge-stack";
 import { RegionalIngress } from "../components/edge/regional-ingress";
@@ -207,7 +208,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
             assetsBucketArn: data.bucketArns["static-assets"],
             idempotencyTableArn: data.idempotencyTableArn,
             searchDomainArn: data.searchDomainArn,
-            writerDirectoryPath: `/${settings.project}/writers/`,
+            writerDirectoryPath: directoryRoot(settings.project),
             keyArns: { assets: data.keyArns.s3 },
         }),
     );

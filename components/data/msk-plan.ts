@@ -3,8 +3,9 @@
  * replicator's execution role gets the source and target halves, the primary's cluster policy the
  * source half. Least privilege after AWS's per-feature reference (MSK Developer Guide, "Service
  * execution role permissions reference": topic replication, topic configuration replication, ACL
- * replication, consumer group offset sync), for the features buildMsk turns on: all topics (`.*`),
- * IDENTICAL names, configs and ACLs copied, consumer offsets synced.
+ * replication, consumer group offset sync), for the features buildMsk turns on: the spec's topic
+ * families under prefixed names, configs and ACLs copied, consumer offsets synced. One role per
+ * direction: the source half on the source cluster, the target half on the target.
  *
  * The replicator is a Kafka Connect (MirrorMaker 2) job: it creates and writes its own internal
  * topics on BOTH clusters (heartbeats `__amazon_msk_replicator_*`, `mskr-offset-syncs.*`,
@@ -61,7 +62,7 @@ export function replicatorSourceStatements(sourceClusterArn: string): PolicyStat
 
 /**
  * The target half: connect and write ACLs (AlterCluster), own internal topics, create and write the
- * replicated topics under their identical names and copy their configs, commit translated offsets.
+ * replicated (prefixed) topics and copy their configs, commit translated offsets.
  */
 export function replicatorTargetStatements(targetClusterArn: string): PolicyStatement[] {
     return [

@@ -22,9 +22,14 @@ export type DirectoryStore = (typeof DIRECTORY_STORES)[number];
 
 const KEY_OF: Readonly<Record<DirectoryStore, KeyService>> = { docdb: "docdb", cache: "elasticache" };
 
+/** `/<project>/writers/`: the directory's root (what the services' IAM grants are scoped under). */
+export function directoryRoot(project: string): string {
+    return `/${project}/writers/`;
+}
+
 /** `/<project>/writers/<store>/`: the path a service lists. */
 export function directoryPath(project: string, store: DirectoryStore): string {
-    return `/${project}/writers/${store}/`;
+    return `${directoryRoot(project)}${store}/`;
 }
 
 /** One store's member endpoints by region. */

@@ -8,7 +8,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import { TOPICS } from "../../components/catalogue";
-import { WRITE_PATHS, bucketName } from "../../components/data/plan";
+import { STORES, WRITE_PATHS, bucketName } from "../../components/data/plan";
 import { TOPIC_NAME_CONFIGURATION, replicatedTopicsPattern } from "../../components/data/msk";
 import { dataStores } from "../../components/network/flows";
 import { MOCK_ACCOUNT_ID } from "../../tools/plan/mocks";
@@ -151,3 +151,15 @@ for (const [label, regions, load] of [
         });
     });
 }
+
+describe("the write-path catalogue", () => {
+    it("docs/data.md lists every store's write path as components/data/plan.ts WRITE_PATHS says, in STORES order", () => {
+        const doc = fs.readFileSync(`${ROOT}/docs/data.md`, "utf8");
+        const section = doc.slice(doc.indexOf("## Write paths"), doc.indexOf("## Events both ways"));
+        const paths = section
+            .split("\n")
+            .filter((l) => /^\| [^-|]/.test(l) && !l.startsWith("| store"))
+            .map((l) => l.split("|")[2].trim().replace(/`/g, ""));
+        assert.deepStrictEqual(paths, STORES.map((s) => WRITE_PATHS[s.id]));
+    });
+});
