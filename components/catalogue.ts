@@ -59,6 +59,9 @@ export const TOPICS: readonly TopicSpec[] = [
     { name: "saga.orchestrator", partitions: 6, retentionDays: 7 },
 ];
 
+/** The topic families (`order`, `payment` …), sorted: what replication filters and grants name. */
+export const TOPIC_FAMILIES: readonly string[] = [...new Set(TOPICS.map((t) => t.name.split(".")[0]))].sort();
+
 const svc = (
     name: string,
     domain: Domain,

@@ -30,6 +30,7 @@ export const PRIMARY_CONTRACT = {
     dataSubnetIds: { kind: "string[]", usedFor: "the MSK Replicator's source-side ENIs in the primary's data subnets" },
     auroraGlobalClusterId: { kind: "string", usedFor: "joining the Aurora global database" },
     auroraEngineVersion: { kind: "string", usedFor: "creating this region's Aurora member at the global cluster's engine version" },
+    auroraGlobalWriterEndpoint: { kind: "string", usedFor: "the services' ConfigMaps: the Aurora global writer endpoint, which follows switchover and failover" },
     auroraClusterArn: { kind: "string", usedFor: "the Aurora primary member (failover automation, lag alarms)" },
     docdbGlobalClusterId: { kind: "string", usedFor: "joining the DocumentDB global cluster" },
     docdbClusterArn: { kind: "string", usedFor: "the DocumentDB primary member (failover automation, lag alarms)" },

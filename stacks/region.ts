@@ -104,7 +104,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
     const runner = settings.cicd.runner
         ? new DeployRunner("runner", {
               context: ctx,
-              network: { vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds },
+              network: { vpcId: network.vpcId, vpcCidr: network.vpcCidr, privateSubnetIds: network.privateSubnetIds },
               repositoryUrl: settings.cicd.runner.repositoryUrl,
               connectionArn: settings.cicd.runner.connectionArn,
               actorIds: settings.cicd.runner.actorIds,
@@ -173,8 +173,11 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         createOpenSearchServiceLinkedRole: settings.accountBaseline.openSearchServiceLinkedRole,
         links: dataLinks,
         mskMultiVpcConnectivity: settings.cicd.phase !== "bootstrap",
-        // The bootstrap deploy runs from a workstation outside the VPC: the brokers are out of reach.
-        topics: settings.cicd.phase !== "bootstrap",
+        // Only the in-VPC runners reach the brokers: not the bootstrap deploy (a workstation), not a
+        // stack without runners (docs/data.md "Topics as code").
+        topics: settings.cicd.phase !== "bootstrap" && runner !== undefined,
+        adoptKafkaTopics: settings.data.adoptKafkaTopics,
+        mskOutboundStartingPosition: settings.data.mskOutboundStartingPosition,
         primary: primaryData,
         earlier: links.map((l) => ({
             region: l.region,
@@ -219,6 +222,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
             .output({
                 auroraEndpoint: data.auroraEndpoint,
                 auroraReaderEndpoint: data.auroraReaderEndpoint,
+                auroraGlobalWriterEndpoint: data.auroraGlobalWriterEndpoint,
                 dsqlClusterId: pulumi.output(dsqlClusterId),
                 docdbEndpoint: data.docdbEndpoint,
                 cacheEndpoint: data.cacheEndpoint,
@@ -388,6 +392,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
             : {}),
         auroraGlobalClusterId: data.auroraGlobalClusterId,
         auroraEngineVersion: data.auroraEngineVersion,
+        auroraGlobalWriterEndpoint: data.auroraGlobalWriterEndpoint,
         auroraClusterArn: data.auroraClusterArn,
         docdbGlobalClusterId: data.docdbGlobalClusterId,
         docdbClusterArn: data.docdbClusterArn,

@@ -24,7 +24,12 @@ export interface DeployRunnerArgs {
     /** The stack this component is declared in: region, role, account; names and tags derive from it. */
     readonly context: RegionContext;
     /** The VPC and the private subnets the runners' ENIs go in (they reach the EKS API and the internet through NAT). */
-    readonly network: { readonly vpcId: pulumi.Input<string>; readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]> };
+    readonly network: {
+        readonly vpcId: pulumi.Input<string>;
+        /** The VPC's CIDR: the runners reach the MSK brokers in it (topics as code), nothing else on a store port. */
+        readonly vpcCidr: pulumi.Input<string>;
+        readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    };
     /** The GitHub repository whose workflows run here, e.g. https://github.com/acme/mall-platform. */
     readonly repositoryUrl: string;
     /** An authorised CodeConnections (GitHub) connection in this region. */
@@ -102,14 +107,21 @@ function buildDeployRunner(parent: pulumi.Resource, name: string, args: DeployRu
     const labels = {} as Record<RunnerKind, string>;
     for (const kind of RUNNER_KINDS) {
         const projectName = runnerProjectName(ctx.project, ctx.region, kind);
-        // No ingress: a runner only calls out (GitHub, the EKS API, AWS endpoints).
+        // No ingress: a runner only calls out (GitHub, the EKS API, AWS endpoints) on HTTP(S), and to
+        // its own region's Kafka brokers. It shares the private subnets with the nodes, which other
+        // regions' DocumentDB and Valkey admit by CIDR (cross-region writes): its egress is what keeps
+        // pull-request code away from every store (DNS to the VPC resolver is not filtered by groups).
         const sg = new aws.ec2.SecurityGroup(
             `${name}-${kind}-sg`,
             {
                 vpcId: args.network.vpcId,
                 name: awsName(ctx, "runner", kind),
                 description: `${kind} runner builds: egress only; the EKS API admits this group on 443`,
-                egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "GitHub, the EKS API, AWS endpoints" }],
+                egress: [
+                    { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "GitHub, the EKS API, AWS endpoints, packages (HTTPS)" },
+                    { protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["0.0.0.0/0"], description: "package mirrors (HTTP)" },
+                    { protocol: "tcp", fromPort: 9098, toPort: 9098, cidrBlocks: [args.network.vpcCidr], description: "this region's MSK brokers (topics as code, IAM auth)" },
+                ],
                 tags: tags(awsName(ctx, "runner", kind)),
             },
             opts,

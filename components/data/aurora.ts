@@ -26,11 +26,19 @@ export interface AuroraArgs {
      * Secondaries: the primary's global cluster id and region, and the version its global cluster
      * runs (a member joins at exactly that version).
      */
-    readonly primary?: { readonly globalClusterId: pulumi.Input<string>; readonly region: string; readonly engineVersion: pulumi.Input<string> };
+    readonly primary?: {
+        readonly globalClusterId: pulumi.Input<string>;
+        readonly region: string;
+        readonly engineVersion: pulumi.Input<string>;
+        /** The global cluster's writer endpoint (it follows switchover and failover). */
+        readonly globalWriterEndpoint: pulumi.Input<string>;
+    };
 }
 
 export interface AuroraStore {
     readonly globalClusterId: pulumi.Output<string>;
+    /** The global writer endpoint (`<id>.global-<suffix>.global.rds.amazonaws.com`), which follows switchover and failover. */
+    readonly globalWriterEndpoint: pulumi.Output<string>;
     /** The primary: the version its global cluster runs; a secondary: the version it was created at. */
     readonly engineVersion: pulumi.Output<string>;
     /** Set when the primary resolved the version (nothing pinned): what the plan prints to pin. */
@@ -124,6 +132,7 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
     };
 
     let globalClusterId: pulumi.Output<string>;
+    let globalWriterEndpoint: pulumi.Output<string>;
     let cluster: aws.rds.Cluster;
     let masterSecretArn: pulumi.Output<string> | undefined;
     let exported = engineVersion;
@@ -162,6 +171,7 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
             stateful(scope, { dependsOn: [clusterLogs], ignoreChanges: ["globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion"] }),
         );
         globalClusterId = global.id;
+        globalWriterEndpoint = global.endpoint;
         // What secondaries join at: the version the global cluster actually runs, after any upgrade.
         exported = global.engineVersionActual;
     } else {
@@ -177,6 +187,7 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
             stateful(scope, { dependsOn: [clusterLogs], ignoreChanges: ["replicationSourceIdentifier", "globalClusterIdentifier", "engineVersion"] }),
         );
         globalClusterId = pulumi.output(args.primary.globalClusterId);
+        globalWriterEndpoint = pulumi.output(args.primary.globalWriterEndpoint);
     }
 
     const roles = planClusterMembers(args.primary ? "secondary" : "primary", args.primary ? size.secondaryReaders : size.primaryReaders).map((m) => ({
@@ -210,5 +221,5 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
                 stateful(scope, { dependsOn: [monitoringAttachment] }),
             ),
     );
-    return { globalClusterId, engineVersion: exported, resolvedEngineVersion: resolved, cluster, instances, masterSecretArn };
+    return { globalClusterId, globalWriterEndpoint, engineVersion: exported, resolvedEngineVersion: resolved, cluster, instances, masterSecretArn };
 }

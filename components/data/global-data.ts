@@ -31,6 +31,8 @@ export interface PrimaryDataRef {
     readonly auroraGlobalClusterId: pulumi.Input<string>;
     /** The version that global cluster runs: this region's member is created at it. */
     readonly auroraEngineVersion: pulumi.Input<string>;
+    /** Its global writer endpoint, for the services' ConfigMaps. */
+    readonly auroraGlobalWriterEndpoint: pulumi.Input<string>;
     /** The DocumentDB global cluster this region joins. */
     readonly docdbGlobalClusterId: pulumi.Input<string>;
     /** The ElastiCache global datastore this region joins. */
@@ -122,6 +124,10 @@ export interface GlobalDataArgs {
      * the VPC (not the bootstrap phase). @default true
      */
     readonly topics?: boolean;
+    /** Adopt existing topics (a Pulumi import) instead of creating them (topics.ts). @default false */
+    readonly adoptKafkaTopics?: boolean;
+    /** Where the replicators out of this region start (msk.ts). @default "EARLIEST" */
+    readonly mskOutboundStartingPosition?: "EARLIEST" | "LATEST";
     /**
      * Security groups that reach the MSK brokers besides the nodes: the in-VPC deploy and preview
      * runners, which manage and read the topics (topics as code). @default []
@@ -142,6 +148,8 @@ export class GlobalData extends pulumi.ComponentResource {
     public readonly auroraClusterResourceId: pulumi.Output<string>;
     public readonly auroraEndpoint: pulumi.Output<string>;
     public readonly auroraReaderEndpoint: pulumi.Output<string>;
+    /** The global writer endpoint: the writer wherever it is (switchover and failover move it). */
+    public readonly auroraGlobalWriterEndpoint: pulumi.Output<string>;
     public readonly dsqlClusterArn: pulumi.Output<string> | undefined;
     public readonly dsqlClusterId: pulumi.Output<string> | undefined;
     public readonly docdbGlobalClusterId: pulumi.Output<string>;
@@ -184,6 +192,7 @@ export class GlobalData extends pulumi.ComponentResource {
         this.auroraClusterResourceId = b.aurora.cluster.clusterResourceId;
         this.auroraEndpoint = b.aurora.cluster.endpoint;
         this.auroraReaderEndpoint = b.aurora.cluster.readerEndpoint;
+        this.auroraGlobalWriterEndpoint = b.aurora.globalWriterEndpoint;
         this.dsqlClusterArn = b.dsql?.cluster.arn;
         this.dsqlClusterId = b.dsql?.cluster.identifier;
         this.docdbGlobalClusterId = b.docdb.globalClusterId;
@@ -217,6 +226,7 @@ export class GlobalData extends pulumi.ComponentResource {
             auroraClusterResourceId: this.auroraClusterResourceId,
             auroraEndpoint: this.auroraEndpoint,
             auroraReaderEndpoint: this.auroraReaderEndpoint,
+            auroraGlobalWriterEndpoint: this.auroraGlobalWriterEndpoint,
             // Absent in a third or later region (two-region DSQL limit, plan.ts).
             ...(this.dsqlClusterArn && this.dsqlClusterId ? { dsqlClusterArn: this.dsqlClusterArn, dsqlClusterId: this.dsqlClusterId } : {}),
             docdbGlobalClusterId: this.docdbGlobalClusterId,
@@ -270,14 +280,19 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
         ).arn,
     }));
     const scope: DataScope = { parent, name, ctx, keys, network: args.network, sizing, secretReplicaKeys };
-    const sgs = buildSecurityGroups(scope, args.clientSecurityGroupId, args.kafkaAdminSecurityGroupIds ?? []);
+    const { groups: sgs, kafkaAdminRules } = buildSecurityGroups(scope, args.clientSecurityGroupId, args.kafkaAdminSecurityGroupIds ?? []);
     const earlier = args.earlier ?? [];
     admitRemoteWriters(scope, sgs, earlier, args.privateSubnetCidrs ?? []);
     const witnessRegion = args.dsqlWitnessRegion ?? "us-east-2";
 
     const aurora = buildAurora(scope, {
         securityGroupId: sgs.aurora.id,
-        primary: primary && { globalClusterId: primary.auroraGlobalClusterId, region: primary.region, engineVersion: primary.auroraEngineVersion },
+        primary: primary && {
+            globalClusterId: primary.auroraGlobalClusterId,
+            region: primary.region,
+            engineVersion: primary.auroraEngineVersion,
+            globalWriterEndpoint: primary.auroraGlobalWriterEndpoint,
+        },
     });
     const dsql = args.links.dsql
         ? buildDsql(scope, {
@@ -291,6 +306,7 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
         securityGroupId: sgs.msk.id,
         multiVpcConnectivity: args.mskMultiVpcConnectivity ?? true,
         links: earlier.map((e) => ({ region: e.region, clusterArn: e.mskClusterArn, subnetIds: e.dataSubnetIds, securityGroupId: e.mskSecurityGroupId, logsKeyArn: e.logsKeyArn })),
+        outboundStartingPosition: args.mskOutboundStartingPosition,
     });
     const search = buildSearch(scope, {
         securityGroupId: sgs.search.id,
@@ -303,7 +319,7 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
         { docdb: docdb.cluster.endpoint, cache: cache.replicationGroup.configurationEndpointAddress },
         earlier.map((e) => ({ region: e.region, endpoints: { docdb: e.docdbEndpoint, cache: e.cacheEndpoint } })),
     );
-    const topics = (args.topics ?? true) ? buildTopics(scope, msk.cluster) : [];
+    const topics = (args.topics ?? true) ? buildTopics(scope, msk.cluster, { after: kafkaAdminRules, adopt: args.adoptKafkaTopics ?? false }) : [];
     const dynamo = buildDynamo(scope, { primary: primary && { tableArn: primary.idempotencyTableArn } });
 
     const keyArns = Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, v.arn])) as Record<KeyService, pulumi.Output<string>>;

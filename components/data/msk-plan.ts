@@ -14,6 +14,7 @@
  * create waiter (RUNNING only) fails the `up`.
  */
 import { PolicyStatement } from "../common/iam";
+import { TOPIC_FAMILIES } from "../catalogue";
 import { groupArnPrefix, topicArnPrefix } from "../common/msk-arn";
 
 /** `arn:aws:kafka:r:a:cluster/name/uuid` -> `arn:aws:kafka:r:a:<kind>/name/uuid/<pattern>` (MSK IAM resource ARNs). */
@@ -61,12 +62,15 @@ export function replicatorSourceStatements(sourceClusterArn: string): PolicyStat
 }
 
 /**
- * The target half: connect and write ACLs (AlterCluster), own internal topics, create and write the
- * replicated (prefixed) topics and copy their configs, commit translated offsets.
+ * The target half: connect, own internal topics, create and write the replicated topics and copy
+ * their configs, commit translated offsets. Replicas carry the source cluster's alias as a prefix
+ * (`<alias>.order.created`), so the grant names `*.<family>.*` only: the target's own topics
+ * (`order.created`) stay out of reach (no forged local events, no retention change). No
+ * AlterCluster: the clusters use IAM, not Kafka ACLs, so none are copied.
  */
 export function replicatorTargetStatements(targetClusterArn: string): PolicyStatement[] {
     return [
-        { Sid: "TargetCluster", Effect: "Allow", Action: [...CLUSTER_ACTIONS, "kafka-cluster:AlterCluster"], Resource: [targetClusterArn] },
+        { Sid: "TargetCluster", Effect: "Allow", Action: CLUSTER_ACTIONS, Resource: [targetClusterArn] },
         { Sid: "TargetInternalTopics", Effect: "Allow", Action: INTERNAL_TOPIC_ACTIONS, Resource: internalTopics(targetClusterArn) },
         {
             Sid: "TargetDataTopics",
@@ -79,7 +83,7 @@ export function replicatorTargetStatements(targetClusterArn: string): PolicyStat
                 "kafka-cluster:AlterTopic",
                 "kafka-cluster:AlterTopicDynamicConfiguration",
             ],
-            Resource: [mskArn(targetClusterArn, "topic")],
+            Resource: TOPIC_FAMILIES.map((f) => mskArn(targetClusterArn, "topic", `*.${f}.*`)),
         },
         { Sid: "TargetGroups", Effect: "Allow", Action: ["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"], Resource: [mskArn(targetClusterArn, "group")] },
     ];

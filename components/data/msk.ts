@@ -11,7 +11,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceTrustPolicy } from "../common/trust";
 import { awsName } from "../common/context";
-import { TOPICS } from "../catalogue";
+import { TOPICS, TOPIC_FAMILIES } from "../catalogue";
 import { replicatorSourceStatements, replicatorTargetStatements } from "./msk-plan";
 import { DataScope, child, dataTags, logGroup, stateful } from "./shared";
 
@@ -34,6 +34,12 @@ export interface MskArgs {
      * both directions of each link (DESIGN §2, full mesh). @default [] - the primary
      */
     readonly links?: readonly MskLink[];
+    /**
+     * Where the replicators out of this region start (fixed at creation): EARLIEST on a fresh
+     * install; LATEST when landing on a pair deployed with identical-name replication (docs/data.md).
+     * @default "EARLIEST"
+     */
+    readonly outboundStartingPosition?: "EARLIEST" | "LATEST";
 }
 
 /** An earlier region's cluster as a replication peer. */
@@ -69,8 +75,7 @@ export function replicatorRoleName(project: string, target: string, source?: str
  * record is copied once from the region that produced it, never relayed or looped back.
  */
 export function replicatedTopicsPattern(): string {
-    const families = [...new Set(TOPICS.map((t) => t.name.split(".")[0]))].sort();
-    return `(${families.join("|")})\\..+`;
+    return `(${TOPIC_FAMILIES.join("|")})\\..+`;
 }
 
 /**
@@ -139,7 +144,7 @@ export function buildMsk(scope: DataScope, args: MskArgs): MskStore {
     // Every cluster is a replication source (events flow both ways), so every cluster carries the
     // policy. The same source-side set as the replicator roles' own policies (msk-plan.ts), so the
     // resource policy never denies by omission what the identity policy grants.
-    new aws.msk.ClusterPolicy(
+    const clusterPolicy = new aws.msk.ClusterPolicy(
         `${base}-policy`,
         {
             clusterArn: cluster.arn,
@@ -182,7 +187,7 @@ export function buildMsk(scope: DataScope, args: MskArgs): MskStore {
             `/aws/msk/${awsName(ctx, "replicator")}${first ? "" : `-from-${link.region}`}`,
         );
         const inRole = replicatorRole(scope, first ? `${base}-replicator` : `${base}-replicator-from-${link.region}`, first ? replicatorRoleName(ctx.project, ctx.region) : replicatorRoleName(ctx.project, ctx.region, link.region), link, here);
-        inbound[link.region] = replicator(scope, `${base}-replicator-from-${link.region}`, awsName(ctx, "msk-from", link.region), link, here, inRole, inLogs.name);
+        inbound[link.region] = replicator(scope, `${base}-replicator-from-${link.region}`, awsName(ctx, "msk-from", link.region), link, here, inRole, inLogs.name, "EARLIEST", []);
         if (!multiVpc) continue;
         // Out of this region: homed in the link's region (a replicator lives with its target), with
         // its log group there, under that region's logs key.
@@ -199,7 +204,19 @@ export function buildMsk(scope: DataScope, args: MskArgs): MskStore {
             child(scope),
         );
         const outRole = replicatorRole(scope, `${base}-replicator-to-${link.region}`, replicatorRoleName(ctx.project, link.region, ctx.region), here, link);
-        outbound[link.region] = replicator(scope, `${base}-replicator-to-${link.region}`, awsName(remote, "msk-from", ctx.region), here, link, outRole, outLogs.name, link.region);
+        // It reads this cluster: MSK must be allowed to build its private connection here first.
+        outbound[link.region] = replicator(
+            scope,
+            `${base}-replicator-to-${link.region}`,
+            awsName(remote, "msk-from", ctx.region),
+            here,
+            link,
+            outRole,
+            outLogs.name,
+            args.outboundStartingPosition ?? "EARLIEST",
+            [clusterPolicy],
+            link.region,
+        );
     }
     return { cluster, inbound, outbound };
 }
@@ -255,6 +272,8 @@ function replicator(
     target: ReplicatorSide,
     role: ReplicatorRole,
     logGroupName: pulumi.Input<string>,
+    startingPosition: "EARLIEST" | "LATEST",
+    after: pulumi.Resource[],
     region?: string,
 ): aws.msk.Replicator {
     return new aws.msk.Replicator(
@@ -276,9 +295,11 @@ function replicator(
                     {
                         topicsToReplicates: [replicatedTopicsPattern()],
                         topicNameConfiguration: { type: TOPIC_NAME_CONFIGURATION },
-                        startingPosition: { type: "EARLIEST" },
+                        startingPosition: { type: startingPosition },
                         copyTopicConfigurations: true,
-                        copyAccessControlListsForTopics: true,
+                        // The clusters authorise with IAM only: there are no Kafka ACLs to copy, and
+                        // copying them would need AlterCluster on the target.
+                        copyAccessControlListsForTopics: false,
                         detectAndCopyNewTopics: true,
                     },
                 ],
@@ -289,6 +310,6 @@ function replicator(
             logDelivery: { replicatorLogDelivery: { cloudwatchLogs: { enabled: true, logGroup: logGroupName } } },
             tags: dataTags(scope, "msk", ["msk", "replicator", source.region, "to", target.region]),
         },
-        child(scope, { dependsOn: [role.policy], deleteBeforeReplace: true }),
+        child(scope, { dependsOn: [role.policy, ...after], deleteBeforeReplace: true }),
     );
 }

@@ -189,7 +189,7 @@ export const STORES: readonly StoreSpec[] = [
         key: "msk",
         port: 9098,
         publishers: true,
-        replication: "MSK Replicator primary → each secondary (all topics, consumer offsets, GZIP)",
+        replication: "MSK Replicator both ways between every pair of regions (the spec's topics, prefixed; consumer offsets; GZIP)",
         rpo: "~5 s",
     },
     {
@@ -207,7 +207,7 @@ export const STORES: readonly StoreSpec[] = [
         key: "s3",
         catalogue: ["assets"],
         extraUsers: ["Tempo traces"],
-        replication: "CRR primary → each secondary with Replication Time Control",
+        replication: "CRR both ways between every pair of regions, Replication Time Control, replica modification sync",
         rpo: "≤ 15 min",
     },
     {

@@ -131,7 +131,9 @@ function buildReplication(
             assumeRolePolicy: serviceTrustPolicy(ctx, "s3.amazonaws.com"),
             tags: dataTags(scope, "s3", ["s3-replication", "role"]),
         },
-        child(scope),
+        // Retained with the configurations that name it: a previous owner re-run before the new one
+        // must not leave them pointing at a deleted role (docs/data.md: delete it once superseded).
+        child(scope, { retainOnDelete: true }),
     );
     const policy = new aws.iam.RolePolicy(
         `${base}-policy`,
@@ -158,7 +160,7 @@ function buildReplication(
                 ],
             }),
         },
-        child(scope),
+        child(scope, { retainOnDelete: true }),
     );
     const configs: Record<string, Record<BucketPurpose, aws.s3.BucketReplicationConfig>> = {};
     rep.routes.forEach((route, n) => {

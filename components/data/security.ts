@@ -10,12 +10,19 @@ import { STORES, StoreId } from "./plan";
 
 export type SecuredStore = "aurora" | "docdb" | "cache" | "msk" | "search";
 
+export interface DataSecurityGroups {
+    readonly groups: Record<SecuredStore, aws.ec2.SecurityGroup>;
+    /** The MSK ingress rules for the in-VPC runners: topics as code waits for them. */
+    readonly kafkaAdminRules: aws.vpc.SecurityGroupIngressRule[];
+}
+
 export function buildSecurityGroups(
     scope: DataScope,
     clientSecurityGroupId: pulumi.Input<string>,
     kafkaAdminSecurityGroupIds: readonly pulumi.Input<string>[] = [],
-): Record<SecuredStore, aws.ec2.SecurityGroup> {
+): DataSecurityGroups {
     const groups = {} as Record<SecuredStore, aws.ec2.SecurityGroup>;
+    const kafkaAdminRules: aws.vpc.SecurityGroupIngressRule[] = [];
     for (const spec of STORES.filter((s): s is typeof s & { id: SecuredStore; port: number } => s.port !== undefined)) {
         const base = `${scope.name}-${spec.id}`;
         const sg = new aws.ec2.SecurityGroup(
@@ -60,7 +67,7 @@ export function buildSecurityGroups(
             // Topics as code (topics.ts): the deploy runner creates and alters the spec's topics,
             // the preview runner describes them; IAM decides which (docs/data.md).
             kafkaAdminSecurityGroupIds.forEach((admin, i) =>
-                new aws.vpc.SecurityGroupIngressRule(
+                kafkaAdminRules.push(new aws.vpc.SecurityGroupIngressRule(
                     `${base}-from-admin-${i}`,
                     {
                         securityGroupId: sg.id,
@@ -72,7 +79,7 @@ export function buildSecurityGroups(
                         tags: dataTags(scope, spec.key, [spec.id, "from-admin", String(i)]),
                     },
                     child(scope),
-                ),
+                )),
             );
         }
         new aws.vpc.SecurityGroupEgressRule(
@@ -82,7 +89,7 @@ export function buildSecurityGroups(
         );
         groups[spec.id] = sg;
     }
-    return groups;
+    return { groups, kafkaAdminRules };
 }
 
 /**

@@ -18,6 +18,8 @@ export interface DataEndpoints {
     /** This region's Aurora cluster endpoint: the writer in the writer region, write forwarding elsewhere. */
     readonly auroraEndpoint: string;
     readonly auroraReaderEndpoint: string;
+    /** The Aurora global writer endpoint: always the writer, for statements write forwarding does not carry (DDL). */
+    readonly auroraGlobalWriterEndpoint: string;
     /** The DSQL cluster this region writes to: its own, or (outside the linked pair) the primary's. */
     readonly dsqlClusterId: string;
     readonly dsqlRegion: string;
@@ -64,7 +66,12 @@ export function planServiceConfig(svc: ServiceSpec, e: DataEndpoints): Record<st
         data.KAFKA_SUBSCRIBE_PATTERN = subscribePattern(svc.consumes);
     }
     if (has("aurora")) {
-        Object.assign(data, { AURORA_ENDPOINT: e.auroraEndpoint, AURORA_READER_ENDPOINT: e.auroraReaderEndpoint, AURORA_WRITE_PATH: WRITE_PATHS.aurora });
+        Object.assign(data, {
+            AURORA_ENDPOINT: e.auroraEndpoint,
+            AURORA_READER_ENDPOINT: e.auroraReaderEndpoint,
+            AURORA_GLOBAL_WRITER_ENDPOINT: e.auroraGlobalWriterEndpoint,
+            AURORA_WRITE_PATH: WRITE_PATHS.aurora,
+        });
     }
     if (has("dsql")) {
         Object.assign(data, { DSQL_ENDPOINT: dsqlEndpoint(e.dsqlClusterId, e.dsqlRegion), DSQL_WRITE_PATH: e.dsqlRegion === e.region ? "local" : "remote" });

@@ -41,7 +41,18 @@ export function kafkaProviderArgs(bootstrapBrokersSaslIam: pulumi.Input<string>,
     };
 }
 
-export function buildTopics(scope: DataScope, cluster: aws.msk.Cluster): kafka.Topic[] {
+export interface TopicOptions {
+    /** What the brokers' reachability waits for (the runners' ingress rules). */
+    readonly after?: readonly pulumi.Resource[];
+    /**
+     * Adopt topics that exist already (a Pulumi `import` by name): a cluster whose topics predate
+     * topics as code. The import fails, naming the differences, unless each topic's partitions,
+     * replicas and configuration match the spec's. @default false
+     */
+    readonly adopt?: boolean;
+}
+
+export function buildTopics(scope: DataScope, cluster: aws.msk.Cluster, options: TopicOptions = {}): kafka.Topic[] {
     const provider = new kafka.Provider(`${scope.name}-kafka`, kafkaProviderArgs(cluster.bootstrapBrokersSaslIam, scope.ctx.region), { parent: scope.parent });
     // Protected: deleting a topic deletes its events (and a topic's name is its identity).
     return TOPICS.map(
@@ -49,7 +60,7 @@ export function buildTopics(scope: DataScope, cluster: aws.msk.Cluster): kafka.T
             new kafka.Topic(
                 `${scope.name}-topic-${t.name}`,
                 { name: t.name, partitions: t.partitions, replicationFactor: TOPIC_REPLICATION_FACTOR, config: topicConfig(t) },
-                { parent: scope.parent, provider, protect: true, dependsOn: [cluster] },
+                { parent: scope.parent, provider, protect: true, dependsOn: [cluster, ...(options.after ?? [])], ...(options.adopt ? { import: t.name } : {}) },
             ),
     );
 }

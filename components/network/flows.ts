@@ -205,6 +205,17 @@ export function flowTable(regions: readonly FlowRegion[]): FlowRow[] {
             }
         }
     }
+    // The runners share the private subnets that other regions' single-writer stores admit by CIDR:
+    // their egress must keep workflow and pull-request code away from those stores.
+    for (const r of names) {
+        for (const other of names.filter((n) => n !== r)) {
+            for (const runner of ["deploy-runner", "preview-runner"] as const) {
+                for (const store of dataStores().filter((d) => CROSS_REGION_WRITE_STORES.includes(d.id))) {
+                    add(group(runner, r), group(`data:${store.id}`, other), store.port, "forbidden", OWNER_WRITES, `a job on the ${r} ${runner} cannot open the ${other} ${store.label}, which admits ${r}'s private subnets`);
+                }
+            }
+        }
+    }
     for (const writer of names) {
         for (const r of names.filter((n) => n !== writer)) {
             for (const store of dataStores().filter((d) => CROSS_REGION_WRITE_STORES.includes(d.id))) {

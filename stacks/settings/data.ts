@@ -12,7 +12,23 @@ export interface DataSettings {
     readonly sizing: DataSizing;
     /** Witness region of the DSQL multi-region link; must not be a registry region. @default "us-east-2" */
     readonly dsqlWitnessRegion: string;
+    /**
+     * Where the replicators this stack owns out of its region start reading (`mall:mskOutboundStartingPosition`).
+     * EARLIEST loses nothing on a fresh install; LATEST when landing on a pair deployed with
+     * identical-name replication, whose local topics still hold the primary's own events. Fixed at
+     * creation (changing it replaces the replicators). @default "EARLIEST"
+     */
+    readonly mskOutboundStartingPosition: MskStartingPosition;
+    /**
+     * Adopt the spec's topics that already exist in this region's cluster instead of creating them
+     * (`mall:adoptKafkaTopics`, a Pulumi `import`): for a cluster whose topics were created before
+     * topics were code. Ignored once they are in the stack's state. @default false
+     */
+    readonly adoptKafkaTopics: boolean;
 }
+
+export const MSK_STARTING_POSITIONS = ["EARLIEST", "LATEST"] as const;
+export type MskStartingPosition = (typeof MSK_STARTING_POSITIONS)[number];
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const INSTANCE = (prefix: string) => new RegExp(`^${prefix.replace(/\./g, "\\.")}[a-z0-9-]+\\.[a-z0-9]+$`);
@@ -87,10 +103,14 @@ export function readData(r: ConfigReader, environment: string, registryRegions: 
     if (registryRegions.includes(dsqlWitnessRegion)) {
         r.problem(`mall:dsqlWitnessRegion "${dsqlWitnessRegion}" is one of the peered regions (${registryRegions.join(", ")}); the witness must be a third region, e.g. us-east-2`);
     }
+    const mskOutboundStartingPosition = r.string("mall:mskOutboundStartingPosition", { default: "EARLIEST", allowed: MSK_STARTING_POSITIONS }) as MskStartingPosition;
+    const adoptKafkaTopics = r.boolean("mall:adoptKafkaTopics", false);
     return {
         profile,
         sizing: { ...base, aurora, docdb, cache, msk, search, backupRetentionDays, logRetentionDays },
         dsqlWitnessRegion,
+        mskOutboundStartingPosition,
+        adoptKafkaTopics,
     };
 }
 

@@ -164,6 +164,15 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     },
     "mall:dataLogRetentionDays": { section: "data", defaultNote: PROFILE, description: "Retention of the data stores' log groups, a CloudWatch Logs retention value." },
     "mall:dsqlWitnessRegion": { section: "data", description: "Witness region of the DSQL multi-region link; must not be a registry region." },
+    "mall:mskOutboundStartingPosition": {
+        section: "data",
+        description:
+            "Where the MSK Replicators this stack owns out of its region start reading, fixed at their creation: `EARLIEST` loses nothing on a fresh install; set `LATEST` before landing on a pair deployed with identical-name replication (docs/data.md \"Events both ways\").",
+    },
+    "mall:adoptKafkaTopics": {
+        section: "data",
+        description: "Adopt the spec's topics that already exist in this region's cluster (a Pulumi import) instead of creating them; the import fails, naming the differences, unless they match the spec, and is ignored once they are in the state.",
+    },
 
     // EKS
     "mall:kubernetesVersion": { section: "eks", description: "Kubernetes minor version of the cluster." },

@@ -7,7 +7,7 @@ import { ConfigReader } from "../../stacks/settings/reader";
 import { readCicd } from "../../stacks/settings/cicd";
 import { Resources, planComponent, testContext } from "../harness";
 
-const NETWORK = { vpcId: "vpc-0abc", privateSubnetIds: ["subnet-a", "subnet-b", "subnet-c"] };
+const NETWORK = { vpcId: "vpc-0abc", vpcCidr: "10.0.0.0/16", privateSubnetIds: ["subnet-a", "subnet-b", "subnet-c"] };
 const CONNECTION = "arn:aws:codeconnections:us-east-1:210987654321:connection/4a1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
 
 describe("deploy path: the planner", () => {
@@ -70,6 +70,15 @@ describe("DeployRunner", () => {
         for (const kind of ["deploy", "preview"]) {
             const sg = res.one("aws:ec2/securityGroup:SecurityGroup", `runner-${kind}-sg`);
             assert.strictEqual(sg.inputs.ingress, undefined, "no ingress");
+            // HTTP(S) anywhere and this VPC's Kafka brokers: never a store port (other regions admit the private subnets).
+            assert.deepStrictEqual(
+                (sg.inputs.egress as Record<string, unknown>[]).map((e) => [e.protocol, e.fromPort, e.toPort, e.cidrBlocks]),
+                [
+                    ["tcp", 443, 443, ["0.0.0.0/0"]],
+                    ["tcp", 80, 80, ["0.0.0.0/0"]],
+                    ["tcp", 9098, 9098, ["10.0.0.0/16"]],
+                ],
+            );
             assert.deepStrictEqual(res.one("aws:codebuild/project:Project", `runner-${kind}`).propertyDependencies.vpcConfig.includes(sg.urn), true);
         }
         assert.deepStrictEqual(res.outputs.labels, {

@@ -57,14 +57,18 @@ describe("data layer: what AWS enforces on a first up", () => {
             assertSourceSide(doc, "replicator role");
         });
 
-        it("the replicator role can create, write and configure the replicated topics and commit offsets on the target", () => {
+        it("the replicator role can create, write and configure the replicated (prefixed) topics and commit offsets on the target, never touch its own topics", () => {
             const doc = JSON.parse(String(secondary.one("aws:iam/rolePolicy:RolePolicy", "data-msk-replicator-policy").inputs.policy));
             const target = String((secondary.one("aws:msk/replicator:Replicator", "data-msk-replicator-from-us-east-1").inputs as any).replicationInfoList.targetKafkaClusterArn);
             const topic = (t: string) => target.replace(":cluster/", ":topic/") + "/" + t;
-            for (const a of ["Connect", "DescribeCluster", "WriteDataIdempotently", "AlterCluster"]) assert.ok(allows(doc, `kafka-cluster:${a}`, target), `${a} on the target cluster`);
+            for (const a of ["Connect", "DescribeCluster", "WriteDataIdempotently"]) assert.ok(allows(doc, `kafka-cluster:${a}`, target), `${a} on the target cluster`);
+            assert.ok(!allows(doc, "kafka-cluster:AlterCluster", target), "no ACLs to copy (IAM-only clusters)");
             for (const t of INTERNAL) for (const a of INTERNAL_ACTIONS) assert.ok(allows(doc, a, topic(t)), `${a} on target internal topic ${t}`);
             for (const a of ["CreateTopic", "WriteData", "DescribeTopic", "DescribeTopicDynamicConfiguration", "AlterTopic", "AlterTopicDynamicConfiguration"]) {
-                assert.ok(allows(doc, `kafka-cluster:${a}`, topic("order.created")), `${a} on replicated topics`);
+                assert.ok(allows(doc, `kafka-cluster:${a}`, topic("us-east-1-msk-alias.order.created")), `${a} on replicated topics`);
+                assert.ok(allows(doc, `kafka-cluster:${a}`, topic("us-east-1-msk-alias.dlq.all")), `${a} on replicated dlq`);
+                assert.ok(!allows(doc, `kafka-cluster:${a}`, topic("order.created")), `no ${a} on the target's own order.created`);
+                assert.ok(!allows(doc, `kafka-cluster:${a}`, topic("payment.completed")), `no ${a} on the target's own payment.completed`);
             }
             for (const a of ["DescribeGroup", "AlterGroup"]) assert.ok(allows(doc, `kafka-cluster:${a}`, target.replace(":cluster/", ":group/") + "/order-service"), `${a} on target groups`);
         });

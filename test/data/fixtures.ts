@@ -12,6 +12,7 @@ export const PRIMARY_REF: PrimaryDataRef = {
     region: "us-east-1",
     auroraGlobalClusterId: "mall-aurora-global",
     auroraEngineVersion: "16.8",
+    auroraGlobalWriterEndpoint: "mall-aurora-global.global-abcdef123456.global.rds.amazonaws.com",
     docdbGlobalClusterId: "mall-docdb-global",
     cacheGlobalReplicationGroupId: "ldgnf-mall-cache-global",
     dsqlClusterArn: "arn:aws:dsql:us-east-1:123456789012:cluster/primarydsql",

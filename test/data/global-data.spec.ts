@@ -1,8 +1,9 @@
 import * as assert from "assert";
-import { KEY_SERVICES, SMALL } from "../../components/data/plan";
+import { GlobalData } from "../../components/data/global-data";
+import { KEY_SERVICES, SMALL, planLinks } from "../../components/data/plan";
 import { PlannedResource } from "../../tools/plan/contract";
-import { Resources } from "../harness";
-import { PRIMARY_REF, REGIONS, planPrimary, planSecondary } from "./fixtures";
+import { Resources, planComponent, testContext } from "../harness";
+import { PRIMARY_REF, REGIONS, earlierRef, planPrimary, planSecondary } from "./fixtures";
 
 const T = {
     key: "aws:kms/key:Key",
@@ -482,5 +483,60 @@ describe("GlobalData (small profile)", () => {
         assert.deepStrictEqual(d.vpcOptions.subnetIds, ["subnet-a", "subnet-b"]);
         assert.strictEqual(res.count(T.grg), 1);
         assert.strictEqual(res.one(T.cluster, "data-aurora-cluster").inputs.backupRetentionPeriod, 35);
+    });
+});
+
+describe("GlobalData: landing on a deployed pair and topics as code", () => {
+    const secondary = (extra: Partial<ConstructorParameters<typeof GlobalData>[1]>) =>
+        planComponent(
+            () =>
+                new GlobalData("data", {
+                    context: testContext("us-west-2", "secondary"),
+                    network: { vpcId: "vpc-secondary", dataSubnetIds: ["subnet-x", "subnet-y", "subnet-z"] },
+                    clientSecurityGroupId: "sg-clients",
+                    links: planLinks(REGIONS, "us-west-2"),
+                    primary: PRIMARY_REF,
+                    earlier: [earlierRef("us-east-1", 0)],
+                    privateSubnetCidrs: ["10.1.48.0/20", "10.1.64.0/20", "10.1.80.0/20"],
+                    kafkaAdminSecurityGroupIds: ["sg-deployrunner", "sg-previewrunner"],
+                    ...extra,
+                }),
+            { region: "us-west-2" },
+        );
+    const start = (res: Resources, name: string) => (res.one(T.replicator, name).inputs as any).replicationInfoList.topicReplications[0].startingPosition.type;
+
+    it("reads from the earliest offset both ways by default; mall:mskOutboundStartingPosition LATEST moves only the outbound replicator", async () => {
+        const fresh = await secondary({});
+        assert.deepStrictEqual([start(fresh, "data-msk-replicator-from-us-east-1"), start(fresh, "data-msk-replicator-to-us-east-1")], ["EARLIEST", "EARLIEST"]);
+        const landing = await secondary({ mskOutboundStartingPosition: "LATEST" });
+        assert.deepStrictEqual([start(landing, "data-msk-replicator-from-us-east-1"), start(landing, "data-msk-replicator-to-us-east-1")], ["EARLIEST", "LATEST"]);
+    });
+
+    it("the outbound replicator waits for this cluster's policy (MSK builds its private connection here), the inbound for its role's", async () => {
+        const res = await secondary({});
+        const out = res.one(T.replicator, "data-msk-replicator-to-us-east-1");
+        assert.ok(out.dependencies.includes(res.urn("data-msk-policy")), out.dependencies.join("\n"));
+        assert.ok(out.dependencies.includes(res.urn("data-msk-replicator-to-us-east-1-policy")));
+        assert.ok(res.one(T.replicator, "data-msk-replicator-from-us-east-1").dependencies.includes(res.urn("data-msk-replicator-policy")));
+    });
+
+    it("creates the spec's topics after the runners' ingress rules; adopts existing ones by name when asked; declares none when told not to", async () => {
+        const res = await secondary({});
+        const topics = res.ofType("kafka:index/topic:Topic");
+        assert.strictEqual(topics.length, 15, "the spec lists 15 topics (ARCHITECTURE §4)");
+        for (const t of topics) {
+            for (const rule of ["data-msk-from-admin-0", "data-msk-from-admin-1"]) assert.ok(t.dependencies.includes(res.urn(rule)), `${t.name} waits for ${rule}`);
+            assert.strictEqual(t.import, undefined);
+            assert.strictEqual(t.protect, true);
+        }
+        const adopted = await secondary({ adoptKafkaTopics: true });
+        assert.deepStrictEqual(adopted.ofType("kafka:index/topic:Topic").map((t) => t.import), adopted.ofType("kafka:index/topic:Topic").map((t) => t.inputs.name));
+        assert.strictEqual((await secondary({ topics: false })).count("kafka:index/topic:Topic"), 0);
+    });
+
+    it("keeps the replication role when the stack stops owning the configurations that name it", async () => {
+        const res = await secondary({});
+        assert.strictEqual(res.one("aws:iam/role:Role", "data-s3-replication-role").retainOnDelete, true);
+        assert.strictEqual(res.one("aws:iam/rolePolicy:RolePolicy", "data-s3-replication-policy").retainOnDelete, true);
     });
 });

@@ -16,9 +16,17 @@ function problems(extra: Record<string, string>): string[] {
 }
 
 describe("data settings", () => {
+    it("read the landing knobs of active-active replication and refuse a starting position MSK does not have", () => {
+        const s = parseStackConfig("mall", "us-east-1", { ...base, "mall:mskOutboundStartingPosition": "LATEST", "mall:adoptKafkaTopics": "true" });
+        assert.deepStrictEqual([s.data.mskOutboundStartingPosition, s.data.adoptKafkaTopics], ["LATEST", true]);
+        const p = problems({ "mall:mskOutboundStartingPosition": "latest" });
+        assert.strictEqual(p.length, 1);
+        assert.match(p[0], /^mall:mskOutboundStartingPosition "latest" .*EARLIEST, LATEST/);
+    });
+
     it("default to the production profile (ARCHITECTURE figures) and the us-east-2 witness", () => {
         const s = parseStackConfig("mall", "us-east-1", base);
-        assert.deepStrictEqual(s.data, { profile: "production", sizing: PRODUCTION, dsqlWitnessRegion: "us-east-2" });
+        assert.deepStrictEqual(s.data, { profile: "production", sizing: PRODUCTION, dsqlWitnessRegion: "us-east-2", mskOutboundStartingPosition: "EARLIEST", adoptKafkaTopics: false });
     });
 
     it("dev stacks default to the small profile; an explicit profile wins", () => {

@@ -149,6 +149,17 @@ for (const [label, regions, load] of [
                 assert.strictEqual(data.DOCDB_ENDPOINT, undefined, "only the stores the catalogue gives it");
             }
         });
+
+        it("gives Aurora services in every region the one global writer endpoint beside their local (forwarding) cluster endpoint", () => {
+            const global = stacks[0].resources.find((r) => r.type === "aws:rds/globalCluster:GlobalCluster")!;
+            for (const s of stacks) {
+                const data = s.resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && (r.inputs.metadata as Record<string, string>).name === "user-account-data")!.inputs.data as Record<string, string>;
+                assert.match(data.AURORA_GLOBAL_WRITER_ENDPOINT, /^mall-aurora-global\.global-[0-9a-f]{12}\.global\.rds\.amazonaws\.com$/);
+                assert.strictEqual(data.AURORA_GLOBAL_WRITER_ENDPOINT, stacks[0].outputs.auroraGlobalWriterEndpoint, global.name);
+                assert.match(data.AURORA_ENDPOINT, new RegExp(`\\.cluster-[0-9a-f]{12}\\.${s.stack}\\.rds\\.amazonaws\\.com$`));
+                assert.strictEqual(data.AURORA_WRITE_PATH, "forwarded");
+            }
+        });
     });
 }
 

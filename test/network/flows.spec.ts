@@ -10,9 +10,9 @@ const TWO = [
 const THREE = [...TWO, { name: "ap-northeast-2", cidr: "10.2.0.0/16", role: "secondary" as const }];
 
 describe("the flow table (components/network/flows.ts)", () => {
-    it("is derived from the registry: 79 rows for two regions, ids unique", () => {
+    it("is derived from the registry: 87 rows for two regions, ids unique", () => {
         const table = flowTable(TWO);
-        assert.strictEqual(table.length, 79);
+        assert.strictEqual(table.length, 87);
         assert.strictEqual(new Set(table.map((r) => r.id)).size, table.length);
     });
 
@@ -45,7 +45,7 @@ describe("the flow table (components/network/flows.ts)", () => {
     });
 
     it("forbids every store but Kafka to the runners, which run workflow and pull-request code inside the VPC; Kafka for topics as code", () => {
-        const runners = flowTable(TWO).filter((r) => r.from.kind === "group" && r.from.role.endsWith("-runner") && r.to.kind === "group" && r.to.role.startsWith("data:"));
+        const runners = flowTable(TWO).filter((r) => r.from.kind === "group" && r.from.role.endsWith("-runner") && r.to.kind === "group" && r.to.role.startsWith("data:") && r.to.region === r.from.region);
         assert.strictEqual(runners.length, 20);
         assert.deepStrictEqual(runners.filter((r) => r.expected !== "forbidden").map((r) => `${r.owner} | ${r.expected} | ${r.id}`), [
             `${OWNER_WRITES} | admitted | deploy-runner@us-east-1 -> data:msk@us-east-1:9098`,
@@ -61,6 +61,20 @@ describe("the flow table (components/network/flows.ts)", () => {
         assert.deepStrictEqual(edge, ["forbidden | internet-via-any-distribution -> origin@us-east-1:443", "forbidden | internet-via-any-distribution -> origin@us-west-2:443"]);
     });
 
+    it("forbids the runners the other regions' single-writer stores, which admit their private subnets", () => {
+        const rows = flowTable(TWO).filter((r) => r.owner === OWNER_WRITES && r.from.kind === "group" && r.from.role.endsWith("-runner") && r.to.kind === "group" && r.to.region !== r.from.region);
+        assert.deepStrictEqual(rows.map((r) => `${r.expected} | ${r.id}`), [
+            "forbidden | deploy-runner@us-east-1 -> data:docdb@us-west-2:27017",
+            "forbidden | deploy-runner@us-east-1 -> data:cache@us-west-2:6379",
+            "forbidden | preview-runner@us-east-1 -> data:docdb@us-west-2:27017",
+            "forbidden | preview-runner@us-east-1 -> data:cache@us-west-2:6379",
+            "forbidden | deploy-runner@us-west-2 -> data:docdb@us-east-1:27017",
+            "forbidden | deploy-runner@us-west-2 -> data:cache@us-east-1:6379",
+            "forbidden | preview-runner@us-west-2 -> data:docdb@us-east-1:27017",
+            "forbidden | preview-runner@us-west-2 -> data:cache@us-east-1:6379",
+        ]);
+    });
+
     it("scopes cross-region writes by writer region, all admitted", () => {
         const table = flowTable(TWO);
         const writes = (w: string) => rowsFor(table, w).filter((r) => r.owner === OWNER_WRITES && r.from.kind === "group" && r.from.role === "eks-nodes").map((r) => `${r.expected} | ${r.id}`);
@@ -71,7 +85,7 @@ describe("the flow table (components/network/flows.ts)", () => {
             "admitted | eks-nodes@us-west-2 -> aws-api:dsql@us-west-2:5432",
         ]);
         assert.deepStrictEqual(writes("us-west-2").slice(0, 2), ["admitted | eks-nodes@us-east-1 -> data:docdb@us-west-2:27017", "admitted | eks-nodes@us-east-1 -> data:cache@us-west-2:6379"]);
-        assert.strictEqual(rowsFor(table, "us-east-1").length, 77);
+        assert.strictEqual(rowsFor(table, "us-east-1").length, 85);
     });
 
     it("grows with a third region: a replicator per ordered pair, canaries and writes per pair, DSQL written remotely outside the linked pair", () => {

@@ -125,6 +125,10 @@ describe("plan mocks: Secrets Manager lookups", () => {
 
 describe("plan mocks: active-active (topics as code, writer directory, replicators)", () => {
     const m = new PlanMocks({ stack: "us-west-2", region: "us-west-2", stackOutputs: new Map() });
+    it("an Aurora global cluster answers its global writer endpoint in AWS's form", () => {
+        const g = m.newResource({ type: "aws:rds/globalCluster:GlobalCluster", name: "data-aurora-global", inputs: { globalClusterIdentifier: "mall-aurora-global" }, custom: true } as never);
+        assert.match(String(g.state.endpoint), /^mall-aurora-global\.global-[0-9a-f]{12}\.global\.rds\.amazonaws\.com$/);
+    });
     it("a Kafka topic's id is its name, as the Kafka provider's", () => {
         const t = m.newResource({ type: "kafka:index/topic:Topic", name: "data-topic-order.created", inputs: { name: "order.created", partitions: 6, replicationFactor: 3 }, custom: true } as never);
         assert.strictEqual(t.id, "order.created");

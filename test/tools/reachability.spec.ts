@@ -58,7 +58,7 @@ describe("reachability over the real two-stack plan", function () {
 
     it("holds in the promoted state (writer us-west-2) too, every row as expected", () => {
         const results = checkFlows(result.stacks, { writerRegion: "us-west-2" });
-        assert.strictEqual(results.length, 77);
+        assert.strictEqual(results.length, 85);
         assert.deepStrictEqual(results.filter((r) => !r.ok).map((r) => r.row.id), []);
     });
 
@@ -194,7 +194,7 @@ describe("reachability over the real two-stack plan", function () {
 
     it("summary.md carries the reachability and first-deploy sections under the primary", () => {
         const md = renderMarkdown(result);
-        assert.ok(md.includes("<summary>Reachability: 77/77 flows as expected, 0 unexplained data-tier ingress</summary>"), md);
+        assert.ok(md.includes("<summary>Reachability: 85/85 flows as expected, 0 unexplained data-tier ingress</summary>"), md);
         assert.ok(md.includes("<summary>First deploy: 12 prerequisites</summary>"));
         assert.ok(!md.includes("deploy-runner@us-east-1 -> eks-api"), "an admitted row of a done issue is not listed");
     });
@@ -225,7 +225,7 @@ describe("reachability over three regions", function () {
         const results = checkFlows(result.stacks, { writerRegion: "ap-northeast-2" });
         assert.deepStrictEqual(results.filter((r) => !r.ok).map((r) => r.row.id), []);
         assert.deepStrictEqual(
-            results.filter((r) => r.row.owner.startsWith("Active-active") && r.row.to.kind === "group" && r.row.to.role !== "data:msk").map((r) => r.row.id),
+            results.filter((r) => r.row.owner.startsWith("Active-active") && r.row.from.kind === "group" && r.row.from.role === "eks-nodes" && r.row.to.kind === "group").map((r) => r.row.id),
             [
                 "eks-nodes@us-east-1 -> data:docdb@ap-northeast-2:27017",
                 "eks-nodes@us-east-1 -> data:cache@ap-northeast-2:6379",

@@ -42,6 +42,12 @@ describe("GitHub workflows", () => {
         }
     });
 
+    it("deploys the secondaries one at a time, in plan order (each links to the ones before it)", () => {
+        const deploy = YAML.parse(fs.readFileSync(path.join(DIR, "deploy.yml"), "utf8"));
+        assert.strictEqual(deploy.jobs.secondaries.strategy["max-parallel"], 1);
+        assert.strictEqual(deploy.jobs.secondaries.strategy["fail-fast"], true);
+    });
+
     it("deploys the primary before the secondaries", () => {
         const deploy = YAML.parse(fs.readFileSync(path.join(DIR, "deploy.yml"), "utf8"));
         assert.deepStrictEqual(deploy.jobs.secondaries.needs, ["test", "primary"]);

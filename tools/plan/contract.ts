@@ -23,6 +23,8 @@ export interface PlannedResource {
     readonly ignoreChanges?: string[];
     /** The `retainOnDelete` option: removing the resource from the program leaves it in AWS (absent when false). */
     readonly retainOnDelete?: true;
+    /** The `import` option: the id of an existing resource the engine adopts instead of creating one (absent when none). */
+    readonly import?: string;
 }
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";

@@ -78,6 +78,8 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
         id: r.inputs.globalClusterIdentifier ?? r.id,
         arn: `arn:aws:rds::${MOCK_ACCOUNT_ID}:global-cluster:${r.inputs.globalClusterIdentifier ?? r.id}`,
         engineVersionActual: r.inputs.engineVersion,
+        // The global writer endpoint: `<global cluster id>.global-<suffix>.global.rds.amazonaws.com`.
+        endpoint: `${r.inputs.globalClusterIdentifier ?? r.id}.global-${hex(r.id, 12)}.global.rds.amazonaws.com`,
     }),
     "aws:rds/cluster:Cluster": (r) => ({
         id: r.inputs.clusterIdentifier ?? r.id,

@@ -67,6 +67,7 @@ interface WireRequest {
     getProtect?(): boolean;
     getIgnorechangesList?(): string[];
     getRetainondelete?(): boolean;
+    getImportid?(): string;
     getDependenciesList(): string[];
     getPropertydependenciesMap?(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
@@ -146,6 +147,7 @@ export async function runStack(opts: RunStackOptions): Promise<StackRun> {
                 dependencies: req.getDependenciesList(),
                 ...(!read && req.getIgnorechangesList?.().length ? { ignoreChanges: req.getIgnorechangesList() } : {}),
                 ...(!read && req.getRetainondelete?.() ? { retainOnDelete: true as const } : {}),
+                ...(!read && req.getImportid?.() ? { import: req.getImportid() } : {}),
             });
         };
         const register = monitor.registerResource.bind(monitor);
