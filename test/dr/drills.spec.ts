@@ -198,10 +198,15 @@ describe("DR drills over the shipped stacks", function () {
         assert.deepStrictEqual(o.writable, { "us-east-1": writable(), "us-west-2": writable("aurora", "docdb", "elasticache") });
     });
 
-    it("evacuation-drill-primary today: traffic moves after one TTL, no promotion; us-west-2 writes Aurora through forwarding but not DocumentDB or ElastiCache", () => {
+    it("evacuation-drill-primary: traffic moves after one TTL, no promotion; us-west-2 writes Aurora through forwarding, DocumentDB and ElastiCache across the Transit Gateway", () => {
         const o = outcome(report, "evacuation-drill-primary");
         assert.deepStrictEqual(summary(o), { promoted: [], trafficTo: ["us-west-2"], rtoSeconds: 60, trafficSeconds: 60, dataLoss: false, notified: [], unrecovered: [], splitBrain: [] });
-        assert.deepStrictEqual(o.writable, { "us-west-2": writable("docdb", "elasticache") });
+        assert.deepStrictEqual(o.writable, { "us-west-2": writable() });
+        assert.deepStrictEqual(o.wrong, []);
+    });
+
+    it("without the flow table's cross-Region write rows the simulator says so: us-west-2 then cannot write DocumentDB or ElastiCache", () => {
+        const o = outcome(runDrills(drillStacks(result.stacks), { regions: result.regions, writePaths: () => false }), "evacuation-drill-primary");
         assert.deepStrictEqual(o.wrong, ["us-west-2 serves but cannot write docdb, elasticache"]);
     });
 
@@ -211,7 +216,7 @@ describe("DR drills over the shipped stacks", function () {
     });
 
     // ---- Target outcomes. Met today:
-    for (const id of ["inter-region-partition", "secondary-region-loss"]) {
+    for (const id of ["inter-region-partition", "secondary-region-loss", "evacuation-drill-primary"]) {
         it(`target met: ${id}`, () => assert.deepStrictEqual(outcome(report, id).wrong, []));
     }
     // Missed today (the next DR issue's job):
@@ -222,14 +227,11 @@ describe("DR drills over the shipped stacks", function () {
         assert.deepStrictEqual(outcome(report, "primary-region-loss").wrong, []);
     });
 
-    it.skip("target: evacuation-drill-primary leaves a serving Region that writes every store — today us-west-2, the only serving Region, cannot write DocumentDB or ElastiCache (no cross-Region write path; owner: \"Active-active I: every region can write\")", () => {
-        assert.deepStrictEqual(outcome(report, "evacuation-drill-primary").wrong, []);
-    });
 
     it("guard: exactly the pending targets are missed (un-pend a test when its fix lands)", () => {
         assert.deepStrictEqual(
             report.scenarios.filter((o) => o.wrong.length > 0).map((o) => o.id),
-            ["primary-app-outage", "primary-region-loss", "evacuation-drill-primary"],
+            ["primary-app-outage", "primary-region-loss"],
         );
     });
 
@@ -386,16 +388,13 @@ describe("DR drills over a three-Region registry", function () {
     it.skip("target: primary-region-loss promotes exactly us-west-2 (first in the failover order) — today nothing promotes, and with the canary path fixed both secondaries would race for every store", () => {
         assert.deepStrictEqual(outcome(report, "primary-region-loss").wrong, []);
     });
-    it.skip("target: evacuation-drill-primary leaves serving Regions that write every store — today neither us-west-2 nor ap-northeast-2 can write DocumentDB or ElastiCache, nor ap-northeast-2 DSQL (owner: \"Active-active I: every region can write\")", () => {
-        assert.deepStrictEqual(outcome(report, "evacuation-drill-primary").wrong, []);
-    });
-
-    it("evacuation-drill-primary today: traffic moves to both secondaries, neither writes DocumentDB or ElastiCache, and ap-northeast-2 holds no DSQL member", () => {
+    it("target met: evacuation-drill-primary — both secondaries serve and write every store: DocumentDB and ElastiCache on the primary across the mesh, ap-northeast-2 DSQL through the primary's endpoint", () => {
         const o = outcome(report, "evacuation-drill-primary");
-        assert.deepStrictEqual([o.promoted, o.trafficTo, o.wrong], [[], ["us-west-2", "ap-northeast-2"], ["us-west-2 serves but cannot write docdb, elasticache", "ap-northeast-2 serves but cannot write docdb, elasticache, dsql"]]);
+        assert.deepStrictEqual([o.promoted, o.trafficTo, o.wrong], [[], ["us-west-2", "ap-northeast-2"], []]);
+        assert.ok(Object.values(o.writable).every((stores) => Object.values(stores).every((v) => v)), JSON.stringify(o.writable));
     });
 
     it("guard: exactly the pending targets are missed", () => {
-        assert.deepStrictEqual(report.scenarios.filter((o) => o.wrong.length > 0).map((o) => o.id), ["primary-app-outage", "primary-region-loss", "evacuation-drill-primary"]);
+        assert.deepStrictEqual(report.scenarios.filter((o) => o.wrong.length > 0).map((o) => o.id), ["primary-app-outage", "primary-region-loss"]);
     });
 });

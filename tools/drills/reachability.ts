@@ -6,7 +6,7 @@
 import { healthCheckersList, managedPrefixListId } from "../plan/mock-ids";
 import { checkFlows } from "../reachability/check";
 import { StackPlanInput } from "../reachability/model";
-import { DrillModel } from "./model";
+import { DrillModel, StoreKind } from "./model";
 
 export interface Probe {
     /** A Synthetics canary (Lambda egress, or NAT gateways with vpcConfig) or a Route 53 health checker. */
@@ -19,6 +19,35 @@ export interface Probe {
 }
 
 export type ProbeReachability = (probe: Probe) => boolean;
+
+/**
+ * Whether a Region's services reach a store's member in `to` to write it (a single writer there,
+ * or DSQL's public endpoint): the cross-Region write paths of the flow table (components/network/flows.ts).
+ */
+export type WritePaths = (from: string, store: StoreKind, to: string) => boolean;
+
+/** Hand-made stacks have no flow table: no cross-Region write path beyond Aurora's forwarding. */
+export const noWritePaths: WritePaths = () => false;
+
+const WRITE_ROW_STORES: Readonly<Record<string, StoreKind>> = { "data:docdb": "docdb", "data:cache": "elasticache" };
+
+/**
+ * The admitted write rows of the shared model, over every writer state (a row applies when its
+ * target holds the writer): `eks-nodes@r -> data:docdb|cache@w` and `eks-nodes@r -> aws-api:dsql@x`.
+ */
+export function flowWritePaths(stacks: readonly StackPlanInput[]): WritePaths {
+    const admitted = new Set<string>();
+    const regions = [...new Set(stacks.map((s) => String(s.outputs.region ?? s.stack)))];
+    for (const writer of regions) {
+        for (const r of checkFlows(stacks, { writerRegion: writer })) {
+            const { from, to } = r.row;
+            if (!r.admitted || from.kind !== "group" || from.role !== "eks-nodes") continue;
+            if (to.kind === "group" && WRITE_ROW_STORES[to.role]) admitted.add(`${from.region}|${WRITE_ROW_STORES[to.role]}|${to.region}`);
+            if (to.kind === "aws-api" && to.service === "dsql") admitted.add(`${from.region}|dsql|${to.region}`);
+        }
+    }
+    return (from, store, to) => admitted.has(`${from}|${store}|${to}`);
+}
 
 interface Ingress {
     readonly fromPort?: number;

@@ -13,7 +13,7 @@ import { HEALTH_CHECK_REGION } from "../../components/dr/plan";
 import { decide, readConfig } from "../../lambdas/failover/core";
 import { ALIAS_TARGET_TTL, AlarmState, DrillModel, DrillStack, HealthCheckRecord, LoadBalancerRecord, MetricAlarmRecord, RecordRecord, StoreKind, arnRegion, buildModel, evaluateRule, matchesPattern } from "./model";
 import { LAMBDA_ASYNC_RETRY_DELAYS, PROMOTION_SECONDS, PromotedStore } from "./promotion";
-import { ProbeReachability, flowReachability, planReachability } from "./reachability";
+import { ProbeReachability, WritePaths, flowReachability, flowWritePaths, noWritePaths, planReachability } from "./reachability";
 
 /**
  * Route 53 calls an endpoint healthy when more than 18 % of its health checkers report it healthy
@@ -256,7 +256,12 @@ interface Timeline {
 }
 
 /** Plays one world against the model. */
-export function play(m: DrillModel, scenario: Omit<Scenario, "check"> & { check?: Scenario["check"] }, reach: ProbeReachability = planReachability(m)): DrillOutcome {
+export function play(
+    m: DrillModel,
+    scenario: Omit<Scenario, "check"> & { check?: Scenario["check"] },
+    reach: ProbeReachability = planReachability(m),
+    writes: WritePaths = noWritePaths,
+): DrillOutcome {
     const sim = new Sim(m, reach);
     const w = scenario.world;
     const log: { atSeconds: number; event: string }[] = [];
@@ -457,10 +462,13 @@ export function play(m: DrillModel, scenario: Omit<Scenario, "check"> & { check?
             let ok: boolean;
             if (s.kind === "aurora" || s.kind === "docdb" || s.kind === "elasticache") {
                 const wr = finalWriter(s.kind)!;
-                ok = up(w, wr) && (r === wr || (s.forwarding.includes(r) && !cut(w, r, wr)));
+                // Locally, by Aurora's write forwarding, or across the Transit Gateway to the writer.
+                ok = up(w, wr) && (r === wr || ((s.forwarding.includes(r) || writes(r, s.kind, wr)) && !cut(w, r, wr)));
             } else if (s.kind === "dsql") {
                 // A linked cluster commits with a quorum of the peers and the witness.
-                ok = s.members.includes(r) && (s.members.some((o) => o !== r && up(w, o) && !cut(w, r, o)) || (!!s.witness && up(w, s.witness) && !cut(w, r, s.witness)));
+                const commits = (x: string) => s.members.some((o) => o !== x && up(w, o) && !cut(w, x, o)) || (!!s.witness && up(w, s.witness) && !cut(w, x, s.witness));
+                // Outside the linked pair: the public endpoint of a member that can still commit.
+                ok = s.members.includes(r) ? commits(r) : s.members.some((x) => writes(r, "dsql", x) && up(w, x) && !cut(w, r, x) && commits(x));
             } else {
                 ok = s.members.includes(r);
             }
@@ -577,6 +585,8 @@ export interface DrillOptions {
     readonly reachability?: ProbeReachability;
     /** The Region registry's order, which is the failover order. @default stack order */
     readonly regions?: readonly string[];
+    /** @default flowWritePaths - the flow table's cross-Region write rows (planned stacks); none for hand-made ones */
+    readonly writePaths?: WritePaths;
 }
 
 export function runDrills(stacks: readonly DrillStack[], options: DrillOptions = {}): DrillsReport {
@@ -584,6 +594,7 @@ export function runDrills(stacks: readonly DrillStack[], options: DrillOptions =
     // Planned stacks carry their outputs and go through the shared model; hand-made ones (tests) cannot.
     const planned = stacks.every((s) => s.outputs !== undefined) ? stacks.map((s) => ({ ...s, outputs: s.outputs ?? {} })) : undefined;
     const reach = options.reachability ?? (planned ? flowReachability(planned, m) : planReachability(m));
+    const writes = options.writePaths ?? (planned ? flowWritePaths(planned) : noWritePaths);
     const notes = [
         "EventBridge delivery, cross-Region forwarding and Lambda start count as 0 s (no planned value states them).",
         "Only Route 53 HealthCheckStatus and Synthetics SuccessPercent alarms are interpreted; other alarms keep their steady state.",
@@ -592,5 +603,5 @@ export function runDrills(stacks: readonly DrillStack[], options: DrillOptions =
     const unmodelled = m.alarms.filter((a) => !(a.namespace === "AWS/Route53" && a.metricName === "HealthCheckStatus") && !(a.namespace === "CloudWatchSynthetics" && a.metricName === "SuccessPercent"));
     if (unmodelled.length > 0) notes.push(`${unmodelled.length} alarms on other metrics (replication lag, …) are not interpreted.`);
     if (m.regionSwitchPlans.length > 0) notes.push(`${m.regionSwitchPlans.length} ARC Region switch plan(s) planned but not interpreted yet: every scenario is marked unknown ("not simulated").`);
-    return { regions: m.regions, scenarios: scenarios(m).map((s) => play(m, s, reach)), promotionSeconds: PROMOTION_SECONDS, notes };
+    return { regions: m.regions, scenarios: scenarios(m).map((s) => play(m, s, reach, writes)), promotionSeconds: PROMOTION_SECONDS, notes };
 }
