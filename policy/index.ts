@@ -1,5 +1,6 @@
 /** The mall's CrossGuard pack: constructs the PolicyPack from the domain modules and nothing else. */
 import { PolicyPack } from "@pulumi/policy";
+import { drNotificationsSubscribed } from "./dr";
 import { cloudfrontSecureViewers, latencyRecordsHaveHealthChecks, lbListenersTls, publicOriginsVerifyDistribution } from "./edge";
 import { eksClusterHardened } from "./eks";
 import { encryptionInTransitAndAtRest, kmsKeyRotation, perServiceKmsKeys } from "./encryption";
@@ -28,5 +29,6 @@ new PolicyPack("mall-guardrails", {
         lbListenersTls,
         publicOriginsVerifyDistribution,
         versionsPinned,
+        drNotificationsSubscribed,
     ],
 });

@@ -78,6 +78,17 @@ export interface DrAutomationSettings {
     readonly canaryRateMinutes: number;
     /** Consecutive failed canary periods before its alarm fires. (Reader default: 2.) */
     readonly canaryAlarmPeriods: number;
+    /**
+     * Who is paged: email addresses and `https://` endpoints subscribed to this region's DR topic
+     * (an email subscription waits for its confirmation; an HTTPS endpoint must confirm itself, as
+     * PagerDuty's and Opsgenie's SNS integrations do). (Reader default: none.)
+     */
+    readonly notifications?: readonly string[];
+}
+
+/** The SNS protocol of a paging endpoint: `https` for a URL, `email` otherwise. */
+export function notificationProtocol(endpoint: string): "https" | "email" {
+    return endpoint.startsWith("https://") ? "https" : "email";
 }
 
 export interface DrAutomationArgs {
@@ -182,6 +193,16 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
         },
         opts,
     );
+
+    // ---- Paging: the on-call endpoints (policy dr-notifications-subscribed flags production without one).
+    (s.notifications ?? []).forEach((endpoint, i) => {
+        const protocol = notificationProtocol(endpoint);
+        new aws.sns.TopicSubscription(
+            `${name}-page-${i}`,
+            { topic: topic.arn, protocol, endpoint, ...(protocol === "https" ? { endpointAutoConfirms: true, confirmationTimeoutInMinutes: 5 } : {}) },
+            opts,
+        );
+    });
 
     // ---- Canaries: this region's steady state and the view of each peer from here.
     const canaryKey = serviceKey(

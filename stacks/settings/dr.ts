@@ -16,6 +16,8 @@ export interface DrSettings extends DrAutomationSettings {
 }
 
 export const CANARY_RUNTIME = /^syn-nodejs-[a-z0-9.-]+$/;
+/** An email address, or an HTTPS URL: what the DR topic pages. */
+export const PAGING_ENDPOINT = /^([^@\s]+@[^@\s]+\.[a-z]{2,}|https:\/\/[^\s/]+(\/\S*)?)$/i;
 
 export function readDr(r: ConfigReader, environment: string): DrSettings {
     const enableAutoFailover = r.boolean("mall:enableAutoFailover", environment === "production");
@@ -34,6 +36,7 @@ export function readDr(r: ConfigReader, environment: string): DrSettings {
     const canaryAlarmPeriods = r.number("mall:canaryAlarmPeriods", { default: 2, min: 1, max: 10 });
     const traceSamplePercent = r.number("mall:traceSamplePercent", { default: 10, min: 0, max: 100, integer: false });
     const traceLatencyThresholdMs = r.number("mall:traceLatencyThresholdMs", { default: 500, min: 1 });
+    const notifications = r.stringList("mall:drNotifications", [], { pattern: PAGING_ENDPOINT, describe: "an email address or an https:// URL (PagerDuty's or Opsgenie's SNS endpoint)" });
     return {
         enableAutoFailover,
         failoverDryRun,
@@ -44,5 +47,6 @@ export function readDr(r: ConfigReader, environment: string): DrSettings {
         canaryAlarmPeriods,
         traceSamplePercent,
         traceLatencyThresholdMs,
+        notifications,
     };
 }

@@ -233,3 +233,19 @@ describe("DrAutomation", () => {
         assert.strictEqual(a.file.split("/")[2], a.sha256.slice(0, 16));
     });
 });
+
+describe("DrAutomation: paging", () => {
+    it("subscribes each mall:drNotifications endpoint to the DR topic: email as email, an https URL that confirms itself", async () => {
+        const res = await plan(secondaryArgs({ settings: { ...SETTINGS, notifications: ["oncall@example.com", "https://events.pagerduty.com/integration/abc123/enqueue"] } }));
+        const subs = res.ofType("aws:sns/topicSubscription:TopicSubscription").sort((a, b) => a.name.localeCompare(b.name));
+        assert.deepStrictEqual(
+            subs.map((s) => [s.name, s.inputs.protocol, s.inputs.endpoint, s.inputs.endpointAutoConfirms]),
+            [
+                ["dr-page-0", "email", "oncall@example.com", undefined],
+                ["dr-page-1", "https", "https://events.pagerduty.com/integration/abc123/enqueue", true],
+            ],
+        );
+        for (const s of subs) assert.deepStrictEqual(s.propertyDependencies.topic, [res.urn("dr-topic")]);
+        assert.strictEqual((await plan(secondaryArgs())).count("aws:sns/topicSubscription:TopicSubscription"), 0);
+    });
+});

@@ -24,7 +24,23 @@ describe("DR settings", () => {
             canaryAlarmPeriods: 2,
             traceSamplePercent: 10,
             traceLatencyThresholdMs: 500,
+            notifications: [],
         });
+    });
+
+    it("reads the paging endpoints and refuses one SNS cannot deliver to, naming it", () => {
+        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", raw({ "mall:drNotifications": JSON.stringify(["oncall@example.com", "https://events.pagerduty.com/x"]) })).dr.notifications, [
+            "oncall@example.com",
+            "https://events.pagerduty.com/x",
+        ]);
+        assert.throws(
+            () => parseStackConfig("mall", "us-east-1", raw({ "mall:drNotifications": JSON.stringify(["http://hooks.example.com/x", "oncall"]) })),
+            (e: Error) => {
+                assert.match(e.message, /mall:drNotifications entry "http:\/\/hooks.example.com\/x" is not an email address or an https:\/\/ URL/);
+                assert.match(e.message, /mall:drNotifications entry "oncall" is not an email address or an https:\/\/ URL/);
+                return true;
+            },
+        );
     });
 
     it("names the key, the value and the fix", () => {
