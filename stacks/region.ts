@@ -288,9 +288,11 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         peers: settings.peers.map((p) => p.name),
         primaryRegion: primary ? settings.registry.primary.name : undefined,
         settings: settings.dr,
-        // The primary's API health check: its alarm (us-east-1, where Route 53 metrics live) is
-        // forwarded to this region's bus.
-        primaryHealthCheckIds: primary ? [primary.apiHealthCheckId] : [],
+        // Exactly one successor: this region promotes only when the successors before it in the
+        // failover order are down too, and only the first acts on the primary's API health check
+        // (its alarm lives in us-east-1, where Route 53 metrics are, and is forwarded here).
+        earlierSuccessors: primary ? successorsBefore(settings) : [],
+        primaryHealthCheckIds: primary && successorsBefore(settings).length === 0 ? [primary.apiHealthCheckId] : [],
         // This region's members of the global stores: what a failover promotes here.
         failover: primary
             ? {
@@ -427,12 +429,20 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         eksOidcProviderArn: cluster.oidcProviderArn,
         ...(runner ? { runnerLabels: runner.labels, deployPhase: settings.cicd.phase } : {}),
         drTopicArn: dr.topicArn,
+        failoverOrder: [...settings.registry.failoverOrder],
         // Versions looked up at plan/up time because the stack pins none (key `<kind>/<name>`): the
         // plan summary prints each with the config line that pins it.
         resolvedVersions: pulumi
             .all([cluster.resolvedVersions, data.auroraResolvedEngineVersion])
             .apply(([eks, aurora]) => ({ ...eks, ...(aurora ? { "rds-engine/aurora-postgresql": aurora } : {}) })),
     };
+}
+
+/** The secondaries before this one in the failover order (none on the first successor). */
+function successorsBefore(settings: PlatformSettings): string[] {
+    const order = settings.registry.failoverOrder;
+    const at = order.indexOf(settings.region);
+    return at < 0 ? [] : order.slice(0, at);
 }
 
 /** An earlier stack's per-service data key, or an error naming the output and the fix. */

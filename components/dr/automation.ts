@@ -100,6 +100,11 @@ export interface DrAutomationArgs {
     readonly peers: readonly string[];
     /** The primary region, on a secondary: it owns the pipeline that promotes it. @default undefined - primary, no pipeline */
     readonly primaryRegion?: string;
+    /**
+     * The successors before this one in the failover order (each must be among `peers`): this region
+     * promotes only when they are down too. @default [] - the first successor
+     */
+    readonly earlierSuccessors?: readonly string[];
     /** The failover and canary knobs, already validated by the settings reader. */
     readonly settings: DrAutomationSettings;
     /**
@@ -317,18 +322,26 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
     const primary = args.primaryRegion!;
     const primaryProbe = probes.find((p) => p.kind === "peer" && p.target === primary);
     if (!primaryProbe) throw new pulumi.ResourceError(`DrAutomation ${name}: the primary region ${primary} must be among the probed peers (${args.peers.join(", ")})`, parent);
+    const earlier = (args.earlierSuccessors ?? []).map((r) => {
+        const p = probes.find((x) => x.kind === "peer" && x.target === r);
+        if (!p) throw new pulumi.ResourceError(`DrAutomation ${name}: the earlier successor ${r} must be among the probed peers (${args.peers.join(", ")})`, parent);
+        return p;
+    });
+    if (earlier.length > 0 && (args.primaryHealthCheckIds ?? []).length > 0) {
+        throw new pulumi.ResourceError(`DrAutomation ${name}: only the first successor acts on the primary's health checks (this region follows ${earlier.map((p) => p.target).join(", ")} in the failover order)`, parent);
+    }
     const primaryDownName = names.primaryDown(primary);
     new aws.cloudwatch.CompositeAlarm(
         `${name}-primary-down`,
         {
             alarmName: primaryDownName,
-            alarmDescription: `${primary}'s API fails from ${ctx.region} while ${ctx.region}'s own API passes: fail over into ${ctx.region}`,
-            alarmRule: primaryDownRule(primaryProbe.alarmName, selfProbe.alarmName),
+            alarmDescription: `${primary}'s API fails from ${ctx.region} while ${ctx.region}'s own API passes${earlier.length ? ` and ${earlier.map((p) => p.target).join(", ")} (earlier in the failover order) fail too` : ""}: fail over into ${ctx.region}`,
+            alarmRule: primaryDownRule(primaryProbe.alarmName, selfProbe.alarmName, earlier.map((p) => p.alarmName)),
             alarmActions: [topic.arn],
             okActions: [topic.arn],
             tags: tags(primaryDownName),
         },
-        { parent, dependsOn: [alarms[primary], steadyStateAlarm] },
+        { parent, dependsOn: [alarms[primary], steadyStateAlarm, ...earlier.map((p) => alarms[p.target])] },
     );
     triggerAlarmNames.push(primaryDownName);
 

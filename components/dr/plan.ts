@@ -197,6 +197,10 @@ export function alarmEventPattern(alarmNames: readonly string[]): Record<string,
 }
 
 /** `ALARM("a") AND OK("b")`: the peer is down as seen from here, while here is healthy. */
-export function primaryDownRule(peerAlarm: string, selfAlarm: string): string {
-    return `ALARM("${peerAlarm}") AND OK("${selfAlarm}")`;
+/**
+ * This region takes over: the primary's probe fails, its own passes, and (further down the failover
+ * order) every successor before it fails too, so exactly one healthy successor promotes.
+ */
+export function primaryDownRule(peerAlarm: string, selfAlarm: string, earlierSuccessorAlarms: readonly string[] = []): string {
+    return [`ALARM("${peerAlarm}")`, `OK("${selfAlarm}")`, ...earlierSuccessorAlarms.map((a) => `ALARM("${a}")`)].join(" AND ");
 }

@@ -163,6 +163,10 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
         description: "OpenSearch data nodes (2-80), a multiple of the zones OpenSearch zone awareness spreads them over.",
     },
     "mall:dataLogRetentionDays": { section: "data", defaultNote: PROFILE, description: "Retention of the data stores' log groups, a CloudWatch Logs retention value." },
+    "mall:failoverOrder": {
+        section: "stack",
+        description: "The primary's successors in the order they take over (project-level, beside mall:regions): every secondary once, never the primary; only the first healthy one promotes the stores, the others promote only when every successor before it is down too.",
+    },
     "mall:drNotifications": {
         section: "dr",
         description: "Who this region's DR topic pages: email addresses (each confirms its subscription) and `https://` endpoints that confirm themselves (PagerDuty, Opsgenie); without one, the advisory policy dr-notifications-subscribed flags a production stack.",

@@ -212,5 +212,12 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
     // A secondary's primaryStack was checked above: reaching here, it is set and well-formed.
     return self.role === "primary"
         ? { ...common, role: "primary", peers: registry.secondaries }
-        : { ...common, role: "secondary", peers: [registry.primary], primaryStack: primaryStack as string, earlierSecondaries: earlierSecondaries(registry, self.name, primaryStack as string) };
+        : {
+              ...common,
+              role: "secondary",
+              // It probes the primary and every successor before it in the failover order (it takes over only when all are down).
+              peers: [registry.primary, ...registry.failoverOrder.slice(0, registry.failoverOrder.indexOf(self.name)).map((n) => registry.regions.find((e) => e.name === n)!)],
+              primaryStack: primaryStack as string,
+              earlierSecondaries: earlierSecondaries(registry, self.name, primaryStack as string),
+          };
 }

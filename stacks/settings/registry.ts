@@ -24,7 +24,15 @@ export interface RegionRegistry {
     readonly regions: readonly RegionEntry[];
     readonly primary: RegionEntry;
     readonly secondaries: readonly RegionEntry[];
+    /**
+     * The successors of the primary, in the order they take over (`mall:failoverOrder`): every
+     * secondary once, never the primary. Only the first healthy one promotes the stores.
+     * @default the secondaries in registry order
+     */
+    readonly failoverOrder: readonly string[];
 }
+
+export const FAILOVER_ORDER_KEY = "mall:failoverOrder";
 
 const REGION_NAME = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
@@ -113,6 +121,17 @@ export function readRegistry(r: ConfigReader, self: { region: string; azCount: n
             `${REGISTRY_KEY} has ${primaries.length} primaries (${primaries.map((p) => p.name).join(", ")}); exactly one region must have role: primary, the others secondary`,
         );
     }
+    const secondaries = entries.filter((e) => e.role === "secondary").map((e) => e.name);
+    const failoverOrder = r.stringList(FAILOVER_ORDER_KEY, secondaries);
+    if (primaries.length === 1 && failoverOrder.includes(primaries[0].name)) {
+        r.problem(`${FAILOVER_ORDER_KEY} names the primary ${primaries[0].name}; it lists the primary's successors only: ${JSON.stringify(secondaries)}`);
+    }
+    const unknown = failoverOrder.filter((n) => !entries.some((e) => e.name === n));
+    if (unknown.length > 0) r.problem(`${FAILOVER_ORDER_KEY} names ${unknown.join(", ")}, not in ${REGISTRY_KEY} (${entries.map((e) => e.name).join(", ")})`);
+    const twice = failoverOrder.filter((n, i) => failoverOrder.indexOf(n) !== i);
+    if (twice.length > 0) r.problem(`${FAILOVER_ORDER_KEY} lists ${[...new Set(twice)].join(", ")} more than once; each secondary takes over at one place in the order`);
+    const missing = secondaries.filter((n) => !failoverOrder.includes(n));
+    if (missing.length > 0) r.problem(`${FAILOVER_ORDER_KEY} leaves out ${missing.join(", ")}; list every secondary once, e.g. ${JSON.stringify(secondaries)}`);
     if (r.problems.length > before) return undefined;
-    return { regions: entries, primary: primaries[0], secondaries: entries.filter((e) => e.role === "secondary") };
+    return { regions: entries, primary: primaries[0], secondaries: entries.filter((e) => e.role === "secondary"), failoverOrder };
 }

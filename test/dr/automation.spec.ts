@@ -249,3 +249,19 @@ describe("DrAutomation: paging", () => {
         assert.strictEqual((await plan(secondaryArgs())).count("aws:sns/topicSubscription:TopicSubscription"), 0);
     });
 });
+
+describe("DrAutomation: exactly one successor", () => {
+    it("a later successor's composite also waits for every successor before it to fail, and it probes them", async () => {
+        const res = await plan(secondaryArgs({ context: testContext("ap-northeast-2", "secondary"), peers: ["us-east-1", "us-west-2"], earlierSuccessors: ["us-west-2"], primaryHealthCheckIds: [] }));
+        assert.strictEqual(
+            res.one("aws:cloudwatch/compositeAlarm:CompositeAlarm", "dr-primary-down").inputs.alarmRule,
+            'ALARM("mall-ap-northeast-2-canary-us-east-1") AND OK("mall-ap-northeast-2-canary-ap-northeast-2") AND ALARM("mall-ap-northeast-2-canary-us-west-2")',
+        );
+        assert.strictEqual(res.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.inputs.namespace === "AWS/Route53").length, 0);
+    });
+
+    it("refuses the primary's health-check path on a later successor, and an earlier successor it does not probe", async () => {
+        await assert.rejects(plan(secondaryArgs({ context: testContext("ap-northeast-2", "secondary"), peers: ["us-east-1", "us-west-2"], earlierSuccessors: ["us-west-2"] })), /only the first successor acts on the primary's health checks \(this region follows us-west-2 in the failover order\)/);
+        await assert.rejects(plan(secondaryArgs({ context: testContext("ap-northeast-2", "secondary"), earlierSuccessors: ["us-west-2"], primaryHealthCheckIds: [] })), /the earlier successor us-west-2 must be among the probed peers \(us-east-1\)/);
+    });
+});

@@ -336,35 +336,11 @@ describe("DR drills over a three-Region registry", function () {
         assert.deepStrictEqual(report.regions, ["us-east-1", "us-west-2", "ap-northeast-2"]);
     });
 
-    it("primary-app-outage today: both secondaries race to promote every store; one failover runs per store, the loser is refused and then finds it in progress", () => {
+    it("primary-app-outage today: only us-west-2, the first successor, acts on the primary's health check; ap-northeast-2 promotes nothing (no race)", () => {
         const o = outcome(report, "primary-app-outage");
-        assert.deepStrictEqual(summary(o), { promoted: ["us-west-2"], trafficTo: ["us-west-2", "ap-northeast-2"], rtoSeconds: 270, trafficSeconds: 90, dataLoss: true, notified: ["us-west-2", "ap-northeast-2"], unrecovered: [], splitBrain: [] });
-        assert.deepStrictEqual(o.raced, ["aurora", "docdb", "elasticache"]);
-        assert.deepStrictEqual(
-            o.timeline.filter((t) => t.event.startsWith("mall-ap-northeast-2-failover-aurora")).map((t) => [t.atSeconds, t.event]),
-            [
-                [150, "mall-ap-northeast-2-failover-aurora: failover aurora → ap-northeast-2 refused (invalid state): us-west-2's failover of the same store started first (attempt 1/3)"],
-                [152, "mall-ap-northeast-2-failover-aurora: a aurora promotion into us-west-2 is in progress"],
-            ],
-        );
-    });
-
-    it("with MAX_ATTEMPTS 1, the refused loser fails, Lambda runs the event again a minute later and, the DocumentDB failover being over, promotes again: the writer flips (split brain)", () => {
-        const fn = planned.stacks.find((s) => s.stack === "ap-northeast-2")!.resources.find((r) => r.type === "aws:lambda/function:Function" && (r.inputs.environment as { variables: Record<string, string> }).variables.FAILOVER_STORE === "docdb")!;
-        const once = edit(planned.stacks, "ap-northeast-2", fn.name, (i) => ({ ...i, environment: { variables: { ...(i.environment as { variables: object }).variables, MAX_ATTEMPTS: "1" } } }));
-        const o = outcome(runDrills(once, { regions }), "primary-app-outage");
-        assert.deepStrictEqual(
-            o.promotions.filter((p) => p.store === "docdb").map((p) => [p.region, p.startedAtSeconds, p.completedAtSeconds]),
-            [
-                ["us-west-2", 150, 210],
-                ["ap-northeast-2", 210, 270],
-            ],
-        );
-        assert.deepStrictEqual([o.promoted, o.splitBrain], [["us-west-2", "ap-northeast-2"], ["docdb"]]);
-        assert.ok(o.timeline.some((t) => t.atSeconds === 150 && t.event === "mall-ap-northeast-2-failover-docdb fails; Lambda runs the event again in 60 s"));
-        // The planned maximumRetryAttempts decides whether the retry comes at all.
-        const noRetry = outcome(runDrills(drillStacks(editRaw(editRaw(planned.stacks, "ap-northeast-2", fn.name, (i) => ({ ...i, environment: { variables: { ...(i.environment as { variables: object }).variables, MAX_ATTEMPTS: "1" } } })), "ap-northeast-2", `${fn.name}-async`, (i) => ({ ...i, maximumRetryAttempts: 0 }))), { regions }), "primary-app-outage");
-        assert.deepStrictEqual([noRetry.promoted, noRetry.splitBrain], [["us-west-2"], []]);
+        assert.deepStrictEqual(summary(o), { promoted: ["us-west-2"], trafficTo: ["us-west-2", "ap-northeast-2"], rtoSeconds: 270, trafficSeconds: 90, dataLoss: true, notified: ["us-west-2"], unrecovered: [], splitBrain: [] });
+        assert.deepStrictEqual(o.raced, []);
+        assert.ok(!o.timeline.some((t) => t.event.startsWith("mall-ap-northeast-2-failover")), "ap-northeast-2's functions never run");
     });
 
     it("primary-region-loss today: nothing promotes; traffic goes to both secondaries", () => {
@@ -372,9 +348,34 @@ describe("DR drills over a three-Region registry", function () {
         assert.deepStrictEqual([o.promoted, o.trafficTo, o.rtoSeconds, o.unrecovered], [[], ["us-west-2", "ap-northeast-2"], null, ["aurora", "docdb", "elasticache"]]);
     });
 
-    it("with probes admitted, on a region loss both secondaries race: nothing designates a successor, so which one wins is arbitrary", () => {
+    it("with probes admitted, a region loss promotes exactly us-west-2: ap-northeast-2 takes over only when us-west-2 is down too (its composite says so)", () => {
         const o = outcome(runDrills(stacks, { regions, reachability: () => true }), "primary-region-loss");
+        assert.deepStrictEqual([o.promoted, o.raced, o.wrong], [["us-west-2"], [], []]);
+        const rule = planned.stacks.find((s) => s.stack === "ap-northeast-2")!.resources.find((r) => r.name === "dr-primary-down")!.inputs.alarmRule;
+        assert.strictEqual(rule, 'ALARM("mall-ap-northeast-2-canary-us-east-1") AND OK("mall-ap-northeast-2-canary-ap-northeast-2") AND ALARM("mall-ap-northeast-2-canary-us-west-2")');
+    });
+
+    // Without the failover order's clause, both secondaries would promote: the simulator's race and split-brain rules.
+    const unordered = (from: readonly StackResult[]) =>
+        editRaw(from, "ap-northeast-2", "dr-primary-down", (i) => ({ ...i, alarmRule: 'ALARM("mall-ap-northeast-2-canary-us-east-1") AND OK("mall-ap-northeast-2-canary-ap-northeast-2")' }));
+
+    it("without the failover order (both composites on the primary alone), a region loss makes both secondaries race; one failover runs per store, the loser is refused", () => {
+        const o = outcome(runDrills(drillStacks(unordered(planned.stacks)), { regions, reachability: () => true }), "primary-region-loss");
         assert.deepStrictEqual([o.promoted, o.raced, o.wrong], [["us-west-2"], ["aurora", "docdb", "elasticache"], ["several Regions race to promote aurora, docdb, elasticache: which one wins is arbitrary"]]);
+        assert.ok(o.timeline.some((t) => /^mall-ap-northeast-2-failover-aurora: failover aurora → ap-northeast-2 refused \(invalid state\): us-west-2's failover of the same store started first/.test(t.event)), JSON.stringify(o.timeline));
+    });
+
+    it("… and with MAX_ATTEMPTS 1 the refused loser fails, Lambda runs the event again a minute later and, the DocumentDB failover being over, promotes again: the writer flips (split brain)", () => {
+        const fn = planned.stacks.find((s) => s.stack === "ap-northeast-2")!.resources.find((r) => r.type === "aws:lambda/function:Function" && (r.inputs.environment as { variables: Record<string, string> }).variables.FAILOVER_STORE === "docdb")!;
+        const once = editRaw(unordered(planned.stacks), "ap-northeast-2", fn.name, (i) => ({ ...i, environment: { variables: { ...(i.environment as { variables: object }).variables, MAX_ATTEMPTS: "1" } } }));
+        const o = outcome(runDrills(drillStacks(once), { regions, reachability: () => true }), "primary-region-loss");
+        const docdb = o.promotions.filter((p) => p.store === "docdb").map((p) => [p.region, p.startedAtSeconds, p.completedAtSeconds]);
+        assert.deepStrictEqual(docdb.map((d) => d[0]), ["us-west-2", "ap-northeast-2"]);
+        assert.strictEqual(Number(docdb[1][1]) - Number(docdb[0][1]), 60, "the retry comes a minute later");
+        assert.deepStrictEqual([o.promoted, o.splitBrain], [["us-west-2", "ap-northeast-2"], ["docdb"]]);
+        // The planned maximumRetryAttempts decides whether the retry comes at all.
+        const noRetry = outcome(runDrills(drillStacks(editRaw(once, "ap-northeast-2", `${fn.name}-async`, (i) => ({ ...i, maximumRetryAttempts: 0 }))), { regions, reachability: () => true }), "primary-region-loss");
+        assert.deepStrictEqual([noRetry.promoted, noRetry.splitBrain], [["us-west-2"], []]);
     });
 
     it("secondary-region-loss (us-west-2) today: no promotion, traffic on the primary and ap-northeast-2", () => {
@@ -382,10 +383,10 @@ describe("DR drills over a three-Region registry", function () {
         assert.deepStrictEqual([o.promoted, o.trafficTo, o.wrong], [[], ["us-east-1", "ap-northeast-2"], []]);
     });
 
-    it.skip("target: primary-app-outage promotes nothing — today every secondary promotes itself (ENABLE_AUTO_FAILOVER on in each, nothing designates a successor): us-west-2 and ap-northeast-2 race", () => {
+    it.skip("target: primary-app-outage promotes nothing — today us-west-2, the first successor, promotes every store on the primary's Route 53 health check (forwarded from us-east-1), which an application outage fails too", () => {
         assert.deepStrictEqual(outcome(report, "primary-app-outage").wrong, []);
     });
-    it.skip("target: primary-region-loss promotes exactly us-west-2 (first in the failover order) — today nothing promotes, and with the canary path fixed both secondaries would race for every store", () => {
+    it.skip("target: primary-region-loss promotes exactly us-west-2 (first in the failover order) — today nothing promotes: the health-check path lives in the lost us-east-1 and no canary reaches the primary's origin (with probes admitted it holds, see above)", () => {
         assert.deepStrictEqual(outcome(report, "primary-region-loss").wrong, []);
     });
     it("target met: evacuation-drill-primary — both secondaries serve and write every store: DocumentDB and ElastiCache on the primary across the mesh, ap-northeast-2 DSQL through the primary's endpoint", () => {

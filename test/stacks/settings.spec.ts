@@ -198,4 +198,37 @@ describe("stack configuration", () => {
         assert.strictEqual(s.self.asn, 64514);
         assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", config("us-east-1", {}, registry)).peers.map((p) => p.name), ["us-west-2", "ap-northeast-2"]);
     });
+
+    describe("the failover order (mall:failoverOrder)", () => {
+        const registry = { ...REGISTRY, "ap-northeast-2": { cidr: "10.2.0.0/16", role: "secondary" } };
+        const seoul = (order?: unknown) =>
+            parseStackConfig("mall", "ap-northeast-2", config("ap-northeast-2", { "mall:primaryStack": "acme/mall/us-east-1", ...(order ? { "mall:failoverOrder": JSON.stringify(order) } : {}) }, registry));
+        const problems = (order: unknown) => {
+            try {
+                seoul(order);
+            } catch (e) {
+                if (e instanceof ConfigError) return [...e.problems];
+                throw e;
+            }
+            return [];
+        };
+
+        it("defaults to the secondaries in registry order; a later successor probes the primary and every successor before it", () => {
+            const s = seoul();
+            assert.deepStrictEqual(s.registry.failoverOrder, ["us-west-2", "ap-northeast-2"]);
+            assert.deepStrictEqual(s.peers.map((p) => p.name), ["us-east-1", "us-west-2"]);
+        });
+
+        it("follows an explicit order: the first successor probes the primary alone", () => {
+            const s = seoul(["ap-northeast-2", "us-west-2"]);
+            assert.deepStrictEqual([s.registry.failoverOrder, s.peers.map((p) => p.name)], [["ap-northeast-2", "us-west-2"], ["us-east-1"]]);
+        });
+
+        it("refuses the primary, an unknown region, a repeat and an omission, naming each and the fix", () => {
+            assert.deepStrictEqual(problems(["us-east-1", "us-west-2", "ap-northeast-2"]), ['mall:failoverOrder names the primary us-east-1; it lists the primary\'s successors only: ["us-west-2","ap-northeast-2"]']);
+            assert.deepStrictEqual(problems(["us-west-2", "eu-west-1", "ap-northeast-2"]), ["mall:failoverOrder names eu-west-1, not in mall:regions (us-east-1, us-west-2, ap-northeast-2)"]);
+            assert.deepStrictEqual(problems(["us-west-2", "us-west-2", "ap-northeast-2"]), ["mall:failoverOrder lists us-west-2 more than once; each secondary takes over at one place in the order"]);
+            assert.deepStrictEqual(problems(["us-west-2"]), ['mall:failoverOrder leaves out ap-northeast-2; list every secondary once, e.g. ["us-west-2","ap-northeast-2"]']);
+        });
+    });
 });

@@ -150,6 +150,8 @@ export interface StoreRecord {
 
 export interface DrillModel {
     readonly regions: string[];
+    /** The primary's successors in order (the primary stack's output `failoverOrder`; else the registry's secondaries). */
+    readonly failoverOrder: string[];
     readonly primary: string;
     readonly stacks: readonly DrillStack[];
     readonly alarms: MetricAlarmRecord[];
@@ -460,8 +462,11 @@ export function buildModel(stacks: readonly DrillStack[], order: readonly string
         };
     });
 
+    const declared = stacks.find((s) => s.region === primary)?.outputs?.failoverOrder;
+    const failoverOrder = Array.isArray(declared) && declared.every((x) => typeof x === "string") ? (declared as string[]) : regions.filter((r) => r !== primary);
     return {
         regions,
+        failoverOrder,
         primary,
         stacks,
         alarms,

@@ -524,7 +524,7 @@ export function play(
 export function scenarios(m: DrillModel): Scenario[] {
     const p = m.primary;
     const secondaries = m.regions.filter((r) => r !== p);
-    const first = secondaries[0];
+    const first = m.failoverOrder[0] ?? secondaries[0];
     const list = (xs: readonly string[]) => `[${xs.join(", ")}]`;
     const cannotWrite = (o: DrillOutcome) =>
         Object.entries(o.writable)
