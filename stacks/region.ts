@@ -358,6 +358,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         // drilled through its global switchover (docs/dr.md).
         databaseClusterArns: primary ? [] : [data.auroraClusterArn],
         cacheReplicationGroupArns: [data.cacheReplicationGroupArn],
+        schedules: settings.dr.drillSchedules,
     });
 
     return {

@@ -32,19 +32,35 @@ export interface ChaosDrillsArgs {
     readonly databaseClusterArns?: readonly pulumi.Input<string>[];
     /** ElastiCache replication groups here, for the AZ power drill. @default [] */
     readonly cacheReplicationGroupArns?: readonly pulumi.Input<string>[];
+    /**
+     * Drills run by EventBridge Scheduler: experiment key → schedule expression (`rate(7 days)`,
+     * `cron(0 10 ? * TUE *)`, UTC). Each key must be a template planned here. @default {} - by hand only
+     */
+    readonly schedules?: Readonly<Record<string, string>>;
+}
+
+/** EventBridge Scheduler's universal target for FIS StartExperiment. */
+export const START_EXPERIMENT_TARGET = "arn:aws:scheduler:::aws-sdk:fis:startExperiment";
+
+/** The StartExperiment request a schedule sends: the template, and the execution id as the idempotency token (a retried delivery starts nothing twice). */
+export function startExperimentInput(templateId: string): string {
+    return JSON.stringify({ ExperimentTemplateId: templateId, ClientToken: "<aws.scheduler.execution-id>" });
 }
 
 export class ChaosDrills extends pulumi.ComponentResource {
     public readonly roleArn: pulumi.Output<string>;
     /** Template ids by experiment key (`region-evacuation`, …). */
     public readonly templateIds: Record<string, pulumi.Output<string>>;
+    /** Schedule names by experiment key (only the scheduled drills). */
+    public readonly scheduleNames: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: ChaosDrillsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mall:dr:ChaosDrills", name, {}, opts);
         const built = buildChaosDrills(this, name, args);
         this.roleArn = built.role.arn;
         this.templateIds = Object.fromEntries(Object.entries(built.templates).map(([k, t]) => [k, t.id]));
-        this.registerOutputs({ roleArn: this.roleArn, templateIds: this.templateIds });
+        this.scheduleNames = Object.fromEntries(Object.entries(built.schedules).map(([k, s]) => [k, s.name]));
+        this.registerOutputs({ roleArn: this.roleArn, templateIds: this.templateIds, scheduleNames: this.scheduleNames });
     }
 }
 
@@ -106,7 +122,63 @@ function buildChaosDrills(parent: pulumi.Resource, name: string, args: ChaosDril
             { parent, dependsOn: [policy] },
         );
     }
-    return { role, templates };
+    return { role, templates, schedules: declareSchedules(parent, name, args, templates) };
+}
+
+/** One EventBridge Scheduler schedule per scheduled drill, and the role that may start exactly those templates. */
+function declareSchedules(parent: pulumi.Resource, name: string, args: ChaosDrillsArgs, templates: Record<string, aws.fis.ExperimentTemplate>): Record<string, aws.scheduler.Schedule> {
+    const ctx = args.context;
+    const entries = Object.entries(args.schedules ?? {});
+    if (entries.length === 0) return {};
+    const unknown = entries.filter(([k]) => !templates[k]).map(([k]) => k);
+    if (unknown.length > 0) {
+        throw new pulumi.ResourceError(`ChaosDrills ${name}: no experiment template ${unknown.join(", ")} in ${ctx.region} to schedule (planned here: ${Object.keys(templates).join(", ")})`, parent);
+    }
+    const tags = (n: string) => tagsFor(ctx, SERVICE, COMPONENT, {}, n);
+    const role = new aws.iam.Role(
+        `${name}-scheduler-role`,
+        { description: `EventBridge Scheduler starts the scheduled FIS drills in ${ctx.region}`, assumeRolePolicy: serviceTrustPolicy(ctx, "scheduler.amazonaws.com", { sourceAccount: true }), tags: tags(awsName(ctx, "drill-scheduler")) },
+        { parent },
+    );
+    const templateArns = entries.map(([k]) => pulumi.interpolate`arn:aws:fis:${ctx.region}:${ctx.accountId}:experiment-template/${templates[k].id}`);
+    const policy = new aws.iam.RolePolicy(
+        `${name}-scheduler-policy`,
+        {
+            role: role.id,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    // StartExperiment authorises on the template and on the experiment it creates.
+                    { Sid: "StartScheduledDrills", Effect: "Allow", Action: "fis:StartExperiment", Resource: [...templateArns, pulumi.interpolate`arn:aws:fis:${ctx.region}:${ctx.accountId}:experiment/*`] },
+                ],
+            }),
+        },
+        { parent },
+    );
+    return Object.fromEntries(
+        entries.map(([key, expression]) => [
+            key,
+            new aws.scheduler.Schedule(
+                `${name}-${key}-schedule`,
+                {
+                    name: awsName(ctx, "drill", key),
+                    description: `Runs the ${key} drill (FIS) in ${ctx.region}; it stops itself on its alarms`,
+                    scheduleExpression: expression,
+                    scheduleExpressionTimezone: "UTC",
+                    flexibleTimeWindow: { mode: "OFF" },
+                    state: "ENABLED",
+                    target: {
+                        arn: START_EXPERIMENT_TARGET,
+                        roleArn: role.arn,
+                        input: templates[key].id.apply(startExperimentInput),
+                        // A drill that could not start is reported, not retried into a busier hour.
+                        retryPolicy: { maximumRetryAttempts: 0 },
+                    },
+                },
+                { parent, dependsOn: [policy] },
+            ),
+        ]),
+    );
 }
 
 function toTarget(t: PlannedExperiment<pulumi.Input<string>>["targets"][number]): aws.types.input.fis.ExperimentTemplateTarget {

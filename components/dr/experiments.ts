@@ -57,6 +57,11 @@ export interface PlannedExperiment<A> {
     readonly targets: readonly PlannedTarget<A>[];
 }
 
+/** Every experiment key a region may plan; `database-failover` only where writers are (the primary). */
+export const EXPERIMENT_KEYS = ["region-evacuation", "inter-region-cut", "az-power-interruption", "database-failover", "injected-latency"] as const;
+export type ExperimentKey = (typeof EXPERIMENT_KEYS)[number];
+export const PRIMARY_ONLY_EXPERIMENTS: readonly ExperimentKey[] = ["database-failover"];
+
 export const DURATIONS = { evacuation: "PT30M", interRegionCut: "PT15M", azPower: "PT30M", latency: "PT10M" } as const;
 export const LATENCY_MS = 200;
 export const LATENCY_DOCUMENT = "AWSFIS-Run-Network-Latency";

@@ -167,6 +167,10 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
         section: "stack",
         description: "The primary's successors in the order they take over (project-level, beside mall:regions): every secondary once, never the primary; only the first healthy one promotes the stores, the others promote only when every successor before it is down too.",
     },
+    "mall:drillSchedules": {
+        section: "dr",
+        description: "Drills EventBridge Scheduler starts (FIS), `{ <drill>: <schedule expression> }` in UTC (`rate(7 days)`, `cron(0 10 ? * TUE *)`); drills: region-evacuation, inter-region-cut, az-power-interruption, database-failover (the primary only), injected-latency.",
+    },
     "mall:drNotifications": {
         section: "dr",
         description: "Who this region's DR topic pages: email addresses (each confirms its subscription) and `https://` endpoints that confirm themselves (PagerDuty, Opsgenie); without one, the advisory policy dr-notifications-subscribed flags a production stack.",

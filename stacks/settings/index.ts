@@ -13,6 +13,7 @@ import { NetworkSettings, readNetwork } from "./network";
 import { ConfigError, ConfigReader, KeyRead, RawConfig, editDistance } from "./reader";
 import { RegionEntry, RegionRegistry, readRegistry } from "./registry";
 import { DEFAULT_GITOPS } from "../../components/eks/defaults";
+import { PRIMARY_ONLY_EXPERIMENTS } from "../../components/dr/experiments";
 import { SITE_LABEL, edgeNames } from "../../components/edge/plan";
 import { PLACEHOLDER_ORG, isReservedDomain } from "./placeholders";
 
@@ -188,6 +189,11 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
             r.problem(
                 `${primaryStackKey} "${primaryStack}" names the placeholder Pulumi organization "${PLACEHOLDER_ORG}"; name yours (the CI takes the org from this key): pulumi config set ${primaryStackKey} <your org>/${project}/${registry.primary.name} -s ${stack}`,
             );
+        }
+    }
+    for (const key of PRIMARY_ONLY_EXPERIMENTS) {
+        if (self?.role === "secondary" && dr.drillSchedules[key] !== undefined) {
+            r.problem(`mall:drillSchedules.${key} is scheduled on the secondary ${stack}, but that drill runs where the writers are: schedule it on the primary ${registry?.primary.name ?? ""}`.trimEnd());
         }
     }
     if (self?.role === "primary" && primaryStack) {

@@ -86,3 +86,49 @@ describe("FIS drills", () => {
         );
     });
 });
+
+describe("scheduled drills (EventBridge Scheduler → FIS)", () => {
+    const drills = (schedules?: Record<string, string>, databaseClusterArns: string[] = []) =>
+        planComponent(
+            () =>
+                new ChaosDrills("chaos", {
+                    context: testContext("us-east-1", "primary"),
+                    peers: ["us-west-2"],
+                    clusterName: "mall-us-east-1",
+                    availabilityZone: "us-east-1a",
+                    transitGatewayId: "tgw-1",
+                    steadyStateAlarmArn: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:self",
+                    peerAlarmArns: ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:peer"],
+                    databaseClusterArns,
+                    schedules,
+                }),
+        );
+
+    it("starts each scheduled template with StartExperiment (the execution id as idempotency token), no retries, UTC, and a role that may start only those", async () => {
+        const res = await drills({ "injected-latency": "rate(7 days)", "database-failover": "cron(0 10 ? * TUE *)" }, ["arn:aws:rds:us-east-1:123456789012:cluster:a"]);
+        const schedules = res.ofType("aws:scheduler/schedule:Schedule").sort((a, b) => a.name.localeCompare(b.name));
+        assert.deepStrictEqual(schedules.map((s) => [s.name, s.inputs.name, s.inputs.scheduleExpression, s.inputs.scheduleExpressionTimezone, (s.inputs.flexibleTimeWindow as { mode: string }).mode]), [
+            ["chaos-database-failover-schedule", "mall-us-east-1-drill-database-failover", "cron(0 10 ? * TUE *)", "UTC", "OFF"],
+            ["chaos-injected-latency-schedule", "mall-us-east-1-drill-injected-latency", "rate(7 days)", "UTC", "OFF"],
+        ]);
+        const target = schedules[1].inputs.target as { arn: string; input: string; retryPolicy: { maximumRetryAttempts: number } };
+        assert.strictEqual(target.arn, "arn:aws:scheduler:::aws-sdk:fis:startExperiment");
+        const request = JSON.parse(target.input);
+        assert.deepStrictEqual(Object.keys(request), ["ExperimentTemplateId", "ClientToken"]);
+        assert.match(request.ExperimentTemplateId, /^chaos-injected-latency-[0-9a-f]{8}$/, "the injected-latency template's id");
+        assert.strictEqual(request.ClientToken, "<aws.scheduler.execution-id>");
+        assert.strictEqual(target.retryPolicy.maximumRetryAttempts, 0);
+        const policy = JSON.parse(String(res.one("aws:iam/rolePolicy:RolePolicy", "chaos-scheduler-policy").inputs.policy));
+        assert.deepStrictEqual(policy.Statement.map((s: { Action: string }) => s.Action), ["fis:StartExperiment"]);
+        assert.strictEqual(policy.Statement[0].Resource.length, 3, "the two templates and the experiments they create");
+        assert.ok(policy.Statement[0].Resource.every((r: string) => r.startsWith("arn:aws:fis:us-east-1:123456789012:experiment")));
+        const trust = JSON.parse(String(res.one("aws:iam/role:Role", "chaos-scheduler-role").inputs.assumeRolePolicy));
+        assert.strictEqual(trust.Statement[0].Principal.Service, "scheduler.amazonaws.com");
+        assert.deepStrictEqual(trust.Statement[0].Condition, { StringEquals: { "aws:SourceAccount": "123456789012" } });
+    });
+
+    it("schedules nothing by default, and refuses a drill not planned in the region, naming the ones that are", async () => {
+        assert.strictEqual((await drills()).count("aws:scheduler/schedule:Schedule"), 0);
+        await assert.rejects(drills({ "database-failover": "rate(30 days)" }), /no experiment template database-failover in us-east-1 to schedule \(planned here: region-evacuation, inter-region-cut, az-power-interruption, injected-latency\)/);
+    });
+});

@@ -25,7 +25,28 @@ describe("DR settings", () => {
             traceSamplePercent: 10,
             traceLatencyThresholdMs: 500,
             notifications: [],
+            drillSchedules: {},
         });
+    });
+
+    it("schedules no drill in production and a weekly latency drill elsewhere; refuses an unknown drill, a bad expression, and the database drill on a secondary", () => {
+        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", raw({ "mall:environment": "staging" })).dr.drillSchedules, { "injected-latency": "rate(7 days)" });
+        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", raw({ "mall:drillSchedules": JSON.stringify({ "database-failover": "cron(0 10 ? * TUE *)" }) })).dr.drillSchedules, { "database-failover": "cron(0 10 ? * TUE *)" });
+        assert.throws(
+            () => parseStackConfig("mall", "us-east-1", raw({ "mall:drillSchedules": JSON.stringify({ "chaos-kong": "rate(1 day)", "injected-latency": "weekly" }) })),
+            (e: Error) => {
+                assert.match(e.message, /mall:drillSchedules.chaos-kong is not a drill; drills: region-evacuation, inter-region-cut, az-power-interruption, database-failover, injected-latency/);
+                assert.match(e.message, /mall:drillSchedules.injected-latency "weekly" is not a schedule expression; use rate\(7 days\), cron\(0 10 \? \* TUE \*\) or at\(2027-01-15T10:00:00\) \(UTC\)/);
+                return true;
+            },
+        );
+        assert.throws(
+            () =>
+                parseStackConfig("mall", "us-west-2", {
+                    ...raw({ "aws:region": "us-west-2", "mall:primaryStack": "organization/mall/us-east-1", "mall:drillSchedules": JSON.stringify({ "database-failover": "rate(30 days)" }) }),
+                }),
+            /mall:drillSchedules.database-failover is scheduled on the secondary us-west-2, but that drill runs where the writers are: schedule it on the primary us-east-1/,
+        );
     });
 
     it("reads the paging endpoints and refuses one SNS cannot deliver to, naming it", () => {

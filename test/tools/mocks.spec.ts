@@ -145,3 +145,13 @@ describe("plan mocks: active-active (topics as code, writer directory, replicato
         assert.match(String(r.state.arn), new RegExp(`^arn:aws:kafka:us-east-1:${MOCK_ACCOUNT_ID}:replicator/mall-us-east-1-msk-from-us-west-2/[0-9a-f-]{36}$`));
     });
 });
+
+describe("plan mocks: EventBridge Scheduler", () => {
+    const m = new PlanMocks({ stack: "us-east-1", region: "us-east-1", stackOutputs: new Map() });
+    it("a schedule's id is `<group>/<name>` and its ARN names the group (default unless given)", () => {
+        const s = m.newResource({ type: "aws:scheduler/schedule:Schedule", name: "chaos-injected-latency-schedule", inputs: { name: "mall-us-east-1-drill-injected-latency" }, custom: true } as never);
+        assert.strictEqual(s.id, "default/mall-us-east-1-drill-injected-latency");
+        assert.strictEqual(s.state.arn, `arn:aws:scheduler:us-east-1:${MOCK_ACCOUNT_ID}:schedule/default/mall-us-east-1-drill-injected-latency`);
+        assert.strictEqual(m.newResource({ type: "aws:scheduler/schedule:Schedule", name: "x", inputs: { name: "n", groupName: "drills" }, custom: true } as never).id, "drills/n");
+    });
+});

@@ -117,6 +117,12 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
         const name = String(r.inputs.name ?? r.name);
         return { id: name, arn: r.arn(`parameter/${name.replace(/^\//, "")}`), version: 1 };
     },
+    // Scheduler: id `<group>/<name>`, ARN `schedule/<group>/<name>` (the default group unless named).
+    "aws:scheduler/schedule:Schedule": (r) => {
+        const group = String(r.inputs.groupName ?? "default");
+        const name = String(r.inputs.name ?? r.name);
+        return { id: `${group}/${name}`, groupName: group, arn: r.arn(`schedule/${group}/${name}`) };
+    },
     // The Kafka provider identifies a topic by its name.
     "kafka:index/topic:Topic": (r) => ({ id: r.inputs.name ?? r.name }),
     "aws:msk/replicator:Replicator": (r) => ({ arn: r.arn(`replicator/${r.inputs.replicatorName ?? r.id}/${uuid(r.id)}`, { service: "kafka" }) }),
