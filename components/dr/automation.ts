@@ -86,6 +86,11 @@ export interface DrAutomationSettings {
     readonly notifications?: readonly string[];
 }
 
+/** A paging endpoint's stable resource-name suffix (12 hex characters of its SHA-256). */
+export function pageId(endpoint: string): string {
+    return createHash("sha256").update(endpoint).digest("hex").slice(0, 12);
+}
+
 /** The SNS protocol of a paging endpoint: `https` for a URL, `email` otherwise. */
 export function notificationProtocol(endpoint: string): "https" | "email" {
     return endpoint.startsWith("https://") ? "https" : "email";
@@ -200,14 +205,16 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
     );
 
     // ---- Paging: the on-call endpoints (policy dr-notifications-subscribed flags production without one).
-    (s.notifications ?? []).forEach((endpoint, i) => {
+    // Named by the endpoint, not its place in the list: removing one address must not replace (and
+    // so unsubscribe) the others (SNS hands an existing subscription's ARN back to a new Subscribe).
+    for (const endpoint of s.notifications ?? []) {
         const protocol = notificationProtocol(endpoint);
         new aws.sns.TopicSubscription(
-            `${name}-page-${i}`,
+            `${name}-page-${pageId(endpoint)}`,
             { topic: topic.arn, protocol, endpoint, ...(protocol === "https" ? { endpointAutoConfirms: true, confirmationTimeoutInMinutes: 5 } : {}) },
             opts,
         );
-    });
+    }
 
     // ---- Canaries: this region's steady state and the view of each peer from here.
     const canaryKey = serviceKey(

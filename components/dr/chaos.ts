@@ -42,7 +42,10 @@ export interface ChaosDrillsArgs {
 /** EventBridge Scheduler's universal target for FIS StartExperiment. */
 export const START_EXPERIMENT_TARGET = "arn:aws:scheduler:::aws-sdk:fis:startExperiment";
 
-/** The StartExperiment request a schedule sends: the template, and the execution id as the idempotency token (a retried delivery starts nothing twice). */
+/**
+ * The StartExperiment request a schedule sends (SDK parameter names): the template, and the
+ * invocation's execution id as the client token FIS requires (schedules do not retry: see below).
+ */
 export function startExperimentInput(templateId: string): string {
     return JSON.stringify({ ExperimentTemplateId: templateId, ClientToken: "<aws.scheduler.execution-id>" });
 }
@@ -150,6 +153,14 @@ function declareSchedules(parent: pulumi.Resource, name: string, args: ChaosDril
                 Statement: [
                     // StartExperiment authorises on the template and on the experiment it creates.
                     { Sid: "StartScheduledDrills", Effect: "Allow", Action: "fis:StartExperiment", Resource: [...templateArns, pulumi.interpolate`arn:aws:fis:${ctx.region}:${ctx.accountId}:experiment/*`] },
+                    // FIS creates its service-linked role on an account's first experiment.
+                    {
+                        Sid: "FisServiceLinkedRole",
+                        Effect: "Allow",
+                        Action: "iam:CreateServiceLinkedRole",
+                        Resource: pulumi.interpolate`arn:aws:iam::${ctx.accountId}:role/aws-service-role/fis.amazonaws.com/AWSServiceRoleForFIS`,
+                        Condition: { StringEquals: { "iam:AWSServiceName": "fis.amazonaws.com" } },
+                    },
                 ],
             }),
         },
@@ -171,7 +182,8 @@ function declareSchedules(parent: pulumi.Resource, name: string, args: ChaosDril
                         arn: START_EXPERIMENT_TARGET,
                         roleArn: role.arn,
                         input: templates[key].id.apply(startExperimentInput),
-                        // A drill that could not start is reported, not retried into a busier hour.
+                        // A drill that could not start is not retried into a busier hour: Scheduler
+                        // counts it (AWS/Scheduler TargetErrorCount) and the drill waits for its next slot.
                         retryPolicy: { maximumRetryAttempts: 0 },
                     },
                 },

@@ -92,7 +92,11 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
         description: "Takes this region out of `api-internal` latency routing and points its `api-<region>` name (the CloudFront failover origin) at the surviving regions.",
     },
     "mall:healthCheckPath": { section: "edge", description: "Path the origin ALB answers without the origin secret (GET/HEAD only), and that its target group and the region's Route 53 health check request." },
-    "mall:healthCheckInterval": { section: "edge", description: "Route 53 health-check interval in seconds: 30 (standard) or 10 (fast, costs more)." },
+    "mall:healthCheckInterval": {
+        section: "edge",
+        default: "`10` in production, else `30`",
+        description: "Route 53 health-check interval in seconds: 10 (fast, the production default: traffic leaves a lost region within 90 s, about USD 1 a month more per check) or 30 (standard, the default elsewhere).",
+    },
     "mall:healthCheckFailureThreshold": { section: "edge", description: "Consecutive failed Route 53 checks before the region counts as unhealthy (1-10)." },
     "mall:healthCheckRegions": { section: "edge", description: "Regions the Route 53 health checkers run from; at least 3." },
     "mall:apiTargetPort": { section: "edge", description: "Port the api-gateway pods listen on: the origin ALB's IP target group and the `TargetGroupBinding` forward to it." },
@@ -173,7 +177,7 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     },
     "mall:drNotifications": {
         section: "dr",
-        description: "Who this region's DR topic pages: email addresses (each confirms its subscription) and `https://` endpoints that confirm themselves (PagerDuty, Opsgenie); without one, the advisory policy dr-notifications-subscribed flags a production stack.",
+        description: "Who this region's DR topic pages: email addresses (each confirms its subscription) and `https://` endpoints that confirm themselves (PagerDuty's Amazon SNS or Events integration, Opsgenie; a webhook that does not confirm fails the `up`); without one, the advisory policy dr-notifications-subscribed flags a production stack.",
     },
     "mall:dsqlWitnessRegion": { section: "data", description: "Witness region of the DSQL multi-region link; must not be a registry region." },
     "mall:mskOutboundStartingPosition": {

@@ -200,7 +200,7 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
         r.problem(`${primaryStackKey} is set on the primary stack ${stack}; only secondaries read a primary, remove the key`);
     }
 
-    const ingress = readIngress(r);
+    const ingress = readIngress(r, environment);
     const edge = readEdge(r, self?.role, { offlinePlan, domain });
     const data = readData(r, environment, registry ? registry.regions.map((e) => e.name) : [], network.azCount);
     const accountBaseline = readAccountBaseline(r, self?.role);

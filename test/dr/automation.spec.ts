@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { DrAutomation, DrAutomationArgs } from "../../components/dr/automation";
+import { DrAutomation, DrAutomationArgs, pageId } from "../../components/dr/automation";
 import { bundleLambda } from "../../components/dr/bundle";
 import { Resources, planComponent, testContext } from "../harness";
 
@@ -237,14 +237,18 @@ describe("DrAutomation", () => {
 describe("DrAutomation: paging", () => {
     it("subscribes each mall:drNotifications endpoint to the DR topic: email as email, an https URL that confirms itself", async () => {
         const res = await plan(secondaryArgs({ settings: { ...SETTINGS, notifications: ["oncall@example.com", "https://events.pagerduty.com/integration/abc123/enqueue"] } }));
-        const subs = res.ofType("aws:sns/topicSubscription:TopicSubscription").sort((a, b) => a.name.localeCompare(b.name));
+        const subs = res.ofType("aws:sns/topicSubscription:TopicSubscription").sort((a, b) => String(a.inputs.protocol).localeCompare(String(b.inputs.protocol)));
         assert.deepStrictEqual(
             subs.map((s) => [s.name, s.inputs.protocol, s.inputs.endpoint, s.inputs.endpointAutoConfirms]),
             [
-                ["dr-page-0", "email", "oncall@example.com", undefined],
-                ["dr-page-1", "https", "https://events.pagerduty.com/integration/abc123/enqueue", true],
+                [`dr-page-${pageId("oncall@example.com")}`, "email", "oncall@example.com", undefined],
+                [`dr-page-${pageId("https://events.pagerduty.com/integration/abc123/enqueue")}`, "https", "https://events.pagerduty.com/integration/abc123/enqueue", true],
             ],
         );
+        // Named by endpoint: dropping the first address leaves the second's resource (and subscription) alone.
+        const fewer = await plan(secondaryArgs({ settings: { ...SETTINGS, notifications: ["https://events.pagerduty.com/integration/abc123/enqueue"] } }));
+        assert.deepStrictEqual(fewer.ofType("aws:sns/topicSubscription:TopicSubscription").map((s) => s.urn), [subs[1].urn]);
+        assert.match(pageId("oncall@example.com"), /^[0-9a-f]{12}$/);
         for (const s of subs) assert.deepStrictEqual(s.propertyDependencies.topic, [res.urn("dr-topic")]);
         assert.strictEqual((await plan(secondaryArgs())).count("aws:sns/topicSubscription:TopicSubscription"), 0);
     });

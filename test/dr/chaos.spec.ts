@@ -119,7 +119,8 @@ describe("scheduled drills (EventBridge Scheduler → FIS)", () => {
         assert.strictEqual(request.ClientToken, "<aws.scheduler.execution-id>");
         assert.strictEqual(target.retryPolicy.maximumRetryAttempts, 0);
         const policy = JSON.parse(String(res.one("aws:iam/rolePolicy:RolePolicy", "chaos-scheduler-policy").inputs.policy));
-        assert.deepStrictEqual(policy.Statement.map((s: { Action: string }) => s.Action), ["fis:StartExperiment"]);
+        assert.deepStrictEqual(policy.Statement.map((s: { Action: string }) => s.Action), ["fis:StartExperiment", "iam:CreateServiceLinkedRole"]);
+        assert.deepStrictEqual(policy.Statement[1].Condition, { StringEquals: { "iam:AWSServiceName": "fis.amazonaws.com" } });
         assert.strictEqual(policy.Statement[0].Resource.length, 3, "the two templates and the experiments they create");
         assert.ok(policy.Statement[0].Resource.every((r: string) => r.startsWith("arn:aws:fis:us-east-1:123456789012:experiment")));
         const trust = JSON.parse(String(res.one("aws:iam/role:Role", "chaos-scheduler-role").inputs.assumeRolePolicy));

@@ -169,26 +169,26 @@ describe("DR drills over the shipped stacks", function () {
         assert.deepStrictEqual(before, ["mall-us-east-1-canary-us-east-1 (us-east-1) is already ALARM before the failure", "mall-us-east-1-canary-us-west-2 (us-east-1) is already ALARM before the failure"]);
     });
 
-    it("primary-app-outage today: traffic leaves in 90 s (target health, 10 s × 3, + TTL), and the forwarded Route 53 alarm promotes every store into us-west-2 with AllowDataLoss (RTO ≥ 270 s)", () => {
+    it("primary-app-outage today: traffic leaves in 90 s (the fast health check or target health, 10 s × 3, + TTL), and the forwarded Route 53 alarm promotes every store into us-west-2 with AllowDataLoss (RTO ≥ 210 s)", () => {
         const o = outcome(report, "primary-app-outage");
-        assert.deepStrictEqual(summary(o), { promoted: ["us-west-2"], trafficTo: ["us-west-2"], rtoSeconds: 270, trafficSeconds: 90, dataLoss: true, notified: ["us-west-2"], unrecovered: [], splitBrain: [] });
+        assert.deepStrictEqual(summary(o), { promoted: ["us-west-2"], trafficTo: ["us-west-2"], rtoSeconds: 210, trafficSeconds: 90, dataLoss: true, notified: ["us-west-2"], unrecovered: [], splitBrain: [] });
         assert.deepStrictEqual([o.rtoLowerBound, o.raced, o.unknown], [true, [], false]);
         assert.deepStrictEqual(o.writable, { "us-west-2": writable() });
         const trigger = "mall-us-west-2-primary-health-check-0 → mall-us-west-2-forward-health-alarms → mall-us-west-2-failover";
         assert.deepStrictEqual(
             o.promotions.map((p) => [p.store, p.startedAtSeconds, p.completedAtSeconds, p.allowDataLoss, p.trigger]).sort(),
             [
-                ["aurora", 150, 270, true, trigger],
-                ["docdb", 150, 210, true, trigger],
-                ["elasticache", 150, 270, true, trigger],
+                ["aurora", 90, 210, true, trigger],
+                ["docdb", 90, 150, true, trigger],
+                ["elasticache", 90, 210, true, trigger],
             ],
         );
-        assert.deepStrictEqual(drillRows(report)[1].slice(0, 5), ["primary-app-outage", "us-west-2", "us-west-2", "≥4 min 30 s", "1 min 30 s"]);
+        assert.deepStrictEqual(drillRows(report)[1].slice(0, 5), ["primary-app-outage", "us-west-2", "us-west-2", "≥3 min 30 s", "1 min 30 s"]);
     });
 
-    it("primary-region-loss today: traffic moves to us-west-2 in 150 s, nothing promotes (the live trigger lives in us-east-1), Aurora, DocumentDB and ElastiCache stay unwritable", () => {
+    it("primary-region-loss today: traffic moves to us-west-2 in 90 s (the DR target), nothing promotes (the live trigger lives in us-east-1), Aurora, DocumentDB and ElastiCache stay unwritable", () => {
         const o = outcome(report, "primary-region-loss");
-        assert.deepStrictEqual(summary(o), { promoted: [], trafficTo: ["us-west-2"], rtoSeconds: null, trafficSeconds: 150, dataLoss: false, notified: [], unrecovered: ["aurora", "docdb", "elasticache"], splitBrain: [] });
+        assert.deepStrictEqual(summary(o), { promoted: [], trafficTo: ["us-west-2"], rtoSeconds: null, trafficSeconds: 90, dataLoss: false, notified: [], unrecovered: ["aurora", "docdb", "elasticache"], splitBrain: [] });
         assert.deepStrictEqual(o.writable, { "us-west-2": writable("aurora", "docdb", "elasticache") });
     });
 
@@ -212,7 +212,7 @@ describe("DR drills over the shipped stacks", function () {
 
     it("secondary-region-loss today: no promotion, traffic stays on us-east-1", () => {
         const o = outcome(report, "secondary-region-loss");
-        assert.deepStrictEqual(summary(o), { promoted: [], trafficTo: ["us-east-1"], rtoSeconds: 150, trafficSeconds: 150, dataLoss: false, notified: [], unrecovered: [], splitBrain: [] });
+        assert.deepStrictEqual(summary(o), { promoted: [], trafficTo: ["us-east-1"], rtoSeconds: 90, trafficSeconds: 90, dataLoss: false, notified: [], unrecovered: [], splitBrain: [] });
     });
 
     // ---- Target outcomes. Met today:
@@ -237,29 +237,33 @@ describe("DR drills over the shipped stacks", function () {
 
     it("the RTO follows the planned health-check alarm's period, exactly", () => {
         const slower = runDrills(edit(result.stacks, "us-west-2", "dr-health-check-0-alarm", (i) => ({ ...i, period: 120 })));
-        // 90 s health check + 120 s alarm period, then 120 s (Aurora, ElastiCache) promotion.
-        assert.strictEqual(outcome(slower, "primary-app-outage").rtoSeconds, 270 + 60);
-        assert.strictEqual(outcome(slower, "primary-app-outage").promotions[0].startedAtSeconds, 150 + 60);
+        // 30 s health check + 120 s alarm period, then 120 s (Aurora, ElastiCache) promotion.
+        assert.strictEqual(outcome(slower, "primary-app-outage").rtoSeconds, 210 + 60);
+        assert.strictEqual(outcome(slower, "primary-app-outage").promotions[0].startedAtSeconds, 90 + 60);
     });
 
     it("the RTO follows the planned health-check interval, exactly", () => {
-        const faster = runDrills(edit(result.stacks, "us-east-1", "ingress-health", (i) => ({ ...i, requestInterval: 10 })));
-        const o = outcome(faster, "primary-app-outage");
-        // (10 − 30) s × failureThreshold 3 = −60 s on detection and on the promotions; traffic
-        // already followed the 30 s target health, which now ties with the check.
-        assert.deepStrictEqual([o.trafficSeconds, o.rtoSeconds], [90, 270 - 60]);
-        assert.strictEqual(outcome(faster, "primary-region-loss").trafficSeconds, 150 - 60);
+        const slower = runDrills(edit(result.stacks, "us-east-1", "ingress-health", (i) => ({ ...i, requestInterval: 30 })));
+        const o = outcome(slower, "primary-app-outage");
+        // (30 − 10) s × failureThreshold 3 = +60 s on detection and on the promotions; traffic
+        // still follows the 30 s target health.
+        assert.deepStrictEqual([o.trafficSeconds, o.rtoSeconds], [90, 210 + 60]);
+        assert.strictEqual(outcome(slower, "primary-region-loss").trafficSeconds, 90 + 60);
     });
 
     it("traffic moves at the earlier of the Route 53 check and the NLB target health (Evaluate Target Health), plus the TTL, exactly", () => {
-        // Target health: interval 10 s × unhealthy threshold 3 = 30 s, before the check's 30 s × 3 = 90 s.
+        // Target health: interval 10 s × unhealthy threshold 3 = 30 s, tied with the fast check's 10 s × 3.
         assert.strictEqual(outcome(report, "primary-app-outage").trafficSeconds, 30 + 60);
-        const slowTargets = runDrills(edit(result.stacks, "us-east-1", "ingress-api-gateway", (i) => ({ ...i, healthCheck: { ...(i.healthCheck as object), interval: 30, unhealthyThreshold: 5 } })));
+        // With the standard 30 s check, target health moves traffic first …
+        const standard = editRaw(result.stacks, "us-east-1", "ingress-health", (i) => ({ ...i, requestInterval: 30 }));
+        assert.strictEqual(outcome(runDrills(drillStacks(standard)), "primary-app-outage").trafficSeconds, 30 + 60);
+        // … unless the targets are slower than the check (30 s × 5 = 150 s against 90 s) or not evaluated.
+        const slowTargets = runDrills(drillStacks(editRaw(standard, "us-east-1", "ingress-api-gateway", (i) => ({ ...i, healthCheck: { ...(i.healthCheck as object), interval: 30, unhealthyThreshold: 5 } }))));
         assert.strictEqual(outcome(slowTargets, "primary-app-outage").trafficSeconds, 90 + 60);
-        const noEth = runDrills(edit(result.stacks, "us-east-1", "ingress-latency-record", (i) => ({ ...i, aliases: (i.aliases as object[]).map((a) => ({ ...a, evaluateTargetHealth: false })) })));
+        const noEth = runDrills(drillStacks(editRaw(standard, "us-east-1", "ingress-latency-record", (i) => ({ ...i, aliases: (i.aliases as object[]).map((a) => ({ ...a, evaluateTargetHealth: false })) }))));
         assert.strictEqual(outcome(noEth, "primary-app-outage").trafficSeconds, 90 + 60);
-        // A lost Region reports no target health: only the Route 53 check moves traffic.
-        assert.strictEqual(outcome(report, "primary-region-loss").trafficSeconds, 90 + 60);
+        // A lost Region reports no target health: only the Route 53 check moves traffic (fast: 10 s × 3).
+        assert.strictEqual(outcome(report, "primary-region-loss").trafficSeconds, 30 + 60);
     });
 
     it("a stack set that plans an ARC Region switch plan gets no simulated verdict: every scenario says it is not simulated", () => {
@@ -338,7 +342,7 @@ describe("DR drills over a three-Region registry", function () {
 
     it("primary-app-outage today: only us-west-2, the first successor, acts on the primary's health check; ap-northeast-2 promotes nothing (no race)", () => {
         const o = outcome(report, "primary-app-outage");
-        assert.deepStrictEqual(summary(o), { promoted: ["us-west-2"], trafficTo: ["us-west-2", "ap-northeast-2"], rtoSeconds: 270, trafficSeconds: 90, dataLoss: true, notified: ["us-west-2"], unrecovered: [], splitBrain: [] });
+        assert.deepStrictEqual(summary(o), { promoted: ["us-west-2"], trafficTo: ["us-west-2", "ap-northeast-2"], rtoSeconds: 210, trafficSeconds: 90, dataLoss: true, notified: ["us-west-2"], unrecovered: [], splitBrain: [] });
         assert.deepStrictEqual(o.raced, []);
         assert.ok(!o.timeline.some((t) => t.event.startsWith("mall-ap-northeast-2-failover")), "ap-northeast-2's functions never run");
     });

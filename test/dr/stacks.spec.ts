@@ -139,24 +139,24 @@ describe("both stacks with DR and observability", () => {
     it("puts the DR scorecard into the plan summary", () => {
         const md = renderMarkdown(result);
         assert.match(md, /<summary>DR scorecard: failover into us-west-2<\/summary>/);
-        assert.match(md, /\| traffic routing \| Route 53 health checks \+ DNS failover \| 2 min 30 s \(health check 1 min 30 s \+ TTL 1 min\) \| 0 \| 1-2 min \| 0 \|/);
+        assert.match(md, /\| traffic routing \| Route 53 health checks \+ DNS failover \| 1 min 30 s \(health check 30 s \+ TTL 1 min\) \| 0 \| 1-2 min \| 0 \|/);
         // Store RTOs are the drill simulator's: losing us-east-1 promotes nothing today (tools/drills).
         assert.match(md, /\| DocumentDB \| GlobalCluster with a member in us-west-2 \| no automated promotion \(no trigger fires when the primary is lost\) \| ≤ 2 s \(oplog async\) \| 5-15 min \(manual\) \| < 1 min \|/);
-        assert.match(md, /Store RTOs: simulated loss of us-east-1 \(tools\/drills, npm run drill\): nothing promotes; traffic moves in 2 min 30 s\./);
+        assert.match(md, /Store RTOs: simulated loss of us-east-1 \(tools\/drills, npm run drill\): nothing promotes; traffic moves in 1 min 30 s\./);
         assert.match(md, /\| MSK \| MSK Replicator \| = traffic routing \(consumers already run in each region\) \| ~5 s \(async\) \| n\/a \| total loss \(no replicator\) \|/);
-        assert.match(md, /Planned detection paths: Route 53 2 min 30 s, canary 2 min\./);
+        assert.match(md, /Planned detection paths: Route 53 1 min 30 s, canary 2 min\./);
     });
 });
 
 describe("the DR scorecard follows the stacks' config", function () {
     this.timeout(300_000);
 
-    it("a faster health check (mall:healthCheckInterval 10) shortens the planned traffic RTO", async () => {
-        const fast = await plan({ skipPolicy: true, overrides: { "us-east-1": { "mall:healthCheckInterval": "10" }, "us-west-2": { "mall:healthCheckInterval": "10" } } });
-        assert.strictEqual(fast.failure, undefined, fast.failure?.error.message);
-        const checks = fast.stacks.flatMap((s) => s.resources.filter((r) => r.type === "aws:route53/healthCheck:HealthCheck"));
-        assert.deepStrictEqual(checks.map((c) => c.inputs.requestInterval), [10, 10]);
-        // 10 s × 3 failures + 60 s alias TTL, against 30 s × 3 + 60 s with the default.
-        assert.match(renderMarkdown(fast), /\| traffic routing \| Route 53 health checks \+ DNS failover \| 1 min 30 s \(health check 30 s \+ TTL 1 min\) \|/);
+    it("the standard health check (mall:healthCheckInterval 30) lengthens the planned traffic RTO past the 90 s target", async () => {
+        const standard = await plan({ skipPolicy: true, overrides: { "us-east-1": { "mall:healthCheckInterval": "30" }, "us-west-2": { "mall:healthCheckInterval": "30" } } });
+        assert.strictEqual(standard.failure, undefined, standard.failure?.error.message);
+        const checks = standard.stacks.flatMap((s) => s.resources.filter((r) => r.type === "aws:route53/healthCheck:HealthCheck"));
+        assert.deepStrictEqual(checks.map((c) => c.inputs.requestInterval), [30, 30]);
+        // 30 s × 3 failures + 60 s alias TTL, against 10 s × 3 + 60 s with the production default.
+        assert.match(renderMarkdown(standard), /\| traffic routing \| Route 53 health checks \+ DNS failover \| 2 min 30 s \(health check 1 min 30 s \+ TTL 1 min\) \|/);
     });
 });

@@ -27,7 +27,8 @@ describe("edge settings", () => {
         assert.deepStrictEqual(s.ingress, {
             evacuate: false,
             healthCheckPath: "/health/ready",
-            healthCheckInterval: 30,
+            // The fast interval in production: traffic leaves a lost region within 90 s (DR target).
+            healthCheckInterval: 10,
             healthCheckFailureThreshold: 3,
             healthCheckRegions: ["us-east-1", "us-west-2", "eu-west-1"],
             apiTargetPort: 8080,
@@ -44,6 +45,10 @@ describe("edge settings", () => {
             originSecretEpoch: 1,
             originSecretPhase: "steady",
         });
+    });
+
+    it("checks at the standard 30 s outside production (the fast interval costs more)", () => {
+        assert.strictEqual(parseStackConfig("mall", "us-east-1", primary({ "mall:environment": "staging" })).ingress.healthCheckInterval, 30);
     });
 
     it("read the evacuation switch and the fast health check on any stack", () => {

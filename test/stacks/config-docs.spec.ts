@@ -99,6 +99,7 @@ describe("configuration docs: the defaults", () => {
             "mall:docdbInstanceClass",
             "mall:enableAutoFailover",
             "mall:gitopsPath",
+            "mall:healthCheckInterval",
             "mall:natGateways",
             "mall:searchDataInstanceType",
             "mall:searchDataNodes",
@@ -119,13 +120,13 @@ describe("configuration docs: the defaults", () => {
 
     it("shows the readers' defaults exactly", () => {
         assert.deepStrictEqual(reference.get("mall:azCount"), { kind: "number", required: false, default: 3 });
-        assert.deepStrictEqual(reference.get("mall:healthCheckInterval"), { kind: "number", required: false, default: 30 });
+        assert.deepStrictEqual(reference.get("mall:healthCheckInterval"), { kind: "number", required: false, default: 10 });
         assert.deepStrictEqual(reference.get("mall:wafAllowedCountries"), { kind: "list", required: false, default: ["KR", "US", "JP"] });
         assert.deepStrictEqual(reference.get("mall:domain"), { kind: "string", required: true, default: undefined });
         const table = renderConfigTable(reference);
         for (const row of [
             "| `mall:azCount` | `3` |",
-            "| `mall:healthCheckInterval` | `30` |",
+            "| `mall:healthCheckInterval` | `10` in production, else `30` |",
             "| `mall:wafAllowedCountries` | `[KR, US, JP]` |",
             "| `mall:domain` | required |",
             "| `mall:hostedZoneId` | unset |",
@@ -138,9 +139,9 @@ describe("configuration docs: the defaults", () => {
     });
 
     it("a default changed in a reader changes the table", () => {
-        const changed = new Map(reference).set("mall:healthCheckInterval", { kind: "number", required: false, default: 10 });
+        const changed = new Map(reference).set("mall:azCount", { kind: "number", required: false, default: 2 });
         const table = renderConfigTable(changed);
-        assert.ok(table.includes("| `mall:healthCheckInterval` | `10` |"));
+        assert.ok(table.includes("| `mall:azCount` | `2` |"));
         assert.notStrictEqual(table, renderConfigTable(reference));
     });
 });
