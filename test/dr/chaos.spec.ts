@@ -6,6 +6,23 @@ import { planComponent, testContext } from "../harness";
 const TGW = "arn:aws:ec2:us-east-1:123456789012:transit-gateway/tgw-1";
 const base = { project: "mall", region: "us-east-1", peers: ["us-west-2"], clusterName: "mall-us-east-1", availabilityZone: "us-east-1a", transitGatewayArn: TGW };
 
+/** The primary's drills, optionally with database clusters and schedules. */
+const drills = (schedules?: Record<string, string>, databaseClusterArns: string[] = []) =>
+    planComponent(
+        () =>
+            new ChaosDrills("chaos", {
+                context: testContext("us-east-1", "primary"),
+                peers: ["us-west-2"],
+                clusterName: "mall-us-east-1",
+                availabilityZone: "us-east-1a",
+                transitGatewayId: "tgw-1",
+                steadyStateAlarmArn: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:self",
+                peerAlarmArns: ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:peer"],
+                databaseClusterArns,
+                schedules,
+            }),
+    );
+
 describe("FIS drills", () => {
     it("plans the five drills with their stop kinds when databases and caches are given", () => {
         const ex = planExperiments({ ...base, databaseClusterArns: ["arn:aws:rds:us-east-1:123456789012:cluster:a"], cacheReplicationGroupArns: ["arn:aws:elasticache:us-east-1:123456789012:replicationgroup:c"] });
@@ -46,18 +63,7 @@ describe("FIS drills", () => {
     });
 
     it("declares templates whose stop conditions are the right alarms", async () => {
-        const res = await planComponent(
-            () =>
-                new ChaosDrills("chaos", {
-                    context: testContext("us-east-1", "primary"),
-                    peers: ["us-west-2"],
-                    clusterName: "mall-us-east-1",
-                    availabilityZone: "us-east-1a",
-                    transitGatewayId: "tgw-1",
-                    steadyStateAlarmArn: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:self",
-                    peerAlarmArns: ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:peer"],
-                }),
-        );
+        const res = await drills();
         assert.strictEqual(res.count("aws:fis/experimentTemplate:ExperimentTemplate"), 4);
         const evac = res.one("aws:fis/experimentTemplate:ExperimentTemplate", "chaos-region-evacuation");
         assert.deepStrictEqual(evac.inputs.stopConditions, [{ source: "aws:cloudwatch:alarm", value: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:peer" }]);
@@ -88,22 +94,6 @@ describe("FIS drills", () => {
 });
 
 describe("scheduled drills (EventBridge Scheduler → FIS)", () => {
-    const drills = (schedules?: Record<string, string>, databaseClusterArns: string[] = []) =>
-        planComponent(
-            () =>
-                new ChaosDrills("chaos", {
-                    context: testContext("us-east-1", "primary"),
-                    peers: ["us-west-2"],
-                    clusterName: "mall-us-east-1",
-                    availabilityZone: "us-east-1a",
-                    transitGatewayId: "tgw-1",
-                    steadyStateAlarmArn: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:self",
-                    peerAlarmArns: ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:peer"],
-                    databaseClusterArns,
-                    schedules,
-                }),
-        );
-
     it("starts each scheduled template with StartExperiment (the execution id as idempotency token), no retries, UTC, and a role that may start only those", async () => {
         const res = await drills({ "injected-latency": "rate(7 days)", "database-failover": "cron(0 10 ? * TUE *)" }, ["arn:aws:rds:us-east-1:123456789012:cluster:a"]);
         const schedules = res.ofType("aws:scheduler/schedule:Schedule").sort((a, b) => a.name.localeCompare(b.name));
