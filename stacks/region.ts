@@ -26,6 +26,7 @@ import { RegionalVpc } from "../components/network/regional-vpc";
 import { TransitGatewayPeering } from "../components/network/tgw-peering";
 import { LinkOutputs, PrimaryExports, PrimaryOutputs } from "./contracts";
 import { ConfigError, PlatformSettings, PrimarySettings, RunnerSettings, SecondarySettings } from "./settings";
+import { successorsBefore } from "./settings/registry";
 
 /** What a region stack exports: the contract every secondary reads, and outputs for operators. */
 export type RegionOutputs = PrimaryExports & Record<string, unknown>;
@@ -291,8 +292,8 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         // Exactly one successor: this region promotes only when the successors before it in the
         // failover order are down too, and only the first acts on the primary's API health check
         // (its alarm lives in us-east-1, where Route 53 metrics are, and is forwarded here).
-        earlierSuccessors: primary ? successorsBefore(settings) : [],
-        primaryHealthCheckIds: primary && successorsBefore(settings).length === 0 ? [primary.apiHealthCheckId] : [],
+        earlierSuccessors: primary ? successorsBefore(settings.registry, settings.region) : [],
+        primaryHealthCheckIds: primary && successorsBefore(settings.registry, settings.region).length === 0 ? [primary.apiHealthCheckId] : [],
         // This region's members of the global stores: what a failover promotes here.
         failover: primary
             ? {
@@ -437,13 +438,6 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
             .all([cluster.resolvedVersions, data.auroraResolvedEngineVersion])
             .apply(([eks, aurora]) => ({ ...eks, ...(aurora ? { "rds-engine/aurora-postgresql": aurora } : {}) })),
     };
-}
-
-/** The secondaries before this one in the failover order (none on the first successor). */
-function successorsBefore(settings: PlatformSettings): string[] {
-    const order = settings.registry.failoverOrder;
-    const at = order.indexOf(settings.region);
-    return at < 0 ? [] : order.slice(0, at);
 }
 
 /** An earlier stack's per-service data key, or an error naming the output and the fix. */

@@ -34,15 +34,13 @@ export function runbookInputs(dir = path.resolve(__dirname, "..")): RunbookInput
     const project = loadProject(dir);
     const any = project.stacks[0];
     if (!any) throw new Error(`no Pulumi.<stack>.yaml in ${dir}: the runbook needs the registry and the primary's domain`);
-    const registry = JSON.parse(any.config[`${project.name}:regions`] ?? "{}") as Record<string, { role?: string }>;
-    const names = Object.keys(registry);
-    const primary = names.find((n) => registry[n].role === "primary");
+    const regions = registryRegions(dir);
+    const primary = regions.find((r) => r.role === "primary")?.name;
     if (!primary) throw new Error(`${project.name}:regions names no primary`);
     const order = any.config[`${project.name}:failoverOrder`];
-    const failoverOrder = order ? (JSON.parse(order) as string[]) : names.filter((n) => registry[n].role === "secondary");
+    const failoverOrder = order ? (JSON.parse(order) as string[]) : regions.filter((r) => r.role === "secondary").map((r) => r.name);
     const primaryStack = project.stacks.find((s) => s.stack === primary);
     const domain = primaryStack?.config[`${project.name}:domain`] ?? "<domain>";
-    const regions = registryRegions(dir);
     const canariesReachOrigins = flowTable(regions).filter((r) => r.from.kind === "canary").every((r) => r.expected === "admitted");
     return { project: project.name, primary, failoverOrder, domain, canariesReachOrigins };
 }

@@ -192,17 +192,10 @@ export function buildMsk(scope: DataScope, args: MskArgs): MskStore {
         // Out of this region: homed in the link's region (a replicator lives with its target), with
         // its log group there, under that region's logs key.
         const remote = { project: ctx.project, region: link.region };
-        const outLogs = new aws.cloudwatch.LogGroup(
-            `${base}-replicator-to-${link.region}-logs`,
-            {
-                region: link.region,
-                name: `/aws/msk/${awsName(remote, "replicator")}-from-${ctx.region}`,
-                retentionInDays: sizing.logRetentionDays,
-                kmsKeyId: link.logsKeyArn,
-                tags: dataTags(scope, "logs", ["logs", "msk-replicator-to", link.region]),
-            },
-            child(scope),
-        );
+        const outLogs = logGroup(scope, `msk-replicator-to-${link.region}-logs`, `/aws/msk/${awsName(remote, "replicator")}-from-${ctx.region}`, {
+            region: link.region,
+            logsKeyArn: link.logsKeyArn,
+        });
         const outRole = replicatorRole(scope, `${base}-replicator-to-${link.region}`, replicatorRoleName(ctx.project, link.region, ctx.region), here, link);
         // It reads this cluster: MSK must be allowed to build its private connection here first.
         outbound[link.region] = replicator(

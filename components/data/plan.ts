@@ -365,7 +365,7 @@ export function planLinks(regions: readonly RegionLike[], self: string): DataLin
  */
 export type WritePath = "local" | "forwarded" | "writer-region" | "peered-pair";
 
-export const WRITE_PATHS: Readonly<Record<StoreId, WritePath>> = {
+export const WRITE_PATHS = {
     aurora: "forwarded",
     dsql: "peered-pair",
     docdb: "writer-region",
@@ -374,7 +374,16 @@ export const WRITE_PATHS: Readonly<Record<StoreId, WritePath>> = {
     search: "local",
     s3: "local",
     dynamodb: "local",
-};
+} as const satisfies Readonly<Record<StoreId, WritePath>>;
+
+/** The stores whose writes go to the writer region's member (WRITE_PATHS `writer-region`). */
+export type WriterRegionStore = { [K in StoreId]: (typeof WRITE_PATHS)[K] extends "writer-region" ? K : never }[StoreId];
+
+/**
+ * They, in STORES order: what the security groups admit from every region, the writer directory
+ * publishes, the services' grants read and the flow table proves (one list, derived).
+ */
+export const WRITER_REGION_STORES: readonly WriterRegionStore[] = STORES.map((s) => s.id).filter((id): id is WriterRegionStore => WRITE_PATHS[id] === "writer-region");
 
 /** `arn:aws:rds:<region>:<account>:cluster:<identifier>` → the identifier CloudWatch dimensions use. */
 export function clusterIdentifier(clusterArn: string): string {

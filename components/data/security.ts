@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DataScope, child, dataTags } from "./shared";
-import { STORES, StoreId } from "./plan";
+import { STORES, StoreId, WRITER_REGION_STORES } from "./plan";
 
 export type SecuredStore = "aurora" | "docdb" | "cache" | "msk" | "search";
 
@@ -93,13 +93,6 @@ export function buildSecurityGroups(
 }
 
 /**
- * Stores a region's services write in another region (no write forwarding, secondaries read-only:
- * docs/data.md "Write paths"). Their security groups admit every registered region's private tier,
- * so whichever region holds the writer after a switchover or failover, every region reaches it.
- */
-export const REMOTE_WRITE_STORES = ["docdb", "cache"] as const satisfies readonly SecuredStore[];
-
-/**
  * Both halves of the remote-writer admission for every earlier region (this stack owns the pair,
  * DESIGN §2): the earlier region's groups admit this region's private subnets, this region's groups
  * admit the earlier region's. By subnet CIDR: security-group references do not cross a Transit
@@ -113,7 +106,9 @@ export function admitRemoteWriters(
 ): void {
     const { ctx } = scope;
     for (const e of earlier) {
-        for (const id of REMOTE_WRITE_STORES) {
+        // The writer-region stores (plan.ts WRITER_REGION_STORES): their groups admit every registered
+        // region's private tier, so whichever region holds the writer, every region reaches it.
+        for (const id of WRITER_REGION_STORES) {
             const spec = STORES.find((s) => s.id === id)!;
             const port = spec.port!;
             const remoteGroup = e.dataSecurityGroupIds[id];

@@ -48,13 +48,20 @@ export function child(scope: DataScope, extra: pulumi.CustomResourceOptions = {}
  * A log group encrypted with the region's `logs` key. Created before the store so AWS writes into
  * it (instead of auto-creating an unencrypted group with infinite retention).
  */
-export function logGroup(scope: DataScope, pulumiName: string, logGroupName: pulumi.Input<string>): aws.cloudwatch.LogGroup {
+export function logGroup(
+    scope: DataScope,
+    pulumiName: string,
+    logGroupName: pulumi.Input<string>,
+    /** Another region's group (a link half this stack owns there), under that region's `logs` key. */
+    elsewhere?: { readonly region: string; readonly logsKeyArn: pulumi.Input<string> },
+): aws.cloudwatch.LogGroup {
     return new aws.cloudwatch.LogGroup(
         `${scope.name}-${pulumiName}`,
         {
+            ...(elsewhere ? { region: elsewhere.region } : {}),
             name: logGroupName,
             retentionInDays: scope.sizing.logRetentionDays,
-            kmsKeyId: scope.keys.logs.arn,
+            kmsKeyId: elsewhere?.logsKeyArn ?? scope.keys.logs.arn,
             tags: dataTags(scope, "logs", ["logs", pulumiName]),
         },
         child(scope),

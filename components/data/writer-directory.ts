@@ -15,12 +15,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DataScope, child, dataTags } from "./shared";
-import { KeyService } from "./plan";
-
-export const DIRECTORY_STORES = ["docdb", "cache"] as const;
-export type DirectoryStore = (typeof DIRECTORY_STORES)[number];
-
-const KEY_OF: Readonly<Record<DirectoryStore, KeyService>> = { docdb: "docdb", cache: "elasticache" };
+import { WRITER_REGION_STORES, WriterRegionStore, store as storeSpec } from "./plan";
 
 /** `/<project>/writers/`: the directory's root (what the services' IAM grants are scoped under). */
 export function directoryRoot(project: string): string {
@@ -28,17 +23,17 @@ export function directoryRoot(project: string): string {
 }
 
 /** `/<project>/writers/<store>/`: the path a service lists. */
-export function directoryPath(project: string, store: DirectoryStore): string {
+export function directoryPath(project: string, store: WriterRegionStore): string {
     return `${directoryRoot(project)}${store}/`;
 }
 
 /** One store's member endpoints by region. */
-export type MemberEndpoints = Readonly<Record<DirectoryStore, pulumi.Input<string>>>;
+export type MemberEndpoints = Readonly<Record<WriterRegionStore, pulumi.Input<string>>>;
 
 export function buildWriterDirectory(scope: DataScope, own: MemberEndpoints, earlier: readonly { readonly region: string; readonly endpoints: MemberEndpoints }[]): aws.ssm.Parameter[] {
     const { ctx } = scope;
     const out: aws.ssm.Parameter[] = [];
-    const publish = (store: DirectoryStore, member: string, at: string, value: pulumi.Input<string>) =>
+    const publish = (store: WriterRegionStore, member: string, at: string, value: pulumi.Input<string>) =>
         out.push(
             new aws.ssm.Parameter(
                 `${scope.name}-writers-${store}-${member}${at === ctx.region ? "" : `-at-${at}`}`,
@@ -49,12 +44,12 @@ export function buildWriterDirectory(scope: DataScope, own: MemberEndpoints, ear
                     tier: "Standard",
                     value,
                     description: `the ${store} member in ${member}: a writer candidate (writable when ${member} holds the writer)`,
-                    tags: dataTags(scope, KEY_OF[store], ["writers", store, member]),
+                    tags: dataTags(scope, storeSpec(store).key, ["writers", store, member]),
                 },
                 child(scope),
             ),
         );
-    for (const store of DIRECTORY_STORES) {
+    for (const store of WRITER_REGION_STORES) {
         publish(store, ctx.region, ctx.region, own[store]);
         for (const e of earlier) {
             publish(store, ctx.region, e.region, own[store]);

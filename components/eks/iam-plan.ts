@@ -76,6 +76,7 @@ export function databaseUser(service: string): string {
 }
 
 import { groupArnPrefix, topicArnPrefix } from "../common/msk-arn";
+import { WRITER_REGION_STORES } from "../data/plan";
 
 export { groupArnPrefix, topicArnPrefix };
 
@@ -141,7 +142,7 @@ export function planServicePolicy(svc: ServiceSpec, refs: ServiceStoreRefs, env:
         s.push({ Sid: sid(svc.name, "CacheAuthSecret"), Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: refs.cacheAuthSecretArn });
         secrets.push(refs.cacheAuthSecretArn);
     }
-    const directories = (["docdb", "cache"] as const).filter((st) => has(st));
+    const directories = WRITER_REGION_STORES.filter((st) => has(st));
     if (directories.length > 0 && refs.writerDirectoryPath) {
         // Standard parameters are encrypted with the AWS-managed key: no KMS grant needed.
         const base = `arn:aws:ssm:${env.region}:${env.accountId}:parameter${refs.writerDirectoryPath}`;

@@ -8,7 +8,7 @@
  * other than "admitted": the tests pin exactly that set, so the owning issue flips its rows and no
  * other row can quietly stop holding.
  */
-import { STORES, StoreId, WRITE_PATHS, storeUsers } from "../data/plan";
+import { STORES, StoreId, WRITER_REGION_STORES, storeUsers } from "../data/plan";
 
 /** This issue: rows that hold today and must keep holding. */
 export const OWNER_THIS = "Deploy-ready II: one reachability model of every flow the platform needs";
@@ -103,9 +103,7 @@ export interface FlowRegion {
  * writes itself, DSQL and DynamoDB are multi-writer over HTTPS APIs, MSK is written locally and
  * replicated both ways.
  */
-export const CROSS_REGION_WRITE_STORES: readonly DataStore[] = (Object.entries(WRITE_PATHS) as [StoreId, string][])
-    .filter(([, path]) => path === "writer-region")
-    .map(([id]) => id as DataStore);
+export const CROSS_REGION_WRITE_STORES: readonly DataStore[] = WRITER_REGION_STORES;
 
 /** The failover Lambdas of a secondary and the regional APIs each calls (lambdas/failover). */
 export const FAILOVER_LAMBDA_APIS: Readonly<Record<string, readonly string[]>> = {

@@ -11,7 +11,7 @@ import { EksSettings, readEks } from "./eks";
 import { DrSettings, readDr } from "./dr";
 import { NetworkSettings, readNetwork } from "./network";
 import { ConfigError, ConfigReader, KeyRead, RawConfig, editDistance } from "./reader";
-import { RegionEntry, RegionRegistry, readRegistry } from "./registry";
+import { RegionEntry, RegionRegistry, readRegistry, secondariesBefore, successorsBefore } from "./registry";
 import { DEFAULT_GITOPS } from "../../components/eks/defaults";
 import { PRIMARY_ONLY_EXPERIMENTS } from "../../components/dr/experiments";
 import { SITE_LABEL, edgeNames } from "../../components/edge/plan";
@@ -118,12 +118,8 @@ export function configReads(project: string, stack: string, raw: RawConfig): Rea
 
 /** The secondaries registered before `self`, each with its stack name (the primary's org/project, the region as stack). */
 export function earlierSecondaries(registry: RegionRegistry, self: string, primaryStack: string): { region: string; stack: string }[] {
-    const at = registry.regions.findIndex((e) => e.name === self);
     const prefix = primaryStack.split("/").slice(0, 2).join("/");
-    return registry.regions
-        .slice(0, Math.max(at, 0))
-        .filter((e) => e.role === "secondary")
-        .map((e) => ({ region: e.name, stack: `${prefix}/${e.name}` }));
+    return secondariesBefore(registry.regions, self).map((region) => ({ region, stack: `${prefix}/${region}` }));
 }
 
 function readStack(r: ConfigReader, project: string, stack: string, offlinePlan: boolean): PlatformSettings {
@@ -222,7 +218,7 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
               ...common,
               role: "secondary",
               // It probes the primary and every successor before it in the failover order (it takes over only when all are down).
-              peers: [registry.primary, ...registry.failoverOrder.slice(0, registry.failoverOrder.indexOf(self.name)).map((n) => registry.regions.find((e) => e.name === n)!)],
+              peers: [registry.primary, ...successorsBefore(registry, self.name).map((n) => registry.regions.find((e) => e.name === n)!)],
               primaryStack: primaryStack as string,
               earlierSecondaries: earlierSecondaries(registry, self.name, primaryStack as string),
           };

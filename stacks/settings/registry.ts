@@ -34,6 +34,18 @@ export interface RegionRegistry {
 
 export const FAILOVER_ORDER_KEY = "mall:failoverOrder";
 
+/** The successors before `region` in the failover order (none for the first, nor for the primary). */
+export function successorsBefore(registry: Pick<RegionRegistry, "failoverOrder">, region: string): string[] {
+    const at = registry.failoverOrder.indexOf(region);
+    return at < 0 ? [] : registry.failoverOrder.slice(0, at);
+}
+
+/** The secondaries registered before `self` (registry order): the stacks it links to besides the primary. */
+export function secondariesBefore(regions: readonly { readonly name: string; readonly role?: string }[], self: string): string[] {
+    const at = regions.findIndex((e) => e.name === self);
+    return regions.slice(0, Math.max(at, 0)).filter((e) => e.role === "secondary").map((e) => e.name);
+}
+
 const REGION_NAME = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 /**

@@ -4,7 +4,7 @@
  * security-group reading (`planReachability`) answers for probes the flow table has no row for.
  */
 import { healthCheckersList, managedPrefixListId } from "../plan/mock-ids";
-import { checkFlows } from "../reachability/check";
+import { checkFlows, regionsOf } from "../reachability/check";
 import { StackPlanInput } from "../reachability/model";
 import { DrillModel, StoreKind } from "./model";
 
@@ -37,8 +37,7 @@ const WRITE_ROW_STORES: Readonly<Record<string, StoreKind>> = { "data:docdb": "d
  */
 export function flowWritePaths(stacks: readonly StackPlanInput[]): WritePaths {
     const admitted = new Set<string>();
-    const regions = [...new Set(stacks.map((s) => String(s.outputs.region ?? s.stack)))];
-    for (const writer of regions) {
+    for (const { name: writer } of regionsOf(stacks)) {
         for (const r of checkFlows(stacks, { writerRegion: writer })) {
             const { from, to } = r.row;
             if (!r.admitted || from.kind !== "group" || from.role !== "eks-nodes") continue;

@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { secondariesBefore } from "../../stacks/settings/registry";
 
 export interface StackFile {
     readonly stack: string;
@@ -75,9 +76,7 @@ function earlierSecondaryStacks(config: Record<string, string>, project: string)
     } catch {
         return [];
     }
-    const names = Object.keys(registry);
-    const at = names.indexOf(config["aws:region"] ?? "");
-    return at < 0 ? [] : names.slice(0, at).filter((n) => registry[n]?.role === "secondary");
+    return secondariesBefore(Object.entries(registry).map(([name, v]) => ({ name, role: v?.role })), config["aws:region"] ?? "");
 }
 
 /**
