@@ -290,18 +290,16 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         primaryRegion: primary ? settings.registry.primary.name : undefined,
         settings: settings.dr,
         // Exactly one successor: this region promotes only when the successors before it in the
-        // failover order are down too, and only the first acts on the primary's API health check
-        // (its alarm lives in us-east-1, where Route 53 metrics are, and is forwarded here).
+        // failover order are unreachable too.
         earlierSuccessors: primary ? successorsBefore(settings.registry, settings.region) : [],
-        primaryHealthCheckIds: primary && successorsBefore(settings.registry, settings.region).length === 0 ? [primary.apiHealthCheckId] : [],
-        // This region's members of the global stores: what a failover promotes here.
-        failover: primary
-            ? {
-                  aurora: [{ globalClusterIdentifier: primary.auroraGlobalClusterId, clusterArn: data.auroraClusterArn }],
-                  docdb: [{ globalClusterIdentifier: primary.docdbGlobalClusterId, clusterArn: data.docdbClusterArn }],
-                  elasticache: [{ globalReplicationGroupId: primary.cacheGlobalReplicationGroupId, replicationGroupId: data.cacheReplicationGroupId }],
-              }
-            : {},
+        // This region's members of the global stores: what a promotion into this region promotes.
+        failover: {
+            aurora: [{ globalClusterIdentifier: data.auroraGlobalClusterId, clusterArn: data.auroraClusterArn }],
+            docdb: [{ globalClusterIdentifier: data.docdbGlobalClusterId, clusterArn: data.docdbClusterArn }],
+            elasticache: [{ globalReplicationGroupId: data.cacheGlobalReplicationGroupId, replicationGroupId: data.cacheReplicationGroupId }],
+        },
+        // The primary's members, which this successor's Region switch plan names beside its own.
+        primaryClusterArns: primary ? { aurora: [primary.auroraClusterArn], docdb: [primary.docdbClusterArn] } : {},
     });
     new Observability("observability", {
         context: ctx,
@@ -354,11 +352,13 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         transitGatewayId: network.transitGatewayId,
         steadyStateAlarmArn: dr.steadyStateAlarmArn,
         peerAlarmArns: Object.values(dr.peerAlarmArns),
-        // Writers live in the primary: the database-failover drill runs there. FIS's
-        // aws:rds:failover-db-cluster targets Aurora/RDS clusters only; DocumentDB's failover is
-        // drilled through its global switchover (docs/dr.md).
-        databaseClusterArns: primary ? [] : [data.auroraClusterArn],
+        // Writers live in the primary: the database drill runs there, over every global store FIS
+        // has an action for (aws:rds:failover-db-cluster takes Aurora and DocumentDB clusters alike).
+        databaseClusterArns: primary ? [] : [data.auroraClusterArn, data.docdbClusterArn],
         cacheReplicationGroupArns: [data.cacheReplicationGroupArn],
+        globalTableArns: [data.idempotencyTableArn],
+        dsqlClusterArns: data.dsqlClusterArn ? [data.dsqlClusterArn] : [],
+        replicatedBuckets: [...BUCKETS],
         schedules: settings.dr.drillSchedules,
     });
 

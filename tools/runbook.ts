@@ -7,12 +7,12 @@
  * drifted); test/dr/runbook.spec.ts fails on drift too.
  */
 import * as path from "path";
-import { drNames } from "../components/dr/plan";
+import { FUNCTION_STORE, drNames, regionSwitchPlanName } from "../components/dr/plan";
+import { edgeNames, probePaths } from "../components/edge/plan";
 import { globalName } from "../components/data/plan";
 import { replaceBlock } from "./readme-block";
 import { syncGeneratedFile } from "./generated-file";
 import { loadProject } from "./plan/stacks";
-import { flowTable } from "../components/network/flows";
 import { registryRegions } from "./flows-doc";
 
 export const RUNBOOK_START = "<!-- runbook:start -->";
@@ -25,8 +25,6 @@ export interface RunbookInputs {
     /** The successors in order (`mall:failoverOrder`, default the secondaries in registry order). */
     readonly failoverOrder: readonly string[];
     readonly domain: string;
-    /** Whether the successor's canaries reach the primary's origin (the flow table's canary rows are admitted). */
-    readonly canariesReachOrigins: boolean;
 }
 
 /** The inputs as the project's stack files give them. */
@@ -41,8 +39,7 @@ export function runbookInputs(dir = path.resolve(__dirname, "..")): RunbookInput
     const failoverOrder = order ? (JSON.parse(order) as string[]) : regions.filter((r) => r.role === "secondary").map((r) => r.name);
     const primaryStack = project.stacks.find((s) => s.stack === primary);
     const domain = primaryStack?.config[`${project.name}:domain`] ?? "<domain>";
-    const canariesReachOrigins = flowTable(regions).filter((r) => r.from.kind === "canary").every((r) => r.expected === "admitted");
-    return { project: project.name, primary, failoverOrder, domain, canariesReachOrigins };
+    return { project: project.name, primary, failoverOrder, domain };
 }
 
 /** The runbook block (markers included). */
@@ -54,55 +51,53 @@ export function runbookBlock(i: RunbookInputs = runbookInputs()): string {
     const docdb = globalName(i.project, "docdb");
     const cacheSuffix = globalName(i.project, "cache");
     const later = i.failoverOrder.slice(1);
-    const cacheId = `$(aws elasticache describe-global-replication-groups --region ${s} --query "GlobalReplicationGroups[?ends_with(GlobalReplicationGroupId, '${cacheSuffix}')].GlobalReplicationGroupId" --output text)`;
+    const plan = regionSwitchPlanName(i.project, i.primary, s);
+    const fn = n.functionName(FUNCTION_STORE);
+    const cacheId = (region: string) =>
+        `$(aws elasticache describe-global-replication-groups --region ${region} --query "GlobalReplicationGroups[?ends_with(GlobalReplicationGroupId, '${cacheSuffix}')].GlobalReplicationGroupId" --output text)`;
+    const planArn = (region: string) => `PLAN=$(aws arc-region-switch list-plans --region ${region} --query "plans[?name=='${plan}'].arn" --output text)`;
     const lines = [
         RUNBOOK_START,
         `## At 3 am: ${i.primary} looks down`,
         "",
-        `The primary is **${i.primary}**; the failover order is ${i.failoverOrder.map((r) => `**${r}**`).join(" → ")}. Work from **${s}** (the first successor${later.length ? `; ${later.join(", ")} take over only if it is down too` : ""}). Nothing below needs ${i.primary}.`,
+        `The primary is **${i.primary}**; the failover order is ${i.failoverOrder.map((r) => `**${r}**`).join(" → ")}. Work from **${s}** (the first successor${later.length ? `; ${later.join(", ")} take over only if it is unreachable too` : ""}). Nothing below needs ${i.primary}.`,
         "",
-        "1. **Is it real?** The successor's view, over the internet path:",
+        "1. **Is it real?** The successor's view, over the internet path (its canaries ask the site, through CloudFront, whether the primary's load balancer answers and whether its own API is ready):",
         "   ```sh",
-        `   aws cloudwatch describe-alarms --region ${s} --alarm-names ${i.project}-${s}-canary-${i.primary} ${i.project}-${s}-canary-${s} ${n.primaryDown(i.primary)} --query "MetricAlarms[].[AlarmName,StateValue]" --output table`,
+        `   aws cloudwatch describe-alarms --region ${s} --alarm-names ${i.project}-${s}-canary-${i.primary} ${i.project}-${s}-canary-${s} --query "MetricAlarms[].[AlarmName,StateValue]" --output table`,
         `   aws cloudwatch describe-alarms --region ${s} --alarm-types CompositeAlarm --alarm-names ${n.primaryDown(i.primary)} --query "CompositeAlarms[].[AlarmName,StateValue,StateReason]"`,
+        `   curl -s https://${edgeNames.site(i.domain)}${probePaths.path(i.primary, "alive")}   # "${probePaths.aliveBody(i.primary)}" while its load balancer answers`,
         `   aws health describe-events --region us-east-2 --filter "regions=${i.primary},eventStatusCodes=open"   # the AWS Health endpoint that survives ${i.primary}`,
         `   dig +short api-internal.${i.domain}   # where traffic goes now (latency records; a lost region drops out in 90 s)`,
         "   ```",
-        `   The primary's canary in ALARM while ${s}'s own is OK, and AWS Health or your own checks agree: it is real. Only the canary in ALARM and the site up: an application outage; traffic has already moved, do **not** promote.`,
-        ...(i.canariesReachOrigins
-            ? []
-            : [
-                  `   **Today the canaries cannot reach the origins** (the origin ALBs admit only CloudFront and Route 53: docs/flows.md, the canary rows), so both sit in ALARM whatever happens: judge by AWS Health, \`dig\` and the site itself, and expect no automatic promotion on a region loss (step 3).`,
-              ]),
-        "2. **Did automation run?**",
+        `   \`${n.primaryDown(i.primary)}\` in ALARM (the primary unreachable, ${s} ready) and AWS Health agrees: it is real. The site answering but the primary's API failing is an application outage: traffic has already moved, do **not** promote.`,
+        "2. **Did automation run?** The Region switch execution and the ElastiCache function:",
         "   ```sh",
-        `   aws logs tail ${n.logGroup("aurora")} --region ${s} --since 1h`,
-        `   aws logs tail ${n.logGroup("docdb")} --region ${s} --since 1h`,
-        `   aws logs tail ${n.logGroup("elasticache")} --region ${s} --since 1h`,
+        `   ${planArn(s)}`,
+        `   aws arc-region-switch list-plan-executions --region ${s} --plan-arn "$PLAN" --query "items[0].[executionId,executionState,mode,startTime]"`,
+        `   aws logs tail ${n.logGroup(FUNCTION_STORE)} --region ${s} --since 1h`,
         "   ```",
-        `   Each function logs its decision and calls, and reports \`[DR ok]\` / \`[DR FAILED]\` / \`[DR dry run]\` to the topic \`${n.topic}\`.`,
-        `3. **What to do** if nothing promoted (automatic failover off, or \`[DR FAILED]\`): promote ${s}, every store, with the operator payload (add \`"dryRun": true\` first to see the calls):`,
+        `   The function reports \`[DR ok]\` / \`[DR FAILED]\` / \`[DR dry run]\` to the topic \`${n.topic}\`.`,
+        `3. **What to do** if nothing promoted (automatic failover off, or a failed execution): start the plan yourself, ungraceful, from ${s}; then the ElastiCache function (an ungraceful execution skips Lambda steps; add \`"dryRun": true\` first to see the call):`,
         "   ```sh",
-        "   for store in aurora docdb elasticache; do",
-        `     aws lambda invoke --region ${s} --function-name ${i.project}-${s}-failover-$store \\`,
-        "       --cli-binary-format raw-in-base64-out \\",
-        `       --payload '{"operator":{"confirmRegion":"${s}","mode":"failover","reason":"INC-…"}}' out-$store.json && cat out-$store.json`,
-        "   done",
+        `   aws arc-region-switch start-plan-execution --region ${s} --plan-arn "$PLAN" --target-region ${s} --action activate --mode ungraceful --comment "INC-…"`,
+        `   aws lambda invoke --region ${s} --function-name ${fn} --cli-binary-format raw-in-base64-out \\`,
+        `     --payload '{"operator":{"confirmRegion":"${s}","mode":"failover","reason":"INC-…"}}' out.json && cat out.json`,
         "   ```",
         "4. **How to know it worked:** every store's writer is in the successor.",
         "   ```sh",
         `   aws rds describe-global-clusters --region ${s} --global-cluster-identifier ${aurora} --query "GlobalClusters[0].GlobalClusterMembers[].[DBClusterArn,IsWriter]" --output table`,
         `   aws docdb describe-global-clusters --region ${s} --global-cluster-identifier ${docdb} --query "GlobalClusters[0].GlobalClusterMembers[].[DBClusterArn,IsWriter]" --output table`,
-        `   aws elasticache describe-global-replication-groups --region ${s} --show-member-info --global-replication-group-id ${cacheId} --query "GlobalReplicationGroups[0].Members[].[ReplicationGroupRegion,Role]" --output table`,
+        `   aws elasticache describe-replication-groups --region ${s} --replication-group-id ${i.project}-${s}-cache --query "ReplicationGroups[0].GlobalReplicationGroupInfo"   # null: detached, a standalone primary`,
         "   ```",
         `   Services find the DocumentDB and Valkey writer themselves (writer directory, docs/data.md): no redeploy. Aurora's global writer endpoint follows the failover.`,
-        `5. **Failback** once ${i.primary} is healthy (planned, no data loss): events (MSK) and objects (S3) already replicate both ways, nothing to turn around. Switch the single-writer stores back:`,
+        `5. **Failback** once ${i.primary} is healthy (planned, no data loss): events (MSK) and objects (S3) already replicate both ways, nothing to turn around. A cluster cut off by a data-losing failover must be back in its global cluster first (\`describe-global-clusters\` lists it), and the detached cache member must rejoin (redeploy ${s}). Then a **graceful** execution activating ${i.primary} switches Aurora and DocumentDB over and fails the cache over (${i.primary}'s function):`,
         "   ```sh",
-        `   aws rds switchover-global-cluster --region ${i.primary} --global-cluster-identifier ${aurora} --target-db-cluster-identifier <the ${i.primary} cluster ARN>`,
-        `   aws docdb switchover-global-cluster --region ${i.primary} --global-cluster-identifier ${docdb} --target-db-cluster-identifier <the ${i.primary} cluster ARN>`,
-        `   aws elasticache failover-global-replication-group --region ${i.primary} --global-replication-group-id <id from step 4> --primary-region ${i.primary} --primary-replication-group-id ${i.project}-${i.primary}-cache`,
+        `   ${planArn(i.primary)}`,
+        `   aws arc-region-switch start-plan-execution --region ${i.primary} --plan-arn "$PLAN" --target-region ${i.primary} --action activate --mode graceful --comment "failback"`,
+        `   aws elasticache describe-global-replication-groups --region ${i.primary} --show-member-info --global-replication-group-id ${cacheId(i.primary)} --query "GlobalReplicationGroups[0].Members[].[ReplicationGroupRegion,Role]" --output table`,
         "   ```",
-        `   A cluster cut off by a data-losing failover must be back in its global cluster first (\`describe-global-clusters\` lists it as a member). Then redeploy ${i.primary} and every secondary, in the failover order, so the program's view matches.`,
+        `   Then redeploy ${i.primary} and every secondary, in the failover order, so the program's view matches.`,
         RUNBOOK_END,
     ];
     return lines.join("\n");

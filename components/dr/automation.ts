@@ -1,26 +1,27 @@
 /**
- * DrAutomation (ARCHITECTURE §6): the failover pipeline that still works when the primary region
- * is gone.
+ * DrAutomation (ARCHITECTURE §6, as docs/spec-deviations.md records): failover that still works
+ * when the primary region is gone, decided and executed in the successor.
  *
- * Every region: a KMS-encrypted SNS topic for operations, and Synthetics canaries probing its own
- * API (steady state, the FIS stop condition) and each peer's (seeing a peer from outside it).
+ * Every region: a KMS-encrypted SNS topic for operations (with its paging subscriptions),
+ * Synthetics canaries asking the site, through CloudFront, for this region's readiness
+ * (`/probe/<self>/ready`: the steady state, the FIS stop condition) and whether each peer's load
+ * balancer answers (`/probe/<peer>/alive`), and, where it has an ElastiCache member, the failover
+ * function for that store (Region switch has no block for it).
  *
- * Secondaries additionally own the pipeline that promotes them:
- * - detection that does not depend on the failed region alone: the composite alarm "the primary's
- *   canary fails from here while ours passes" in this region, plus the Route 53 health-check
- *   alarm, which must live in us-east-1 (the only region with Route 53 metrics) and is forwarded
- *   to this region's default event bus by a rule there. This stack declares those us-east-1
- *   halves with the per-resource `region` input (pairwise link: the secondary owns it);
- * - an EventBridge rule on both alarms, targeting one failover Lambda per store kind, which run in
- *   parallel, each idempotent, guarded by ENABLE_AUTO_FAILOVER, with a dry-run mode, least
- *   privilege, KMS-encrypted log groups created here with retention, and Lambda's async retries
- *   (failures go to the topic too).
+ * A successor additionally owns, for its pair with the primary:
+ * - the decision: a composite alarm "the primary is unreachable while I am ready" (and every
+ *   successor before me in the failover order is unreachable too), here, over the internet path;
+ * - the ARC Region switch plan (both Regions, activePassive) whose workflow promotes every store in
+ *   one parallel step (Aurora and DocumentDB blocks, the ElastiCache function of the activating
+ *   Region), triggered by the decision when ENABLE_AUTO_FAILOVER is on, with its execution role;
+ * - an EventBridge rule running this region's ElastiCache function on the decision (Region switch
+ *   skips Lambda steps in an ungraceful execution, which is what a lost Region gets).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { RegionContext, awsName } from "../common/context";
-import { serviceKey } from "../common/kms";
+import { ServiceKey, serviceKey } from "../common/kms";
 import { logsPrincipal } from "../common/logs";
 import { privateBucket } from "../common/private-bucket";
 import { tagsFor } from "../common/tags";
@@ -30,18 +31,20 @@ import {
     CANARY_CODE_PATH,
     CANARY_HANDLER,
     CANARY_SCRIPT,
+    FUNCTION_STORE,
     GlobalClusterTarget,
     GlobalDatastoreTarget,
-    HEALTH_CHECK_REGION,
-    STORES,
+    REGION_SWITCH_PRINCIPAL,
     StoreKind,
     alarmEventPattern,
     canaryPolicy,
     drNames,
     failoverPolicy,
-    forwarderPolicy,
     planProbes,
+    planRegionSwitch,
     primaryDownRule,
+    regionSwitchPlanName,
+    regionSwitchPolicy,
 } from "./plan";
 
 const SERVICE = "dr";
@@ -61,14 +64,15 @@ export interface FailoverTargets {
 
 export interface DrAutomationSettings {
     /**
-     * Whether the failover Lambdas act on an alarm by themselves (`ENABLE_AUTO_FAILOVER`). An
-     * operator's explicit invocation runs whatever this says. (The settings reader defaults it to
-     * true in production and false elsewhere: ARCHITECTURE §6.)
+     * Whether a Region loss promotes by itself (`ENABLE_AUTO_FAILOVER`): the Region switch plan's
+     * trigger and the ElastiCache function's alarm path. A manual execution or an operator's
+     * invocation runs whatever this says. (The settings reader defaults it to true in production
+     * and false elsewhere: ARCHITECTURE §6.)
      */
     readonly enableAutoFailover: boolean;
-    /** The Lambdas log and notify what they would do, and change nothing. (Reader default: false.) */
+    /** The ElastiCache function logs and notifies what it would do, and changes nothing. (Reader default: false.) */
     readonly failoverDryRun: boolean;
-    /** Attempts per store inside one invocation before it reports a failure and lets Lambda retry. (Reader default: 3.) */
+    /** Attempts per datastore inside one invocation before it reports a failure and lets Lambda retry. (Reader default: 3.) */
     readonly failoverMaxAttempts: number;
     /** Retention of the DR and observability log groups, in days. (Reader default: 90.) */
     readonly drLogRetentionDays: number;
@@ -113,12 +117,16 @@ export interface DrAutomationArgs {
     /** The failover and canary knobs, already validated by the settings reader. */
     readonly settings: DrAutomationSettings;
     /**
-     * Route 53 health checks of the primary's API (EdgeStack). Their alarms live in us-east-1 and
-     * are forwarded here. @default [] - canary detection only
+     * This region's members of the global stores (GlobalData): what a promotion into this region
+     * promotes. On every region ElastiCache members get the failover function; on a successor the
+     * Aurora and DocumentDB members go into the Region switch plan. @default {} - nothing to promote
      */
-    readonly primaryHealthCheckIds?: readonly pulumi.Input<string>[];
-    /** What to promote into this region (GlobalData's members here). @default {} - no failover functions */
     readonly failover?: FailoverTargets;
+    /**
+     * On a successor: the primary's member cluster ARNs, index for index with `failover.aurora` and
+     * `failover.docdb` (the plan names both Regions' members). @default {}
+     */
+    readonly primaryClusterArns?: { readonly aurora?: readonly pulumi.Input<string>[]; readonly docdb?: readonly pulumi.Input<string>[] };
 }
 
 export class DrAutomation extends pulumi.ComponentResource {
@@ -287,7 +295,7 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
                 s3Bucket: bucket.bucket,
                 s3Key: code.key,
                 schedule: { expression: `rate(${s.canaryRateMinutes} minute${s.canaryRateMinutes === 1 ? "" : "s"})` },
-                runConfig: { timeoutInSeconds: 30, environmentVariables: { PROBE_URL: p.url } },
+                runConfig: { timeoutInSeconds: 30, environmentVariables: { PROBE_URL: p.url, ...(p.expect ? { PROBE_EXPECT: p.expect } : {}) } },
                 startCanary: true,
                 successRetentionPeriod: 7,
                 failureRetentionPeriod: 31,
@@ -321,11 +329,15 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
     const steadyStateAlarm = alarms[selfProbe.target];
     const peerAlarms = Object.fromEntries(probes.filter((p) => p.kind === "peer").map((p) => [p.target, alarms[p.target]]));
 
-    const functions: Partial<Record<StoreKind, aws.lambda.Function>> = {};
+    // ---- The ElastiCache failover function, in every Region with a member (Region switch has no
+    // block for the store): the plans of both Regions' pairs run it, and on a successor the decision
+    // alarm's rule does too.
+    const cache = (args.failover?.elasticache ?? []).length > 0 ? declareCacheFunction(parent, name, args, key, topic) : undefined;
+    const functions: Partial<Record<StoreKind, aws.lambda.Function>> = cache ? { [FUNCTION_STORE]: cache } : {};
     const triggerAlarmNames: string[] = [];
     if (!isSecondary) return { key, topic, bucket, steadyStateAlarm, peerAlarms, functions, triggerAlarmNames };
 
-    // ---- Detection for failover into this region.
+    // ---- The decision, in this successor, over the internet path (docs/dr.md "The signal").
     const primary = args.primaryRegion!;
     const primaryProbe = probes.find((p) => p.kind === "peer" && p.target === primary);
     if (!primaryProbe) throw new pulumi.ResourceError(`DrAutomation ${name}: the primary region ${primary} must be among the probed peers (${args.peers.join(", ")})`, parent);
@@ -334,15 +346,12 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
         if (!p) throw new pulumi.ResourceError(`DrAutomation ${name}: the earlier successor ${r} must be among the probed peers (${args.peers.join(", ")})`, parent);
         return p;
     });
-    if (earlier.length > 0 && (args.primaryHealthCheckIds ?? []).length > 0) {
-        throw new pulumi.ResourceError(`DrAutomation ${name}: only the first successor acts on the primary's health checks (this region follows ${earlier.map((p) => p.target).join(", ")} in the failover order)`, parent);
-    }
     const primaryDownName = names.primaryDown(primary);
-    new aws.cloudwatch.CompositeAlarm(
+    const decision = new aws.cloudwatch.CompositeAlarm(
         `${name}-primary-down`,
         {
             alarmName: primaryDownName,
-            alarmDescription: `${primary}'s API fails from ${ctx.region} while ${ctx.region}'s own API passes${earlier.length ? ` and ${earlier.map((p) => p.target).join(", ")} (earlier in the failover order) fail too` : ""}: fail over into ${ctx.region}`,
+            alarmDescription: `${primary} is unreachable through CloudFront from ${ctx.region} while ${ctx.region}'s own API is ready${earlier.length ? ` and ${earlier.map((p) => p.target).join(", ")} (earlier in the failover order) are unreachable too` : ""}: fail over into ${ctx.region}`,
             alarmRule: primaryDownRule(primaryProbe.alarmName, selfProbe.alarmName, earlier.map((p) => p.alarmName)),
             alarmActions: [topic.arn],
             okActions: [topic.arn],
@@ -352,167 +361,150 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
     );
     triggerAlarmNames.push(primaryDownName);
 
-    const healthCheckIds = args.primaryHealthCheckIds ?? [];
-    if (healthCheckIds.length > 0) {
-        const busArn = pulumi.interpolate`arn:aws:events:${ctx.region}:${ctx.accountId}:event-bus/default`;
-        const healthAlarmNames = healthCheckIds.map((_, i) => names.healthCheckAlarm(i));
-        healthCheckIds.forEach((id, i) => {
-            new aws.cloudwatch.MetricAlarm(
-                `${name}-health-check-${i}-alarm`,
-                {
-                    region: HEALTH_CHECK_REGION,
-                    name: healthAlarmNames[i],
-                    alarmDescription: `Route 53 health check of ${primary}'s API is unhealthy (checked from several regions); forwarded to ${ctx.region} to fail over`,
-                    namespace: "AWS/Route53",
-                    metricName: "HealthCheckStatus",
-                    dimensions: { HealthCheckId: id },
-                    statistic: "Minimum",
-                    period: 60,
-                    // The health check already debounced: it is unhealthy after failureThreshold misses.
-                    evaluationPeriods: 1,
-                    threshold: 1,
-                    comparisonOperator: "LessThanThreshold",
-                    treatMissingData: "missing",
-                    tags: tags(healthAlarmNames[i]),
-                },
-                opts,
-            );
-        });
-        const forwarderRole = new aws.iam.Role(
-            `${name}-forwarder-role`,
+    // The same decision runs the ElastiCache function (Region switch skips Lambda steps when ungraceful).
+    if (cache) {
+        const rule = new aws.cloudwatch.EventRule(
+            `${name}-failover-rule`,
             {
-                description: `Forwards Route 53 health-check alarms from ${HEALTH_CHECK_REGION} to ${ctx.region}'s default event bus`,
-                assumeRolePolicy: serviceTrustPolicy(ctx, "events.amazonaws.com", { sourceAccount: true }),
-                tags: tags(awsName(ctx, "dr-forwarder")),
+                name: names.failoverRule,
+                description: `Promote ElastiCache into ${ctx.region} when ${primaryDownName} enters ALARM (${primary} lost)`,
+                eventPattern: JSON.stringify(alarmEventPattern(triggerAlarmNames)),
+                tags: tags(names.failoverRule),
             },
             opts,
         );
-        new aws.iam.RolePolicy(`${name}-forwarder-policy`, { role: forwarderRole.id, policy: busArn.apply((b) => JSON.stringify(forwarderPolicy(b))) }, opts);
-        const forwardRule = new aws.cloudwatch.EventRule(
-            `${name}-forward-rule`,
-            {
-                region: HEALTH_CHECK_REGION,
-                name: names.forwardRule,
-                description: `Forward ${primary}'s Route 53 health-check alarms to ${ctx.region}`,
-                eventPattern: JSON.stringify(alarmEventPattern(healthAlarmNames)),
-                tags: tags(names.forwardRule),
-            },
-            opts,
-        );
-        new aws.cloudwatch.EventTarget(
-            `${name}-forward-target`,
-            { region: HEALTH_CHECK_REGION, rule: forwardRule.name, arn: busArn, roleArn: forwarderRole.arn },
-            opts,
-        );
-        triggerAlarmNames.push(...healthAlarmNames);
+        new aws.lambda.Permission(`${name}-${FUNCTION_STORE}-invoke`, { action: "lambda:InvokeFunction", function: cache.name, principal: "events.amazonaws.com", sourceArn: rule.arn, sourceAccount: ctx.accountId }, opts);
+        new aws.cloudwatch.EventTarget(`${name}-${FUNCTION_STORE}-target`, { rule: rule.name, arn: cache.arn, retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 5 } }, opts);
     }
 
-    // ---- The failover functions.
+    // ---- The Region switch plan of this pair (primary, this successor), owned by this later stack.
     const targets = args.failover ?? {};
-    const stores = STORES.filter((st) => (targets[st]?.length ?? 0) > 0);
-    if (stores.length === 0) return { key, topic, bucket, steadyStateAlarm, peerAlarms, functions, triggerAlarmNames };
-
-    const rule = new aws.cloudwatch.EventRule(
-        `${name}-failover-rule`,
+    const primaryArns = args.primaryClusterArns ?? {};
+    for (const kind of ["aurora", "docdb"] as const) {
+        if ((primaryArns[kind] ?? []).length !== (targets[kind] ?? []).length) {
+            throw new pulumi.ResourceError(`DrAutomation ${name}: primaryClusterArns.${kind} must name the primary's member of each of the ${(targets[kind] ?? []).length} ${kind} global clusters, in order`, parent);
+        }
+    }
+    const planName = regionSwitchPlanName(ctx.project, primary, ctx.region);
+    const cacheFunctionArns = cache ? [cache.arn, pulumi.interpolate`arn:aws:lambda:${primary}:${ctx.accountId}:function:${drNames({ project: ctx.project, region: primary }).functionName(FUNCTION_STORE)}`] : [];
+    const pairs = (kind: "aurora" | "docdb") => (targets[kind] ?? []).map((g, i) => ({ globalClusterIdentifier: g.globalClusterIdentifier, clusterArns: [primaryArns[kind]![i], g.clusterArn] }));
+    const planned = planRegionSwitch<pulumi.Input<string>>({
+        primary,
+        successor: ctx.region,
+        aurora: pairs("aurora"),
+        docdb: pairs("docdb"),
+        cacheFunctionArns,
+        decisionAlarmArn: decision.arn,
+        healthAlarmArn: steadyStateAlarm.arn,
+        automatic: s.enableAutoFailover,
+    });
+    const roleName = names.regionSwitchRole(primary);
+    const role = new aws.iam.Role(
+        `${name}-region-switch-role`,
+        // AWS documents the trust without conditions; aws:SourceAccount is not documented for this service.
+        { name: roleName, description: `Executes the Region switch plan ${planName}`, assumeRolePolicy: serviceTrustPolicy(ctx, REGION_SWITCH_PRINCIPAL), tags: tags(roleName) },
+        opts,
+    );
+    const rolePolicy = new aws.iam.RolePolicy(
+        `${name}-region-switch-policy`,
         {
-            name: names.failoverRule,
-            description: `Fail over into ${ctx.region} when ${primary} is down (${triggerAlarmNames.join(", ")})`,
-            eventPattern: JSON.stringify(alarmEventPattern(triggerAlarmNames)),
-            tags: tags(names.failoverRule),
+            role: role.id,
+            policy: pulumi
+                .all([
+                    account,
+                    pulumi.all([...pairs("aurora"), ...pairs("docdb")].map((g) => pulumi.output(g.globalClusterIdentifier))),
+                    pulumi.all([...pairs("aurora"), ...pairs("docdb")].flatMap((g) => g.clusterArns.map((a) => pulumi.output(a)))),
+                    pulumi.all(cacheFunctionArns.map((a) => pulumi.output(a))),
+                    pulumi.all([decision.arn, steadyStateAlarm.arn]),
+                ])
+                .apply(([a, globalClusterIds, clusterArns, functionArns, alarmArns]) => JSON.stringify(regionSwitchPolicy({ account: a, globalClusterIds, clusterArns, functionArns, alarmArns }))),
         },
         opts,
     );
-    const bundle = bundleLambda(FAILOVER_ENTRY);
-    for (const store of stores) {
-        const fnName = names.functionName(store);
-        const logGroupName = names.logGroup(store);
-        const logGroup = new aws.cloudwatch.LogGroup(
-            `${name}-${store}-logs`,
-            { name: logGroupName, kmsKeyId: key.arn, retentionInDays: s.drLogRetentionDays, tags: tags(logGroupName) },
-            opts,
-        );
-        const role = new aws.iam.Role(
-            `${name}-${store}-role`,
-            { description: `Failover of ${store} into ${ctx.region}`, assumeRolePolicy: serviceTrustPolicy(ctx, "lambda.amazonaws.com", { sourceAccount: true }), tags: tags(fnName) },
-            opts,
-        );
-        const targetJson = resolveTargets(store, targets);
-        const policy = new aws.iam.RolePolicy(
-            `${name}-${store}-policy`,
-            {
-                role: role.id,
-                policy: pulumi.all([account, logGroup.arn, topic.arn, key.arn, targetJson]).apply(([a, lg, t, k, tj]) =>
-                    JSON.stringify(
-                        failoverPolicy({
-                            store,
-                            region: ctx.region,
-                            account: a,
-                            logGroupArn: lg,
-                            topicArn: t,
-                            topicKeyArn: k,
-                            ...(store === "elasticache" ? { globalDatastores: JSON.parse(tj) } : { globalClusters: JSON.parse(tj) }),
-                        }),
-                    ),
-                ),
-            },
-            opts,
-        );
-        const fn = new aws.lambda.Function(
-            `${name}-${store}`,
-            {
-                name: fnName,
-                description: `Promotes ${store} into ${ctx.region} when ${primary} is down (idempotent; ENABLE_AUTO_FAILOVER guards alarms)`,
-                runtime: "nodejs22.x",
-                architectures: ["arm64"],
-                handler: `index.${store}`,
-                code: bundle.archive,
-                role: role.arn,
-                timeout: 120,
-                memorySize: 256,
-                // One run at a time per store: a second alarm waits, then finds the work done.
-                reservedConcurrentExecutions: 1,
-                loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-                tracingConfig: { mode: "Active" },
-                environment: {
-                    variables: {
-                        FAILOVER_STORE: store,
-                        ENABLE_AUTO_FAILOVER: String(s.enableAutoFailover),
-                        DRY_RUN: String(s.failoverDryRun),
-                        TARGET_REGION: ctx.region,
-                        TOPIC_ARN: topic.arn,
-                        TARGETS: targetJson,
-                        MAX_ATTEMPTS: String(s.failoverMaxAttempts),
-                        RETRY_DELAY_MS: "2000",
-                    },
-                },
-                tags: tags(fnName),
-            },
-            { parent, dependsOn: [policy, logGroup] },
-        );
-        new aws.lambda.FunctionEventInvokeConfig(
-            `${name}-${store}-async`,
-            { functionName: fn.name, maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600, destinationConfig: { onFailure: { destination: topic.arn } } },
-            opts,
-        );
-        new aws.lambda.Permission(`${name}-${store}-invoke`, { action: "lambda:InvokeFunction", function: fn.name, principal: "events.amazonaws.com", sourceArn: rule.arn, sourceAccount: ctx.accountId }, opts);
-        new aws.cloudwatch.EventTarget(
-            `${name}-${store}-target`,
-            { rule: rule.name, arn: fn.arn, retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 5 } },
-            opts,
-        );
-        functions[store] = fn;
-    }
-    return { key, topic, bucket, steadyStateAlarm, peerAlarms, functions, triggerAlarmNames };
+    const plan = new aws.arcregionswitch.Plan(
+        `${name}-region-switch`,
+        {
+            name: planName,
+            description: `Promote the single-writer stores from ${primary} into ${ctx.region} (and back)${s.enableAutoFailover ? "; triggered by " + primaryDownName : "; manual executions only (ENABLE_AUTO_FAILOVER off)"}`,
+            executionRole: role.arn,
+            ...planned,
+            tags: tags(planName),
+        },
+        { parent, dependsOn: [rolePolicy] },
+    );
+    return { key, topic, bucket, steadyStateAlarm, peerAlarms, functions, triggerAlarmNames, plan };
 }
 
-/** TARGETS for the function's environment: the store's entries with every Input resolved. */
-function resolveTargets(store: StoreKind, t: FailoverTargets): pulumi.Output<string> {
-    if (store === "elasticache") {
-        return pulumi
-            .all((t.elasticache ?? []).map((d) => pulumi.all([d.globalReplicationGroupId, d.replicationGroupId])))
-            .apply((rows) => JSON.stringify(rows.map(([globalReplicationGroupId, replicationGroupId]) => ({ globalReplicationGroupId, replicationGroupId }))));
-    }
+/** The ElastiCache failover function of this Region: its log group, role, and async settings. */
+function declareCacheFunction(parent: pulumi.Resource, name: string, args: DrAutomationArgs, key: ServiceKey, topic: aws.sns.Topic): aws.lambda.Function {
+    const ctx = args.context;
+    const s = args.settings;
+    const names = drNames(ctx);
+    const opts = { parent };
+    const tags = (nameTag: string) => tagsFor(ctx, SERVICE, COMPONENT, {}, nameTag);
+    const store = FUNCTION_STORE;
+    const fnName = names.functionName(store);
+    const logGroupName = names.logGroup(store);
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-${store}-logs`, { name: logGroupName, kmsKeyId: key.arn, retentionInDays: s.drLogRetentionDays, tags: tags(logGroupName) }, opts);
+    const role = new aws.iam.Role(
+        `${name}-${store}-role`,
+        { description: `Failover of ${store} into ${ctx.region}`, assumeRolePolicy: serviceTrustPolicy(ctx, "lambda.amazonaws.com", { sourceAccount: true }), tags: tags(fnName) },
+        opts,
+    );
+    const targetJson = resolveTargets(args.failover?.elasticache ?? []);
+    const policy = new aws.iam.RolePolicy(
+        `${name}-${store}-policy`,
+        {
+            role: role.id,
+            policy: pulumi.all([pulumi.output(ctx.accountId), logGroup.arn, topic.arn, key.arn, targetJson]).apply(([a, lg, t, k, tj]) =>
+                JSON.stringify(failoverPolicy({ store, region: ctx.region, account: a, logGroupArn: lg, topicArn: t, topicKeyArn: k, globalDatastores: JSON.parse(tj) })),
+            ),
+        },
+        opts,
+    );
+    const fn = new aws.lambda.Function(
+        `${name}-${store}`,
+        {
+            name: fnName,
+            description: `Promotes ${store} into ${ctx.region}: Region switch (graceful), the decision alarm (Region lost), an operator (idempotent)`,
+            runtime: "nodejs22.x",
+            architectures: ["arm64"],
+            handler: `index.${store}`,
+            code: bundleLambda(FAILOVER_ENTRY).archive,
+            role: role.arn,
+            timeout: 120,
+            memorySize: 256,
+            // One run at a time: a second trigger waits, then finds the work done.
+            reservedConcurrentExecutions: 1,
+            loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+            tracingConfig: { mode: "Active" },
+            environment: {
+                variables: {
+                    FAILOVER_STORE: store,
+                    ENABLE_AUTO_FAILOVER: String(s.enableAutoFailover),
+                    DRY_RUN: String(s.failoverDryRun),
+                    TARGET_REGION: ctx.region,
+                    TOPIC_ARN: topic.arn,
+                    TARGETS: targetJson,
+                    MAX_ATTEMPTS: String(s.failoverMaxAttempts),
+                    RETRY_DELAY_MS: "2000",
+                },
+            },
+            tags: tags(fnName),
+        },
+        { parent, dependsOn: [policy, logGroup] },
+    );
+    new aws.lambda.FunctionEventInvokeConfig(
+        `${name}-${store}-async`,
+        { functionName: fn.name, maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600, destinationConfig: { onFailure: { destination: topic.arn } } },
+        opts,
+    );
+    return fn;
+}
+
+/** TARGETS for the function's environment: the datastores with every Input resolved. */
+function resolveTargets(targets: readonly GlobalDatastoreTarget<pulumi.Input<string>>[]): pulumi.Output<string> {
     return pulumi
-        .all((t[store] ?? []).map((g) => pulumi.all([g.globalClusterIdentifier, g.clusterArn])))
-        .apply((rows) => JSON.stringify(rows.map(([globalClusterIdentifier, clusterArn]) => ({ globalClusterIdentifier, clusterArn }))));
+        .all(targets.map((d) => pulumi.all([d.globalReplicationGroupId, d.replicationGroupId])))
+        .apply((rows) => JSON.stringify(rows.map(([globalReplicationGroupId, replicationGroupId]) => ({ globalReplicationGroupId, replicationGroupId }))));
 }

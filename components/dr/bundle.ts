@@ -1,5 +1,5 @@
 /**
- * Bundles the failover Lambdas from the repo's TypeScript (lambdas/) with esbuild at program time.
+ * Bundles the failover function from the repo's TypeScript (lambdas/) with esbuild at program time.
  *
  * The AWS SDK is bundled, not taken from the Lambda runtime: the failover calls (DocumentDB
  * FailoverGlobalCluster with AllowDataLoss, Switchover) are recent and the runtime's SDK version

@@ -32,6 +32,12 @@ export interface ChaosDrillsArgs {
     readonly databaseClusterArns?: readonly pulumi.Input<string>[];
     /** ElastiCache replication groups here, for the AZ power drill. @default [] */
     readonly cacheReplicationGroupArns?: readonly pulumi.Input<string>[];
+    /** DynamoDB global tables with a replica here (database drill). @default [] */
+    readonly globalTableArns?: readonly pulumi.Input<string>[];
+    /** Aurora DSQL clusters here (database drill). @default [] */
+    readonly dsqlClusterArns?: readonly pulumi.Input<string>[];
+    /** Bucket purposes replicating from here to every peer (database drill). @default [] */
+    readonly replicatedBuckets?: readonly string[];
     /**
      * Drills run by EventBridge Scheduler: experiment key → schedule expression (`rate(7 days)`,
      * `cron(0 10 ? * TUE *)`, UTC). Each key must be a template planned here. @default {} - by hand only
@@ -81,6 +87,9 @@ function buildChaosDrills(parent: pulumi.Resource, name: string, args: ChaosDril
         availabilityZone: args.availabilityZone,
         databaseClusterArns: args.databaseClusterArns,
         cacheReplicationGroupArns: args.cacheReplicationGroupArns,
+        globalTableArns: args.globalTableArns,
+        dsqlClusterArns: args.dsqlClusterArns,
+        replicatedBuckets: args.replicatedBuckets,
     };
     const planned = planExperiments<pulumi.Input<string>>({ ...inputs, transitGatewayArn: tgwArn });
 
@@ -95,9 +104,22 @@ function buildChaosDrills(parent: pulumi.Resource, name: string, args: ChaosDril
     );
     // The policy is planned on resolved ARNs: the same planner, with every input known.
     const policyDoc = pulumi
-        .all([ctx.accountId, tgwArn, pulumi.all([...(args.databaseClusterArns ?? [])]), pulumi.all([...(args.cacheReplicationGroupArns ?? [])])])
-        .apply(([account, tgw, dbs, caches]) =>
-            JSON.stringify(fisPolicy(ctx.region, account, planExperiments<string>({ ...inputs, transitGatewayArn: tgw, databaseClusterArns: dbs, cacheReplicationGroupArns: caches }))),
+        .all([
+            ctx.accountId,
+            tgwArn,
+            pulumi.all([...(args.databaseClusterArns ?? [])]),
+            pulumi.all([...(args.cacheReplicationGroupArns ?? [])]),
+            pulumi.all([...(args.globalTableArns ?? [])]),
+            pulumi.all([...(args.dsqlClusterArns ?? [])]),
+        ])
+        .apply(([account, tgw, dbs, caches, tables, dsql]) =>
+            JSON.stringify(
+                fisPolicy(
+                    ctx.region,
+                    account,
+                    planExperiments<string>({ ...inputs, transitGatewayArn: tgw, databaseClusterArns: dbs, cacheReplicationGroupArns: caches, globalTableArns: tables, dsqlClusterArns: dsql }),
+                ),
+            ),
         );
     const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyDoc }, opts);
 

@@ -24,8 +24,17 @@ export interface ExperimentInputs<A> {
     readonly transitGatewayArn: A;
     /** Aurora and DocumentDB cluster ARNs whose writer is in this region (DB failover drill). @default [] */
     readonly databaseClusterArns?: readonly A[];
-    /** ElastiCache replication group ARNs in this region (AZ power drill). @default [] */
+    /** ElastiCache replication group ARNs in this region (AZ power and database drills). @default [] */
     readonly cacheReplicationGroupArns?: readonly A[];
+    /** DynamoDB global tables with a replica here (database drill: replication paused). @default [] */
+    readonly globalTableArns?: readonly A[];
+    /** Aurora DSQL clusters in this region (database drill: connection failures). @default [] */
+    readonly dsqlClusterArns?: readonly A[];
+    /**
+     * Buckets (by their `bucket` tag, the purpose) that replicate from this region to every peer
+     * (database drill: replication paused; FIS selects buckets by tags only). @default []
+     */
+    readonly replicatedBuckets?: readonly string[];
 }
 
 export type StopKind = "self" | "peer";
@@ -38,6 +47,8 @@ export interface PlannedTarget<A> {
     readonly resourceTags?: readonly { readonly key: string; readonly value: string }[];
     readonly filters?: readonly { readonly path: string; readonly values: readonly string[] }[];
     readonly parameters?: Readonly<Record<string, string>>;
+    /** For a tag-selected target: the ARNs the FIS role may act on (not sent to FIS). */
+    readonly scope?: readonly string[];
 }
 
 export interface PlannedAction {
@@ -62,7 +73,9 @@ export const EXPERIMENT_KEYS = ["region-evacuation", "inter-region-cut", "az-pow
 export type ExperimentKey = (typeof EXPERIMENT_KEYS)[number];
 export const PRIMARY_ONLY_EXPERIMENTS: readonly ExperimentKey[] = ["database-failover"];
 
-export const DURATIONS = { evacuation: "PT30M", interRegionCut: "PT15M", azPower: "PT30M", latency: "PT10M" } as const;
+export const DURATIONS = { evacuation: "PT30M", interRegionCut: "PT15M", azPower: "PT30M", latency: "PT10M", database: "PT10M" } as const;
+/** Share of this region's DSQL connections the database drill fails (`aws:dsql:cluster-connection-failure`). */
+export const DSQL_FAILURE_PERCENT = 50;
 export const LATENCY_MS = 200;
 export const LATENCY_DOCUMENT = "AWSFIS-Run-Network-Latency";
 
@@ -158,22 +171,54 @@ export function planExperiments<A>(i: ExperimentInputs<A>): PlannedExperiment<A>
         ],
     });
 
+    // The database drill covers every global store FIS has an action for (FIS actions reference):
+    // the single-writer stores fail their writer over in this region, the multi-writer ones lose
+    // replication or connections for 10 minutes. MSK has no FIS action (docs/dr.md).
     const dbs = i.databaseClusterArns ?? [];
     if (dbs.length > 0) {
+        const tables = i.globalTableArns ?? [];
+        const dsql = i.dsqlClusterArns ?? [];
+        const buckets = i.replicatedBuckets ?? [];
+        const targets: PlannedTarget<A>[] = [
+            { name: "database-clusters", resourceType: "aws:rds:cluster", selectionMode: "ALL", resourceArns: dbs },
+            ...(cache.length > 0 ? [{ name: "caches", resourceType: "aws:elasticache:replicationgroup", selectionMode: "ALL", resourceArns: cache, parameters: { availabilityZoneIdentifier: az } }] : []),
+            ...(tables.length > 0 ? [{ name: "global-tables", resourceType: "aws:dynamodb:global-table", selectionMode: "ALL", resourceArns: tables }] : []),
+            ...(dsql.length > 0 ? [{ name: "dsql-clusters", resourceType: "aws:dsql:cluster", selectionMode: "ALL", resourceArns: dsql }] : []),
+            ...buckets.map(
+                (b): PlannedTarget<A> => ({
+                    name: `bucket-${b}`,
+                    resourceType: "aws:s3:bucket",
+                    selectionMode: "ALL",
+                    resourceTags: [
+                        { key: "project", value: i.project },
+                        { key: "region", value: i.region },
+                        { key: "bucket", value: b },
+                    ],
+                    scope: [`arn:aws:s3:::${i.project}-${i.region}-${b}-*`],
+                }),
+            ),
+        ];
+        const actions: PlannedAction[] = [
+            { name: "failover-writers", actionId: "aws:rds:failover-db-cluster", description: "promote a reader in each Aurora and DocumentDB cluster", parameters: {}, target: { key: "Clusters", value: "database-clusters" } },
+            ...(cache.length > 0
+                ? [{ name: "cache-primary-down", actionId: "aws:elasticache:replicationgroup-interrupt-az-power", description: `interrupt power to the cache nodes in ${az}: a replica there takes over`, parameters: { duration: DURATIONS.database }, target: { key: "ReplicationGroups", value: "caches" } }]
+                : []),
+            ...(tables.length > 0
+                ? [{ name: "pause-table-replication", actionId: "aws:dynamodb:global-table-pause-replication", description: "pause the global tables' replication to every replica", parameters: { duration: DURATIONS.database }, target: { key: "Tables", value: "global-tables" } }]
+                : []),
+            ...(dsql.length > 0
+                ? [{ name: "dsql-connections-fail", actionId: "aws:dsql:cluster-connection-failure", description: `fail ${DSQL_FAILURE_PERCENT} % of the connections to the DSQL cluster here`, parameters: { duration: DURATIONS.database, percentage: String(DSQL_FAILURE_PERCENT) }, target: { key: "Clusters", value: "dsql-clusters" } }]
+                : []),
+            ...buckets.flatMap((b) =>
+                i.peers.map((peer) => ({ name: `pause-${b}-to-${peer}`, actionId: "aws:s3:bucket-pause-replication", description: `pause ${b} replication to ${peer}`, parameters: { duration: DURATIONS.database, region: peer }, target: { key: "Buckets", value: `bucket-${b}` } })),
+            ),
+        ];
         out.push({
             key: "database-failover",
-            description: `Fail the writer of each database cluster in ${i.region} over to a reader (in-region); the cross-region drill is the failover function in switchover mode (docs/dr.md)`,
+            description: `Every global store in ${i.region}: writers fail over to a reader (Aurora, DocumentDB, the cache), replication pauses (DynamoDB, S3) and DSQL connections fail for 10 min; the cross-region drill is a graceful Region switch execution (docs/dr.md)`,
             stop: "self",
-            targets: [{ name: "database-clusters", resourceType: "aws:rds:cluster", selectionMode: "ALL", resourceArns: dbs }],
-            actions: [
-                {
-                    name: "failover-writers",
-                    actionId: "aws:rds:failover-db-cluster",
-                    description: "promote a reader in each cluster",
-                    parameters: {},
-                    target: { key: "Clusters", value: "database-clusters" },
-                },
-            ],
+            targets,
+            actions,
         });
     }
 
@@ -271,6 +316,35 @@ export function fisPolicy(region: string, account: string, experiments: readonly
     const caches = arnsOf("aws:elasticache:replicationgroup");
     if (ids.has("aws:elasticache:replicationgroup-interrupt-az-power") && caches.length > 0) {
         s.push({ Sid: "InterruptCaches", Effect: "Allow", Action: ["elasticache:InterruptClusterAzPower", "elasticache:DescribeReplicationGroups"], Resource: caches });
+    }
+    // The FIS actions reference's permissions for each database action, on exactly the targets.
+    const tables = arnsOf("aws:dynamodb:global-table");
+    if (ids.has("aws:dynamodb:global-table-pause-replication") && tables.length > 0) {
+        s.push({
+            Sid: "PauseTableReplication",
+            Effect: "Allow",
+            Action: ["dynamodb:PutResourcePolicy", "dynamodb:DeleteResourcePolicy", "dynamodb:GetResourcePolicy", "dynamodb:DescribeTable", "dynamodb:InjectError"],
+            Resource: tables,
+        });
+    }
+    const dsql = arnsOf("aws:dsql:cluster");
+    if (ids.has("aws:dsql:cluster-connection-failure") && dsql.length > 0) {
+        s.push({ Sid: "FailDsqlConnections", Effect: "Allow", Action: ["dsql:InjectError", "dsql:GetCluster"], Resource: dsql });
+    }
+    const buckets = [...new Set(experiments.flatMap((e) => e.targets.filter((t) => t.resourceType === "aws:s3:bucket").flatMap((t) => t.scope ?? [])))];
+    if (ids.has("aws:s3:bucket-pause-replication") && buckets.length > 0) {
+        s.push(
+            {
+                Sid: "PauseBucketReplication",
+                Effect: "Allow",
+                Action: ["s3:PutReplicationConfiguration", "s3:GetReplicationConfiguration"],
+                Resource: buckets,
+                Condition: { Bool: { "s3:IsReplicationPauseRequest": "true" } },
+            },
+            { Sid: "PauseReplication", Effect: "Allow", Action: "s3:PauseReplication", Resource: buckets },
+            // FIS lists buckets to resolve a tag-selected target; the action has no resource scoping.
+            { Sid: "FindBuckets", Effect: "Allow", Action: "s3:ListAllMyBuckets", Resource: "*" },
+        );
     }
     return { Version: "2012-10-17", Statement: s };
 }

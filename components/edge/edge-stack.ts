@@ -29,6 +29,7 @@ import {
     SPA_FALLBACK_RUNTIME,
     edgeNames,
     planCacheBehaviours,
+    probeOriginId,
     planOriginGroup,
 } from "./plan";
 import { EdgeWafArgs, declareWaf } from "./waf";
@@ -171,12 +172,12 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
     const originGroup = planOriginGroup(args.domain, ctx.region, args.registryRegions);
     // No Origin Shield on the API origins: Origin Shield resolves the origin's DNS from its own
     // region, which would pin every API request to the region nearest it and defeat latency routing.
-    const apiOrigin = (originId: string, domainName: string) => ({
+    const apiOrigin = (originId: string, domainName: string, readTimeout = 30) => ({
         originId,
         domainName,
         connectionAttempts: 2,
         connectionTimeout: 5,
-        customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"], originReadTimeout: 30, originKeepaliveTimeout: 5 },
+        customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"], originReadTimeout: readTimeout, originKeepaliveTimeout: 5 },
         // What tells this distribution apart from every other behind the same prefix list (S1).
         customHeaders: [{ name: ORIGIN_VERIFY_HEADER, value: pulumi.secret(args.originVerifyValue) }],
     });
@@ -190,6 +191,8 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
         },
         apiOrigin(ORIGIN_IDS.apiInternal, originGroup.primaryDomain),
         ...(originGroup.failoverDomain ? [apiOrigin(ORIGIN_IDS.apiFailover, originGroup.failoverDomain)] : []),
+        // The DR probes: every region by its probe name (never re-pointed), answered well within the canary's 30 s.
+        ...args.registryRegions.map((r) => apiOrigin(probeOriginId(r), edgeNames.probe(args.domain, r), 10)),
     ];
     // The SPA fallback on the default behaviour only: API and static responses keep their status.
     const spaFallback = new aws.cloudfront.Function(
@@ -209,6 +212,7 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
         { cachingOptimized, cachingDisabled, allViewerExceptHost },
         args.readOnlyApiPaths ?? READ_ONLY_API_PATHS,
         spaFallback.arn,
+        args.registryRegions,
     );
     const distribution = new aws.cloudfront.Distribution(
         `${name}-cdn`,

@@ -31,7 +31,32 @@ export const edgeNames = {
     apiInternal: (domain: string) => `api-internal.${domain}`,
     /** One plain record per region: the direct origin (CloudFront's failover member). */
     apiRegional: (domain: string, region: string) => `api-${region}.${domain}`,
+    /**
+     * The region's origin for the DR probes: always that region's ALB. Unlike `api-<region>`,
+     * evacuation never re-points it, so a probe of an evacuated region still reaches the region.
+     */
+    probe: (domain: string, region: string) => `probe-${region}.${domain}`,
 };
+
+/**
+ * The DR probes through CloudFront (docs/dr.md "The signal"). A canary in one region asks the site
+ * for `/probe/<region>/<kind>`; the distribution sends `/probe/<region>/*` to that region's
+ * `probe-<region>` origin with the origin secret; the region's ALB answers:
+ * - `alive`: a fixed 200 from the ALB itself: the region is reachable over the internet path. An
+ *   application outage leaves it answering (traffic moves, nothing is promoted);
+ * - `ready`: rewritten to the readiness path and forwarded: the region's API can serve.
+ */
+export type ProbeKind = "alive" | "ready";
+export const PROBE_PREFIX = "/probe/";
+export const probePaths = {
+    /** The distribution's behaviour for a region's probes. */
+    pattern: (region: string) => `${PROBE_PREFIX}${region}/*`,
+    path: (region: string, kind: ProbeKind) => `${PROBE_PREFIX}${region}/${kind}`,
+    /** The body the ALB answers `alive` with; the canary checks it, so another region's ALB cannot pass for this one. */
+    aliveBody: (region: string) => `alive ${region}`,
+};
+/** The distribution's origin id for a region's probes. */
+export const probeOriginId = (region: string) => `probe-${region}`;
 
 /**
  * The names every regional origin certificate covers: `api-internal` plus every registered region's
@@ -40,8 +65,11 @@ export const edgeNames = {
  * answers. ACM gives one validation CNAME per name and account in every region, so the primary
  * creates those records once and the secondaries' certificates validate against them.
  */
-export function regionalCertificateNames(domain: string, regions: readonly string[]): { domainName: string; subjectAlternativeNames: string[] } {
-    return { domainName: edgeNames.apiInternal(domain), subjectAlternativeNames: regions.map((r) => edgeNames.apiRegional(domain, r)) };
+export function regionalCertificateNames(domain: string, regions: readonly string[], region?: string): { domainName: string; subjectAlternativeNames: string[] } {
+    return {
+        domainName: edgeNames.apiInternal(domain),
+        subjectAlternativeNames: [...regions.map((r) => edgeNames.apiRegional(domain, r)), ...(region ? [edgeNames.probe(domain, region)] : [])],
+    };
 }
 
 export type RegionalTarget = "load-balancer" | "api-internal";
@@ -168,7 +196,13 @@ interface WafRuleBase {
 
 /** One planned rule of the web ACL; the kind decides which fields exist. */
 export type WafRulePlan =
-    | (WafRuleBase & { readonly kind: "geo-allowlist"; readonly action: "block"; readonly countries: readonly string[] })
+    | (WafRuleBase & {
+          readonly kind: "geo-allowlist";
+          readonly action: "block";
+          readonly countries: readonly string[];
+          /** Requests under this path prefix are not geo-blocked (the DR probes: a canary's Region need not be a served country). */
+          readonly exemptPathPrefix?: string;
+      })
     | (WafRuleBase & { readonly kind: "rate-limit"; readonly action: "block"; readonly limit: number })
     | (WafRuleBase & {
           readonly kind: "managed";
@@ -188,11 +222,13 @@ export interface WafPlanInput {
 /**
  * ARCHITECTURE §5's five rules in priority order, then Bot Control in count mode. The geo rule
  * blocks what is NOT in the allow-list rather than allowing what is: an Allow terminates
- * evaluation, so allowed countries would skip the rate limit and the managed rules.
+ * evaluation, so allowed countries would skip the rate limit and the managed rules. The DR probes
+ * (`/probe/`) are exempt from the geo rule only: a canary runs in whatever Region is registered;
+ * the rate limit and the managed rules still apply to them.
  */
 export function planWafRules(input: WafPlanInput): WafRulePlan[] {
     const rules: WafRulePlan[] = [
-        { priority: 1, name: "geo-allowlist", kind: "geo-allowlist", action: "block", countries: [...input.allowedCountries] },
+        { priority: 1, name: "geo-allowlist", kind: "geo-allowlist", action: "block", countries: [...input.allowedCountries], exemptPathPrefix: PROBE_PREFIX },
         { priority: 2, name: "rate-limit-per-ip", kind: "rate-limit", action: "block", limit: input.rateLimit },
         { priority: 3, name: "known-bad-inputs", kind: "managed", action: "none", managedGroup: "AWSManagedRulesKnownBadInputsRuleSet" },
         { priority: 4, name: "sqli", kind: "managed", action: "none", managedGroup: "AWSManagedRulesSQLiRuleSet" },
@@ -233,7 +269,8 @@ export interface BehaviourPlan<T> {
  * (GET/HEAD/OPTIONS only: CloudFront rejects an origin group behind write methods), then the
  * catch-all `/api/*` with every method on `api-internal` (Route 53 fails writes over), then
  * `/static/*`; the default behaviour serves the SPA from the web bucket, with the SPA fallback
- * function (viewer request) when one is given. Without a failover region there is no group and
+ * function (viewer request) when one is given. Before all of them, one behaviour per probed region
+ * (`/probe/<region>/*`, GET/HEAD, uncached) on that region's probe origin. Without a failover region there is no group and
  * the read-only routes fall to `/api/*`.
  *
  * The API behaviours do not ask CloudFront to compress: CloudFront compresses only under a cache
@@ -245,6 +282,7 @@ export function planCacheBehaviours<T>(
     policies: CachePolicyIds<T>,
     readOnlyPaths: readonly string[] = READ_ONLY_API_PATHS,
     spaFallbackFunctionArn?: T,
+    probeRegions: readonly string[] = [],
 ): { ordered: (BehaviourPlan<T> & { readonly pathPattern: string })[]; default: BehaviourPlan<T> } {
     const problems = readOnlyApiPathProblems(readOnlyPaths);
     if (problems.length > 0) throw new Error(`read-only API paths: ${problems.join("; ")}`);
@@ -267,8 +305,10 @@ export function planCacheBehaviours<T>(
         compress: true,
     };
     const readOnly = originGroup.failoverDomain ? readOnlyPaths.map((p) => api(p, ORIGIN_IDS.apiGroup, READ_ONLY_METHODS)) : [];
+    // The DR probes first: each region's straight to that region, never through the group or latency routing.
+    const probes = probeRegions.map((r) => api(probePaths.pattern(r), probeOriginId(r), ["GET", "HEAD"]));
     return {
-        ordered: [...readOnly, api(API_PATH_PATTERN, ORIGIN_IDS.apiInternal, ALL_METHODS), { pathPattern: STATIC_PATH_PATTERN, ...site }],
+        ordered: [...probes, ...readOnly, api(API_PATH_PATTERN, ORIGIN_IDS.apiInternal, ALL_METHODS), { pathPattern: STATIC_PATH_PATTERN, ...site }],
         default:
             spaFallbackFunctionArn === undefined ? site : { ...site, functionAssociations: [{ eventType: "viewer-request", functionArn: spaFallbackFunctionArn }] },
     };
@@ -303,6 +343,11 @@ export const SPA_FALLBACK_CODE = `function handler(event) {
  * tells ours apart.
  */
 export const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
+/**
+ * The origin listener's rules, matched by priority: the health path (no secret), the two probe
+ * answers (secret), then the secret forward of everything else (room left for rules before it).
+ */
+export const LISTENER_PRIORITIES = { health: 1, probeAlive: 2, probeReady: 3, originVerified: 10 } as const;
 /** Methods the health path answers without the secret: what Route 53 (GET) and the DR probes send. */
 export const HEALTH_PATH_METHODS = ["GET", "HEAD"] as const;
 

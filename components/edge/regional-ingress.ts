@@ -7,8 +7,11 @@
  *
  * Why an ALB (security S1): the CloudFront origin-facing prefix list admits every AWS customer's
  * distribution, and a layer-4 NLB cannot tell ours apart. The listener answers 403 unless the
- * request carries this distribution's `X-Origin-Verify` secret (rule 2), except the health path
- * (rule 1: GET/HEAD `/health/ready` only, what Route 53 and the DR probes ask). The regional WAF
+ * request carries this distribution's `X-Origin-Verify` secret (rule 10), except the health path
+ * (rule 1: GET/HEAD `/health/ready` only, what Route 53 asks). With the secret, the DR probes'
+ * `/probe/<region>/alive` is answered by the ALB itself (rule 2) and `/probe/<region>/ready` is
+ * rewritten to the health path (rule 3); the probes reach it by `probe-<region>`, a name
+ * evacuation never moves (components/edge/plan.ts `probePaths`). The regional WAF
  * repeats the header check as a second line and adds AWS's known-bad-inputs rules. The ALB stays
  * public (not a CloudFront VPC origin) so that origins keep meeting at DNS names and Route 53 can
  * keep health-checking each region (docs/edge.md).
@@ -24,7 +27,7 @@ import { RegionContext, awsName } from "../common/context";
 import { tagsFor } from "../common/tags";
 import { NetworkRef } from "../network/regional-vpc";
 import { validationRecord } from "./dns";
-import { HEALTH_PATH_METHODS, MANAGED_PREFIX_LISTS, ORIGIN_VERIFY_HEADER, edgeNames, planRegionDns, regionalCertificateNames } from "./plan";
+import { HEALTH_PATH_METHODS, LISTENER_PRIORITIES, MANAGED_PREFIX_LISTS, ORIGIN_VERIFY_HEADER, edgeNames, planRegionDns, probePaths, regionalCertificateNames } from "./plan";
 import { serviceKey } from "../common/kms";
 import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
 
@@ -237,19 +240,22 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
         );
     }
 
-    const names = regionalCertificateNames(args.domain, args.registryRegions);
+    // The shared names (api-internal, every api-<region>) and this region's own probe name.
+    const names = regionalCertificateNames(args.domain, args.registryRegions, ctx.region);
+    const probeName = edgeNames.probe(args.domain, ctx.region);
     const certificate = new aws.acm.Certificate(
         `${name}-certificate`,
         { ...names, validationMethod: "DNS", keyAlgorithm: "EC_prime256v1", tags: tags(names.domainName) },
         opts,
     );
-    const validationFqdns = args.ownsValidationRecords
-        ? [names.domainName, ...names.subjectAlternativeNames].map((domainName, i) => validationRecord(`${name}-validation-${i}`, certificate, domainName, args.hostedZoneId, parent).fqdn)
-        : undefined;
+    // The primary validates the shared names for every region; each region validates its probe name.
+    const shared = [names.domainName, ...names.subjectAlternativeNames].filter((n) => n !== probeName);
+    const sharedFqdns = args.ownsValidationRecords ? shared.map((domainName, i) => validationRecord(`${name}-validation-${i}`, certificate, domainName, args.hostedZoneId, parent).fqdn) : undefined;
+    const probeValidation = validationRecord(`${name}-probe-validation`, certificate, probeName, args.hostedZoneId, parent);
     const validation = new aws.acm.CertificateValidation(
         `${name}-certificate-validation`,
-        { certificateArn: certificate.arn, ...(validationFqdns ? { validationRecordFqdns: validationFqdns } : {}) },
-        opts,
+        { certificateArn: certificate.arn, ...(sharedFqdns ? { validationRecordFqdns: [...sharedFqdns, probeValidation.fqdn] } : {}) },
+        { parent, dependsOn: [probeValidation] },
     );
 
     // Nothing is forwarded by default: a request that matches neither rule gets a bare 403.
@@ -267,30 +273,59 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
         opts,
     );
     const forward = [{ type: "forward", targetGroupArn: targetGroup.arn }];
-    // Rule 1: the health path, without the secret, for Route 53 (GET) and the DR probes; exact
-    // path (no wildcard), safe methods only, so it reaches the readiness answer and nothing else.
+    const verified = { httpHeader: { httpHeaderName: ORIGIN_VERIFY_HEADER, values: pulumi.secret(args.originVerifyValues) } };
+    // Rule 1: the health path, without the secret, for Route 53 (GET); exact path (no wildcard),
+    // safe methods only, so it reaches the readiness answer and nothing else.
     new aws.lb.ListenerRule(
         `${name}-health-path`,
         {
             listenerArn: listener.arn,
-            priority: 1,
+            priority: LISTENER_PRIORITIES.health,
             conditions: [{ pathPattern: { values: [healthPath] } }, { httpRequestMethod: { values: [...HEALTH_PATH_METHODS] } }],
             actions: forward,
             tags: tags(awsName(ctx, "api", "health")),
         },
         opts,
     );
-    // Rule 2: everything else only with this distribution's secret (two values during a rotation).
-    new aws.lb.ListenerRule(
+    // Last: everything else only with this distribution's secret (two values during a rotation).
+    // Declared before the probe rules, which depend on it: an update from the two-rule listener
+    // moves it from priority 2 to its new place before the probe rules take 2 and 3.
+    const originVerified = new aws.lb.ListenerRule(
         `${name}-origin-verified`,
         {
             listenerArn: listener.arn,
-            priority: 2,
-            conditions: [{ httpHeader: { httpHeaderName: ORIGIN_VERIFY_HEADER, values: pulumi.secret(args.originVerifyValues) } }],
+            priority: LISTENER_PRIORITIES.originVerified,
+            conditions: [verified],
             actions: forward,
             tags: tags(awsName(ctx, "api", "origin-verified")),
         },
         opts,
+    );
+    // The DR probes, through our distribution only (the secret), before the forward above would
+    // send them to the API: `alive` is answered here (the region is reachable, whatever the
+    // application does); `ready` becomes the readiness path and reaches the API.
+    new aws.lb.ListenerRule(
+        `${name}-probe-alive`,
+        {
+            listenerArn: listener.arn,
+            priority: LISTENER_PRIORITIES.probeAlive,
+            conditions: [{ pathPattern: { values: [probePaths.path(ctx.region, "alive")] } }, verified],
+            actions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "200", messageBody: probePaths.aliveBody(ctx.region) } }],
+            tags: tags(awsName(ctx, "api", "probe-alive")),
+        },
+        { parent, dependsOn: [originVerified] },
+    );
+    new aws.lb.ListenerRule(
+        `${name}-probe-ready`,
+        {
+            listenerArn: listener.arn,
+            priority: LISTENER_PRIORITIES.probeReady,
+            conditions: [{ pathPattern: { values: [probePaths.path(ctx.region, "ready")] } }, verified],
+            transforms: [{ type: "url-rewrite", urlRewriteConfig: { rewrite: { regex: `^${probePaths.path(ctx.region, "ready")}$`, replace: healthPath } } }],
+            actions: forward,
+            tags: tags(awsName(ctx, "api", "probe-ready")),
+        },
+        { parent, dependsOn: [originVerified] },
     );
 
     const webAcl = declareOriginWaf(parent, name, ctx, alb.arn, args.originVerifyValues, healthPath, args.wafLogRetentionDays);
@@ -316,6 +351,13 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
     );
 
     const albAlias = { name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true };
+    // The probes' name: always this ALB (evacuation leaves it), without target health (it measures
+    // reachability; readiness is the `ready` probe's question).
+    new aws.route53.Record(
+        `${name}-probe-record`,
+        { zoneId: args.hostedZoneId, name: probeName, type: "A", aliases: [{ name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: false }] },
+        opts,
+    );
     new aws.route53.Record(
         `${name}-regional-record`,
         {

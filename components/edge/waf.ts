@@ -88,8 +88,12 @@ export function wafRule(plan: WafRulePlan, metricName: string): aws.types.input.
     const visibilityConfig = { cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true };
     const base = { name: plan.name, priority: plan.priority, visibilityConfig };
     switch (plan.kind) {
-        case "geo-allowlist":
-            return { ...base, action: { block: {} }, statement: { notStatement: { statement: { geoMatchStatement: { countryCodes: [...plan.countries] } } } } };
+        case "geo-allowlist": {
+            const outside = { notStatement: { statement: { geoMatchStatement: { countryCodes: [...plan.countries] } } } };
+            if (!plan.exemptPathPrefix) return { ...base, action: { block: {} }, statement: outside };
+            const exempt = { byteMatchStatement: { searchString: plan.exemptPathPrefix, positionalConstraint: "STARTS_WITH", fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "NONE" }] } };
+            return { ...base, action: { block: {} }, statement: { andStatement: { statements: [outside, { notStatement: { statement: exempt } }] } } };
+        }
         case "rate-limit":
             return { ...base, action: { block: {} }, statement: { rateBasedStatement: { limit: plan.limit, aggregateKeyType: "IP", evaluationWindowSec: 300 } } };
         case "managed": {

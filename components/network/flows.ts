@@ -14,7 +14,7 @@ import { STORES, StoreId, WRITER_REGION_STORES, storeUsers } from "../data/plan"
 export const OWNER_THIS = "Deploy-ready II: one reachability model of every flow the platform needs";
 /** CloudFront's origin-facing list admits every AWS customer's distribution, not only ours (security S1). */
 export const OWNER_EDGE = "Edge: an origin only our distribution can reach";
-/** Canaries run outside the VPC and the origin admits only CloudFront and Route 53 (edge-dr #2). */
+/** The DR canaries reach each region through CloudFront's probe behaviours (edge-dr #2). */
 export const OWNER_DR = "DR II: failover on a managed orchestrator";
 /** The EKS API is private-only; a hosted CI runner cannot reach it (eks B2). */
 export const OWNER_DEPLOY = "Deploy-ready III: a deploy path that reaches the private EKS API";
@@ -56,7 +56,7 @@ export type Endpoint =
      * names the region it replicates from and `side` the cluster its ENIs sit at.
      */
     | { readonly kind: "group"; readonly role: GroupRole; readonly region: string; readonly side?: string; readonly source?: string }
-    /** A Synthetics canary homed in `region` probing `target`'s regional API name. */
+    /** A Synthetics canary homed in `region` probing `target` through CloudFront (`/probe/<target>/…`). */
     | { readonly kind: "canary"; readonly region: string; readonly target: string }
     /** A Lambda function of ours, by purpose (`failover-aurora`). */
     | { readonly kind: "lambda"; readonly region: string; readonly purpose: string }
@@ -105,10 +105,11 @@ export interface FlowRegion {
  */
 export const CROSS_REGION_WRITE_STORES: readonly DataStore[] = WRITER_REGION_STORES;
 
-/** The failover Lambdas of a secondary and the regional APIs each calls (lambdas/failover). */
+/**
+ * Every region's failover function and the regional APIs it calls (lambdas/failover): ElastiCache,
+ * which Region switch has no block for. Region switch itself calls the database APIs.
+ */
 export const FAILOVER_LAMBDA_APIS: Readonly<Record<string, readonly string[]>> = {
-    "failover-aurora": ["rds", "sns"],
-    "failover-docdb": ["rds", "sns"],
     "failover-elasticache": ["elasticache", "sns"],
 };
 
@@ -138,8 +139,10 @@ export function dataStores(): { readonly id: DataStore; readonly port: number; r
 /**
  * Every row for the registry's regions, for every writer state. Rows are in a fixed order:
  * edge, per region (ingress, EKS, data), replication, DR, cross-region writes.
+ * @param failoverOrder the primary's successors in order (which canaries a secondary runs: its
+ * own, the primary's and every earlier successor's). @default the secondaries in registry order
  */
-export function flowTable(regions: readonly FlowRegion[]): FlowRow[] {
+export function flowTable(regions: readonly FlowRegion[], failoverOrder?: readonly string[]): FlowRow[] {
     const names = regions.map((r) => r.name);
     const primary = regions.find((r) => r.role === "primary");
     if (!primary) throw new Error(`the region registry has no primary (regions: ${names.join(", ") || "none"})`);
@@ -191,15 +194,17 @@ export function flowTable(regions: readonly FlowRegion[]): FlowRow[] {
             }
         }
     }
+    const order = failoverOrder ?? secondaries.map((r) => r.name);
+    const probes = (home: string, target: string) => home === target || home === primary.name || target === primary.name || order.indexOf(target) < order.indexOf(home);
     for (const home of names) {
-        for (const target of names) {
-            add({ kind: "canary", region: home, target }, group("origin", target), 443, "unadmitted", OWNER_DR, `the ${home} canary probes https://api-${target}.<domain>/health/ready`);
+        for (const target of names.filter((t) => probes(home, t))) {
+            add({ kind: "canary", region: home, target }, group("origin", target), 443, "admitted", OWNER_DR, `the ${home} canary asks https://mall.<domain>/probe/${target}/${home === target ? "ready" : "alive"} through CloudFront (the internet path)`);
         }
     }
-    for (const s of secondaries) {
+    for (const r of names) {
         for (const [purpose, apis] of Object.entries(FAILOVER_LAMBDA_APIS)) {
             for (const service of apis) {
-                add({ kind: "lambda", region: s.name, purpose }, { kind: "aws-api", region: s.name, service }, 443, "admitted", OWNER_THIS, `${purpose} calls ${service} in the surviving region`);
+                add({ kind: "lambda", region: r, purpose }, { kind: "aws-api", region: r, service }, 443, "admitted", OWNER_THIS, `${purpose} calls ${service} in its own region`);
             }
         }
     }

@@ -1,16 +1,19 @@
 /**
- * The failover pipeline's shared core (ARCHITECTURE §6): decide whether an event should act,
- * promote every configured member of one store kind in parallel, notify operations through SNS,
- * and fail the invocation when any member failed so Lambda's asynchronous retries run it again.
+ * The failover function's core (docs/dr.md): decide whether an event should act and how, promote
+ * every configured member in parallel, notify operations through SNS, and fail the invocation
+ * when any member failed so Lambda's asynchronous retries run it again. Region switch promotes
+ * Aurora and DocumentDB with its own blocks; this function covers the store it has no block for
+ * (the ElastiCache global datastore).
  *
- * Idempotency is the design centre: every attempt first asks the store who the primary is, so a
- * retry, a second alarm or a second trigger path (canary and Route 53 both fire) never starts a
- * second failover and never fights one in progress.
+ * Three callers: a Region switch execution (a graceful one: Region switch skips Lambda steps in
+ * ungraceful executions), the decision alarm's EventBridge rule (the primary Region is lost), and
+ * an operator. Idempotency is the design centre: every attempt first asks the store who the
+ * primary is, so a retry, a second caller or a second execution never starts a second promotion.
  */
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 
-export type StoreKind = "aurora" | "docdb" | "elasticache";
-/** `failover`: unplanned, the old primary is gone (data loss allowed). `switchover`: planned, both regions healthy (drills). */
+export type StoreKind = "elasticache";
+/** `failover`: unplanned, the old primary is gone (data loss allowed). `switchover`: planned, both regions healthy (drills, failback). */
 export type Mode = "failover" | "switchover";
 
 export interface FailoverConfig {
@@ -46,9 +49,7 @@ function required(env: NodeJS.ProcessEnv, key: string): string {
 
 export function readConfig(env: NodeJS.ProcessEnv): FailoverConfig {
     const store = required(env, "FAILOVER_STORE");
-    if (store !== "aurora" && store !== "docdb" && store !== "elasticache") {
-        throw new ConfigurationError(`FAILOVER_STORE must be aurora, docdb or elasticache; it is "${store}"`);
-    }
+    if (store !== "elasticache") throw new ConfigurationError(`FAILOVER_STORE must be elasticache (Region switch promotes Aurora and DocumentDB itself); it is "${store}"`);
     const maxAttempts = Number(env.MAX_ATTEMPTS ?? "3");
     const retryDelayMs = Number(env.RETRY_DELAY_MS ?? "2000");
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new ConfigurationError(`MAX_ATTEMPTS must be a positive integer; it is "${env.MAX_ATTEMPTS}"`);
@@ -116,16 +117,38 @@ function isAlarmEvent(e: unknown): e is AlarmEvent {
     return x?.source === "aws.cloudwatch" && x["detail-type"] === "CloudWatch Alarm State Change" && typeof x.detail?.alarmName === "string";
 }
 
+/**
+ * What Region switch sends a CustomActionLambda step: the execution metadata at the top level
+ * (API_Lambdas: `InvokedBy`, `PlanArn`, `ExecutionId`, `StepName`).
+ */
+interface RegionSwitchInvocation {
+    readonly PlanArn: string;
+    readonly ExecutionId: string;
+    readonly StepName?: string;
+    readonly InvokedBy?: string;
+}
+
+function isRegionSwitchInvocation(e: unknown): e is RegionSwitchInvocation {
+    const x = e as Partial<RegionSwitchInvocation> | undefined;
+    return typeof x?.PlanArn === "string" && x.PlanArn.includes(":plan/") && typeof x.ExecutionId === "string";
+}
+
 function isOperatorRequest(e: unknown): e is OperatorRequest {
     return typeof (e as Partial<OperatorRequest> | undefined)?.operator?.confirmRegion === "string";
 }
 
 /**
- * Alarm events act only when ENABLE_AUTO_FAILOVER is on and the alarm entered ALARM. An operator
- * request acts whatever the flag says (the flag guards *automatic* failover; a person deciding is
- * the manual path), but only when it names this region.
+ * Alarm events act only when ENABLE_AUTO_FAILOVER is on and the alarm entered ALARM, as a failover
+ * (the primary Region is lost). A Region switch execution acts as a switchover: it runs this step
+ * only when graceful, and it was started by its trigger (absent when the flag is off) or by a
+ * person. An operator request acts whatever the flag says (the flag guards *automatic* failover;
+ * a person deciding is the manual path), but only when it names this region.
  */
 export function decide(event: unknown, cfg: FailoverConfig): Decision {
+    if (isRegionSwitchInvocation(event)) {
+        const trigger = `Region switch plan ${event.PlanArn} execution ${event.ExecutionId}${event.StepName ? ` step ${event.StepName}` : ""}${event.InvokedBy ? ` (${event.InvokedBy})` : ""}`;
+        return { act: true, reason: "Region switch execution (graceful)", mode: "switchover", dryRun: cfg.dryRun, trigger };
+    }
     if (isAlarmEvent(event)) {
         const trigger = `alarm ${event.detail.alarmName} (${event.region ?? "unknown region"}) is ${event.detail.state.value}`;
         const base = { mode: "failover" as const, dryRun: cfg.dryRun, trigger };
@@ -144,7 +167,7 @@ export function decide(event: unknown, cfg: FailoverConfig): Decision {
         }
         return { act: true, reason: "operator request", mode, dryRun, trigger };
     }
-    return { act: false, reason: "the event is neither a CloudWatch alarm state change nor an operator request", mode: "failover", dryRun: cfg.dryRun, trigger: "unrecognised event" };
+    return { act: false, reason: "the event is neither a CloudWatch alarm state change, a Region switch execution nor an operator request", mode: "failover", dryRun: cfg.dryRun, trigger: "unrecognised event" };
 }
 
 /** Where a store's member in this region stands. */

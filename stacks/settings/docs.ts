@@ -235,12 +235,12 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     "mall:enableAutoFailover": {
         section: "dr",
         default: "`true` in production, else `false`",
-        description: "Whether the failover Lambdas promote on an alarm by themselves; an operator's explicit invocation runs regardless.",
+        description: "Whether a Region loss promotes by itself: each successor's Region switch plan gets a trigger on its decision alarm, and the ElastiCache function acts on that alarm; off, executions and invocations are started by hand only.",
     },
-    "mall:failoverDryRun": { section: "dr", description: "The failover Lambdas log and notify what they would do, and change nothing." },
+    "mall:failoverDryRun": { section: "dr", description: "The ElastiCache failover function logs and notifies what it would do, and changes nothing (Region switch has no dry run: use a graceful execution in a drill)." },
     "mall:failoverMaxAttempts": {
         section: "dr",
-        description: "Attempts per store inside one invocation before it reports a failure and lets Lambda retry (1-10).",
+        description: "Attempts per datastore inside one invocation of the ElastiCache failover function before it reports a failure and lets Lambda retry (1-10).",
     },
     "mall:drLogRetentionDays": { section: "dr", description: "Retention of the DR and application log groups, a CloudWatch Logs retention value." },
     "mall:canaryRuntime": { section: "dr", description: "CloudWatch Synthetics runtime of the API canaries (a Node.js runtime: the canary script is Node.js)." },

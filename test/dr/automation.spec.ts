@@ -14,6 +14,8 @@ const SETTINGS = {
 };
 const WEST_AURORA = "arn:aws:rds:us-west-2:123456789012:cluster:mall-us-west-2-aurora";
 const WEST_DOCDB = "arn:aws:rds:us-west-2:123456789012:cluster:mall-us-west-2-docdb";
+const EAST_AURORA = "arn:aws:rds:us-east-1:123456789012:cluster:mall-us-east-1-aurora";
+const EAST_DOCDB = "arn:aws:rds:us-east-1:123456789012:cluster:mall-us-east-1-docdb";
 
 function secondaryArgs(over: Partial<DrAutomationArgs> = {}): DrAutomationArgs {
     return {
@@ -22,12 +24,12 @@ function secondaryArgs(over: Partial<DrAutomationArgs> = {}): DrAutomationArgs {
         peers: ["us-east-1"],
         primaryRegion: "us-east-1",
         settings: SETTINGS,
-        primaryHealthCheckIds: ["hc-primary-api"],
         failover: {
             aurora: [{ globalClusterIdentifier: "mall-aurora", clusterArn: WEST_AURORA }],
             docdb: [{ globalClusterIdentifier: "mall-docdb", clusterArn: WEST_DOCDB }],
             elasticache: [{ globalReplicationGroupId: "ldgnf-mall-cache", replicationGroupId: "mall-us-west-2-cache" }],
         },
+        primaryClusterArns: { aurora: [EAST_AURORA], docdb: [EAST_DOCDB] },
         ...over,
     };
 }
@@ -54,17 +56,18 @@ describe("DrAutomation", () => {
             "aws:s3/bucketPolicy:BucketPolicy": 1,
             "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 1,
             "aws:s3/bucketObjectv2:BucketObjectv2": 1,
-            "aws:iam/role:Role": 5,
-            "aws:iam/rolePolicy:RolePolicy": 5,
+            "aws:iam/role:Role": 3,
+            "aws:iam/rolePolicy:RolePolicy": 3,
             "aws:synthetics/canary:Canary": 2,
-            "aws:cloudwatch/metricAlarm:MetricAlarm": 3,
+            "aws:cloudwatch/metricAlarm:MetricAlarm": 2,
             "aws:cloudwatch/compositeAlarm:CompositeAlarm": 1,
-            "aws:cloudwatch/eventRule:EventRule": 2,
-            "aws:cloudwatch/eventTarget:EventTarget": 4,
-            "aws:cloudwatch/logGroup:LogGroup": 3,
-            "aws:lambda/function:Function": 3,
-            "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": 3,
-            "aws:lambda/permission:Permission": 3,
+            "aws:cloudwatch/eventRule:EventRule": 1,
+            "aws:cloudwatch/eventTarget:EventTarget": 1,
+            "aws:cloudwatch/logGroup:LogGroup": 1,
+            "aws:lambda/function:Function": 1,
+            "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": 1,
+            "aws:lambda/permission:Permission": 1,
+            "aws:arcregionswitch/plan:Plan": 1,
         });
     });
 
@@ -79,11 +82,15 @@ describe("DrAutomation", () => {
         assert.deepStrictEqual(logs.Condition, { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/mall-us-west-2-failover-*" } });
     });
 
-    it("probes its own API and the primary's, each with an alarm on SuccessPercent", () => {
+    it("asks the site for its own readiness and whether the primary is reachable, each with an alarm on SuccessPercent", () => {
         const self = west.one("aws:synthetics/canary:Canary", "dr-canary-us-west-2");
         const primary = west.one("aws:synthetics/canary:Canary", "dr-canary-us-east-1");
         assert.strictEqual(self.inputs.name, "mall-api-us-west-2");
-        assert.deepStrictEqual(primary.inputs.runConfig, { timeoutInSeconds: 30, environmentVariables: { PROBE_URL: "https://api-us-east-1.mall.example.com/health/ready" } });
+        assert.deepStrictEqual(self.inputs.runConfig, { timeoutInSeconds: 30, environmentVariables: { PROBE_URL: "https://mall.mall.example.com/probe/us-west-2/ready" } });
+        assert.deepStrictEqual(primary.inputs.runConfig, {
+            timeoutInSeconds: 30,
+            environmentVariables: { PROBE_URL: "https://mall.mall.example.com/probe/us-east-1/alive", PROBE_EXPECT: "alive us-east-1" },
+        });
         assert.deepStrictEqual(primary.inputs.schedule, { expression: "rate(1 minute)" });
         assert.strictEqual(primary.inputs.runtimeVersion, "syn-nodejs-puppeteer-9.1");
         assert.strictEqual(primary.inputs.handler, "probe.handler");
@@ -113,80 +120,54 @@ describe("DrAutomation", () => {
         for (const k of west.ofType("aws:kms/key:Key")) assert.strictEqual(k.protect, true);
     });
 
-    it("declares the Route 53 alarm and its forwarder in us-east-1, sending to this region's default bus", () => {
-        const alarm = west.one("aws:cloudwatch/metricAlarm:MetricAlarm", "dr-health-check-0-alarm");
-        assert.strictEqual(alarm.inputs.region, "us-east-1");
-        assert.deepStrictEqual(
-            [alarm.inputs.namespace, alarm.inputs.metricName, alarm.inputs.dimensions, alarm.inputs.statistic, alarm.inputs.threshold, alarm.inputs.comparisonOperator],
-            ["AWS/Route53", "HealthCheckStatus", { HealthCheckId: "hc-primary-api" }, "Minimum", 1, "LessThanThreshold"],
-        );
-        const rule = west.one("aws:cloudwatch/eventRule:EventRule", "dr-forward-rule");
-        assert.strictEqual(rule.inputs.region, "us-east-1");
-        assert.deepStrictEqual(JSON.parse(String(rule.inputs.eventPattern)), {
-            source: ["aws.cloudwatch"],
-            "detail-type": ["CloudWatch Alarm State Change"],
-            detail: { alarmName: ["mall-us-west-2-primary-health-check-0"], state: { value: ["ALARM"] } },
-        });
-        const target = west.one("aws:cloudwatch/eventTarget:EventTarget", "dr-forward-target");
-        assert.strictEqual(target.inputs.region, "us-east-1");
-        assert.strictEqual(target.inputs.arn, "arn:aws:events:us-west-2:123456789012:event-bus/default");
-        assert.deepStrictEqual(doc(west.one("aws:iam/rolePolicy:RolePolicy", "dr-forwarder-policy")).Statement, [
-            { Sid: "Forward", Effect: "Allow", Action: "events:PutEvents", Resource: "arn:aws:events:us-west-2:123456789012:event-bus/default" },
-        ]);
-    });
-
-    it("triggers the failover functions in this region on either detection path", () => {
+    it("runs the ElastiCache function on the decision alarm only (no Route 53 path: an application outage must not promote)", () => {
         const rule = west.one("aws:cloudwatch/eventRule:EventRule", "dr-failover-rule");
         assert.strictEqual(rule.inputs.region, undefined);
-        assert.deepStrictEqual(JSON.parse(String(rule.inputs.eventPattern)).detail.alarmName, ["mall-us-west-2-primary-us-east-1-down", "mall-us-west-2-primary-health-check-0"]);
-        for (const store of ["aurora", "docdb", "elasticache"]) {
-            const t = west.one("aws:cloudwatch/eventTarget:EventTarget", `dr-${store}-target`);
-            assert.deepStrictEqual(t.propertyDependencies.arn, [west.urn(`dr-${store}`)]);
-            const perm = west.one("aws:lambda/permission:Permission", `dr-${store}-invoke`);
-            assert.strictEqual(perm.inputs.principal, "events.amazonaws.com");
-            assert.deepStrictEqual(perm.propertyDependencies.sourceArn, [west.urn("dr-failover-rule")]);
-            const async = west.one("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", `dr-${store}-async`);
-            assert.strictEqual(async.inputs.maximumRetryAttempts, 2);
-            assert.deepStrictEqual(async.propertyDependencies.destinationConfig, [west.urn("dr-topic")]);
-        }
+        assert.deepStrictEqual(JSON.parse(String(rule.inputs.eventPattern)).detail, { alarmName: ["mall-us-west-2-primary-us-east-1-down"], state: { value: ["ALARM"] } });
+        const t = west.one("aws:cloudwatch/eventTarget:EventTarget", "dr-elasticache-target");
+        assert.deepStrictEqual(t.propertyDependencies.arn, [west.urn("dr-elasticache")]);
+        const perm = west.one("aws:lambda/permission:Permission", "dr-elasticache-invoke");
+        assert.strictEqual(perm.inputs.principal, "events.amazonaws.com");
+        assert.deepStrictEqual(perm.propertyDependencies.sourceArn, [west.urn("dr-failover-rule")]);
+        const async = west.one("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "dr-elasticache-async");
+        assert.strictEqual(async.inputs.maximumRetryAttempts, 2);
+        assert.deepStrictEqual(async.propertyDependencies.destinationConfig, [west.urn("dr-topic")]);
+        assert.ok(west.all.every((r) => r.inputs.region === undefined), "nothing is declared in another region");
     });
 
-    it("configures each function exactly: bundle, flag, targets, own encrypted log group", () => {
-        const fn = west.one("aws:lambda/function:Function", "dr-aurora");
+    it("configures the function exactly: bundle, flag, targets, own encrypted log group", () => {
+        const fn = west.one("aws:lambda/function:Function", "dr-elasticache");
         const bundle = bundleLambda("lambdas/failover/index.ts");
         assert.deepStrictEqual((fn.inputs.code as { assets: Record<string, { path: string }> }).assets["index.js"].path, bundle.file);
-        assert.strictEqual(fn.inputs.handler, "index.aurora");
+        assert.strictEqual(fn.inputs.name, "mall-us-west-2-failover-elasticache");
+        assert.strictEqual(fn.inputs.handler, "index.elasticache");
         assert.strictEqual(fn.inputs.runtime, "nodejs22.x");
         assert.strictEqual(fn.inputs.reservedConcurrentExecutions, 1);
         assert.deepStrictEqual((fn.inputs.environment as { variables: Record<string, string> }).variables, {
-            FAILOVER_STORE: "aurora",
+            FAILOVER_STORE: "elasticache",
             ENABLE_AUTO_FAILOVER: "true",
             DRY_RUN: "false",
             TARGET_REGION: "us-west-2",
             TOPIC_ARN: (fn.inputs.environment as { variables: Record<string, string> }).variables.TOPIC_ARN,
-            TARGETS: JSON.stringify([{ globalClusterIdentifier: "mall-aurora", clusterArn: WEST_AURORA }]),
+            TARGETS: JSON.stringify([{ globalReplicationGroupId: "ldgnf-mall-cache", replicationGroupId: "mall-us-west-2-cache" }]),
             MAX_ATTEMPTS: "3",
             RETRY_DELAY_MS: "2000",
         });
-        assert.deepStrictEqual(fn.inputs.loggingConfig, { logFormat: "JSON", logGroup: "/aws/lambda/mall-us-west-2-failover-aurora" });
-        const lg = west.one("aws:cloudwatch/logGroup:LogGroup", "dr-aurora-logs");
+        assert.deepStrictEqual(fn.inputs.loggingConfig, { logFormat: "JSON", logGroup: "/aws/lambda/mall-us-west-2-failover-elasticache" });
+        const lg = west.one("aws:cloudwatch/logGroup:LogGroup", "dr-elasticache-logs");
         assert.strictEqual(lg.inputs.retentionInDays, 90);
         assert.deepStrictEqual(lg.propertyDependencies.kmsKeyId, [west.urn("dr-dr-key")]);
     });
 
-    it("grants each function only its store's actions on the configured ARNs", () => {
-        const aurora = doc(west.one("aws:iam/rolePolicy:RolePolicy", "dr-aurora-policy")).Statement;
-        assert.deepStrictEqual(aurora.find((s: { Sid: string }) => s.Sid === "Promote"), {
+    it("grants the function failover or detach of exactly its datastore and member", () => {
+        const cache = doc(west.one("aws:iam/rolePolicy:RolePolicy", "dr-elasticache-policy")).Statement;
+        assert.deepStrictEqual(cache.find((s: { Sid: string }) => s.Sid === "Promote"), {
             Sid: "Promote",
             Effect: "Allow",
-            Action: ["rds:FailoverGlobalCluster", "rds:SwitchoverGlobalCluster"],
-            Resource: ["arn:aws:rds::123456789012:global-cluster:mall-aurora", WEST_AURORA],
+            Action: ["elasticache:FailoverGlobalReplicationGroup", "elasticache:DisassociateGlobalReplicationGroup"],
+            Resource: ["arn:aws:elasticache::123456789012:globalreplicationgroup:ldgnf-mall-cache", "arn:aws:elasticache:us-west-2:123456789012:replicationgroup:mall-us-west-2-cache"],
         });
-        const cache = doc(west.one("aws:iam/rolePolicy:RolePolicy", "dr-elasticache-policy")).Statement;
-        assert.deepStrictEqual(cache.find((s: { Sid: string }) => s.Sid === "Promote").Resource, [
-            "arn:aws:elasticache::123456789012:globalreplicationgroup:ldgnf-mall-cache",
-            "arn:aws:elasticache:us-west-2:123456789012:replicationgroup:mall-us-west-2-cache",
-        ]);
+        assert.deepStrictEqual(cache.find((s: { Sid: string }) => s.Sid === "Detached").Resource, ["arn:aws:elasticache:us-west-2:123456789012:replicationgroup:mall-us-west-2-cache"]);
         for (const rp of west.ofType("aws:iam/rolePolicy:RolePolicy")) {
             for (const s of doc(rp).Statement) {
                 const actions = [s.Action].flat() as string[];
@@ -198,6 +179,46 @@ describe("DrAutomation", () => {
         }
     });
 
+    it("owns the Region switch plan of its pair: both Regions, every store in one parallel step, triggered by the decision alarm", () => {
+        const p = west.one("aws:arcregionswitch/plan:Plan", "dr-region-switch");
+        assert.strictEqual(p.inputs.name, "mall-us-east-1-us-west-2");
+        assert.deepStrictEqual([p.inputs.recoveryApproach, p.inputs.regions, p.inputs.primaryRegion, p.inputs.recoveryTimeObjectiveMinutes], ["activePassive", ["us-east-1", "us-west-2"], "us-east-1", 2]);
+        assert.deepStrictEqual(p.propertyDependencies.executionRole, [west.urn("dr-region-switch-role")]);
+        const alarms = p.inputs.associatedAlarms as { mapBlockKey: string; alarmType: string; resourceIdentifier: string }[];
+        assert.deepStrictEqual(alarms.map((a) => [a.mapBlockKey, a.alarmType]), [["primary-down", "trigger"], ["successor-ready", "applicationHealth"]]);
+        assert.match(alarms[0].resourceIdentifier, /:alarm:mall-us-west-2-primary-us-east-1-down$/);
+        assert.deepStrictEqual(p.inputs.triggers, [
+            {
+                action: "activate",
+                targetRegion: "us-west-2",
+                description: "us-east-1 is unreachable over the internet path from us-west-2, which is ready",
+                conditions: [{ associatedAlarmName: "primary-down", condition: "red" }],
+                minDelayMinutesBetweenExecutions: 60,
+            },
+        ]);
+        const [workflow] = p.inputs.workflows as { workflowTargetAction: string; workflowTargetRegion?: string; steps: { executionBlockType: string; parallelConfigs: { steps: Record<string, unknown>[] }[] }[] }[];
+        assert.deepStrictEqual([workflow.workflowTargetAction, workflow.workflowTargetRegion, workflow.steps.map((x) => x.executionBlockType)], ["activate", undefined, ["Parallel"]]);
+        const steps = workflow.steps[0].parallelConfigs[0].steps;
+        assert.deepStrictEqual(steps.map((x) => x.executionBlockType), ["AuroraGlobalDatabase", "DocumentDb", "CustomActionLambda"]);
+        assert.deepStrictEqual(steps[0].globalAuroraConfigs, [{ behavior: "switchoverOnly", globalClusterIdentifier: "mall-aurora", databaseClusterArns: [EAST_AURORA, WEST_AURORA], ungracefuls: [{ ungraceful: "failover" }], timeoutMinutes: 30 }]);
+        assert.deepStrictEqual(steps[1].documentDbConfigs, [{ behavior: "switchoverOnly", globalClusterIdentifier: "mall-docdb", databaseClusterArns: [EAST_DOCDB, WEST_DOCDB], ungracefuls: [{ ungraceful: "failover" }], timeoutMinutes: 30 }]);
+        const lambda = (steps[2].customActionLambdaConfigs as { lambdas: { arn: string }[]; regionToRun: string; ungracefuls: unknown }[])[0];
+        assert.deepStrictEqual([lambda.regionToRun, lambda.ungracefuls, lambda.lambdas.length], ["activatingRegion", [{ behavior: "skip" }], 2]);
+        assert.strictEqual(lambda.lambdas[1].arn, "arn:aws:lambda:us-east-1:123456789012:function:mall-us-east-1-failover-elasticache");
+        assert.ok(!JSON.stringify(p.inputs.workflows).includes("ManualApproval"), "an automatic execution never waits for approval");
+    });
+
+    it("lets the plan's role touch only the plan's databases, functions and alarms", () => {
+        const role = west.one("aws:iam/role:Role", "dr-region-switch-role");
+        assert.strictEqual(role.inputs.name, "mall-us-west-2-region-switch-us-east-1");
+        assert.deepStrictEqual(doc(role, "assumeRolePolicy").Statement.map((s: { Principal: { Service: string } }) => s.Principal.Service), ["arc-region-switch.amazonaws.com"]);
+        const statements = doc(west.one("aws:iam/rolePolicy:RolePolicy", "dr-region-switch-policy")).Statement as { Sid: string; Action: string[]; Resource: string[] }[];
+        const databases = ["arn:aws:rds::123456789012:global-cluster:mall-aurora", "arn:aws:rds::123456789012:global-cluster:mall-docdb", EAST_AURORA, WEST_AURORA, EAST_DOCDB, WEST_DOCDB];
+        assert.deepStrictEqual(statements.find((x) => x.Sid === "PromoteDatabases"), { Sid: "PromoteDatabases", Effect: "Allow", Action: ["rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster"], Resource: databases });
+        assert.deepStrictEqual(statements.find((x) => x.Sid === "CacheFunction")!.Resource[1], "arn:aws:lambda:us-east-1:123456789012:function:mall-us-east-1-failover-elasticache");
+        assert.strictEqual(statements.find((x) => x.Sid === "ReadAlarms")!.Resource.length, 2);
+    });
+
     it("tags everything with service and region", () => {
         for (const r of west.all.filter((x) => x.custom && x.inputs.tags !== undefined)) {
             const t = r.inputs.tags as Record<string, string>;
@@ -205,26 +226,32 @@ describe("DrAutomation", () => {
         }
     });
 
-    it("passes the flag and dry run through from settings", async () => {
+    it("ENABLE_AUTO_FAILOVER off: the plan has no trigger (manual executions only) and the function ignores alarms", async () => {
         const off = await plan(secondaryArgs({ settings: { ...SETTINGS, enableAutoFailover: false, failoverDryRun: true } }));
-        const vars = (off.one("aws:lambda/function:Function", "dr-docdb").inputs.environment as { variables: Record<string, string> }).variables;
+        const vars = (off.one("aws:lambda/function:Function", "dr-elasticache").inputs.environment as { variables: Record<string, string> }).variables;
         assert.deepStrictEqual([vars.ENABLE_AUTO_FAILOVER, vars.DRY_RUN], ["false", "true"]);
+        assert.deepStrictEqual(off.one("aws:arcregionswitch/plan:Plan", "dr-region-switch").inputs.triggers, []);
     });
 
-    it("without health checks or targets keeps canary detection and declares no functions", async () => {
-        const bare = await plan(secondaryArgs({ primaryHealthCheckIds: [], failover: {} }));
+    it("without an ElastiCache member: no function, no rule; the plan keeps its database blocks", async () => {
+        const bare = await plan(secondaryArgs({ failover: { aurora: secondaryArgs().failover!.aurora, docdb: secondaryArgs().failover!.docdb } }));
         assert.strictEqual(bare.count("aws:lambda/function:Function"), 0);
         assert.strictEqual(bare.count("aws:cloudwatch/eventRule:EventRule"), 0);
-        assert.strictEqual(bare.count("aws:cloudwatch/compositeAlarm:CompositeAlarm"), 1);
-        assert.ok(bare.all.every((r) => r.inputs.region === undefined || r.inputs.region === "us-west-2"));
+        const steps = (bare.one("aws:arcregionswitch/plan:Plan", "dr-region-switch").inputs.workflows as { steps: { parallelConfigs: { steps: { executionBlockType: string }[] }[] }[] }[])[0].steps[0].parallelConfigs[0].steps;
+        assert.deepStrictEqual(steps.map((x) => x.executionBlockType), ["AuroraGlobalDatabase", "DocumentDb"]);
     });
 
-    it("on the primary: topic and canaries only, probing itself and every secondary", async () => {
-        const east = await plan({ ...secondaryArgs(), context: testContext("us-east-1", "primary"), peers: ["us-west-2"], primaryRegion: undefined });
+    it("refuses a plan whose primary members do not line up with this region's", async () => {
+        await assert.rejects(plan(secondaryArgs({ primaryClusterArns: { aurora: [EAST_AURORA] } })), /primaryClusterArns\.docdb must name the primary's member of each of the 1 docdb global clusters, in order/);
+    });
+
+    it("on the primary: topic, canaries and its own ElastiCache function (failback), no decision and no plan", async () => {
+        const east = await plan({ ...secondaryArgs(), context: testContext("us-east-1", "primary"), peers: ["us-west-2"], primaryRegion: undefined, primaryClusterArns: undefined });
         assert.deepStrictEqual(east.ofType("aws:synthetics/canary:Canary").map((c) => c.inputs.name).sort(), ["mall-api-us-east-1", "mall-api-us-west-2"]);
-        assert.strictEqual(east.count("aws:lambda/function:Function"), 0);
+        assert.deepStrictEqual(east.ofType("aws:lambda/function:Function").map((f) => f.inputs.name), ["mall-us-east-1-failover-elasticache"]);
         assert.strictEqual(east.count("aws:cloudwatch/compositeAlarm:CompositeAlarm"), 0);
         assert.strictEqual(east.count("aws:cloudwatch/eventRule:EventRule"), 0);
+        assert.strictEqual(east.count("aws:arcregionswitch/plan:Plan"), 0);
     });
 
     it("bundles deterministically", () => {
@@ -256,16 +283,15 @@ describe("DrAutomation: paging", () => {
 
 describe("DrAutomation: exactly one successor", () => {
     it("a later successor's composite also waits for every successor before it to fail, and it probes them", async () => {
-        const res = await plan(secondaryArgs({ context: testContext("ap-northeast-2", "secondary"), peers: ["us-east-1", "us-west-2"], earlierSuccessors: ["us-west-2"], primaryHealthCheckIds: [] }));
+        const res = await plan(secondaryArgs({ context: testContext("ap-northeast-2", "secondary"), peers: ["us-east-1", "us-west-2"], earlierSuccessors: ["us-west-2"] }));
         assert.strictEqual(
             res.one("aws:cloudwatch/compositeAlarm:CompositeAlarm", "dr-primary-down").inputs.alarmRule,
             'ALARM("mall-ap-northeast-2-canary-us-east-1") AND OK("mall-ap-northeast-2-canary-ap-northeast-2") AND ALARM("mall-ap-northeast-2-canary-us-west-2")',
         );
-        assert.strictEqual(res.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.inputs.namespace === "AWS/Route53").length, 0);
+        assert.strictEqual(res.one("aws:arcregionswitch/plan:Plan", "dr-region-switch").inputs.name, "mall-us-east-1-ap-northeast-2");
     });
 
-    it("refuses the primary's health-check path on a later successor, and an earlier successor it does not probe", async () => {
-        await assert.rejects(plan(secondaryArgs({ context: testContext("ap-northeast-2", "secondary"), peers: ["us-east-1", "us-west-2"], earlierSuccessors: ["us-west-2"] })), /only the first successor acts on the primary's health checks \(this region follows us-west-2 in the failover order\)/);
-        await assert.rejects(plan(secondaryArgs({ context: testContext("ap-northeast-2", "secondary"), earlierSuccessors: ["us-west-2"], primaryHealthCheckIds: [] })), /the earlier successor us-west-2 must be among the probed peers \(us-east-1\)/);
+    it("refuses an earlier successor it does not probe", async () => {
+        await assert.rejects(plan(secondaryArgs({ context: testContext("ap-northeast-2", "secondary"), earlierSuccessors: ["us-west-2"] })), /the earlier successor us-west-2 must be among the probed peers \(us-east-1\)/);
     });
 });

@@ -32,7 +32,7 @@ describe("FIS drills", () => {
                 ["region-evacuation", "peer", ["aws:network:disrupt-connectivity"]],
                 ["inter-region-cut", "self", ["aws:network:transit-gateway-disrupt-cross-region-connectivity"]],
                 ["az-power-interruption", "self", ["aws:network:disrupt-connectivity", "aws:ec2:stop-instances", "aws:elasticache:replicationgroup-interrupt-az-power"]],
-                ["database-failover", "self", ["aws:rds:failover-db-cluster"]],
+                ["database-failover", "self", ["aws:rds:failover-db-cluster", "aws:elasticache:replicationgroup-interrupt-az-power"]],
                 ["injected-latency", "self", ["aws:ssm:send-command"]],
             ],
         );
@@ -42,6 +42,42 @@ describe("FIS drills", () => {
         const az = ex.find((e) => e.key === "az-power-interruption")!;
         assert.deepStrictEqual(az.targets.find((t) => t.name === "az-subnets")!.filters, [{ path: "AvailabilityZone", values: ["us-east-1a"] }]);
         assert.deepStrictEqual(az.targets.find((t) => t.name === "az-caches")!.parameters, { availabilityZoneIdentifier: "us-east-1a" });
+    });
+
+    it("the database drill covers every global store FIS has an action for: writers, the cache, global tables, DSQL, every replicated bucket to every peer", () => {
+        const ex = planExperiments({
+            ...base,
+            peers: ["us-west-2", "ap-northeast-2"],
+            databaseClusterArns: ["arn:aws:rds:us-east-1:123456789012:cluster:aurora", "arn:aws:rds:us-east-1:123456789012:cluster:docdb"],
+            cacheReplicationGroupArns: ["arn:aws:elasticache:us-east-1:123456789012:replicationgroup:c"],
+            globalTableArns: ["arn:aws:dynamodb:us-east-1:123456789012:table/mall-idempotency"],
+            dsqlClusterArns: ["arn:aws:dsql:us-east-1:123456789012:cluster/abc"],
+            replicatedBuckets: ["static-assets", "traces"],
+        });
+        const db = ex.find((e) => e.key === "database-failover")!;
+        assert.deepStrictEqual(
+            db.actions.map((a) => [a.name, a.actionId, a.parameters, a.target.key, a.target.value]),
+            [
+                ["failover-writers", "aws:rds:failover-db-cluster", {}, "Clusters", "database-clusters"],
+                ["cache-primary-down", "aws:elasticache:replicationgroup-interrupt-az-power", { duration: "PT10M" }, "ReplicationGroups", "caches"],
+                ["pause-table-replication", "aws:dynamodb:global-table-pause-replication", { duration: "PT10M" }, "Tables", "global-tables"],
+                ["dsql-connections-fail", "aws:dsql:cluster-connection-failure", { duration: "PT10M", percentage: "50" }, "Clusters", "dsql-clusters"],
+                ["pause-static-assets-to-us-west-2", "aws:s3:bucket-pause-replication", { duration: "PT10M", region: "us-west-2" }, "Buckets", "bucket-static-assets"],
+                ["pause-static-assets-to-ap-northeast-2", "aws:s3:bucket-pause-replication", { duration: "PT10M", region: "ap-northeast-2" }, "Buckets", "bucket-static-assets"],
+                ["pause-traces-to-us-west-2", "aws:s3:bucket-pause-replication", { duration: "PT10M", region: "us-west-2" }, "Buckets", "bucket-traces"],
+                ["pause-traces-to-ap-northeast-2", "aws:s3:bucket-pause-replication", { duration: "PT10M", region: "ap-northeast-2" }, "Buckets", "bucket-traces"],
+            ],
+        );
+        // FIS selects buckets by tags only (actions reference); the role is scoped to this region's buckets of that purpose.
+        const bucket = db.targets.find((t) => t.name === "bucket-traces")!;
+        assert.deepStrictEqual([bucket.resourceType, bucket.resourceArns, bucket.resourceTags], ["aws:s3:bucket", undefined, [{ key: "project", value: "mall" }, { key: "region", value: "us-east-1" }, { key: "bucket", value: "traces" }]]);
+        assert.deepStrictEqual(db.targets.find((t) => t.name === "caches")!.parameters, { availabilityZoneIdentifier: "us-east-1a" });
+        const policy = fisPolicy("us-east-1", "123456789012", ex);
+        const sid = (x: string) => policy.Statement.find((st) => st.Sid === x)!;
+        assert.deepStrictEqual(sid("PauseTableReplication").Resource, ["arn:aws:dynamodb:us-east-1:123456789012:table/mall-idempotency"]);
+        assert.deepStrictEqual(sid("FailDsqlConnections"), { Sid: "FailDsqlConnections", Effect: "Allow", Action: ["dsql:InjectError", "dsql:GetCluster"], Resource: ["arn:aws:dsql:us-east-1:123456789012:cluster/abc"] });
+        assert.deepStrictEqual(sid("PauseBucketReplication").Resource, ["arn:aws:s3:::mall-us-east-1-static-assets-*", "arn:aws:s3:::mall-us-east-1-traces-*"]);
+        assert.deepStrictEqual(sid("PauseBucketReplication").Condition, { Bool: { "s3:IsReplicationPauseRequest": "true" } });
     });
 
     it("leaves out the database drill and the cache action when nothing is given", () => {

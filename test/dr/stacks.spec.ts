@@ -85,7 +85,7 @@ describe("both stacks with DR and observability", () => {
     });
     const count = (stack: string, type: string) => result.stacks.find((s) => s.stack === stack)!.resources.filter((r) => r.type === type).length;
 
-    it("plans the DR pieces in each region, failover Lambdas and lag alarms in the secondary", () => {
+    it("plans the DR pieces in each region: the ElastiCache function everywhere, the decision and the Region switch plan in the secondary, lag alarms", () => {
         for (const stack of ["us-east-1", "us-west-2"]) {
             assert.strictEqual(count(stack, "aws:synthetics/canary:Canary"), 2, stack);
             assert.strictEqual(count(stack, "aws:sns/topic:Topic"), 1, stack);
@@ -97,17 +97,18 @@ describe("both stacks with DR and observability", () => {
         // The database-failover drill runs where the writers are: the primary.
         assert.strictEqual(count("us-east-1", "aws:fis/experimentTemplate:ExperimentTemplate"), 5);
         assert.strictEqual(count("us-west-2", "aws:fis/experimentTemplate:ExperimentTemplate"), 4);
-        assert.strictEqual(count("us-east-1", "aws:lambda/function:Function"), 0);
-        assert.strictEqual(count("us-west-2", "aws:lambda/function:Function"), 3);
+        assert.strictEqual(count("us-east-1", "aws:lambda/function:Function"), 1);
+        assert.strictEqual(count("us-west-2", "aws:lambda/function:Function"), 1);
+        assert.strictEqual(count("us-east-1", "aws:arcregionswitch/plan:Plan"), 0);
+        assert.strictEqual(count("us-west-2", "aws:arcregionswitch/plan:Plan"), 1);
         const west = result.stacks.find((s) => s.stack === "us-west-2")!;
         const lagMetrics = west.resources
             .filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm")
             .map((r) => String(r.inputs.metricName))
             .filter((m) => /Lag|Latency/.test(m));
         assert.deepStrictEqual([...new Set(lagMetrics)].sort(), ["AuroraGlobalDBReplicationLag", "GlobalClusterReplicationLag", "GlobalDatastoreReplicationLag", "ReplicationLatency"]);
-        // The primary's health-check alarm lives in us-east-1 (where Route 53 metrics are), declared by the secondary.
-        const hc = west.resources.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.metricName === "HealthCheckStatus")!;
-        assert.strictEqual(hc.inputs.region, "us-east-1");
+        // No alarm on Route 53 health checks: their metrics live only in us-east-1, and an app outage fails them too.
+        assert.ok(!result.stacks.some((st) => st.resources.some((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.metricName === "HealthCheckStatus")));
         // S3 and DynamoDB report lag in the sending region, MSK in the replicator's (target) region:
         // those alarms live there and notify that region's DR topic.
         const east = result.stacks.find((s) => s.stack === "us-east-1")!;
@@ -140,11 +141,12 @@ describe("both stacks with DR and observability", () => {
         const md = renderMarkdown(result);
         assert.match(md, /<summary>DR scorecard: failover into us-west-2<\/summary>/);
         assert.match(md, /\| traffic routing \| Route 53 health checks \+ DNS failover \| 1 min 30 s \(health check 30 s \+ TTL 1 min\) \| 0 \| 1-2 min \| 0 \|/);
-        // Store RTOs are the drill simulator's: losing us-east-1 promotes nothing today (tools/drills).
-        assert.match(md, /\| DocumentDB \| GlobalCluster with a member in us-west-2 \| no automated promotion \(no trigger fires when the primary is lost\) \| ≤ 2 s \(oplog async\) \| 5-15 min \(manual\) \| < 1 min \|/);
-        assert.match(md, /Store RTOs: simulated loss of us-east-1 \(tools\/drills, npm run drill\): nothing promotes; traffic moves in 1 min 30 s\./);
+        // Store RTOs are the drill simulator's: losing us-east-1 promotes into us-west-2 (tools/drills).
+        assert.match(md, /\| DocumentDB \| GlobalCluster with a member in us-west-2 \| 4 min automated \(detect 3 min \+ promote 1 min\) \| ≤ 2 s \(oplog async\) \| 5-15 min \(manual\) \| < 1 min \|/);
+        assert.match(md, /\| Aurora PostgreSQL \| GlobalCluster with a member in us-west-2 \| ≥ 5 min automated \(detect 3 min \+ promote ≥ 2 min\) \|/);
+        assert.match(md, /Store RTOs: simulated loss of us-east-1 \(tools\/drills, npm run drill\): promoted into us-west-2; traffic moves in 1 min 30 s\./);
         assert.match(md, /\| MSK \| MSK Replicator \| = traffic routing \(consumers already run in each region\) \| ~5 s \(async\) \| n\/a \| total loss \(no replicator\) \|/);
-        assert.match(md, /Planned detection paths: Route 53 1 min 30 s, canary 2 min\./);
+        assert.match(md, /Planned decision path: canary 2 min \(Route 53 health checks move traffic; no alarm on them promotes\)\./);
     });
 });
 

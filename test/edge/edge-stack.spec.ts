@@ -38,9 +38,11 @@ describe("EdgeStack", () => {
         assert.deepStrictEqual([certificate.inputs.region, certificate.inputs.domainName, certificate.inputs.validationMethod], ["us-east-1", "mall.example.com", "DNS"]);
     });
 
-    it("has the behaviours, with the read-only API sub-tree failing over through the origin group", () => {
+    it("has the behaviours: each region's DR probes first, then the read-only API sub-tree failing over through the origin group", () => {
         const pick = (b: Obj) => [b.pathPattern ?? "default", b.targetOriginId, b.viewerProtocolPolicy, b.allowedMethods, b.cachedMethods, b.cachePolicyId, b.originRequestPolicyId ?? null, b.compress];
         assert.deepStrictEqual([...(cdn.inputs.orderedCacheBehaviors as Obj[]), o(cdn, "defaultCacheBehavior")].map(pick), [
+            ["/probe/us-east-1/*", "probe-us-east-1", "https-only", ["GET", "HEAD"], ["GET", "HEAD"], CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST, false],
+            ["/probe/us-west-2/*", "probe-us-west-2", "https-only", ["GET", "HEAD"], ["GET", "HEAD"], CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST, false],
             ["/api/read/*", "api", "https-only", ["GET", "HEAD", "OPTIONS"], ["GET", "HEAD"], CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST, false],
             ["/api/*", "api-internal", "https-only", ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"], ["GET", "HEAD"], CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST, false],
             ["/static/*", "web-bucket", "redirect-to-https", ["GET", "HEAD"], ["GET", "HEAD"], CACHING_OPTIMIZED, null, true],
@@ -67,7 +69,7 @@ describe("EdgeStack", () => {
         const custom = await plan({ readOnlyApiPaths: ["/api/read/*", "/api/catalog/*"] });
         assert.deepStrictEqual(
             (custom.one(DISTRIBUTION, "edge-cdn").inputs.orderedCacheBehaviors as Obj[]).map((b) => [b.pathPattern, b.targetOriginId]),
-            [["/api/read/*", "api"], ["/api/catalog/*", "api"], ["/api/*", "api-internal"], ["/static/*", "web-bucket"]],
+            [["/probe/us-east-1/*", "probe-us-east-1"], ["/probe/us-west-2/*", "probe-us-west-2"], ["/api/read/*", "api"], ["/api/catalog/*", "api"], ["/api/*", "api-internal"], ["/static/*", "web-bucket"]],
         );
     });
 
@@ -80,6 +82,8 @@ describe("EdgeStack", () => {
             ["web-bucket", "mall-us-east-1-web-123456789012.s3.us-east-1.amazonaws.com"],
             ["api-internal", "api-internal.example.com"],
             ["api-failover", "api-us-west-2.example.com"],
+            ["probe-us-east-1", "probe-us-east-1.example.com"],
+            ["probe-us-west-2", "probe-us-west-2.example.com"],
         ]);
         for (const api of origins.slice(1)) {
             assert.deepStrictEqual((api.customOriginConfig as Obj).originProtocolPolicy, "https-only");
@@ -95,11 +99,11 @@ describe("EdgeStack", () => {
         const origins = cdn.inputs.origins as Obj[];
         assert.strictEqual(origins[0].customHeaders, undefined);
         const api = origins.filter((x) => x.customOriginConfig);
-        assert.strictEqual(api.length, 2);
+        assert.strictEqual(api.length, 4);
         for (const x of api) assert.deepStrictEqual(x.customHeaders, [{ name: "X-Origin-Verify", value: "[secret]" }], String(x.originId));
         const single = await plan({ registryRegions: ["us-east-1"] });
         const only = (single.one(DISTRIBUTION, "edge-cdn").inputs.origins as Obj[]).filter((x) => x.customOriginConfig);
-        assert.deepStrictEqual(only.map((x) => x.customHeaders), [[{ name: "X-Origin-Verify", value: "[secret]" }]]);
+        assert.deepStrictEqual(only.map((x) => x.customHeaders), [[{ name: "X-Origin-Verify", value: "[secret]" }], [{ name: "X-Origin-Verify", value: "[secret]" }]]);
     });
 
     it("has no origin group with a single region", async () => {
@@ -107,6 +111,7 @@ describe("EdgeStack", () => {
         const d = single.one(DISTRIBUTION, "edge-cdn");
         assert.deepStrictEqual(d.inputs.originGroups, []);
         assert.deepStrictEqual((d.inputs.orderedCacheBehaviors as Obj[]).map((b) => [b.pathPattern, b.targetOriginId]), [
+            ["/probe/us-east-1/*", "probe-us-east-1"],
             ["/api/*", "api-internal"],
             ["/static/*", "web-bucket"],
         ]);
@@ -125,7 +130,15 @@ describe("EdgeStack", () => {
                 [6, "bot-control", { count: {} }],
             ],
         );
-        assert.deepStrictEqual(rules[0].statement, { notStatement: { statement: { geoMatchStatement: { countryCodes: ["KR", "US", "JP"] } } } });
+        // Outside the served countries and not a DR probe (a canary runs in whatever Region is registered).
+        assert.deepStrictEqual(rules[0].statement, {
+            andStatement: {
+                statements: [
+                    { notStatement: { statement: { geoMatchStatement: { countryCodes: ["KR", "US", "JP"] } } } },
+                    { notStatement: { statement: { byteMatchStatement: { searchString: "/probe/", positionalConstraint: "STARTS_WITH", fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "NONE" }] } } } },
+                ],
+            },
+        });
         assert.deepStrictEqual(rules[1].statement, { rateBasedStatement: { limit: 2000, aggregateKeyType: "IP", evaluationWindowSec: 300 } });
         assert.deepStrictEqual(
             rules.slice(2).map((r) => ((r.statement as Obj).managedRuleGroupStatement as Obj).name),

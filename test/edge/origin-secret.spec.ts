@@ -125,9 +125,12 @@ describe("the origin secret (security S1)", () => {
             for (const o of api) assert.deepStrictEqual(o.customHeaders, [{ name: "X-Origin-Verify", value: "[secret]" }]);
             for (const s of result.stacks) {
                 const rules = s.resources.filter((r) => r.type === RULE).map((r) => JSON.stringify(r.inputs.conditions));
+                const verified = { httpHeader: { httpHeaderName: "X-Origin-Verify", values: "[secret]" } };
                 assert.deepStrictEqual(rules, [
                     JSON.stringify([{ pathPattern: { values: ["/health/ready"] } }, { httpRequestMethod: { values: ["GET", "HEAD"] } }]),
-                    JSON.stringify([{ httpHeader: { httpHeaderName: "X-Origin-Verify", values: "[secret]" } }]),
+                    JSON.stringify([verified]),
+                    JSON.stringify([{ pathPattern: { values: [`/probe/${s.stack}/alive`] } }, verified]),
+                    JSON.stringify([{ pathPattern: { values: [`/probe/${s.stack}/ready`] } }, verified]),
                 ], s.stack);
             }
         });

@@ -61,19 +61,48 @@ describe("RegionalIngress", () => {
         assert.deepStrictEqual([(tg.inputs.healthCheck as { path: string }).path, (tg.inputs.healthCheck as { matcher: string }).matcher], ["/health/ready", "200"]);
     });
 
-    it("forwards the exact health path for GET/HEAD without the secret, and everything else only with X-Origin-Verify", () => {
+    it("forwards the exact health path for GET/HEAD without the secret; with X-Origin-Verify answers the DR probes, then forwards everything else", () => {
         const listener = west.one("aws:lb/listener:Listener", "ingress-https");
         const tg = west.one("aws:lb/targetGroup:TargetGroup", "ingress-api-gateway");
-        const rules = west.ofType("aws:lb/listenerRule:ListenerRule").map((r) => [r.name, r.inputs.priority, r.inputs.conditions, (r.inputs.actions as { type: string }[]).map((a) => a.type)]);
+        const verified = { httpHeader: { httpHeaderName: "X-Origin-Verify", values: "[secret]" } };
+        const rules = west
+            .ofType("aws:lb/listenerRule:ListenerRule")
+            .map((r) => [r.name, r.inputs.priority, r.inputs.conditions, r.inputs.actions, r.inputs.transforms ?? null] as const)
+            .sort((a, b) => Number(a[1]) - Number(b[1]));
+        const forward = rules[0][3] as { type: string; targetGroupArn: string }[];
+        assert.deepStrictEqual(forward.map((a) => a.type), ["forward"]);
+        for (const name of ["ingress-health-path", "ingress-probe-ready", "ingress-origin-verified"]) assert.deepStrictEqual(west.one("aws:lb/listenerRule:ListenerRule", name).propertyDependencies.actions, [tg.urn], name);
         assert.deepStrictEqual(rules, [
-            ["ingress-health-path", 1, [{ pathPattern: { values: ["/health/ready"] } }, { httpRequestMethod: { values: ["GET", "HEAD"] } }], ["forward"]],
+            ["ingress-health-path", 1, [{ pathPattern: { values: ["/health/ready"] } }, { httpRequestMethod: { values: ["GET", "HEAD"] } }], forward, null],
+            // `alive`: the ALB answers for this region itself (an application outage leaves it answering).
+            ["ingress-probe-alive", 2, [{ pathPattern: { values: ["/probe/us-west-2/alive"] } }, verified], [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "200", messageBody: "alive us-west-2" } }], null],
+            // `ready`: the readiness path, through the API.
+            [
+                "ingress-probe-ready",
+                3,
+                [{ pathPattern: { values: ["/probe/us-west-2/ready"] } }, verified],
+                forward,
+                [{ type: "url-rewrite", urlRewriteConfig: { rewrite: { regex: "^/probe/us-west-2/ready$", replace: "/health/ready" } } }],
+            ],
             // The values are a Pulumi secret: the plan (and state) never shows them.
-            ["ingress-origin-verified", 2, [{ httpHeader: { httpHeaderName: "X-Origin-Verify", values: "[secret]" } }], ["forward"]],
+            ["ingress-origin-verified", 10, [verified], forward, null],
         ]);
-        for (const r of west.ofType("aws:lb/listenerRule:ListenerRule")) {
-            assert.deepStrictEqual(r.propertyDependencies.listenerArn, [listener.urn]);
-            assert.deepStrictEqual(r.propertyDependencies.actions, [tg.urn]);
-        }
+        for (const r of west.ofType("aws:lb/listenerRule:ListenerRule")) assert.deepStrictEqual(r.propertyDependencies.listenerArn, [listener.urn]);
+        // An update from the two-rule listener moves origin-verified off priority 2 before the probe rules take it.
+        const verifiedRule = west.one("aws:lb/listenerRule:ListenerRule", "ingress-origin-verified");
+        for (const name of ["ingress-probe-alive", "ingress-probe-ready"]) assert.ok(west.one("aws:lb/listenerRule:ListenerRule", name).dependencies.includes(verifiedRule.urn), name);
+    });
+
+    it("publishes its probe name, never re-pointed, and validates it on its own certificate", async () => {
+        const probe = west.ofType("aws:route53/record:Record").find((r) => r.inputs.name === "probe-us-west-2.mall.example.com")!;
+        assert.deepStrictEqual((probe.inputs.aliases as { evaluateTargetHealth: boolean }[]).map((a) => a.evaluateTargetHealth), [false]);
+        assert.deepStrictEqual(probe.propertyDependencies.aliases, [west.one("aws:lb/loadBalancer:LoadBalancer", "ingress-alb").urn]);
+        const cert = west.one("aws:acm/certificate:Certificate", "ingress-certificate");
+        assert.deepStrictEqual(cert.inputs.subjectAlternativeNames, ["api-us-east-1.mall.example.com", "api-us-west-2.mall.example.com", "probe-us-west-2.mall.example.com"]);
+        assert.ok(west.one("aws:route53/record:Record", "ingress-probe-validation"));
+        const evacuated = await plan("us-west-2", "secondary", { evacuated: true });
+        const still = evacuated.ofType("aws:route53/record:Record").find((r) => r.inputs.name === "probe-us-west-2.mall.example.com")!;
+        assert.deepStrictEqual(still.propertyDependencies.aliases, [evacuated.one("aws:lb/loadBalancer:LoadBalancer", "ingress-alb").urn]);
     });
 
     it("puts a regional WAF on the ALB: the header (or the health path) required, known bad inputs, logs KMS-encrypted with the secret redacted", () => {
@@ -119,14 +148,15 @@ describe("RegionalIngress", () => {
         assert.deepStrictEqual(latency.propertyDependencies.healthCheckId, [hc.urn]);
     });
 
-    it("leaves the shared ACM validation records to the primary", async () => {
+    it("leaves the shared ACM validation records to the primary, and validates only its own probe name", async () => {
         assert.strictEqual(west.ofType(RECORD).filter((r) => r.name.startsWith("ingress-validation")).length, 0);
         const validation = west.one("aws:acm/certificateValidation:CertificateValidation", "ingress-certificate-validation");
         assert.strictEqual(validation.inputs.validationRecordFqdns, undefined);
+        assert.ok(validation.dependencies.includes(west.one(RECORD, "ingress-probe-validation").urn));
         const cert = west.one("aws:acm/certificate:Certificate", "ingress-certificate");
         assert.deepStrictEqual([cert.inputs.domainName, cert.inputs.subjectAlternativeNames, cert.inputs.validationMethod], [
             "api-internal.mall.example.com",
-            ["api-us-east-1.mall.example.com", "api-us-west-2.mall.example.com"],
+            ["api-us-east-1.mall.example.com", "api-us-west-2.mall.example.com", "probe-us-west-2.mall.example.com"],
             "DNS",
         ]);
 
@@ -134,12 +164,12 @@ describe("RegionalIngress", () => {
         const names = east.ofType(RECORD).filter((r) => r.name.startsWith("ingress-validation")).map((r) => r.inputs.name);
         assert.strictEqual(names.length, 3);
         assert.ok(names.every((n) => /^_[0-9a-f]{32}\.api-(internal|us-east-1|us-west-2)\.mall\.example\.com\.$/.test(String(n))), String(names));
-        assert.strictEqual((east.one("aws:acm/certificateValidation:CertificateValidation", "ingress-certificate-validation").inputs.validationRecordFqdns as string[]).length, 3);
+        assert.strictEqual((east.one("aws:acm/certificateValidation:CertificateValidation", "ingress-certificate-validation").inputs.validationRecordFqdns as string[]).length, 4);
     });
 
     it("evacuated: withdraws the latency record and points api-<region> at api-internal; the health check stays", async () => {
         const evacuated = await plan("us-west-2", "secondary", { evacuated: true });
-        assert.deepStrictEqual(evacuated.ofType(RECORD).map((r) => r.name), ["ingress-regional-record"]);
+        assert.deepStrictEqual(evacuated.ofType(RECORD).map((r) => r.name), ["ingress-regional-record", "ingress-probe-validation", "ingress-probe-record"]);
         const regional = evacuated.one(RECORD, "ingress-regional-record");
         assert.deepStrictEqual(regional.inputs.aliases, [{ name: "api-internal.mall.example.com", zoneId: ZONE, evaluateTargetHealth: true }]);
         const hc = evacuated.one("aws:route53/healthCheck:HealthCheck", "ingress-health");

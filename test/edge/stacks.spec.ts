@@ -24,7 +24,7 @@ describe("edge across stacks", () => {
         const zoneId = east.outputs.hostedZoneId;
         assert.match(String(zoneId), /^Z[0-9A-F]{20}$/);
         assert.ok(west.resources.filter((r) => r.type === RECORD).every((r) => r.inputs.zoneId === zoneId));
-        assert.deepStrictEqual(records(west), ["ingress-latency-record api-internal.example.com", "ingress-regional-record api-us-west-2.example.com"]);
+        assert.deepStrictEqual(records(west), ["ingress-latency-record api-internal.example.com", "ingress-probe-record probe-us-west-2.example.com", "ingress-regional-record api-us-west-2.example.com"]);
     });
 
     it("has one latency record with a health check per region", () => {
@@ -39,7 +39,7 @@ describe("edge across stacks", () => {
         const evacuated = await plan({ skipPolicy: true, overrides: { "us-west-2": { "mall:evacuate": "true" } } });
         assert.deepStrictEqual(stack(evacuated, "us-east-1").resources, stack(base, "us-east-1").resources);
         const west = stack(evacuated, "us-west-2");
-        assert.deepStrictEqual(records(west), ["ingress-regional-record api-us-west-2.example.com"]);
+        assert.deepStrictEqual(records(west), ["ingress-probe-record probe-us-west-2.example.com", "ingress-regional-record api-us-west-2.example.com"]);
         const regional = west.resources.find((r) => r.name === "ingress-regional-record")!;
         assert.deepStrictEqual((regional.inputs.aliases as { name: string }[])[0].name, "api-internal.example.com");
         assert.strictEqual(west.outputs.evacuated, true);

@@ -10,22 +10,32 @@ const TWO = [
 const THREE = [...TWO, { name: "ap-northeast-2", cidr: "10.2.0.0/16", role: "secondary" as const }];
 
 describe("the flow table (components/network/flows.ts)", () => {
-    it("is derived from the registry: 87 rows for two regions, ids unique", () => {
+    it("is derived from the registry: 85 rows for two regions, ids unique", () => {
         const table = flowTable(TWO);
-        assert.strictEqual(table.length, 87);
+        assert.strictEqual(table.length, 85);
         assert.strictEqual(new Set(table.map((r) => r.id)).size, table.length);
     });
 
-    it("lists exactly these rows as owned by a later issue", () => {
+    it("lists no row owned by a later issue: every flow the platform needs holds, every forbidden one is closed", () => {
         const later = flowTable(TWO)
             .filter((r) => r.expected !== "admitted" && r.expected !== "forbidden")
             .map((r) => `${r.owner} | ${r.expected} | ${r.id}`);
-        assert.deepStrictEqual(later, [
-            `${OWNER_DR} | unadmitted | canary@us-east-1(us-east-1) -> origin@us-east-1:443`,
-            `${OWNER_DR} | unadmitted | canary@us-east-1(us-west-2) -> origin@us-west-2:443`,
-            `${OWNER_DR} | unadmitted | canary@us-west-2(us-east-1) -> origin@us-east-1:443`,
-            `${OWNER_DR} | unadmitted | canary@us-west-2(us-west-2) -> origin@us-west-2:443`,
+        assert.deepStrictEqual(later, []);
+    });
+
+    it("has a canary row for every probe a region runs: its own readiness, the primary (and each secondary from the primary), every earlier successor", () => {
+        const canaries = (t: ReturnType<typeof flowTable>) => t.filter((r) => r.from.kind === "canary").map((r) => `${r.expected} | ${r.owner === OWNER_DR ? "DR" : r.owner} | ${r.id}`);
+        assert.deepStrictEqual(canaries(flowTable(TWO)), [
+            "admitted | DR | canary@us-east-1(us-east-1) -> origin@us-east-1:443",
+            "admitted | DR | canary@us-east-1(us-west-2) -> origin@us-west-2:443",
+            "admitted | DR | canary@us-west-2(us-east-1) -> origin@us-east-1:443",
+            "admitted | DR | canary@us-west-2(us-west-2) -> origin@us-west-2:443",
         ]);
+        const three = canaries(flowTable(THREE)).map((x) => x.split(" | ")[2]);
+        assert.ok(three.includes("canary@ap-northeast-2(us-west-2) -> origin@us-west-2:443"), "a later successor probes the earlier one");
+        assert.ok(!three.includes("canary@us-west-2(ap-northeast-2) -> origin@ap-northeast-2:443"), "an earlier successor does not probe a later one");
+        const reordered = canaries(flowTable(THREE, ["ap-northeast-2", "us-west-2"])).map((x) => x.split(" | ")[2]);
+        assert.ok(reordered.includes("canary@us-west-2(ap-northeast-2) -> origin@ap-northeast-2:443") && !reordered.includes("canary@ap-northeast-2(us-west-2) -> origin@us-west-2:443"));
     });
 
     it("has the deploy path's rows as this issue's owner flipped them: the in-VPC runners admitted, a hosted runner forbidden", () => {
@@ -85,12 +95,12 @@ describe("the flow table (components/network/flows.ts)", () => {
             "admitted | eks-nodes@us-west-2 -> aws-api:dsql@us-west-2:5432",
         ]);
         assert.deepStrictEqual(writes("us-west-2").slice(0, 2), ["admitted | eks-nodes@us-east-1 -> data:docdb@us-west-2:27017", "admitted | eks-nodes@us-east-1 -> data:cache@us-west-2:6379"]);
-        assert.strictEqual(rowsFor(table, "us-east-1").length, 85);
+        assert.strictEqual(rowsFor(table, "us-east-1").length, 83);
     });
 
     it("grows with a third region: a replicator per ordered pair, canaries and writes per pair, DSQL written remotely outside the linked pair", () => {
         const table = flowTable(THREE);
-        assert.strictEqual(table.filter((r) => r.from.kind === "canary").length, 9);
+        assert.strictEqual(table.filter((r) => r.from.kind === "canary").length, 8);
         const replicators = table.filter((r) => r.from.kind === "group" && r.from.role === "msk-replicator").map((r) => r.id);
         assert.strictEqual(replicators.length, 12);
         assert.deepStrictEqual(replicators.slice(0, 4), [

@@ -155,3 +155,28 @@ describe("plan mocks: EventBridge Scheduler", () => {
         assert.strictEqual(m.newResource({ type: "aws:scheduler/schedule:Schedule", name: "x", inputs: { name: "n", groupName: "drills" }, custom: true } as never).id, "drills/n");
     });
 });
+
+describe("plan mocks: CloudWatch alarms", () => {
+    const m = new PlanMocks({ stack: "us-west-2", region: "us-west-2", stackOutputs: new Map() });
+    it("metric and composite alarms are `alarm:<name>` in their region (what Region switch and composite rules name)", () => {
+        assert.strictEqual(m.newResource({ type: "aws:cloudwatch/metricAlarm:MetricAlarm", name: "a", inputs: { name: "mall-us-west-2-canary-us-east-1" }, custom: true } as never).state.arn, `arn:aws:cloudwatch:us-west-2:${MOCK_ACCOUNT_ID}:alarm:mall-us-west-2-canary-us-east-1`);
+        assert.strictEqual(m.newResource({ type: "aws:cloudwatch/compositeAlarm:CompositeAlarm", name: "c", inputs: { alarmName: "mall-us-west-2-primary-us-east-1-down" }, custom: true } as never).state.arn, `arn:aws:cloudwatch:us-west-2:${MOCK_ACCOUNT_ID}:alarm:mall-us-west-2-primary-us-east-1-down`);
+    });
+});
+
+describe("plan mocks: Lambda", () => {
+    it("a function's ARN is `function:<name>` in its region", () => {
+        const m = new PlanMocks({ stack: "us-west-2", region: "us-west-2", stackOutputs: new Map() });
+        const f = m.newResource({ type: "aws:lambda/function:Function", name: "dr-elasticache", inputs: { name: "mall-us-west-2-failover-elasticache" }, custom: true } as never);
+        assert.strictEqual(f.state.arn, `arn:aws:lambda:us-west-2:${MOCK_ACCOUNT_ID}:function:mall-us-west-2-failover-elasticache`);
+    });
+});
+
+describe("plan mocks: ARC Region switch", () => {
+    const m = new PlanMocks({ stack: "us-west-2", region: "us-west-2", stackOutputs: new Map() });
+    it("a plan's id is its global ARN, `plan/<name>:<6 characters>` with no region (API_Plan)", () => {
+        const p = m.newResource({ type: "aws:arcregionswitch/plan:Plan", name: "dr-region-switch", inputs: { name: "mall-us-east-1-us-west-2" }, custom: true } as never);
+        assert.match(String(p.state.arn), new RegExp(`^arn:aws:arc-region-switch::${MOCK_ACCOUNT_ID}:plan/mall-us-east-1-us-west-2:[a-z0-9]{6}$`));
+        assert.strictEqual(p.id, p.state.arn);
+    });
+});

@@ -136,6 +136,91 @@ export interface LoadBalancerRecord {
 
 export type StoreKind = "aurora" | "docdb" | "elasticache" | "dsql" | "dynamodb" | "msk" | "s3";
 
+/** One step of a Region switch workflow, as far as the simulator reads it. */
+export interface RegionSwitchStep {
+    readonly name: string;
+    /** The execution block type (`AuroraGlobalDatabase`, `DocumentDb`, `CustomActionLambda`, `Parallel`, `ManualApproval`, …). */
+    readonly type: string;
+    /** Aurora and DocumentDB blocks: the store they promote. */
+    readonly store?: "aurora" | "docdb";
+    /** `switchoverOnly` or `failover` (graceful executions). */
+    readonly behavior?: string;
+    /** What an ungraceful execution does (`failover`, or `skip` for a Lambda step); undefined: nothing configured. */
+    readonly ungraceful?: string;
+    /** Lambda steps: the functions, by Region (from their ARNs), and where they run. */
+    readonly functions?: { readonly region: string; readonly name: string }[];
+    readonly regionToRun?: string;
+    /** Parallel steps: their children. */
+    readonly children?: RegionSwitchStep[];
+}
+
+export interface RegionSwitchPlanRecord {
+    readonly name: string;
+    readonly stack: string;
+    /** The stack's Region (the plan itself is global). */
+    readonly region: string;
+    readonly regions: string[];
+    /** Associated alarms by key: the alarm's name and Region (from its ARN). */
+    readonly alarms: Record<string, { readonly name: string; readonly region?: string; readonly type: string }>;
+    readonly triggers: { readonly action: string; readonly targetRegion: string; readonly conditions: { readonly alarm: string; readonly condition: string }[] }[];
+    readonly workflows: { readonly action: string; readonly targetRegion?: string; readonly steps: RegionSwitchStep[] }[];
+}
+
+/** Reads a planned workflow step (the provider's nested blocks are lists of one object). */
+export function regionSwitchStep(raw: Record<string, unknown>): RegionSwitchStep {
+    const one = (key: string) => (Array.isArray(raw[key]) ? ((raw[key] as Record<string, unknown>[])[0] ?? undefined) : undefined);
+    const type = str(raw.executionBlockType) ?? "?";
+    const name = str(raw.name) ?? type;
+    const ungraceful = (cfg: Record<string, unknown> | undefined, field: string) => {
+        const u = Array.isArray(cfg?.ungracefuls) ? (cfg!.ungracefuls as Record<string, unknown>[])[0] : undefined;
+        return str(u?.[field]);
+    };
+    if (type === "AuroraGlobalDatabase" || type === "DocumentDb") {
+        const cfg = one(type === "AuroraGlobalDatabase" ? "globalAuroraConfigs" : "documentDbConfigs");
+        const u = ungraceful(cfg, "ungraceful");
+        return { name, type, store: type === "AuroraGlobalDatabase" ? "aurora" : "docdb", behavior: str(cfg?.behavior), ...(u ? { ungraceful: u } : {}) };
+    }
+    if (type === "CustomActionLambda") {
+        const cfg = one("customActionLambdaConfigs");
+        const lambdas = Array.isArray(cfg?.lambdas) ? (cfg!.lambdas as Record<string, unknown>[]) : [];
+        const functions = lambdas.map((l) => str(l.arn) ?? "").filter((a) => a.startsWith("arn:")).map((a) => ({ region: arnRegion(a) ?? "", name: a.split(":").pop() ?? "" }));
+        const u = ungraceful(cfg, "behavior");
+        return { name, type, functions, regionToRun: str(cfg?.regionToRun), ...(u ? { ungraceful: u } : {}) };
+    }
+    if (type === "Parallel") {
+        const cfg = one("parallelConfigs");
+        return { name, type, children: (Array.isArray(cfg?.steps) ? (cfg!.steps as Record<string, unknown>[]) : []).map(regionSwitchStep) };
+    }
+    return { name, type };
+}
+
+function regionSwitchPlan(r: PlannedResource, stack: string, region: string): RegionSwitchPlanRecord {
+    const rows = (key: string) => (Array.isArray(r.inputs[key]) ? (r.inputs[key] as Record<string, unknown>[]) : []);
+    const alarms: RegionSwitchPlanRecord["alarms"] = {};
+    for (const a of rows("associatedAlarms")) {
+        const arn = str(a.resourceIdentifier) ?? "";
+        const alarmRegion = arnRegion(arn);
+        alarms[str(a.mapBlockKey) ?? "?"] = { name: alarmNameOf(arn), ...(alarmRegion ? { region: alarmRegion } : {}), type: str(a.alarmType) ?? "?" };
+    }
+    return {
+        name: str(r.inputs.name) ?? r.name,
+        stack,
+        region,
+        regions: strs(r.inputs.regions),
+        alarms,
+        triggers: rows("triggers").map((t) => ({
+            action: str(t.action) ?? "?",
+            targetRegion: str(t.targetRegion) ?? "?",
+            conditions: (Array.isArray(t.conditions) ? (t.conditions as Record<string, unknown>[]) : []).map((c) => ({ alarm: str(c.associatedAlarmName) ?? "?", condition: str(c.condition) ?? "?" })),
+        })),
+        workflows: rows("workflows").map((w) => ({
+            action: str(w.workflowTargetAction) ?? "?",
+            ...(str(w.workflowTargetRegion) ? { targetRegion: str(w.workflowTargetRegion) } : {}),
+            steps: (Array.isArray(w.steps) ? (w.steps as Record<string, unknown>[]) : []).map(regionSwitchStep),
+        })),
+    };
+}
+
 export interface StoreRecord {
     readonly kind: StoreKind;
     /** The Region of the single writer (global-parent stores); undefined for multi-writer stores. */
@@ -163,8 +248,8 @@ export interface DrillModel {
     readonly records: RecordRecord[];
     readonly loadBalancers: LoadBalancerRecord[];
     readonly stores: StoreRecord[];
-    /** `aws:arcregionswitch/plan:Plan` resources: not interpreted yet, so every outcome over a stack set planning one is marked unknown. */
-    readonly regionSwitchPlans: { readonly name: string; readonly stack: string; readonly region: string }[];
+    /** ARC Region switch plans (`aws:arcregionswitch/plan:Plan`), as the simulator runs them. */
+    readonly regionSwitchPlans: RegionSwitchPlanRecord[];
     /** Every resource by URN, for the reachability helper. */
     readonly byUrn: ReadonlyMap<string, { readonly resource: PlannedResource; readonly region: string; readonly stack: string }>;
 }
@@ -478,7 +563,7 @@ export function buildModel(stacks: readonly DrillStack[], order: readonly string
         records,
         loadBalancers,
         stores: planStores(all, primary),
-        regionSwitchPlans: of(TYPES.regionSwitch).map(({ r, stack, region }) => ({ name: str(r.inputs.name) ?? r.name, stack, region })),
+        regionSwitchPlans: of(TYPES.regionSwitch).map(({ r, stack, stackRegion }) => regionSwitchPlan(r, stack, stackRegion)),
         byUrn,
     };
 }

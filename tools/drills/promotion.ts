@@ -18,7 +18,7 @@ export interface PromotionFigure {
     readonly quote: string;
 }
 
-/** Store kinds the failover Lambdas promote (FAILOVER_STORE). */
+/** Store kinds a promotion acts on (Region switch's database blocks, the ElastiCache function). */
 export type PromotedStore = "aurora" | "docdb" | "elasticache";
 
 export const PROMOTION_SECONDS: Readonly<Record<PromotedStore, PromotionFigure>> = {

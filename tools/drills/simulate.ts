@@ -11,7 +11,23 @@
  */
 import { HEALTH_CHECK_REGION } from "../../components/dr/plan";
 import { decide, readConfig } from "../../lambdas/failover/core";
-import { ALIAS_TARGET_TTL, AlarmState, DrillModel, DrillStack, HealthCheckRecord, LoadBalancerRecord, MetricAlarmRecord, RecordRecord, StoreKind, arnRegion, buildModel, evaluateRule, matchesPattern } from "./model";
+import {
+    ALIAS_TARGET_TTL,
+    AlarmRule,
+    AlarmState,
+    DrillModel,
+    DrillStack,
+    HealthCheckRecord,
+    LoadBalancerRecord,
+    MetricAlarmRecord,
+    RecordRecord,
+    RegionSwitchStep,
+    StoreKind,
+    arnRegion,
+    buildModel,
+    evaluateRule,
+    matchesPattern,
+} from "./model";
 import { LAMBDA_ASYNC_RETRY_DELAYS, PROMOTION_SECONDS, PromotedStore } from "./promotion";
 import { ProbeReachability, WritePaths, flowReachability, flowWritePaths, noWritePaths, planReachability } from "./reachability";
 
@@ -39,6 +55,9 @@ export interface World {
     readonly evacuated: readonly string[];
 }
 
+/** DR II's targets for the loss of the primary: traffic on the successor, and every store promoted after the decision. */
+export const DR_TARGETS = { trafficSeconds: 90, promotionSeconds: 120 } as const;
+
 export const NORMAL: World = { down: [], appDown: [], partitions: [], evacuated: [] };
 
 export interface Scenario {
@@ -56,7 +75,7 @@ export interface Promotion {
     readonly region: string;
     readonly startedAtSeconds: number;
     readonly completedAtSeconds: number;
-    /** The Lambda chose an unplanned failover (AllowDataLoss), not a switchover. */
+    /** An unplanned failover (AllowDataLoss, or a datastore member detached), not a switchover. */
     readonly allowDataLoss: boolean;
     /** The alarm whose state change started it, and the rules it travelled through. */
     readonly trigger: string;
@@ -75,6 +94,10 @@ export interface DrillOutcome {
     readonly rtoLowerBound: boolean;
     /** Until DNS answers only the Regions above (health check + TTL); null: traffic stays on a failed Region. */
     readonly trafficSeconds: number | null;
+    /** When the first promotion started: the decision (a trigger, an alarm's rule). null: none. */
+    readonly decidedAtSeconds: number | null;
+    /** From the decision until the last promotion finished. null: none. */
+    readonly promotedWithinSeconds: number | null;
     /** Some promotion was an unplanned failover that may drop unreplicated writes. */
     readonly dataLoss: boolean;
     /** Regions whose DR topic receives a message (alarm actions, failover reports). */
@@ -91,7 +114,7 @@ export interface DrillOutcome {
     readonly splitBrain: string[];
     /**
      * The simulator cannot vouch for this outcome: the stack set plans something it does not
-     * interpret (an ARC Region switch plan). `wrong` then says so instead of "met".
+     * interpret (a Region switch step or trigger it does not know). `wrong` then says so instead of "met".
      */
     readonly unknown: boolean;
     /**
@@ -122,7 +145,7 @@ const num = (v: unknown, d: number) => (v !== undefined && v !== "" && Number.is
 const cut = (w: World, a: string, b: string) => a !== b && w.partitions.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
 const byRegion = (m: DrillModel) => (a: string, b: string) => m.regions.indexOf(a) - m.regions.indexOf(b) || a.localeCompare(b);
 
-/** The records a world publishes: an evacuated Region withdraws its latency records and points its regional name at the latency set (components/edge/plan.ts planRegionDns). */
+/** The records a world publishes: an evacuated Region withdraws its latency records and points its regional name (not its probe name) at the latency set (components/edge/plan.ts planRegionDns). */
 export function recordsIn(m: DrillModel, w: World): RecordRecord[] {
     const out: RecordRecord[] = [];
     for (const rec of m.records) {
@@ -131,6 +154,11 @@ export function recordsIn(m: DrillModel, w: World): RecordRecord[] {
             continue;
         }
         if (rec.latencyRegion) continue;
+        // The probe name (`probe-<region>`) is never re-pointed: the DR probes keep reaching the Region.
+        if (rec.name.startsWith("probe-")) {
+            out.push(rec);
+            continue;
+        }
         const lbs = new Set(rec.aliases.map((a) => a.targetUrn).filter(Boolean));
         const latency = m.records.find((l) => l.region === rec.region && l.latencyRegion && l.aliases.some((a) => a.targetUrn && lbs.has(a.targetUrn)));
         out.push(latency ? { ...rec, aliases: [{ name: latency.name, evaluateTargetHealth: true }] } : rec);
@@ -227,7 +255,15 @@ class Sim {
             const canary = this.m.canaries.find((c) => c.name === a.dimensions.CanaryName && c.region === a.region);
             if (!canary || !up(w, canary.region)) return { value: "missing", onset: 0 };
             let ok = false;
-            if (canary.url) {
+            const probe = canary.url ? /^\/probe\/([a-z0-9-]+)\/(alive|ready)$/.exec(new URL(canary.url).pathname) : null;
+            if (probe) {
+                // Through CloudFront (global) to the region's probe name, never re-pointed: the
+                // internet path, which an inter-region partition does not cut. `alive` is the load
+                // balancer's own answer; `ready` reaches the API.
+                const [, target, kind] = probe;
+                const lb = this.m.loadBalancers.find((l) => l.region === target);
+                ok = !!lb && up(w, target) && (kind === "alive" || this.lbServes(w, lb)) && lb.dnsNames.length > 0 && this.reach({ kind: "canary", fromRegion: canary.region, target: lb.dnsNames[0], inVpc: canary.inVpc });
+            } else if (canary.url) {
                 const host = new URL(canary.url).hostname;
                 const lb = this.resolve(w, recordsIn(this.m, w), host, canary.region);
                 ok = !!lb && this.lbServes(w, lb) && !cut(w, canary.region, lb.region) && lb.dnsNames.length > 0 && this.reach({ kind: "canary", fromRegion: canary.region, target: lb.dnsNames[0], inVpc: canary.inVpc });
@@ -355,15 +391,122 @@ export function play(
         }
     }
 
-    // ---- The functions decide as their code does; promotions take the documented time. A global
-    // cluster or datastore runs one failover at a time: a second call while one is under way is
-    // refused (invalid state). A function whose every attempt failed makes Lambda run the event
-    // again (the planned maximumRetryAttempts, at AWS's documented delays), and a later run that
-    // finds another Region promoted promotes its own: the writer flips.
+    // ---- Promotions take the documented time. A global cluster or datastore runs one failover at a
+    // time: a second call while one is under way is refused (invalid state).
     const promotions: Promotion[] = [];
     const raced = new Set<StoreKind>();
+    const unknown: string[] = [];
     const storeOf = (k: StoreKind) => m.stores.find((s) => s.kind === k);
     const writerAt = (k: StoreKind, t: number) => promotions.filter((p) => p.store === k && p.completedAtSeconds <= t).sort((a, b) => a.completedAtSeconds - b.completedAtSeconds).pop()?.region ?? storeOf(k)?.writer;
+    /** One call to promote `store` into `region` at `t`, as the store's API answers it. */
+    const attempt = (store: PromotedStore, region: string, t: number, allowDataLoss: boolean, trigger: string, who: string, what: string): "primary" | "in-progress" | "refused" | "started" => {
+        const writer = writerAt(store, t);
+        const running = promotions.find((p) => p.store === store && p.startedAtSeconds <= t && p.completedAtSeconds > t);
+        if (writer === region) {
+            log.push({ atSeconds: t, event: `${who}: ${store} already primary in ${region}` });
+            return "primary";
+        }
+        if (running && !(running.startedAtSeconds === t && running.region !== region)) {
+            log.push({ atSeconds: t, event: `${who}: a ${store} promotion into ${running.region} is in progress` });
+            return "in-progress";
+        }
+        if (running) {
+            // Both read "not primary" at the same instant; the store accepts only the first call.
+            raced.add(store);
+            log.push({ atSeconds: t, event: `${who}: ${what} ${store} → ${region} refused (invalid state): ${running.region}'s failover of the same store started first` });
+            return "refused";
+        }
+        const earlier = promotions.filter((p) => p.store === store).map((p) => p.region);
+        promotions.push({ store, region, startedAtSeconds: t, completedAtSeconds: t + PROMOTION_SECONDS[store].seconds, allowDataLoss, trigger });
+        log.push({ atSeconds: t, event: `${who}: ${what} ${store} ${writer ?? "?"} → ${region}${earlier.length > 0 ? `, after ${earlier.join(", ")}: the writer flips` : ""}` });
+        return "started";
+    };
+
+    // ---- ARC Region switch: a trigger starts an execution in its target Region (where the plan's
+    // data plane runs it) when every condition holds (`red` = ALARM, `green` = OK) after not all did;
+    // one execution per incident (minDelayMinutesBetweenExecutions). AWS does not document the mode
+    // of a triggered execution; a trigger exists for a Region loss, so it is played ungraceful:
+    // database blocks do their `ungraceful` operation, Lambda steps are skipped, an approval waits.
+    for (const plan of m.regionSwitchPlans) {
+        for (const trig of plan.triggers) {
+            const conditions = trig.conditions.map((c) => ({ c, a: plan.alarms[c.alarm] }));
+            const missing = conditions.filter((x) => !x.a).map((x) => x.c.alarm);
+            if (trig.action !== "activate" || missing.length > 0) {
+                unknown.push(`Region switch plan ${plan.name}: a trigger ${trig.action !== "activate" ? `with action ${trig.action}` : `on unknown alarms ${missing.join(", ")}`} is not interpreted`);
+                continue;
+            }
+            const tls = conditions.map((x) => timelines.get(key(x.a!.region ?? plan.region, x.a!.name)));
+            const holds = (t: number) =>
+                conditions.every((x, i) => {
+                    const tl = tls[i];
+                    if (!tl || !up(w, tl.region)) return false;
+                    const st = tl.changes.filter((ch) => ch.at <= t).pop()?.state ?? tl.initial;
+                    return x.c.condition === "red" ? st === "ALARM" : x.c.condition === "green" ? st === "OK" : false;
+                });
+            const times = [...new Set(tls.flatMap((tl) => tl?.changes.map((ch) => ch.at) ?? []))].sort((a, b) => a - b);
+            let was = holds(-1);
+            for (const t of times) {
+                const now = holds(t);
+                if (now && !was) {
+                    const names = conditions.map((x) => `${x.a!.name} ${x.c.condition}`).join(", ");
+                    if (!up(w, trig.targetRegion)) break;
+                    log.push({ atSeconds: t, event: `Region switch plan ${plan.name}: trigger (${names}) starts an ungraceful activation of ${trig.targetRegion}` });
+                    execute(plan, trig.targetRegion, t, `${plan.name} trigger (${names})`);
+                    break;
+                }
+                was = now;
+            }
+        }
+    }
+    function execute(plan: (typeof m.regionSwitchPlans)[number], region: string, start: number, trigger: string): void {
+        const workflow = plan.workflows.find((x) => x.action === "activate" && (x.targetRegion === undefined || x.targetRegion === region));
+        if (!workflow) {
+            log.push({ atSeconds: start, event: `Region switch plan ${plan.name} has no activation workflow for ${region}: the execution fails` });
+            return;
+        }
+        const who = `Region switch ${plan.name}`;
+        // Runs one step from `t`; the time it ends, or undefined when the execution stops there.
+        const run = (step: RegionSwitchStep, t: number): number | undefined => {
+            if (step.type === "Parallel") {
+                const ends = (step.children ?? []).map((c) => run(c, t));
+                return ends.some((e) => e === undefined) ? undefined : Math.max(t, ...(ends as number[]));
+            }
+            if (step.store) {
+                const op = step.ungraceful ?? (step.behavior === "failover" ? "failover" : undefined);
+                if (op !== "failover") {
+                    log.push({ atSeconds: t, event: `${who} ${step.name}: ${step.behavior ?? "?"} has no ungraceful operation; the step fails and the execution stops` });
+                    return undefined;
+                }
+                const r = attempt(step.store, region, t, true, trigger, `${who} ${step.name}`, "FailoverGlobalCluster (AllowDataLoss)");
+                if (r === "refused") return undefined;
+                return r === "started" ? t + PROMOTION_SECONDS[step.store].seconds : t;
+            }
+            if (step.type === "CustomActionLambda") {
+                if (step.ungraceful === "skip") {
+                    log.push({ atSeconds: t, event: `${who} ${step.name}: skipped (a Lambda step does not run in an ungraceful execution)` });
+                    return t;
+                }
+                // Region switch skips a Lambda step in an ungraceful execution whatever the plan says.
+                log.push({ atSeconds: t, event: `${who} ${step.name}: skipped (ungraceful execution)` });
+                return t;
+            }
+            if (step.type === "ManualApproval") {
+                log.push({ atSeconds: t, event: `${who} ${step.name}: waits for a person's approval; the automatic execution stops here` });
+                return undefined;
+            }
+            unknown.push(`Region switch plan ${plan.name}: step ${step.name} (${step.type}) is not interpreted`);
+            return t;
+        };
+        let t: number | undefined = start;
+        for (const step of workflow.steps) {
+            t = run(step, t);
+            if (t === undefined) return;
+        }
+    }
+
+    // ---- The functions decide as their code does. A function whose every attempt failed makes
+    // Lambda run the event again (the planned maximumRetryAttempts, at AWS's documented delays), and
+    // a later run that finds another Region promoted promotes its own: the writer flips.
     type Run = Invocation & { readonly delivery: number };
     const queue: Run[] = invocations.map((inv) => ({ ...inv, delivery: 0 }));
     const order = (a: Run, b: Run) => a.at - b.at || byRegion(m)(a.fn.region, b.fn.region) || a.fn.name.localeCompare(b.fn.name);
@@ -389,29 +532,14 @@ export function play(
             continue;
         }
         const delay = num(inv.fn.env.RETRY_DELAY_MS, 2000) / 1000;
+        const what = d.mode === "failover" ? "DisassociateGlobalReplicationGroup (detached; unreplicated writes are lost)" : "FailoverGlobalReplicationGroup";
         let t = inv.at;
         let failed = true;
-        for (let attempt = 1; attempt <= cfg.maxAttempts; attempt++) {
+        for (let n = 1; n <= cfg.maxAttempts; n++) {
             // Every attempt first asks who is primary, as promoteOne does.
-            const writer = writerAt(store, t);
-            const running = promotions.find((p) => p.store === store && p.startedAtSeconds <= t && p.completedAtSeconds > t);
-            if (writer === cfg.region) {
-                log.push({ atSeconds: t, event: `${inv.fn.name}${retry}: ${store} already primary in ${cfg.region}` });
-            } else if (running && !(running.startedAtSeconds === t && running.region !== cfg.region)) {
-                log.push({ atSeconds: t, event: `${inv.fn.name}${retry}: a ${store} promotion into ${running.region} is in progress` });
-            } else if (running) {
-                // Both read "not primary" at the same instant; the store accepts only the first call.
-                raced.add(store);
-                log.push({ atSeconds: t, event: `${inv.fn.name}${retry}: ${d.mode} ${store} → ${cfg.region} refused (invalid state): ${running.region}'s failover of the same store started first (attempt ${attempt}/${cfg.maxAttempts})` });
-                if (attempt < cfg.maxAttempts) t += delay * attempt;
+            if (attempt(store, cfg.region, t, d.mode === "failover", inv.trigger, `${inv.fn.name}${retry}`, what) === "refused") {
+                if (n < cfg.maxAttempts) t += delay * n;
                 continue;
-            } else {
-                const earlier = promotions.filter((p) => p.store === store).map((p) => p.region);
-                promotions.push({ store, region: cfg.region, startedAtSeconds: t, completedAtSeconds: t + PROMOTION_SECONDS[store].seconds, allowDataLoss: d.mode === "failover", trigger: inv.trigger });
-                log.push({
-                    atSeconds: t,
-                    event: `${inv.fn.name}${retry}: ${d.mode}${d.mode === "failover" ? " (AllowDataLoss)" : ""} ${store} ${writer ?? "?"} → ${cfg.region}${earlier.length > 0 ? `, after ${earlier.join(", ")}: the writer flips` : ""}`,
-                });
             }
             failed = false;
             break;
@@ -490,8 +618,8 @@ export function play(
     const rtoSeconds = trafficSeconds === null || unrecovered.length > 0 ? null : Math.max(trafficSeconds, lastPromotion);
     // A promotion AWS times only as "minutes" may finish later than its figure, and the RTO with it.
     const rtoLowerBound = rtoSeconds !== null && promotions.some((p) => PROMOTION_SECONDS[p.store].lowerBound);
-    const plans = m.regionSwitchPlans;
-    const unknownReason = plans.length > 0 ? `not simulated: Region switch plan ${plans.map((x) => `${x.name} (${x.region})`).join(", ")} is planned and its triggers and steps are not interpreted` : undefined;
+    const unknownReason = unknown.length > 0 ? `not simulated: ${[...new Set(unknown)].join("; ")}` : undefined;
+    const decidedAt = promotions.length > 0 ? Math.min(...promotions.map((p) => p.startedAtSeconds)) : null;
     if (now.failOpen) log.push({ atSeconds: 0, event: "no latency record is healthy: Route 53 answers all of them (fails open)" });
     for (const r of base.regions.filter((r) => !trafficTo.includes(r))) log.push({ atSeconds: trafficSeconds ?? 0, event: `DNS stops answering ${r}` });
 
@@ -503,6 +631,8 @@ export function play(
         rtoSeconds,
         rtoLowerBound,
         trafficSeconds,
+        decidedAtSeconds: decidedAt,
+        promotedWithinSeconds: decidedAt === null ? null : lastPromotion - decidedAt,
         dataLoss: promotions.some((p) => p.allowDataLoss),
         notified: [...notified].sort(byRegion(m)),
         writable,
@@ -550,6 +680,10 @@ export function scenarios(m: DrillModel): Scenario[] {
             target: `exactly one Region promoted (${first}, the first in the failover order), traffic there`,
             check: (o) => [
                 ...(o.promoted.length !== 1 || o.promoted[0] !== first ? [`promotes ${list(o.promoted)}, not [${first}]${o.unrecovered.length > 0 ? `; ${o.unrecovered.join(", ")} stay unwritable` : ""}`] : []),
+                ...(o.trafficSeconds !== null && o.trafficSeconds > DR_TARGETS.trafficSeconds ? [`traffic moves in ${o.trafficSeconds} s, over the ${DR_TARGETS.trafficSeconds} s target`] : []),
+                ...(o.promotedWithinSeconds !== null && o.promotedWithinSeconds > DR_TARGETS.promotionSeconds
+                    ? [`the stores are promoted ${o.promotedWithinSeconds} s after the decision, over the ${DR_TARGETS.promotionSeconds} s target`]
+                    : []),
                 ...(o.raced.length > 0 ? [`several Regions race to promote ${o.raced.join(", ")}: which one wins is arbitrary`] : []),
                 ...(!o.trafficTo.includes(first) || o.trafficTo.includes(p) ? [`traffic goes to ${list(o.trafficTo)}`] : []),
             ],
@@ -602,6 +736,68 @@ export function runDrills(stacks: readonly DrillStack[], options: DrillOptions =
     ];
     const unmodelled = m.alarms.filter((a) => !(a.namespace === "AWS/Route53" && a.metricName === "HealthCheckStatus") && !(a.namespace === "CloudWatchSynthetics" && a.metricName === "SuccessPercent"));
     if (unmodelled.length > 0) notes.push(`${unmodelled.length} alarms on other metrics (replication lag, …) are not interpreted.`);
-    if (m.regionSwitchPlans.length > 0) notes.push(`${m.regionSwitchPlans.length} ARC Region switch plan(s) planned but not interpreted yet: every scenario is marked unknown ("not simulated").`);
+    if (m.regionSwitchPlans.length > 0) {
+        notes.push(
+            `${m.regionSwitchPlans.length} ARC Region switch plan(s): a triggered execution is played ungraceful (AWS does not document the mode a trigger starts): database blocks fail over, Lambda steps are skipped, an approval step stops it.`,
+        );
+    }
     return { regions: m.regions, scenarios: scenarios(m).map((s) => play(m, s, reach, writes)), promotionSeconds: PROMOTION_SECONDS, notes };
+}
+
+/** One way a store can be promoted by itself: a Region switch trigger or an alarm rule that runs a failover function. */
+export interface PromotionTrigger {
+    /** `Region switch <plan>` or `EventBridge <rule> → <function>`. */
+    readonly via: string;
+    /** The alarm whose state decides (its Region and name). */
+    readonly alarm: string;
+    readonly region: string;
+    /** It can only fire while the primary is unreachable over the internet path (see `why`). */
+    readonly guarded: boolean;
+    readonly why: string;
+}
+
+/**
+ * Every automatic promotion path of a stack set, each judged statically: it is guarded when its
+ * alarm is a composite whose rule requires, in a conjunction at its top, ALARM of a canary that
+ * asks for the primary's `alive` probe (the primary's load balancer unreachable through
+ * CloudFront). Anything else (a metric alarm, a Route 53 health check, an OR, a rule without the
+ * primary's reachability) can fire while the primary and its stores are healthy.
+ */
+export function promotionTriggers(m: DrillModel): PromotionTrigger[] {
+    const judge = (name: string, region: string): { guarded: boolean; why: string } => {
+        const c = m.composites.find((x) => x.name === name && x.region === region);
+        if (!c) return { guarded: false, why: `${name} is not a composite alarm: a single metric decides` };
+        const conjuncts: AlarmRule[] = [];
+        const flatten = (r: AlarmRule): void => (r.kind === "and" ? (flatten(r.left), flatten(r.right)) : void conjuncts.push(r));
+        flatten(c.rule);
+        const alive = conjuncts.find((r) => {
+            if (r.kind !== "state" || r.state !== "ALARM") return false;
+            const a = m.alarms.find((x) => x.name === r.alarm && x.region === region);
+            const canary = a && m.canaries.find((x) => x.name === a.dimensions.CanaryName && x.region === region);
+            return !!canary?.url && new URL(canary.url).pathname === `/probe/${m.primary}/alive`;
+        });
+        return alive
+            ? { guarded: true, why: `${name} requires ALARM("${(alive as { alarm: string }).alarm}"): ${m.primary} unreachable through CloudFront` }
+            : { guarded: false, why: `${name} (${c.expression}) does not require the ${m.primary} alive probe to fail in a conjunction` };
+    };
+    const out: PromotionTrigger[] = [];
+    for (const plan of m.regionSwitchPlans) {
+        for (const t of plan.triggers) {
+            for (const cond of t.conditions.filter((x) => x.condition === "red")) {
+                const a = plan.alarms[cond.alarm];
+                if (!a) continue;
+                const region = a.region ?? plan.region;
+                out.push({ via: `Region switch ${plan.name}`, alarm: a.name, region, ...judge(a.name, region) });
+            }
+        }
+    }
+    for (const rule of m.rules) {
+        const names = ((rule.pattern as { detail?: { alarmName?: unknown } } | undefined)?.detail?.alarmName ?? []) as string[];
+        for (const t of rule.targets.filter((x) => x.functionUrn)) {
+            const fn = m.functions.find((f) => f.urn === t.functionUrn);
+            if (!fn) continue;
+            for (const name of names) out.push({ via: `EventBridge ${rule.name} → ${fn.name}`, alarm: name, region: rule.region, ...judge(name, rule.region) });
+        }
+    }
+    return out;
 }

@@ -123,6 +123,17 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
         const name = String(r.inputs.name ?? r.name);
         return { id: `${group}/${name}`, groupName: group, arn: r.arn(`schedule/${group}/${name}`) };
     },
+    // `arn:aws:lambda:<region>:<account>:function:<name>` (unqualified).
+    "aws:lambda/function:Function": (r) => ({ arn: r.arn(`function:${String(r.inputs.name ?? r.id)}`), invokeArn: `arn:aws:apigateway:${r.region}:lambda:path/2015-03-31/functions/${r.arn(`function:${String(r.inputs.name ?? r.id)}`)}/invocations`, version: "$LATEST" }),
+    // Metric and composite alarms alike: `arn:aws:cloudwatch:<region>:<account>:alarm:<name>`.
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (r) => ({ arn: r.arn(`alarm:${String(r.inputs.name ?? r.name)}`) }),
+    "aws:cloudwatch/compositeAlarm:CompositeAlarm": (r) => ({ arn: r.arn(`alarm:${String(r.inputs.alarmName ?? r.name)}`) }),
+    // Region switch plans are global (control plane in us-east-1): `plan/<name>:<6 characters>`, no
+    // region in the ARN (API_Plan's arn pattern); the provider identifies a plan by its ARN.
+    "aws:arcregionswitch/plan:Plan": (r) => {
+        const arn = `arn:aws:arc-region-switch::${MOCK_ACCOUNT_ID}:plan/${String(r.inputs.name ?? r.name)}:${hex(r.id + "plan", 6)}`;
+        return { id: arn, arn };
+    },
     // The Kafka provider identifies a topic by its name.
     "kafka:index/topic:Topic": (r) => ({ id: r.inputs.name ?? r.name }),
     "aws:msk/replicator:Replicator": (r) => ({ arn: r.arn(`replicator/${r.inputs.replicatorName ?? r.id}/${uuid(r.id)}`, { service: "kafka" }) }),

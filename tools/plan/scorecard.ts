@@ -88,7 +88,11 @@ export interface Automation {
     readonly dryRun: boolean;
 }
 
+/** Who would promote `store` into the survivor: its Region switch plan's block, or its failover function. */
 function automation(survivor: ScorecardStack, store: PromotedStore): Automation {
+    const block = store === "aurora" ? "AuroraGlobalDatabase" : store === "docdb" ? "DocumentDb" : undefined;
+    const plan = block ? survivor.resources.find((r) => r.type === "aws:arcregionswitch/plan:Plan" && JSON.stringify(r.inputs.workflows ?? []).includes(`"executionBlockType":"${block}"`)) : undefined;
+    if (plan) return { present: true, enabled: Array.isArray(plan.inputs.triggers) && plan.inputs.triggers.length > 0, dryRun: false };
     const fn = survivor.resources.find((r) => r.type === "aws:lambda/function:Function" && (r.inputs.environment as { variables?: Record<string, unknown> } | undefined)?.variables?.FAILOVER_STORE === store);
     const vars = (fn?.inputs.environment as { variables?: Record<string, unknown> } | undefined)?.variables ?? {};
     return { present: !!fn, enabled: vars.ENABLE_AUTO_FAILOVER === "true", dryRun: vars.DRY_RUN === "true" };
@@ -132,7 +136,7 @@ export function scorecard(all: readonly ScorecardStack[], survivor: ScorecardSta
         const a = automation(survivor, store);
         const elsewhere = lost?.promotions.find((x) => x.store === store);
         const why = !a.present
-            ? "no failover function"
+            ? "no Region switch block or failover function"
             : a.dryRun
               ? "failover function in dry run"
               : !a.enabled

@@ -105,7 +105,9 @@ export const drScorecardSection: Section = (s, all, context) => {
         rows: [["component", "mechanism (planned)", "RTO (this plan)", "RPO (this plan)", "deck RTO", "deck RPO"], ...rows.map((r) => [r.component, r.mechanism, r.rto, r.rpo, r.deckRto, r.deckRpo])],
         note:
             simulated +
-            `Planned detection paths: ${path("Route 53", d.routeSeconds)}, ${path("canary", d.canarySeconds)}. ` +
+            (d.routeSeconds === undefined
+                ? `Planned decision path: ${path("canary", d.canarySeconds)} (Route 53 health checks move traffic; no alarm on them promotes). `
+                : `Planned detection paths: ${path("Route 53", d.routeSeconds)}, ${path("canary", d.canarySeconds)}. `) +
             `Promotion (AWS docs): ${Object.entries(PROMOTION_SECONDS).map(([k, v]) => `${k} ${v.lowerBound ? "≥ " : ""}${formatSeconds(v.seconds)}`).join(", ")}. ` +
             `Deck matrix components: ${Object.keys(DECK_MATRIX).length}.`,
     };

@@ -389,24 +389,88 @@ function checkRow(m: NetworkModel, row: FlowRow): { admitted: boolean; why: stri
         const groups = groupsOf(m, from.role, from.region, from.side, from.source);
         return checkToGroups(m, row, { label: `${from.role}@${groups.region}`, groups }, to);
     }
-    if (from.kind === "canary") {
-        const canary = m.find(from.region, "aws:synthetics/canary:Canary").find((l) =>
-            String((l.resource.inputs.runConfig as { environmentVariables?: Record<string, string> } | undefined)?.environmentVariables?.PROBE_URL ?? "").includes(`//api-${from.target}.`),
-        );
-        if (!canary) return { admitted: false, why: [`no canary in ${from.region} probes api-${from.target}`] };
-        // Inside a VPC it would leave through the NAT gateways' addresses, which no list holds either.
-        const how = canary.resource.inputs.vpcConfig ? `${canary.resource.name} leaves through the ${from.region} NAT gateways` : `${canary.resource.name} has no vpcConfig: it runs as lambda-egress`;
-        const r = checkToGroups(m, row, symbolicSource("lambda-egress", to.region), to);
-        return { admitted: r.admitted, why: [how, ...r.why] };
-    }
+    if (from.kind === "canary") return canaryPath(m, row, from, to);
     return { admitted: false, why: [`the checker knows no source of kind ${from.kind} to a security group`] };
+}
+
+/**
+ * A canary's probe of a region, over the internet path: the canary in `from.region` asks our
+ * distribution (by one of its aliases) for `/probe/<target>/…`; a behaviour on exactly that
+ * pattern sends it to an origin whose name is an alias of `target`'s origin load balancer; the
+ * origin admits CloudFront (security groups, internet route, the secret forward), and a listener
+ * rule on that probe path, requiring only headers the distribution carries, answers it (a fixed
+ * 2xx, or a forward). A canary that calls the origin directly is lambda-egress, which only
+ * 0.0.0.0/0 admits.
+ */
+function canaryPath(m: NetworkModel, row: FlowRow, from: Extract<Endpoint, { kind: "canary" }>, to: Extract<Endpoint, { kind: "group" }>): { admitted: boolean; why: string[] } {
+    const canaries = m.find(from.region, "aws:synthetics/canary:Canary").map((l) => ({ l, url: probeUrl(l) })).filter((c) => c.url);
+    const prefix = `/probe/${from.target}/`;
+    const canary = canaries.find((c) => c.url!.pathname.startsWith(prefix));
+    if (!canary) {
+        const direct = canaries.find((c) => c.url!.hostname.startsWith(`api-${from.target}.`));
+        if (!direct) return { admitted: false, why: [`no canary in ${from.region} probes ${prefix} (or api-${from.target})`] };
+        const how = direct.l.resource.inputs.vpcConfig ? `${direct.l.resource.name} leaves through the ${from.region} NAT gateways` : `${direct.l.resource.name} has no vpcConfig: it runs as lambda-egress`;
+        const r = checkToGroups(m, row, symbolicSource("lambda-egress", to.region), to);
+        return { admitted: r.admitted, why: [`${direct.l.resource.name} calls the origin directly`, how, ...r.why] };
+    }
+    const { l, url } = canary as { l: Located; url: URL };
+    const why = [`${l.resource.name} asks https://${url.hostname}${url.pathname}`];
+    const dist = m.resources.find(
+        (d) => d.resource.type === "aws:cloudfront/distribution:Distribution" && d.resource.inputs.enabled !== false && ((d.resource.inputs.aliases as string[] | undefined) ?? []).includes(url.hostname),
+    );
+    if (!dist) return { admitted: false, why: [...why, `no enabled distribution has the alias ${url.hostname}`] };
+    const behaviours = (dist.resource.inputs.orderedCacheBehaviors as { pathPattern?: string; targetOriginId?: string; allowedMethods?: string[] }[] | undefined) ?? [];
+    const first = behaviours.find((b) => pathMatches(b.pathPattern ?? "", url.pathname));
+    if (!first || first.pathPattern !== `${prefix}*`) return { admitted: false, why: [...why, `${dist.resource.name}'s first behaviour matching ${url.pathname} is ${first?.pathPattern ?? "the default"}, not ${prefix}*`] };
+    const origin = ((dist.resource.inputs.origins as { originId?: string; domainName?: string; customOriginConfig?: unknown }[] | undefined) ?? []).find((o) => o.originId === first.targetOriginId);
+    if (!origin?.customOriginConfig) return { admitted: false, why: [...why, `behaviour ${first.pathPattern} targets ${first.targetOriginId}, which is no custom origin`] };
+    const lb = originLoadBalancer(m, to.region);
+    if (!lb) return { admitted: false, why: [...why, `no origin load balancer planned in ${to.region}`] };
+    const record = m.find(to.region, "aws:route53/record:Record").find((r) => r.resource.inputs.name === origin.domainName && (r.resource.propertyDependencies.aliases ?? []).includes(lb.resource.urn));
+    if (!record) return { admitted: false, why: [...why, `origin ${origin.domainName} is no alias of ${lb.resource.name} in ${to.region}`] };
+    why.push(`${dist.resource.name} sends ${first.pathPattern} to ${origin.domainName} (${record.resource.name} → ${lb.resource.name})`);
+    const network = checkToGroups(m, { ...row, from: { kind: "symbolic", name: "cloudfront-origin-facing" } }, symbolicSource("cloudfront-origin-facing", to.region), to);
+    if (!network.admitted) return { admitted: false, why: [...why, ...network.why] };
+    const carried = distributionHeaders(m);
+    const listeners = m.find(lb.region, "aws:lb/listener:Listener").filter((x) => (x.resource.propertyDependencies.loadBalancerArn ?? []).includes(lb.resource.urn) && Number(x.resource.inputs.port) === row.port);
+    const rules = m
+        .find(lb.region, "aws:lb/listenerRule:ListenerRule")
+        .filter((r) => listeners.some((x) => (r.resource.propertyDependencies.listenerArn ?? []).includes(x.resource.urn)))
+        .sort((a, b) => Number(a.resource.inputs.priority) - Number(b.resource.inputs.priority));
+    for (const rule of rules) {
+        const conditions = (rule.resource.inputs.conditions as Record<string, { httpHeaderName?: string; values?: unknown }>[] | undefined) ?? [];
+        const paths = conditions.flatMap((c) => (Array.isArray(c.pathPattern?.values) ? (c.pathPattern.values as string[]) : []));
+        const headers = conditions.flatMap((c) => (c.httpHeader?.httpHeaderName ? [c.httpHeader.httpHeaderName.toLowerCase()] : []));
+        if ((paths.length > 0 && !paths.some((p) => pathMatches(p, url.pathname))) || !headers.every((h) => carried.includes(h))) continue;
+        const actions = (rule.resource.inputs.actions as { type?: string; fixedResponse?: { statusCode?: string } }[] | undefined) ?? [];
+        const fixed = actions.find((a) => a.type === "fixed-response");
+        if (fixed && !/^2/.test(String(fixed.fixedResponse?.statusCode))) return { admitted: false, why: [...why, ...network.why, `${rule.resource.name} answers ${url.pathname} with ${String(fixed.fixedResponse?.statusCode)}`] };
+        return { admitted: true, why: [...why, ...network.why, `${rule.resource.name} (priority ${String(rule.resource.inputs.priority)}) ${fixed ? `answers ${url.pathname} with ${String(fixed.fixedResponse?.statusCode)}` : `forwards ${url.pathname}`}`] };
+    }
+    return { admitted: false, why: [...why, ...network.why, `no rule of ${lb.resource.name}'s listener answers ${url.pathname} with the headers ${dist.resource.name} carries`] };
+}
+
+function probeUrl(l: Located): URL | undefined {
+    const raw = (l.resource.inputs.runConfig as { environmentVariables?: Record<string, string> } | undefined)?.environmentVariables?.PROBE_URL;
+    try {
+        return raw ? new URL(raw) : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/** CloudFront and ALB path patterns: `*` any run of characters, `?` one; case-sensitive. */
+function pathMatches(pattern: string, path: string): boolean {
+    const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+    return re.test(path);
 }
 
 /** Checks every row of the table that applies when `writerRegion` holds the writers. */
 export function checkFlows(plans: readonly StackPlanInput[], options: CheckOptions = {}): FlowResult[] {
     const m = new NetworkModel(plans);
     const writer = options.writerRegion ?? primaryOf(plans);
-    const table = options.table ?? flowTable(regionsOf(plans));
+    const declared = plans.find((p) => p.outputs.role === "primary" || (p as { role?: string }).role === "primary")?.outputs.failoverOrder;
+    const table = options.table ?? flowTable(regionsOf(plans), Array.isArray(declared) ? (declared as string[]) : undefined);
     return rowsFor(table, writer).map((row) => {
         const { admitted, why } = checkRow(m, row);
         return { row, admitted, ok: admitted === admittedToday(row.expected), why };
