@@ -55,7 +55,8 @@ export function runbookBlock(i: RunbookInputs = runbookInputs()): string {
     const fn = n.functionName(FUNCTION_STORE);
     const cacheId = (region: string) =>
         `$(aws elasticache describe-global-replication-groups --region ${region} --query "GlobalReplicationGroups[?ends_with(GlobalReplicationGroupId, '${cacheSuffix}')].GlobalReplicationGroupId" --output text)`;
-    const planArn = (region: string) => `PLAN=$(aws arc-region-switch list-plans --region ${region} --query "plans[?name=='${plan}'].arn" --output text)`;
+    // The Region's data plane (list-plans goes to the control plane, in us-east-1).
+    const planArn = (region: string) => `PLAN=$(aws arc-region-switch list-plans-in-region --region ${region} --query "plans[?name=='${plan}'].arn" --output text)`;
     const lines = [
         RUNBOOK_START,
         `## At 3 am: ${i.primary} looks down`,

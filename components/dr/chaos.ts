@@ -139,6 +139,7 @@ function buildChaosDrills(parent: pulumi.Resource, name: string, args: ChaosDril
                     description: a.description,
                     parameters: Object.entries(a.parameters).map(([key, value]) => ({ key, value })),
                     target: a.target,
+                    ...(a.startAfter ? { startAfters: [...a.startAfter] } : {}),
                 })),
                 // Skip an action whose targets are absent (e.g. no nodes yet) rather than fail the drill.
                 experimentOptions: { accountTargeting: "single-account", emptyTargetResolutionMode: "skip" },

@@ -58,6 +58,8 @@ export interface PlannedAction {
     readonly parameters: Readonly<Record<string, string>>;
     /** `{ key: <FIS target key, e.g. Subnets>, value: <target name> }` */
     readonly target: { readonly key: string; readonly value: string };
+    /** Actions that must complete before this one starts. @default [] - at the experiment's start */
+    readonly startAfter?: readonly string[];
 }
 
 export interface PlannedExperiment<A> {
@@ -209,8 +211,16 @@ export function planExperiments<A>(i: ExperimentInputs<A>): PlannedExperiment<A>
             ...(dsql.length > 0
                 ? [{ name: "dsql-connections-fail", actionId: "aws:dsql:cluster-connection-failure", description: `fail ${DSQL_FAILURE_PERCENT} % of the connections to the DSQL cluster here`, parameters: { duration: DURATIONS.database, percentage: String(DSQL_FAILURE_PERCENT) }, target: { key: "Clusters", value: "dsql-clusters" } }]
                 : []),
+            // One destination at a time per bucket: each pause rewrites the bucket's replication configuration.
             ...buckets.flatMap((b) =>
-                i.peers.map((peer) => ({ name: `pause-${b}-to-${peer}`, actionId: "aws:s3:bucket-pause-replication", description: `pause ${b} replication to ${peer}`, parameters: { duration: DURATIONS.database, region: peer }, target: { key: "Buckets", value: `bucket-${b}` } })),
+                i.peers.map((peer, n) => ({
+                    name: `pause-${b}-to-${peer}`,
+                    actionId: "aws:s3:bucket-pause-replication",
+                    description: `pause ${b} replication to ${peer}`,
+                    parameters: { duration: DURATIONS.database, region: peer },
+                    target: { key: "Buckets", value: `bucket-${b}` },
+                    ...(n > 0 ? { startAfter: [`pause-${b}-to-${i.peers[n - 1]}`] } : {}),
+                })),
             ),
         ];
         out.push({
@@ -324,7 +334,8 @@ export function fisPolicy(region: string, account: string, experiments: readonly
             Sid: "PauseTableReplication",
             Effect: "Allow",
             Action: ["dynamodb:PutResourcePolicy", "dynamodb:DeleteResourcePolicy", "dynamodb:GetResourcePolicy", "dynamodb:DescribeTable", "dynamodb:InjectError"],
-            Resource: tables,
+            // An eventually consistent global table is paused through its stream's policy too.
+            Resource: tables.flatMap((t) => [t, `${t}/stream/*`]),
         });
     }
     const dsql = arnsOf("aws:dsql:cluster");
@@ -339,7 +350,8 @@ export function fisPolicy(region: string, account: string, experiments: readonly
                 Effect: "Allow",
                 Action: ["s3:PutReplicationConfiguration", "s3:GetReplicationConfiguration"],
                 Resource: buckets,
-                Condition: { Bool: { "s3:IsReplicationPauseRequest": "true" } },
+                // AWS's FIS example: IfExists, as the key rides on the Put request only.
+                Condition: { BoolIfExists: { "s3:IsReplicationPauseRequest": "true" } },
             },
             { Sid: "PauseReplication", Effect: "Allow", Action: "s3:PauseReplication", Resource: buckets },
             // FIS lists buckets to resolve a tag-selected target; the action has no resource scoping.

@@ -103,6 +103,12 @@ export interface Decision {
     readonly dryRun: boolean;
     /** What triggered the invocation, for the notification. */
     readonly trigger: string;
+    /**
+     * The caller counts the invocation done only when every member is primary (a Region switch
+     * step: the promotion is asynchronous, so an accepted call is not yet a promoted store, and
+     * Region switch runs a failed step again at its retry interval). @default false
+     */
+    readonly untilPrimary?: boolean;
 }
 
 interface AlarmEvent {
@@ -147,7 +153,7 @@ function isOperatorRequest(e: unknown): e is OperatorRequest {
 export function decide(event: unknown, cfg: FailoverConfig): Decision {
     if (isRegionSwitchInvocation(event)) {
         const trigger = `Region switch plan ${event.PlanArn} execution ${event.ExecutionId}${event.StepName ? ` step ${event.StepName}` : ""}${event.InvokedBy ? ` (${event.InvokedBy})` : ""}`;
-        return { act: true, reason: "Region switch execution (graceful)", mode: "switchover", dryRun: cfg.dryRun, trigger };
+        return { act: true, reason: "Region switch execution (graceful)", mode: "switchover", dryRun: cfg.dryRun, trigger, untilPrimary: true };
     }
     if (isAlarmEvent(event)) {
         const trigger = `alarm ${event.detail.alarmName} (${event.region ?? "unknown region"}) is ${event.detail.state.value}`;
@@ -289,5 +295,18 @@ export async function runFailover<T>(event: unknown, cfg: FailoverConfig, target
         deps.log({ msg: "notification failed", error: message(e) });
     }
     if (results.some((r) => r.outcome === "failed")) throw new PartialFailureError(report);
+    const pending = results.filter((r) => r.outcome !== "already-primary" && r.outcome !== "would-promote");
+    if (d.untilPrimary && pending.length > 0) throw new NotYetPrimaryError(report, pending);
     return report;
+}
+
+/** A Region switch step whose members are not all primary yet: Region switch runs the step again. */
+export class NotYetPrimaryError extends Error {
+    constructor(
+        readonly report: Report,
+        pending: readonly TargetResult[],
+    ) {
+        super(`${report.store} into ${report.region}: ${pending.map((r) => `${r.target} ${r.outcome}`).join(", ")}; not primary yet, Region switch runs this step again`);
+        this.name = "NotYetPrimaryError";
+    }
 }

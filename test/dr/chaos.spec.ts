@@ -74,10 +74,21 @@ describe("FIS drills", () => {
         assert.deepStrictEqual(db.targets.find((t) => t.name === "caches")!.parameters, { availabilityZoneIdentifier: "us-east-1a" });
         const policy = fisPolicy("us-east-1", "123456789012", ex);
         const sid = (x: string) => policy.Statement.find((st) => st.Sid === x)!;
-        assert.deepStrictEqual(sid("PauseTableReplication").Resource, ["arn:aws:dynamodb:us-east-1:123456789012:table/mall-idempotency"]);
+        // An eventually consistent global table is paused through its stream policy too (FIS actions reference).
+        assert.deepStrictEqual(sid("PauseTableReplication").Resource, ["arn:aws:dynamodb:us-east-1:123456789012:table/mall-idempotency", "arn:aws:dynamodb:us-east-1:123456789012:table/mall-idempotency/stream/*"]);
         assert.deepStrictEqual(sid("FailDsqlConnections"), { Sid: "FailDsqlConnections", Effect: "Allow", Action: ["dsql:InjectError", "dsql:GetCluster"], Resource: ["arn:aws:dsql:us-east-1:123456789012:cluster/abc"] });
         assert.deepStrictEqual(sid("PauseBucketReplication").Resource, ["arn:aws:s3:::mall-us-east-1-static-assets-*", "arn:aws:s3:::mall-us-east-1-traces-*"]);
-        assert.deepStrictEqual(sid("PauseBucketReplication").Condition, { Bool: { "s3:IsReplicationPauseRequest": "true" } });
+        assert.deepStrictEqual(sid("PauseBucketReplication").Condition, { BoolIfExists: { "s3:IsReplicationPauseRequest": "true" } });
+        // One destination at a time per bucket: each pause rewrites the bucket's replication configuration.
+        assert.deepStrictEqual(
+            db.actions.filter((a) => a.actionId === "aws:s3:bucket-pause-replication").map((a) => [a.name, a.startAfter ?? []]),
+            [
+                ["pause-static-assets-to-us-west-2", []],
+                ["pause-static-assets-to-ap-northeast-2", ["pause-static-assets-to-us-west-2"]],
+                ["pause-traces-to-us-west-2", []],
+                ["pause-traces-to-ap-northeast-2", ["pause-traces-to-us-west-2"]],
+            ],
+        );
     });
 
     it("leaves out the database drill and the cache action when nothing is given", () => {

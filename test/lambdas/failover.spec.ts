@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-elasticache";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
-import { PartialFailureError, decide, readConfig, summarise } from "../../lambdas/failover/core";
+import { NotYetPrimaryError, PartialFailureError, decide, readConfig, summarise } from "../../lambdas/failover/core";
 import { makeHandler } from "../../lambdas/failover/index";
 
 const TOPIC = "arn:aws:sns:us-west-2:123456789012:mall-us-west-2-dr";
@@ -91,15 +91,28 @@ describe("failover handler (ElastiCache)", () => {
         assert.ok(published[0].Message?.includes("trigger: alarm mall-us-west-2-primary-us-east-1-down (us-west-2) is ALARM"));
     });
 
-    it("in a Region switch execution (graceful, both Regions answer) fails the datastore over losslessly, whatever the flag says", async () => {
+    it("in a Region switch execution (graceful, both Regions answer) fails the datastore over losslessly, whatever the flag says, and succeeds only once this member is primary", async () => {
         ec.on(DescribeGlobalReplicationGroupsCommand).resolves(datastore(EAST_PRIMARY));
         ec.on(FailoverGlobalReplicationGroupCommand).resolves({});
-        const report = await makeHandler("elasticache", deps(env({ ENABLE_AUTO_FAILOVER: "false" })))(execution);
+        const handler = makeHandler("elasticache", deps(env({ ENABLE_AUTO_FAILOVER: "false" })));
+        // The failover is asynchronous: an accepted call fails the step, so Region switch runs it again.
+        await assert.rejects(handler(execution), (err: unknown) => {
+            assert.ok(err instanceof NotYetPrimaryError);
+            assert.deepStrictEqual([err.report.mode, err.report.trigger], ["switchover", `Region switch plan ${PLAN} execution ex-0123456789 step elasticache (arc-region-switch)`]);
+            assert.match(err.message, /elasticache ldgnf-mall-cache promoted; not primary yet, Region switch runs this step again/);
+            return true;
+        });
         assert.deepStrictEqual(ec.commandCalls(FailoverGlobalReplicationGroupCommand).map((c) => c.args[0].input), [
             { GlobalReplicationGroupId: "ldgnf-mall-cache", PrimaryRegion: "us-west-2", PrimaryReplicationGroupId: "mall-us-west-2-cache" },
         ]);
         assert.strictEqual(ec.commandCalls(DisassociateGlobalReplicationGroupCommand).length, 0);
-        assert.deepStrictEqual([report.mode, report.trigger], ["switchover", `Region switch plan ${PLAN} execution ex-0123456789 step elasticache (arc-region-switch)`]);
+        // The retry a minute later: still failing over, then primary.
+        ec.reset();
+        ec.on(DescribeGlobalReplicationGroupsCommand).resolvesOnce(datastore(EAST_PRIMARY, "modifying")).resolves(datastore(["mall-us-west-2-cache", "us-west-2"]));
+        await assert.rejects(handler(execution), NotYetPrimaryError);
+        const done = await handler(execution);
+        assert.deepStrictEqual(done.results.map((r) => r.outcome), ["already-primary"]);
+        assert.strictEqual(ec.commandCalls(FailoverGlobalReplicationGroupCommand).length, 0);
     });
 
     it("is a no-op when this member is already primary, or stands alone after an earlier detach", async () => {
