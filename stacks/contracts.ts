@@ -22,7 +22,7 @@ export const PRIMARY_CONTRACT = {
     docdbEndpoint: { kind: "string", usedFor: "the writer directory: the earlier region's DocumentDB cluster endpoint, published in this region" },
     cacheEndpoint: { kind: "string", usedFor: "the writer directory: the earlier region's Valkey configuration endpoint, published in this region" },
     drTopicArn: { kind: "string", usedFor: "notifications of the lag alarms this region declares in the primary's region (S3, DynamoDB)" },
-    apiHealthCheckId: { kind: "string", usedFor: "the failover alarm on the primary's API health check (Route 53 metrics live in us-east-1)" },
+    apiHealthCheckId: { kind: "string", usedFor: "the secondary's dashboard: the primary's API health check beside its own" },
     originSecretArn: { kind: "string", usedFor: "the local replica of the origin secret this region's ALB requires (X-Origin-Verify)" },
     originSecretState: { kind: "string", usedFor: "the rotation step (`<epoch>/<phase>`) the primary wrote, which this region's replica must hold before its origin follows it" },
     hostedZoneId: { kind: "string", usedFor: "this region's api-<region> and api-internal latency records (the zone lives in the primary)" },

@@ -40,6 +40,7 @@ import {
     canaryPolicy,
     drNames,
     failoverPolicy,
+    functionArn,
     planProbes,
     planRegionSwitch,
     primaryDownRule,
@@ -386,7 +387,9 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
         }
     }
     const planName = regionSwitchPlanName(ctx.project, primary, ctx.region);
-    const cacheFunctionArns = cache ? [cache.arn, pulumi.interpolate`arn:aws:lambda:${primary}:${ctx.accountId}:function:${drNames({ project: ctx.project, region: primary }).functionName(FUNCTION_STORE)}`] : [];
+    // The primary's function is in its stack (deployed first): its ARN follows from its name.
+    const primaryFunctionArn = account.apply((a) => functionArn(primary, a, drNames({ project: ctx.project, region: primary }).functionName(FUNCTION_STORE)));
+    const cacheFunctionArns = cache ? [cache.arn, primaryFunctionArn] : [];
     const pairs = (kind: "aurora" | "docdb") => (targets[kind] ?? []).map((g, i) => ({ globalClusterIdentifier: g.globalClusterIdentifier, clusterArns: [primaryArns[kind]![i], g.clusterArn] }));
     const planned = planRegionSwitch<pulumi.Input<string>>({
         primary,

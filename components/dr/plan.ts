@@ -9,7 +9,6 @@ import { edgeNames, probePaths } from "../edge/plan";
 export const HEALTH_CHECK_REGION = "us-east-1";
 
 export type StoreKind = "aurora" | "docdb" | "elasticache";
-export const STORES: readonly StoreKind[] = ["aurora", "docdb", "elasticache"];
 /** The store Region switch has no execution block for: a function of ours promotes it (docs/dr.md). */
 export const FUNCTION_STORE = "elasticache" as const;
 

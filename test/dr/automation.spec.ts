@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { DrAutomation, DrAutomationArgs, pageId } from "../../components/dr/automation";
+import { planRegionSwitch, regionCode, regionSwitchPlanName } from "../../components/dr/plan";
 import { bundleLambda } from "../../components/dr/bundle";
 import { Resources, planComponent, testContext } from "../harness";
 
@@ -293,5 +294,23 @@ describe("DrAutomation: exactly one successor", () => {
 
     it("refuses an earlier successor it does not probe", async () => {
         await assert.rejects(plan(secondaryArgs({ context: testContext("ap-northeast-2", "secondary"), earlierSuccessors: ["us-west-2"] })), /the earlier successor us-west-2 must be among the probed peers \(us-east-1\)/);
+    });
+});
+
+describe("Region switch planning (pure)", () => {
+    it("names a plan after its pair, with region codes when the long form exceeds CreatePlan's 32 characters, and refuses what cannot fit", () => {
+        assert.strictEqual(regionSwitchPlanName("mall", "us-east-1", "ap-northeast-2"), "mall-us-east-1-ap-northeast-2");
+        assert.deepStrictEqual(["us-east-1", "ap-northeast-2", "eu-central-1", "us-west-2"].map(regionCode), ["use1", "apne2", "euc1", "usw2"]);
+        assert.strictEqual(regionSwitchPlanName("marketplace", "ap-southeast-1", "ap-northeast-2"), "marketplace-apse1-apne2");
+        assert.throws(() => regionSwitchPlanName("a-very-long-project-name-indeed", "us-east-1", "us-west-2"), /the Region switch plan name "a-very-long-project-name-indeed-use1-usw2" \(for us-east-1 → us-west-2\) is not 1-32 letters, digits and hyphens: shorten the project name/);
+    });
+
+    it("without automation there is no trigger; without ElastiCache no Lambda step; the workflow is never approval-gated", () => {
+        const i = { primary: "us-east-1", successor: "us-west-2", aurora: [{ globalClusterIdentifier: "a", clusterArns: ["e", "w"] }], docdb: [], cacheFunctionArns: [], decisionAlarmArn: "d", healthAlarmArn: "h" };
+        const manual = planRegionSwitch({ ...i, automatic: false });
+        assert.deepStrictEqual(manual.triggers, []);
+        const steps = manual.workflows[0].steps[0].parallelConfigs[0].steps as { executionBlockType: string }[];
+        assert.deepStrictEqual(steps.map((x) => x.executionBlockType), ["AuroraGlobalDatabase"]);
+        assert.strictEqual(planRegionSwitch({ ...i, automatic: true }).triggers.length, 1);
     });
 });
