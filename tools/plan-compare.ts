@@ -3,14 +3,16 @@
  * plans <ref> and the current working tree (uncommitted changes included) offline and diffs the two
  * by URN — the proof that a refactor leaves the plan identical. The base is planned in a temporary
  * git worktree that shares this tree's node_modules, so nothing is installed; the worktree is
- * removed afterwards. Exit codes as plan-diff: 0 identical, 1 differences, 2 usage error or a plan
- * that could not run.
+ * removed afterwards. It ends with the stacks the change needs deployed, dependencies first (a new
+ * stack with its bootstrap), and those to destroy. Exit codes as plan-diff: 0 identical, 1
+ * differences, 2 usage error or a plan that could not run.
  */
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { diffPlanDirs, emitDiff } from "./plan/diff";
+import { loadProject, planOrder } from "./plan/stacks";
 
 const USAGE = "usage: npx ts-node --transpile-only tools/plan-compare.ts --base <git-ref> [--json <out.json>] [--keep]";
 
@@ -127,7 +129,8 @@ async function main(): Promise<number> {
             if (code === 1) console.error(`plan-compare: note: the ${side} has a mandatory policy violation (plan exit 1); diffing anyway`);
         }
 
-        const code = emitDiff(diffPlanDirs(baseOut, headOut), args.json);
+        // Which stacks the change needs, in the working tree's dependency order.
+        const code = emitDiff(diffPlanDirs(baseOut, headOut), args.json, planOrder(loadProject(root)).map((s) => s.stack));
         if (args.keep) console.error(`plan-compare: plans kept in ${baseOut} and ${headOut}`);
         return code;
     } finally {

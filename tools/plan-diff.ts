@@ -4,7 +4,9 @@
  * unreadable plans — so a script can tell "changed" from "could not compare".
  */
 import * as path from "path";
+import * as fs from "fs";
 import { diffPlanDirs, emitDiff } from "./plan/diff";
+import { loadProject, planOrder } from "./plan/stacks";
 
 const USAGE = "usage: npm run plan:diff -- <baseDir> <headDir> [--json <out.json>]";
 
@@ -36,7 +38,14 @@ function main(): number {
         console.error(`plan-diff: ${e instanceof Error ? e.message : String(e)}`);
         return 2;
     }
-    return emitDiff(diff, args.json);
+    // Run from the project root, it also says which stacks to deploy, in dependency order.
+    let order: string[] | undefined;
+    try {
+        order = fs.existsSync("Pulumi.yaml") ? planOrder(loadProject(process.cwd())).map((s) => s.stack) : undefined;
+    } catch {
+        order = undefined;
+    }
+    return emitDiff(diff, args.json, order);
 }
 
 process.exit(main());

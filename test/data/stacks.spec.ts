@@ -6,16 +6,21 @@ import { PlannedResource } from "../../tools/plan/contract";
 import { StackResult, plan } from "../../tools/plan/plan";
 import { ProgramError, runStack } from "../../tools/plan/runner";
 import { loadProject } from "../../tools/plan/stacks";
+import { REGISTRY } from "../registry";
 
 const ROOT = path.join(__dirname, "..", "..");
+const { primary: P, secondaries, last: LAST } = REGISTRY;
 
 describe("data layer in the region stacks", () => {
     let primary: StackResult;
     let secondary: StackResult;
+    /** The last registered region's stack: it owns every bucket's S3 replication. */
+    let last: StackResult;
     before(async () => {
         const result = await plan({ dir: ROOT, skipPolicy: true });
         assert.strictEqual(result.failure, undefined, result.failure?.error.message);
         [primary, secondary] = result.stacks;
+        last = result.stacks.find((s) => s.stack === LAST)!;
     });
     const find = (s: StackResult, type: string, name: string): PlannedResource => {
         const r = s.resources.find((x) => x.type === type && x.name === name);
@@ -46,8 +51,8 @@ describe("data layer in the region stacks", () => {
         const remotePeering = find(secondary, "aws:dsql/clusterPeering:ClusterPeering", "data-dsql-peering-us-east-1").inputs;
         assert.deepStrictEqual([remotePeering.region, remotePeering.identifier], ["us-east-1", primary.outputs.dsqlClusterId]);
         assert.deepStrictEqual(find(secondary, "aws:dsql/clusterPeering:ClusterPeering", "data-dsql-peering-local").inputs.clusters, [primary.outputs.dsqlClusterArn]);
-        const rep = find(secondary, "aws:s3/bucketReplicationConfig:BucketReplicationConfig", "data-s3-replication-traces").inputs;
-        assert.deepStrictEqual([rep.region, rep.bucket], ["us-east-1", primary.outputs.tracesBucketName]);
+        const rep = find(last, "aws:s3/bucketReplicationConfig:BucketReplicationConfig", "data-s3-replication-traces").inputs;
+        assert.deepStrictEqual([rep.region, rep.bucket], [P, primary.outputs.tracesBucketName]);
         assert.strictEqual((find(secondary, "aws:opensearch/outboundConnection:OutboundConnection", "data-search-to-us-east-1").inputs as any).remoteDomainInfo.domainName, primary.outputs.searchDomainName);
     });
 
@@ -67,7 +72,7 @@ describe("data layer in the region stacks", () => {
         assert.strictEqual(find(primary, "aws:kms/alias:Alias", "data-secrets-us-west-2-alias").inputs.name, "alias/mall/us-west-2/secrets-from-us-east-1");
         for (const id of ["aurora-master", "docdb-master", "cache-auth", "docdb-product-catalog", "docdb-analytics"]) {
             const secret = find(primary, "aws:secretsmanager/secret:Secret", `data-${id}-secret`);
-            assert.deepStrictEqual(secret.inputs.replicas, [{ region: "us-west-2", kmsKeyId: (primary.outputs.secretsReplicaKeyArns as Record<string, string>)["us-west-2"] }]);
+            assert.deepStrictEqual(secret.inputs.replicas, secondaries.map((region) => ({ region, kmsKeyId: (primary.outputs.secretsReplicaKeyArns as Record<string, string>)[region] })));
         }
         const policy = JSON.parse(String(find(secondary, "aws:iam/rolePolicy:RolePolicy", "eks-svc-product-catalog-role-policy").inputs.policy));
         const docdb = policy.Statement.find((st: { Sid: string }) => st.Sid === "ProductCatalogDocdbSecret");

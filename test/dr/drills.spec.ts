@@ -16,10 +16,16 @@ import { LAMBDA_ASYNC_RETRY_DELAYS, PROMOTION_SECONDS } from "../../tools/drills
 import { drillRows } from "../../tools/drills/render";
 import { healthCheckersList, managedPrefixListId } from "../../tools/plan/mock-ids";
 import { flowReachability, planReachability } from "../../tools/drills/reachability";
+import { registryRegions } from "../../tools/flows-doc";
 import { checkFlows } from "../../tools/reachability/check";
+import { REGISTRY } from "../registry";
+import { flowTable } from "../../components/network/flows";
 import { DR_TARGETS, DrillOutcome, DrillsReport, NORMAL, promotionTriggers, recordsIn, runDrills } from "../../tools/drills/simulate";
 
 const ROOT = path.resolve(__dirname, "../..");
+const { regions: REGIONS, primary: P, secondaries: SECONDARIES, first: FIRST, failoverOrder: ORDER } = REGISTRY;
+/** DSQL's linked pair: the primary and the first secondary in registry order; others write through the primary's endpoint. */
+const OUTSIDE_PAIR = SECONDARIES.slice(1);
 const ALL_STORES = ["aurora", "docdb", "elasticache", "dsql", "dynamodb", "msk", "s3"];
 const writable = (...not: string[]) => Object.fromEntries(ALL_STORES.map((s) => [s, !not.includes(s)]));
 
@@ -135,8 +141,8 @@ describe("DR drills over the shipped stacks", function () {
         report = runDrills(drillStacks(result.stacks), { regions: result.regions });
     });
 
-    it("plays the five scenarios over us-east-1 and us-west-2", () => {
-        assert.deepStrictEqual(report.regions, ["us-east-1", "us-west-2"]);
+    it("plays the five scenarios over the registry's regions", () => {
+        assert.deepStrictEqual(report.regions, REGIONS);
         assert.deepStrictEqual(report.scenarios.map((o) => o.id), ["primary-app-outage", "primary-region-loss", "inter-region-partition", "evacuation-drill-primary", "secondary-region-loss"]);
     });
 
@@ -144,7 +150,7 @@ describe("DR drills over the shipped stacks", function () {
         const stacks = drillStacks(result.stacks);
         const m = buildModel(stacks);
         const rows = checkFlows(stacks).filter((r) => r.row.to.kind === "group" && r.row.to.role === "origin" && (r.row.from.kind === "canary" || (r.row.from.kind === "symbolic" && r.row.from.name === "route53-healthcheckers")));
-        assert.strictEqual(rows.length, 6);
+        assert.strictEqual(rows.length, flowTable(registryRegions(ROOT)).filter((r) => r.from.kind === "canary").length + REGIONS.length);
         const reach = flowReachability(stacks, m, () => assert.fail("every probe of the shipped stacks has a row"));
         for (const r of rows) {
             const to = r.row.to as { region: string };
@@ -159,7 +165,7 @@ describe("DR drills over the shipped stacks", function () {
         const cut = editRaw(result.stacks, "us-east-1", "edge-cdn", (i) => ({ ...i, orderedCacheBehaviors: (i.orderedCacheBehaviors as { pathPattern: string }[]).filter((b) => !b.pathPattern.startsWith("/probe/")) }));
         const stacks = drillStacks(cut);
         const rows = checkFlows(stacks).filter((r) => r.row.from.kind === "canary");
-        assert.strictEqual(rows.length, 4);
+        assert.strictEqual(rows.length, flowTable(registryRegions(ROOT)).filter((r) => r.from.kind === "canary").length);
         for (const r of rows) {
             assert.strictEqual(r.admitted, false, r.row.id);
             assert.match(r.why.join("; "), /first behaviour matching \/probe\/[a-z0-9-]+\/(alive|ready) is \/api\/\*|the default/);
@@ -170,18 +176,20 @@ describe("DR drills over the shipped stacks", function () {
 
     it("primary-app-outage: traffic leaves in 90 s (the fast health check or target health, 10 s × 3, + TTL); the primary's load balancer still answers its alive probe, so nothing is promoted", () => {
         const o = outcome(report, "primary-app-outage");
-        assert.deepStrictEqual(summary(o), { promoted: [], trafficTo: ["us-west-2"], rtoSeconds: 90, trafficSeconds: 90, dataLoss: false, notified: ["us-east-1"], unrecovered: [], splitBrain: [] });
+        assert.deepStrictEqual(summary(o), { promoted: [], trafficTo: SECONDARIES, rtoSeconds: 90, trafficSeconds: 90, dataLoss: false, notified: [P], unrecovered: [], splitBrain: [] });
         assert.deepStrictEqual([o.raced, o.unknown, o.wrong], [[], false, []]);
-        assert.deepStrictEqual(o.writable, { "us-west-2": writable() });
-        assert.deepStrictEqual(drillRows(report)[1].slice(0, 5), ["primary-app-outage", "none", "us-west-2", "1 min 30 s", "1 min 30 s"]);
+        assert.deepStrictEqual(o.writable, Object.fromEntries(SECONDARIES.map((r) => [r, writable()])));
+        assert.deepStrictEqual(drillRows(report)[1].slice(0, 5), ["primary-app-outage", "none", SECONDARIES.join(", "), "1 min 30 s", "1 min 30 s"]);
     });
 
     it("primary-region-loss: traffic on us-west-2 in 90 s; the decision after 3 min (canary every 60 s, 2 × 60 s alarm); Region switch fails Aurora and DocumentDB over and the decision's rule detaches ElastiCache, all within 2 min", () => {
         const o = outcome(report, "primary-region-loss");
-        assert.deepStrictEqual(summary(o), { promoted: ["us-west-2"], trafficTo: ["us-west-2"], rtoSeconds: 300, trafficSeconds: 90, dataLoss: true, notified: ["us-west-2"], unrecovered: [], splitBrain: [] });
-        assert.deepStrictEqual(o.writable, { "us-west-2": writable() });
-        const plan = "mall-us-east-1-us-west-2 trigger (mall-us-west-2-primary-us-east-1-down red)";
-        const rule = "mall-us-west-2-primary-us-east-1-down → mall-us-west-2-failover";
+        // Every secondary sees the primary go and notifies; only the first successor promotes.
+        assert.deepStrictEqual(summary(o), { promoted: [FIRST], trafficTo: SECONDARIES, rtoSeconds: 300, trafficSeconds: 90, dataLoss: true, notified: SECONDARIES, unrecovered: [], splitBrain: [] });
+        // A region outside DSQL's linked pair writes it through the lost primary's endpoint.
+        assert.deepStrictEqual(o.writable, Object.fromEntries(SECONDARIES.map((r) => [r, OUTSIDE_PAIR.includes(r) ? writable("dsql") : writable()])));
+        const plan = `mall-${P}-${FIRST} trigger (mall-${FIRST}-primary-${P}-down red)`;
+        const rule = `mall-${FIRST}-primary-${P}-down → mall-${FIRST}-failover`;
         assert.deepStrictEqual(
             o.promotions.map((p) => [p.store, p.startedAtSeconds, p.completedAtSeconds, p.allowDataLoss, p.trigger]),
             [
@@ -192,29 +200,30 @@ describe("DR drills over the shipped stacks", function () {
         );
         assert.deepStrictEqual([o.decidedAtSeconds, o.promotedWithinSeconds, o.rtoLowerBound], [180, 120, true]);
         assert.ok(o.trafficSeconds! <= DR_TARGETS.trafficSeconds && o.promotedWithinSeconds! <= DR_TARGETS.promotionSeconds);
-        assert.ok(o.timeline.some((t) => t.event === "Region switch mall-us-east-1-us-west-2 elasticache: skipped (a Lambda step does not run in an ungraceful execution)"));
+        assert.ok(o.timeline.some((t) => t.event === `Region switch mall-${P}-${FIRST} elasticache: skipped (a Lambda step does not run in an ungraceful execution)`));
     });
 
     it("inter-region-partition: the probes take the internet path, which the partition does not cut: no promotion, traffic stays on both, us-west-2 loses its cross-Region writes", () => {
         const o = outcome(report, "inter-region-partition");
-        assert.deepStrictEqual(summary(o), { promoted: [], trafficTo: ["us-east-1", "us-west-2"], rtoSeconds: 0, trafficSeconds: 0, dataLoss: false, notified: [], unrecovered: [], splitBrain: [] });
-        assert.deepStrictEqual(o.writable, { "us-east-1": writable(), "us-west-2": writable("aurora", "docdb", "elasticache") });
+        assert.deepStrictEqual(summary(o), { promoted: [], trafficTo: REGIONS, rtoSeconds: 0, trafficSeconds: 0, dataLoss: false, notified: [], unrecovered: [], splitBrain: [] });
+        assert.deepStrictEqual(o.writable, Object.fromEntries(REGIONS.map((r) => [r, r === P ? writable() : OUTSIDE_PAIR.includes(r) ? writable("aurora", "docdb", "elasticache", "dsql") : writable("aurora", "docdb", "elasticache")])));
     });
 
     it("evacuation-drill-primary: traffic moves after one TTL, no promotion (the probe name is never re-pointed); us-west-2 writes Aurora through forwarding, DocumentDB and ElastiCache across the Transit Gateway", () => {
         const o = outcome(report, "evacuation-drill-primary");
-        assert.deepStrictEqual(summary(o), { promoted: [], trafficTo: ["us-west-2"], rtoSeconds: 60, trafficSeconds: 60, dataLoss: false, notified: [], unrecovered: [], splitBrain: [] });
-        assert.deepStrictEqual(o.writable, { "us-west-2": writable() });
+        assert.deepStrictEqual(summary(o), { promoted: [], trafficTo: SECONDARIES, rtoSeconds: 60, trafficSeconds: 60, dataLoss: false, notified: [], unrecovered: [], splitBrain: [] });
+        assert.deepStrictEqual(o.writable, Object.fromEntries(SECONDARIES.map((r) => [r, writable()])));
     });
 
     it("without the flow table's cross-Region write rows the simulator says so: us-west-2 then cannot write DocumentDB or ElastiCache", () => {
         const o = outcome(runDrills(drillStacks(result.stacks), { regions: result.regions, writePaths: () => false }), "evacuation-drill-primary");
-        assert.deepStrictEqual(o.wrong, ["us-west-2 serves but cannot write docdb, elasticache"]);
+        assert.deepStrictEqual(o.wrong, SECONDARIES.map((r) => `${r} serves but cannot write docdb, elasticache${OUTSIDE_PAIR.includes(r) ? ", dsql" : ""}`));
     });
 
     it("secondary-region-loss: no promotion, traffic stays on us-east-1", () => {
         const o = outcome(report, "secondary-region-loss");
-        assert.deepStrictEqual(summary(o), { promoted: [], trafficTo: ["us-east-1"], rtoSeconds: 90, trafficSeconds: 90, dataLoss: false, notified: ["us-east-1"], unrecovered: [], splitBrain: [] });
+        // The primary and every later successor probe the first successor: they notify.
+        assert.deepStrictEqual(summary(o), { promoted: [], trafficTo: REGIONS.filter((r) => r !== FIRST), rtoSeconds: 90, trafficSeconds: 90, dataLoss: false, notified: [P, ...ORDER.slice(1)].sort((a, b) => REGIONS.indexOf(a) - REGIONS.indexOf(b)), unrecovered: [], splitBrain: [] });
     });
 
     for (const id of ["primary-app-outage", "primary-region-loss", "inter-region-partition", "evacuation-drill-primary", "secondary-region-loss"]) {
@@ -230,16 +239,16 @@ describe("DR drills over the shipped stacks", function () {
         assert.deepStrictEqual(
             promotionTriggers(m).map((t) => [t.via, t.alarm, t.guarded]),
             [
-                ["Region switch mall-us-east-1-us-west-2", "mall-us-west-2-primary-us-east-1-down", true],
-                ["EventBridge mall-us-west-2-failover → mall-us-west-2-failover-elasticache", "mall-us-west-2-primary-us-east-1-down", true],
+                ...SECONDARIES.map((s) => [`Region switch mall-${P}-${s}`, `mall-${s}-primary-${P}-down`, true]),
+                ...SECONDARIES.map((s) => [`EventBridge mall-${s}-failover → mall-${s}-failover-elasticache`, `mall-${s}-primary-${P}-down`, true]),
             ],
         );
         // Every scenario in which the primary and its stores stay up promotes nothing.
         for (const o of report.scenarios.filter((x) => x.id !== "primary-region-loss")) assert.deepStrictEqual([o.id, o.promotions], [o.id, []]);
         // The class of mistake: a decision on the successor's own health alone, or on an OR.
-        for (const rule of ['OK("mall-us-west-2-canary-us-west-2")', '(ALARM("mall-us-west-2-canary-us-east-1") OR OK("mall-us-west-2-canary-us-west-2"))']) {
-            const weak = buildModel(edit(result.stacks, "us-west-2", "dr-primary-down", (i) => ({ ...i, alarmRule: rule })), result.regions);
-            assert.deepStrictEqual(promotionTriggers(weak).map((t) => t.guarded), [false, false], rule);
+        for (const rule of [`OK("mall-${FIRST}-canary-${FIRST}")`, `(ALARM("mall-${FIRST}-canary-${P}") OR OK("mall-${FIRST}-canary-${FIRST}"))`]) {
+            const weak = buildModel(edit(result.stacks, FIRST, "dr-primary-down", (i) => ({ ...i, alarmRule: rule })), result.regions);
+            assert.deepStrictEqual(promotionTriggers(weak).map((t) => t.guarded), [...SECONDARIES, ...SECONDARIES].map((s) => s !== FIRST), rule);
         }
     });
 
@@ -316,7 +325,7 @@ describe("DR drills over the shipped stacks", function () {
         assert.deepStrictEqual(shape(derived), shape(buildModel(drillStacks(evacuated.stacks)).records));
         const real = runDrills(drillStacks(evacuated.stacks));
         // Already evacuated, the primary-loss drill sends traffic nowhere new and promotes nothing either.
-        assert.deepStrictEqual(outcome(real, "primary-region-loss").trafficTo, ["us-west-2"]);
+        assert.deepStrictEqual(outcome(real, "primary-region-loss").trafficTo, SECONDARIES);
     });
 
     it("writePlanFiles writes drills.json for a complete stack set and removes it otherwise", () => {

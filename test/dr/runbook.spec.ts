@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import { DR_DOC, runbookBlock, runbookInputs, withRunbook } from "../../tools/runbook";
+import { REGISTRY } from "../registry";
 
 describe("the 3 am runbook (docs/dr.md, generated from the registry)", () => {
     it("docs/dr.md carries the generated runbook (drift test: npx ts-node --transpile-only tools/runbook.ts)", () => {
@@ -9,8 +10,9 @@ describe("the 3 am runbook (docs/dr.md, generated from the registry)", () => {
         assert.ok(doc.indexOf("<!-- runbook:start -->") < doc.indexOf("## What is deployed where"), "at the top");
     });
 
-    it("reads the shipped registry: primary us-east-1, successor us-west-2, the primary's domain", () => {
-        assert.deepStrictEqual(runbookInputs(), { project: "mall", primary: "us-east-1", failoverOrder: ["us-west-2"], domain: "example.com" });
+    it("reads the registry: the primary, the failover order, the primary's domain", () => {
+        assert.deepStrictEqual(runbookInputs(), { project: "mall", primary: REGISTRY.primary, failoverOrder: REGISTRY.failoverOrder, domain: "example.com" });
+        assert.deepStrictEqual(REGISTRY.failoverOrder, REGISTRY.secondaries, "the shipped stacks keep the default order");
     });
 
     it("works from the first successor of the order, names the later ones, and uses the deployed names: the pair's Region switch plan, the probe, the function", () => {

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { REGISTRY } from "../registry";
 import { parseStackConfig } from "../../stacks/settings";
 import { PlanResult, plan } from "../../tools/plan/plan";
 import { renderMarkdown } from "../../tools/plan/summary";
@@ -86,8 +87,10 @@ describe("both stacks with DR and observability", () => {
     const count = (stack: string, type: string) => result.stacks.find((s) => s.stack === stack)!.resources.filter((r) => r.type === type).length;
 
     it("plans the DR pieces in each region: the ElastiCache function everywhere, the decision and the Region switch plan in the secondary, lag alarms", () => {
-        for (const stack of ["us-east-1", "us-west-2"]) {
-            assert.strictEqual(count(stack, "aws:synthetics/canary:Canary"), 2, stack);
+        for (const stack of REGISTRY.regions) {
+            // Its own readiness, plus every region it probes: the primary all secondaries, a secondary the primary and every earlier successor.
+            const peers = stack === REGISTRY.primary ? REGISTRY.secondaries.length : 1 + REGISTRY.failoverOrder.indexOf(stack);
+            assert.strictEqual(count(stack, "aws:synthetics/canary:Canary"), 1 + peers, stack);
             assert.strictEqual(count(stack, "aws:sns/topic:Topic"), 1, stack);
             assert.strictEqual(count(stack, "aws:cloudwatch/dashboard:Dashboard"), 1, stack);
             assert.strictEqual(count(stack, "aws:xray/samplingRule:SamplingRule"), 2, stack);
@@ -119,7 +122,8 @@ describe("both stacks with DR and observability", () => {
             assert.deepStrictEqual(a.inputs.alarmActions, [region === "us-east-1" ? east.outputs.drTopicArn : west.outputs.drTopicArn], a.name);
             return [a.name, String(region), dims.SourceBucket ?? dims.ReplicatorName ?? dims.TableName];
         }).sort((a, b) => a[0].localeCompare(b[0]));
-        assert.deepStrictEqual(where, [
+        // The exact set for the shipped pair (a larger registry adds the mesh's pairs; the invariant above holds for any).
+        if (REGISTRY.regions.length === 2) assert.deepStrictEqual(where, [
             ["observability-lag-dynamodb-0", "us-east-1", "mall-idempotency"],
             ["observability-lag-msk-0", "us-west-2", "mall-us-west-2-msk-from-us-east-1"],
             ["observability-lag-msk-to-us-east-1", "us-east-1", "mall-us-east-1-msk-from-us-west-2"],
@@ -133,8 +137,8 @@ describe("both stacks with DR and observability", () => {
     it("stops the primary's evacuation drill on its canary of the secondary", () => {
         const east = result.stacks.find((s) => s.stack === "us-east-1")!;
         const evac = east.resources.find((r) => r.name === "chaos-region-evacuation")!;
-        const peerAlarm = east.resources.find((r) => r.name === "dr-canary-us-west-2-alarm")!;
-        assert.deepStrictEqual(evac.propertyDependencies.stopConditions, [peerAlarm.urn]);
+        const peerAlarms = REGISTRY.secondaries.map((s) => east.resources.find((r) => r.name === `dr-canary-${s}-alarm`)!.urn);
+        assert.deepStrictEqual(evac.propertyDependencies.stopConditions, peerAlarms);
     });
 
     it("puts the DR scorecard into the plan summary", () => {
@@ -154,10 +158,10 @@ describe("the DR scorecard follows the stacks' config", function () {
     this.timeout(300_000);
 
     it("the standard health check (mall:healthCheckInterval 30) lengthens the planned traffic RTO past the 90 s target", async () => {
-        const standard = await plan({ skipPolicy: true, overrides: { "us-east-1": { "mall:healthCheckInterval": "30" }, "us-west-2": { "mall:healthCheckInterval": "30" } } });
+        const standard = await plan({ skipPolicy: true, overrides: Object.fromEntries(REGISTRY.regions.map((r) => [r, { "mall:healthCheckInterval": "30" }])) });
         assert.strictEqual(standard.failure, undefined, standard.failure?.error.message);
         const checks = standard.stacks.flatMap((s) => s.resources.filter((r) => r.type === "aws:route53/healthCheck:HealthCheck"));
-        assert.deepStrictEqual(checks.map((c) => c.inputs.requestInterval), [30, 30]);
+        assert.deepStrictEqual(checks.map((c) => c.inputs.requestInterval), REGISTRY.regions.map(() => 30));
         // 30 s × 3 failures + 60 s alias TTL, against 10 s × 3 + 60 s with the production default.
         assert.match(renderMarkdown(standard), /\| traffic routing \| Route 53 health checks \+ DNS failover \| 2 min 30 s \(health check 1 min 30 s \+ TTL 1 min\) \|/);
     });

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { REGISTRY } from "../registry";
 import * as path from "path";
 import { ConfigError, OFFLINE_PLAN_ENV, RawConfig, isOfflinePlan, parseStackConfig } from "../../stacks/settings";
 import { isReservedDomain } from "../../stacks/settings/placeholders";
@@ -165,12 +166,13 @@ describe("placeholders: the program under mocks", function () {
 
 describe("tools/stacks.ts: the CI's Pulumi organization", () => {
     it("lists the stacks in deploy order with the org", () => {
+        const runner = (r: string) => ({ deploy: `mall-${r}-deploy`, preview: `mall-${r}-preview` });
         assert.deepStrictEqual(ciStacks(project, { deploy: false }), {
             org: "organization",
-            order: ["us-east-1", "us-west-2"],
-            primaries: ["us-east-1"],
-            secondaries: ["us-west-2"],
-            runners: { "us-east-1": { deploy: "mall-us-east-1-deploy", preview: "mall-us-east-1-preview" }, "us-west-2": { deploy: "mall-us-west-2-deploy", preview: "mall-us-west-2-preview" } },
+            order: REGISTRY.regions,
+            primaries: [REGISTRY.primary],
+            secondaries: REGISTRY.secondaries,
+            runners: Object.fromEntries(project.stacks.map((st) => [st.stack, runner(st.stack)])),
         });
     });
 
@@ -178,7 +180,7 @@ describe("tools/stacks.ts: the CI's Pulumi organization", () => {
         assert.throws(
             () => ciStacks(project, { deploy: true }),
             new Error(
-                `the Pulumi organization is the placeholder "organization" (mall:primaryStack in Pulumi.us-west-2.yaml); set your org in every secondary: pulumi config set mall:primaryStack <your org>/mall/us-east-1 -s <secondary>`,
+                `the Pulumi organization is the placeholder "organization" (mall:primaryStack in ${REGISTRY.secondaries.map((r) => `Pulumi.${r}.yaml`).sort().join(", ")}); set your org in every secondary: pulumi config set mall:primaryStack <your org>/mall/us-east-1 -s <secondary>`,
             ),
         );
         const real = { ...project, stacks: project.stacks.map((s) => (s.config["mall:primaryStack"] ? { ...s, config: { ...s.config, "mall:primaryStack": "acme/mall/us-east-1" } } : s)) };
@@ -197,6 +199,6 @@ describe("tools/stacks.ts: what CI may deploy", () => {
     });
     it("gives a runner label only to stacks that have a runner", () => {
         const without = { ...project, stacks: project.stacks.map((s) => (s.stack === "us-west-2" ? { ...s, config: Object.fromEntries(Object.entries(s.config).filter(([k]) => k !== "mall:deployRunner")) } : s)) };
-        assert.deepStrictEqual(Object.keys(ciStacks(without, { deploy: false }).runners), ["us-east-1"]);
+        assert.deepStrictEqual(Object.keys(ciStacks(without, { deploy: false }).runners), REGISTRY.regions.filter((st) => st !== "us-west-2"));
     });
 });

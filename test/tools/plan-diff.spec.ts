@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PlannedResource, StackPlan } from "../../tools/plan/contract";
-import { PlanDiff, diffPlanDirs, diffPlans, diffStackPlans, isEmptyDiff, renderDiff } from "../../tools/plan/diff";
+import { PlanDiff, diffPlanDirs, diffPlans, diffStackPlans, isEmptyDiff, redeployPlan, renderDiff, renderRedeploy } from "../../tools/plan/diff";
 import { plan } from "../../tools/plan/plan";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -192,5 +192,33 @@ describe("plan diff on the real us-west-2 plan", function () {
             onlyInBase: [],
             onlyInHead: [],
         });
+    });
+});
+
+describe("plan diff: which stacks a change needs, in which order", () => {
+    const stack = (name: string, added = 0, changed = 0) => ({ stack: name, added: Array.from({ length: added }, (_, i) => `urn:${name}:a${i}`), removed: [], changed: Array.from({ length: changed }, (_, i) => ({ urn: `urn:${name}:c${i}`, keys: ["inputs.x"] })) });
+    const order = ["us-east-1", "us-west-2", "ap-northeast-2"];
+
+    it("adding a region: the primary and the earlier secondary in dependency order, the new stack with its bootstrap; unchanged stacks left out", () => {
+        const diff: PlanDiff = { stacks: [stack("us-west-2", 0, 4), stack("us-east-1", 2, 18)], onlyInBase: [], onlyInHead: ["ap-northeast-2"] };
+        const r = redeployPlan(diff, order);
+        assert.deepStrictEqual(r, {
+            deploy: [
+                { stack: "us-east-1", changes: 20, isNew: false },
+                { stack: "us-west-2", changes: 4, isNew: false },
+                { stack: "ap-northeast-2", changes: 0, isNew: true },
+            ],
+            destroy: [],
+        });
+        assert.strictEqual(renderRedeploy(r), "Deploy, in this order: us-east-1 (20 changes) → us-west-2 (4 changes) → ap-northeast-2 (new: bootstrap, then steady)");
+    });
+
+    it("a change to one secondary only: that stack; a removed region: destroyed after the rest; nothing changed: says so", () => {
+        assert.strictEqual(renderRedeploy(redeployPlan({ stacks: [stack("us-east-1"), stack("us-west-2", 0, 1)], onlyInBase: [], onlyInHead: [] }, order)), "Deploy, in this order: us-west-2 (1 change)");
+        assert.strictEqual(
+            renderRedeploy(redeployPlan({ stacks: [stack("us-east-1", 0, 3)], onlyInBase: ["us-west-2"], onlyInHead: [] }, order)),
+            "Deploy, in this order: us-east-1 (3 changes)\nDestroy, after those: us-west-2 (no plan any more)",
+        );
+        assert.strictEqual(renderRedeploy(redeployPlan({ stacks: [stack("us-east-1")], onlyInBase: [], onlyInHead: [] }, order)), "Nothing to deploy.");
     });
 });

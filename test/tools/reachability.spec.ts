@@ -1,7 +1,8 @@
 import * as assert from "assert";
+import { REGISTRY } from "../registry";
 import * as fs from "fs";
 import * as path from "path";
-import { admittedToday, flowTable } from "../../components/network/flows";
+import { admittedToday, flowTable, rowsFor } from "../../components/network/flows";
 import { PlannedResource } from "../../tools/plan/contract";
 import { PlanResult, StackResult, plan } from "../../tools/plan/plan";
 import { renderMarkdown } from "../../tools/plan/summary";
@@ -58,7 +59,7 @@ describe("reachability over the real two-stack plan", function () {
 
     it("holds in the promoted state (writer us-west-2) too, every row as expected", () => {
         const results = checkFlows(result.stacks, { writerRegion: "us-west-2" });
-        assert.strictEqual(results.length, 83);
+        assert.strictEqual(results.length, rowsFor(flowTable(registryRegions()), "us-west-2").length);
         assert.deepStrictEqual(results.filter((r) => !r.ok).map((r) => r.row.id), []);
     });
 
@@ -163,40 +164,33 @@ describe("reachability over the real two-stack plan", function () {
             firstDeployReport(result.stacks).map((p) => [p.prerequisite, p.check]),
             [
                 ["example.com delegated to the new zone's name servers", "dig NS example.com +short"],
-                ["Lambda concurrency quota in us-east-1 ≥ 101", "aws lambda get-account-settings --region us-east-1 --query AccountLimit.ConcurrentExecutions"],
-                ["Lambda concurrency quota in us-west-2 ≥ 101", "aws lambda get-account-settings --region us-west-2 --query AccountLimit.ConcurrentExecutions"],
+                ...REGISTRY.regions.map((r) => [`Lambda concurrency quota in ${r} ≥ 101`, `aws lambda get-account-settings --region ${r} --query AccountLimit.ConcurrentExecutions`]),
                 ["service-linked role AWSServiceRoleForAmazonOpenSearchService does not exist yet (stack us-east-1 creates it)", "aws iam get-role --role-name AWSServiceRoleForAmazonOpenSearchService"],
                 ["service-linked role AWSServiceRoleForElastiCache (account singleton, created on first use)", "aws iam get-role --role-name AWSServiceRoleForElastiCache"],
                 ["service-linked role AWSServiceRoleForAmazonEKSNodegroup (account singleton, created on first use)", "aws iam get-role --role-name AWSServiceRoleForAmazonEKSNodegroup"],
                 ["service-linked role AWSServiceRoleForVPCTransitGateway (account singleton, created on first use)", "aws iam get-role --role-name AWSServiceRoleForVPCTransitGateway"],
-                [
-                    "us-east-1: the runners' GitHub connection is authorised, and the first deploy ran the bootstrap phase",
-                    "aws codeconnections get-connection --connection-arn arn:aws:codeconnections:us-east-1:123456789012:connection/00000000-0000-0000-0000-000000000000 --region us-east-1 --query Connection.ConnectionStatus",
-                ],
-                [
-                    "us-west-2: the runners' GitHub connection is authorised, and the first deploy ran the bootstrap phase",
-                    "aws codeconnections get-connection --connection-arn arn:aws:codeconnections:us-west-2:123456789012:connection/00000000-0000-0000-0000-000000000000 --region us-west-2 --query Connection.ConnectionStatus",
-                ],
-                ...["us-east-1", "us-west-2"].map((r) => [
+                ...REGISTRY.regions.map((r) => [
+                    `${r}: the runners' GitHub connection is authorised, and the first deploy ran the bootstrap phase`,
+                    `aws codeconnections get-connection --connection-arn arn:aws:codeconnections:${r}:123456789012:connection/00000000-0000-0000-0000-000000000000 --region ${r} --query Connection.ConnectionStatus`,
+                ]),
+                ...REGISTRY.regions.map((r) => [
                     `${r}: the MSK cluster exists before multi-VPC connectivity is turned on (each stack deploys twice, bootstrap then steady, before the next in the registry)`,
                     `aws kafka describe-cluster-v2 --cluster-arn <arn> --region ${r} --query ClusterInfo.Provisioned.BrokerNodeGroupInfo.ConnectivityInfo.VpcConnectivity`,
                 ]),
-                [
-                    "com.amazonaws.us-east-1.route53-healthchecks holds the checkers of us-east-1, us-west-2, eu-west-1",
-                    "aws ec2 get-managed-prefix-list-entries --prefix-list-id $(aws ec2 describe-managed-prefix-lists --region us-east-1 --filters Name=prefix-list-name,Values=com.amazonaws.us-east-1.route53-healthchecks --query 'PrefixLists[0].PrefixListId' --output text) --region us-east-1",
-                ],
-                [
-                    "com.amazonaws.us-west-2.route53-healthchecks holds the checkers of us-east-1, us-west-2, eu-west-1",
-                    "aws ec2 get-managed-prefix-list-entries --prefix-list-id $(aws ec2 describe-managed-prefix-lists --region us-west-2 --filters Name=prefix-list-name,Values=com.amazonaws.us-west-2.route53-healthchecks --query 'PrefixLists[0].PrefixListId' --output text) --region us-west-2",
-                ],
+                ...REGISTRY.regions.map((r) => [
+                    `com.amazonaws.${r}.route53-healthchecks holds the checkers of us-east-1, us-west-2, eu-west-1`,
+                    `aws ec2 get-managed-prefix-list-entries --prefix-list-id $(aws ec2 describe-managed-prefix-lists --region ${r} --filters Name=prefix-list-name,Values=com.amazonaws.${r}.route53-healthchecks --query 'PrefixLists[0].PrefixListId' --output text) --region ${r}`,
+                ]),
             ],
         );
     });
 
     it("summary.md carries the reachability and first-deploy sections under the primary", () => {
         const md = renderMarkdown(result);
-        assert.ok(md.includes("<summary>Reachability: 83/83 flows as expected, 0 unexplained data-tier ingress</summary>"), md);
-        assert.ok(md.includes("<summary>First deploy: 13 prerequisites</summary>"));
+        const rows = rowsFor(flowTable(registryRegions()), REGISTRY.primary).length;
+        assert.ok(md.includes(`<summary>Reachability: ${rows}/${rows} flows as expected, 0 unexplained data-tier ingress</summary>`), md);
+        assert.ok(md.includes(`<summary>First deploy: ${firstDeployReport(result.stacks).length} prerequisites</summary>`));
+        assert.strictEqual(firstDeployReport(result.stacks).length, 5 + 4 * REGISTRY.regions.length);
         assert.ok(!md.includes("deploy-runner@us-east-1 -> eks-api"), "an admitted row of a done issue is not listed");
     });
 });

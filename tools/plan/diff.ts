@@ -185,9 +185,49 @@ export function renderDiff(diff: PlanDiff): string {
     return lines.join("\n");
 }
 
+/** One stack a change needs deployed. */
+export interface RedeployStep {
+    readonly stack: string;
+    /** Resources added, removed or changed in its plan. */
+    readonly changes: number;
+    /** No base plan: a new stack (its first deploy is a bootstrap, then the steady phase). */
+    readonly isNew: boolean;
+}
+
+export interface Redeploy {
+    /** Every stack whose plan differs, dependencies first. */
+    readonly deploy: RedeployStep[];
+    /** Stacks whose plan is gone: destroy them once every stack that read them is deployed. */
+    readonly destroy: string[];
+}
+
+/**
+ * Which stacks a change needs deployed, and in which order: every stack whose plan differs or is
+ * new, in `order` (the head project's plan order: a stack after every stack it reads). A stack
+ * missing from `order` goes last, by name.
+ */
+export function redeployPlan(diff: PlanDiff, order: readonly string[]): Redeploy {
+    const rank = (s: string) => (order.includes(s) ? order.indexOf(s) : order.length);
+    const steps: RedeployStep[] = [
+        ...diff.stacks.filter((s) => s.added.length + s.removed.length + s.changed.length > 0).map((s) => ({ stack: s.stack, changes: s.added.length + s.removed.length + s.changed.length, isNew: false })),
+        ...diff.onlyInHead.map((s) => ({ stack: s, changes: 0, isNew: true })),
+    ];
+    return { deploy: steps.sort((a, b) => rank(a.stack) - rank(b.stack) || byCodePoint(a.stack, b.stack)), destroy: [...diff.onlyInBase] };
+}
+
+/** `Deploy, in this order: us-east-1 (20 changes) → ap-northeast-2 (new: bootstrap, then steady) → us-west-2 (4 changes)`. */
+export function renderRedeploy(r: Redeploy): string {
+    if (r.deploy.length === 0 && r.destroy.length === 0) return "Nothing to deploy.";
+    const step = (s: RedeployStep) => `${s.stack} (${s.isNew ? "new: bootstrap, then steady" : `${s.changes} change${s.changes === 1 ? "" : "s"}`})`;
+    const lines = r.deploy.length > 0 ? [`Deploy, in this order: ${r.deploy.map(step).join(" → ")}`] : [];
+    if (r.destroy.length > 0) lines.push(`Destroy, after those: ${r.destroy.join(", ")} (no plan any more)`);
+    return lines.join("\n");
+}
+
 /** Prints the diff, writes it as JSON when asked, and answers the CLI exit code: 0 when empty, 1 otherwise. */
-export function emitDiff(diff: PlanDiff, json?: string): 0 | 1 {
+export function emitDiff(diff: PlanDiff, json?: string, order?: readonly string[]): 0 | 1 {
     console.log(renderDiff(diff));
+    if (order) console.log(renderRedeploy(redeployPlan(diff, order)));
     if (json) {
         fs.mkdirSync(path.dirname(path.resolve(json)), { recursive: true });
         fs.writeFileSync(json, JSON.stringify(diff, null, 2) + "\n");

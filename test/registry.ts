@@ -1,0 +1,42 @@
+/**
+ * The registry the tests derive their expectations from (Pulumi.yaml `mall:regions`,
+ * `mall:failoverOrder`): run in a copy of the project with another region added, the
+ * registry-derived specs (test/stacks/copy.spec.ts) expect that copy's regions.
+ */
+import * as path from "path";
+import { registryRegions } from "../tools/flows-doc";
+import { runbookInputs } from "../tools/runbook";
+
+export const ROOT = path.resolve(__dirname, "..");
+
+export interface Registry {
+    /** Registry order. */
+    readonly regions: string[];
+    readonly primary: string;
+    /** Registry order. */
+    readonly secondaries: string[];
+    readonly failoverOrder: string[];
+    /** The first successor. */
+    readonly first: string;
+    /** The last registered region: it owns every bucket's S3 replication. */
+    readonly last: string;
+    readonly domain: string;
+}
+
+export function registryOf(dir = ROOT): Registry {
+    const regions = registryRegions(dir);
+    const inputs = runbookInputs(dir);
+    const names = regions.map((r) => r.name);
+    return {
+        regions: names,
+        primary: inputs.primary,
+        secondaries: regions.filter((r) => r.role === "secondary").map((r) => r.name),
+        failoverOrder: [...inputs.failoverOrder],
+        first: inputs.failoverOrder[0],
+        last: names[names.length - 1],
+        domain: inputs.domain,
+    };
+}
+
+/** The project's registry. */
+export const REGISTRY = registryOf();
