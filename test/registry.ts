@@ -5,6 +5,7 @@
  */
 import * as path from "path";
 import { registryRegions } from "../tools/flows-doc";
+import { PlanResult, plan } from "../tools/plan/plan";
 import { runbookInputs } from "../tools/runbook";
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -40,3 +41,24 @@ export function registryOf(dir = ROOT): Registry {
 
 /** The project's registry. */
 export const REGISTRY = registryOf();
+
+/** Freezes a value and everything it holds: a shared plan no spec can change under another. */
+function deepFreeze<T>(value: T): T {
+    if (value && typeof value === "object" && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+    }
+    return value;
+}
+
+let shipped: Promise<PlanResult> | undefined;
+
+/**
+ * The project's stacks planned once per test process (without policy) and shared by every spec
+ * that reads them unchanged; frozen, so a spec that edits must copy. Specs that plan with
+ * overrides or policy call `plan` themselves.
+ */
+export function shippedPlan(): Promise<PlanResult> {
+    shipped ??= plan({ dir: ROOT, skipPolicy: true }).then(deepFreeze);
+    return shipped;
+}

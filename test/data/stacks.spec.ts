@@ -3,10 +3,10 @@ import * as assert from "assert";
 import * as path from "path";
 import { PRIMARY_CONTRACT } from "../../stacks/contracts";
 import { PlannedResource } from "../../tools/plan/contract";
-import { StackResult, plan } from "../../tools/plan/plan";
+import { StackResult } from "../../tools/plan/plan";
 import { ProgramError, runStack } from "../../tools/plan/runner";
 import { loadProject } from "../../tools/plan/stacks";
-import { REGISTRY } from "../registry";
+import { REGISTRY, shippedPlan } from "../registry";
 
 const ROOT = path.join(__dirname, "..", "..");
 const { primary: P, secondaries, last: LAST } = REGISTRY;
@@ -17,7 +17,7 @@ describe("data layer in the region stacks", () => {
     /** The last registered region's stack: it owns every bucket's S3 replication. */
     let last: StackResult;
     before(async () => {
-        const result = await plan({ dir: ROOT, skipPolicy: true });
+        const result = await shippedPlan();
         assert.strictEqual(result.failure, undefined, result.failure?.error.message);
         [primary, secondary] = result.stacks;
         last = result.stacks.find((s) => s.stack === LAST)!;

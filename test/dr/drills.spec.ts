@@ -18,7 +18,7 @@ import { healthCheckersList, managedPrefixListId } from "../../tools/plan/mock-i
 import { flowReachability, planReachability } from "../../tools/drills/reachability";
 import { registryRegions } from "../../tools/flows-doc";
 import { checkFlows } from "../../tools/reachability/check";
-import { REGISTRY } from "../registry";
+import { REGISTRY, shippedPlan } from "../registry";
 import { flowTable } from "../../components/network/flows";
 import { DR_TARGETS, DrillOutcome, DrillsReport, NORMAL, promotionTriggers, recordsIn, runDrills } from "../../tools/drills/simulate";
 
@@ -136,7 +136,7 @@ describe("DR drills over the shipped stacks", function () {
     let result: PlanResult;
     let report: DrillsReport;
     before(async () => {
-        result = await plan({ dir: ROOT, skipPolicy: true });
+        result = await shippedPlan();
         assert.strictEqual(result.failure, undefined, result.failure?.error.message);
         report = runDrills(drillStacks(result.stacks), { regions: result.regions });
     });

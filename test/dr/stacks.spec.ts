@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { REGISTRY } from "../registry";
+import { REGISTRY, shippedPlan } from "../registry";
 import { parseStackConfig } from "../../stacks/settings";
 import { PlanResult, plan } from "../../tools/plan/plan";
 import { renderMarkdown } from "../../tools/plan/summary";
@@ -81,7 +81,7 @@ describe("DR settings", () => {
 describe("both stacks with DR and observability", () => {
     let result: PlanResult;
     before(async () => {
-        result = await plan({ skipPolicy: true });
+        result = await shippedPlan();
         assert.strictEqual(result.failure, undefined, result.failure?.error.message);
     });
     const count = (stack: string, type: string) => result.stacks.find((s) => s.stack === stack)!.resources.filter((r) => r.type === type).length;

@@ -1,14 +1,13 @@
 import * as assert from "assert";
-import * as path from "path";
+import { shippedPlan } from "../registry";
 import { EdgeStack } from "../../components/edge/edge-stack";
 import { OriginSecret } from "../../components/edge/origin-secret";
 import { OriginSecretPhase, acceptedValues, planOriginSecret, rotationStepProblem } from "../../components/edge/plan";
 import { DEPLOYED_SECRETS } from "../../tools/plan/mocks";
 import { RegionalIngress } from "../../components/edge/regional-ingress";
-import { PlanResult, plan } from "../../tools/plan/plan";
+import { PlanResult } from "../../tools/plan/plan";
 import { Resources, planComponent, testContext } from "../harness";
 
-const ROOT = path.resolve(__dirname, "..", "..");
 const RANDOM = "random:index/randomPassword:RandomPassword";
 const RULE = "aws:lb/listenerRule:ListenerRule";
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
@@ -113,7 +112,7 @@ describe("the origin secret (security S1)", () => {
         this.timeout(300_000);
         let result: PlanResult;
         before(async () => {
-            result = await plan({ dir: ROOT, skipPolicy: true });
+            result = await shippedPlan();
             assert.strictEqual(result.failure, undefined, result.failure?.error.message);
         });
 

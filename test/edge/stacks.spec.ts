@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { REGISTRY } from "../registry";
+import { REGISTRY, shippedPlan } from "../registry";
 import { PlanResult, StackResult, plan } from "../../tools/plan/plan";
 
 const RECORD = "aws:route53/record:Record";
@@ -13,7 +13,7 @@ const records = (s: StackResult) => s.resources.filter((r) => r.type === RECORD 
 describe("edge across stacks", () => {
     let base: PlanResult;
     before(async () => {
-        base = await plan({ skipPolicy: true });
+        base = await shippedPlan();
     });
 
     it("the primary owns the edge; the secondary only its ingress, in the primary's zone", () => {

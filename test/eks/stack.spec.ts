@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { PlanResult, plan } from "../../tools/plan/plan";
+import { shippedPlan } from "../registry";
+import { PlanResult } from "../../tools/plan/plan";
 
 const COUNTS = {
     "eks:index:Cluster": 1,
@@ -20,7 +21,7 @@ const COUNTS = {
 describe("EKS in both stacks (offline plan)", () => {
     let result: PlanResult;
     before(async () => {
-        result = await plan({ skipPolicy: true });
+        result = await shippedPlan();
         assert.strictEqual(result.failure, undefined, result.failure?.error.message);
     });
 

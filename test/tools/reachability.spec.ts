@@ -1,7 +1,6 @@
 import * as assert from "assert";
-import { REGISTRY } from "../registry";
+import { REGISTRY, shippedPlan } from "../registry";
 import * as fs from "fs";
-import * as path from "path";
 import { admittedToday, flowTable, rowsFor } from "../../components/network/flows";
 import { PlannedResource } from "../../tools/plan/contract";
 import { PlanResult, StackResult, plan } from "../../tools/plan/plan";
@@ -11,7 +10,6 @@ import { firstDeployReport } from "../../tools/reachability/first-deploy";
 import { registryRegions } from "../../tools/flows-doc";
 import { threeRegionProject } from "../stacks/scratch";
 
-const ROOT = path.resolve(__dirname, "..", "..");
 
 /** `plans` without the resources whose name matches. */
 function without(plans: readonly StackResult[], name: RegExp): StackResult[] {
@@ -43,7 +41,7 @@ describe("reachability over the real two-stack plan", function () {
     this.timeout(300_000);
     let result: PlanResult;
     before(async () => {
-        result = await plan({ dir: ROOT, skipPolicy: true });
+        result = await shippedPlan();
         assert.strictEqual(result.failure, undefined, result.failure?.error.message);
     });
 
