@@ -49,6 +49,8 @@ import {
 } from "./plan";
 
 const SERVICE = "dr";
+/** How old a decision event may be and still promote (EventBridge and Lambda async both default to an hour). */
+export const DECISION_MAX_AGE_SECONDS = 300;
 /** The canary artifacts bucket has its own key (one key per service), hence its own service name. */
 const CANARY_SERVICE = "dr-canary";
 const COMPONENT = "dr-automation";
@@ -312,13 +314,17 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
                 namespace: "CloudWatchSynthetics",
                 metricName: "SuccessPercent",
                 dimensions: { CanaryName: canary.name },
-                statistic: "Average",
+                // This region's readiness: any failed run counts, and a canary that stops reporting is
+                // as bad as one that fails (it blocks a promotion into here, the safe side). A peer's
+                // reachability decides a promotion: only periods in which no run succeeded count
+                // (forged zeros under the canary's name cannot outvote its real successes), and a
+                // canary that stops reporting promotes nothing.
+                statistic: p.kind === "self" ? "Average" : "Maximum",
                 period: 60 * s.canaryRateMinutes,
                 evaluationPeriods: s.canaryAlarmPeriods,
                 threshold: 100,
                 comparisonOperator: "LessThanThreshold",
-                // A canary that stops reporting is as bad as one that fails.
-                treatMissingData: "breaching",
+                treatMissingData: p.kind === "self" ? "breaching" : "notBreaching",
                 alarmActions: [topic.arn],
                 okActions: [topic.arn],
                 tags: tags(p.alarmName),
@@ -375,7 +381,8 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
             opts,
         );
         new aws.lambda.Permission(`${name}-${FUNCTION_STORE}-invoke`, { action: "lambda:InvokeFunction", function: cache.name, principal: "events.amazonaws.com", sourceArn: rule.arn, sourceAccount: ctx.accountId }, opts);
-        new aws.cloudwatch.EventTarget(`${name}-${FUNCTION_STORE}-target`, { rule: rule.name, arn: cache.arn, retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 5 } }, opts);
+        // A decision is acted on while it is fresh: 5 minutes, not EventBridge's and Lambda's hour.
+        new aws.cloudwatch.EventTarget(`${name}-${FUNCTION_STORE}-target`, { rule: rule.name, arn: cache.arn, retryPolicy: { maximumEventAgeInSeconds: DECISION_MAX_AGE_SECONDS, maximumRetryAttempts: 5 } }, opts);
     }
 
     // ---- The Region switch plan of this pair (primary, this successor), owned by this later stack.
@@ -499,7 +506,8 @@ function declareCacheFunction(parent: pulumi.Resource, name: string, args: DrAut
     );
     new aws.lambda.FunctionEventInvokeConfig(
         `${name}-${store}-async`,
-        { functionName: fn.name, maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600, destinationConfig: { onFailure: { destination: topic.arn } } },
+        // Lambda retries after 1 and 2 minutes: both within the decision's 5 minutes.
+        { functionName: fn.name, maximumRetryAttempts: 2, maximumEventAgeInSeconds: DECISION_MAX_AGE_SECONDS, destinationConfig: { onFailure: { destination: topic.arn } } },
         opts,
     );
     return fn;

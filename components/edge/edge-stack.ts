@@ -159,7 +159,7 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
         opts,
     );
 
-    const { webAcl, wafLogGroup } = declareWaf(parent, name, ctx, COMPONENT, args.waf);
+    const { webAcl, wafLogGroup } = declareWaf(parent, name, ctx, COMPONENT, { ...args.waf, probeRegions: args.registryRegions });
 
     // --- CloudFront --------------------------------------------------------------------------------
     const policy = (fn: typeof aws.cloudfront.getCachePolicyOutput, policyName: string) => fn({ name: policyName }, opts).apply((p) => required(p.id, policyName));

@@ -200,8 +200,12 @@ export type WafRulePlan =
           readonly kind: "geo-allowlist";
           readonly action: "block";
           readonly countries: readonly string[];
-          /** Requests under this path prefix are not geo-blocked (the DR probes: a canary's Region need not be a served country). */
-          readonly exemptPathPrefix?: string;
+          /**
+           * Requests whose whole path matches this regex are not geo-blocked (the DR probes: a
+           * canary's Region need not be a served country). Anchored and exact, so no other path
+           * (`/probe/<region>/../../api/…`) rides on the exemption.
+           */
+          readonly exemptPathRegex?: string;
       })
     | (WafRuleBase & { readonly kind: "rate-limit"; readonly action: "block"; readonly limit: number })
     | (WafRuleBase & {
@@ -217,18 +221,32 @@ export interface WafPlanInput {
     readonly allowedCountries: readonly string[];
     readonly rateLimit: number;
     readonly botControl: BotControlMode;
+    /** The registered regions, whose exact probe paths the geo rule lets through. @default [] - no exemption */
+    readonly probeRegions?: readonly string[];
+}
+
+/** `^/probe/(us-east-1|us-west-2)/(alive|ready)$`: exactly the probe paths of these regions. */
+export function probePathRegex(regions: readonly string[]): string {
+    return `^${PROBE_PREFIX}(${regions.map((r) => r.replace(/[^a-z0-9-]/g, "")).join("|")})/(alive|ready)$`;
 }
 
 /**
  * ARCHITECTURE §5's five rules in priority order, then Bot Control in count mode. The geo rule
  * blocks what is NOT in the allow-list rather than allowing what is: an Allow terminates
  * evaluation, so allowed countries would skip the rate limit and the managed rules. The DR probes
- * (`/probe/`) are exempt from the geo rule only: a canary runs in whatever Region is registered;
- * the rate limit and the managed rules still apply to them.
+ * (exactly `/probe/<registered region>/alive|ready`) are exempt from the geo rule only: a canary
+ * runs in whatever Region is registered; the rate limit and the managed rules still apply to them.
  */
 export function planWafRules(input: WafPlanInput): WafRulePlan[] {
     const rules: WafRulePlan[] = [
-        { priority: 1, name: "geo-allowlist", kind: "geo-allowlist", action: "block", countries: [...input.allowedCountries], exemptPathPrefix: PROBE_PREFIX },
+        {
+            priority: 1,
+            name: "geo-allowlist",
+            kind: "geo-allowlist",
+            action: "block",
+            countries: [...input.allowedCountries],
+            ...(input.probeRegions?.length ? { exemptPathRegex: probePathRegex(input.probeRegions) } : {}),
+        },
         { priority: 2, name: "rate-limit-per-ip", kind: "rate-limit", action: "block", limit: input.rateLimit },
         { priority: 3, name: "known-bad-inputs", kind: "managed", action: "none", managedGroup: "AWSManagedRulesKnownBadInputsRuleSet" },
         { priority: 4, name: "sqli", kind: "managed", action: "none", managedGroup: "AWSManagedRulesSQLiRuleSet" },
@@ -345,9 +363,10 @@ export const SPA_FALLBACK_CODE = `function handler(event) {
 export const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
 /**
  * The origin listener's rules, matched by priority: the health path (no secret), the two probe
- * answers (secret), then the secret forward of everything else (room left for rules before it).
+ * answers (secret), a 404 for any other `/probe/` path (the API never sees one), then the secret
+ * forward of everything else (room left for rules before it).
  */
-export const LISTENER_PRIORITIES = { health: 1, probeAlive: 2, probeReady: 3, originVerified: 10 } as const;
+export const LISTENER_PRIORITIES = { health: 1, probeAlive: 2, probeReady: 3, probeOther: 4, originVerified: 10 } as const;
 /** Methods the health path answers without the secret: what Route 53 (GET) and the DR probes send. */
 export const HEALTH_PATH_METHODS = ["GET", "HEAD"] as const;
 

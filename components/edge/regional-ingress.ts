@@ -10,8 +10,9 @@
  * request carries this distribution's `X-Origin-Verify` secret (rule 10), except the health path
  * (rule 1: GET/HEAD `/health/ready` only, what Route 53 asks). With the secret, the DR probes'
  * `/probe/<region>/alive` is answered by the ALB itself (rule 2) and `/probe/<region>/ready` is
- * rewritten to the health path (rule 3); the probes reach it by `probe-<region>`, a name
- * evacuation never moves (components/edge/plan.ts `probePaths`). The regional WAF
+ * rewritten to the health path (rule 3); any other `/probe/` path gets a 404 (rule 4), so the API
+ * never sees one. The probes reach it by `probe-<region>`, a name evacuation never moves
+ * (components/edge/plan.ts `probePaths`). The regional WAF
  * repeats the header check as a second line and adds AWS's known-bad-inputs rules. The ALB stays
  * public (not a CloudFront VPC origin) so that origins keep meeting at DNS names and Route 53 can
  * keep health-checking each region (docs/edge.md).
@@ -312,6 +313,18 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
             conditions: [{ pathPattern: { values: [probePaths.path(ctx.region, "alive")] } }, verified],
             actions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "200", messageBody: probePaths.aliveBody(ctx.region) } }],
             tags: tags(awsName(ctx, "api", "probe-alive")),
+        },
+        { parent, dependsOn: [originVerified] },
+    );
+    // Any other probe path stops here: the API behind the secret forward never sees a /probe/ path.
+    new aws.lb.ListenerRule(
+        `${name}-probe-other`,
+        {
+            listenerArn: listener.arn,
+            priority: LISTENER_PRIORITIES.probeOther,
+            conditions: [{ pathPattern: { values: ["/probe/*"] } }],
+            actions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not Found" } }],
+            tags: tags(awsName(ctx, "api", "probe-other")),
         },
         { parent, dependsOn: [originVerified] },
     );

@@ -21,6 +21,8 @@ export interface EdgeWafArgs {
     readonly rateLimit?: number;
     /** Bot Control in count mode (measure before blocking), or off. @default "count" */
     readonly botControl?: BotControlMode;
+    /** The registered regions: their exact DR probe paths pass the geo rule. @default [] */
+    readonly probeRegions?: readonly string[];
     /** Days the WAF log group keeps its logs. @default 90 */
     readonly logRetentionDays?: number;
 }
@@ -35,6 +37,7 @@ export function declareWaf(parent: pulumi.Resource, name: string, ctx: RegionCon
         allowedCountries: args.allowedCountries ?? WAF_DEFAULTS.allowedCountries,
         rateLimit: args.rateLimit ?? WAF_DEFAULTS.rateLimit,
         botControl: args.botControl ?? WAF_DEFAULTS.botControl,
+        probeRegions: args.probeRegions ?? [],
     });
     const webAcl = new aws.wafv2.WebAcl(
         `${name}-waf`,
@@ -90,8 +93,8 @@ export function wafRule(plan: WafRulePlan, metricName: string): aws.types.input.
     switch (plan.kind) {
         case "geo-allowlist": {
             const outside = { notStatement: { statement: { geoMatchStatement: { countryCodes: [...plan.countries] } } } };
-            if (!plan.exemptPathPrefix) return { ...base, action: { block: {} }, statement: outside };
-            const exempt = { byteMatchStatement: { searchString: plan.exemptPathPrefix, positionalConstraint: "STARTS_WITH", fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "NONE" }] } };
+            if (!plan.exemptPathRegex) return { ...base, action: { block: {} }, statement: outside };
+            const exempt = { regexMatchStatement: { regexString: plan.exemptPathRegex, fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "NONE" }] } };
             return { ...base, action: { block: {} }, statement: { andStatement: { statements: [outside, { notStatement: { statement: exempt } }] } } };
         }
         case "rate-limit":

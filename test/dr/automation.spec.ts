@@ -98,10 +98,11 @@ describe("DrAutomation", () => {
         assert.deepStrictEqual(primary.propertyDependencies.artifactConfig, [west.urn("dr-canary-key")]);
         const alarm = west.one("aws:cloudwatch/metricAlarm:MetricAlarm", "dr-canary-us-east-1-alarm");
         assert.strictEqual(alarm.inputs.name, "mall-us-west-2-canary-us-east-1");
-        assert.deepStrictEqual(
-            [alarm.inputs.namespace, alarm.inputs.metricName, alarm.inputs.period, alarm.inputs.evaluationPeriods, alarm.inputs.threshold, alarm.inputs.comparisonOperator, alarm.inputs.treatMissingData],
-            ["CloudWatchSynthetics", "SuccessPercent", 60, 2, 100, "LessThanThreshold", "breaching"],
-        );
+        const fields = (a: typeof alarm) => [a.inputs.namespace, a.inputs.metricName, a.inputs.statistic, a.inputs.period, a.inputs.evaluationPeriods, a.inputs.threshold, a.inputs.comparisonOperator, a.inputs.treatMissingData];
+        // The peer's alarm decides a promotion: forged zeros cannot outvote real successes, a silent canary promotes nothing.
+        assert.deepStrictEqual(fields(alarm), ["CloudWatchSynthetics", "SuccessPercent", "Maximum", 60, 2, 100, "LessThanThreshold", "notBreaching"]);
+        // Its own readiness blocks a promotion on any failure or silence.
+        assert.deepStrictEqual(fields(west.one("aws:cloudwatch/metricAlarm:MetricAlarm", "dr-canary-us-west-2-alarm")), ["CloudWatchSynthetics", "SuccessPercent", "Average", 60, 2, 100, "LessThanThreshold", "breaching"]);
         const composite = west.one("aws:cloudwatch/compositeAlarm:CompositeAlarm", "dr-primary-down");
         assert.strictEqual(composite.inputs.alarmRule, 'ALARM("mall-us-west-2-canary-us-east-1") AND OK("mall-us-west-2-canary-us-west-2")');
     });
@@ -131,7 +132,8 @@ describe("DrAutomation", () => {
         assert.strictEqual(perm.inputs.principal, "events.amazonaws.com");
         assert.deepStrictEqual(perm.propertyDependencies.sourceArn, [west.urn("dr-failover-rule")]);
         const async = west.one("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "dr-elasticache-async");
-        assert.strictEqual(async.inputs.maximumRetryAttempts, 2);
+        assert.deepStrictEqual([async.inputs.maximumRetryAttempts, async.inputs.maximumEventAgeInSeconds], [2, 300]);
+        assert.deepStrictEqual(t.inputs.retryPolicy, { maximumEventAgeInSeconds: 300, maximumRetryAttempts: 5 });
         assert.deepStrictEqual(async.propertyDependencies.destinationConfig, [west.urn("dr-topic")]);
         assert.ok(west.all.every((r) => r.inputs.region === undefined), "nothing is declared in another region");
     });

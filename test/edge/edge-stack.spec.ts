@@ -135,7 +135,7 @@ describe("EdgeStack", () => {
             andStatement: {
                 statements: [
                     { notStatement: { statement: { geoMatchStatement: { countryCodes: ["KR", "US", "JP"] } } } },
-                    { notStatement: { statement: { byteMatchStatement: { searchString: "/probe/", positionalConstraint: "STARTS_WITH", fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "NONE" }] } } } },
+                    { notStatement: { statement: { regexMatchStatement: { regexString: "^/probe/(us-east-1|us-west-2)/(alive|ready)$", fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "NONE" }] } } } },
                 ],
             },
         });

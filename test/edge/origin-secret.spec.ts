@@ -123,13 +123,17 @@ describe("the origin secret (security S1)", () => {
             assert.ok(api.length >= 2);
             for (const o of api) assert.deepStrictEqual(o.customHeaders, [{ name: "X-Origin-Verify", value: "[secret]" }]);
             for (const s of result.stacks) {
-                const rules = s.resources.filter((r) => r.type === RULE).map((r) => JSON.stringify(r.inputs.conditions));
+                const rules = s.resources
+                    .filter((r) => r.type === RULE)
+                    .sort((a, b) => Number(a.inputs.priority) - Number(b.inputs.priority))
+                    .map((r) => JSON.stringify(r.inputs.conditions));
                 const verified = { httpHeader: { httpHeaderName: "X-Origin-Verify", values: "[secret]" } };
                 assert.deepStrictEqual(rules, [
                     JSON.stringify([{ pathPattern: { values: ["/health/ready"] } }, { httpRequestMethod: { values: ["GET", "HEAD"] } }]),
-                    JSON.stringify([verified]),
                     JSON.stringify([{ pathPattern: { values: [`/probe/${s.stack}/alive`] } }, verified]),
                     JSON.stringify([{ pathPattern: { values: [`/probe/${s.stack}/ready`] } }, verified]),
+                    JSON.stringify([{ pathPattern: { values: ["/probe/*"] } }]),
+                    JSON.stringify([verified]),
                 ], s.stack);
             }
         });

@@ -16,6 +16,29 @@ import {
 
 const DOMAIN = "mall.example.com";
 
+describe("the WAF's exemption for the DR probes", () => {
+    it("lets exactly the registered regions' probe paths past the geo rule, nothing that merely starts like one", () => {
+        const [geo] = planWafRules({ allowedCountries: ["KR"], rateLimit: 2000, botControl: "off", probeRegions: ["us-east-1", "us-west-2"] });
+        assert.ok(geo.kind === "geo-allowlist");
+        const re = new RegExp(geo.exemptPathRegex!);
+        for (const p of ["/probe/us-east-1/alive", "/probe/us-west-2/ready"]) assert.ok(re.test(p), p);
+        const lookalikes = [
+            "/probe/../api/orders",
+            "/probe/us-east-1/../../api/orders",
+            "/probe/us-east-1/%2e%2e/%2e%2e/api/orders",
+            "/probe//us-east-1/alive",
+            "/probe/us-east-1/alive/x",
+            "/probe/us-east-1/alive%2f..%2fx",
+            "/probe/eu-west-1/alive",
+            "/probe/us-east-1/",
+            "/api/probe/us-east-1/alive",
+            "/PROBE/us-east-1/alive",
+        ];
+        for (const p of lookalikes) assert.ok(!re.test(p), p);
+        assert.strictEqual(planWafRules({ allowedCountries: ["KR"], rateLimit: 2000, botControl: "off" })[0].kind === "geo-allowlist" && "exemptPathRegex" in planWafRules({ allowedCountries: ["KR"], rateLimit: 2000, botControl: "off" })[0], false);
+    });
+});
+
 describe("edge planner", () => {
     it("names the DNS contract", () => {
         assert.strictEqual(edgeNames.site(DOMAIN), "mall.mall.example.com");

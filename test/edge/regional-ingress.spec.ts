@@ -84,13 +84,15 @@ describe("RegionalIngress", () => {
                 forward,
                 [{ type: "url-rewrite", urlRewriteConfig: { rewrite: { regex: "^/probe/us-west-2/ready$", replace: "/health/ready" } } }],
             ],
+            // Any other probe path: the API never sees one.
+            ["ingress-probe-other", 4, [{ pathPattern: { values: ["/probe/*"] } }], [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not Found" } }], null],
             // The values are a Pulumi secret: the plan (and state) never shows them.
             ["ingress-origin-verified", 10, [verified], forward, null],
         ]);
         for (const r of west.ofType("aws:lb/listenerRule:ListenerRule")) assert.deepStrictEqual(r.propertyDependencies.listenerArn, [listener.urn]);
         // An update from the two-rule listener moves origin-verified off priority 2 before the probe rules take it.
         const verifiedRule = west.one("aws:lb/listenerRule:ListenerRule", "ingress-origin-verified");
-        for (const name of ["ingress-probe-alive", "ingress-probe-ready"]) assert.ok(west.one("aws:lb/listenerRule:ListenerRule", name).dependencies.includes(verifiedRule.urn), name);
+        for (const name of ["ingress-probe-alive", "ingress-probe-ready", "ingress-probe-other"]) assert.ok(west.one("aws:lb/listenerRule:ListenerRule", name).dependencies.includes(verifiedRule.urn), name);
     });
 
     it("publishes its probe name, never re-pointed, and validates it on its own certificate", async () => {
