@@ -467,7 +467,19 @@ function declareCacheFunction(parent: pulumi.Resource, name: string, args: DrAut
         {
             role: role.id,
             policy: pulumi.all([pulumi.output(ctx.accountId), logGroup.arn, topic.arn, key.arn, targetJson]).apply(([a, lg, t, k, tj]) =>
-                JSON.stringify(failoverPolicy({ store, region: ctx.region, account: a, logGroupArn: lg, topicArn: t, topicKeyArn: k, globalDatastores: JSON.parse(tj) })),
+                JSON.stringify(
+                    failoverPolicy({
+                        store,
+                        region: ctx.region,
+                        account: a,
+                        logGroupArn: lg,
+                        topicArn: t,
+                        topicKeyArn: k,
+                        globalDatastores: JSON.parse(tj),
+                        // On a successor the decision's events run it; it re-reads the decision first.
+                        decisionAlarmArns: args.primaryRegion ? [`arn:aws:cloudwatch:${ctx.region}:${a}:alarm:${names.primaryDown(args.primaryRegion)}`] : [],
+                    }),
+                ),
             ),
         },
         opts,

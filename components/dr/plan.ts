@@ -131,6 +131,8 @@ export interface FailoverPolicyArgs {
     readonly topicKeyArn: string;
     readonly globalClusters?: readonly GlobalClusterTarget[];
     readonly globalDatastores?: readonly GlobalDatastoreTarget[];
+    /** The alarms whose events run it: re-read before acting. @default [] */
+    readonly decisionAlarmArns?: readonly string[];
 }
 
 /**
@@ -146,6 +148,7 @@ export function failoverPolicy(a: FailoverPolicyArgs): PolicyDocument {
         { Sid: "NotifyEncrypted", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: a.topicKeyArn },
         { Sid: "Tracing", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
     ];
+    if ((a.decisionAlarmArns ?? []).length > 0) statements.push({ Sid: "DecisionStillHolds", Effect: "Allow", Action: "cloudwatch:DescribeAlarms", Resource: [...a.decisionAlarmArns!] });
     if (a.store === "elasticache") {
         const ds = a.globalDatastores ?? [];
         statements.push({ Sid: "WhoIsPrimary", Effect: "Allow", Action: "elasticache:DescribeGlobalReplicationGroups", Resource: ds.map((d) => globalDatastoreArn(a.account, d.globalReplicationGroupId)) });

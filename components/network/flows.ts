@@ -107,10 +107,11 @@ export const CROSS_REGION_WRITE_STORES: readonly DataStore[] = WRITER_REGION_STO
 
 /**
  * Every region's failover function and the regional APIs it calls (lambdas/failover): ElastiCache,
- * which Region switch has no block for. Region switch itself calls the database APIs.
+ * which Region switch has no block for, CloudWatch (it re-reads the decision) and SNS. Region switch
+ * itself calls the database APIs.
  */
 export const FAILOVER_LAMBDA_APIS: Readonly<Record<string, readonly string[]>> = {
-    "failover-elasticache": ["elasticache", "sns"],
+    "failover-elasticache": ["elasticache", "monitoring", "sns"],
 };
 
 /** `data:aurora@us-east-1`, `canary@us-east-1(us-west-2)`, `cloudfront-origin-facing`. */

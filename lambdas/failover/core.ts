@@ -103,6 +103,8 @@ export interface Decision {
     readonly dryRun: boolean;
     /** What triggered the invocation, for the notification. */
     readonly trigger: string;
+    /** The alarm whose state change this is: re-read before acting (the event may be stale or forged). */
+    readonly alarmName?: string;
     /**
      * The caller counts the invocation done only when every member is primary (a Region switch
      * step: the promotion is asynchronous, so an accepted call is not yet a promoted store, and
@@ -157,7 +159,7 @@ export function decide(event: unknown, cfg: FailoverConfig): Decision {
     }
     if (isAlarmEvent(event)) {
         const trigger = `alarm ${event.detail.alarmName} (${event.region ?? "unknown region"}) is ${event.detail.state.value}`;
-        const base = { mode: "failover" as const, dryRun: cfg.dryRun, trigger };
+        const base = { mode: "failover" as const, dryRun: cfg.dryRun, trigger, alarmName: event.detail.alarmName };
         if (event.detail.state.value !== "ALARM") return { ...base, act: false, reason: "the alarm did not enter ALARM" };
         if (!cfg.enabled) return { ...base, act: false, reason: "ENABLE_AUTO_FAILOVER is false: automatic failover is off; an operator can run it by hand (docs/dr.md)" };
         return { ...base, act: true, reason: "automatic failover" };
@@ -221,6 +223,8 @@ export class PartialFailureError extends Error {
 
 export interface Deps {
     readonly sns: SNSClient;
+    /** The alarm's state now (`ALARM`, `OK`, `INSUFFICIENT_DATA`), or undefined when there is no such alarm. */
+    readonly alarmState?: (alarmName: string) => Promise<string | undefined>;
     readonly sleep: (ms: number) => Promise<void>;
     readonly log: (line: Record<string, unknown>) => void;
 }
@@ -278,7 +282,13 @@ export function summarise(report: Report): { subject: string; message: string } 
  * targets that succeeded are no-ops on the retry.
  */
 export async function runFailover<T>(event: unknown, cfg: FailoverConfig, targets: readonly T[], adapter: StoreAdapter<T>, deps: Deps): Promise<Report> {
-    const d = decide(event, cfg);
+    let d = decide(event, cfg);
+    // An alarm event acts only while its alarm still says ALARM: a retried, delayed or forged event
+    // (a child alarm set to ALARM for a moment) does not outlive the decision.
+    if (d.act && d.alarmName && deps.alarmState) {
+        const now = await deps.alarmState(d.alarmName);
+        if (now !== "ALARM") d = { ...d, act: false, reason: `the alarm ${d.alarmName} is ${now ?? "not found"} now: the decision no longer holds` };
+    }
     deps.log({ msg: "decision", store: cfg.store, region: cfg.region, ...d });
     if (!d.act) {
         // Doing nothing is the point: the alarm itself already notified the topic.

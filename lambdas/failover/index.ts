@@ -3,6 +3,7 @@
  * DrAutomation component sets: FAILOVER_STORE, ENABLE_AUTO_FAILOVER, DRY_RUN, TARGET_REGION,
  * TOPIC_ARN, TARGETS (JSON), MAX_ATTEMPTS, RETRY_DELAY_MS.
  */
+import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { ElastiCacheClient } from "@aws-sdk/client-elasticache";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { ConfigurationError, Deps, Report, StoreKind, readConfig, readTargets, runFailover } from "./core";
@@ -11,6 +12,15 @@ import { GLOBAL_DATASTORE_FIELDS, elasticacheAdapter } from "./stores";
 export interface HandlerDeps extends Partial<Deps> {
     readonly env?: NodeJS.ProcessEnv;
     readonly elasticache?: ElastiCacheClient;
+    readonly cloudwatch?: CloudWatchClient;
+}
+
+/** An alarm's current state, composite or metric, in this region. */
+export function alarmStateReader(cw: CloudWatchClient): (name: string) => Promise<string | undefined> {
+    return async (name) => {
+        const out = await cw.send(new DescribeAlarmsCommand({ AlarmNames: [name], AlarmTypes: ["CompositeAlarm", "MetricAlarm"] }));
+        return out.CompositeAlarms?.[0]?.StateValue ?? out.MetricAlarms?.[0]?.StateValue;
+    };
 }
 
 const defaultLog = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
@@ -27,6 +37,7 @@ export function makeHandler(store: StoreKind, deps: HandlerDeps = {}): (event: u
             sns: deps.sns ?? new SNSClient({ region: cfg.region }),
             sleep: deps.sleep ?? defaultSleep,
             log: deps.log ?? defaultLog,
+            alarmState: deps.alarmState ?? alarmStateReader(deps.cloudwatch ?? new CloudWatchClient({ region: cfg.region })),
         };
         return runFailover(event, cfg, readTargets(env, GLOBAL_DATASTORE_FIELDS), elasticacheAdapter(deps.elasticache ?? new ElastiCacheClient({ region: cfg.region }), cfg.region), base);
     };

@@ -171,6 +171,13 @@ describe("DrAutomation", () => {
             Resource: ["arn:aws:elasticache::123456789012:globalreplicationgroup:ldgnf-mall-cache", "arn:aws:elasticache:us-west-2:123456789012:replicationgroup:mall-us-west-2-cache"],
         });
         assert.deepStrictEqual(cache.find((s: { Sid: string }) => s.Sid === "Detached").Resource, ["arn:aws:elasticache:us-west-2:123456789012:replicationgroup:mall-us-west-2-cache"]);
+        // It re-reads the decision before acting on its event.
+        assert.deepStrictEqual(cache.find((s: { Sid: string }) => s.Sid === "DecisionStillHolds"), {
+            Sid: "DecisionStillHolds",
+            Effect: "Allow",
+            Action: "cloudwatch:DescribeAlarms",
+            Resource: ["arn:aws:cloudwatch:us-west-2:123456789012:alarm:mall-us-west-2-primary-us-east-1-down"],
+        });
         for (const rp of west.ofType("aws:iam/rolePolicy:RolePolicy")) {
             for (const s of doc(rp).Statement) {
                 const actions = [s.Action].flat() as string[];

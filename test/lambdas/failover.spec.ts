@@ -7,6 +7,7 @@ import {
     FailoverGlobalReplicationGroupCommand,
 } from "@aws-sdk/client-elasticache";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { mockClient } from "aws-sdk-client-mock";
 import { NotYetPrimaryError, PartialFailureError, decide, readConfig, summarise } from "../../lambdas/failover/core";
 import { makeHandler } from "../../lambdas/failover/index";
@@ -58,11 +59,13 @@ const EAST_PRIMARY: [string, string] = ["mall-us-east-1-cache", "us-east-1"];
 describe("failover handler (ElastiCache)", () => {
     const ec = mockClient(ElastiCacheClient);
     const sns = mockClient(SNSClient);
+    const cw = mockClient(CloudWatchClient);
     let sleeps: number[];
     const deps = (e: NodeJS.ProcessEnv) => ({
         env: e,
         elasticache: new ElastiCacheClient({ region: "us-west-2" }),
         sns: new SNSClient({ region: "us-west-2" }),
+        cloudwatch: new CloudWatchClient({ region: "us-west-2" }),
         sleep: async (ms: number) => void sleeps.push(ms),
         log: () => undefined,
     });
@@ -72,6 +75,19 @@ describe("failover handler (ElastiCache)", () => {
         sns.reset();
         sleeps = [];
         sns.on(PublishCommand).resolves({ MessageId: "m-1" });
+        cw.reset();
+        // The decision still holds unless a test says otherwise.
+        cw.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [{ AlarmName: "mall-us-west-2-primary-us-east-1-down", StateValue: "ALARM" }] });
+    });
+
+    it("re-reads the decision before acting on its event: a stale or forged ALARM event whose alarm is OK now changes nothing", async () => {
+        cw.on(DescribeAlarmsCommand).resolves({ CompositeAlarms: [{ AlarmName: "mall-us-west-2-primary-us-east-1-down", StateValue: "OK" }] });
+        const report = await makeHandler("elasticache", deps(env()))(alarm());
+        assert.deepStrictEqual(cw.commandCalls(DescribeAlarmsCommand).map((c) => c.args[0].input), [{ AlarmNames: ["mall-us-west-2-primary-us-east-1-down"], AlarmTypes: ["CompositeAlarm", "MetricAlarm"] }]);
+        assert.deepStrictEqual([report.acted, report.reason], [false, "the alarm mall-us-west-2-primary-us-east-1-down is OK now: the decision no longer holds"]);
+        assert.strictEqual(ec.calls().length + sns.calls().length, 0);
+        cw.on(DescribeAlarmsCommand).resolves({});
+        assert.match((await makeHandler("elasticache", deps(env()))(alarm())).reason, /is not found now/);
     });
 
     it("on the decision alarm (the primary Region is lost) detaches this member, then notifies", async () => {
