@@ -32,6 +32,7 @@ import {
     CANARY_HANDLER,
     CANARY_SCRIPT,
     FUNCTION_STORE,
+    alarmArn,
     GlobalClusterTarget,
     GlobalDatastoreTarget,
     REGION_SWITCH_PRINCIPAL,
@@ -398,11 +399,14 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
     const primaryFunctionArn = account.apply((a) => functionArn(primary, a, drNames({ project: ctx.project, region: primary }).functionName(FUNCTION_STORE)));
     const cacheFunctionArns = cache ? [cache.arn, primaryFunctionArn] : [];
     const pairs = (kind: "aurora" | "docdb") => (targets[kind] ?? []).map((g, i) => ({ globalClusterIdentifier: g.globalClusterIdentifier, clusterArns: [primaryArns[kind]![i], g.clusterArn] }));
+    const aurora = pairs("aurora");
+    const docdb = pairs("docdb");
+    const databases = [...aurora, ...docdb];
     const planned = planRegionSwitch<pulumi.Input<string>>({
         primary,
         successor: ctx.region,
-        aurora: pairs("aurora"),
-        docdb: pairs("docdb"),
+        aurora,
+        docdb,
         cacheFunctionArns,
         decisionAlarmArn: decision.arn,
         healthAlarmArn: steadyStateAlarm.arn,
@@ -422,8 +426,8 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
             policy: pulumi
                 .all([
                     account,
-                    pulumi.all([...pairs("aurora"), ...pairs("docdb")].map((g) => pulumi.output(g.globalClusterIdentifier))),
-                    pulumi.all([...pairs("aurora"), ...pairs("docdb")].flatMap((g) => g.clusterArns.map((a) => pulumi.output(a)))),
+                    pulumi.all(databases.map((g) => pulumi.output(g.globalClusterIdentifier))),
+                    pulumi.all(databases.flatMap((g) => g.clusterArns.map((a) => pulumi.output(a)))),
                     pulumi.all(cacheFunctionArns.map((a) => pulumi.output(a))),
                     pulumi.all([decision.arn, steadyStateAlarm.arn]),
                 ])
@@ -469,7 +473,6 @@ function declareCacheFunction(parent: pulumi.Resource, name: string, args: DrAut
             policy: pulumi.all([pulumi.output(ctx.accountId), logGroup.arn, topic.arn, key.arn, targetJson]).apply(([a, lg, t, k, tj]) =>
                 JSON.stringify(
                     failoverPolicy({
-                        store,
                         region: ctx.region,
                         account: a,
                         logGroupArn: lg,
@@ -477,7 +480,7 @@ function declareCacheFunction(parent: pulumi.Resource, name: string, args: DrAut
                         topicKeyArn: k,
                         globalDatastores: JSON.parse(tj),
                         // On a successor the decision's events run it; it re-reads the decision first.
-                        decisionAlarmArns: args.primaryRegion ? [`arn:aws:cloudwatch:${ctx.region}:${a}:alarm:${names.primaryDown(args.primaryRegion)}`] : [],
+                        decisionAlarmArns: args.primaryRegion ? [alarmArn(ctx.region, a, names.primaryDown(args.primaryRegion))] : [],
                     }),
                 ),
             ),

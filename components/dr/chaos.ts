@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
 import { tagsFor } from "../common/tags";
 import { serviceTrustPolicy } from "../common/trust";
+import { BucketPurpose } from "../data/plan";
 import { PlannedExperiment, fisPolicy, planExperiments } from "./experiments";
 
 const SERVICE = "dr";
@@ -37,7 +38,7 @@ export interface ChaosDrillsArgs {
     /** Aurora DSQL clusters here (database drill). @default [] */
     readonly dsqlClusterArns?: readonly pulumi.Input<string>[];
     /** Bucket purposes replicating from here to every peer (database drill). @default [] */
-    readonly replicatedBuckets?: readonly string[];
+    readonly replicatedBuckets?: readonly BucketPurpose[];
     /**
      * Drills run by EventBridge Scheduler: experiment key → schedule expression (`rate(7 days)`,
      * `cron(0 10 ? * TUE *)`, UTC). Each key must be a template planned here. @default {} - by hand only
@@ -104,23 +105,8 @@ function buildChaosDrills(parent: pulumi.Resource, name: string, args: ChaosDril
     );
     // The policy is planned on resolved ARNs: the same planner, with every input known.
     const policyDoc = pulumi
-        .all([
-            ctx.accountId,
-            tgwArn,
-            pulumi.all([...(args.databaseClusterArns ?? [])]),
-            pulumi.all([...(args.cacheReplicationGroupArns ?? [])]),
-            pulumi.all([...(args.globalTableArns ?? [])]),
-            pulumi.all([...(args.dsqlClusterArns ?? [])]),
-        ])
-        .apply(([account, tgw, dbs, caches, tables, dsql]) =>
-            JSON.stringify(
-                fisPolicy(
-                    ctx.region,
-                    account,
-                    planExperiments<string>({ ...inputs, transitGatewayArn: tgw, databaseClusterArns: dbs, cacheReplicationGroupArns: caches, globalTableArns: tables, dsqlClusterArns: dsql }),
-                ),
-            ),
-        );
+        .all([ctx.accountId, pulumi.output({ ...inputs, transitGatewayArn: tgwArn })])
+        .apply(([account, resolved]) => JSON.stringify(fisPolicy(ctx.region, account, planExperiments<string>(resolved))));
     const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyDoc }, opts);
 
     const templates: Record<string, aws.fis.ExperimentTemplate> = {};

@@ -12,6 +12,7 @@
  *   experiment must stop if the region taking over is not serving.
  */
 import { PolicyDocument, PolicyStatement } from "../common/iam";
+import { BucketPurpose, bucketName } from "../data/plan";
 
 export interface ExperimentInputs<A> {
     readonly project: string;
@@ -34,7 +35,7 @@ export interface ExperimentInputs<A> {
      * Buckets (by their `bucket` tag, the purpose) that replicate from this region to every peer
      * (database drill: replication paused; FIS selects buckets by tags only). @default []
      */
-    readonly replicatedBuckets?: readonly string[];
+    readonly replicatedBuckets?: readonly BucketPurpose[];
 }
 
 export type StopKind = "self" | "peer";
@@ -196,7 +197,7 @@ export function planExperiments<A>(i: ExperimentInputs<A>): PlannedExperiment<A>
                         { key: "region", value: i.region },
                         { key: "bucket", value: b },
                     ],
-                    scope: [`arn:aws:s3:::${i.project}-${i.region}-${b}-*`],
+                    scope: [`arn:aws:s3:::${bucketName(i.project, i.region, b, "*")}`],
                 }),
             ),
         ];

@@ -123,25 +123,24 @@ export interface GlobalDatastoreTarget<S = string> {
 }
 
 export interface FailoverPolicyArgs {
-    readonly store: StoreKind;
     readonly region: string;
     readonly account: string;
     readonly logGroupArn: string;
     readonly topicArn: string;
     readonly topicKeyArn: string;
-    readonly globalClusters?: readonly GlobalClusterTarget[];
-    readonly globalDatastores?: readonly GlobalDatastoreTarget[];
+    readonly globalDatastores: readonly GlobalDatastoreTarget[];
     /** The alarms whose events run it: re-read before acting. @default [] */
     readonly decisionAlarmArns?: readonly string[];
 }
 
 /**
- * Least privilege for one failover function: the store's describe/failover actions on exactly the
- * configured global resources and this region's member, publishing to the one topic (and the key
- * that encrypts it), writing to its own log group. X-Ray's write actions have no resource scoping.
- * DocumentDB's management API is authorised with `rds:` actions.
+ * Least privilege for the ElastiCache failover function: describe, fail over or detach exactly the
+ * configured datastores and this region's members, publish to the one topic (and the key that
+ * encrypts it), write to its own log group, read its decision alarm. X-Ray's write actions have
+ * no resource scoping.
  */
 export function failoverPolicy(a: FailoverPolicyArgs): PolicyDocument {
+    const ds = a.globalDatastores;
     const statements: PolicyStatement[] = [
         { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${a.logGroupArn}:*` },
         { Sid: "Notify", Effect: "Allow", Action: "sns:Publish", Resource: a.topicArn },
@@ -149,28 +148,18 @@ export function failoverPolicy(a: FailoverPolicyArgs): PolicyDocument {
         { Sid: "Tracing", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
     ];
     if ((a.decisionAlarmArns ?? []).length > 0) statements.push({ Sid: "DecisionStillHolds", Effect: "Allow", Action: "cloudwatch:DescribeAlarms", Resource: [...a.decisionAlarmArns!] });
-    if (a.store === "elasticache") {
-        const ds = a.globalDatastores ?? [];
-        statements.push({ Sid: "WhoIsPrimary", Effect: "Allow", Action: "elasticache:DescribeGlobalReplicationGroups", Resource: ds.map((d) => globalDatastoreArn(a.account, d.globalReplicationGroupId)) });
+    statements.push(
+        { Sid: "WhoIsPrimary", Effect: "Allow", Action: "elasticache:DescribeGlobalReplicationGroups", Resource: ds.map((d) => globalDatastoreArn(a.account, d.globalReplicationGroupId)) },
         // After a detach the member is no longer listed in the datastore: its own description says it stands alone.
-        statements.push({ Sid: "Detached", Effect: "Allow", Action: "elasticache:DescribeReplicationGroups", Resource: ds.map((d) => replicationGroupArn(a.region, a.account, d.replicationGroupId)) });
-        statements.push({
+        { Sid: "Detached", Effect: "Allow", Action: "elasticache:DescribeReplicationGroups", Resource: ds.map((d) => replicationGroupArn(a.region, a.account, d.replicationGroupId)) },
+        {
             Sid: "Promote",
             Effect: "Allow",
             // Failover (both Regions answer: a planned promotion) or, with the primary Region lost, detach this member.
             Action: ["elasticache:FailoverGlobalReplicationGroup", "elasticache:DisassociateGlobalReplicationGroup"],
             Resource: ds.flatMap((d) => [globalDatastoreArn(a.account, d.globalReplicationGroupId), replicationGroupArn(a.region, a.account, d.replicationGroupId)]),
-        });
-    } else {
-        const gcs = a.globalClusters ?? [];
-        statements.push({ Sid: "WhoIsPrimary", Effect: "Allow", Action: "rds:DescribeGlobalClusters", Resource: gcs.map((g) => globalClusterArn(a.account, g.globalClusterIdentifier)) });
-        statements.push({
-            Sid: "Promote",
-            Effect: "Allow",
-            Action: ["rds:FailoverGlobalCluster", "rds:SwitchoverGlobalCluster"],
-            Resource: gcs.flatMap((g) => [globalClusterArn(a.account, g.globalClusterIdentifier), g.clusterArn]),
-        });
-    }
+        },
+    );
     return { Version: "2012-10-17", Statement: statements };
 }
 
@@ -354,3 +343,5 @@ export function regionSwitchPolicy(a: RegionSwitchPolicyArgs): PolicyDocument {
 
 /** A Lambda function's ARN from its name (the other Region's function is not in this stack's state). */
 export const functionArn = (region: string, account: string, name: string) => `arn:aws:lambda:${region}:${account}:function:${name}`;
+/** A CloudWatch alarm's ARN from its name (metric and composite alike), for a policy declared before the alarm. */
+export const alarmArn = (region: string, account: string, name: string) => `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`;

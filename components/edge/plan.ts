@@ -55,6 +55,12 @@ export const probePaths = {
     /** The body the ALB answers `alive` with; the canary checks it, so another region's ALB cannot pass for this one. */
     aliveBody: (region: string) => `alive ${region}`,
 };
+/** The region and kind a probe path asks for (`/probe/us-east-1/alive`), or undefined for any other path. */
+export function parseProbePath(path: string): { readonly region: string; readonly kind: ProbeKind } | undefined {
+    const m = new RegExp(`^${PROBE_PREFIX}([a-z0-9-]+)/(alive|ready)$`).exec(path);
+    return m ? { region: m[1], kind: m[2] as ProbeKind } : undefined;
+}
+
 /** The distribution's origin id for a region's probes. */
 export const probeOriginId = (region: string) => `probe-${region}`;
 

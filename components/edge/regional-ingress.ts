@@ -28,7 +28,7 @@ import { RegionContext, awsName } from "../common/context";
 import { tagsFor } from "../common/tags";
 import { NetworkRef } from "../network/regional-vpc";
 import { validationRecord } from "./dns";
-import { HEALTH_PATH_METHODS, LISTENER_PRIORITIES, MANAGED_PREFIX_LISTS, ORIGIN_VERIFY_HEADER, edgeNames, planRegionDns, probePaths, regionalCertificateNames } from "./plan";
+import { HEALTH_PATH_METHODS, LISTENER_PRIORITIES, MANAGED_PREFIX_LISTS, ORIGIN_VERIFY_HEADER, PROBE_PREFIX, edgeNames, planRegionDns, probePaths, regionalCertificateNames } from "./plan";
 import { serviceKey } from "../common/kms";
 import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
 
@@ -274,71 +274,38 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
         opts,
     );
     const forward = [{ type: "forward", targetGroupArn: targetGroup.arn }];
+    const fixed = (statusCode: string, messageBody: string) => [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode, messageBody } }];
     const verified = { httpHeader: { httpHeaderName: ORIGIN_VERIFY_HEADER, values: pulumi.secret(args.originVerifyValues) } };
+    const listenerRule = (suffix: string, tag: string, priority: number, rule: Pick<aws.lb.ListenerRuleArgs, "conditions" | "actions" | "transforms">, after: pulumi.Resource[] = []) =>
+        new aws.lb.ListenerRule(`${name}-${suffix}`, { listenerArn: listener.arn, priority, ...rule, tags: tags(awsName(ctx, "api", tag)) }, { parent, dependsOn: after });
     // Rule 1: the health path, without the secret, for Route 53 (GET); exact path (no wildcard),
     // safe methods only, so it reaches the readiness answer and nothing else.
-    new aws.lb.ListenerRule(
-        `${name}-health-path`,
-        {
-            listenerArn: listener.arn,
-            priority: LISTENER_PRIORITIES.health,
-            conditions: [{ pathPattern: { values: [healthPath] } }, { httpRequestMethod: { values: [...HEALTH_PATH_METHODS] } }],
-            actions: forward,
-            tags: tags(awsName(ctx, "api", "health")),
-        },
-        opts,
-    );
+    listenerRule("health-path", "health", LISTENER_PRIORITIES.health, {
+        conditions: [{ pathPattern: { values: [healthPath] } }, { httpRequestMethod: { values: [...HEALTH_PATH_METHODS] } }],
+        actions: forward,
+    });
     // Last: everything else only with this distribution's secret (two values during a rotation).
     // Declared before the probe rules, which depend on it: an update from the two-rule listener
     // moves it from priority 2 to its new place before the probe rules take 2 and 3.
-    const originVerified = new aws.lb.ListenerRule(
-        `${name}-origin-verified`,
-        {
-            listenerArn: listener.arn,
-            priority: LISTENER_PRIORITIES.originVerified,
-            conditions: [verified],
-            actions: forward,
-            tags: tags(awsName(ctx, "api", "origin-verified")),
-        },
-        opts,
-    );
+    const originVerified = listenerRule("origin-verified", "origin-verified", LISTENER_PRIORITIES.originVerified, { conditions: [verified], actions: forward });
     // The DR probes, through our distribution only (the secret), before the forward above would
     // send them to the API: `alive` is answered here (the region is reachable, whatever the
-    // application does); `ready` becomes the readiness path and reaches the API.
-    new aws.lb.ListenerRule(
-        `${name}-probe-alive`,
+    // application does); `ready` becomes the readiness path and reaches the API; any other probe
+    // path stops here, so the API behind the secret forward never sees a /probe/ path.
+    const alive = probePaths.path(ctx.region, "alive");
+    const ready = probePaths.path(ctx.region, "ready");
+    listenerRule("probe-alive", "probe-alive", LISTENER_PRIORITIES.probeAlive, { conditions: [{ pathPattern: { values: [alive] } }, verified], actions: fixed("200", probePaths.aliveBody(ctx.region)) }, [originVerified]);
+    listenerRule("probe-other", "probe-other", LISTENER_PRIORITIES.probeOther, { conditions: [{ pathPattern: { values: [`${PROBE_PREFIX}*`] } }], actions: fixed("404", "Not Found") }, [originVerified]);
+    listenerRule(
+        "probe-ready",
+        "probe-ready",
+        LISTENER_PRIORITIES.probeReady,
         {
-            listenerArn: listener.arn,
-            priority: LISTENER_PRIORITIES.probeAlive,
-            conditions: [{ pathPattern: { values: [probePaths.path(ctx.region, "alive")] } }, verified],
-            actions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "200", messageBody: probePaths.aliveBody(ctx.region) } }],
-            tags: tags(awsName(ctx, "api", "probe-alive")),
-        },
-        { parent, dependsOn: [originVerified] },
-    );
-    // Any other probe path stops here: the API behind the secret forward never sees a /probe/ path.
-    new aws.lb.ListenerRule(
-        `${name}-probe-other`,
-        {
-            listenerArn: listener.arn,
-            priority: LISTENER_PRIORITIES.probeOther,
-            conditions: [{ pathPattern: { values: ["/probe/*"] } }],
-            actions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not Found" } }],
-            tags: tags(awsName(ctx, "api", "probe-other")),
-        },
-        { parent, dependsOn: [originVerified] },
-    );
-    new aws.lb.ListenerRule(
-        `${name}-probe-ready`,
-        {
-            listenerArn: listener.arn,
-            priority: LISTENER_PRIORITIES.probeReady,
-            conditions: [{ pathPattern: { values: [probePaths.path(ctx.region, "ready")] } }, verified],
-            transforms: [{ type: "url-rewrite", urlRewriteConfig: { rewrite: { regex: `^${probePaths.path(ctx.region, "ready")}$`, replace: healthPath } } }],
+            conditions: [{ pathPattern: { values: [ready] } }, verified],
+            transforms: [{ type: "url-rewrite", urlRewriteConfig: { rewrite: { regex: `^${ready}$`, replace: healthPath } } }],
             actions: forward,
-            tags: tags(awsName(ctx, "api", "probe-ready")),
         },
-        { parent, dependsOn: [originVerified] },
+        [originVerified],
     );
 
     const webAcl = declareOriginWaf(parent, name, ctx, alb.arn, args.originVerifyValues, healthPath, args.wafLogRetentionDays);

@@ -10,6 +10,7 @@
  * as 0 s: they are seconds against minutes, and no planned value states them.
  */
 import { HEALTH_CHECK_REGION } from "../../components/dr/plan";
+import { parseProbePath, probePaths } from "../../components/edge/plan";
 import { decide, readConfig } from "../../lambdas/failover/core";
 import {
     ALIAS_TARGET_TTL,
@@ -154,8 +155,8 @@ export function recordsIn(m: DrillModel, w: World): RecordRecord[] {
             continue;
         }
         if (rec.latencyRegion) continue;
-        // The probe name (`probe-<region>`) is never re-pointed: the DR probes keep reaching the Region.
-        if (rec.name.startsWith("probe-")) {
+        // Only the regional name (`api-<region>`) is re-pointed; the probe name and the rest stay.
+        if (!rec.name.startsWith(`api-${rec.region}.`)) {
             out.push(rec);
             continue;
         }
@@ -255,12 +256,12 @@ class Sim {
             const canary = this.m.canaries.find((c) => c.name === a.dimensions.CanaryName && c.region === a.region);
             if (!canary || !up(w, canary.region)) return { value: "missing", onset: 0 };
             let ok = false;
-            const probe = canary.url ? /^\/probe\/([a-z0-9-]+)\/(alive|ready)$/.exec(new URL(canary.url).pathname) : null;
+            const probe = canary.url ? parseProbePath(new URL(canary.url).pathname) : undefined;
             if (probe) {
                 // Through CloudFront (global) to the region's probe name, never re-pointed: the
                 // internet path, which an inter-region partition does not cut. `alive` is the load
                 // balancer's own answer; `ready` reaches the API.
-                const [, target, kind] = probe;
+                const { region: target, kind } = probe;
                 const lb = this.m.loadBalancers.find((l) => l.region === target);
                 ok = !!lb && up(w, target) && (kind === "alive" || this.lbServes(w, lb)) && lb.dnsNames.length > 0 && this.reach({ kind: "canary", fromRegion: canary.region, target: lb.dnsNames[0], inVpc: canary.inVpc });
             } else if (canary.url) {
@@ -774,7 +775,7 @@ export function promotionTriggers(m: DrillModel): PromotionTrigger[] {
             if (r.kind !== "state" || r.state !== "ALARM") return false;
             const a = m.alarms.find((x) => x.name === r.alarm && x.region === region);
             const canary = a && m.canaries.find((x) => x.name === a.dimensions.CanaryName && x.region === region);
-            return !!canary?.url && new URL(canary.url).pathname === `/probe/${m.primary}/alive`;
+            return !!canary?.url && new URL(canary.url).pathname === probePaths.path(m.primary, "alive");
         });
         return alive
             ? { guarded: true, why: `${name} requires ALARM("${(alive as { alarm: string }).alarm}"): ${m.primary} unreachable through CloudFront` }

@@ -9,7 +9,7 @@
  * takes (the simulator's sourced per-store table). Where it finds no automated promotion the card
  * says so rather than assuming one.
  */
-import { ALIAS_TARGET_TTL } from "../drills/model";
+import { ALIAS_TARGET_TTL, RegionSwitchStep, regionSwitchStep } from "../drills/model";
 import { PROMOTION_SECONDS, PromotedStore } from "../drills/promotion";
 import { DrillOutcome, runDrills } from "../drills/simulate";
 import { PlannedResource } from "./contract";
@@ -90,8 +90,10 @@ export interface Automation {
 
 /** Who would promote `store` into the survivor: its Region switch plan's block, or its failover function. */
 function automation(survivor: ScorecardStack, store: PromotedStore): Automation {
-    const block = store === "aurora" ? "AuroraGlobalDatabase" : store === "docdb" ? "DocumentDb" : undefined;
-    const plan = block ? survivor.resources.find((r) => r.type === "aws:arcregionswitch/plan:Plan" && JSON.stringify(r.inputs.workflows ?? []).includes(`"executionBlockType":"${block}"`)) : undefined;
+    // The plan's steps as the simulator reads them (Parallel steps flattened).
+    const blocks = (steps: readonly RegionSwitchStep[]): RegionSwitchStep[] => steps.flatMap((x) => [x, ...blocks(x.children ?? [])]);
+    const stores = (r: PlannedResource) => (Array.isArray(r.inputs.workflows) ? (r.inputs.workflows as { steps?: Record<string, unknown>[] }[]) : []).flatMap((w) => blocks((w.steps ?? []).map(regionSwitchStep))).map((x) => x.store);
+    const plan = survivor.resources.find((r) => r.type === "aws:arcregionswitch/plan:Plan" && stores(r).includes(store as "aurora" | "docdb"));
     if (plan) return { present: true, enabled: Array.isArray(plan.inputs.triggers) && plan.inputs.triggers.length > 0, dryRun: false };
     const fn = survivor.resources.find((r) => r.type === "aws:lambda/function:Function" && (r.inputs.environment as { variables?: Record<string, unknown> } | undefined)?.variables?.FAILOVER_STORE === store);
     const vars = (fn?.inputs.environment as { variables?: Record<string, unknown> } | undefined)?.variables ?? {};

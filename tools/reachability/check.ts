@@ -13,6 +13,7 @@
  */
 import { Cidr, contains, parseCidr } from "../../components/network/cidr";
 import { CLOUDFRONT_ORIGIN_FACING_LIST, healthCheckersList } from "../plan/mock-ids";
+import { parseProbePath, probePaths } from "../../components/edge/plan";
 import { Endpoint, FlowRow, GroupRole, admittedToday, flowTable, FlowRegion, rowsFor } from "../../components/network/flows";
 import { Located, NetworkModel, Route, Rule, StackPlanInput } from "./model";
 
@@ -275,21 +276,42 @@ const forwards = (actions: unknown): boolean => Array.isArray(actions) && action
 
 /** Every forwarding path of the listeners on `port` of `lb`: the default action, then each rule. */
 function forwardPaths(m: NetworkModel, lb: Located, port: number): { listeners: number; paths: ForwardPath[] } {
-    const listeners = m.find(lb.region, "aws:lb/listener:Listener").filter((l) => (l.resource.propertyDependencies.loadBalancerArn ?? []).includes(lb.resource.urn) && Number(l.resource.inputs.port) === port);
+    const { listeners, rules } = listenerRules(m, lb, port);
     const paths: ForwardPath[] = [];
     for (const l of listeners) {
         if (forwards(l.resource.inputs.defaultActions)) paths.push({ name: `${l.resource.name} default action`, headers: [], paths: [] });
-        for (const rule of m.find(lb.region, "aws:lb/listenerRule:ListenerRule").filter((r) => (r.resource.propertyDependencies.listenerArn ?? []).includes(l.resource.urn))) {
-            if (!forwards(rule.resource.inputs.actions)) continue;
-            const conditions = (rule.resource.inputs.conditions as Record<string, { httpHeaderName?: string; values?: unknown }>[] | undefined) ?? [];
-            paths.push({
-                name: rule.resource.name,
+    }
+    for (const rule of rules.filter((r) => forwards(r.actions))) paths.push({ name: rule.name, headers: rule.headers, paths: rule.paths });
+    return { listeners: listeners.length, paths };
+}
+
+/** A listener rule as the checker reads it: the header names and path patterns it requires, its actions. */
+interface ReadRule {
+    readonly name: string;
+    readonly priority: number;
+    readonly headers: string[];
+    readonly paths: string[];
+    readonly actions: unknown;
+}
+
+/** The listeners on `port` of `lb` and their rules, in priority order (the order the ALB matches them). */
+function listenerRules(m: NetworkModel, lb: Located, port: number): { listeners: Located[]; rules: ReadRule[] } {
+    const listeners = m.find(lb.region, "aws:lb/listener:Listener").filter((l) => (l.resource.propertyDependencies.loadBalancerArn ?? []).includes(lb.resource.urn) && Number(l.resource.inputs.port) === port);
+    const rules = m
+        .find(lb.region, "aws:lb/listenerRule:ListenerRule")
+        .filter((r) => listeners.some((l) => (r.resource.propertyDependencies.listenerArn ?? []).includes(l.resource.urn)))
+        .map((r): ReadRule => {
+            const conditions = (r.resource.inputs.conditions as Record<string, { httpHeaderName?: string; values?: unknown }>[] | undefined) ?? [];
+            return {
+                name: r.resource.name,
+                priority: Number(r.resource.inputs.priority),
                 headers: conditions.flatMap((c) => (c.httpHeader?.httpHeaderName ? [c.httpHeader.httpHeaderName.toLowerCase()] : [])),
                 paths: conditions.flatMap((c) => (Array.isArray(c.pathPattern?.values) ? (c.pathPattern.values as string[]) : [])),
-            });
-        }
-    }
-    return { listeners: listeners.length, paths };
+                actions: r.resource.inputs.actions,
+            };
+        })
+        .sort((a, b) => a.priority - b.priority);
+    return { listeners, rules };
 }
 
 /** Header names every API (custom) origin of every enabled distribution adds: what our CloudFront proves itself with. */
@@ -404,11 +426,10 @@ function checkRow(m: NetworkModel, row: FlowRow): { admitted: boolean; why: stri
  */
 function canaryPath(m: NetworkModel, row: FlowRow, from: Extract<Endpoint, { kind: "canary" }>, to: Extract<Endpoint, { kind: "group" }>): { admitted: boolean; why: string[] } {
     const canaries = m.find(from.region, "aws:synthetics/canary:Canary").map((l) => ({ l, url: probeUrl(l) })).filter((c) => c.url);
-    const prefix = `/probe/${from.target}/`;
-    const canary = canaries.find((c) => c.url!.pathname.startsWith(prefix));
+    const canary = canaries.find((c) => parseProbePath(c.url!.pathname)?.region === from.target);
     if (!canary) {
         const direct = canaries.find((c) => c.url!.hostname.startsWith(`api-${from.target}.`));
-        if (!direct) return { admitted: false, why: [`no canary in ${from.region} probes ${prefix} (or api-${from.target})`] };
+        if (!direct) return { admitted: false, why: [`no canary in ${from.region} probes ${probePaths.pattern(from.target)} (or api-${from.target})`] };
         const how = direct.l.resource.inputs.vpcConfig ? `${direct.l.resource.name} leaves through the ${from.region} NAT gateways` : `${direct.l.resource.name} has no vpcConfig: it runs as lambda-egress`;
         const r = checkToGroups(m, row, symbolicSource("lambda-egress", to.region), to);
         return { admitted: r.admitted, why: [`${direct.l.resource.name} calls the origin directly`, how, ...r.why] };
@@ -421,7 +442,9 @@ function canaryPath(m: NetworkModel, row: FlowRow, from: Extract<Endpoint, { kin
     if (!dist) return { admitted: false, why: [...why, `no enabled distribution has the alias ${url.hostname}`] };
     const behaviours = (dist.resource.inputs.orderedCacheBehaviors as { pathPattern?: string; targetOriginId?: string; allowedMethods?: string[] }[] | undefined) ?? [];
     const first = behaviours.find((b) => pathMatches(b.pathPattern ?? "", url.pathname));
-    if (!first || first.pathPattern !== `${prefix}*`) return { admitted: false, why: [...why, `${dist.resource.name}'s first behaviour matching ${url.pathname} is ${first?.pathPattern ?? "the default"}, not ${prefix}*`] };
+    if (!first || first.pathPattern !== probePaths.pattern(from.target)) {
+        return { admitted: false, why: [...why, `${dist.resource.name}'s first behaviour matching ${url.pathname} is ${first?.pathPattern ?? "the default"}, not ${probePaths.pattern(from.target)}`] };
+    }
     const origin = ((dist.resource.inputs.origins as { originId?: string; domainName?: string; customOriginConfig?: unknown }[] | undefined) ?? []).find((o) => o.originId === first.targetOriginId);
     if (!origin?.customOriginConfig) return { admitted: false, why: [...why, `behaviour ${first.pathPattern} targets ${first.targetOriginId}, which is no custom origin`] };
     const lb = originLoadBalancer(m, to.region);
@@ -432,20 +455,12 @@ function canaryPath(m: NetworkModel, row: FlowRow, from: Extract<Endpoint, { kin
     const network = checkToGroups(m, { ...row, from: { kind: "symbolic", name: "cloudfront-origin-facing" } }, symbolicSource("cloudfront-origin-facing", to.region), to);
     if (!network.admitted) return { admitted: false, why: [...why, ...network.why] };
     const carried = distributionHeaders(m);
-    const listeners = m.find(lb.region, "aws:lb/listener:Listener").filter((x) => (x.resource.propertyDependencies.loadBalancerArn ?? []).includes(lb.resource.urn) && Number(x.resource.inputs.port) === row.port);
-    const rules = m
-        .find(lb.region, "aws:lb/listenerRule:ListenerRule")
-        .filter((r) => listeners.some((x) => (r.resource.propertyDependencies.listenerArn ?? []).includes(x.resource.urn)))
-        .sort((a, b) => Number(a.resource.inputs.priority) - Number(b.resource.inputs.priority));
-    for (const rule of rules) {
-        const conditions = (rule.resource.inputs.conditions as Record<string, { httpHeaderName?: string; values?: unknown }>[] | undefined) ?? [];
-        const paths = conditions.flatMap((c) => (Array.isArray(c.pathPattern?.values) ? (c.pathPattern.values as string[]) : []));
-        const headers = conditions.flatMap((c) => (c.httpHeader?.httpHeaderName ? [c.httpHeader.httpHeaderName.toLowerCase()] : []));
-        if ((paths.length > 0 && !paths.some((p) => pathMatches(p, url.pathname))) || !headers.every((h) => carried.includes(h))) continue;
-        const actions = (rule.resource.inputs.actions as { type?: string; fixedResponse?: { statusCode?: string } }[] | undefined) ?? [];
+    for (const rule of listenerRules(m, lb, row.port).rules) {
+        if ((rule.paths.length > 0 && !rule.paths.some((p) => pathMatches(p, url.pathname))) || !rule.headers.every((h) => carried.includes(h))) continue;
+        const actions = (rule.actions as { type?: string; fixedResponse?: { statusCode?: string } }[] | undefined) ?? [];
         const fixed = actions.find((a) => a.type === "fixed-response");
-        if (fixed && !/^2/.test(String(fixed.fixedResponse?.statusCode))) return { admitted: false, why: [...why, ...network.why, `${rule.resource.name} answers ${url.pathname} with ${String(fixed.fixedResponse?.statusCode)}`] };
-        return { admitted: true, why: [...why, ...network.why, `${rule.resource.name} (priority ${String(rule.resource.inputs.priority)}) ${fixed ? `answers ${url.pathname} with ${String(fixed.fixedResponse?.statusCode)}` : `forwards ${url.pathname}`}`] };
+        if (fixed && !/^2/.test(String(fixed.fixedResponse?.statusCode))) return { admitted: false, why: [...why, ...network.why, `${rule.name} answers ${url.pathname} with ${String(fixed.fixedResponse?.statusCode)}`] };
+        return { admitted: true, why: [...why, ...network.why, `${rule.name} (priority ${rule.priority}) ${fixed ? `answers ${url.pathname} with ${String(fixed.fixedResponse?.statusCode)}` : `forwards ${url.pathname}`}`] };
     }
     return { admitted: false, why: [...why, ...network.why, `no rule of ${lb.resource.name}'s listener answers ${url.pathname} with the headers ${dist.resource.name} carries`] };
 }
