@@ -116,19 +116,25 @@ interface RegistryEntry {
 }
 
 /**
- * Reads the region registry the engine passes in PULUMI_CONFIG (`mall:regions`, a JSON string as
- * every structured config value is), so `pulumi preview --policy-pack policy` needs no extra flag.
+ * Reads the stack's environment's region registry from the config the engine passes in
+ * PULUMI_CONFIG (structured values arrive as JSON strings), so `pulumi preview --policy-pack
+ * policy` needs no extra flag: production's is `mall:regions`, another environment's (named by
+ * `mall:environment`) `mall:environments.<env>.regions`.
  */
-function readRegistry(): { registry: Record<string, RegistryEntry>; region?: string; error?: string } {
+function readRegistry(): { registry: Record<string, RegistryEntry>; region?: string; error?: string; key: string } {
     const region = new pulumi.Config("aws").get("region");
-    const rawValue = new pulumi.Config("mall").get("regions");
-    if (rawValue === undefined) return { registry: {}, region, error: "stack config mall:regions must be set (the region registry); it is missing" };
+    const mall = new pulumi.Config("mall");
+    const environment = mall.get("environment") ?? "production";
+    const key = environment === "production" ? "mall:regions" : `mall:environments.${environment}.regions`;
+    const rawValue = environment === "production" ? mall.get("regions") : mall.get("environments");
+    if (rawValue === undefined) return { registry: {}, region, key, error: `stack config ${key} must be set (the ${environment} region registry); it is missing` };
     try {
         const parsed = JSON.parse(rawValue) as unknown;
-        if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
-        return { registry: parsed as Record<string, RegistryEntry>, region };
+        const value = environment === "production" ? parsed : (parsed as Record<string, { regions?: unknown } | undefined> | null)?.[environment]?.regions;
+        if (!value || typeof value !== "object" || Array.isArray(value)) throw new Error("not an object");
+        return { registry: value as Record<string, RegistryEntry>, region, key };
     } catch {
-        return { registry: {}, region, error: `stack config mall:regions must be a JSON object of region → { cidr, role }; it is ${JSON.stringify(rawValue)}` };
+        return { registry: {}, region, key, error: `stack config ${key} must be a JSON object of region → { cidr, role }; it is ${JSON.stringify(rawValue)}` };
     }
 }
 
@@ -138,7 +144,7 @@ export const nonOverlappingCidrs: StackValidationPolicy = stackPolicy({
     enforcementLevel: "mandatory",
     check: (resources, _config, report) => {
         const idx = new StackIndex(resources);
-        const { registry, region: stackRegion, error } = readRegistry();
+        const { registry, region: stackRegion, error, key } = readRegistry();
         if (error) report(error);
 
         const regions: [string, Range][] = [];
@@ -146,11 +152,11 @@ export const nonOverlappingCidrs: StackValidationPolicy = stackPolicy({
             const cidr = entry && typeof entry === "object" ? entry.cidr : undefined;
             const range = typeof cidr === "string" ? parseCidr(cidr) : undefined;
             if (!range) {
-                report(`mall:regions.${name}.cidr ${JSON.stringify(cidr ?? null)} must be a valid CIDR`);
+                report(`${key}.${name}.cidr ${JSON.stringify(cidr ?? null)} must be a valid CIDR`);
                 continue;
             }
             for (const [other, o] of regions) {
-                if (overlaps(range, o)) report(`mall:regions.${name}.cidr "${range.cidr}" must not overlap ${other} (${o.cidr}); pick a disjoint range`);
+                if (overlaps(range, o)) report(`${key}.${name}.cidr "${range.cidr}" must not overlap ${other} (${o.cidr}); pick a disjoint range`);
             }
             regions.push([name, range]);
         }

@@ -75,13 +75,14 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
     }
     const ctx: RegionContext = {
         project: settings.project,
+        prefix: settings.namePrefix,
         stack: settings.stack,
         region: settings.region,
         role: settings.role,
         environment: settings.environment,
         accountId: identity.accountId,
     };
-    const clusterName = `${settings.project}-${settings.region}`;
+    const clusterName = `${settings.namePrefix}-${settings.region}`;
 
     const network = new RegionalVpc("network", {
         context: ctx,
@@ -212,7 +213,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
             assetsBucketArn: data.bucketArns["static-assets"],
             idempotencyTableArn: data.idempotencyTableArn,
             searchDomainArn: data.searchDomainArn,
-            writerDirectoryPath: directoryRoot(settings.project),
+            writerDirectoryPath: directoryRoot(settings.namePrefix),
             keyArns: { assets: data.keyArns.s3 },
         }),
     );
@@ -240,7 +241,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
                         svc.name,
                         planServiceConfig(svc, {
                             ...e,
-                            project: settings.project,
+                            prefix: settings.namePrefix,
                             region: settings.region,
                             failoverOrder: settings.registry.regions.map((r) => r.name),
                             dsqlRegion,
@@ -317,8 +318,8 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
                   s3Replications: dataLinks.s3Routes.flatMap((route) =>
                       route.destinations.flatMap((destination) =>
                           BUCKETS.map((purpose) => ({
-                              sourceBucket: bucketName(settings.project, route.source, purpose, identity.accountId),
-                              destinationBucket: bucketName(settings.project, destination, purpose, identity.accountId),
+                              sourceBucket: bucketName(settings.namePrefix, route.source, purpose, identity.accountId),
+                              destinationBucket: bucketName(settings.namePrefix, destination, purpose, identity.accountId),
                               ruleId: ruleId(destination),
                               ...(route.source === settings.region ? {} : { region: route.source }),
                           })),

@@ -9,7 +9,7 @@ import { MOCK_ACCOUNT_ID } from "../tools/plan/mocks";
 import { runStack } from "../tools/plan/runner";
 
 export function testContext(region = "us-east-1", role: "primary" | "secondary" = "primary"): RegionContext {
-    return { project: "mall", stack: region, region, role, environment: "production", accountId: MOCK_ACCOUNT_ID };
+    return { project: "mall", prefix: "mall", stack: region, region, role, environment: "production", accountId: MOCK_ACCOUNT_ID };
 }
 
 /** Runs `build` as a stack program and returns every resource it registered (the Stack root included). */

@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import { registryRegions } from "../tools/flows-doc";
-import { PlanResult, plan } from "../tools/plan/plan";
+import { PlanResult, environmentPlan, plan } from "../tools/plan/plan";
 import { runbookInputs } from "../tools/runbook";
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -61,4 +61,18 @@ let shipped: Promise<PlanResult> | undefined;
 export function shippedPlan(): Promise<PlanResult> {
     shipped ??= plan({ dir: ROOT, skipPolicy: true }).then(deepFreeze);
     return shipped;
+}
+
+let production: Promise<PlanResult> | undefined;
+
+/**
+ * The shipped plan's production environment alone (its stacks, its registry order), shaped as a
+ * plan: what the specs written against the registry (REGISTRY is production's) read.
+ */
+export function productionPlan(): Promise<PlanResult> {
+    production ??= shippedPlan().then((all) => {
+        const env = environmentPlan(all);
+        return deepFreeze({ ...all, stacks: env.stacks, environments: [env], complete: env.complete, ...(env.regions ? { regions: env.regions } : {}) });
+    });
+    return production;
 }

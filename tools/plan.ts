@@ -1,21 +1,24 @@
 /**
- * `npm run plan [-- --stack <name>] [--out <dir>]`: the offline plan. No AWS account or Pulumi CLI
- * needed. Exit codes: 0 clean (advisories allowed), 1 a mandatory policy violation, 2 a program or
- * configuration error.
+ * `npm run plan [-- --stack <name>] [--environment <env>] [--out <dir>]`: the offline plan of every
+ * environment's stacks (or one stack, or one environment's). No AWS account or Pulumi CLI needed.
+ * Exit codes: 0 clean (advisories allowed), 1 a mandatory policy violation or a physical name two
+ * environments share, 2 a program or configuration error.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { PolicyConfig } from "./analyzer";
-import { DRILLS_FILE, plan } from "./plan/plan";
+import { drillsFileName, plan } from "./plan/plan";
 import { renderTerminal } from "./plan/summary";
+import { sharedNames } from "./plan/names";
 
-const USAGE = "usage: npm run plan [-- --stack <stack>] [--out <dir>] [--policy-config <file.json>]";
+const USAGE = "usage: npm run plan [-- --stack <stack>] [--environment <env>] [--out <dir>] [--policy-config <file.json>]";
 
-function parseArgs(argv: string[]): { stack?: string; out: string; policyConfig?: string } {
-    const args: { stack?: string; out: string; policyConfig?: string } = { out: ".plan" };
+function parseArgs(argv: string[]): { stack?: string; environment?: string; out: string; policyConfig?: string } {
+    const args: { stack?: string; environment?: string; out: string; policyConfig?: string } = { out: ".plan" };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--stack" || a === "-s") args.stack = argv[++i];
+        else if (a === "--environment" || a === "-e") args.environment = argv[++i];
         else if (a === "--out") args.out = argv[++i];
         else if (a === "--policy-config") args.policyConfig = argv[++i];
         else if (a === "--help" || a === "-h") {
@@ -48,6 +51,7 @@ async function main(): Promise<number> {
     const outDir = path.resolve(args.out);
     const result = await plan({
         only: args.stack,
+        environment: args.environment,
         policyConfig: args.policyConfig ? readPolicyConfig(args.policyConfig) : undefined,
         outDir,
         onProgress: (e) => {
@@ -56,9 +60,10 @@ async function main(): Promise<number> {
         },
     });
     console.log(renderTerminal(result));
-    const written = result.stacks.map((s) => `${s.stack}.json`).concat("summary.md", result.complete ? [DRILLS_FILE] : []);
+    const written = result.stacks.map((s) => `${s.stack}.json`).concat("summary.md", result.environments.filter((e) => e.complete).map((e) => drillsFileName(e.environment)));
     console.log(`Wrote ${path.relative(process.cwd(), outDir) || "."}/: ${written.join(", ")}`);
     if (result.failure) return 2;
+    if (sharedNames(result.environments).length > 0) return 1;
     return result.stacks.some((s) => s.policy.diagnostics.some((d) => d.level === "mandatory")) ? 1 : 0;
 }
 

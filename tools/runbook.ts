@@ -46,7 +46,7 @@ export function runbookInputs(dir = path.resolve(__dirname, "..")): RunbookInput
 export function runbookBlock(i: RunbookInputs = runbookInputs()): string {
     const s = i.failoverOrder[0];
     if (!s) return [RUNBOOK_START, "_One region: there is nothing to fail over to._", RUNBOOK_END].join("\n");
-    const n = drNames({ project: i.project, region: s });
+    const n = drNames({ prefix: i.project, region: s });
     const aurora = globalName(i.project, "aurora");
     const docdb = globalName(i.project, "docdb");
     const cacheSuffix = globalName(i.project, "cache");

@@ -1,7 +1,9 @@
 /**
- * `npx ts-node tools/stacks.ts [--json] [--deploy]`: the stacks in deploy order (primary first),
- * from the stack files and their references. The deploy workflow builds its job matrix from it, so
- * adding a region needs no workflow change.
+ * `npx ts-node tools/stacks.ts [--json] [--deploy] [--environment <env>]`: one environment's stacks
+ * (production by default) in deploy order (primary first), from the stack files and their
+ * references. The deploy workflow builds its job matrix from it, so adding a region needs no
+ * workflow change, and a staging stack never lands in production's matrix (nor under its
+ * `production` approval).
  *
  * The Pulumi organization is written once, in the secondaries' mall:primaryStack (org/project/
  * stack). The shipped files name the placeholder org "organization": with `--deploy`, or whenever a
@@ -9,36 +11,45 @@
  */
 import { runnerProjectName } from "../components/cicd/plan";
 import { PLACEHOLDER_ORG } from "../stacks/settings/placeholders";
-import { Project, loadProject, planOrder } from "./plan/stacks";
+import { PRODUCTION, namePrefix } from "../stacks/settings/registry";
+import { Project, environmentsOf, loadProject, planOrder } from "./plan/stacks";
 
 export interface CiStacks {
+    readonly environment: string;
     readonly org: string;
     readonly order: string[];
     readonly primaries: string[];
     readonly secondaries: string[];
     /** Per stack, the CodeBuild projects of its in-VPC runners: a job's `runs-on` is `codebuild-<project>-<run id>-<attempt>`. */
     readonly runners: Record<string, { readonly deploy: string; readonly preview: string }>;
+    /** Per stack, its AWS region (`aws:region`): the credentials' region (a stack name is not one outside production). */
+    readonly regions: Record<string, string>;
 }
 
 /** The CI's view of the project; throws when a deploy would target the placeholder org. */
-export function ciStacks(project: Project, opts: { readonly deploy: boolean }): CiStacks {
-    const order = planOrder(project);
+export function ciStacks(project: Project, opts: { readonly deploy: boolean; readonly environment?: string }): CiStacks {
+    const environment = opts.environment ?? PRODUCTION;
+    const known = environmentsOf(project);
+    if (!known.includes(environment)) throw new Error(`no stack of environment "${environment}" (mall:environment in a Pulumi.<stack>.yaml); environments: ${known.join(", ")}`);
+    const stacks = project.stacks.filter((s) => s.environment === environment);
+    const order = planOrder(project).filter((s) => s.environment === environment);
     const key = `${project.name}:primaryStack`;
-    const org = project.stacks.map((s) => s.config[key]).find(Boolean)?.split("/")[0] ?? PLACEHOLDER_ORG;
-    const bootstrapped = project.stacks.filter((s) => s.config[`${project.name}:deployPhase`] === "bootstrap");
+    const org = stacks.map((s) => s.config[key]).find(Boolean)?.split("/")[0] ?? PLACEHOLDER_ORG;
+    const bootstrapped = stacks.filter((s) => s.config[`${project.name}:deployPhase`] === "bootstrap");
     if (opts.deploy && bootstrapped.length > 0) {
         throw new Error(
             `${bootstrapped.map((s) => s.file).join(", ")} still set${bootstrapped.length === 1 ? "s" : ""} mall:deployPhase: bootstrap (a workstation-only first run that opens the EKS API to its CIDRs); remove it (pulumi config rm mall:deployPhase -s <stack>) before deploying from CI`,
         );
     }
     if (opts.deploy && org === PLACEHOLDER_ORG) {
-        const secondaries = project.stacks.filter((s) => s.config[key]).map((s) => s.file);
+        const secondaries = stacks.filter((s) => s.config[key]).map((s) => s.file);
         throw new Error(
             `the Pulumi organization is the placeholder "${PLACEHOLDER_ORG}" (${key} in ${secondaries.join(", ") || "no stack file"}); ` +
                 `set your org in every secondary: pulumi config set ${key} <your org>/${project.name}/${order[0]?.stack ?? "<primary>"} -s <secondary>`,
         );
     }
     return {
+        environment,
         org,
         order: order.map((s) => s.stack),
         primaries: order.filter((s) => s.dependsOn.length === 0).map((s) => s.stack),
@@ -48,9 +59,11 @@ export function ciStacks(project: Project, opts: { readonly deploy: boolean }): 
         runners: Object.fromEntries(
             order.filter((s) => s.config[`${project.name}:deployRunner`] !== undefined).map((s) => {
                 const region = s.config["aws:region"] ?? s.stack;
-                return [s.stack, { deploy: runnerProjectName(project.name, region, "deploy"), preview: runnerProjectName(project.name, region, "preview") }];
+                const prefix = namePrefix(project.name, environment);
+                return [s.stack, { deploy: runnerProjectName(prefix, region, "deploy"), preview: runnerProjectName(prefix, region, "preview") }];
             }),
         ),
+        regions: Object.fromEntries(order.map((s) => [s.stack, s.config["aws:region"] ?? s.stack])),
     };
 }
 
@@ -58,11 +71,12 @@ if (require.main === module) {
     const project = loadProject(process.cwd());
     try {
         const deploy = process.argv.includes("--deploy") || Boolean(process.env.PULUMI_ACCESS_TOKEN);
-        const stacks = ciStacks(project, { deploy });
+        const at = process.argv.findIndex((a) => a === "--environment" || a === "-e");
+        const stacks = ciStacks(project, { deploy, environment: at >= 0 ? process.argv[at + 1] : undefined });
         if (process.argv.includes("--json")) {
             console.log(JSON.stringify(stacks));
         } else {
-            const order = planOrder(project);
+            const order = planOrder(project).filter((s) => s.environment === stacks.environment);
             console.log(order.map((s) => `${s.stack}${s.dependsOn.length ? ` (after ${s.dependsOn.join(", ")})` : ""}`).join("\n"));
         }
     } catch (e) {

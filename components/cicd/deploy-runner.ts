@@ -106,7 +106,7 @@ function buildDeployRunner(parent: pulumi.Resource, name: string, args: DeployRu
     const projectNames = {} as Record<RunnerKind, string>;
     const labels = {} as Record<RunnerKind, string>;
     for (const kind of RUNNER_KINDS) {
-        const projectName = runnerProjectName(ctx.project, ctx.region, kind);
+        const projectName = runnerProjectName(ctx.prefix, ctx.region, kind);
         // No ingress: a runner only calls out (GitHub, the EKS API, AWS endpoints) on HTTP(S), and to
         // its own region's Kafka brokers. It shares the private subnets with the nodes, which other
         // regions' DocumentDB and Valkey admit by CIDR (cross-region writes): its egress is what keeps

@@ -109,7 +109,7 @@ export function serviceKey(name: string, context: RegionContext, args: ServiceKe
     );
     const alias = new aws.kms.Alias(
         `${name}-alias`,
-        { ...where, name: `alias/${ctx.project}/${ctx.region}/${args.service}${args.aliasSuffix ? `-${args.aliasSuffix}` : ""}`, targetKeyId: key.keyId },
+        { ...where, name: `alias/${ctx.prefix}/${ctx.region}/${args.service}${args.aliasSuffix ? `-${args.aliasSuffix}` : ""}`, targetKeyId: key.keyId },
         { parent },
     );
     return { key, alias, arn: key.arn };

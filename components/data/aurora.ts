@@ -140,7 +140,7 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
         const global = new aws.rds.GlobalCluster(
             `${base}-global`,
             {
-                globalClusterIdentifier: globalName(ctx.project, "aurora"),
+                globalClusterIdentifier: globalName(ctx.prefix, "aurora"),
                 engine: ENGINE,
                 engineVersion,
                 databaseName: AURORA_DATABASE,

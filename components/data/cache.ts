@@ -98,7 +98,7 @@ export function buildCache(scope: DataScope, args: CacheArgs): CacheStore {
         const global = new aws.elasticache.GlobalReplicationGroup(
             `${base}-global`,
             {
-                globalReplicationGroupIdSuffix: globalName(ctx.project, "cache"),
+                globalReplicationGroupIdSuffix: globalName(ctx.prefix, "cache"),
                 globalReplicationGroupDescription: "mall cache global datastore",
                 primaryReplicationGroupId: group.id,
                 // Said outright: the provider defaults the engine to redis when engineVersion is set,

@@ -91,7 +91,7 @@ export function buildDocdb(scope: DataScope, args: DocdbArgs): DocdbStore {
         const global = new aws.docdb.GlobalCluster(
             `${base}-global`,
             {
-                globalClusterIdentifier: globalName(ctx.project, "docdb"),
+                globalClusterIdentifier: globalName(ctx.prefix, "docdb"),
                 engine: ENGINE,
                 engineVersion: size.engineVersion,
                 storageEncrypted: true,

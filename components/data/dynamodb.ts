@@ -30,7 +30,7 @@ export function buildDynamo(scope: DataScope, args: DynamoArgs): DynamoStore {
         const table = new aws.dynamodb.Table(
             `${base}-table`,
             {
-                name: tableName(scope.ctx.project),
+                name: tableName(scope.ctx.prefix),
                 billingMode: "PAY_PER_REQUEST",
                 hashKey: IDEMPOTENCY_KEY,
                 attributes: [{ name: IDEMPOTENCY_KEY, type: "S" }],
@@ -57,5 +57,5 @@ export function buildDynamo(scope: DataScope, args: DynamoArgs): DynamoStore {
         },
         stateful(scope),
     );
-    return { tableName: pulumi.output(tableName(scope.ctx.project)), tableArn: replica.arn, replica };
+    return { tableName: pulumi.output(tableName(scope.ctx.prefix)), tableArn: replica.arn, replica };
 }

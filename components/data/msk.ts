@@ -164,7 +164,7 @@ export function buildMsk(scope: DataScope, args: MskArgs): MskStore {
                         ...replicatorSourceStatements(arn).map((s) => ({
                             ...s,
                             Principal: { AWS: `arn:aws:iam::${account}:root` },
-                            Condition: { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${account}:role/${ctx.project}-*-msk-replicator` } },
+                            Condition: { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${account}:role/${ctx.prefix}-*-msk-replicator` } },
                         })),
                     ],
                 }),
@@ -186,17 +186,17 @@ export function buildMsk(scope: DataScope, args: MskArgs): MskStore {
             first ? "msk-replicator-logs" : `msk-replicator-logs-from-${link.region}`,
             `/aws/msk/${awsName(ctx, "replicator")}${first ? "" : `-from-${link.region}`}`,
         );
-        const inRole = replicatorRole(scope, first ? `${base}-replicator` : `${base}-replicator-from-${link.region}`, first ? replicatorRoleName(ctx.project, ctx.region) : replicatorRoleName(ctx.project, ctx.region, link.region), link, here);
+        const inRole = replicatorRole(scope, first ? `${base}-replicator` : `${base}-replicator-from-${link.region}`, first ? replicatorRoleName(ctx.prefix, ctx.region) : replicatorRoleName(ctx.prefix, ctx.region, link.region), link, here);
         inbound[link.region] = replicator(scope, `${base}-replicator-from-${link.region}`, awsName(ctx, "msk-from", link.region), link, here, inRole, inLogs.name, "EARLIEST", []);
         if (!multiVpc) continue;
         // Out of this region: homed in the link's region (a replicator lives with its target), with
         // its log group there, under that region's logs key.
-        const remote = { project: ctx.project, region: link.region };
+        const remote = { prefix: ctx.prefix, region: link.region };
         const outLogs = logGroup(scope, `msk-replicator-to-${link.region}-logs`, `/aws/msk/${awsName(remote, "replicator")}-from-${ctx.region}`, {
             region: link.region,
             logsKeyArn: link.logsKeyArn,
         });
-        const outRole = replicatorRole(scope, `${base}-replicator-to-${link.region}`, replicatorRoleName(ctx.project, link.region, ctx.region), here, link);
+        const outRole = replicatorRole(scope, `${base}-replicator-to-${link.region}`, replicatorRoleName(ctx.prefix, link.region, ctx.region), here, link);
         // It reads this cluster: MSK must be allowed to build its private connection here first.
         outbound[link.region] = replicator(
             scope,

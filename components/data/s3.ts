@@ -43,7 +43,7 @@ export function buildS3(scope: DataScope, replication?: S3Replication): S3Store 
         const assembled = privateBucket(
             `${base}-bucket`,
             {
-                bucketName: pulumi.output(ctx.accountId).apply((a) => bucketName(ctx.project, ctx.region, purpose, a)),
+                bucketName: pulumi.output(ctx.accountId).apply((a) => bucketName(ctx.prefix, ctx.region, purpose, a)),
                 tags: tags(),
                 kmsKeyArn: scope.keys.s3.arn,
                 grants: () => [],
@@ -102,12 +102,12 @@ function buildReplication(
     const base = `${scope.name}-s3-replication`;
     const account = pulumi.output(ctx.accountId);
     const bucketArn = (region: string, purpose: BucketPurpose) =>
-        region === ctx.region ? local[purpose].arn : account.apply((a) => `arn:aws:s3:::${bucketName(ctx.project, region, purpose, a)}`);
+        region === ctx.region ? local[purpose].arn : account.apply((a) => `arn:aws:s3:::${bucketName(ctx.prefix, region, purpose, a)}`);
     const bucketId = (region: string, purpose: BucketPurpose) =>
-        region === ctx.region ? local[purpose].bucket : account.apply((a) => bucketName(ctx.project, region, purpose, a));
+        region === ctx.region ? local[purpose].bucket : account.apply((a) => bucketName(ctx.prefix, region, purpose, a));
     // Own key by ARN; other regions' keys by alias ARN (S3 accepts either for ReplicaKmsKeyID).
     const destKey = (region: string) =>
-        region === ctx.region ? scope.keys.s3.arn : account.apply((a) => `arn:aws:kms:${region}:${a}:${keyAlias(ctx.project, region, "s3")}`);
+        region === ctx.region ? scope.keys.s3.arn : account.apply((a) => `arn:aws:kms:${region}:${a}:${keyAlias(ctx.prefix, region, "s3")}`);
     // A region's `s3` key, named by its alias (IAM cannot name a key by alias ARN).
     const keyOf = (Sid: string, actions: string[], region: string) => ({
         Sid,
@@ -116,7 +116,7 @@ function buildReplication(
         Resource: account.apply((a) => `arn:aws:kms:${region}:${a}:key/*`),
         Condition: {
             StringLike: { "kms:ViaService": `s3.${region}.amazonaws.com` },
-            "ForAnyValue:StringEquals": { "kms:ResourceAliases": keyAlias(ctx.project, region, "s3") },
+            "ForAnyValue:StringEquals": { "kms:ResourceAliases": keyAlias(ctx.prefix, region, "s3") },
         },
     });
     const sources = rep.routes.map((r) => r.source);

@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { awsName } from "../common/context";
+import { awsName, awsNameWithin } from "../common/context";
 import { DataScope, child, dataTags, logGroup, stateful } from "./shared";
 
 export interface SearchArgs {
@@ -27,7 +27,8 @@ export function buildSearch(scope: DataScope, args: SearchArgs): SearchStore {
     const { ctx, sizing } = scope;
     const size = sizing.search;
     const base = `${scope.name}-search`;
-    const domainName = awsName(ctx, "search");
+    // OpenSearch domain names are 3-28 characters (tools/plan/name-limits.ts).
+    const domainName = awsNameWithin(ctx, 28, "search");
     const tags = (...parts: string[]) => dataTags(scope, "opensearch", ["search", ...parts]);
 
     const adminRole = new aws.iam.Role(
@@ -140,7 +141,7 @@ export function buildSearch(scope: DataScope, args: SearchArgs): SearchStore {
         connection = new aws.opensearch.OutboundConnection(
             `${base}-to-${args.primary.region}`,
             {
-                connectionAlias: `${ctx.project}-${args.primary.region}`,
+                connectionAlias: `${ctx.prefix}-${args.primary.region}`,
                 connectionMode: "DIRECT",
                 acceptConnection: true,
                 localDomainInfo: { ownerId: ctx.accountId, region: ctx.region, domainName: domain.domainName },

@@ -29,7 +29,7 @@ export function generatedSecret(scope: DataScope, id: string, description: strin
     const secret = new aws.secretsmanager.Secret(
         `${scope.name}-${id}-secret`,
         {
-            name: `${scope.ctx.project}/${scope.ctx.region}/${id}`,
+            name: `${scope.ctx.prefix}/${scope.ctx.region}/${id}`,
             description: `${description} (${awsName(scope.ctx, id)})`,
             kmsKeyId: scope.keys.secrets.arn,
             recoveryWindowInDays: 30,

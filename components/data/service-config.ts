@@ -11,7 +11,8 @@ import { directoryPath } from "./writer-directory";
 
 /** One region's data endpoints, as plain values. */
 export interface DataEndpoints {
-    readonly project: string;
+    /** The physical-name prefix (RegionContext.prefix): the writer directory's parameters live under it. */
+    readonly prefix: string;
     readonly region: string;
     /** Registry order: the order a service tries writer candidates in. */
     readonly failoverOrder: readonly string[];
@@ -79,10 +80,10 @@ export function planServiceConfig(svc: ServiceSpec, e: DataEndpoints): Record<st
     if (has("docdb")) {
         const secret = e.docdbSecretArns[svc.name];
         if (!secret) throw new Error(`no DocumentDB secret for ${svc.name} (GlobalData docdbServiceSecretArns)`);
-        Object.assign(data, { DOCDB_ENDPOINT: e.docdbEndpoint, DOCDB_WRITER_DIRECTORY: directoryPath(e.project, "docdb"), DOCDB_SECRET_ARN: secret, DOCDB_WRITE_PATH: WRITE_PATHS.docdb });
+        Object.assign(data, { DOCDB_ENDPOINT: e.docdbEndpoint, DOCDB_WRITER_DIRECTORY: directoryPath(e.prefix, "docdb"), DOCDB_SECRET_ARN: secret, DOCDB_WRITE_PATH: WRITE_PATHS.docdb });
     }
     if (has("cache")) {
-        Object.assign(data, { CACHE_ENDPOINT: e.cacheEndpoint, CACHE_WRITER_DIRECTORY: directoryPath(e.project, "cache"), CACHE_AUTH_SECRET_ARN: e.cacheAuthSecretArn, CACHE_WRITE_PATH: WRITE_PATHS.cache });
+        Object.assign(data, { CACHE_ENDPOINT: e.cacheEndpoint, CACHE_WRITER_DIRECTORY: directoryPath(e.prefix, "cache"), CACHE_AUTH_SECRET_ARN: e.cacheAuthSecretArn, CACHE_WRITE_PATH: WRITE_PATHS.cache });
     }
     if (has("search")) Object.assign(data, { SEARCH_ENDPOINT: e.searchEndpoint, SEARCH_WRITE_PATH: WRITE_PATHS.search });
     if (has("idempotency")) Object.assign(data, { IDEMPOTENCY_TABLE: e.idempotencyTableName, IDEMPOTENCY_WRITE_PATH: WRITE_PATHS.dynamodb });

@@ -39,7 +39,7 @@ export function buildWriterDirectory(scope: DataScope, own: MemberEndpoints, ear
                 `${scope.name}-writers-${store}-${member}${at === ctx.region ? "" : `-at-${at}`}`,
                 {
                     ...(at === ctx.region ? {} : { region: at }),
-                    name: `${directoryPath(ctx.project, store)}${member}`,
+                    name: `${directoryPath(ctx.prefix, store)}${member}`,
                     type: "String",
                     tier: "Standard",
                     value,

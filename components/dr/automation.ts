@@ -189,7 +189,7 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
             component: COMPONENT,
             description: "DR notifications and failover function logs",
             servicePrincipals: [
-                logsPrincipal(ctx.region, ctx.accountId, `/aws/lambda/${ctx.project}-${ctx.region}-failover-*`, "ArnLike"),
+                logsPrincipal(ctx.region, ctx.accountId, `/aws/lambda/${ctx.prefix}-${ctx.region}-failover-*`, "ArnLike"),
                 // Alarms publish to the encrypted topic as the CloudWatch service.
                 { principal: "cloudwatch.amazonaws.com", condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } } },
             ],
@@ -394,9 +394,9 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
             throw new pulumi.ResourceError(`DrAutomation ${name}: primaryClusterArns.${kind} must name the primary's member of each of the ${(targets[kind] ?? []).length} ${kind} global clusters, in order`, parent);
         }
     }
-    const planName = regionSwitchPlanName(ctx.project, primary, ctx.region);
+    const planName = regionSwitchPlanName(ctx.prefix, primary, ctx.region);
     // The primary's function is in its stack (deployed first): its ARN follows from its name.
-    const primaryFunctionArn = account.apply((a) => functionArn(primary, a, drNames({ project: ctx.project, region: primary }).functionName(FUNCTION_STORE)));
+    const primaryFunctionArn = account.apply((a) => functionArn(primary, a, drNames({ prefix: ctx.prefix, region: primary }).functionName(FUNCTION_STORE)));
     const cacheFunctionArns = cache ? [cache.arn, primaryFunctionArn] : [];
     const pairs = (kind: "aurora" | "docdb") => (targets[kind] ?? []).map((g, i) => ({ globalClusterIdentifier: g.globalClusterIdentifier, clusterArns: [primaryArns[kind]![i], g.clusterArn] }));
     const aurora = pairs("aurora");

@@ -82,6 +82,8 @@ function buildChaosDrills(parent: pulumi.Resource, name: string, args: ChaosDril
     const tgwArn = pulumi.interpolate`arn:aws:ec2:${ctx.region}:${ctx.accountId}:transit-gateway/${args.transitGatewayId}`;
     const inputs = {
         project: ctx.project,
+        environment: ctx.environment,
+        prefix: ctx.prefix,
         region: ctx.region,
         peers: args.peers,
         clusterName: args.clusterName,

@@ -15,7 +15,12 @@ import { PolicyDocument, PolicyStatement } from "../common/iam";
 import { BucketPurpose, bucketName } from "../data/plan";
 
 export interface ExperimentInputs<A> {
+    /** The Pulumi project: the `project` tag the drills select by, with `environment` and `region`. */
     readonly project: string;
+    /** The environment: the `environment` tag, so a drill never selects another environment's resources in a shared account. */
+    readonly environment: string;
+    /** The physical-name prefix (RegionContext.prefix). */
+    readonly prefix: string;
     readonly region: string;
     readonly peers: readonly string[];
     /** EKS cluster name: nodes carry `kubernetes.io/cluster/<name>=owned`. */
@@ -89,6 +94,7 @@ export function planExperiments<A>(i: ExperimentInputs<A>): PlannedExperiment<A>
         selectionMode: "ALL",
         resourceTags: [
             { key: "project", value: i.project },
+            { key: "environment", value: i.environment },
             { key: "region", value: i.region },
             { key: "service", value: "network" },
         ],
@@ -194,10 +200,11 @@ export function planExperiments<A>(i: ExperimentInputs<A>): PlannedExperiment<A>
                     selectionMode: "ALL",
                     resourceTags: [
                         { key: "project", value: i.project },
+                        { key: "environment", value: i.environment },
                         { key: "region", value: i.region },
                         { key: "bucket", value: b },
                     ],
-                    scope: [`arn:aws:s3:::${bucketName(i.project, i.region, b, "*")}`],
+                    scope: [`arn:aws:s3:::${bucketName(i.prefix, i.region, b, "*")}`],
                 }),
             ),
         ];

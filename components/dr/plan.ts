@@ -4,6 +4,7 @@
  */
 import { PolicyDocument, PolicyStatement } from "../common/iam";
 import { edgeNames, probePaths } from "../edge/plan";
+import { regionCode } from "../common/context";
 
 /** Route 53 publishes health-check metrics only here (DESIGN §6), so the health-check alarm lives here. */
 export const HEALTH_CHECK_REGION = "us-east-1";
@@ -14,11 +15,12 @@ export const FUNCTION_STORE = "elasticache" as const;
 
 
 export interface NameContext {
-    readonly project: string;
+    /** The physical-name prefix (RegionContext.prefix). */
+    readonly prefix: string;
     readonly region: string;
 }
 
-const prefix = (ctx: NameContext) => `${ctx.project}-${ctx.region}`;
+const prefix = (ctx: NameContext) => `${ctx.prefix}-${ctx.region}`;
 
 export function drNames(ctx: NameContext) {
     const p = prefix(ctx);
@@ -61,7 +63,7 @@ export function planProbes(ctx: NameContext, peers: readonly string[], domain: s
         target,
         url: `https://${site}${probePaths.path(target, kind === "self" ? "ready" : "alive")}`,
         ...(kind === "peer" ? { expect: probePaths.aliveBody(target) } : {}),
-        canaryName: `${ctx.project}-api-${target}`,
+        canaryName: `${ctx.prefix}-api-${target}`,
         alarmName: `${prefix(ctx)}-canary-${target}`,
     });
     return [probe("self", ctx.region), ...peers.map((p) => probe("peer", p))];
@@ -221,11 +223,7 @@ export const TRIGGER_MIN_DELAY_MINUTES = 60;
 /** The target the plan reports its executions against (recoveryTimeObjectiveMinutes). */
 export const PLAN_RTO_MINUTES = 2;
 
-/** `us-east-1` → `use1`, `ap-northeast-2` → `apne2`. */
-export function regionCode(region: string): string {
-    const [area, direction = "", number = ""] = region.split("-");
-    return `${area}${direction.replace(/north|south|east|west|central/g, (w) => w[0])}${number}`;
-}
+export { regionCode } from "../common/context";
 
 /** `<project>-<primary>-<successor>`, or with region codes when that exceeds 32 characters. */
 export function regionSwitchPlanName(project: string, primary: string, successor: string): string {

@@ -129,7 +129,7 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
         // Protected: deleting the zone loses its delegation; the registrar would point at nothing.
         const zone = new aws.route53.Zone(
             `${name}-zone`,
-            { name: args.domain, comment: `${ctx.project} public zone (owned by the primary stack)`, forceDestroy: false, tags: tags(SERVICE, args.domain) },
+            { name: args.domain, comment: `${ctx.prefix} public zone (owned by the primary stack)`, forceDestroy: false, tags: tags(SERVICE, args.domain) },
             { parent, protect: true },
         );
         zoneId = zone.zoneId;
@@ -218,7 +218,7 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
         `${name}-cdn`,
         {
             enabled: true,
-            comment: `${ctx.project} storefront and API`,
+            comment: `${ctx.prefix} storefront and API`,
             aliases: [siteName],
             httpVersion: "http2and3",
             isIpv6Enabled: true,

@@ -64,7 +64,7 @@ function buildOriginSecret(parent: pulumi.Resource, name: string, args: OriginSe
     const phase = args.phase ?? "steady";
     const plan = planOriginSecret(epoch, phase);
     const tags = (nameTag: string) => tagsFor(ctx, ORIGIN_SECRET_SERVICE, COMPONENT, {}, nameTag);
-    const secretName = `${ctx.project}/edge/${ORIGIN_SECRET_SERVICE}`;
+    const secretName = `${ctx.prefix}/edge/${ORIGIN_SECRET_SERVICE}`;
     // Named by generation: bumping the epoch adds a value and later drops one, never regenerates one in use.
     const values = new Map(
         plan.generations.map((g) => [

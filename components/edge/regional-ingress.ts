@@ -24,7 +24,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { API_GATEWAY_PORT } from "../catalogue";
-import { RegionContext, awsName } from "../common/context";
+import { RegionContext, awsName, awsNameWithin } from "../common/context";
 import { tagsFor } from "../common/tags";
 import { NetworkRef } from "../network/regional-vpc";
 import { validationRecord } from "./dns";
@@ -186,7 +186,8 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
     const alb = new aws.lb.LoadBalancer(
         `${name}-alb`,
         {
-            name: awsName(ctx, "api-alb"),
+            // ALB and target group names are 1-32 characters (tools/plan/name-limits.ts).
+            name: awsNameWithin(ctx, 32, "api-alb"),
             loadBalancerType: "application",
             internal: false,
             ipAddressType: "ipv4",
@@ -196,7 +197,7 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
             dropInvalidHeaderFields: true,
             desyncMitigationMode: "strictest",
             enableDeletionProtection: ctx.environment === "production",
-            tags: tags(awsName(ctx, "api-alb")),
+            tags: tags(awsNameWithin(ctx, 32, "api-alb")),
         },
         opts,
     );
@@ -204,7 +205,7 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
     const targetGroup = new aws.lb.TargetGroup(
         `${name}-api-gateway`,
         {
-            name: awsName(ctx, "api-http"),
+            name: awsNameWithin(ctx, 32, "api-http"),
             targetType: "ip",
             protocol: "HTTP",
             protocolVersion: "HTTP1",
@@ -220,7 +221,7 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
                 healthyThreshold: 3,
                 unhealthyThreshold: 3,
             },
-            tags: tags(awsName(ctx, "api-http")),
+            tags: tags(awsNameWithin(ctx, 32, "api-http")),
         },
         opts,
     );
@@ -425,7 +426,7 @@ function declareOriginWaf(
     );
     new aws.wafv2.WebAclAssociation(`${name}-waf-association`, { resourceArn: albArn, webAclArn: webAcl.arn }, opts);
     // WAF only accepts log destinations whose name starts with aws-waf-logs-.
-    const logGroupName = `aws-waf-logs-${ctx.project}-${ctx.region}-origin`;
+    const logGroupName = `aws-waf-logs-${ctx.prefix}-${ctx.region}-origin`;
     const key = serviceKey(
         `${name}-waf-logs`,
         ctx,

@@ -54,7 +54,7 @@ export function declareWaf(parent: pulumi.Resource, name: string, ctx: RegionCon
         opts,
     );
     // WAF only accepts log destinations whose name starts with aws-waf-logs-.
-    const wafLogGroupName = `aws-waf-logs-${ctx.project}-edge`;
+    const wafLogGroupName = `aws-waf-logs-${ctx.prefix}-edge`;
     const wafKey = serviceKey(
         `${name}-waf-logs`,
         ctx,

@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { awsName } from "../common/context";
+import { awsName, awsNameWithin } from "../common/context";
 import { serviceKey } from "../common/kms";
 import { tagsFor } from "../common/tags";
 import { NODE_POOLS, SYSTEM_TAINT } from "./defaults";
@@ -69,7 +69,7 @@ export function declareKarpenter(
     for (const [n, pattern] of INTERRUPTION_RULES) {
         const rule = new aws.cloudwatch.EventRule(
             `${name}-karpenter-${n}`,
-            { name: awsName(ctx, "karpenter", n), description: `Karpenter interruption handling: ${pattern["detail-type"][0]}`, eventPattern: JSON.stringify(pattern), tags: ktags(awsName(ctx, "karpenter", n)) },
+            { name: awsNameWithin(ctx, 64, "karpenter", n), description: `Karpenter interruption handling: ${pattern["detail-type"][0]}`, eventPattern: JSON.stringify(pattern), tags: ktags(awsNameWithin(ctx, 64, "karpenter", n)) },
             { parent },
         );
         new aws.cloudwatch.EventTarget(`${name}-karpenter-${n}-target`, { rule: rule.name, targetId: "KarpenterInterruptionQueue", arn: queue.arn }, { parent });

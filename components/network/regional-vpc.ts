@@ -288,7 +288,7 @@ function declareFlowLogs(
 ): aws.cloudwatch.LogGroup {
     const ctx = args.context;
     const opts = { parent };
-    const logGroupName = `/${ctx.project}/${ctx.region}/vpc-flow-logs`;
+    const logGroupName = `/${ctx.prefix}/${ctx.region}/vpc-flow-logs`;
     const key = serviceKey(
         `${name}-flow-logs`,
         ctx,

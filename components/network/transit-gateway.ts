@@ -31,7 +31,7 @@ export function declareTransitGateway(name: string, args: TransitGatewayArgs, pa
     const transitGateway = new aws.ec2transitgateway.TransitGateway(
         `${name}-tgw`,
         {
-            description: `${ctx.project} ${ctx.region} hub`,
+            description: `${ctx.prefix} ${ctx.region} hub`,
             amazonSideAsn: args.asn,
             autoAcceptSharedAttachments: "disable",
             defaultRouteTableAssociation: "disable",

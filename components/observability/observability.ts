@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { RegionContext, awsName } from "../common/context";
+import { RegionContext, awsName, awsNameWithin } from "../common/context";
 import { irsaTrustPolicy } from "../common/trust";
 import { serviceKey } from "../common/kms";
 import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
@@ -154,7 +154,8 @@ function buildObservability(parent: pulumi.Resource, name: string, args: Observa
         new aws.xray.SamplingRule(
             `${name}-sampling-${r.suffix}`,
             {
-                ruleName: awsName(ctx, r.suffix),
+                // Sampling rule names are 1-32 characters (tools/plan/name-limits.ts).
+                ruleName: awsNameWithin(ctx, 32, r.suffix),
                 priority: r.priority,
                 fixedRate: r.fixedRate,
                 reservoirSize: r.reservoirSize,
@@ -165,7 +166,7 @@ function buildObservability(parent: pulumi.Resource, name: string, args: Observa
                 httpMethod: "*",
                 resourceArn: "*",
                 version: 1,
-                tags: tags(awsName(ctx, r.suffix)),
+                tags: tags(awsNameWithin(ctx, 32, r.suffix)),
             },
             opts,
         );
@@ -179,7 +180,7 @@ function buildObservability(parent: pulumi.Resource, name: string, args: Observa
     }
 
     // ---- Application logs (the agent ships pod logs here).
-    const logGroupName = `/${ctx.project}/${ctx.region}/application`;
+    const logGroupName = `/${ctx.prefix}/${ctx.region}/application`;
     const key = serviceKey(
         `${name}-logs`,
         ctx,

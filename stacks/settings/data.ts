@@ -38,7 +38,7 @@ const INSTANCE = (prefix: string) => new RegExp(`^${prefix.replace(/\./g, "\\.")
  * (the witness must be another region); `azCount` bounds the node counts.
  */
 export function readData(r: ConfigReader, environment: string, registryRegions: readonly string[], azCount: number): DataSettings {
-    const profile = r.string("mall:dataProfile", { default: environment === "dev" ? "small" : "production", allowed: DATA_PROFILES }) as DataProfileName;
+    const profile = r.string("mall:dataProfile", { default: environment === "production" ? "production" : "small", allowed: DATA_PROFILES }) as DataProfileName;
     const base = PROFILES[profile] ?? PROFILES.production;
     const str = (key: string, def: string, prefix: string, example: string) =>
         r.string(key, { default: def, pattern: INSTANCE(prefix), describe: `an instance class like ${example}` });
@@ -72,7 +72,8 @@ export function readData(r: ConfigReader, environment: string, registryRegions: 
     const msk = {
         ...base.msk,
         instanceType: str("mall:mskInstanceType", base.msk.instanceType, "kafka.", "kafka.m5.large"),
-        brokers: r.number("mall:mskBrokers", { default: base.msk.brokers, min: azCount }),
+        // The profile's count, rounded down to a multiple of the AZs (never below one per AZ).
+        brokers: r.number("mall:mskBrokers", { default: azCount * Math.max(1, Math.floor(base.msk.brokers / azCount)), min: azCount }),
     };
     if (msk.brokers % azCount !== 0) {
         r.problem(`mall:mskBrokers ${msk.brokers} is not a multiple of mall:azCount ${azCount}; MSK spreads brokers evenly over the client subnets, use ${azCount * Math.max(1, Math.round(msk.brokers / azCount))}`);

@@ -49,14 +49,20 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     "mall:regions": {
         section: "stack",
         where: "Pulumi.yaml",
-        description: "The region registry: region → `{ cidr, role: primary|secondary, asn? }`; exactly one primary, disjoint CIDRs, each big enough for the subnet plan.",
+        description: "Production's region registry: region → `{ cidr, role: primary|secondary, asn? }`; exactly one primary, disjoint CIDRs, each big enough for the subnet plan; production's stacks are named after their region.",
     },
-    "aws:region": { section: "stack", description: "This stack's region; must be a registry entry and match the stack name." },
+    "mall:environments": {
+        section: "stack",
+        where: "Pulumi.yaml",
+        description:
+            "The other environments, `{ <env>: { regions, failoverOrder? } }`: each has its own registry (same rules as `mall:regions`) and stacks named `<env>-<region>` that set `mall:environment: <env>`; every physical name they create starts `mall-<env>-`, and each sets its own `mall:domain`.",
+    },
+    "aws:region": { section: "stack", description: "This stack's region; must be an entry of its environment's registry and match the stack name (`<region>` in production, `<env>-<region>` elsewhere)." },
     "mall:primaryStack": {
         section: "stack",
         where: "secondaries only",
         default: "required on secondaries",
-        description: "Fully-qualified primary stack, `<org>/mall/<primary region>`, whose outputs the secondary reads; setting it on the primary is an error, and outside the offline plan so is the placeholder org `organization` (the CI takes the Pulumi org from it).",
+        description: "Fully-qualified primary stack of the secondary's environment, `<org>/mall/<primary region>` (`<org>/mall/<env>-<primary region>` outside production), whose outputs the secondary reads; setting it on the primary is an error, and outside the offline plan so is the placeholder org `organization` (the CI takes the Pulumi org from it).",
     },
     "mall:domain": {
         section: "stack",
@@ -69,7 +75,7 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     },
     "mall:environment": {
         section: "stack",
-        description: "`production`, `staging` or `dev`: tags every resource and decides the defaults of `mall:dataProfile` and `mall:enableAutoFailover` and the origin ALB's deletion protection.",
+        description: "`production`, or an environment declared under `mall:environments` (the stack is then `<env>-<region>`): picks the registry, prefixes physical names (`mall-<env>-…`), tags every resource and decides the defaults of `mall:dataProfile`, `mall:enableAutoFailover`, the drill schedules and the origin ALB's deletion protection.",
     },
 
     // Network
@@ -134,7 +140,7 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     // Data layer
     "mall:dataProfile": {
         section: "data",
-        default: "`production` (`small` when `mall:environment` is `dev`)",
+        default: "`production` (`small` outside production)",
         description: "Sizing profile: `production` (the ARCHITECTURE §4 figures) or `small` (cheap test stacks); the keys below override its figures.",
     },
     "mall:auroraEngineVersion": {
@@ -158,7 +164,7 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     "mall:mskBrokers": {
         section: "data",
         defaultNote: PROFILE,
-        description: "MSK brokers, a multiple of `mall:azCount` (MSK spreads brokers evenly over the client subnets).",
+        description: "MSK brokers, a multiple of `mall:azCount` (MSK spreads brokers evenly over the client subnets); the profile's count is rounded down to one (2 brokers for `small` over 2 AZs).",
     },
     "mall:searchDataInstanceType": { section: "data", defaultNote: PROFILE, description: "Instance type of the OpenSearch data nodes." },
     "mall:searchDataNodes": {
@@ -169,7 +175,7 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     "mall:dataLogRetentionDays": { section: "data", defaultNote: PROFILE, description: "Retention of the data stores' log groups, a CloudWatch Logs retention value." },
     "mall:failoverOrder": {
         section: "stack",
-        description: "The primary's successors in the order they take over (project-level, beside mall:regions): every secondary once, never the primary; only the first healthy one promotes the stores, the others promote only when every successor before it is down too.",
+        description: "Production's successors of the primary in the order they take over (project-level, beside mall:regions; another environment's is `mall:environments.<env>.failoverOrder`): every secondary once, never the primary; only the first healthy one promotes the stores, the others promote only when every successor before it is down too.",
     },
     "mall:drillSchedules": {
         section: "dr",

@@ -11,14 +11,14 @@ import { EksSettings, readEks } from "./eks";
 import { DrSettings, readDr } from "./dr";
 import { NetworkSettings, readNetwork } from "./network";
 import { ConfigError, ConfigReader, KeyRead, RawConfig, editDistance } from "./reader";
-import { RegionEntry, RegionRegistry, readRegistry, secondariesBefore, successorsBefore } from "./registry";
+import { ENVIRONMENTS_KEY, ENVIRONMENT_NAME, PRODUCTION, REGISTRY_KEY, RegionEntry, RegionRegistry, namePrefix, readEnvironments, readRegistry, registryKey, secondariesBefore, stackName, successorsBefore } from "./registry";
 import { DEFAULT_GITOPS } from "../../components/eks/defaults";
 import { PRIMARY_ONLY_EXPERIMENTS } from "../../components/dr/experiments";
 import { SITE_LABEL, edgeNames } from "../../components/edge/plan";
 import { PLACEHOLDER_ORG, isReservedDomain } from "./placeholders";
 
 export { ConfigError, ConfigKind, KeyRead, RawConfig } from "./reader";
-export { RegionEntry, RegionRegistry, RegionRole, REGISTRY_KEY } from "./registry";
+export { RegionEntry, RegionRegistry, RegionRole, REGISTRY_KEY, ENVIRONMENTS_KEY, PRODUCTION, namePrefix, registryKey, stackName } from "./registry";
 export { NetworkSettings } from "./network";
 export { EdgeSettings, IngressSettings } from "./edge";
 export { DataSettings } from "./data";
@@ -28,8 +28,8 @@ export { CicdSettings, DeployPhase, RunnerSettings } from "./cicd";
 export { DrSettings } from "./dr";
 export { OFFLINE_PLAN_ENV, isOfflinePlan } from "./placeholders";
 
-export const ENVIRONMENTS = ["production", "staging", "dev"] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
+/** An environment: `production`, or one declared under `mall:environments` in Pulumi.yaml. */
+export type Environment = string;
 
 interface CommonSettings {
     readonly project: string;
@@ -43,6 +43,12 @@ interface CommonSettings {
     readonly peers: readonly RegionEntry[];
     /** @default "production" */
     readonly environment: Environment;
+    /**
+     * The prefix of every physical name this stack creates (namePrefix): the project in production
+     * (`mall`), `<project>-<environment>` elsewhere (`mall-staging`), so two environments in one
+     * account, or sharing global namespaces (S3, DNS), never collide.
+     */
+    readonly namePrefix: string;
     /** The apex the edge names live under (`mall.<domain>`, `api-internal.<domain>` …). */
     readonly domain: string;
     readonly network: NetworkSettings;
@@ -72,9 +78,9 @@ export interface SecondarySettings extends CommonSettings {
     /** Fully-qualified name of the primary stack (`org/project/stack`) it reads. */
     readonly primaryStack: string;
     /**
-     * The secondaries before this one in registry order, with their stacks (`org/project/<region>`,
-     * the primary's org and project): this stack owns its links to each of them (full mesh), as to
-     * the primary.
+     * The secondaries before this one in registry order, with their stacks (`org/project/<stack>`,
+     * the primary's org and project, the environment's stack name): this stack owns its links to
+     * each of them (full mesh), as to the primary.
      */
     readonly earlierSecondaries: readonly { readonly region: string; readonly stack: string }[];
 }
@@ -116,17 +122,22 @@ export function configReads(project: string, stack: string, raw: RawConfig): Rea
     return r.reads;
 }
 
-/** The secondaries registered before `self`, each with its stack name (the primary's org/project, the region as stack). */
-export function earlierSecondaries(registry: RegionRegistry, self: string, primaryStack: string): { region: string; stack: string }[] {
+/** The secondaries registered before `self`, each with its stack name (the primary's org/project, the environment's stack for the region). */
+export function earlierSecondaries(registry: RegionRegistry, self: string, primaryStack: string, environment: string = PRODUCTION): { region: string; stack: string }[] {
     const prefix = primaryStack.split("/").slice(0, 2).join("/");
-    return secondariesBefore(registry.regions, self).map((region) => ({ region, stack: `${prefix}/${region}` }));
+    return secondariesBefore(registry.regions, self).map((region) => ({ region, stack: `${prefix}/${stackName(environment, region)}` }));
 }
 
 function readStack(r: ConfigReader, project: string, stack: string, offlinePlan: boolean): PlatformSettings {
     const network = readNetwork(r);
     const region = r.string("aws:region", { required: `run: pulumi config set aws:region <region> -s ${stack}` });
-    const registry = readRegistry(r, { region, azCount: network.azCount, subnetPrefix: network.subnetPrefix });
-    const environment = r.string("mall:environment", { default: "production", allowed: ENVIRONMENTS }) as Environment;
+    const environments = readEnvironments(r);
+    const environment = readEnvironment(r, stack, environments);
+    // An undeclared environment has no registry to read (its problem says how to declare it).
+    const registry =
+        environment === PRODUCTION || environments.has(environment)
+            ? readRegistry(r, { region, azCount: network.azCount, subnetPrefix: network.subnetPrefix }, environment, environments)
+            : (r.has(REGISTRY_KEY), undefined);
     const domain = r.string("mall:domain", {
         required: `run: pulumi config set mall:domain <your apex domain, e.g. example.com> -s ${stack}`,
         pattern: DNS_NAME,
@@ -160,30 +171,30 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
         self = registry.regions.find((e) => e.name === region);
         if (!self) {
             r.problem(
-                `aws:region "${region}" is not in the region registry (mall:regions in Pulumi.yaml: ${registry.regions.map((e) => e.name).join(", ")}); add an entry "${region}: { cidr, role }" there, or set aws:region to a registered region`,
+                `aws:region "${region}" is not in ${environment}'s region registry (${registryKey(environment)} in Pulumi.yaml: ${registry.regions.map((e) => e.name).join(", ")}); add an entry "${region}: { cidr, role }" there, or set aws:region to a registered region`,
             );
-        } else if (registry.regions.some((e) => e.name === stack) && stack !== region) {
-            r.problem(`aws:region "${region}" differs from the stack name "${stack}"; stacks are named after their region, set aws:region to ${stack}`);
+        } else {
+            stackNameProblem(r, stack, environment, region, registry);
         }
     }
     if (self?.role === "secondary" && registry) {
         if (!primaryStack) {
             r.problem(
-                `${primaryStackKey} is not set; the secondary stack ${stack} reads the primary's outputs: run pulumi config set ${primaryStackKey} <org>/${project}/${registry.primary.name} -s ${stack}`,
+                `${primaryStackKey} is not set; the secondary stack ${stack} reads the primary's outputs: run pulumi config set ${primaryStackKey} <org>/${project}/${stackName(environment, registry.primary.name)} -s ${stack}`,
             );
         } else if (!STACK_FQN.test(primaryStack)) {
-            r.problem(`${primaryStackKey} "${primaryStack}" must be a fully-qualified stack name <org>/${project}/${registry.primary.name}`);
+            r.problem(`${primaryStackKey} "${primaryStack}" must be a fully-qualified stack name <org>/${project}/${stackName(environment, registry.primary.name)}`);
         } else if (primaryStack.split("/")[1] !== project) {
             r.problem(
-                `${primaryStackKey} "${primaryStack}" names project "${primaryStack.split("/")[1]}", but this is project ${project}; point it at <org>/${project}/${registry.primary.name}`,
+                `${primaryStackKey} "${primaryStack}" names project "${primaryStack.split("/")[1]}", but this is project ${project}; point it at <org>/${project}/${stackName(environment, registry.primary.name)}`,
             );
-        } else if (primaryStack.split("/")[2] !== registry.primary.name) {
+        } else if (primaryStack.split("/")[2] !== stackName(environment, registry.primary.name)) {
             r.problem(
-                `${primaryStackKey} "${primaryStack}" names stack "${primaryStack.split("/")[2]}", but the registry's primary is ${registry.primary.name}; point it at <org>/${project}/${registry.primary.name}`,
+                `${primaryStackKey} "${primaryStack}" names stack "${primaryStack.split("/")[2]}", but ${environment}'s primary is ${registry.primary.name}, stack ${stackName(environment, registry.primary.name)}; point it at <org>/${project}/${stackName(environment, registry.primary.name)}`,
             );
         } else if (!offlinePlan && primaryStack.split("/")[0] === PLACEHOLDER_ORG) {
             r.problem(
-                `${primaryStackKey} "${primaryStack}" names the placeholder Pulumi organization "${PLACEHOLDER_ORG}"; name yours (the CI takes the org from this key): pulumi config set ${primaryStackKey} <your org>/${project}/${registry.primary.name} -s ${stack}`,
+                `${primaryStackKey} "${primaryStack}" names the placeholder Pulumi organization "${PLACEHOLDER_ORG}"; name yours (the CI takes the org from this key): pulumi config set ${primaryStackKey} <your org>/${project}/${stackName(environment, registry.primary.name)} -s ${stack}`,
             );
         }
     }
@@ -210,7 +221,7 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
     if (r.problems.length > 0 || !registry || !self) {
         throw new ConfigError(stack, r.problems.length > 0 ? r.problems : ["the configuration could not be read"]);
     }
-    const common = { project, stack, region, registry, self, environment, domain, network, ingress, edge, data, eks, dr, accountBaseline, cicd };
+    const common = { project, stack, region, registry, self, environment, namePrefix: namePrefix(project, environment), domain, network, ingress, edge, data, eks, dr, accountBaseline, cicd };
     // A secondary's primaryStack was checked above: reaching here, it is set and well-formed.
     return self.role === "primary"
         ? { ...common, role: "primary", peers: registry.secondaries }
@@ -220,6 +231,47 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
               // It probes the primary and every successor before it in the failover order (it takes over only when all are down).
               peers: [registry.primary, ...successorsBefore(registry, self.name).map((n) => registry.regions.find((e) => e.name === n)!)],
               primaryStack: primaryStack as string,
-              earlierSecondaries: earlierSecondaries(registry, self.name, primaryStack as string),
+              earlierSecondaries: earlierSecondaries(registry, self.name, primaryStack as string, environment),
           };
+}
+
+/** `mall:environment`: production, or an environment declared under mall:environments. */
+function readEnvironment(r: ConfigReader, stack: string, environments: ReadonlyMap<string, unknown>): Environment {
+    const known = [PRODUCTION, ...environments.keys()];
+    const environment = r.string("mall:environment", { default: PRODUCTION, pattern: ENVIRONMENT_NAME, describe: "an environment name such as production or staging" });
+    if (environment === undefined || !ENVIRONMENT_NAME.test(environment)) return PRODUCTION;
+    if (!known.includes(environment)) {
+        const close = known.filter((k) => k.startsWith(environment) || editDistance(k, environment) <= 2);
+        r.problem(
+            `mall:environment "${environment}" is not declared${close.length ? `; did you mean ${close.join(" or ")}?` : ""} (known: ${known.join(", ")}); declare its regions once in Pulumi.yaml under ${ENVIRONMENTS_KEY}.${environment}.regions (its stacks are ${stackName(environment, "<region>")}), or set mall:environment to a known one in Pulumi.${stack}.yaml`,
+        );
+    }
+    return environment;
+}
+
+/**
+ * A stack's name is its environment's name for its region (stackName): stack references, the CI
+ * and every physical name are derived from it, so a stack named for one environment but
+ * configured as another (e.g. dev-us-east-1 left at the default production) would be a second
+ * production primary with production's physical names.
+ */
+function stackNameProblem(r: ConfigReader, stack: string, environment: string, region: string, registry: RegionRegistry): void {
+    const expected = stackName(environment, region);
+    if (stack === expected) return;
+    const setEnvironment = environment === PRODUCTION && !r.has("mall:environment") ? "mall:environment is unset (production)" : `mall:environment is ${environment}`;
+    const suffix = `-${region}`;
+    if (environment === PRODUCTION && registry.regions.some((e) => e.name === stack)) {
+        r.problem(`aws:region "${region}" differs from the stack name "${stack}"; production stacks are named after their region, set aws:region to ${stack}`);
+    } else if (stack.endsWith(suffix) && stack.length > suffix.length) {
+        const named = stack.slice(0, -suffix.length);
+        r.problem(
+            `stack "${stack}" is named for environment ${named}, but ${setEnvironment}, whose ${region} stack is ${expected}: set mall:environment: ${named} in Pulumi.${stack}.yaml (declared under ${ENVIRONMENTS_KEY}.${named}.regions in Pulumi.yaml), or rename the stack to ${expected}`,
+        );
+    } else if (registry.regions.some((e) => e.name === stack) || stack === region) {
+        r.problem(
+            `stack "${stack}" is named for production's ${stack}, but ${setEnvironment}${stack === region ? "" : ` and aws:region is ${region}`}; ${environment}'s ${region} stack is ${expected}: rename it (pulumi stack rename ${expected}), or fix mall:environment/aws:region`,
+        );
+    } else {
+        r.problem(`stack "${stack}" does not follow the naming the stack references and CI rely on: ${environment}'s ${region} stack is ${expected} (production: <region>, other environments: <env>-<region>); rename it (pulumi stack rename ${expected})`);
+    }
 }

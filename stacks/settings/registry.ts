@@ -1,14 +1,84 @@
 /**
- * The region registry (`mall:regions`, project-level config in Pulumi.yaml): region -> CIDR and
- * role. Written once; the program derives peers and routes from it and the policy pack reads the
- * same key to prove that no two CIDRs overlap.
+ * The region registries, project-level config in Pulumi.yaml: region -> CIDR and role, one per
+ * environment. Production's is `mall:regions` (its stacks are named after their region); every
+ * other environment declares its own under `mall:environments.<env>.regions` (its stacks are
+ * `<env>-<region>`). Written once; the program derives peers and routes from the stack's
+ * environment's registry and the policy pack reads the same one to prove that no two CIDRs overlap.
  */
 import { formatCidr, isNetworkAddress, networkOf, overlaps, parseCidr } from "../../components/network/cidr";
 import { subnetPlanProblem } from "../../components/network/subnet-plan";
 import { ConfigReader } from "./reader";
 
-export const REGISTRY_KEY = "mall:regions";
 import type { RegionRole } from "../../components/common/context";
+
+/** Production's registry. */
+export const REGISTRY_KEY = "mall:regions";
+/** Every other environment's registry (and failover order), by environment name. */
+export const ENVIRONMENTS_KEY = "mall:environments";
+export const PRODUCTION = "production";
+/** Environment names: short, because they become part of physical names (`mall-<env>-<region>-…`). */
+export const ENVIRONMENT_NAME = /^[a-z][a-z0-9]{1,9}$/;
+
+/** Where `environment`'s registry is written. */
+export function registryKey(environment: string): string {
+    return environment === PRODUCTION ? REGISTRY_KEY : `${ENVIRONMENTS_KEY}.${environment}.regions`;
+}
+
+/** Where `environment`'s failover order is written. */
+export function failoverOrderKey(environment: string): string {
+    return environment === PRODUCTION ? FAILOVER_ORDER_KEY : `${ENVIRONMENTS_KEY}.${environment}.failoverOrder`;
+}
+
+/** The stack that runs `region` in `environment`: production's are named after their region, the others' `<env>-<region>`. */
+export function stackName(environment: string, region: string): string {
+    return environment === PRODUCTION ? region : `${environment}-${region}`;
+}
+
+/** The prefix of every physical name a stack of `environment` creates: `mall` in production, `mall-<env>` elsewhere. */
+export function namePrefix(project: string, environment: string): string {
+    return environment === PRODUCTION ? project : `${project}-${environment}`;
+}
+
+/** One declared non-production environment, as written in `mall:environments.<env>` (validated by readRegistry). */
+export interface EnvironmentEntry {
+    readonly regions?: unknown;
+    readonly failoverOrder?: unknown;
+}
+
+/**
+ * `mall:environments`: the non-production environments and their raw registries. Problems (a bad
+ * name, an unknown field, production declared here) go to the reader; the map holds the usable ones.
+ */
+export function readEnvironments(r: ConfigReader): Map<string, EnvironmentEntry> {
+    const raw = r.json(ENVIRONMENTS_KEY, { default: "none: production only (`mall:regions`)" });
+    const out = new Map<string, EnvironmentEntry>();
+    if (raw === undefined) return out;
+    const example = `${ENVIRONMENTS_KEY}: { value: { staging: { regions: { us-east-1: { cidr: 10.16.0.0/16, role: primary } } } } }`;
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+        r.problem(`${ENVIRONMENTS_KEY} must be a map of environment name to { regions, failoverOrder? } in Pulumi.yaml, e.g. ${example}`);
+        return out;
+    }
+    for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+        const key = `${ENVIRONMENTS_KEY}.${name}`;
+        if (name === PRODUCTION) {
+            r.problem(`${key}: production's registry is ${REGISTRY_KEY} (its stacks keep their region names); move these regions there or rename the environment`);
+            continue;
+        }
+        if (!ENVIRONMENT_NAME.test(name)) {
+            r.problem(`${key}: "${name}" is not an environment name: 2-10 lower-case letters and digits, starting with a letter (it prefixes stack and physical names, e.g. staging-us-east-1)`);
+            continue;
+        }
+        if (typeof value !== "object" || value === null || Array.isArray(value)) {
+            r.problem(`${key} must be an object { regions, failoverOrder? }, e.g. ${example}`);
+            continue;
+        }
+        for (const k of Object.keys(value).filter((k) => k !== "regions" && k !== "failoverOrder")) {
+            r.problem(`${key}.${k} is not an environment field; allowed: regions, failoverOrder`);
+        }
+        out.set(name, value as EnvironmentEntry);
+    }
+    return out;
+}
 
 export { RegionRole };
 
@@ -53,21 +123,32 @@ const REGION_NAME = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
  * subnet plan is checked for this stack's own entry only: other regions lay out their subnets
  * with their own mall:azCount and mall:subnetPrefix.
  */
-export function readRegistry(r: ConfigReader, self: { region: string; azCount: number; subnetPrefix: number }): RegionRegistry | undefined {
-    const raw = r.json(REGISTRY_KEY, { required: true });
-    const fix = `declare it once in Pulumi.yaml under config, e.g. ${REGISTRY_KEY}: { value: { us-east-1: { cidr: 10.0.0.0/16, role: primary } } }`;
+export function readRegistry(
+    r: ConfigReader,
+    self: { region: string; azCount: number; subnetPrefix: number },
+    environment: string = PRODUCTION,
+    environments: ReadonlyMap<string, EnvironmentEntry> = new Map(),
+): RegionRegistry | undefined {
+    const production = environment === PRODUCTION;
+    const registryName = registryKey(environment);
+    const orderKey = failoverOrderKey(environment);
+    // Every stack sees every project-level key: production's registry is not this environment's.
+    const raw = production ? r.json(registryName, { required: true }) : (r.has(REGISTRY_KEY), environments.get(environment)?.regions);
+    const fix = production
+        ? `declare it once in Pulumi.yaml under config, e.g. ${registryName}: { value: { us-east-1: { cidr: 10.0.0.0/16, role: primary } } }`
+        : `declare it once in Pulumi.yaml under config, e.g. ${ENVIRONMENTS_KEY}: { value: { ${environment}: { regions: { us-east-1: { cidr: 10.16.0.0/16, role: primary } } } } }`;
     if (raw === undefined) {
-        r.problem(`${REGISTRY_KEY} is not set; ${fix}`);
+        r.problem(`${registryName} is not set; ${fix}`);
         return undefined;
     }
     if (typeof raw !== "object" || raw === null || Array.isArray(raw) || Object.keys(raw).length === 0) {
-        r.problem(`${REGISTRY_KEY} must be a map of region name to { cidr, role }; ${fix}`);
+        r.problem(`${registryName} must be a map of region name to { cidr, role }; ${fix}`);
         return undefined;
     }
     const before = r.problems.length;
     const entries: RegionEntry[] = [];
     for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
-        const key = `${REGISTRY_KEY}.${name}`;
+        const key = `${registryName}.${name}`;
         if (!REGION_NAME.test(name)) {
             r.problem(`${key}: "${name}" is not an AWS region name (like us-east-1)`);
         }
@@ -115,35 +196,51 @@ export function readRegistry(r: ConfigReader, self: { region: string; azCount: n
             const b = parseCidr(entries[i].cidr);
             if (a && b && overlaps(a, b)) {
                 r.problem(
-                    `${REGISTRY_KEY}.${entries[i].name}.cidr "${entries[i].cidr}" overlaps ${entries[j].name} (${entries[j].cidr}); pick a disjoint /16 (Transit Gateway peering cannot route overlapping CIDRs)`,
+                    `${registryName}.${entries[i].name}.cidr "${entries[i].cidr}" overlaps ${entries[j].name} (${entries[j].cidr}); pick a disjoint /16 (Transit Gateway peering cannot route overlapping CIDRs)`,
                 );
             }
             if (entries[i].asn === entries[j].asn) {
                 r.problem(
-                    `${REGISTRY_KEY}.${entries[i].name}.asn ${entries[i].asn} is also ${entries[j].name}'s; set a distinct asn on one of them`,
+                    `${registryName}.${entries[i].name}.asn ${entries[i].asn} is also ${entries[j].name}'s; set a distinct asn on one of them`,
                 );
             }
         }
     }
     const primaries = entries.filter((e) => e.role === "primary");
     if (primaries.length === 0) {
-        r.problem(`${REGISTRY_KEY} has no primary region; set role: primary on exactly one region`);
+        r.problem(`${registryName} has no primary region; set role: primary on exactly one region`);
     } else if (primaries.length > 1) {
         r.problem(
-            `${REGISTRY_KEY} has ${primaries.length} primaries (${primaries.map((p) => p.name).join(", ")}); exactly one region must have role: primary, the others secondary`,
+            `${registryName} has ${primaries.length} primaries (${primaries.map((p) => p.name).join(", ")}); exactly one region must have role: primary, the others secondary`,
         );
     }
     const secondaries = entries.filter((e) => e.role === "secondary").map((e) => e.name);
-    const failoverOrder = r.stringList(FAILOVER_ORDER_KEY, secondaries);
+    const failoverOrder = production ? r.stringList(orderKey, secondaries) : environmentFailoverOrder(r, environment, environments.get(environment), secondaries);
     if (primaries.length === 1 && failoverOrder.includes(primaries[0].name)) {
-        r.problem(`${FAILOVER_ORDER_KEY} names the primary ${primaries[0].name}; it lists the primary's successors only: ${JSON.stringify(secondaries)}`);
+        r.problem(`${orderKey} names the primary ${primaries[0].name}; it lists the primary's successors only: ${JSON.stringify(secondaries)}`);
     }
     const unknown = failoverOrder.filter((n) => !entries.some((e) => e.name === n));
-    if (unknown.length > 0) r.problem(`${FAILOVER_ORDER_KEY} names ${unknown.join(", ")}, not in ${REGISTRY_KEY} (${entries.map((e) => e.name).join(", ")})`);
+    if (unknown.length > 0) r.problem(`${orderKey} names ${unknown.join(", ")}, not in ${registryName} (${entries.map((e) => e.name).join(", ")})`);
     const twice = failoverOrder.filter((n, i) => failoverOrder.indexOf(n) !== i);
-    if (twice.length > 0) r.problem(`${FAILOVER_ORDER_KEY} lists ${[...new Set(twice)].join(", ")} more than once; each secondary takes over at one place in the order`);
+    if (twice.length > 0) r.problem(`${orderKey} lists ${[...new Set(twice)].join(", ")} more than once; each secondary takes over at one place in the order`);
     const missing = secondaries.filter((n) => !failoverOrder.includes(n));
-    if (missing.length > 0) r.problem(`${FAILOVER_ORDER_KEY} leaves out ${missing.join(", ")}; list every secondary once, e.g. ${JSON.stringify(secondaries)}`);
+    if (missing.length > 0) r.problem(`${orderKey} leaves out ${missing.join(", ")}; list every secondary once, e.g. ${JSON.stringify(secondaries)}`);
     if (r.problems.length > before) return undefined;
     return { regions: entries, primary: primaries[0], secondaries: entries.filter((e) => e.role === "secondary"), failoverOrder };
+}
+
+/** A non-production environment's failover order (`mall:environments.<env>.failoverOrder`); production's own key is not its. */
+function environmentFailoverOrder(r: ConfigReader, environment: string, entry: EnvironmentEntry | undefined, secondaries: readonly string[]): string[] {
+    if (r.has(FAILOVER_ORDER_KEY)) {
+        r.problem(
+            `${FAILOVER_ORDER_KEY} is production's failover order, but this stack is in ${environment}: write ${environment}'s as ${failoverOrderKey(environment)} in Pulumi.yaml, and production's in production's stack files`,
+        );
+    }
+    const value = entry?.failoverOrder;
+    if (value === undefined) return [...secondaries];
+    if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
+        r.problem(`${failoverOrderKey(environment)} must be a list of region names, e.g. ${JSON.stringify(secondaries)}`);
+        return [...secondaries];
+    }
+    return value as string[];
 }

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { PRODUCTION, SMALL } from "../../components/data/plan";
 import { ConfigError, parseStackConfig } from "../../stacks/settings";
+import { inEnvironment } from "../environments";
 
 const REGISTRY = JSON.stringify({ "us-east-1": { cidr: "10.0.0.0/16", role: "primary" }, "us-west-2": { cidr: "10.1.0.0/16", role: "secondary" } });
 const base = { "aws:region": "us-east-1", "mall:domain": "example.com", "mall:regions": REGISTRY };
@@ -29,9 +30,9 @@ describe("data settings", () => {
         assert.deepStrictEqual(s.data, { profile: "production", sizing: PRODUCTION, dsqlWitnessRegion: "us-east-2", mskOutboundStartingPosition: "EARLIEST", adoptKafkaTopics: false });
     });
 
-    it("dev stacks default to the small profile; an explicit profile wins", () => {
-        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", { ...base, "mall:environment": "dev" }).data.sizing, SMALL);
-        assert.strictEqual(parseStackConfig("mall", "us-east-1", { ...base, "mall:environment": "dev", "mall:dataProfile": "production" }).data.profile, "production");
+    it("stacks outside production default to the small profile; an explicit profile wins", () => {
+        assert.deepStrictEqual(parseStackConfig("mall", "dev-us-east-1", inEnvironment("dev", base)).data.sizing, SMALL);
+        assert.strictEqual(parseStackConfig("mall", "dev-us-east-1", inEnvironment("dev", { ...base, "mall:dataProfile": "production" })).data.profile, "production");
     });
 
     it("applies typed overrides", () => {

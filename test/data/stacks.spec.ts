@@ -6,7 +6,7 @@ import { PlannedResource } from "../../tools/plan/contract";
 import { StackResult } from "../../tools/plan/plan";
 import { ProgramError, runStack } from "../../tools/plan/runner";
 import { loadProject } from "../../tools/plan/stacks";
-import { REGISTRY, shippedPlan } from "../registry";
+import { REGISTRY, productionPlan } from "../registry";
 
 const ROOT = path.join(__dirname, "..", "..");
 const { primary: P, secondaries, last: LAST } = REGISTRY;
@@ -17,7 +17,7 @@ describe("data layer in the region stacks", () => {
     /** The last registered region's stack: it owns every bucket's S3 replication. */
     let last: StackResult;
     before(async () => {
-        const result = await shippedPlan();
+        const result = await productionPlan();
         assert.strictEqual(result.failure, undefined, result.failure?.error.message);
         [primary, secondary] = result.stacks;
         last = result.stacks.find((s) => s.stack === LAST)!;

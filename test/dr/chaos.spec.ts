@@ -4,7 +4,7 @@ import { fisPolicy, planExperiments } from "../../components/dr/experiments";
 import { planComponent, testContext } from "../harness";
 
 const TGW = "arn:aws:ec2:us-east-1:123456789012:transit-gateway/tgw-1";
-const base = { project: "mall", region: "us-east-1", peers: ["us-west-2"], clusterName: "mall-us-east-1", availabilityZone: "us-east-1a", transitGatewayArn: TGW };
+const base = { project: "mall", environment: "production", prefix: "mall", region: "us-east-1", peers: ["us-west-2"], clusterName: "mall-us-east-1", availabilityZone: "us-east-1a", transitGatewayArn: TGW };
 
 /** The primary's drills, optionally with database clusters and schedules. */
 const drills = (schedules?: Record<string, string>, databaseClusterArns: string[] = []) =>
@@ -70,7 +70,7 @@ describe("FIS drills", () => {
         );
         // FIS selects buckets by tags only (actions reference); the role is scoped to this region's buckets of that purpose.
         const bucket = db.targets.find((t) => t.name === "bucket-traces")!;
-        assert.deepStrictEqual([bucket.resourceType, bucket.resourceArns, bucket.resourceTags], ["aws:s3:bucket", undefined, [{ key: "project", value: "mall" }, { key: "region", value: "us-east-1" }, { key: "bucket", value: "traces" }]]);
+        assert.deepStrictEqual([bucket.resourceType, bucket.resourceArns, bucket.resourceTags], ["aws:s3:bucket", undefined, [{ key: "project", value: "mall" }, { key: "environment", value: "production" }, { key: "region", value: "us-east-1" }, { key: "bucket", value: "traces" }]]);
         assert.deepStrictEqual(db.targets.find((t) => t.name === "caches")!.parameters, { availabilityZoneIdentifier: "us-east-1a" });
         const policy = fisPolicy("us-east-1", "123456789012", ex);
         const sid = (x: string) => policy.Statement.find((st) => st.Sid === x)!;

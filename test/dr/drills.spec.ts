@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { PlannedResource } from "../../tools/plan/contract";
-import { DRILLS_FILE, PlanResult, StackResult, drillStacks, plan, writePlanFiles } from "../../tools/plan/plan";
+import { DRILLS_FILE, PlanResult, StackResult, drillStacks, environmentPlan, plan, writePlanFiles } from "../../tools/plan/plan";
 import { DrillStack, buildModel, parseAlarmRule, evaluateRule, matchesPattern } from "../../tools/drills/model";
 import { LAMBDA_ASYNC_RETRY_DELAYS, PROMOTION_SECONDS } from "../../tools/drills/promotion";
 import { drillRows } from "../../tools/drills/render";
@@ -18,7 +18,7 @@ import { healthCheckersList, managedPrefixListId } from "../../tools/plan/mock-i
 import { flowReachability, planReachability } from "../../tools/drills/reachability";
 import { registryRegions } from "../../tools/flows-doc";
 import { checkFlows } from "../../tools/reachability/check";
-import { REGISTRY, shippedPlan } from "../registry";
+import { REGISTRY, productionPlan } from "../registry";
 import { flowTable } from "../../components/network/flows";
 import { DR_TARGETS, DrillOutcome, DrillsReport, NORMAL, promotionTriggers, recordsIn, runDrills } from "../../tools/drills/simulate";
 
@@ -136,7 +136,7 @@ describe("DR drills over the shipped stacks", function () {
     let result: PlanResult;
     let report: DrillsReport;
     before(async () => {
-        result = await shippedPlan();
+        result = await productionPlan();
         assert.strictEqual(result.failure, undefined, result.failure?.error.message);
         report = runDrills(drillStacks(result.stacks), { regions: result.regions });
     });
@@ -310,7 +310,7 @@ describe("DR drills over the shipped stacks", function () {
     });
 
     it("ENABLE_AUTO_FAILOVER off: the plan has no trigger and the function ignores the alarm, so a Region loss promotes nothing by itself", async () => {
-        const off = await plan({ dir: ROOT, skipPolicy: true, overrides: { "us-west-2": { "mall:enableAutoFailover": "false" } } });
+        const off = await plan({ dir: ROOT, skipPolicy: true, environment: "production", overrides: { "us-west-2": { "mall:enableAutoFailover": "false" } } });
         assert.strictEqual(off.failure, undefined, off.failure?.error.message);
         const o = outcome(runDrills(drillStacks(off.stacks), { regions: off.regions }), "primary-region-loss");
         assert.deepStrictEqual([o.promoted, o.unrecovered], [[], ["aurora", "docdb", "elasticache"]]);
@@ -318,7 +318,7 @@ describe("DR drills over the shipped stacks", function () {
     });
 
     it("the derived evacuation publishes what planning mall:evacuate for real publishes", async () => {
-        const evacuated = await plan({ dir: ROOT, skipPolicy: true, overrides: { "us-east-1": { "mall:evacuate": "true" } } });
+        const evacuated = await plan({ dir: ROOT, skipPolicy: true, environment: "production", overrides: { "us-east-1": { "mall:evacuate": "true" } } });
         assert.strictEqual(evacuated.failure, undefined, evacuated.failure?.error.message);
         const shape = (recs: ReturnType<typeof recordsIn>) => recs.map((r) => [r.name, r.latencyRegion ?? "", r.aliases.map((a) => a.name).join(",")].join(" ")).sort();
         const derived = recordsIn(buildModel(drillStacks(result.stacks)), { ...NORMAL, evacuated: ["us-east-1"] });
@@ -334,7 +334,7 @@ describe("DR drills over the shipped stacks", function () {
             writePlanFiles(out, result);
             const written = JSON.parse(fs.readFileSync(path.join(out, DRILLS_FILE), "utf8")) as DrillsReport;
             assert.deepStrictEqual(written.scenarios.map((o) => [o.id, o.promoted, o.rtoSeconds]), report.scenarios.map((o) => [o.id, o.promoted, o.rtoSeconds]));
-            writePlanFiles(out, { ...result, stacks: result.stacks.slice(0, 1), complete: false });
+            writePlanFiles(out, { ...result, stacks: result.stacks.slice(0, 1), complete: false, environments: result.environments.map((e) => ({ ...e, stacks: e.stacks.slice(0, 1), complete: false })) });
             assert.ok(!fs.existsSync(path.join(out, DRILLS_FILE)));
         } finally {
             fs.rmSync(out, { recursive: true, force: true });
@@ -356,9 +356,9 @@ describe("DR drills over a three-Region registry", function () {
         project.config["mall:regions"].value["ap-northeast-2"] = { cidr: "10.2.0.0/16", role: "secondary" };
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), YAML.stringify(project));
         fs.writeFileSync(path.join(dir, "Pulumi.ap-northeast-2.yaml"), YAML.stringify({ config: { "aws:region": "ap-northeast-2", "mall:domain": "example.com", "mall:primaryStack": "organization/mall/us-east-1" } }));
-        const result = await plan({ dir, skipPolicy: true });
+        const result = await plan({ dir, skipPolicy: true, environment: "production" });
         assert.strictEqual(result.failure, undefined, result.failure?.error.message);
-        assert.strictEqual(result.complete, true);
+        assert.strictEqual(environmentPlan(result).complete, true);
         assert.deepStrictEqual(result.regions, ["us-east-1", "us-west-2", "ap-northeast-2"]);
         planned = result;
         stacks = drillStacks(result.stacks);

@@ -119,7 +119,7 @@ describe("DR scorecard", () => {
 
     it("renders under secondaries in the plan summary, beside the deck's matrix", () => {
         const w = world();
-        const toResult = (s: ScorecardStack) => ({ stack: s.stack, project: "mall", role: s.role, resources: [...s.resources], outputs: { region: s.region }, policy: { pack: null, diagnostics: [] }, timings: { programMs: 0, mockMs: 0, policyMs: 0 } }) as StackResult;
+        const toResult = (s: ScorecardStack) => ({ stack: s.stack, project: "mall", role: s.role, environment: "production", resources: [...s.resources], outputs: { region: s.region }, policy: { pack: null, diagnostics: [] }, timings: { programMs: 0, mockMs: 0, policyMs: 0 } }) as StackResult;
         const all = w.map(toResult);
         assert.strictEqual(drScorecardSection(all[0], all), undefined);
         const body = drScorecardSection(all[1], all)!;

@@ -1,8 +1,9 @@
 import * as assert from "assert";
-import { REGISTRY, shippedPlan } from "../registry";
+import { REGISTRY, productionPlan } from "../registry";
 import { parseStackConfig } from "../../stacks/settings";
 import { PlanResult, plan } from "../../tools/plan/plan";
 import { renderMarkdown } from "../../tools/plan/summary";
+import { inEnvironment } from "../environments";
 
 const REGIONS = JSON.stringify({ "us-east-1": { cidr: "10.0.0.0/16", role: "primary" }, "us-west-2": { cidr: "10.1.0.0/16", role: "secondary" } });
 const raw = (extra: Record<string, string> = {}) => ({ "aws:region": "us-east-1", "mall:domain": "example.com", "mall:regions": REGIONS, ...extra });
@@ -10,8 +11,8 @@ const raw = (extra: Record<string, string> = {}) => ({ "aws:region": "us-east-1"
 describe("DR settings", () => {
     it("turns automatic failover on by default in production only", () => {
         assert.strictEqual(parseStackConfig("mall", "us-east-1", raw()).dr.enableAutoFailover, true);
-        assert.strictEqual(parseStackConfig("mall", "us-east-1", raw({ "mall:environment": "staging" })).dr.enableAutoFailover, false);
-        assert.strictEqual(parseStackConfig("mall", "us-east-1", raw({ "mall:environment": "dev", "mall:enableAutoFailover": "true" })).dr.enableAutoFailover, true);
+        assert.strictEqual(parseStackConfig("mall", "staging-us-east-1", inEnvironment("staging", raw())).dr.enableAutoFailover, false);
+        assert.strictEqual(parseStackConfig("mall", "dev-us-east-1", inEnvironment("dev", raw({ "mall:enableAutoFailover": "true" }))).dr.enableAutoFailover, true);
     });
 
     it("has the architecture's defaults", () => {
@@ -31,7 +32,7 @@ describe("DR settings", () => {
     });
 
     it("schedules no drill in production and a weekly latency drill elsewhere; refuses an unknown drill, a bad expression, and the database drill on a secondary", () => {
-        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", raw({ "mall:environment": "staging" })).dr.drillSchedules, { "injected-latency": "rate(7 days)" });
+        assert.deepStrictEqual(parseStackConfig("mall", "staging-us-east-1", inEnvironment("staging", raw())).dr.drillSchedules, { "injected-latency": "rate(7 days)" });
         assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", raw({ "mall:drillSchedules": JSON.stringify({ "database-failover": "cron(0 10 ? * TUE *)" }) })).dr.drillSchedules, { "database-failover": "cron(0 10 ? * TUE *)" });
         assert.throws(
             () => parseStackConfig("mall", "us-east-1", raw({ "mall:drillSchedules": JSON.stringify({ "chaos-kong": "rate(1 day)", "injected-latency": "weekly" }) })),
@@ -81,7 +82,7 @@ describe("DR settings", () => {
 describe("both stacks with DR and observability", () => {
     let result: PlanResult;
     before(async () => {
-        result = await shippedPlan();
+        result = await productionPlan();
         assert.strictEqual(result.failure, undefined, result.failure?.error.message);
     });
     const count = (stack: string, type: string) => result.stacks.find((s) => s.stack === stack)!.resources.filter((r) => r.type === type).length;
@@ -158,7 +159,7 @@ describe("the DR scorecard follows the stacks' config", function () {
     this.timeout(300_000);
 
     it("the standard health check (mall:healthCheckInterval 30) lengthens the planned traffic RTO past the 90 s target", async () => {
-        const standard = await plan({ skipPolicy: true, overrides: Object.fromEntries(REGISTRY.regions.map((r) => [r, { "mall:healthCheckInterval": "30" }])) });
+        const standard = await plan({ skipPolicy: true, environment: "production", overrides: Object.fromEntries(REGISTRY.regions.map((r) => [r, { "mall:healthCheckInterval": "30" }])) });
         assert.strictEqual(standard.failure, undefined, standard.failure?.error.message);
         const checks = standard.stacks.flatMap((s) => s.resources.filter((r) => r.type === "aws:route53/healthCheck:HealthCheck"));
         assert.deepStrictEqual(checks.map((c) => c.inputs.requestInterval), REGISTRY.regions.map(() => 30));

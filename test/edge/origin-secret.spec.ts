@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { shippedPlan } from "../registry";
+import { productionPlan } from "../registry";
 import { EdgeStack } from "../../components/edge/edge-stack";
 import { OriginSecret } from "../../components/edge/origin-secret";
 import { OriginSecretPhase, acceptedValues, planOriginSecret, rotationStepProblem } from "../../components/edge/plan";
@@ -112,7 +112,7 @@ describe("the origin secret (security S1)", () => {
         this.timeout(300_000);
         let result: PlanResult;
         before(async () => {
-            result = await shippedPlan();
+            result = await productionPlan();
             assert.strictEqual(result.failure, undefined, result.failure?.error.message);
         });
 

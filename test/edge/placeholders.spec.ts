@@ -6,6 +6,7 @@ import { isReservedDomain } from "../../stacks/settings/placeholders";
 import { ciStacks } from "../../tools/stacks";
 import { loadProject } from "../../tools/plan/stacks";
 import { ProgramError, runStack } from "../../tools/plan/runner";
+import { inEnvironment } from "../environments";
 
 const project = loadProject(path.resolve(__dirname, "../.."));
 const shipped = (stack: string) => project.stacks.find((s) => s.stack === stack)!.config;
@@ -81,7 +82,7 @@ describe("placeholders: only the offline plan accepts them", () => {
     it("needs the GitOps repo in production only", () => {
         const { ["mall:gitopsRepoUrl"]: _, ...noRepo } = REAL["us-east-1"];
         assert.deepStrictEqual(problems("us-east-1", noRepo, false), [GITOPS("us-east-1")]);
-        assert.deepStrictEqual(problems("us-east-1", { ...noRepo, "mall:environment": "staging" }, false), []);
+        assert.deepStrictEqual(problems("staging-us-east-1", inEnvironment("staging", noRepo), false), []);
     });
 
     it("knows the RFC 2606 / 6761 reserved names", () => {
@@ -168,12 +169,32 @@ describe("tools/stacks.ts: the CI's Pulumi organization", () => {
     it("lists the stacks in deploy order with the org", () => {
         const runner = (r: string) => ({ deploy: `mall-${r}-deploy`, preview: `mall-${r}-preview` });
         assert.deepStrictEqual(ciStacks(project, { deploy: false }), {
+            environment: "production",
             org: "organization",
             order: REGISTRY.regions,
             primaries: [REGISTRY.primary],
             secondaries: REGISTRY.secondaries,
-            runners: Object.fromEntries(project.stacks.map((st) => [st.stack, runner(st.stack)])),
+            runners: Object.fromEntries(REGISTRY.regions.map((r) => [r, runner(r)])),
+            regions: Object.fromEntries(REGISTRY.regions.map((r) => [r, r])),
         });
+    });
+
+    it("lists one environment at a time: staging never lands in production's matrix", () => {
+        const staging = ciStacks(project, { deploy: false, environment: "staging" });
+        assert.deepStrictEqual(staging, {
+            environment: "staging",
+            org: "organization",
+            order: ["staging-us-east-1", "staging-us-west-2"],
+            primaries: ["staging-us-east-1"],
+            secondaries: ["staging-us-west-2"],
+            runners: {
+                "staging-us-east-1": { deploy: "mall-staging-us-east-1-deploy", preview: "mall-staging-us-east-1-preview" },
+                "staging-us-west-2": { deploy: "mall-staging-us-west-2-deploy", preview: "mall-staging-us-west-2-preview" },
+            },
+            regions: { "staging-us-east-1": "us-east-1", "staging-us-west-2": "us-west-2" },
+        });
+        assert.ok(ciStacks(project, { deploy: false }).order.every((st) => !st.startsWith("staging-")));
+        assert.throws(() => ciStacks(project, { deploy: false, environment: "prod" }), new Error('no stack of environment "prod" (mall:environment in a Pulumi.<stack>.yaml); environments: production, staging'));
     });
 
     it("refuses to deploy into the placeholder org", () => {

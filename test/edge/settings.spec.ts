@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { ConfigError, parseStackConfig } from "../../stacks/settings";
+import { inEnvironment } from "../environments";
 
 const REGISTRY = JSON.stringify({ "us-east-1": { cidr: "10.0.0.0/16", role: "primary" }, "us-west-2": { cidr: "10.1.0.0/16", role: "secondary" } });
 const primary = (extra: Record<string, string> = {}) => ({ "mall:regions": REGISTRY, "aws:region": "us-east-1", "mall:domain": "example.com", ...extra });
@@ -48,7 +49,7 @@ describe("edge settings", () => {
     });
 
     it("checks at the standard 30 s outside production (the fast interval costs more)", () => {
-        assert.strictEqual(parseStackConfig("mall", "us-east-1", primary({ "mall:environment": "staging" })).ingress.healthCheckInterval, 30);
+        assert.strictEqual(parseStackConfig("mall", "staging-us-east-1", inEnvironment("staging", primary())).ingress.healthCheckInterval, 30);
     });
 
     it("read the evacuation switch and the fast health check on any stack", () => {

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { REGISTRY, shippedPlan } from "../registry";
+import { REGISTRY, productionPlan } from "../registry";
 import { PlanResult, StackResult, plan } from "../../tools/plan/plan";
 
 const RECORD = "aws:route53/record:Record";
@@ -13,7 +13,7 @@ const records = (s: StackResult) => s.resources.filter((r) => r.type === RECORD 
 describe("edge across stacks", () => {
     let base: PlanResult;
     before(async () => {
-        base = await shippedPlan();
+        base = await productionPlan();
     });
 
     it("the primary owns the edge; the secondary only its ingress, in the primary's zone", () => {
@@ -37,7 +37,7 @@ describe("edge across stacks", () => {
     });
 
     it("evacuating the secondary changes only the secondary's DNS records", async () => {
-        const evacuated = await plan({ skipPolicy: true, overrides: { "us-west-2": { "mall:evacuate": "true" } } });
+        const evacuated = await plan({ skipPolicy: true, environment: "production", overrides: { "us-west-2": { "mall:evacuate": "true" } } });
         assert.deepStrictEqual(stack(evacuated, "us-east-1").resources, stack(base, "us-east-1").resources);
         const west = stack(evacuated, "us-west-2");
         assert.deepStrictEqual(records(west), ["ingress-probe-record probe-us-west-2.example.com", "ingress-regional-record api-us-west-2.example.com"]);
@@ -47,7 +47,7 @@ describe("edge across stacks", () => {
     });
 
     it("evacuating the primary works from the primary's stack alone; the origin group is unchanged", async () => {
-        const evacuated = await plan({ skipPolicy: true, overrides: { "us-east-1": { "mall:evacuate": "true" } } });
+        const evacuated = await plan({ skipPolicy: true, environment: "production", overrides: { "us-east-1": { "mall:evacuate": "true" } } });
         const east = stack(evacuated, "us-east-1");
         assert.ok(!records(east).some((r) => r.startsWith("ingress-latency-record")));
         const cdn = (s: StackResult) => s.resources.find((r) => r.type === "aws:cloudfront/distribution:Distribution")!.inputs;

@@ -3,6 +3,7 @@ import { ADDON_VERSIONS, BOOTSTRAP_NODE_GROUP, CHART_VERSIONS, NODE_POOLS } from
 import { readEks } from "../../stacks/settings/eks";
 import { ConfigError, parseStackConfig } from "../../stacks/settings";
 import { ConfigReader } from "../../stacks/settings/reader";
+import { inEnvironment } from "../environments";
 
 function read(raw: Record<string, string>) {
     const r = new ConfigReader("us-east-1", raw);
@@ -114,7 +115,7 @@ describe("EKS settings", () => {
         assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", admins, { offlinePlan: false }).eks.adminRoleArns, ["arn:aws:iam::123456789012:role/platform-admin"]);
         // the offline plan, and environments other than production, plan without one
         assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", raw).eks.adminRoleArns, []);
-        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", { ...raw, "mall:environment": "staging" }, { offlinePlan: false }).eks.adminRoleArns, []);
+        assert.deepStrictEqual(parseStackConfig("mall", "staging-us-east-1", inEnvironment("staging", raw), { offlinePlan: false }).eks.adminRoleArns, []);
     });
 
     it("pin no add-on by default and accept a partial map of pins", () => {

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { shippedPlan } from "../registry";
+import { productionPlan } from "../registry";
 import { PlanResult } from "../../tools/plan/plan";
 
 const COUNTS = {
@@ -21,7 +21,7 @@ const COUNTS = {
 describe("EKS in both stacks (offline plan)", () => {
     let result: PlanResult;
     before(async () => {
-        result = await shippedPlan();
+        result = await productionPlan();
         assert.strictEqual(result.failure, undefined, result.failure?.error.message);
     });
 

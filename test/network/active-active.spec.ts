@@ -31,7 +31,7 @@ for (const [label, regions, load] of [
         let stacks: StackResult[];
         before(async () => {
             const dir = load();
-            const result = await plan({ dir, skipPolicy: true });
+            const result = await plan({ dir, skipPolicy: true, environment: "production" });
             if (dir !== ROOT) fs.rmSync(dir, { recursive: true, force: true });
             assert.strictEqual(result.failure, undefined, result.failure?.error.message);
             stacks = result.stacks;

@@ -12,6 +12,7 @@ const M = "mandatory";
 describe("network policies (through the analyzer protocol)", () => {
     let report: PolicyReport;
     let badRegistry: PolicyReport;
+    let staging: PolicyReport;
     before(async () => {
         report = await run([
             res(SG, "sg-open", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] }),
@@ -51,6 +52,22 @@ describe("network policies (through the analyzer protocol)", () => {
                 "us-west-2": { cidr: "10.0.128.0/17", role: "secondary" },
                 "ap-northeast-2": { cidr: "10.2.0.0/33", role: "secondary" },
             }),
+        });
+        // A staging stack: production's registry is in its config too (project-level), but its own is staging's.
+        staging = await run([res(VPC, "vpc", { cidrBlock: "10.16.0.0/16" }), res(VPC, "vpc-production", { cidrBlock: "10.0.0.0/16" })], {
+            config: {
+                ...stackConfig(),
+                "mall:environment": "staging",
+                "mall:environments": JSON.stringify({
+                    staging: {
+                        regions: {
+                            "us-east-1": { cidr: "10.16.0.0/16", role: "primary" },
+                            "us-west-2": { cidr: "10.17.0.0/16", role: "secondary" },
+                            "ap-northeast-2": { cidr: "10.17.128.0/17", role: "secondary" },
+                        },
+                    },
+                }),
+            },
         });
     });
 
@@ -105,5 +122,10 @@ describe("network policies (through the analyzer protocol)", () => {
                 [M, "mall:regions.us-west-2.cidr \"10.0.128.0/17\" must not overlap us-east-1 (10.0.0.0/16); pick a disjoint range"],
                 [M, "mall:regions.ap-northeast-2.cidr \"10.2.0.0/33\" must be a valid CIDR"],
             ]));
+        it("reads the stack's environment's registry (mall:environments.<env>.regions), not production's", () => {
+            expectClean(staging, P, urn(VPC, "vpc"));
+            expectFindings(staging, P, urn(VPC, "vpc-production"), [[M, "VPC vpc-production cidrBlock \"10.0.0.0/16\" must lie within us-east-1's registry CIDR 10.16.0.0/16"]]);
+            expectFindings(staging, P, null, [[M, "mall:environments.staging.regions.ap-northeast-2.cidr \"10.17.128.0/17\" must not overlap us-west-2 (10.17.0.0/16); pick a disjoint range"]]);
+        });
     });
 });

@@ -47,7 +47,12 @@ describe("the offline plan of both stacks", function () {
     it("plans the primary before the secondary", () => {
         assert.deepStrictEqual(
             result.stacks.map((s) => [s.stack, s.role]),
-            REGISTRY.regions.map((r) => [r, r === REGISTRY.primary ? "primary" : "secondary"]),
+            [
+                ...REGISTRY.regions.map((r) => [r, r === REGISTRY.primary ? "primary" : "secondary"]),
+                // The staging pair after production's (README "Environments").
+                ["staging-us-east-1", "primary"],
+                ["staging-us-west-2", "secondary"],
+            ],
         );
     });
 
@@ -175,7 +180,7 @@ describe("plan ordering and failures", function () {
     });
 
     it("refuses an azCount the region does not have, naming the key, before any resource", async () => {
-        const west = await plan({ dir: ROOT, skipPolicy: true, overrides: { "us-west-2": { "mall:azCount": "5", "mall:mskBrokers": "5" } } });
+        const west = await plan({ dir: ROOT, skipPolicy: true, environment: "production", overrides: { "us-west-2": { "mall:azCount": "5", "mall:mskBrokers": "5" } } });
         assert.strictEqual(west.failure?.stack, "us-west-2");
         assert.strictEqual(
             west.failure?.error.message,
@@ -188,6 +193,7 @@ describe("plan ordering and failures", function () {
         const result = await plan({
             dir: ROOT,
             skipPolicy: true,
+            environment: "production",
             overrides: { "us-east-1": { "mall:deployPhase": "bootstrap", "mall:eksPublicAccessCidrs": JSON.stringify(["203.0.113.7/32"]) } },
         });
         const msk = result.stacks[0].resources.find((r) => r.name === "data-msk-cluster")!;
@@ -237,8 +243,9 @@ describe("npm run plan", function () {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "mall-plan-out-"));
         const run = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/plan.ts", "--out", out], { cwd: ROOT, encoding: "utf8" });
         assert.strictEqual(run.status, 0, run.stderr + run.stdout);
-        assert.ok(run.stderr.includes(`planning us-east-1 (1/${REGISTRY.regions.length}) …`), run.stderr);
-        assert.match(run.stdout, /✓ us-east-1 \(primary\): \d+ resources/);
+        assert.ok(run.stderr.includes(`planning us-east-1 (1/${loadProject(ROOT).stacks.length}) …`), run.stderr);
+        assert.match(run.stdout, /✓ us-east-1 \(production primary\): \d+ resources/);
+        assert.match(run.stdout, /✓ staging-us-east-1 \(staging primary\): \d+ resources/);
         assert.match(run.stdout, /public   mall-us-east-1-public-a   us-east-1a  10\.0\.0\.0\/20/);
         assert.match(run.stdout, /in us-east-1 +aws:ec2transitgateway\/peeringAttachmentAccepter:PeeringAttachmentAccepter/);
         const east = JSON.parse(fs.readFileSync(path.join(out, "us-east-1.json"), "utf8"));
@@ -258,7 +265,7 @@ describe("npm run plan", function () {
             { cwd: ROOT, encoding: "utf8" },
         );
         assert.strictEqual(run.status, 1, run.stderr + run.stdout);
-        assert.match(run.stdout, /✗ us-east-1 \(primary\): \d+ resources, \d+ components — policy mall-guardrails [\d.]+: [1-9]\d* mandatory/);
+        assert.match(run.stdout, /✗ us-east-1 \(production primary\): \d+ resources, \d+ components — policy mall-guardrails [\d.]+: [1-9]\d* mandatory/);
         assert.match(run.stdout, /  \[mandatory\] nothing-lost: elasticache replication group data-cache-group must set snapshotRetentionLimit to at least 35 days; it is 7 \(data-cache-group\)/);
         const summary = fs.readFileSync(path.join(out, "summary.md"), "utf8");
         assert.match(summary, /\| mandatory \| nothing-lost \| data-cache-group \| elasticache replication group data-cache-group must set snapshotRetentionLimit to at least 35 days; it is 7 \|/);

@@ -49,7 +49,7 @@ describe("stack configuration", () => {
             "an unregistered region",
             "eu-west-1",
             config("eu-west-1"),
-            ['aws:region "eu-west-1" is not in the region registry (mall:regions in Pulumi.yaml: us-east-1, us-west-2); add an entry "eu-west-1: { cidr, role }" there, or set aws:region to a registered region'],
+            ['aws:region "eu-west-1" is not in production\'s region registry (mall:regions in Pulumi.yaml: us-east-1, us-west-2); add an entry "eu-west-1: { cidr, role }" there, or set aws:region to a registered region'],
         ],
         [
             "overlapping CIDRs",
@@ -81,7 +81,6 @@ describe("stack configuration", () => {
             config("us-east-1", { "mall:azCount": "6" }),
             [
                 'mall:regions.us-east-1.cidr "10.0.0.0/16" is too small for this stack\'s subnet plan: 3 tiers × 6 AZs of /20 need 18 blocks, a /16 holds 16; lower mall:azCount, or raise mall:subnetPrefix (smaller subnets)',
-                "mall:mskBrokers 3 is not a multiple of mall:azCount 6; MSK spreads brokers evenly over the client subnets, use 6",
             ],
         ],
         [
@@ -112,7 +111,7 @@ describe("stack configuration", () => {
             "a secondary pointing at a stack that is not the primary",
             "us-west-2",
             config("us-west-2", { "mall:primaryStack": "acme/mall/us-west-2" }),
-            ['mall:primaryStack "acme/mall/us-west-2" names stack "us-west-2", but the registry\'s primary is us-east-1; point it at <org>/mall/us-east-1'],
+            ['mall:primaryStack "acme/mall/us-west-2" names stack "us-west-2", but production\'s primary is us-east-1, stack us-east-1; point it at <org>/mall/us-east-1'],
         ],
         [
             "no registry",
@@ -179,7 +178,7 @@ describe("stack configuration", () => {
                 'Invalid configuration for stack "us-west-2" (4 problems); nothing was created:',
                 '  - mall:azCount "seven" must be an integer between 2 and 6 (default 3)',
                 "  - aws:region is not set; run: pulumi config set aws:region <region> -s us-west-2",
-                '  - mall:environment "prod" must be one of production, staging, dev',
+                '  - mall:environment "prod" is not declared; did you mean production? (known: production); declare its regions once in Pulumi.yaml under mall:environments.prod.regions (its stacks are prod-<region>), or set mall:environment to a known one in Pulumi.us-west-2.yaml',
                 '  - mall:domain "Not A Domain" is not a lower-case DNS name such as example.com',
             ].join("\n"),
         );

@@ -1,6 +1,7 @@
 /** The offline plan's mocks answer like AWS for the resources and invokes added for deploy-readiness. */
 import * as assert from "assert";
 import { DEPLOYED_SECRETS, EKS_ADDON_VERSIONS, MOCK_ACCOUNT_ID, PlanMocks } from "../../tools/plan/mocks";
+import { NAME_LIMITS, nameLimitProblems } from "../../tools/plan/name-limits";
 
 describe("offline plan mocks: aws.eks.getAddonVersion", () => {
     const mocks = new PlanMocks({ stack: "us-east-1", region: "us-east-1", stackOutputs: new Map() });
@@ -178,5 +179,39 @@ describe("plan mocks: ARC Region switch", () => {
         const p = m.newResource({ type: "aws:arcregionswitch/plan:Plan", name: "dr-region-switch", inputs: { name: "mall-us-east-1-us-west-2" }, custom: true } as never);
         assert.match(String(p.state.arn), new RegExp(`^arn:aws:arc-region-switch::${MOCK_ACCOUNT_ID}:plan/mall-us-east-1-us-west-2:[a-z0-9]{6}$`));
         assert.strictEqual(p.id, p.state.arn);
+    });
+});
+
+describe("offline plan mocks: AWS's limits on physical names (tools/plan/name-limits.ts)", () => {
+    const mocks = new PlanMocks({ stack: "staging-us-east-1", region: "us-east-1", stackOutputs: new Map() });
+    const create = (type: string, inputs: Record<string, unknown>) => mocks.newResource({ type, name: "r", inputs, custom: true } as never);
+
+    it("refuses a name past its limit, naming the field, the value, the limit and the provider source", () => {
+        assert.throws(
+            () => create("aws:opensearch/domain:Domain", { domainName: "mall-staging-us-east-1-search" }),
+            new Error(
+                'AWS would refuse a name in stack staging-us-east-1: aws:opensearch/domain:Domain r: domainName "mall-staging-us-east-1-search" is 29 characters; AWS allows 3-28 (3-28 lowercase letters, digits and hyphens, starting with a lowercase letter) [terraform-provider-aws v6.66.0 internal/service/opensearch/domain.go]',
+            ),
+        );
+        assert.strictEqual(create("aws:opensearch/domain:Domain", { domainName: "mall-staging-use1-search" }).state.domainName, "mall-staging-use1-search");
+    });
+
+    it("refuses a name of the wrong shape, and leaves unknown or absent names to AWS", () => {
+        assert.throws(() => create("aws:lb/loadBalancer:LoadBalancer", { name: "internal-api" }), /name "internal-api" is not/);
+        assert.throws(() => create("aws:elasticache/replicationGroup:ReplicationGroup", { replicationGroupId: "Mall--cache" }), /replicationGroupId "Mall--cache" is not/);
+        assert.doesNotThrow(() => create("aws:lb/targetGroup:TargetGroup", { name: "mall-us-east-1-api-http" }));
+        assert.doesNotThrow(() => create("aws:lb/targetGroup:TargetGroup", {}));
+        assert.doesNotThrow(() => create("aws:sqs/queue:Queue", { name: { unknown: true } }));
+    });
+
+    it("cites a source for every limit, and every pattern accepts the shipped plan's names", () => {
+        for (const [type, limits] of Object.entries(NAME_LIMITS)) {
+            for (const l of limits) {
+                assert.match(l.source, /^(terraform-provider-aws v6\.66\.0 |https:\/\/docs\.aws\.amazon\.com\/)/, `${type}.${l.field}`);
+                assert.ok(l.max >= (l.min ?? 1), `${type}.${l.field}`);
+            }
+        }
+        assert.deepStrictEqual(nameLimitProblems("aws:arcregionswitch/plan:Plan", "p", { name: "mall-staging-us-east-1-us-west-2" }), []);
+        assert.strictEqual(nameLimitProblems("aws:arcregionswitch/plan:Plan", "p", { name: "mall-staging-us-east-1-us-west-2x" }).length, 1);
     });
 });

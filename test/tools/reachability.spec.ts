@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { REGISTRY, shippedPlan } from "../registry";
+import { REGISTRY, productionPlan } from "../registry";
 import * as fs from "fs";
 import { admittedToday, flowTable, rowsFor } from "../../components/network/flows";
 import { PlannedResource } from "../../tools/plan/contract";
@@ -41,7 +41,7 @@ describe("reachability over the real two-stack plan", function () {
     this.timeout(300_000);
     let result: PlanResult;
     before(async () => {
-        result = await shippedPlan();
+        result = await productionPlan();
         assert.strictEqual(result.failure, undefined, result.failure?.error.message);
     });
 
@@ -199,7 +199,7 @@ describe("reachability over three regions", function () {
     before(async () => {
         const dir = threeRegionProject();
         try {
-            result = await plan({ dir, skipPolicy: true });
+            result = await plan({ dir, skipPolicy: true, environment: "production" });
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

@@ -7,6 +7,7 @@ const stack = (resolvedVersions?: Record<string, string>): StackResult =>
         stack: "us-east-1",
         project: "mall",
         role: "primary",
+        environment: "production",
         resources: [],
         outputs: { region: "us-east-1", ...(resolvedVersions ? { resolvedVersions } : {}) },
         policy: { pack: "mall-policies", diagnostics: [] },
@@ -26,7 +27,7 @@ describe("plan summary: resolved versions", () => {
     });
 
     it("shows in the terminal and in the PR comment, and not at all when everything is pinned", () => {
-        const result = { project: "mall", stacks: [s], totalMs: 0 };
+        const result = { project: "mall", stacks: [s], totalMs: 0, environments: [{ environment: "production", stacks: [s], complete: true }] };
         assert.match(renderTerminal(result), /Resolved versions, not pinned \(2\):\n.*\n\s+eks-addon\/coredns\s+v1\.14\.2-eksbuild\.4\s+mall:eksAddonVersions: \{ coredns: v1\.14\.2-eksbuild\.4 \}/);
         assert.match(renderMarkdown(result), /\| eks-addon\/coredns \| v1\.14\.2-eksbuild\.4 \| mall:eksAddonVersions: \{ coredns: v1\.14\.2-eksbuild\.4 \} \|/);
         assert.strictEqual(resolvedVersionsSection(stack({}), []), undefined);

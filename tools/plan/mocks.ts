@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CLOUDFRONT_ORIGIN_FACING_LIST, hex, managedPrefixListId, mockResourceId } from "./mock-ids";
+import { nameLimitProblems } from "./name-limits";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 
@@ -485,6 +486,9 @@ export class PlanMocks implements pulumi.runtime.Mocks {
             const outputs = this.ctx.stackOutputs.get(fqn.split("/").pop() ?? fqn) ?? {};
             return { id: fqn, state: { name: fqn, outputs, secretOutputNames: [] } };
         }
+        // AWS refuses a physical name outside its limits at create time; the plan refuses it first.
+        const badNames = nameLimitProblems(args.type, args.name, args.inputs);
+        if (badNames.length > 0) throw new Error(`AWS would refuse ${badNames.length === 1 ? "a name" : "names"} in stack ${this.ctx.stack}: ${badNames.join("; ")}`);
         const region = String(args.inputs.region ?? this.ctx.region);
         const seed = `${this.ctx.stack}/${args.type}/${args.name}`;
         const id = args.id || (mockResourceId(this.ctx.stack, args.type, args.name) ?? (args.type === "aws:kms/key:Key" ? uuid(seed) : `${args.name}-${hex(seed, 8)}`));

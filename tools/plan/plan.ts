@@ -9,13 +9,16 @@ import { PolicyConfig } from "../analyzer";
 import { PolicyReport, StackPlan } from "./contract";
 import { evaluatePolicy } from "./policy";
 import { ProgramError, runStack } from "./runner";
-import { loadProject, planOrder } from "./stacks";
+import { environmentRegistry, environmentsOf, loadProject, planOrder } from "./stacks";
+import { PRODUCTION } from "../../stacks/settings/registry";
 
 export interface PlanOptions {
     /** Project root (holds Pulumi.yaml). @default process.cwd() */
     readonly dir?: string;
     /** Plan only this stack (and the stacks it references, first). */
     readonly only?: string;
+    /** Plan only this environment's stacks (`mall:environment`; production when unset). */
+    readonly environment?: string;
     /** Where to write the files; undefined writes nothing. @default undefined */
     readonly outDir?: string;
     /** Skip the policy pack (tests of the program alone). @default false */
@@ -33,6 +36,8 @@ export type PlanEvent =
 
 export interface StackResult extends StackPlan {
     readonly role: string;
+    /** `mall:environment` (production when unset). */
+    readonly environment: string;
     readonly timings: { readonly programMs: number; readonly mockMs: number; readonly policyMs: number };
 }
 
@@ -44,15 +49,47 @@ export interface PlanResult {
     readonly totalMs: number;
     /** Every stack of the project was planned (no `only` subset, no failure): the stack set drills need. */
     readonly complete?: boolean;
-    /** The Region registry's order (`<project>:regions`), which is also the failover order. */
+    /** Production's Region registry order (`<project>:regions`); each environment's is in `environments`. */
     readonly regions?: string[];
+    /**
+     * The planned stacks by environment, production first: drills, reachability, the scorecard and
+     * the summary's cross-stack sections look at one environment at a time (stacks of different
+     * environments never reference each other).
+     */
+    readonly environments: EnvironmentPlan[];
+}
+
+/** One environment's part of a plan. */
+export interface EnvironmentPlan {
+    readonly environment: string;
+    /** Its Region registry's order. */
+    readonly regions?: string[];
+    readonly stacks: StackResult[];
+    /** Every stack of the environment planned: the stack set its drills need. */
+    readonly complete: boolean;
+}
+
+/** The plan of one environment (production by default); throws naming the planned ones when it is absent. */
+export function environmentPlan(result: Pick<PlanResult, "environments">, environment: string = PRODUCTION): EnvironmentPlan {
+    const found = result.environments.find((e) => e.environment === environment);
+    if (!found) throw new Error(`no stack of environment ${environment} was planned (planned: ${result.environments.map((e) => e.environment).join(", ") || "none"})`);
+    return found;
+}
+
+/** The environment plan holding `stack`'s result. */
+export function environmentOfStack(result: Pick<PlanResult, "environments">, stack: string): EnvironmentPlan | undefined {
+    return result.environments.find((e) => e.stacks.some((s) => s.stack === stack));
 }
 
 export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
     const started = Date.now();
     const dir = path.resolve(options.dir ?? process.cwd());
     const project = loadProject(dir);
-    const order = planOrder(project, options.only);
+    const known = environmentsOf(project);
+    if (options.environment !== undefined && !known.includes(options.environment)) {
+        throw new Error(`no stack of environment "${options.environment}" (mall:environment in a Pulumi.<stack>.yaml); environments: ${known.join(", ")}`);
+    }
+    const order = planOrder(project, options.only).filter((s) => options.environment === undefined || s.environment === options.environment);
     const outputs = new Map<string, Record<string, unknown>>();
     // The pack runs in its own process, so a stack's policy evaluation overlaps the next stack's
     // program run; results are still reported in plan order.
@@ -82,6 +119,7 @@ export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
                     stack: file.stack,
                     project: project.name,
                     role: String(finished.outputs.role ?? "unknown"),
+                    environment: file.environment,
                     resources: finished.resources,
                     outputs: finished.outputs,
                     policy: report,
@@ -97,8 +135,16 @@ export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
     const packFailure = settled.find((s): s is { stack: string; error: Error } => "error" in s);
     failure ??= packFailure && { stack: packFailure.stack, error: packFailure.error };
     const complete = !failure && stacks.length === project.stacks.length;
-    const regions = registryOrder(order[0]?.config[`${project.name}:regions`]);
-    const result: PlanResult = { project: project.name, stacks, ...(failure ? { failure } : {}), totalMs: Date.now() - started, complete, ...(regions ? { regions } : {}) };
+    const environments = known
+        .filter((env) => order.some((s) => s.environment === env))
+        .map((env): EnvironmentPlan => {
+            const files = project.stacks.filter((s) => s.environment === env);
+            const planned = stacks.filter((s) => s.environment === env);
+            const registry = environmentRegistry(files[0].config, env);
+            return { environment: env, ...(registry ? { regions: Object.keys(registry) } : {}), stacks: planned, complete: !failure && planned.length === files.length };
+        });
+    const regions = registryOrder(project.stacks[0]?.config[`${project.name}:regions`]);
+    const result: PlanResult = { project: project.name, stacks, ...(failure ? { failure } : {}), totalMs: Date.now() - started, complete, ...(regions ? { regions } : {}), environments };
     // Written on failure too: the PR comment must show the failure, not the last green plan.
     if (options.outDir) writePlanFiles(options.outDir, result);
     return result;
@@ -115,15 +161,22 @@ export function writePlanFiles(outDir: string, result: PlanResult): void {
     fs.writeFileSync(path.join(outDir, "summary.md"), renderMarkdown(result));
     // A failed stack's previous contract file would read as current: remove it.
     if (result.failure) fs.rmSync(path.join(outDir, `${result.failure.stack}.json`), { force: true });
-    // Drills play the whole stack set (a Region loss involves every stack's half of the pipeline),
-    // so they are written only when every stack planned; an older file would read as current.
-    const drillsFile = path.join(outDir, DRILLS_FILE);
-    if (result.complete) {
-        const { runDrills } = require("../drills/simulate") as typeof import("../drills/simulate");
-        fs.writeFileSync(drillsFile, JSON.stringify(runDrills(drillStacks(result.stacks), { regions: result.regions }), null, 2) + "\n");
-    } else {
-        fs.rmSync(drillsFile, { force: true });
+    // Drills play an environment's whole stack set (a Region loss involves every stack's half of the
+    // pipeline), so they are written only when every stack of it planned; an older file would read as current.
+    for (const env of result.environments) {
+        const drillsFile = path.join(outDir, drillsFileName(env.environment));
+        if (env.complete) {
+            const { runDrills } = require("../drills/simulate") as typeof import("../drills/simulate");
+            fs.writeFileSync(drillsFile, JSON.stringify(runDrills(drillStacks(env.stacks), { regions: env.regions }), null, 2) + "\n");
+        } else {
+            fs.rmSync(drillsFile, { force: true });
+        }
     }
+}
+
+/** An environment's drill report: `drills.json` for production, `drills.<env>.json` for the others. */
+export function drillsFileName(environment: string): string {
+    return environment === PRODUCTION ? DRILLS_FILE : `drills.${environment}.json`;
 }
 
 /** The registry's Region names in their written order; undefined when it is absent or not a map. */

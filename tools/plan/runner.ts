@@ -179,7 +179,17 @@ export async function runStack(opts: RunStackOptions): Promise<StackRun> {
     }
 }
 
+/**
+ * The errors once each, without the SDK's wrapping: a failed registration deep in an output reaches
+ * the program as `error serializing property "a": error serializing property "b": … failed to
+ * register new resource …`, where only the last part says anything.
+ */
 function dedupe(errors: Error[]): Error[] {
     const seen = new Set<string>();
-    return errors.filter((e) => !seen.has(e.message) && (seen.add(e.message), true));
+    return errors
+        .map((e) => {
+            const message = e.message.replace(/(error serializing property "[^"]*": )+/g, "");
+            return message === e.message ? e : Object.assign(new Error(message), { stack: e.stack });
+        })
+        .filter((e) => !seen.has(e.message) && (seen.add(e.message), true));
 }

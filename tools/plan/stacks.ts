@@ -2,12 +2,12 @@
  * Finds the project's stacks (Pulumi.<stack>.yaml beside Pulumi.yaml), builds each stack's config
  * exactly as the engine passes it to the program and the policy pack (project-level config merged
  * under stack config, "ns:key" -> string, structured values as JSON), and orders stacks so every
- * primary is planned before the secondaries that reference it.
+ * primary is planned before the secondaries that reference it, production's environment first.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { secondariesBefore } from "../../stacks/settings/registry";
+import { ENVIRONMENTS_KEY, PRODUCTION, REGISTRY_KEY, secondariesBefore, stackName } from "../../stacks/settings/registry";
 
 export interface StackFile {
     readonly stack: string;
@@ -16,6 +16,8 @@ export interface StackFile {
     readonly secretKeys: string[];
     /** Stack names this stack references: mall:primaryStack and, full mesh, the secondaries registered before it. */
     readonly dependsOn: string[];
+    /** `mall:environment` (production when unset): the registry, names and stack references it uses are that environment's. */
+    readonly environment: string;
 }
 
 export interface Project {
@@ -63,20 +65,45 @@ export function loadProject(dir: string): Project {
                 }
             }
             const primary = config[`${doc.name}:primaryStack`];
-            return { stack, file, config, secretKeys, dependsOn: primary ? [primary.split("/").pop() as string, ...earlierSecondaryStacks(config, doc.name)] : [] };
+            const environment = config[`${doc.name}:environment`] ?? PRODUCTION;
+            return {
+                stack,
+                file,
+                config,
+                secretKeys,
+                environment,
+                dependsOn: primary ? [primary.split("/").pop() as string, ...earlierSecondaryStacks(config, environment)] : [],
+            };
         });
     return { name: doc.name, dir, stacks };
 }
 
-/** The secondaries registered before this stack's region (its stack names are their regions), read from mall:regions. */
-function earlierSecondaryStacks(config: Record<string, string>, project: string): string[] {
-    let registry: Record<string, { role?: string }>;
+/**
+ * The raw registry (region -> { cidr, role }) of `environment` as the stack's config holds it
+ * (production's `mall:regions`, the others' `mall:environments.<env>.regions`); undefined when
+ * absent or unreadable (the program reports why).
+ */
+export function environmentRegistry(config: Readonly<Record<string, string>>, environment: string): Record<string, { cidr?: string; role?: string }> | undefined {
     try {
-        registry = JSON.parse(config[`${project}:regions`] ?? "{}") as Record<string, { role?: string }>;
+        const raw =
+            environment === PRODUCTION
+                ? (JSON.parse(config[REGISTRY_KEY] ?? "null") as unknown)
+                : ((JSON.parse(config[ENVIRONMENTS_KEY] ?? "null") as Record<string, { regions?: unknown }> | null)?.[environment]?.regions as unknown);
+        return raw && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, { cidr?: string; role?: string }>) : undefined;
     } catch {
-        return [];
+        return undefined;
     }
-    return secondariesBefore(Object.entries(registry).map(([name, v]) => ({ name, role: v?.role })), config["aws:region"] ?? "");
+}
+
+/** The secondaries registered before this stack's region, as their stacks in its environment. */
+function earlierSecondaryStacks(config: Record<string, string>, environment: string): string[] {
+    const registry = environmentRegistry(config, environment) ?? {};
+    return secondariesBefore(Object.entries(registry).map(([name, v]) => ({ name, role: v?.role })), config["aws:region"] ?? "").map((r) => stackName(environment, r));
+}
+
+/** The project's environments, production first, then in name order. */
+export function environmentsOf(project: Project): string[] {
+    return [...new Set(project.stacks.map((s) => s.environment))].sort((a, b) => (a === PRODUCTION ? -1 : b === PRODUCTION ? 1 : a.localeCompare(b)));
 }
 
 /**
@@ -92,7 +119,7 @@ export function planOrder(project: Project, only?: string): StackFile[] {
     const state = new Map<string, "visiting" | "done">();
     const visit = (name: string, from?: string) => {
         const s = byName.get(name);
-        if (!s) throw new Error(`stack "${from}" references stack "${name}" (mall:primaryStack, or a secondary registered before it in mall:regions), but there is no Pulumi.${name}.yaml`);
+        if (!s) throw new Error(`stack "${from}" references stack "${name}" (mall:primaryStack, or a secondary registered before it in its environment's registry), but there is no Pulumi.${name}.yaml`);
         if (state.get(name) === "done") return;
         if (state.get(name) === "visiting") throw new Error(`stack references form a cycle through "${name}"`);
         state.set(name, "visiting");
@@ -100,6 +127,8 @@ export function planOrder(project: Project, only?: string): StackFile[] {
         state.set(name, "done");
         ordered.push(s);
     };
-    for (const name of only ? [only] : [...byName.keys()]) visit(name);
+    const environments = environmentsOf(project);
+    const byEnvironment = [...byName.values()].sort((a, b) => environments.indexOf(a.environment) - environments.indexOf(b.environment));
+    for (const name of only ? [only] : byEnvironment.map((s) => s.stack)) visit(name);
     return ordered;
 }

@@ -6,9 +6,10 @@
 import { runDrills } from "../drills/simulate";
 import { DECK_MATRIX, PROMOTION_SECONDS, SCORECARD_DRILL, formatSeconds, scorecard } from "./scorecard";
 import { PlannedResource, PolicyDiagnostic } from "./contract";
-import { PlanResult, StackResult, drillStacks } from "./plan";
+import { PlanResult, StackResult, drillStacks, environmentOfStack } from "./plan";
 import { checkFlows, dataTierExposure } from "../reachability/check";
 import { firstDeployReport } from "../reachability/first-deploy";
+import { SharedName, sharedNames } from "./names";
 
 export const COMMENT_MARKER = "<!-- mall-offline-plan -->";
 
@@ -204,25 +205,27 @@ function mdTable(rows: readonly (readonly string[])[]): string {
 export function renderMarkdown(result: PlanResult): string {
     const out: string[] = [COMMENT_MARKER, `## Offline plan: ${result.project}`, ""];
     out.push("Planned under Pulumi's mock runtime with each stack's real config; policies evaluated by the real pack over the analyzer protocol.", "");
-    const rows = [["stack", "role", "resources", "policy", "time"]];
+    const rows = [["stack", "environment", "role", "resources", "policy", "time"]];
     for (const s of result.stacks) {
-        rows.push([s.stack, s.role, String(s.resources.filter((r) => r.custom).length), policyLine(s), `${((s.timings.programMs + s.timings.policyMs) / 1000).toFixed(1)} s`]);
+        rows.push([s.stack, s.environment, s.role, String(s.resources.filter((r) => r.custom).length), policyLine(s), `${((s.timings.programMs + s.timings.policyMs) / 1000).toFixed(1)} s`]);
     }
     out.push(mdTable(rows), "");
     if (result.failure) {
         out.push(`### ❌ ${result.failure.stack}: the program failed`, "", "```", result.failure.error.message, "```", "");
     }
+    const shared = sharedNames(result.environments);
+    if (shared.length > 0) {
+        out.push(`### ❌ ${shared.length} physical name${shared.length === 1 ? "" : "s"} shared between environments`, "", SHARED_NAMES_FIX, "", mdTable(sharedRows(shared)), "");
+    }
     for (const s of result.stacks) {
-        out.push(`### ${s.stack} (${s.role})`, "");
+        out.push(`### ${s.stack} (${s.environment} ${s.role})`, "");
         const diags = s.policy.diagnostics;
         if (diags.length > 0) {
             out.push(mdTable([["level", "policy", "resource", "message"], ...diags.map((d) => [d.level, d.policy, d.urn?.split("::").pop() ?? "(stack)", d.message])]), "");
         } else {
             out.push(`Policy: ${policyLine(s)}.`, "");
         }
-        for (const section of SECTIONS) {
-            const body = section(s, result.stacks, { regions: result.regions });
-            if (!body) continue;
+        for (const body of sectionsOf(result, s)) {
             out.push(`<details><summary>${body.title}</summary>`, "", mdTable(body.rows), ...(body.note ? ["", body.note] : []), "", "</details>", "");
         }
         const byType = resourcesByType(s.resources.filter((r) => r.custom));
@@ -237,10 +240,8 @@ export function renderTerminal(result: PlanResult): string {
     for (const s of result.stacks) {
         const c = counts(s.policy.diagnostics);
         const mark = c.mandatory > 0 ? "✗" : "✓";
-        out.push(`${mark} ${s.stack} (${s.role}): ${s.resources.filter((r) => r.custom).length} resources, ${s.resources.filter((r) => !r.custom).length} components — policy ${policyLine(s)}`);
-        for (const section of SECTIONS) {
-            const body = section(s, result.stacks, { regions: result.regions });
-            if (!body) continue;
+        out.push(`${mark} ${s.stack} (${s.environment} ${s.role}): ${s.resources.filter((r) => r.custom).length} resources, ${s.resources.filter((r) => !r.custom).length} components — policy ${policyLine(s)}`);
+        for (const body of sectionsOf(result, s)) {
             out.push(`  ${body.title}:`);
             const widths = body.rows[0].map((_, i) => Math.max(...body.rows.map((r) => (r[i] ?? "").length)));
             for (const row of body.rows) out.push("    " + row.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd());
@@ -251,8 +252,26 @@ export function renderTerminal(result: PlanResult): string {
         }
     }
     if (result.failure) out.push(`✗ ${result.failure.stack}: the program failed:\n${indent(result.failure.error.message)}`);
+    const shared = sharedNames(result.environments);
+    if (shared.length > 0) {
+        out.push(`✗ ${shared.length} physical name${shared.length === 1 ? "" : "s"} shared between environments: ${SHARED_NAMES_FIX}`);
+        for (const row of sharedRows(shared).slice(1, 21)) out.push(`    ${row.join("  ")}`);
+    }
     out.push(`Planned ${result.stacks.length} stack${result.stacks.length === 1 ? "" : "s"} in ${(result.totalMs / 1000).toFixed(1)} s.`);
     return out.join("\n");
+}
+
+const SHARED_NAMES_FIX =
+    "two environments would create (or fight over) the same resource: give each its own mall:domain, and keep the stack names and mall:environment as the README says (physical names then start mall-<env>-)";
+
+function sharedRows(shared: readonly SharedName[]): string[][] {
+    return [["type", "name", "environments"], ...shared.map((n) => [n.type, n.value, Object.keys(n.by).join(", ")])];
+}
+
+/** A stack's sections see its own environment only: its stacks and its registry's order. */
+function sectionsOf(result: PlanResult, s: StackResult): SectionBody[] {
+    const env = environmentOfStack(result, s.stack);
+    return SECTIONS.map((section) => section(s, env?.stacks ?? [s], { regions: env?.regions })).filter((b): b is SectionBody => b !== undefined);
 }
 
 function indent(text: string): string {

@@ -326,7 +326,7 @@ function distributionHeaders(m: NetworkModel): string[] {
 
 /** The Route 53 health checks' paths in `region`: what a forward limited to them exposes is the health answer only. */
 function healthPaths(m: NetworkModel, region: string): string[] {
-    return m.resources.filter((l) => l.resource.type === "aws:route53/healthCheck:HealthCheck" && l.stack === region).map((l) => String(l.resource.inputs.resourcePath ?? "/"));
+    return m.resources.filter((l) => l.resource.type === "aws:route53/healthCheck:HealthCheck" && m.regionOfStack.get(l.stack) === region).map((l) => String(l.resource.inputs.resourcePath ?? "/"));
 }
 
 /**
