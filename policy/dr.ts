@@ -33,7 +33,7 @@ export const drNotificationsSubscribed: StackValidationPolicy = stackPolicy<Noti
             if (t.component !== DR_COMPONENT || !config.environments.includes(t.environment ?? "")) continue;
             if (index.dependents(topic, "topic", SUBSCRIPTION).length > 0) continue;
             report(
-                `${describe(topic)} pages nobody in ${t.environment}: its alarms and failover reports reach no one; subscribe the on-call rotation (mall:drNotifications: ["oncall@example.com"] or a PagerDuty/Opsgenie https:// endpoint in Pulumi.${t.region ?? "<stack>"}.yaml)`,
+                `${describe(topic)} pages nobody in ${t.environment}: its alarms and failover reports reach no one; subscribe the on-call rotation (mall:drNotifications: ["oncall@example.com"] or a PagerDuty/Opsgenie https:// endpoint in Pulumi.${t.stack ?? t.region ?? "<stack>"}.yaml)`,
                 topic.urn,
             );
         }

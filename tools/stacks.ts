@@ -1,9 +1,10 @@
 /**
- * `npx ts-node tools/stacks.ts [--json] [--deploy] [--environment <env>]`: one environment's stacks
+ * `npx ts-node tools/stacks.ts [--json] [--deploy] [--environment <env> [--if-present]]`: one environment's stacks
  * (production by default) in deploy order (primary first), from the stack files and their
  * references. The deploy workflow builds its job matrix from it, so adding a region needs no
  * workflow change, and a staging stack never lands in production's matrix (nor under its
- * `production` approval).
+ * `production` approval). `--if-present` answers an empty list for an environment with no stack
+ * files (the deploy workflow's staging jobs then skip) instead of failing.
  *
  * The Pulumi organization is written once, in the secondaries' mall:primaryStack (org/project/
  * stack). The shipped files name the placeholder org "organization": with `--deploy`, or whenever a
@@ -27,9 +28,10 @@ export interface CiStacks {
 }
 
 /** The CI's view of the project; throws when a deploy would target the placeholder org. */
-export function ciStacks(project: Project, opts: { readonly deploy: boolean; readonly environment?: string }): CiStacks {
+export function ciStacks(project: Project, opts: { readonly deploy: boolean; readonly environment?: string; readonly ifPresent?: boolean }): CiStacks {
     const environment = opts.environment ?? PRODUCTION;
     const known = environmentsOf(project);
+    if (!known.includes(environment) && opts.ifPresent) return { environment, org: "", order: [], primaries: [], secondaries: [], runners: {}, regions: {} };
     if (!known.includes(environment)) throw new Error(`no stack of environment "${environment}" (mall:environment in a Pulumi.<stack>.yaml); environments: ${known.join(", ")}`);
     const stacks = project.stacks.filter((s) => s.environment === environment);
     const order = planOrder(project).filter((s) => s.environment === environment);
@@ -72,7 +74,7 @@ if (require.main === module) {
     try {
         const deploy = process.argv.includes("--deploy") || Boolean(process.env.PULUMI_ACCESS_TOKEN);
         const at = process.argv.findIndex((a) => a === "--environment" || a === "-e");
-        const stacks = ciStacks(project, { deploy, environment: at >= 0 ? process.argv[at + 1] : undefined });
+        const stacks = ciStacks(project, { deploy, environment: at >= 0 ? process.argv[at + 1] : undefined, ifPresent: process.argv.includes("--if-present") });
         if (process.argv.includes("--json")) {
             console.log(JSON.stringify(stacks));
         } else {

@@ -10,7 +10,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceTrustPolicy } from "../common/trust";
-import { awsName } from "../common/context";
+import { awsName, regionCode } from "../common/context";
 import { TOPICS, TOPIC_FAMILIES } from "../catalogue";
 import { replicatorSourceStatements, replicatorTargetStatements } from "./msk-plan";
 import { DataScope, child, dataTags, logGroup, stateful } from "./shared";
@@ -66,7 +66,13 @@ export interface MskStore {
  * every name matches the clusters' policy pattern `<project>-*-msk-replicator`.
  */
 export function replicatorRoleName(project: string, target: string, source?: string): string {
-    return `${project}-${target}${source ? `-from-${source}` : ""}-msk-replicator`;
+    const name = (t: string, s?: string) => `${project}-${t}${s ? `-from-${s}` : ""}-msk-replicator`;
+    const long = name(target, source);
+    // IAM role names are 1-64 characters: long environments and regions fall back to region codes.
+    if (long.length <= 64) return long;
+    const short = name(regionCode(target), source && regionCode(source));
+    if (short.length <= 64) return short;
+    throw new Error(`the MSK Replicator role name "${short}" exceeds IAM's 64 characters even with region codes: shorten the environment name (the prefix "${project}")`);
 }
 
 /**
@@ -102,13 +108,13 @@ export function buildMsk(scope: DataScope, args: MskArgs): MskStore {
         {
             name: clusterName,
             kafkaVersions: [size.kafkaVersion],
-            description: "mall brokers: topics are declared, 3 replicas, 2 in sync",
+            description: `mall brokers: topics are declared, ${size.replicationFactor} replicas, ${size.minInSyncReplicas} in sync`,
             // Topics are created by the platform with the catalogue's partitions/retention; a typo'd
             // producer must not create one. Replicator-created topics keep the source's config.
             serverProperties: [
                 "auto.create.topics.enable=false",
-                "default.replication.factor=3",
-                "min.insync.replicas=2",
+                `default.replication.factor=${size.replicationFactor}`,
+                `min.insync.replicas=${size.minInSyncReplicas}`,
                 `num.partitions=${maxPartitions}`,
                 "unclean.leader.election.enable=false",
             ].join("\n"),

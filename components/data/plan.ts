@@ -52,6 +52,22 @@ export interface MskSizing {
     /** A multiple of the AZ count (MSK spreads brokers evenly). */
     readonly brokers: number;
     readonly volumeGiB: number;
+    /**
+     * Replicas of every topic and the in-sync minimum for acks=all writes: MSK's defaults, 3 and 2
+     * over three or more AZs, 2 and 1 over two (mskReplication), so a broker or an AZ can be lost
+     * (or patched) without refusing writes.
+     */
+    readonly replicationFactor: number;
+    readonly minInSyncReplicas: number;
+}
+
+/**
+ * MSK's default replication for a cluster over `azCount` AZs (Amazon MSK developer guide, "Default
+ * Amazon MSK configuration": default.replication.factor 3 and min.insync.replicas 2 for three-AZ
+ * clusters, 2 and 1 for two-AZ clusters).
+ */
+export function mskReplication(azCount: number): { replicationFactor: number; minInSyncReplicas: number } {
+    return azCount >= 3 ? { replicationFactor: 3, minInSyncReplicas: 2 } : { replicationFactor: 2, minInSyncReplicas: 1 };
 }
 
 export interface SearchSizing {
@@ -90,7 +106,7 @@ export const PRODUCTION: DataSizing = {
     },
     docdb: { engineVersion: "5.0.0", instanceClass: "db.r6g.2xlarge", primaryReaders: 2, secondaryReaders: 2 },
     cache: { engineVersion: "7.2", nodeType: "cache.r7g.xlarge", shards: 3, replicasPerShard: 2, snapshotRetentionDays: 7 },
-    msk: { kafkaVersion: "3.6.0", instanceType: "kafka.m5.large", brokers: 3, volumeGiB: 1000 },
+    msk: { kafkaVersion: "3.6.0", instanceType: "kafka.m5.large", brokers: 3, volumeGiB: 1000, ...mskReplication(3) },
     search: {
         engineVersion: "OpenSearch_2.17",
         dataInstanceType: "r6g.large.search",

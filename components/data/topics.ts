@@ -16,17 +16,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { TOPICS, TopicSpec } from "../catalogue";
 import { DataScope } from "./shared";
 
-/** Replicas of every topic and the in-sync minimum (the broker defaults say the same). */
-export const TOPIC_REPLICATION_FACTOR = 3;
-export const TOPIC_MIN_INSYNC_REPLICAS = 2;
-
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** A topic's broker-side configuration (Kafka takes every value as a string). */
-export function topicConfig(t: TopicSpec): Record<string, string> {
+/** A topic's broker-side configuration (Kafka takes every value as a string); the in-sync minimum is the cluster's (MskSizing). */
+export function topicConfig(t: TopicSpec, minInSyncReplicas: number): Record<string, string> {
     return {
         "retention.ms": String(t.retentionDays * DAY_MS),
-        "min.insync.replicas": String(TOPIC_MIN_INSYNC_REPLICAS),
+        "min.insync.replicas": String(minInSyncReplicas),
         "cleanup.policy": "delete",
     };
 }
@@ -59,7 +55,8 @@ export function buildTopics(scope: DataScope, cluster: aws.msk.Cluster, options:
         (t) =>
             new kafka.Topic(
                 `${scope.name}-topic-${t.name}`,
-                { name: t.name, partitions: t.partitions, replicationFactor: TOPIC_REPLICATION_FACTOR, config: topicConfig(t) },
+                // Replicas as the brokers' defaults (MskSizing: 3 over three AZs, 2 over two).
+                { name: t.name, partitions: t.partitions, replicationFactor: scope.sizing.msk.replicationFactor, config: topicConfig(t, scope.sizing.msk.minInSyncReplicas) },
                 { parent: scope.parent, provider, protect: true, dependsOn: [cluster, ...(options.after ?? [])], ...(options.adopt ? { import: t.name } : {}) },
             ),
     );

@@ -231,7 +231,7 @@ export function regionSwitchPlanName(project: string, primary: string, successor
     if (PLAN_NAME.test(long)) return long;
     const short = `${project}-${regionCode(primary)}-${regionCode(successor)}`;
     if (PLAN_NAME.test(short)) return short;
-    throw new Error(`the Region switch plan name "${short}" (for ${primary} → ${successor}) is not 1-32 letters, digits and hyphens: shorten the project name (Pulumi.yaml name)`);
+    throw new Error(`the Region switch plan name "${short}" (for ${primary} → ${successor}) is not 1-32 letters, digits and hyphens: shorten the project name (Pulumi.yaml name) or the environment name (mall:environment), which prefix it`);
 }
 
 export interface RegionSwitchPlanInput<S> {

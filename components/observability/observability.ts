@@ -174,7 +174,8 @@ function buildObservability(parent: pulumi.Resource, name: string, args: Observa
     for (const g of xrayGroups(latencyMs)) {
         new aws.xray.Group(
             `${name}-group-${g.suffix}`,
-            { groupName: awsName(ctx, g.suffix), filterExpression: g.filter, insightsConfiguration: { insightsEnabled: true, notificationsEnabled: true }, tags: tags(awsName(ctx, g.suffix)) },
+            // X-Ray group names are 1-32 characters (tools/plan/name-limits.ts).
+            { groupName: awsNameWithin(ctx, 32, g.suffix), filterExpression: g.filter, insightsConfiguration: { insightsEnabled: true, notificationsEnabled: true }, tags: tags(awsNameWithin(ctx, 32, g.suffix)) },
             opts,
         );
     }

@@ -41,6 +41,8 @@ const RUNNER_KEYS = ["repositoryUrl", "connectionArn", "deployRoleArn", "preview
 
 export interface CicdContext {
     readonly region: string;
+    /** The stack's physical-name prefix (`mall`, `mall-staging`): connection names are unique per account. */
+    readonly namePrefix: string;
     /** The EKS public endpoint's CIDRs (the bootstrap phase needs the deployer's). */
     readonly publicAccessCidrs: readonly string[];
     /** A real preview/up (not the offline plan): placeholders are refused, production needs a runner. */
@@ -50,7 +52,7 @@ export interface CicdContext {
     readonly adminRoleArns: readonly string[];
 }
 
-export function readCicd(r: ConfigReader, { region, publicAccessCidrs, deploying, environment, adminRoleArns }: CicdContext): CicdSettings {
+export function readCicd(r: ConfigReader, { region, namePrefix, publicAccessCidrs, deploying, environment, adminRoleArns }: CicdContext): CicdSettings {
     const key = "mall:deployRunner";
     const phase = r.string("mall:deployPhase", { default: "steady", allowed: DEPLOY_PHASES }) as DeployPhase;
     if (phase === "bootstrap" && publicAccessCidrs.length === 0) {
@@ -99,7 +101,7 @@ export function readCicd(r: ConfigReader, { region, publicAccessCidrs, deploying
     }
     if (deploying) {
         if (repositoryUrl.split("/")[3] === PLACEHOLDER_ORG) r.problem(`${key}.repositoryUrl "${repositoryUrl}" names the placeholder org "${PLACEHOLDER_ORG}"; set your repository`);
-        if (PLACEHOLDER_CONNECTION.test(connectionArn)) r.problem(`${key}.connectionArn is the placeholder connection; create one (aws codeconnections create-connection --provider-type GitHub --connection-name mall-${region} --region ${region}), authorise it in the console, and set its ARN`);
+        if (PLACEHOLDER_CONNECTION.test(connectionArn)) r.problem(`${key}.connectionArn is the placeholder connection; create one (aws codeconnections create-connection --provider-type GitHub --connection-name ${namePrefix}-${region} --region ${region}), authorise it in the console, and set its ARN`);
         for (const [k, v] of [["connectionArn", connectionArn], ["deployRoleArn", deployRoleArn], ["previewRoleArn", previewRoleArn]] as const) {
             if (v.includes(DOC_ACCOUNT)) r.problem(`${key}.${k} is in the documentation account 123456789012; set the ARN in your account`);
         }

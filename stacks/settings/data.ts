@@ -2,7 +2,7 @@
  * Data-layer settings of one region stack (GlobalData): a sizing profile (ARCHITECTURE §4 figures
  * by default, `small` for cheap dev stacks) plus typed overrides of the figures people tune.
  */
-import { AURORA_ENGINE_VERSION_KEY, AuroraSizing, DATA_PROFILES, DataProfileName, DataSizing, PROFILES } from "../../components/data/plan";
+import { AURORA_ENGINE_VERSION_KEY, AuroraSizing, DATA_PROFILES, DataProfileName, DataSizing, PROFILES, mskReplication } from "../../components/data/plan";
 import { LOG_RETENTION_DAYS } from "./network";
 import { ConfigReader } from "./reader";
 
@@ -74,6 +74,7 @@ export function readData(r: ConfigReader, environment: string, registryRegions: 
         instanceType: str("mall:mskInstanceType", base.msk.instanceType, "kafka.", "kafka.m5.large"),
         // The profile's count, rounded down to a multiple of the AZs (never below one per AZ).
         brokers: r.number("mall:mskBrokers", { default: azCount * Math.max(1, Math.floor(base.msk.brokers / azCount)), min: azCount }),
+        ...mskReplication(azCount),
     };
     if (msk.brokers % azCount !== 0) {
         r.problem(`mall:mskBrokers ${msk.brokers} is not a multiple of mall:azCount ${azCount}; MSK spreads brokers evenly over the client subnets, use ${azCount * Math.max(1, Math.round(msk.brokers / azCount))}`);

@@ -11,7 +11,7 @@ import { EksSettings, readEks } from "./eks";
 import { DrSettings, readDr } from "./dr";
 import { NetworkSettings, readNetwork } from "./network";
 import { ConfigError, ConfigReader, KeyRead, RawConfig, editDistance } from "./reader";
-import { ENVIRONMENTS_KEY, ENVIRONMENT_NAME, PRODUCTION, REGISTRY_KEY, RegionEntry, RegionRegistry, namePrefix, readEnvironments, readRegistry, registryKey, secondariesBefore, stackName, successorsBefore } from "./registry";
+import { ENVIRONMENTS_KEY, ENVIRONMENT_NAME, PRODUCTION, REGISTRY_KEY, RegionEntry, RegionRegistry, checkEnvironments, namePrefix, readEnvironments, readRegistry, registryKey, secondariesBefore, stackName, successorsBefore } from "./registry";
 import { DEFAULT_GITOPS } from "../../components/eks/defaults";
 import { PRIMARY_ONLY_EXPERIMENTS } from "../../components/dr/experiments";
 import { SITE_LABEL, edgeNames } from "../../components/edge/plan";
@@ -133,6 +133,7 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
     const region = r.string("aws:region", { required: `run: pulumi config set aws:region <region> -s ${stack}` });
     const environments = readEnvironments(r);
     const environment = readEnvironment(r, stack, environments);
+    checkEnvironments(r, environment);
     // An undeclared environment has no registry to read (its problem says how to declare it).
     const registry =
         environment === PRODUCTION || environments.has(environment)
@@ -159,7 +160,7 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
     const primaryStackKey = "mall:primaryStack";
     const primaryStack = r.string(primaryStackKey);
     const eks = readEks(r, region, { requireAdmins: environment === "production" && !offlinePlan });
-    const cicd = readCicd(r, { region, publicAccessCidrs: eks.publicAccessCidrs, deploying: !offlinePlan, environment, adminRoleArns: eks.adminRoleArns });
+    const cicd = readCicd(r, { region, namePrefix: namePrefix(project, environment), publicAccessCidrs: eks.publicAccessCidrs, deploying: !offlinePlan, environment, adminRoleArns: eks.adminRoleArns });
     if (!offlinePlan && environment === "production" && eks.gitops.repoUrl === DEFAULT_GITOPS.repoUrl) {
         r.problem(
             `mall:gitopsRepoUrl "${eks.gitops.repoUrl}" is the placeholder GitOps repository; production clusters need the real one ArgoCD syncs: pulumi config set mall:gitopsRepoUrl <your repo URL> -s ${stack}`,
@@ -237,7 +238,7 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
 
 /** `mall:environment`: production, or an environment declared under mall:environments. */
 function readEnvironment(r: ConfigReader, stack: string, environments: ReadonlyMap<string, unknown>): Environment {
-    const known = [PRODUCTION, ...environments.keys()];
+    const known = [PRODUCTION, ...[...environments.keys()].filter((k) => k !== PRODUCTION && ENVIRONMENT_NAME.test(k))];
     const environment = r.string("mall:environment", { default: PRODUCTION, pattern: ENVIRONMENT_NAME, describe: "an environment name such as production or staging" });
     if (environment === undefined || !ENVIRONMENT_NAME.test(environment)) return PRODUCTION;
     if (!known.includes(environment)) {
@@ -260,8 +261,9 @@ function stackNameProblem(r: ConfigReader, stack: string, environment: string, r
     if (stack === expected) return;
     const setEnvironment = environment === PRODUCTION && !r.has("mall:environment") ? "mall:environment is unset (production)" : `mall:environment is ${environment}`;
     const suffix = `-${region}`;
-    if (environment === PRODUCTION && registry.regions.some((e) => e.name === stack)) {
-        r.problem(`aws:region "${region}" differs from the stack name "${stack}"; production stacks are named after their region, set aws:region to ${stack}`);
+    const named = registry.regions.find((e) => stackName(environment, e.name) === stack);
+    if (named) {
+        r.problem(`aws:region "${region}" differs from the stack name "${stack}"; ${environment}'s stacks are named ${stackName(environment, "<region>")}, set aws:region to ${named.name}`);
     } else if (stack.endsWith(suffix) && stack.length > suffix.length) {
         const named = stack.slice(0, -suffix.length);
         r.problem(

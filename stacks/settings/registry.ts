@@ -45,39 +45,46 @@ export interface EnvironmentEntry {
     readonly failoverOrder?: unknown;
 }
 
-/**
- * `mall:environments`: the non-production environments and their raw registries. Problems (a bad
- * name, an unknown field, production declared here) go to the reader; the map holds the usable ones.
- */
-export function readEnvironments(r: ConfigReader): Map<string, EnvironmentEntry> {
+/** `mall:environments` as declared: name -> its raw entry (validated by checkEnvironments for the stack's own environment). */
+export type Environments = ReadonlyMap<string, unknown>;
+
+/** `mall:environments`, unvalidated: every stack sees it (project-level), and judges only what concerns it (checkEnvironments). */
+export function readEnvironments(r: ConfigReader): Environments {
     const raw = r.json(ENVIRONMENTS_KEY, { default: "none: production only (`mall:regions`)" });
-    const out = new Map<string, EnvironmentEntry>();
-    if (raw === undefined) return out;
+    return raw && typeof raw === "object" && !Array.isArray(raw) ? new Map(Object.entries(raw as Record<string, unknown>)) : new Map();
+}
+
+/**
+ * The problems of `mall:environments` that concern a stack of `environment`: production's stacks
+ * hear only of a `production` entry (production's registry is mall:regions); another
+ * environment's stacks hear of the declaration's shape, names that cannot be environments, and
+ * their own entry's fields. A mistake in one environment's declaration never blocks another's deploy.
+ */
+export function checkEnvironments(r: ConfigReader, environment: string): void {
+    const raw = r.json(ENVIRONMENTS_KEY, { default: "none: production only (`mall:regions`)" });
+    if (raw === undefined) return;
     const example = `${ENVIRONMENTS_KEY}: { value: { staging: { regions: { us-east-1: { cidr: 10.16.0.0/16, role: primary } } } } }`;
+    const production = environment === PRODUCTION;
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-        r.problem(`${ENVIRONMENTS_KEY} must be a map of environment name to { regions, failoverOrder? } in Pulumi.yaml, e.g. ${example}`);
-        return out;
+        if (!production) r.problem(`${ENVIRONMENTS_KEY} must be a map of environment name to { regions, failoverOrder? } in Pulumi.yaml, e.g. ${example}`);
+        return;
     }
     for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
         const key = `${ENVIRONMENTS_KEY}.${name}`;
         if (name === PRODUCTION) {
-            r.problem(`${key}: production's registry is ${REGISTRY_KEY} (its stacks keep their region names); move these regions there or rename the environment`);
+            if (production) r.problem(`${key}: production's registry is ${REGISTRY_KEY} (its stacks keep their region names); move these regions there or rename the environment`);
+        } else if (production) {
             continue;
-        }
-        if (!ENVIRONMENT_NAME.test(name)) {
+        } else if (!ENVIRONMENT_NAME.test(name)) {
             r.problem(`${key}: "${name}" is not an environment name: 2-10 lower-case letters and digits, starting with a letter (it prefixes stack and physical names, e.g. staging-us-east-1)`);
+        } else if (name !== environment) {
             continue;
-        }
-        if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        } else if (typeof value !== "object" || value === null || Array.isArray(value)) {
             r.problem(`${key} must be an object { regions, failoverOrder? }, e.g. ${example}`);
-            continue;
+        } else {
+            for (const k of Object.keys(value).filter((k) => k !== "regions" && k !== "failoverOrder")) r.problem(`${key}.${k} is not an environment field; allowed: regions, failoverOrder`);
         }
-        for (const k of Object.keys(value).filter((k) => k !== "regions" && k !== "failoverOrder")) {
-            r.problem(`${key}.${k} is not an environment field; allowed: regions, failoverOrder`);
-        }
-        out.set(name, value as EnvironmentEntry);
     }
-    return out;
 }
 
 export { RegionRole };
@@ -127,13 +134,13 @@ export function readRegistry(
     r: ConfigReader,
     self: { region: string; azCount: number; subnetPrefix: number },
     environment: string = PRODUCTION,
-    environments: ReadonlyMap<string, EnvironmentEntry> = new Map(),
+    environments: Environments = new Map(),
 ): RegionRegistry | undefined {
     const production = environment === PRODUCTION;
     const registryName = registryKey(environment);
     const orderKey = failoverOrderKey(environment);
     // Every stack sees every project-level key: production's registry is not this environment's.
-    const raw = production ? r.json(registryName, { required: true }) : (r.has(REGISTRY_KEY), environments.get(environment)?.regions);
+    const raw = production ? r.json(registryName, { required: true }) : (r.has(REGISTRY_KEY), entryOf(environments, environment)?.regions);
     const fix = production
         ? `declare it once in Pulumi.yaml under config, e.g. ${registryName}: { value: { us-east-1: { cidr: 10.0.0.0/16, role: primary } } }`
         : `declare it once in Pulumi.yaml under config, e.g. ${ENVIRONMENTS_KEY}: { value: { ${environment}: { regions: { us-east-1: { cidr: 10.16.0.0/16, role: primary } } } } }`;
@@ -215,7 +222,7 @@ export function readRegistry(
         );
     }
     const secondaries = entries.filter((e) => e.role === "secondary").map((e) => e.name);
-    const failoverOrder = production ? r.stringList(orderKey, secondaries) : environmentFailoverOrder(r, environment, environments.get(environment), secondaries);
+    const failoverOrder = production ? r.stringList(orderKey, secondaries) : environmentFailoverOrder(r, environment, entryOf(environments, environment), secondaries);
     if (primaries.length === 1 && failoverOrder.includes(primaries[0].name)) {
         r.problem(`${orderKey} names the primary ${primaries[0].name}; it lists the primary's successors only: ${JSON.stringify(secondaries)}`);
     }
@@ -229,13 +236,19 @@ export function readRegistry(
     return { regions: entries, primary: primaries[0], secondaries: entries.filter((e) => e.role === "secondary"), failoverOrder };
 }
 
-/** A non-production environment's failover order (`mall:environments.<env>.failoverOrder`); production's own key is not its. */
+/** An environment's entry when it is an object (checkEnvironments reports one that is not). */
+function entryOf(environments: Environments, environment: string): EnvironmentEntry | undefined {
+    const v = environments.get(environment);
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as EnvironmentEntry) : undefined;
+}
+
+/**
+ * A non-production environment's failover order (`mall:environments.<env>.failoverOrder`).
+ * Production's `mall:failoverOrder` is project-level, so every stack sees it: here it is not this
+ * environment's, and ignored.
+ */
 function environmentFailoverOrder(r: ConfigReader, environment: string, entry: EnvironmentEntry | undefined, secondaries: readonly string[]): string[] {
-    if (r.has(FAILOVER_ORDER_KEY)) {
-        r.problem(
-            `${FAILOVER_ORDER_KEY} is production's failover order, but this stack is in ${environment}: write ${environment}'s as ${failoverOrderKey(environment)} in Pulumi.yaml, and production's in production's stack files`,
-        );
-    }
+    r.has(FAILOVER_ORDER_KEY);
     const value = entry?.failoverOrder;
     if (value === undefined) return [...secondaries];
     if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {

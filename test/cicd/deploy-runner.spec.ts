@@ -135,7 +135,7 @@ describe("deploy path: settings (mall:deployRunner, mall:deployPhase)", () => {
     };
     const read = (raw: Record<string, unknown>, ctx: Partial<{ deploying: boolean; environment: string; publicAccessCidrs: string[] }> = {}) => {
         const r = new ConfigReader("us-east-1", Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
-        const s = readCicd(r, { region: "us-east-1", publicAccessCidrs: ctx.publicAccessCidrs ?? [], deploying: ctx.deploying ?? false, environment: ctx.environment ?? "production", adminRoleArns: ["arn:aws:iam::210987654321:role/platform-admin"] });
+        const s = readCicd(r, { namePrefix: "mall", region: "us-east-1", publicAccessCidrs: ctx.publicAccessCidrs ?? [], deploying: ctx.deploying ?? false, environment: ctx.environment ?? "production", adminRoleArns: ["arn:aws:iam::210987654321:role/platform-admin"] });
         return { s, problems: r.problems };
     };
 

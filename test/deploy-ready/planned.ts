@@ -1,14 +1,9 @@
-/** One offline plan of both stacks (no policy pack) shared by the deploy-ready specs of a mocha run. */
-import * as path from "path";
-import { plan, PlanResult } from "../../tools/plan/plan";
+/** The shipped plan (every environment, no policy pack) the deploy-ready specs check; shared with the other specs of a mocha run. */
+import { PlanResult } from "../../tools/plan/plan";
+import { shippedPlan } from "../registry";
 
-const ROOT = path.resolve(__dirname, "..", "..");
-let cached: Promise<PlanResult> | undefined;
-
-export function planned(): Promise<PlanResult> {
-    cached ??= plan({ dir: ROOT, skipPolicy: true }).then((result) => {
-        if (result.failure) throw result.failure.error;
-        return result;
-    });
-    return cached;
+export async function planned(): Promise<PlanResult> {
+    const result = await shippedPlan();
+    if (result.failure) throw result.failure.error;
+    return result;
 }

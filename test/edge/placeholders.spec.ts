@@ -195,6 +195,8 @@ describe("tools/stacks.ts: the CI's Pulumi organization", () => {
         });
         assert.ok(ciStacks(project, { deploy: false }).order.every((st) => !st.startsWith("staging-")));
         assert.throws(() => ciStacks(project, { deploy: false, environment: "prod" }), new Error('no stack of environment "prod" (mall:environment in a Pulumi.<stack>.yaml); environments: production, staging'));
+        // The deploy workflow asks with --if-present: a project without staging files skips its staging jobs.
+        assert.deepStrictEqual(ciStacks(project, { deploy: true, environment: "dev", ifPresent: true }), { environment: "dev", org: "", order: [], primaries: [], secondaries: [], runners: {}, regions: {} });
     });
 
     it("refuses to deploy into the placeholder org", () => {

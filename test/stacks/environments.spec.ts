@@ -71,7 +71,13 @@ describe("environments: registries, stack names and name prefixes", () => {
             'stack "us-east-1" is named for production\'s us-east-1, but mall:environment is staging; staging\'s us-east-1 stack is staging-us-east-1: rename it (pulumi stack rename staging-us-east-1), or fix mall:environment/aws:region',
         ]);
         assert.deepStrictEqual(problems("staging-us-west-2", config("us-east-1", { "mall:environment": "staging" })), [
-            'stack "staging-us-west-2" does not follow the naming the stack references and CI rely on: staging\'s us-east-1 stack is staging-us-east-1 (production: <region>, other environments: <env>-<region>); rename it (pulumi stack rename staging-us-east-1)',
+            'aws:region "us-east-1" differs from the stack name "staging-us-west-2"; staging\'s stacks are named staging-<region>, set aws:region to us-west-2',
+        ]);
+        assert.deepStrictEqual(problems("us-west-2", config("us-east-1", { "mall:domain": "example.com" })), [
+            'aws:region "us-east-1" differs from the stack name "us-west-2"; production\'s stacks are named <region>, set aws:region to us-west-2',
+        ]);
+        assert.deepStrictEqual(problems("prod-east", config("us-east-1", { "mall:domain": "example.com" })), [
+            'stack "prod-east" does not follow the naming the stack references and CI rely on: production\'s us-east-1 stack is us-east-1 (production: <region>, other environments: <env>-<region>); rename it (pulumi stack rename us-east-1)',
         ]);
     });
 
@@ -85,10 +91,18 @@ describe("environments: registries, stack names and name prefixes", () => {
         ]);
     });
 
-    it("refuses production under mall:environments, a name that cannot prefix physical names, and unknown fields", () => {
-        const bad = { production: { regions: PRODUCTION_REGIONS }, "Stage-1": { regions: STAGING_REGIONS }, staging: { regions: STAGING_REGIONS, cidr: "10.16.0.0/16" } };
+    it("refuses production under mall:environments, a name that cannot prefix physical names, and unknown fields, each where it matters", () => {
+        const bad = {
+            production: { regions: PRODUCTION_REGIONS },
+            "Stage-1": { regions: STAGING_REGIONS },
+            staging: { regions: STAGING_REGIONS, cidr: "10.16.0.0/16" },
+            dev: { regions: STAGING_REGIONS, zones: 2 },
+        };
+        // Production hears of its own misplaced registry only: staging's typos never block its deploy.
         assert.deepStrictEqual(problems("us-east-1", config("us-east-1", { "mall:domain": "example.com" }, bad)), [
             "mall:environments.production: production's registry is mall:regions (its stacks keep their region names); move these regions there or rename the environment",
+        ]);
+        assert.deepStrictEqual(problems("staging-us-east-1", config("us-east-1", { "mall:environment": "staging" }, bad)), [
             'mall:environments.Stage-1: "Stage-1" is not an environment name: 2-10 lower-case letters and digits, starting with a letter (it prefixes stack and physical names, e.g. staging-us-east-1)',
             "mall:environments.staging.cidr is not an environment field; allowed: regions, failoverOrder",
         ]);
@@ -100,9 +114,9 @@ describe("environments: registries, stack names and name prefixes", () => {
             'mall:environments.staging.regions.us-west-2.cidr "10.16.0.0/16" overlaps us-east-1 (10.16.0.0/16); pick a disjoint /16 (Transit Gateway peering cannot route overlapping CIDRs)',
             "mall:environments.staging.regions.us-west-2.asn 64528 is also us-east-1's; set a distinct asn on one of them",
         ]);
-        assert.deepStrictEqual(problems("staging-us-east-1", config("us-east-1", { "mall:environment": "staging", "mall:failoverOrder": '["us-west-2"]' })), [
-            "mall:failoverOrder is production's failover order, but this stack is in staging: write staging's as mall:environments.staging.failoverOrder in Pulumi.yaml, and production's in production's stack files",
-        ]);
+        // Production's mall:failoverOrder is project-level (every stack sees it): not staging's, ignored.
+        const ignored = parseStackConfig("mall", "staging-us-east-1", config("us-east-1", { "mall:environment": "staging", "mall:failoverOrder": '["nowhere-1"]' }));
+        assert.deepStrictEqual(ignored.registry.failoverOrder, ["us-west-2", "ap-northeast-2"]);
         const partial = { staging: { regions: STAGING_REGIONS, failoverOrder: ["us-west-2"] } };
         assert.deepStrictEqual(problems("staging-us-east-1", config("us-east-1", { "mall:environment": "staging" }, partial)), [
             'mall:environments.staging.failoverOrder leaves out ap-northeast-2; list every secondary once, e.g. ["us-west-2","ap-northeast-2"]',
@@ -144,6 +158,19 @@ describe("environments: the shipped staging pair beside production", function ()
         assert.deepStrictEqual([writer("us-east-1"), writer("staging-us-east-1")], ["db.r6g.2xlarge", "db.r6g.large"]);
         const msk = (s: string) => stack(s).resources.find((r) => r.type === "aws:msk/cluster:Cluster")!.inputs.numberOfBrokerNodes;
         assert.deepStrictEqual([msk("us-east-1"), msk("staging-us-east-1")], [3, 2]);
+        // Replicas as MSK's defaults for the AZ count (3 and 2 in sync over three AZs, 2 and 1 over two):
+        // a topic may not have more replicas than brokers, and acks=all must survive a broker's patch.
+        const replication = (s: string) => {
+            const props = String(stack(s).resources.find((r) => r.type === "aws:msk/configuration:Configuration")!.inputs.serverProperties);
+            const topics = stack(s).resources.filter((r) => r.type === "kafka:index/topic:Topic");
+            return [
+                /default\.replication\.factor=(\d)/.exec(props)![1],
+                /min\.insync\.replicas=(\d)/.exec(props)![1],
+                [...new Set(topics.map((t) => `${t.inputs.replicationFactor}/${(t.inputs.config as Record<string, string>)["min.insync.replicas"]}`))],
+            ];
+        };
+        assert.deepStrictEqual(replication("us-east-1"), ["3", "2", ["3/2"]]);
+        assert.deepStrictEqual(replication("staging-us-east-1"), ["2", "1", ["2/1"]]);
         assert.ok(stack("staging-us-east-1").resources.length < stack("us-east-1").resources.length);
     });
 
@@ -198,12 +225,16 @@ describe("environments: the longest names still fit AWS's limits", function () {
     this.timeout(300_000);
     // The longest environment name (10 characters) in long region names: the mocks refuse any
     // physical name past AWS's limit (tools/plan/name-limits.ts), so planning is the check.
-    it("a 10-character environment in ap-northeast-2 and eu-central-1 plans", async () => {
+    it("a 10-character environment in ap-northeast-2, ap-southeast-2 and eu-central-1 plans", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mall-env-"));
         try {
             const project = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
             project.config["mall:environments"].value.acceptance = {
-                regions: { "ap-northeast-2": { cidr: "10.20.0.0/16", role: "primary" }, "eu-central-1": { cidr: "10.21.0.0/16", role: "secondary" } },
+                regions: {
+                    "ap-northeast-2": { cidr: "10.20.0.0/16", role: "primary" },
+                    "ap-southeast-2": { cidr: "10.21.0.0/16", role: "secondary" },
+                    "eu-central-1": { cidr: "10.22.0.0/16", role: "secondary" },
+                },
             };
             fs.writeFileSync(path.join(dir, "Pulumi.yaml"), YAML.stringify(project));
             const staging = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.staging-us-west-2.yaml"), "utf8")).config;
@@ -212,12 +243,17 @@ describe("environments: the longest names still fit AWS's limits", function () {
             });
             const { ["mall:primaryStack"]: _drop, ...primary } = file("ap-northeast-2", {}).config;
             fs.writeFileSync(path.join(dir, "Pulumi.acceptance-ap-northeast-2.yaml"), YAML.stringify({ config: primary }));
-            fs.writeFileSync(path.join(dir, "Pulumi.acceptance-eu-central-1.yaml"), YAML.stringify(file("eu-central-1", { "mall:primaryStack": "organization/mall/acceptance-ap-northeast-2" })));
+            for (const region of ["ap-southeast-2", "eu-central-1"]) {
+                fs.writeFileSync(path.join(dir, `Pulumi.acceptance-${region}.yaml`), YAML.stringify(file(region, { "mall:primaryStack": "organization/mall/acceptance-ap-northeast-2" })));
+            }
             const planned = await plan({ dir, environment: "acceptance", skipPolicy: true });
             assert.strictEqual(planned.failure, undefined, planned.failure?.error.message);
-            assert.deepStrictEqual(planned.stacks.map((s) => s.stack), ["acceptance-ap-northeast-2", "acceptance-eu-central-1"]);
+            assert.deepStrictEqual(planned.stacks.map((s) => s.stack), ["acceptance-ap-northeast-2", "acceptance-ap-southeast-2", "acceptance-eu-central-1"]);
             const domain = planned.stacks[0].resources.find((r) => r.type === "aws:opensearch/domain:Domain")!;
             assert.strictEqual(domain.inputs.domainName, "mall-acceptance-apne2-search");
+            // IAM's 64 characters: the replicator from ap-southeast-2 into ap-northeast-2 takes region codes.
+            const roles = planned.stacks[1].resources.filter((r) => r.type === "aws:iam/role:Role" && String(r.inputs.name).endsWith("-msk-replicator")).map((r) => r.inputs.name);
+            assert.deepStrictEqual(roles.sort(), ["mall-acceptance-ap-southeast-2-msk-replicator", "mall-acceptance-apne2-from-apse2-msk-replicator"]);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

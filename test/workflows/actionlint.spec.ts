@@ -54,6 +54,31 @@ describe("GitHub workflows", () => {
         assert.strictEqual(deploy.jobs.primary.steps.at(-1).with.command, "up");
     });
 
+    it("deploys staging first, then production, each environment under its own GitHub environment and role", () => {
+        const deploy = YAML.parse(fs.readFileSync(path.join(DIR, "deploy.yml"), "utf8"));
+        const jobs = deploy.jobs as Record<string, { needs?: string | string[]; if?: string; environment?: string; strategy?: { matrix: { stack: string } }; steps: { uses?: string; run?: string; with?: Record<string, string> }[] }>;
+        const roleOf = (job: string) => jobs[job].steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.["role-to-assume"];
+        assert.deepStrictEqual(
+            Object.entries(jobs).filter(([, j]) => j.environment).map(([name, j]) => [name, j.environment, roleOf(name), j.strategy?.matrix.stack]),
+            [
+                ["staging-primary", "staging", "${{ secrets.AWS_STAGING_ROLE_ARN }}", "${{ fromJSON(needs.test.outputs.staging).primaries }}"],
+                ["staging-secondaries", "staging", "${{ secrets.AWS_STAGING_ROLE_ARN }}", "${{ fromJSON(needs.test.outputs.staging).secondaries }}"],
+                ["primary", "production", "${{ secrets.AWS_ROLE_ARN }}", "${{ fromJSON(needs.test.outputs.stacks).primaries }}"],
+                ["secondaries", "production", "${{ secrets.AWS_ROLE_ARN }}", "${{ fromJSON(needs.test.outputs.stacks).secondaries }}"],
+            ],
+        );
+        assert.deepStrictEqual(jobs.primary.needs, ["test", "staging-primary", "staging-secondaries"]);
+        // Without staging stack files the staging jobs skip; production still deploys, and a failed staging deploy stops it.
+        assert.strictEqual(jobs.primary.if, "${{ !failure() && !cancelled() }}");
+        assert.strictEqual(jobs["staging-primary"].if, "fromJSON(needs.test.outputs.staging).primaries[0] != null");
+        assert.ok(jobs.test.steps.some((s) => s.run?.includes("tools/stacks.ts --json --deploy --environment staging --if-present")));
+        // Each job's AWS region comes from the stack file, not the stack name (staging-us-east-1 is not a region).
+        for (const [name, job] of Object.entries(jobs).filter(([, j]) => j.environment)) {
+            const region = job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.["aws-region"];
+            assert.match(String(region), /^\$\{\{ fromJSON\(needs\.test\.outputs\.(stacks|staging)\)\.regions\[matrix\.stack\] \}\}$/, name);
+        }
+    });
+
     it("comments the offline plan on pull requests and previews only with credentials", () => {
         const pr = YAML.parse(fs.readFileSync(path.join(DIR, "pull-request.yml"), "utf8"));
         const steps = pr.jobs.offline.steps as { run?: string; uses?: string; with?: Record<string, string> }[];

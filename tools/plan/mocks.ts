@@ -42,6 +42,7 @@ const AZ_COUNTS: Readonly<Record<string, number>> = {
     "ap-northeast-1": 3,
     "ap-northeast-2": 4,
     "ap-southeast-1": 3,
+    "ap-southeast-2": 3,
 };
 
 /** What `getEngineVersion` answers per parameter group family: the newest version (latest: true) and its major upgrade targets. */

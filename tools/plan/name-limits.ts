@@ -482,6 +482,28 @@ export const NAME_LIMITS: Readonly<Record<string, readonly NameLimit[]>> = {
 
     "aws:xray/samplingRule:SamplingRule": [{ field: "ruleName", min: 1, max: 32, source: TPA + "xray/sampling_rule.go" }],
 
+    // AWS's API model: the provider does not validate the group name.
+    "aws:xray/group:Group": [
+        {
+            field: "groupName",
+            min: 1,
+            max: 32,
+            source: "https://docs.aws.amazon.com/xray/latest/api/API_CreateGroup.html (GroupName: 1-32; botocore xray/2016-04-12/service-2.json)",
+        },
+    ],
+
+    // AWS docs (CreateSchedule: Name 1-64, [0-9a-zA-Z-_.]+).
+    "aws:scheduler/schedule:Schedule": [
+        {
+            field: "name",
+            min: 1,
+            max: 64,
+            pattern: /^[0-9a-zA-Z_.-]+$/,
+            describe: "letters, digits, hyphens, underscores and periods",
+            source: "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html",
+        },
+    ],
+
     // AWS docs: the provider does not validate the plan name (components/dr/plan.ts PLAN_NAME).
     "aws:arcregionswitch/plan:Plan": [
         {

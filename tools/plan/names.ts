@@ -4,6 +4,8 @@
  * share. Environments may share an account (mall:accountBaseline) and always share the global
  * namespaces (S3 buckets, DNS, CloudFront aliases), so a shared name is a collision: the second
  * create fails ("already exists", CNAMEAlreadyExists), or one environment manages the other's resource.
+ * Account-wide singletons whose name AWS fixes (service-linked roles) are not names the program
+ * chooses: `mall:accountBaseline` says which environment creates each when two share an account.
  */
 import { PlannedResource } from "./contract";
 import { NAME_LIMITS } from "./name-limits";
