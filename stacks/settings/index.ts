@@ -11,7 +11,7 @@ import { EksSettings, readEks } from "./eks";
 import { DrSettings, readDr } from "./dr";
 import { NetworkSettings, readNetwork } from "./network";
 import { ConfigError, ConfigReader, KeyRead, RawConfig, editDistance } from "./reader";
-import { ENVIRONMENTS_KEY, ENVIRONMENT_NAME, PRODUCTION, REGISTRY_KEY, RegionEntry, RegionRegistry, checkEnvironments, namePrefix, readEnvironments, readRegistry, registryKey, secondariesBefore, stackName, successorsBefore } from "./registry";
+import { ENVIRONMENTS_KEY, ENVIRONMENT_NAME, PRODUCTION, REGISTRY_KEY, RegionEntry, RegionRegistry, checkEnvironments, knownEnvironments, namePrefix, readEnvironments, readRegistry, registryKey, secondariesBefore, stackName, successorsBefore } from "./registry";
 import { DEFAULT_GITOPS } from "../../components/eks/defaults";
 import { PRIMARY_ONLY_EXPERIMENTS } from "../../components/dr/experiments";
 import { SITE_LABEL, edgeNames } from "../../components/edge/plan";
@@ -132,11 +132,11 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
     const network = readNetwork(r);
     const region = r.string("aws:region", { required: `run: pulumi config set aws:region <region> -s ${stack}` });
     const environments = readEnvironments(r);
-    const environment = readEnvironment(r, stack, environments);
-    checkEnvironments(r, environment);
+    const environment = readEnvironment(r, stack, knownEnvironments(environments));
+    checkEnvironments(r, environment, environments);
     // An undeclared environment has no registry to read (its problem says how to declare it).
     const registry =
-        environment === PRODUCTION || environments.has(environment)
+        environment === PRODUCTION || environments.declared.has(environment)
             ? readRegistry(r, { region, azCount: network.azCount, subnetPrefix: network.subnetPrefix }, environment, environments)
             : (r.has(REGISTRY_KEY), undefined);
     const domain = r.string("mall:domain", {
@@ -237,8 +237,7 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
 }
 
 /** `mall:environment`: production, or an environment declared under mall:environments. */
-function readEnvironment(r: ConfigReader, stack: string, environments: ReadonlyMap<string, unknown>): Environment {
-    const known = [PRODUCTION, ...[...environments.keys()].filter((k) => k !== PRODUCTION && ENVIRONMENT_NAME.test(k))];
+function readEnvironment(r: ConfigReader, stack: string, known: readonly string[]): Environment {
     const environment = r.string("mall:environment", { default: PRODUCTION, pattern: ENVIRONMENT_NAME, describe: "an environment name such as production or staging" });
     if (environment === undefined || !ENVIRONMENT_NAME.test(environment)) return PRODUCTION;
     if (!known.includes(environment)) {

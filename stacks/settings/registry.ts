@@ -45,13 +45,24 @@ export interface EnvironmentEntry {
     readonly failoverOrder?: unknown;
 }
 
-/** `mall:environments` as declared: name -> its raw entry (validated by checkEnvironments for the stack's own environment). */
-export type Environments = ReadonlyMap<string, unknown>;
+/** `mall:environments` as declared (validated by checkEnvironments for the stack's own environment). */
+export interface Environments {
+    /** Name -> its raw entry. */
+    readonly declared: ReadonlyMap<string, unknown>;
+    /** Set, but not a map of environments. */
+    readonly malformed: boolean;
+}
 
 /** `mall:environments`, unvalidated: every stack sees it (project-level), and judges only what concerns it (checkEnvironments). */
 export function readEnvironments(r: ConfigReader): Environments {
     const raw = r.json(ENVIRONMENTS_KEY, { default: "none: production only (`mall:regions`)" });
-    return raw && typeof raw === "object" && !Array.isArray(raw) ? new Map(Object.entries(raw as Record<string, unknown>)) : new Map();
+    const map = raw !== null && typeof raw === "object" && !Array.isArray(raw);
+    return { declared: new Map(map ? Object.entries(raw as Record<string, unknown>) : []), malformed: raw !== undefined && !map };
+}
+
+/** The environments a stack may name: production and every declared one with a usable name. */
+export function knownEnvironments(environments: Environments): string[] {
+    return [PRODUCTION, ...[...environments.declared.keys()].filter((k) => k !== PRODUCTION && ENVIRONMENT_NAME.test(k))];
 }
 
 /**
@@ -60,16 +71,14 @@ export function readEnvironments(r: ConfigReader): Environments {
  * environment's stacks hear of the declaration's shape, names that cannot be environments, and
  * their own entry's fields. A mistake in one environment's declaration never blocks another's deploy.
  */
-export function checkEnvironments(r: ConfigReader, environment: string): void {
-    const raw = r.json(ENVIRONMENTS_KEY, { default: "none: production only (`mall:regions`)" });
-    if (raw === undefined) return;
+export function checkEnvironments(r: ConfigReader, environment: string, environments: Environments): void {
     const example = `${ENVIRONMENTS_KEY}: { value: { staging: { regions: { us-east-1: { cidr: 10.16.0.0/16, role: primary } } } } }`;
     const production = environment === PRODUCTION;
-    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    if (environments.malformed) {
         if (!production) r.problem(`${ENVIRONMENTS_KEY} must be a map of environment name to { regions, failoverOrder? } in Pulumi.yaml, e.g. ${example}`);
         return;
     }
-    for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+    for (const [name, value] of environments.declared) {
         const key = `${ENVIRONMENTS_KEY}.${name}`;
         if (name === PRODUCTION) {
             if (production) r.problem(`${key}: production's registry is ${REGISTRY_KEY} (its stacks keep their region names); move these regions there or rename the environment`);
@@ -134,7 +143,7 @@ export function readRegistry(
     r: ConfigReader,
     self: { region: string; azCount: number; subnetPrefix: number },
     environment: string = PRODUCTION,
-    environments: Environments = new Map(),
+    environments: Environments = { declared: new Map(), malformed: false },
 ): RegionRegistry | undefined {
     const production = environment === PRODUCTION;
     const registryName = registryKey(environment);
@@ -238,7 +247,7 @@ export function readRegistry(
 
 /** An environment's entry when it is an object (checkEnvironments reports one that is not). */
 function entryOf(environments: Environments, environment: string): EnvironmentEntry | undefined {
-    const v = environments.get(environment);
+    const v = environments.declared.get(environment);
     return v && typeof v === "object" && !Array.isArray(v) ? (v as EnvironmentEntry) : undefined;
 }
 

@@ -106,6 +106,11 @@ describe("environments: registries, stack names and name prefixes", () => {
             'mall:environments.Stage-1: "Stage-1" is not an environment name: 2-10 lower-case letters and digits, starting with a letter (it prefixes stack and physical names, e.g. staging-us-east-1)',
             "mall:environments.staging.cidr is not an environment field; allowed: regions, failoverOrder",
         ]);
+        assert.deepStrictEqual(problems("us-east-1", config("us-east-1", { "mall:domain": "example.com" }, ["staging"])), []);
+        assert.deepStrictEqual(problems("staging-us-east-1", config("us-east-1", { "mall:environment": "staging" }, ["staging"])), [
+            'mall:environment "staging" is not declared (known: production); declare its regions once in Pulumi.yaml under mall:environments.staging.regions (its stacks are staging-<region>), or set mall:environment to a known one in Pulumi.staging-us-east-1.yaml',
+            "mall:environments must be a map of environment name to { regions, failoverOrder? } in Pulumi.yaml, e.g. mall:environments: { value: { staging: { regions: { us-east-1: { cidr: 10.16.0.0/16, role: primary } } } } }",
+        ]);
     });
 
     it("validates an environment's registry like production's, under its own key", () => {

@@ -28,6 +28,26 @@ const LOWER_IDENTIFIER_WORDS =
 const SNAPSHOT_IDENTIFIER = /^(?!.*--)[0-9A-Za-z-]*[0-9A-Za-z]$/;
 const SNAPSHOT_IDENTIFIER_WORDS = "letters, digits and hyphens, with no two consecutive hyphens and no trailing hyphen";
 
+/** S3 bucket names (both bucket resources). */
+const BUCKET_NAME: NameLimit = {
+    field: "bucket",
+    min: 3,
+    max: 63,
+    pattern: /^(?![0-9a-z.-]+--[0-9a-z]+(?:-[0-9a-z]+)+--x-s3$)(?!(?:\d{1,3}\.){3}\d{1,3}$)(?!.*\.\.)[0-9a-z-](?:[0-9a-z.-]*[0-9a-z-])?$/,
+    describe: "lowercase letters, digits, periods and hyphens, not starting or ending with a period, no \"..\", not an IP address, not a directory-bucket name",
+    source: TPA + "s3/bucket.go (schema StringLenBetween(0, 63) + validBucketName at create)",
+};
+
+/** A lowercase RDS/DocumentDB identifier (LOWER_IDENTIFIER) of at most `max` characters. */
+function lowerIdentifier(field: string, max: number, source: string): NameLimit {
+    return { field, min: 1, max, pattern: LOWER_IDENTIFIER, describe: LOWER_IDENTIFIER_WORDS, source };
+}
+
+/** A final snapshot identifier (SNAPSHOT_IDENTIFIER) of at most `max` characters. */
+function snapshotIdentifier(field: string, max: number, source: string): NameLimit {
+    return { field, min: 1, max, pattern: SNAPSHOT_IDENTIFIER, describe: SNAPSHOT_IDENTIFIER_WORDS, source };
+}
+
 export const NAME_LIMITS: Readonly<Record<string, readonly NameLimit[]>> = {
     "aws:opensearch/domain:Domain": [
         {
@@ -119,52 +139,17 @@ export const NAME_LIMITS: Readonly<Record<string, readonly NameLimit[]>> = {
 
     "aws:rds/cluster:Cluster": [
         // Pattern from the provider (validIdentifier has no length check); max from AWS docs (Aurora; Multi-AZ DB clusters allow 52).
-        {
-            field: "clusterIdentifier",
-            min: 1,
-            max: 63,
-            pattern: LOWER_IDENTIFIER,
-            describe: LOWER_IDENTIFIER_WORDS,
-            source:
-                TPA +
-                "rds/validate.go (validIdentifier); max: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html",
-        },
+        lowerIdentifier("clusterIdentifier", 63, TPA + "rds/validate.go (validIdentifier); max: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html"),
         // Pattern from the provider (no length check); max from AWS docs.
-        {
-            field: "finalSnapshotIdentifier",
-            min: 1,
-            max: 255,
-            pattern: SNAPSHOT_IDENTIFIER,
-            describe: SNAPSHOT_IDENTIFIER_WORDS,
-            source:
-                TPA + "rds/cluster.go; max: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBCluster.html",
-        },
+        snapshotIdentifier("finalSnapshotIdentifier", 255, TPA + "rds/cluster.go; max: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBCluster.html"),
     ],
     "aws:rds/clusterInstance:ClusterInstance": [
         // Pattern from the provider (validIdentifier has no length check); max from AWS docs.
-        {
-            field: "identifier",
-            min: 1,
-            max: 63,
-            pattern: LOWER_IDENTIFIER,
-            describe: LOWER_IDENTIFIER_WORDS,
-            source:
-                TPA +
-                "rds/cluster_instance.go (validIdentifier, rds/validate.go); max: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html",
-        },
+        lowerIdentifier("identifier", 63, TPA + "rds/cluster_instance.go (validIdentifier, rds/validate.go); max: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html"),
     ],
     "aws:rds/globalCluster:GlobalCluster": [
         // Pattern from the provider (validIdentifier has no length check); max from AWS docs (CreateGlobalCluster; a rename allows 63).
-        {
-            field: "globalClusterIdentifier",
-            min: 1,
-            max: 255,
-            pattern: LOWER_IDENTIFIER,
-            describe: LOWER_IDENTIFIER_WORDS,
-            source:
-                TPA +
-                "rds/global_cluster.go (validIdentifier, rds/validate.go); max: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateGlobalCluster.html",
-        },
+        lowerIdentifier("globalClusterIdentifier", 255, TPA + "rds/global_cluster.go (validIdentifier, rds/validate.go); max: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateGlobalCluster.html"),
     ],
     "aws:rds/clusterParameterGroup:ClusterParameterGroup": [
         {
@@ -189,35 +174,12 @@ export const NAME_LIMITS: Readonly<Record<string, readonly NameLimit[]>> = {
     ],
 
     "aws:docdb/cluster:Cluster": [
-        {
-            field: "clusterIdentifier",
-            min: 1,
-            max: 63,
-            pattern: LOWER_IDENTIFIER,
-            describe: LOWER_IDENTIFIER_WORDS,
-            source: TPA + "docdb/validate.go (validIdentifier)",
-        },
+        lowerIdentifier("clusterIdentifier", 63, TPA + "docdb/validate.go (validIdentifier)"),
         // Pattern from the provider (no length check); max from AWS docs.
-        {
-            field: "finalSnapshotIdentifier",
-            min: 1,
-            max: 255,
-            pattern: SNAPSHOT_IDENTIFIER,
-            describe: SNAPSHOT_IDENTIFIER_WORDS,
-            source:
-                TPA +
-                "docdb/cluster.go; max: https://docs.aws.amazon.com/documentdb/latest/developerguide/API_DeleteDBCluster.html",
-        },
+        snapshotIdentifier("finalSnapshotIdentifier", 255, TPA + "docdb/cluster.go; max: https://docs.aws.amazon.com/documentdb/latest/developerguide/API_DeleteDBCluster.html"),
     ],
     "aws:docdb/clusterInstance:ClusterInstance": [
-        {
-            field: "identifier",
-            min: 1,
-            max: 63,
-            pattern: LOWER_IDENTIFIER,
-            describe: LOWER_IDENTIFIER_WORDS,
-            source: TPA + "docdb/validate.go (validIdentifier)",
-        },
+        lowerIdentifier("identifier", 63, TPA + "docdb/validate.go (validIdentifier)"),
     ],
     "aws:docdb/globalCluster:GlobalCluster": [
         {
@@ -230,14 +192,7 @@ export const NAME_LIMITS: Readonly<Record<string, readonly NameLimit[]>> = {
         },
     ],
     "aws:docdb/clusterParameterGroup:ClusterParameterGroup": [
-        {
-            field: "name",
-            min: 1,
-            max: 255,
-            pattern: LOWER_IDENTIFIER,
-            describe: LOWER_IDENTIFIER_WORDS,
-            source: TPA + "docdb/validate.go (validParamGroupName)",
-        },
+        lowerIdentifier("name", 255, TPA + "docdb/validate.go (validParamGroupName)"),
     ],
     "aws:docdb/subnetGroup:SubnetGroup": [
         {
@@ -286,30 +241,8 @@ export const NAME_LIMITS: Readonly<Record<string, readonly NameLimit[]>> = {
     ],
     "aws:eks/nodeGroup:NodeGroup": [{ field: "nodeGroupName", min: 0, max: 63, source: TPA + "eks/node_group.go" }],
 
-    "aws:s3/bucketV2:BucketV2": [
-        {
-            field: "bucket",
-            min: 3,
-            max: 63,
-            pattern:
-                /^(?![0-9a-z.-]+--[0-9a-z]+(?:-[0-9a-z]+)+--x-s3$)(?!(?:\d{1,3}\.){3}\d{1,3}$)(?!.*\.\.)[0-9a-z-](?:[0-9a-z.-]*[0-9a-z-])?$/,
-            describe:
-                "lowercase letters, digits, periods and hyphens, not starting or ending with a period, no \"..\", not an IP address, not a directory-bucket name",
-            source: TPA + "s3/bucket.go (schema StringLenBetween(0, 63) + validBucketName at create)",
-        },
-    ],
-    "aws:s3/bucket:Bucket": [
-        {
-            field: "bucket",
-            min: 3,
-            max: 63,
-            pattern:
-                /^(?![0-9a-z.-]+--[0-9a-z]+(?:-[0-9a-z]+)+--x-s3$)(?!(?:\d{1,3}\.){3}\d{1,3}$)(?!.*\.\.)[0-9a-z-](?:[0-9a-z.-]*[0-9a-z-])?$/,
-            describe:
-                "lowercase letters, digits, periods and hyphens, not starting or ending with a period, no \"..\", not an IP address, not a directory-bucket name",
-            source: TPA + "s3/bucket.go (schema StringLenBetween(0, 63) + validBucketName at create)",
-        },
-    ],
+    "aws:s3/bucketV2:BucketV2": [BUCKET_NAME],
+    "aws:s3/bucket:Bucket": [BUCKET_NAME],
 
     "aws:sqs/queue:Queue": [
         {
