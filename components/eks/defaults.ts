@@ -9,8 +9,23 @@ export const KUBERNETES_VERSION = "1.35";
 /**
  * EKS managed add-ons the cluster installs itself (bootstrapSelfManagedAddons is off). No Pod
  * Identity agent: every controller and service role uses IRSA, so its DaemonSet would do nothing.
+ * metrics-server (an EKS community add-on) serves the metrics.k8s.io API that HPAs and KEDA's
+ * cpu/memory scalers read; EKS does not install it.
  */
-export const ADDON_NAMES = ["vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver"] as const;
+export const ADDON_NAMES = ["vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver", "metrics-server"] as const;
+
+/**
+ * The metrics-server add-on's configuration (its configuration schema follows the upstream chart's
+ * values): it tolerates the system nodes' taint, so it runs on the bootstrap node group beside
+ * CoreDNS and Karpenter. Otherwise its pods would wait for Karpenter's nodes, and EKS would not
+ * report the add-on ACTIVE before Karpenter runs (the first up would time out). The add-on runs two
+ * replicas by default (AWS re:Post, "Kubernetes Metrics Server setup recommendations"), so the
+ * metrics API stays up while one node drains. Its schema taking `tolerations` follows the other
+ * EKS add-ons' (podDisruptionBudget, tolerations, affinity, nodeSelector …); the offline plan cannot
+ * ask EKS, so check once with `aws eks describe-addon-configuration --addon-name metrics-server
+ * --addon-version <version>` (docs/eks.md).
+ */
+export const METRICS_SERVER_CONFIGURATION = { tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }] } as const;
 export type AddonName = (typeof ADDON_NAMES)[number];
 
 /**

@@ -25,7 +25,7 @@ import { service as catalogueService } from "../catalogue";
 import { NetworkRef } from "../network/regional-vpc";
 import { declareAddon } from "./addons";
 import { controlPlaneLogGroupName, declareCluster, eksKey } from "./control-plane";
-import { AddonName, BootstrapNodeGroup, ChartName, NodePoolSpec, STORAGE_CLASS, addonVersionKey } from "./defaults";
+import { AddonName, BootstrapNodeGroup, ChartName, METRICS_SERVER_CONFIGURATION, NodePoolSpec, STORAGE_CLASS, addonVersionKey } from "./defaults";
 import { ServiceStoreRefs } from "./iam-plan";
 import { declareKarpenter } from "./karpenter";
 import { NODE_MANAGED_POLICIES, declareSystemNodeGroup } from "./nodes";
@@ -194,7 +194,8 @@ function buildEksCluster(parent: pulumi.Resource, name: string, args: EksCluster
         managed: ["service-role/AmazonEBSCSIDriverPolicy"],
     }).role;
     const ebsCsi = declareAddon(c, clusterName, "aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, { parent, dependsOn: [nodeGroup] });
-    const postNode = [declareAddon(c, clusterName, "coredns", {}, { parent, dependsOn: [nodeGroup] }), ebsCsi];
+    const metricsServer = declareAddon(c, clusterName, "metrics-server", { configurationValues: JSON.stringify(METRICS_SERVER_CONFIGURATION) }, { parent, dependsOn: [nodeGroup] });
+    const postNode = [declareAddon(c, clusterName, "coredns", {}, { parent, dependsOn: [nodeGroup] }), ebsCsi, metricsServer];
 
     const provider = new k8s.Provider(
         `${name}-k8s`,

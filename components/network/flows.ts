@@ -20,6 +20,8 @@ export const OWNER_DR = "DR II: failover on a managed orchestrator";
 export const OWNER_DEPLOY = "Deploy-ready III: a deploy path that reaches the private EKS API";
 /** A secondary's services cannot reach the writer's single-writer stores (spec-audit row 5). */
 export const OWNER_WRITES = "Active-active I: every region can write";
+/** What the spec still lacked: the metrics API, identities inside the stores (spec-audit). */
+export const OWNER_AA2 = "Active-active II: what the spec still lacks";
 
 /**
  * Named sources that are not our resources, each mapped by the checker to what admits it:
@@ -165,6 +167,8 @@ export function flowTable(regions: readonly FlowRegion[], failoverOrder?: readon
         add(group("origin", r), group("eks-nodes", r), 8080, "admitted", OWNER_THIS, "the origin ALB forwards to the api-gateway pods");
         add(group("eks-nodes", r), group("eks-api", r), 443, "admitted", OWNER_THIS, "nodes and pods reach the Kubernetes API");
         add(group("eks-api", r), group("eks-nodes", r), 10250, "admitted", OWNER_THIS, "the control plane reaches the kubelets (logs, exec, metrics)");
+        add(group("eks-api", r), group("eks-nodes", r), 10251, "admitted", OWNER_AA2, "the API server's aggregation layer calls metrics-server (metrics.k8s.io, the add-on's container port)");
+        add(group("eks-nodes", r), group("eks-nodes", r), 10250, "admitted", OWNER_AA2, "metrics-server scrapes every kubelet's resource metrics");
         add(group("eks-api", r), group("eks-nodes", r), 443, "admitted", OWNER_THIS, "the control plane calls admission webhooks served on 443");
         add(group("eks-api", r), group("eks-nodes", r), 9443, "admitted", OWNER_THIS, "the control plane calls the Load Balancer Controller's webhook (TargetGroupBinding)");
         addUdp(group("eks-nodes", r), group("eks-nodes", r), 53, "admitted", OWNER_THIS, "pods resolve names through CoreDNS");

@@ -147,12 +147,20 @@ describe("EksCluster", function () {
             assert.deepStrictEqual(lt.propertyDependencies.blockDeviceMappings, [res.urn("eks-eks-key")]);
         });
 
-        it("installs four managed add-ons (no Pod Identity agent: every role is IRSA), networking before the nodes", () => {
+        it("installs five managed add-ons (no Pod Identity agent: every role is IRSA), networking before the nodes", () => {
             const addons = res.ofType("aws:eks/addon:Addon");
-            assert.deepStrictEqual(addons.map((a) => a.inputs.addonName).sort(), ["aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni"]);
+            assert.deepStrictEqual(addons.map((a) => a.inputs.addonName).sort(), ["aws-ebs-csi-driver", "coredns", "kube-proxy", "metrics-server", "vpc-cni"]);
             const ng = res.one("aws:eks/nodeGroup:NodeGroup", "eks-system-nodes");
             for (const a of ["vpc-cni", "kube-proxy"]) assert.ok(ng.dependencies.includes(res.urn(`eks-addon-${a}`)), a);
-            for (const a of ["coredns", "aws-ebs-csi-driver"]) assert.ok(res.one("aws:eks/addon:Addon", `eks-addon-${a}`).dependencies.includes(ng.urn), a);
+            for (const a of ["coredns", "aws-ebs-csi-driver", "metrics-server"]) assert.ok(res.one("aws:eks/addon:Addon", `eks-addon-${a}`).dependencies.includes(ng.urn), a);
+        });
+
+        it("serves the metrics API (HPAs, KEDA cpu/memory scalers) from metrics-server on the tainted system nodes", () => {
+            const ms = res.one("aws:eks/addon:Addon", "eks-addon-metrics-server");
+            assert.deepStrictEqual(JSON.parse(String(ms.inputs.configurationValues)), { tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }] });
+            // The toleration matches the system node group's taint exactly.
+            const taints = res.one("aws:eks/nodeGroup:NodeGroup", "eks-system-nodes").inputs.taints as { key: string; value: string; effect: string }[];
+            assert.deepStrictEqual(taints.map((t) => [t.key, t.effect]), [["CriticalAddonsOnly", "NO_SCHEDULE"]]);
         });
 
         it("resolves unpinned add-ons to EKS's most recent build for the Kubernetes version, and reports them", () => {
@@ -162,6 +170,7 @@ describe("EksCluster", function () {
                 coredns: "v1.14.2-eksbuild.4",
                 "kube-proxy": "v1.35.3-eksbuild.2",
                 "aws-ebs-csi-driver": EKS_ADDON_VERSIONS["aws-ebs-csi-driver"]["1.35"],
+                "metrics-server": "v0.7.2-eksbuild.1",
             });
             assert.deepStrictEqual(res.outputs.resolvedVersions, Object.fromEntries(Object.entries(versions).map(([a, v]) => [`eks-addon/${a}`, v])));
         });
@@ -170,7 +179,7 @@ describe("EksCluster", function () {
             const pinned = await plan({ addonVersions: { coredns: "v1.14.1-eksbuild.2" }, kubernetesVersion: "1.34" });
             assert.strictEqual(pinned.one("aws:eks/addon:Addon", "eks-addon-coredns").inputs.addonVersion, "v1.14.1-eksbuild.2");
             assert.strictEqual(pinned.one("aws:eks/addon:Addon", "eks-addon-kube-proxy").inputs.addonVersion, "v1.34.6-eksbuild.2");
-            assert.deepStrictEqual(Object.keys(pinned.outputs.resolvedVersions as object).sort(), ["eks-addon/aws-ebs-csi-driver", "eks-addon/kube-proxy", "eks-addon/vpc-cni"]);
+            assert.deepStrictEqual(Object.keys(pinned.outputs.resolvedVersions as object).sort(), ["eks-addon/aws-ebs-csi-driver", "eks-addon/kube-proxy", "eks-addon/metrics-server", "eks-addon/vpc-cni"]);
         });
 
         it("declares the default gp3 StorageClass on the EBS CSI driver, encrypted with the cluster key", () => {
@@ -188,6 +197,7 @@ describe("EksCluster", function () {
                 "eks-addon-aws-ebs-csi-driver",
                 "eks-addon-coredns",
                 "eks-addon-kube-proxy",
+                "eks-addon-metrics-server",
                 "eks-addon-vpc-cni",
                 "eks-karpenter",
                 ...NODE_POOLS.map((p) => `eks-nodepool-${p.name}`),

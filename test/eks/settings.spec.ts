@@ -123,7 +123,7 @@ describe("EKS settings", () => {
         const { eks, problems } = read({ "mall:eksAddonVersions": JSON.stringify({ coredns: "v1.14.2-eksbuild.4" }) });
         assert.deepStrictEqual([eks.addonVersions, problems], [{ coredns: "v1.14.2-eksbuild.4" }, []]);
         assert.deepStrictEqual(read({ "mall:eksAddonVersions": JSON.stringify({ "eks-pod-identity-agent": "v1.3.10-eksbuild.1" }) }).problems, [
-            "mall:eksAddonVersions.eks-pod-identity-agent is not known; allowed: vpc-cni, coredns, kube-proxy, aws-ebs-csi-driver",
+            "mall:eksAddonVersions.eks-pod-identity-agent is not known; allowed: vpc-cni, coredns, kube-proxy, aws-ebs-csi-driver, metrics-server",
         ]);
     });
 });

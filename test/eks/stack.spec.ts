@@ -5,7 +5,7 @@ import { PlanResult } from "../../tools/plan/plan";
 const COUNTS = {
     "eks:index:Cluster": 1,
     "aws:eks/nodeGroup:NodeGroup": 1,
-    "aws:eks/addon:Addon": 4,
+    "aws:eks/addon:Addon": 5,
     "kubernetes:helm.sh/v3:Release": 5,
     "kubernetes:storage.k8s.io/v1:StorageClass": 1,
     "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": 1,
@@ -46,7 +46,7 @@ describe("EKS in both stacks (offline plan)", () => {
             assert.deepStrictEqual(observability.map((r) => r.name).sort(), ["observability-otel-agent", "observability-otel-gateway", "observability-prometheus", "observability-tempo"]);
             for (const r of observability) assert.deepStrictEqual(waitFor.filter((u) => !r.dependencies.includes(u)), [], r.name);
             // The add-ons EKS resolved, each with the key the plan summary prints.
-            assert.deepStrictEqual(Object.keys(s.outputs.resolvedVersions as object).filter((k) => k.startsWith("eks-addon/")).sort(), ["eks-addon/aws-ebs-csi-driver", "eks-addon/coredns", "eks-addon/kube-proxy", "eks-addon/vpc-cni"]);
+            assert.deepStrictEqual(Object.keys(s.outputs.resolvedVersions as object).filter((k) => k.startsWith("eks-addon/")).sort(), ["eks-addon/aws-ebs-csi-driver", "eks-addon/coredns", "eks-addon/kube-proxy", "eks-addon/metrics-server", "eks-addon/vpc-cni"]);
             // One port end to end: the NLB target group and the api-gateway binding agree.
             const tgb = own.find((r) => r.name === "eks-api-gateway-tgb")!;
             const targetGroup = s.resources.find((r) => r.type === "aws:lb/targetGroup:TargetGroup")!;

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import { OWNER_DEPLOY, OWNER_DR, OWNER_EDGE, OWNER_WRITES, admittedToday, flowTable, rowsFor } from "../../components/network/flows";
+import { OWNER_AA2, OWNER_DEPLOY, OWNER_DR, OWNER_EDGE, OWNER_WRITES, admittedToday, flowTable, rowsFor } from "../../components/network/flows";
 import { FLOWS_DOC, flowsBlock, registryRegions, withFlowsBlock } from "../../tools/flows-doc";
 
 const TWO = [
@@ -10,9 +10,9 @@ const TWO = [
 const THREE = [...TWO, { name: "ap-northeast-2", cidr: "10.2.0.0/16", role: "secondary" as const }];
 
 describe("the flow table (components/network/flows.ts)", () => {
-    it("is derived from the registry: 87 rows for two regions, ids unique", () => {
+    it("is derived from the registry: 91 rows for two regions, ids unique", () => {
         const table = flowTable(TWO);
-        assert.strictEqual(table.length, 87);
+        assert.strictEqual(table.length, 91);
         assert.strictEqual(new Set(table.map((r) => r.id)).size, table.length);
     });
 
@@ -95,7 +95,17 @@ describe("the flow table (components/network/flows.ts)", () => {
             "admitted | eks-nodes@us-west-2 -> aws-api:dsql@us-west-2:5432",
         ]);
         assert.deepStrictEqual(writes("us-west-2").slice(0, 2), ["admitted | eks-nodes@us-east-1 -> data:docdb@us-west-2:27017", "admitted | eks-nodes@us-east-1 -> data:cache@us-west-2:6379"]);
-        assert.strictEqual(rowsFor(table, "us-east-1").length, 85);
+        assert.strictEqual(rowsFor(table, "us-east-1").length, 89);
+    });
+
+    it("lets the API server reach metrics-server and metrics-server reach every kubelet, in each region", () => {
+        const rows = rowsFor(flowTable(TWO), "us-east-1").filter((r) => r.owner === OWNER_AA2).map((r) => `${r.expected} | ${r.id}`);
+        assert.deepStrictEqual(rows, [
+            "admitted | eks-api@us-east-1 -> eks-nodes@us-east-1:10251",
+            "admitted | eks-nodes@us-east-1 -> eks-nodes@us-east-1:10250",
+            "admitted | eks-api@us-west-2 -> eks-nodes@us-west-2:10251",
+            "admitted | eks-nodes@us-west-2 -> eks-nodes@us-west-2:10250",
+        ]);
     });
 
     it("grows with a third region: a replicator per ordered pair, canaries and writes per pair, DSQL written remotely outside the linked pair", () => {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { REGISTRY, productionPlan } from "../registry";
 import * as fs from "fs";
-import { admittedToday, flowTable, rowsFor } from "../../components/network/flows";
+import { OWNER_WRITES, admittedToday, flowTable, rowsFor } from "../../components/network/flows";
 import { PlannedResource } from "../../tools/plan/contract";
 import { PlanResult, StackResult, plan } from "../../tools/plan/plan";
 import { renderMarkdown } from "../../tools/plan/summary";
@@ -218,7 +218,7 @@ describe("reachability over three regions", function () {
         const results = checkFlows(result.stacks, { writerRegion: "ap-northeast-2" });
         assert.deepStrictEqual(results.filter((r) => !r.ok).map((r) => r.row.id), []);
         assert.deepStrictEqual(
-            results.filter((r) => r.row.owner.startsWith("Active-active") && r.row.from.kind === "group" && r.row.from.role === "eks-nodes" && r.row.to.kind === "group").map((r) => r.row.id),
+            results.filter((r) => r.row.owner === OWNER_WRITES && r.row.from.kind === "group" && r.row.from.role === "eks-nodes" && r.row.to.kind === "group").map((r) => r.row.id),
             [
                 "eks-nodes@us-east-1 -> data:docdb@ap-northeast-2:27017",
                 "eks-nodes@us-east-1 -> data:cache@ap-northeast-2:6379",

@@ -331,6 +331,8 @@ export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<string,
     "kube-proxy": { "1.34": "v1.34.6-eksbuild.2", "1.35": "v1.35.3-eksbuild.2" },
     "vpc-cni": { "1.34": "v1.21.1-eksbuild.3", "1.35": "v1.21.1-eksbuild.3" },
     "aws-ebs-csi-driver": { "1.34": "v1.54.0-eksbuild.1", "1.35": "v1.54.0-eksbuild.1" },
+    // The community add-on's builds follow the upstream release (AWS's community add-on page lists v0.7.2-eksbuild.1).
+    "metrics-server": { "1.34": "v0.7.2-eksbuild.1", "1.35": "v0.7.2-eksbuild.1" },
 };
 
 /** Invoke token -> result. A missing entry fails the plan with a message saying where to add it. */
