@@ -2,6 +2,7 @@
  * Wires the components for one region. Role-aware: the primary owns the global parents; a
  * secondary joins them and owns every pairwise link (DESIGN §2).
  */
+import { PlatformBackup } from "../components/backup/backup";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext } from "../components/common/context";
@@ -302,6 +303,8 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         // The primary's members, which this successor's Region switch plan names beside its own.
         primaryClusterArns: primary ? { aurora: [primary.auroraClusterArn], docdb: [primary.docdbClusterArn] } : {},
     });
+    // The platform's backups: DSQL, the system of record, first (ARCHITECTURE §4, 35 days).
+    const backup = new PlatformBackup("backup", { context: ctx, dsqlClusterArn: data.dsqlClusterArn, regionSettings: settings.accountBaseline.backupRegionSettings });
     new Observability("observability", {
         context: ctx,
         alarmTopicArn: dr.topicArn,
@@ -415,6 +418,8 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         searchDomainName: data.searchDomainName,
         idempotencyTableName: data.idempotencyTableName,
         idempotencyTableArn: data.idempotencyTableArn,
+        backupVaultName: backup.vaultName,
+        backupPlanId: backup.planId,
         docdbServiceSecretArns: pulumi.output(credentials.docdbServiceSecretArns),
         cacheAuthSecretArn: credentials.cacheAuthSecretArn,
         secretsReplicaKeyArns: pulumi.output(data.secretReplicaKeyArns),

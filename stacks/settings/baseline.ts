@@ -1,9 +1,11 @@
 /**
  * `mall:accountBaseline`: which account-wide singletons THIS stack creates. Some AWS resources
  * exist once per account (IAM is global; some settings are per account and region), so exactly
- * one stack may own each: a second create fails ("has been taken", "already exists"). By default
- * the primary stack creates every singleton and secondaries none (deploy order: primary first).
- * Set a sub-key to `false` when the singleton already exists or another stack or tool owns it.
+ * one stack may own each: a second create fails ("has been taken", "already exists"), or two
+ * stacks overwrite each other. By default the primary stack creates every account-wide singleton
+ * and secondaries none (deploy order: primary first), and every stack creates its own region's
+ * account-region singletons (one stack per region). Set a sub-key to `false` when the singleton
+ * already exists or another stack or tool owns it, e.g. the second environment in a shared account.
  *
  * Adding a singleton (Backup region settings, Security Hub, GuardDuty, …): add a key to
  * ACCOUNT_SINGLETONS with one sentence on what it is, read it from `AccountBaseline` where the
@@ -18,7 +20,11 @@ export const ACCOUNT_BASELINE_KEY = "mall:accountBaseline";
 /** Every account-wide singleton the program can create, with what it is (for messages and docs). */
 export const ACCOUNT_SINGLETONS = {
     openSearchServiceLinkedRole: "the IAM service-linked role AWSServiceRoleForAmazonOpenSearchService, which OpenSearch needs before it can create a VPC domain",
+    backupRegionSettings: "this region's AWS Backup settings (every resource type opted in), one per account and region",
 } as const;
+
+/** The singletons that exist once per account and region (each region's stack owns its own); the others once per account. */
+const PER_REGION: ReadonlySet<string> = new Set(["backupRegionSettings"]);
 
 export type AccountSingleton = keyof typeof ACCOUNT_SINGLETONS;
 /** Per singleton: whether this stack creates it. */
@@ -26,14 +32,16 @@ export type AccountBaseline = Readonly<Record<AccountSingleton, boolean>>;
 
 const NAMES = Object.keys(ACCOUNT_SINGLETONS) as AccountSingleton[];
 
-/** The default for a stack of `role`: the primary creates every singleton, a secondary none. */
+/** The default for a stack of `role`: the primary creates every account-wide singleton, every stack its region's. */
 export function defaultBaseline(role: RegionRole | undefined): AccountBaseline {
-    return Object.fromEntries(NAMES.map((n) => [n, role === "primary"])) as Record<AccountSingleton, boolean>;
+    return Object.fromEntries(NAMES.map((n) => [n, PER_REGION.has(n) || role === "primary"])) as Record<AccountSingleton, boolean>;
 }
 
 export function readAccountBaseline(r: ConfigReader, role: RegionRole | undefined): AccountBaseline {
     const key = ACCOUNT_BASELINE_KEY;
-    const raw = r.json(key, { default: `the primary creates ${NAMES.map((n) => `\`${n}\``).join(", ")}; secondaries create none` });
+    const raw = r.json(key, {
+        default: `the primary creates ${NAMES.filter((n) => !PER_REGION.has(n)).map((n) => `\`${n}\``).join(", ")}; every stack creates its region's ${NAMES.filter((n) => PER_REGION.has(n)).map((n) => `\`${n}\``).join(", ")}`,
+    });
     const out: Record<AccountSingleton, boolean> = { ...defaultBaseline(role) };
     if (raw === undefined) return out;
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {

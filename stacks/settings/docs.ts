@@ -71,7 +71,7 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     "mall:accountBaseline": {
         section: "stack",
         description:
-            "Which account-wide singletons this stack creates, `{ <singleton>: true|false }` (only one stack per account may create each, so set `false` where it exists already or another stack owns it); singletons: `openSearchServiceLinkedRole`, the role VPC OpenSearch domains need.",
+            "Which account-wide singletons this stack creates, `{ <singleton>: true|false }` (only one stack per account, or per account and region, may create each, so set `false` where it exists already or another stack owns it, e.g. a second environment in the account); singletons: `openSearchServiceLinkedRole`, the role VPC OpenSearch domains need, and `backupRegionSettings`, the region's AWS Backup opt-ins.",
     },
     "mall:environment": {
         section: "stack",

@@ -15,20 +15,21 @@ function config(stack: string, baseline?: unknown): RawConfig {
 }
 
 describe("mall:accountBaseline (account-wide singletons)", () => {
-    it("by default the primary creates every singleton and a secondary none (IAM is global: a second create fails)", () => {
-        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", config("us-east-1")).accountBaseline, { openSearchServiceLinkedRole: true });
-        assert.deepStrictEqual(parseStackConfig("mall", "us-west-2", config("us-west-2")).accountBaseline, { openSearchServiceLinkedRole: false });
+    it("by default the primary creates every account-wide singleton and a secondary none (IAM is global: a second create fails); every stack its region's", () => {
+        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", config("us-east-1")).accountBaseline, { openSearchServiceLinkedRole: true, backupRegionSettings: true });
+        assert.deepStrictEqual(parseStackConfig("mall", "us-west-2", config("us-west-2")).accountBaseline, { openSearchServiceLinkedRole: false, backupRegionSettings: true });
     });
 
     it("lets a stack hand a singleton over (it exists already, or another stack owns it)", () => {
-        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", config("us-east-1", { openSearchServiceLinkedRole: false })).accountBaseline, {
+        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", config("us-east-1", { openSearchServiceLinkedRole: false, backupRegionSettings: false })).accountBaseline, {
             openSearchServiceLinkedRole: false,
+            backupRegionSettings: false,
         });
     });
 
     it("refuses unknown singletons with a did-you-mean, non-boolean values and non-maps", () => {
         assert.deepStrictEqual(problems("us-east-1", config("us-east-1", { openSearchServiceLinkRole: false })), [
-            "mall:accountBaseline.openSearchServiceLinkRole is not an account-wide singleton of this program; did you mean openSearchServiceLinkedRole? (known: openSearchServiceLinkedRole)",
+            "mall:accountBaseline.openSearchServiceLinkRole is not an account-wide singleton of this program; did you mean openSearchServiceLinkedRole? (known: openSearchServiceLinkedRole, backupRegionSettings)",
         ]);
         assert.deepStrictEqual(problems("us-east-1", config("us-east-1", { openSearchServiceLinkedRole: "no" })), [
             'mall:accountBaseline.openSearchServiceLinkedRole "no" must be true (this stack creates the IAM service-linked role AWSServiceRoleForAmazonOpenSearchService, which OpenSearch needs before it can create a VPC domain) or false (it exists already or another stack owns it)',

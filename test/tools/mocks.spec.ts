@@ -215,3 +215,24 @@ describe("offline plan mocks: AWS's limits on physical names (tools/plan/name-li
         assert.strictEqual(nameLimitProblems("aws:arcregionswitch/plan:Plan", "p", { name: "mall-staging-us-east-1-us-west-2x" }).length, 1);
     });
 });
+
+describe("offline plan mocks: AWS Backup (the platform's vault, plan, selection and Region settings)", () => {
+    const mocks = new PlanMocks({ stack: "us-east-1", region: "us-east-1", stackOutputs: new Map() });
+    const create = (type: string, name: string, inputs: Record<string, unknown>) => mocks.newResource({ type, name, inputs, custom: true } as never);
+
+    it("answers with AWS's ids and ARNs: a vault by name, a plan and a selection by UUID, the settings by region", () => {
+        const vault = create("aws:backup/vault:Vault", "backup-vault", { name: "mall-us-east-1-backup" });
+        assert.deepStrictEqual([vault.id, vault.state.arn, vault.state.recoveryPoints], ["mall-us-east-1-backup", "arn:aws:backup:us-east-1:123456789012:backup-vault:mall-us-east-1-backup", 0]);
+        const plan = create("aws:backup/plan:Plan", "backup-plan", { name: "mall-us-east-1-backup", rules: [] });
+        assert.match(String(plan.id), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+        assert.strictEqual(plan.state.arn, `arn:aws:backup:us-east-1:123456789012:backup-plan:${plan.id}`);
+        assert.match(String(plan.state.version), /^[A-Za-z0-9+/]+=*$/);
+        assert.match(String(create("aws:backup/selection:Selection", "backup-dsql", { name: "dsql" }).id), /^[0-9a-f]{8}-/);
+        assert.strictEqual(create("aws:backup/regionSettings:RegionSettings", "backup-region-settings", {}).id, "us-east-1");
+    });
+
+    it("refuses a vault name AWS would (2-50 letters, digits, hyphens, underscores)", () => {
+        assert.throws(() => create("aws:backup/vault:Vault", "v", { name: "mall.backup" }), /name "mall\.backup" is not letters, digits, hyphens and underscores/);
+        assert.throws(() => create("aws:backup/vault:Vault", "v", { name: "x".repeat(51) }), /is 51 characters; AWS allows 2-50/);
+    });
+});

@@ -143,6 +143,18 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
         arn: r.arn(`domain/${r.inputs.domainName ?? r.id}`, { service: "es" }),
         endpoint: `vpc-${r.inputs.domainName ?? r.id}-${hex(r.id, 26)}.${r.region}.es.amazonaws.com`,
     }),
+    // AWS Backup: a vault's id is its name; a plan's id is a UUID, its version a base64 id;
+    // a selection's id is a UUID; the Region settings' id is the region (provider import ids).
+    "aws:backup/vault:Vault": (r) => {
+        const name = String(r.inputs.name ?? r.id);
+        return { id: name, name, arn: `arn:aws:backup:${r.region}:${MOCK_ACCOUNT_ID}:backup-vault:${name}`, recoveryPoints: 0 };
+    },
+    "aws:backup/plan:Plan": (r) => {
+        const id = uuid(r.id + "backup-plan");
+        return { id, arn: `arn:aws:backup:${r.region}:${MOCK_ACCOUNT_ID}:backup-plan:${id}`, version: Buffer.from(uuid(r.id + "version")).toString("base64") };
+    },
+    "aws:backup/selection:Selection": (r) => ({ id: uuid(r.id + "selection") }),
+    "aws:backup/regionSettings:RegionSettings": (r) => ({ id: r.region }),
     "aws:dsql/cluster:Cluster": (r) => {
         const identifier = hex(r.id + "dsql", 26);
         return { identifier, arn: r.arn(`cluster/${identifier}`) };

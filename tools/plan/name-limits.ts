@@ -415,6 +415,11 @@ export const NAME_LIMITS: Readonly<Record<string, readonly NameLimit[]>> = {
 
     "aws:xray/samplingRule:SamplingRule": [{ field: "ruleName", min: 1, max: 32, source: TPA + "xray/sampling_rule.go" }],
 
+    "aws:backup/vault:Vault": [{ field: "name", min: 2, max: 50, pattern: /^[0-9A-Za-z_-]+$/, describe: "letters, digits, hyphens and underscores", source: TPA + "backup/vault.go" }],
+    "aws:backup/selection:Selection": [{ field: "name", min: 1, max: 50, pattern: /^[0-9A-Za-z_.-]+$/, describe: "letters, digits, hyphens, underscores and periods", source: TPA + "backup/selection.go" }],
+    // AWS docs: the provider does not validate the plan name (BackupPlanName: 1-200 of -_. and alphanumerics; the console allows 50).
+    "aws:backup/plan:Plan": [{ field: "name", min: 1, max: 50, pattern: /^[0-9A-Za-z_.-]+$/, describe: "letters, digits, hyphens, underscores and periods", source: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupPlan.html" }],
+
     // AWS's API model: the provider does not validate the group name.
     "aws:xray/group:Group": [
         {

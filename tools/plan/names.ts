@@ -19,9 +19,10 @@ const DNS_FIELDS: Readonly<Record<string, readonly string[]>> = {
     "aws:iam/policy:Policy": ["name"],
 };
 
-/** Names unique only inside their parent (a role's inline policies, a rule's targets, a VPC's groups, a cluster's node groups): never a collision across environments. */
+/** Names unique only inside their parent (a role's inline policies, a rule's targets, a VPC's groups, a cluster's node groups, a backup plan's selections): never a collision across environments. */
 const PARENT_SCOPED = new Set([
     "aws:iam/rolePolicy:RolePolicy",
+    "aws:backup/selection:Selection",
     "aws:cloudwatch/eventTarget:EventTarget",
     "aws:ec2/securityGroup:SecurityGroup",
     "aws:eks/nodeGroup:NodeGroup",
