@@ -90,7 +90,14 @@ export function readData(r: ConfigReader, environment: string, registryRegions: 
             describe: "an OpenSearch instance type like r6g.large.search",
         }),
         dataNodes: r.number("mall:searchDataNodes", { default: base.search.dataNodes, min: 2, max: 80 }),
+        // The deck's cost lever: drop the dedicated masters while search is idle (ARCHITECTURE §8).
+        dedicatedMasters: r.number("mall:searchDedicatedMasters", { default: base.search.dedicatedMasters, min: 0, max: 5, integer: true }),
     };
+    if (![0, 3, 5].includes(search.dedicatedMasters)) {
+        r.problem(
+            `mall:searchDedicatedMasters ${search.dedicatedMasters} must be 0 (the data nodes elect a master), 3 or 5: an odd count of at least three keeps a quorum when one is lost (Amazon OpenSearch Service, "Dedicated master nodes")`,
+        );
+    }
     if (search.zones > azCount) search.zones = azCount;
     if (search.dataNodes % search.zones !== 0) {
         r.problem(`mall:searchDataNodes ${search.dataNodes} is not a multiple of the ${search.zones} zones OpenSearch zone awareness spreads over; use ${search.zones * Math.max(1, Math.round(search.dataNodes / search.zones))}`);

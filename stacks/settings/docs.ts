@@ -172,6 +172,11 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
         defaultNote: PROFILE,
         description: "OpenSearch data nodes (2-80), a multiple of the zones OpenSearch zone awareness spreads them over.",
     },
+    "mall:searchDedicatedMasters": {
+        section: "data",
+        defaultNote: PROFILE,
+        description: "OpenSearch dedicated master nodes: 0 (the data nodes elect a master; the deck's lever while search is idle), 3 or 5.",
+    },
     "mall:dataLogRetentionDays": { section: "data", defaultNote: PROFILE, description: "Retention of the data stores' log groups, a CloudWatch Logs retention value." },
     "mall:failoverOrder": {
         section: "stack",

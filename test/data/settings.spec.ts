@@ -2,6 +2,8 @@ import * as assert from "assert";
 import { PRODUCTION, SMALL } from "../../components/data/plan";
 import { ConfigError, parseStackConfig } from "../../stacks/settings";
 import { inEnvironment } from "../environments";
+import { plan } from "../../tools/plan/plan";
+import { ROOT } from "../registry";
 
 const REGISTRY = JSON.stringify({ "us-east-1": { cidr: "10.0.0.0/16", role: "primary" }, "us-west-2": { cidr: "10.1.0.0/16", role: "secondary" } });
 const base = { "aws:region": "us-east-1", "mall:domain": "example.com", "mall:regions": REGISTRY };
@@ -61,6 +63,18 @@ describe("data settings", () => {
                 'mall:dsqlWitnessRegion "us-west-2" is one of the peered regions (us-east-1, us-west-2); the witness must be a third region, e.g. us-east-2',
             ],
         );
+    });
+
+    it("lets production drop OpenSearch's dedicated masters (the deck's cost lever while search is idle), only to 0, 3 or 5", async () => {
+        assert.strictEqual(parseStackConfig("mall", "us-east-1", base).data.sizing.search.dedicatedMasters, 3);
+        assert.strictEqual(parseStackConfig("mall", "us-east-1", { ...base, "mall:searchDedicatedMasters": "0" }).data.sizing.search.dedicatedMasters, 0);
+        assert.deepStrictEqual(problems({ "mall:searchDedicatedMasters": "2" }), [
+            'mall:searchDedicatedMasters 2 must be 0 (the data nodes elect a master), 3 or 5: an odd count of at least three keeps a quorum when one is lost (Amazon OpenSearch Service, "Dedicated master nodes")',
+        ]);
+        const idle = await plan({ dir: ROOT, skipPolicy: true, only: "us-east-1", overrides: { "us-east-1": { "mall:searchDedicatedMasters": "0" } } });
+        assert.strictEqual(idle.failure, undefined, idle.failure?.error.message);
+        const cluster = idle.stacks[0].resources.find((r) => r.type === "aws:opensearch/domain:Domain")!.inputs.clusterConfig as Record<string, unknown>;
+        assert.deepStrictEqual([cluster.dedicatedMasterEnabled, cluster.dedicatedMasterCount, cluster.dedicatedMasterType], [false, undefined, undefined]);
     });
 
     it("suggests the data key a typo meant", () => {

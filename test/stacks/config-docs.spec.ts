@@ -110,6 +110,7 @@ describe("configuration docs: the defaults", () => {
             "mall:natGateways",
             "mall:searchDataInstanceType",
             "mall:searchDataNodes",
+            "mall:searchDedicatedMasters",
         ]);
         for (const key of varying) {
             const doc = CONFIG_KEYS[key];
