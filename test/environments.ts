@@ -3,14 +3,7 @@
  * environment's registry declared under `mall:environments` (here: production's regions), the
  * stack's `mall:environment` set and its name `<env>-<region>`.
  */
-import { stackName } from "../stacks/settings/registry";
-
 export function inEnvironment(environment: string, raw: Readonly<Record<string, string>>): Record<string, string> {
     const regions = JSON.parse(raw["mall:regions"] ?? "{}") as unknown;
     return { ...raw, "mall:environment": environment, "mall:environments": JSON.stringify({ [environment]: { regions } }) };
-}
-
-/** `<env>-<region>` (production: the region). */
-export function envStack(environment: string, region: string): string {
-    return stackName(environment, region);
 }

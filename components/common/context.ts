@@ -33,14 +33,23 @@ export function regionCode(region: string): string {
 }
 
 /**
- * `awsName`, for a resource whose name AWS limits to `max` characters: the long form when it fits
- * (production's names keep theirs), else with the region's code (`mall-staging-use1-search`).
- * Throws, naming the environment, when even that does not fit.
+ * A name with regions in it, as AWS will take it: rendered with the regions' full names when
+ * `fits` accepts that (production's names keep theirs), else with their codes (`use1`). Throws
+ * `fix`'s message, given the coded form, when neither fits.
  */
+export function nameWithRegions(render: (region: (name: string) => string) => string, fits: (name: string) => boolean, fix: (coded: string) => string): string {
+    const long = render((r) => r);
+    if (fits(long)) return long;
+    const coded = render(regionCode);
+    if (fits(coded)) return coded;
+    throw new Error(fix(coded));
+}
+
+/** `awsName`, for a resource whose name AWS limits to `max` characters (nameWithRegions). */
 export function awsNameWithin(ctx: Pick<RegionContext, "prefix" | "region">, max: number, ...parts: string[]): string {
-    const long = awsName(ctx, ...parts);
-    if (long.length <= max) return long;
-    const short = [ctx.prefix, regionCode(ctx.region), ...parts].join("-");
-    if (short.length <= max) return short;
-    throw new Error(`the name "${short}" exceeds AWS's ${max} characters even with the region code: shorten the environment name (mall:environment, the prefix "${ctx.prefix}")`);
+    return nameWithRegions(
+        (region) => [ctx.prefix, region(ctx.region), ...parts].join("-"),
+        (n) => n.length <= max,
+        (coded) => `the name "${coded}" exceeds AWS's ${max} characters even with the region code: shorten the environment name (mall:environment, the prefix "${ctx.prefix}")`,
+    );
 }

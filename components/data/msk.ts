@@ -10,7 +10,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceTrustPolicy } from "../common/trust";
-import { awsName, regionCode } from "../common/context";
+import { awsName, nameWithRegions } from "../common/context";
 import { TOPICS, TOPIC_FAMILIES } from "../catalogue";
 import { replicatorSourceStatements, replicatorTargetStatements } from "./msk-plan";
 import { DataScope, child, dataTags, logGroup, stateful } from "./shared";
@@ -66,13 +66,12 @@ export interface MskStore {
  * every name matches the clusters' policy pattern `<project>-*-msk-replicator`.
  */
 export function replicatorRoleName(project: string, target: string, source?: string): string {
-    const name = (t: string, s?: string) => `${project}-${t}${s ? `-from-${s}` : ""}-msk-replicator`;
-    const long = name(target, source);
     // IAM role names are 1-64 characters: long environments and regions fall back to region codes.
-    if (long.length <= 64) return long;
-    const short = name(regionCode(target), source && regionCode(source));
-    if (short.length <= 64) return short;
-    throw new Error(`the MSK Replicator role name "${short}" exceeds IAM's 64 characters even with region codes: shorten the environment name (the prefix "${project}")`);
+    return nameWithRegions(
+        (region) => `${project}-${region(target)}${source ? `-from-${region(source)}` : ""}-msk-replicator`,
+        (n) => n.length <= 64,
+        (coded) => `the MSK Replicator role name "${coded}" exceeds IAM's 64 characters even with region codes: shorten the environment name (the prefix "${project}")`,
+    );
 }
 
 /**

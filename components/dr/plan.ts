@@ -4,7 +4,7 @@
  */
 import { PolicyDocument, PolicyStatement } from "../common/iam";
 import { edgeNames, probePaths } from "../edge/plan";
-import { regionCode } from "../common/context";
+import { nameWithRegions } from "../common/context";
 
 /** Route 53 publishes health-check metrics only here (DESIGN §6), so the health-check alarm lives here. */
 export const HEALTH_CHECK_REGION = "us-east-1";
@@ -227,11 +227,11 @@ export { regionCode } from "../common/context";
 
 /** `<project>-<primary>-<successor>`, or with region codes when that exceeds 32 characters. */
 export function regionSwitchPlanName(project: string, primary: string, successor: string): string {
-    const long = `${project}-${primary}-${successor}`;
-    if (PLAN_NAME.test(long)) return long;
-    const short = `${project}-${regionCode(primary)}-${regionCode(successor)}`;
-    if (PLAN_NAME.test(short)) return short;
-    throw new Error(`the Region switch plan name "${short}" (for ${primary} → ${successor}) is not 1-32 letters, digits and hyphens: shorten the project name (Pulumi.yaml name) or the environment name (mall:environment), which prefix it`);
+    return nameWithRegions(
+        (region) => `${project}-${region(primary)}-${region(successor)}`,
+        (n) => PLAN_NAME.test(n),
+        (coded) => `the Region switch plan name "${coded}" (for ${primary} → ${successor}) is not 1-32 letters, digits and hyphens: shorten the project name (Pulumi.yaml name) or the environment name (mall:environment), which prefix it`,
+    );
 }
 
 export interface RegionSwitchPlanInput<S> {

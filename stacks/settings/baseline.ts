@@ -19,12 +19,15 @@ export const ACCOUNT_BASELINE_KEY = "mall:accountBaseline";
 
 /** Every account-wide singleton the program can create, with what it is (for messages and docs). */
 export const ACCOUNT_SINGLETONS = {
-    openSearchServiceLinkedRole: "the IAM service-linked role AWSServiceRoleForAmazonOpenSearchService, which OpenSearch needs before it can create a VPC domain",
-    backupRegionSettings: "this region's AWS Backup settings (every resource type opted in), one per account and region",
-} as const;
+    openSearchServiceLinkedRole: {
+        what: "the IAM service-linked role AWSServiceRoleForAmazonOpenSearchService, which OpenSearch needs before it can create a VPC domain",
+        scope: "account",
+    },
+    backupRegionSettings: { what: "this region's AWS Backup settings (every resource type opted in), one per account and region", scope: "region" },
+} as const satisfies Record<string, { readonly what: string; readonly scope: "account" | "region" }>;
 
-/** The singletons that exist once per account and region (each region's stack owns its own); the others once per account. */
-const PER_REGION: ReadonlySet<string> = new Set(["backupRegionSettings"]);
+/** Exists once per account and region: each region's stack owns its own (the others once per account). */
+const perRegion = (n: AccountSingleton) => ACCOUNT_SINGLETONS[n].scope === "region";
 
 export type AccountSingleton = keyof typeof ACCOUNT_SINGLETONS;
 /** Per singleton: whether this stack creates it. */
@@ -34,13 +37,13 @@ const NAMES = Object.keys(ACCOUNT_SINGLETONS) as AccountSingleton[];
 
 /** The default for a stack of `role`: the primary creates every account-wide singleton, every stack its region's. */
 export function defaultBaseline(role: RegionRole | undefined): AccountBaseline {
-    return Object.fromEntries(NAMES.map((n) => [n, PER_REGION.has(n) || role === "primary"])) as Record<AccountSingleton, boolean>;
+    return Object.fromEntries(NAMES.map((n) => [n, perRegion(n) || role === "primary"])) as Record<AccountSingleton, boolean>;
 }
 
 export function readAccountBaseline(r: ConfigReader, role: RegionRole | undefined): AccountBaseline {
     const key = ACCOUNT_BASELINE_KEY;
     const raw = r.json(key, {
-        default: `the primary creates ${NAMES.filter((n) => !PER_REGION.has(n)).map((n) => `\`${n}\``).join(", ")}; every stack creates its region's ${NAMES.filter((n) => PER_REGION.has(n)).map((n) => `\`${n}\``).join(", ")}`,
+        default: `the primary creates ${NAMES.filter((n) => !perRegion(n)).map((n) => `\`${n}\``).join(", ")}; every stack creates its region's ${NAMES.filter(perRegion).map((n) => `\`${n}\``).join(", ")}`,
     });
     const out: Record<AccountSingleton, boolean> = { ...defaultBaseline(role) };
     if (raw === undefined) return out;
@@ -53,7 +56,7 @@ export function readAccountBaseline(r: ConfigReader, role: RegionRole | undefine
             const close = NAMES.filter((n) => editDistance(n.toLowerCase(), name.toLowerCase()) <= 4);
             r.problem(`${key}.${name} is not an account-wide singleton of this program${close.length ? `; did you mean ${close.join(" or ")}?` : ""} (known: ${NAMES.join(", ")})`);
         } else if (typeof value !== "boolean") {
-            r.problem(`${key}.${name} ${JSON.stringify(value)} must be true (this stack creates ${ACCOUNT_SINGLETONS[name as AccountSingleton]}) or false (it exists already or another stack owns it)`);
+            r.problem(`${key}.${name} ${JSON.stringify(value)} must be true (this stack creates ${ACCOUNT_SINGLETONS[name as AccountSingleton].what}) or false (it exists already or another stack owns it)`);
         } else {
             out[name as AccountSingleton] = value;
         }

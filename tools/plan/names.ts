@@ -10,8 +10,8 @@
 import { PlannedResource } from "./contract";
 import { NAME_LIMITS } from "./name-limits";
 
-/** DNS-bearing inputs beyond the name fields: these names are global whatever the account. */
-const DNS_FIELDS: Readonly<Record<string, readonly string[]>> = {
+/** Name-bearing inputs the limits table does not list: DNS names (global whatever the account) and IAM policy names. */
+const OTHER_NAME_FIELDS: Readonly<Record<string, readonly string[]>> = {
     "aws:route53/record:Record": ["name"],
     "aws:route53/zone:Zone": ["name"],
     "aws:acm/certificate:Certificate": ["domainName", "subjectAlternativeNames"],
@@ -40,7 +40,7 @@ export function physicalNames(resources: readonly PlannedResource[]): PhysicalNa
     const out: PhysicalName[] = [];
     for (const r of resources) {
         if (!r.custom || !r.type.startsWith("aws:") || PARENT_SCOPED.has(r.type)) continue;
-        const fields = [...(NAME_LIMITS[r.type] ?? []).map((l) => l.field), ...(DNS_FIELDS[r.type] ?? [])];
+        const fields = [...(NAME_LIMITS[r.type] ?? []).map((l) => l.field), ...(OTHER_NAME_FIELDS[r.type] ?? [])];
         for (const field of new Set(fields)) {
             const v = r.inputs[field];
             for (const value of Array.isArray(v) ? v : [v]) {

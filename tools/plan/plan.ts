@@ -143,7 +143,8 @@ export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
             const registry = environmentRegistry(files[0].config, env);
             return { environment: env, ...(registry ? { regions: Object.keys(registry) } : {}), stacks: planned, complete: !failure && planned.length === files.length };
         });
-    const regions = registryOrder(project.stacks[0]?.config[`${project.name}:regions`]);
+    const production = project.stacks[0] && environmentRegistry(project.stacks[0].config, PRODUCTION);
+    const regions = production ? Object.keys(production) : undefined;
     const result: PlanResult = { project: project.name, stacks, ...(failure ? { failure } : {}), totalMs: Date.now() - started, complete, ...(regions ? { regions } : {}), environments };
     // Written on failure too: the PR comment must show the failure, not the last green plan.
     if (options.outDir) writePlanFiles(options.outDir, result);
@@ -177,17 +178,6 @@ export function writePlanFiles(outDir: string, result: PlanResult): void {
 /** An environment's drill report: `drills.json` for production, `drills.<env>.json` for the others. */
 export function drillsFileName(environment: string): string {
     return environment === PRODUCTION ? DRILLS_FILE : `drills.${environment}.json`;
-}
-
-/** The registry's Region names in their written order; undefined when it is absent or not a map. */
-function registryOrder(raw: string | undefined): string[] | undefined {
-    if (raw === undefined) return undefined;
-    try {
-        const v = JSON.parse(raw) as unknown;
-        return v && typeof v === "object" && !Array.isArray(v) ? Object.keys(v) : undefined;
-    } catch {
-        return undefined;
-    }
 }
 
 /** `.plan/drills.json`: the drill simulator's report (DESIGN §3). */
