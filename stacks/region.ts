@@ -396,6 +396,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
                   distributionDomainName: edge.distributionDomainName,
                   webAclArn: edge.webAclArn,
                   webBucketName: edge.webBucketName,
+                  ...(edge.webReplicaBucketName ? { webReplicaBucketName: edge.webReplicaBucketName } : {}),
               }
             : {}),
         auroraGlobalClusterId: data.auroraGlobalClusterId,

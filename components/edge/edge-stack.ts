@@ -20,7 +20,6 @@ import { tagsFor } from "../common/tags";
 import { validationRecord } from "./dns";
 import {
     EDGE_REGION,
-    FAILOVER_STATUS_CODES,
     MANAGED_POLICIES,
     ORIGIN_IDS,
     ORIGIN_VERIFY_HEADER,
@@ -31,13 +30,14 @@ import {
     planCacheBehaviours,
     probeOriginId,
     planOriginGroup,
+    planOriginGroups,
 } from "./plan";
+import { WEB_SERVICE, replicateSite, siteReplicaBucket } from "./site-replica";
 import { EdgeWafArgs, declareWaf } from "./waf";
 
 const SERVICE = "edge";
 const COMPONENT = "edge-stack";
-/** The store services: each has its own key (the per-service KMS rule). */
-const WEB_SERVICE = "web-assets";
+/** The store services: each has its own key (the per-service KMS rule); the web bucket's is WEB_SERVICE. */
 const ACCESS_LOG_SERVICE = "edge-access-logs";
 /** CloudFront's viewer TLS floor (the policy pack's minimum). */
 export const VIEWER_TLS_POLICY = "TLSv1.2_2021";
@@ -80,6 +80,8 @@ export class EdgeStack extends pulumi.ComponentResource {
     public readonly distributionDomainName: pulumi.Output<string>;
     public readonly webAclArn: pulumi.Output<string>;
     public readonly webBucketName: pulumi.Output<string>;
+    /** The web bucket's replica in the failover region; undefined with a single region. */
+    public readonly webReplicaBucketName?: pulumi.Output<string>;
     public readonly accessLogBucketName: pulumi.Output<string>;
     public readonly wafLogGroupName: pulumi.Output<string>;
     public readonly siteName: string;
@@ -94,6 +96,7 @@ export class EdgeStack extends pulumi.ComponentResource {
         this.distributionDomainName = built.distribution.domainName;
         this.webAclArn = built.webAcl.arn;
         this.webBucketName = built.web.bucket.bucket;
+        this.webReplicaBucketName = built.replica?.bucket.bucket;
         this.accessLogBucketName = built.logs.bucket.bucket;
         this.wafLogGroupName = built.wafLogGroup.name;
         this.siteName = edgeNames.site(args.domain);
@@ -105,6 +108,7 @@ export class EdgeStack extends pulumi.ComponentResource {
             distributionDomainName: this.distributionDomainName,
             webAclArn: this.webAclArn,
             webBucketName: this.webBucketName,
+            ...(this.webReplicaBucketName ? { webReplicaBucketName: this.webReplicaBucketName } : {}),
             accessLogBucketName: this.accessLogBucketName,
             wafLogGroupName: this.wafLogGroupName,
             siteName: this.siteName,
@@ -170,6 +174,11 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
         .apply((p) => required(p.id, MANAGED_POLICIES.allViewerExceptHostHeader));
 
     const originGroup = planOriginGroup(args.domain, ctx.region, args.registryRegions);
+    // The storefront's second copy, in the region the API fails over to (site-replica.ts).
+    const replicaArgs = originGroup.failoverRegion
+        ? { context: ctx, component: COMPONENT, replicaRegion: originGroup.failoverRegion, source: web }
+        : undefined;
+    const replica = replicaArgs ? siteReplicaBucket(parent, name, replicaArgs) : undefined;
     // No Origin Shield on the API origins: Origin Shield resolves the origin's DNS from its own
     // region, which would pin every API request to the region nearest it and defeat latency routing.
     const apiOrigin = (originId: string, domainName: string, readTimeout = 30) => ({
@@ -189,6 +198,11 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
             originShield: { enabled: true, originShieldRegion: args.originShieldRegion ?? EDGE_REGION },
             s3OriginConfig: { originAccessIdentity: "" },
         },
+        // No Origin Shield on the replica: it answers only while the web bucket fails, and the
+        // shield's region is chosen next to the web bucket's.
+        ...(replica
+            ? [{ originId: ORIGIN_IDS.webReplica, domainName: replica.bucket.bucketRegionalDomainName, originAccessControlId: oac.id, s3OriginConfig: { originAccessIdentity: "" } }]
+            : []),
         apiOrigin(ORIGIN_IDS.apiInternal, originGroup.primaryDomain),
         ...(originGroup.failoverDomain ? [apiOrigin(ORIGIN_IDS.apiFailover, originGroup.failoverDomain)] : []),
         // The DR probes: every region by its probe name (never re-pointed), answered well within the canary's 30 s.
@@ -226,15 +240,7 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
             defaultRootObject: "index.html",
             webAclId: webAcl.arn,
             origins,
-            originGroups: originGroup.failoverDomain
-                ? [
-                      {
-                          originId: ORIGIN_IDS.apiGroup,
-                          failoverCriteria: { statusCodes: [...FAILOVER_STATUS_CODES] },
-                          members: [{ originId: ORIGIN_IDS.apiInternal }, { originId: ORIGIN_IDS.apiFailover }],
-                      },
-                  ]
-                : [],
+            originGroups: planOriginGroups(originGroup),
             // Behaviours match in order (plan.ts): the read-only routes (origin group) before the catch-all.
             orderedCacheBehaviors: behaviours.ordered,
             defaultCacheBehavior: behaviours.default,
@@ -273,6 +279,7 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
             Condition: { StringEquals: { "AWS:SourceArn": distribution.arn } },
         },
     ]);
+    if (replicaArgs && replica) replicateSite(parent, name, replicaArgs, replica, webKey.arn, distribution.arn);
 
     // --- access logs: standard logging v2 ------------------------------------------------------------
     const deliverySourceArns = pulumi.interpolate`arn:aws:logs:${EDGE_REGION}:${account}:delivery-source:*`;
@@ -362,7 +369,7 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
         );
     }
 
-    return { zoneId, nameServers, distribution, webAcl, web, logs, wafLogGroup };
+    return { zoneId, nameServers, distribution, webAcl, web, replica, logs, wafLogGroup };
 }
 
 function required(id: string | undefined, what: string): string {

@@ -104,6 +104,10 @@ export function planRegionDns(domain: string, region: string, evacuated: boolean
 /** CloudFront origin ids. */
 export const ORIGIN_IDS = {
     web: "web-bucket",
+    /** The web bucket's replica in the failover region (one-way replication from \`web\`). */
+    webReplica: "web-replica",
+    /** The origin group over \`web\` and \`webReplica\`: the storefront's behaviours target it. */
+    webGroup: "web",
     apiInternal: "api-internal",
     apiFailover: "api-failover",
     apiGroup: "api",
@@ -160,6 +164,14 @@ export function readOnlyApiPathProblems(paths: readonly string[]): string[] {
 /** ARCHITECTURE §5: CloudFront fails over on these and on connection failure (GET/HEAD/OPTIONS only). */
 export const FAILOVER_STATUS_CODES = [500, 502, 503, 504] as const;
 
+/**
+ * The storefront group fails over on these. 403 first: with origin access control granting only
+ * s3:GetObject, S3 answers a missing object with 403, not 404 (a replica that lags, or a primary
+ * bucket that lost its contents); 404 for when CloudFront may list; 5xx for a regional S3 outage.
+ * All nine codes CloudFront accepts are 400, 403, 404, 416, 429, 500, 502, 503, 504.
+ */
+export const SITE_FAILOVER_STATUS_CODES = [403, 404, 500, 502, 503, 504] as const;
+
 export interface OriginGroupPlan {
     readonly primaryDomain: string;
     /** Undefined with a single region: no group, the API behaviour targets `api-internal` alone. */
@@ -179,6 +191,27 @@ export function planOriginGroup(domain: string, primaryRegion: string, regions: 
         primaryDomain: edgeNames.apiInternal(domain),
         ...(next ? { failoverDomain: edgeNames.apiRegional(domain, next), failoverRegion: next } : {}),
     };
+}
+
+/** One origin group as CloudFront takes it. */
+export interface OriginGroupSpec {
+    readonly originId: string;
+    readonly failoverCriteria: { readonly statusCodes: number[] };
+    readonly members: { readonly originId: string }[];
+}
+
+/**
+ * The distribution's origin groups: none with a single region; otherwise the API group
+ * (\`api-internal\`, then the failover region's \`api-<region>\`) and the storefront group (the web
+ * bucket, then its replica in the same failover region). Both fail over only for GET/HEAD/OPTIONS,
+ * which is all their behaviours allow.
+ */
+export function planOriginGroups(group: OriginGroupPlan): OriginGroupSpec[] {
+    if (!group.failoverDomain) return [];
+    return [
+        { originId: ORIGIN_IDS.apiGroup, failoverCriteria: { statusCodes: [...FAILOVER_STATUS_CODES] }, members: [{ originId: ORIGIN_IDS.apiInternal }, { originId: ORIGIN_IDS.apiFailover }] },
+        { originId: ORIGIN_IDS.webGroup, failoverCriteria: { statusCodes: [...SITE_FAILOVER_STATUS_CODES] }, members: [{ originId: ORIGIN_IDS.web }, { originId: ORIGIN_IDS.webReplica }] },
+    ];
 }
 
 /** Bot Control counts (measure first, ARCHITECTURE §5) or is off. */
@@ -292,10 +325,11 @@ export interface BehaviourPlan<T> {
  * The distribution's behaviours, matched in order: the read-only API routes on the origin group
  * (GET/HEAD/OPTIONS only: CloudFront rejects an origin group behind write methods), then the
  * catch-all `/api/*` with every method on `api-internal` (Route 53 fails writes over), then
- * `/static/*`; the default behaviour serves the SPA from the web bucket, with the SPA fallback
- * function (viewer request) when one is given. Before all of them, one behaviour per probed region
- * (`/probe/<region>/*`, GET/HEAD, uncached) on that region's probe origin. Without a failover region there is no group and
- * the read-only routes fall to `/api/*`.
+ * `/static/*`; the default behaviour serves the SPA, with the SPA fallback function (viewer
+ * request) when one is given. Both site behaviours target the storefront origin group (the web
+ * bucket, then its replica; GET/HEAD only). Before all of them, one behaviour per probed region
+ * (`/probe/<region>/*`, GET/HEAD, uncached) on that region's probe origin. Without a failover
+ * region there are no groups: the read-only routes fall to `/api/*` and the site to the bucket.
  *
  * The API behaviours do not ask CloudFront to compress: CloudFront compresses only under a cache
  * policy that enables Gzip and Brotli with TTLs above zero, and the API is not cached
@@ -321,7 +355,8 @@ export function planCacheBehaviours<T>(
         compress: false,
     });
     const site: BehaviourPlan<T> = {
-        targetOriginId: ORIGIN_IDS.web,
+        // The storefront fails over to the bucket's replica wherever the API has a failover region.
+        targetOriginId: originGroup.failoverDomain ? ORIGIN_IDS.webGroup : ORIGIN_IDS.web,
         viewerProtocolPolicy: "redirect-to-https",
         allowedMethods: ["GET", "HEAD"],
         cachedMethods: ["GET", "HEAD"],

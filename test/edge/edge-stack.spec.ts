@@ -45,12 +45,13 @@ describe("EdgeStack", () => {
             ["/probe/us-west-2/*", "probe-us-west-2", "https-only", ["GET", "HEAD"], ["GET", "HEAD"], CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST, false],
             ["/api/read/*", "api", "https-only", ["GET", "HEAD", "OPTIONS"], ["GET", "HEAD"], CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST, false],
             ["/api/*", "api-internal", "https-only", ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"], ["GET", "HEAD"], CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST, false],
-            ["/static/*", "web-bucket", "redirect-to-https", ["GET", "HEAD"], ["GET", "HEAD"], CACHING_OPTIMIZED, null, true],
-            ["default", "web-bucket", "redirect-to-https", ["GET", "HEAD"], ["GET", "HEAD"], CACHING_OPTIMIZED, null, true],
+            ["/static/*", "web", "redirect-to-https", ["GET", "HEAD"], ["GET", "HEAD"], CACHING_OPTIMIZED, null, true],
+            ["default", "web", "redirect-to-https", ["GET", "HEAD"], ["GET", "HEAD"], CACHING_OPTIMIZED, null, true],
         ]);
         // CloudFront rejects an origin group behind a behaviour that allows writes.
-        for (const b of cdn.inputs.orderedCacheBehaviors as Obj[]) {
-            if (b.targetOriginId === "api") assert.deepStrictEqual(b.allowedMethods, ["GET", "HEAD", "OPTIONS"], String(b.pathPattern));
+        const groups = new Set((cdn.inputs.originGroups as Obj[]).map((g) => g.originId));
+        for (const b of [...(cdn.inputs.orderedCacheBehaviors as Obj[]), o(cdn, "defaultCacheBehavior")]) {
+            if (groups.has(b.targetOriginId)) assert.ok((b.allowedMethods as string[]).every((m) => ["GET", "HEAD", "OPTIONS"].includes(m)), String(b.pathPattern));
         }
     });
 
@@ -69,35 +70,39 @@ describe("EdgeStack", () => {
         const custom = await plan({ readOnlyApiPaths: ["/api/read/*", "/api/catalog/*"] });
         assert.deepStrictEqual(
             (custom.one(DISTRIBUTION, "edge-cdn").inputs.orderedCacheBehaviors as Obj[]).map((b) => [b.pathPattern, b.targetOriginId]),
-            [["/probe/us-east-1/*", "probe-us-east-1"], ["/probe/us-west-2/*", "probe-us-west-2"], ["/api/read/*", "api"], ["/api/catalog/*", "api"], ["/api/*", "api-internal"], ["/static/*", "web-bucket"]],
+            [["/probe/us-east-1/*", "probe-us-east-1"], ["/probe/us-west-2/*", "probe-us-west-2"], ["/api/read/*", "api"], ["/api/catalog/*", "api"], ["/api/*", "api-internal"], ["/static/*", "web"]],
         );
     });
 
-    it("fails the API over from api-internal to api-us-west-2 on 500/502/503/504", () => {
+    it("fails the API over from api-internal to api-us-west-2 on 500/502/503/504, the storefront to the bucket's replica also on 403/404", () => {
         assert.deepStrictEqual(cdn.inputs.originGroups, [
             { originId: "api", failoverCriteria: { statusCodes: [500, 502, 503, 504] }, members: [{ originId: "api-internal" }, { originId: "api-failover" }] },
+            { originId: "web", failoverCriteria: { statusCodes: [403, 404, 500, 502, 503, 504] }, members: [{ originId: "web-bucket" }, { originId: "web-replica" }] },
         ]);
         const origins = cdn.inputs.origins as Obj[];
         assert.deepStrictEqual(origins.map((x) => [x.originId, x.domainName]), [
             ["web-bucket", "mall-us-east-1-web-123456789012.s3.us-east-1.amazonaws.com"],
+            ["web-replica", "mall-us-west-2-web-replica-123456789012.s3.us-west-2.amazonaws.com"],
             ["api-internal", "api-internal.example.com"],
             ["api-failover", "api-us-west-2.example.com"],
             ["probe-us-east-1", "probe-us-east-1.example.com"],
             ["probe-us-west-2", "probe-us-west-2.example.com"],
         ]);
-        for (const api of origins.slice(1)) {
+        for (const api of origins.slice(2)) {
             assert.deepStrictEqual((api.customOriginConfig as Obj).originProtocolPolicy, "https-only");
             assert.deepStrictEqual((api.customOriginConfig as Obj).originSslProtocols, ["TLSv1.2"]);
             assert.strictEqual(api.originShield, undefined, `${api.originId} must not sit behind Origin Shield (latency routing would resolve from one region)`);
         }
         assert.deepStrictEqual(origins[0].originShield, { enabled: true, originShieldRegion: "us-east-1" });
+        // One origin access control signs for both buckets; the replica has no Origin Shield.
+        assert.deepStrictEqual([origins[1].originShield, origins[1].originAccessControlId, origins[1].s3OriginConfig], [undefined, origins[0].originAccessControlId, { originAccessIdentity: "" }]);
         const oac = edge.one("aws:cloudfront/originAccessControl:OriginAccessControl", "edge-web-oac");
         assert.deepStrictEqual([oac.inputs.originAccessControlOriginType, oac.inputs.signingBehavior, oac.inputs.signingProtocol], ["s3", "always", "sigv4"]);
     });
 
     it("sends the origin secret as X-Origin-Verify on every API origin (a Pulumi secret), never to the S3 origin", async () => {
         const origins = cdn.inputs.origins as Obj[];
-        assert.strictEqual(origins[0].customHeaders, undefined);
+        assert.deepStrictEqual([origins[0].customHeaders, origins[1].customHeaders], [undefined, undefined]);
         const api = origins.filter((x) => x.customOriginConfig);
         assert.strictEqual(api.length, 4);
         for (const x of api) assert.deepStrictEqual(x.customHeaders, [{ name: "X-Origin-Verify", value: "[secret]" }], String(x.originId));
@@ -115,6 +120,8 @@ describe("EdgeStack", () => {
             ["/api/*", "api-internal"],
             ["/static/*", "web-bucket"],
         ]);
+        assert.strictEqual(o(d, "defaultCacheBehavior").targetOriginId, "web-bucket");
+        assert.deepStrictEqual([single.count("aws:s3/bucketReplicationConfig:BucketReplicationConfig"), single.ofType("aws:s3/bucket:Bucket").map((b) => b.name)], [0, ["edge-web", "edge-access-logs"]]);
     });
 
     it("has the WAF rules in priority order with their actions", () => {
@@ -176,6 +183,54 @@ describe("EdgeStack", () => {
         assert.match(String(edge.one("aws:kms/key:Key", "edge-web-key").inputs.policy), /"Service":"cloudfront.amazonaws.com".*"aws:SourceArn":"arn:aws:cloudfront::123456789012:distribution\//);
     });
 
+    it("replicates the web bucket one way into a private replica in the failover region, readable by this distribution only", () => {
+        const bucket = edge.one("aws:s3/bucket:Bucket", "edge-web-replica");
+        assert.deepStrictEqual([bucket.inputs.bucket, bucket.inputs.region, bucket.protect], ["mall-us-west-2-web-replica-123456789012", "us-west-2", true]);
+        const pab = edge.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "edge-web-replica-public-access-block");
+        assert.deepStrictEqual([pab.inputs.blockPublicPolicy, pab.inputs.restrictPublicBuckets, pab.inputs.region], [true, true, "us-west-2"]);
+        assert.strictEqual(edge.one("aws:s3/bucketVersioning:BucketVersioning", "edge-web-replica-versioning").inputs.region, "us-west-2");
+        // Its own key in us-west-2, which CloudFront may decrypt with for this distribution only.
+        const key = edge.one("aws:kms/key:Key", "edge-web-replica-key");
+        assert.deepStrictEqual([key.inputs.region, key.protect, edge.one("aws:kms/alias:Alias", "edge-web-replica-alias").inputs.name], ["us-west-2", true, "alias/mall/us-west-2/web-assets-replica"]);
+        const keyPolicy = JSON.parse(String(key.inputs.policy));
+        const cf = keyPolicy.Statement.find((s: Obj) => JSON.stringify(s.Principal) === JSON.stringify({ Service: "cloudfront.amazonaws.com" }));
+        assert.deepStrictEqual(Object.keys(cf.Condition.StringEquals), ["aws:SourceArn"]);
+        assert.match(cf.Condition.StringEquals["aws:SourceArn"], /^arn:aws:cloudfront::123456789012:distribution\//);
+        const sse = edge.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "edge-web-replica-encryption");
+        assert.deepStrictEqual(sse.propertyDependencies.rules, [key.urn]);
+        const policy = JSON.parse(String(edge.one("aws:s3/bucketPolicy:BucketPolicy", "edge-web-replica-policy").inputs.policy));
+        assert.deepStrictEqual(policy.Statement.map((s: Obj) => [s.Sid, s.Action, s.Resource]), [
+            ["DenyInsecureTransport", "s3:*", ["arn:aws:s3:::mall-us-west-2-web-replica-123456789012", "arn:aws:s3:::mall-us-west-2-web-replica-123456789012/*"]],
+            ["CloudFrontReadsThroughOac", "s3:GetObject", "arn:aws:s3:::mall-us-west-2-web-replica-123456789012/*"],
+        ]);
+        assert.match(policy.Statement[1].Condition.StringEquals["AWS:SourceArn"], /^arn:aws:cloudfront::123456789012:distribution\//);
+
+        const replication = edge.one("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "edge-web-replication");
+        assert.deepStrictEqual([replication.inputs.bucket, replication.inputs.region], ["mall-us-east-1-web-123456789012", undefined]);
+        const rules = replication.inputs.rules as Obj[];
+        assert.deepStrictEqual(rules.map((r) => [r.id, r.status, r.filter, r.deleteMarkerReplication, r.sourceSelectionCriteria]), [
+            ["site-to-us-west-2", "Enabled", {}, { status: "Enabled" }, { sseKmsEncryptedObjects: { status: "Enabled" } }],
+        ]);
+        const destination = rules[0].destination as Obj;
+        assert.deepStrictEqual([destination.bucket, (destination.replicationTime as Obj).status], ["arn:aws:s3:::mall-us-west-2-web-replica-123456789012", "Enabled"]);
+        assert.match(String((destination.encryptionConfiguration as Obj).replicaKmsKeyId), /^arn:aws:kms:us-west-2:123456789012:key\//);
+        assert.deepStrictEqual(replication.propertyDependencies.rules.includes(key.urn), true);
+        // S3 refuses a destination that is not versioned yet, and a role it cannot use yet.
+        for (const dep of ["edge-web-versioning", "edge-web-replica-versioning"]) assert.ok(replication.dependencies.includes(edge.one("aws:s3/bucketVersioning:BucketVersioning", dep).urn), dep);
+        assert.ok(replication.dependencies.includes(edge.one("aws:iam/rolePolicy:RolePolicy", "edge-web-replication-policy").urn));
+        const role = edge.one("aws:iam/role:Role", "edge-web-replication-role");
+        assert.deepStrictEqual(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement[0].Principal, { Service: "s3.amazonaws.com" });
+        const statements = JSON.parse(String(edge.one("aws:iam/rolePolicy:RolePolicy", "edge-web-replication-policy").inputs.policy)).Statement as Obj[];
+        assert.deepStrictEqual(statements.map((s) => [s.Sid, String(s.Resource).replace(/key\/.*/, "key/…")]), [
+            ["ReadSourceConfig", "arn:aws:s3:::mall-us-east-1-web-123456789012"],
+            ["ReadSourceVersions", "arn:aws:s3:::mall-us-east-1-web-123456789012/*"],
+            ["WriteReplicas", "arn:aws:s3:::mall-us-west-2-web-replica-123456789012/*"],
+            ["DecryptSource", "arn:aws:kms:us-east-1:123456789012:key/…"],
+            ["EncryptReplicas", "arn:aws:kms:us-west-2:123456789012:key/…"],
+        ]);
+        assert.deepStrictEqual(statements.slice(3).map((s) => s.Condition), [{ StringLike: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } }, { StringLike: { "kms:ViaService": "s3.us-west-2.amazonaws.com" } }]);
+    });
+
     it("delivers access logs with standard logging v2 to an encrypted bucket in us-east-1", () => {
         const source = edge.one("aws:cloudwatch/logDeliverySource:LogDeliverySource", "edge-access-log-source");
         assert.deepStrictEqual([source.inputs.logType, source.inputs.region], ["ACCESS_LOGS", "us-east-1"]);
@@ -223,6 +278,8 @@ describe("EdgeStack", () => {
         ];
         assert.deepStrictEqual(inEdgeRegion.map(([t, n]) => moved.one(t, n).inputs.region), inEdgeRegion.map(() => "us-east-1"));
         assert.match(String(o(moved.one(DISTRIBUTION, "edge-cdn"), "viewerCertificate").acmCertificateArn), /^arn:aws:acm:us-east-1:/);
-        assert.strictEqual((moved.one(DISTRIBUTION, "edge-cdn").inputs.origins as Obj[])[2].domainName, "api-us-east-1.example.com");
+        assert.strictEqual((moved.one(DISTRIBUTION, "edge-cdn").inputs.origins as Obj[])[3].domainName, "api-us-east-1.example.com");
+        // The replica follows the failover region.
+        assert.deepStrictEqual([moved.one("aws:s3/bucket:Bucket", "edge-web-replica").inputs.region, moved.one("aws:kms/key:Key", "edge-web-replica-key").inputs.region], ["us-east-1", "us-east-1"]);
     });
 });

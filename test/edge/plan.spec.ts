@@ -3,12 +3,16 @@ import * as fc from "fast-check";
 import * as vm from "vm";
 import {
     ALL_METHODS,
+    ORIGIN_IDS,
     READ_ONLY_API_PATHS,
+    SITE_FAILOVER_STATUS_CODES,
     SPA_FALLBACK_CODE,
     edgeNames,
     planCacheBehaviours,
     planOriginGroup,
+    planOriginGroups,
     planRegionDns,
+    probeOriginId,
     planWafRules,
     readOnlyApiPathProblems,
     regionalCertificateNames,
@@ -137,15 +141,38 @@ describe("edge plan: cache behaviours", () => {
         assert.deepStrictEqual(rows(b), [
             ["/api/read/*", "api", "GET,HEAD,OPTIONS", "off"],
             ["/api/*", "api-internal", "GET,HEAD,OPTIONS,PUT,POST,PATCH,DELETE", "off"],
-            ["/static/*", "web-bucket", "GET,HEAD", "opt"],
+            ["/static/*", "web", "GET,HEAD", "opt"],
         ]);
-        assert.deepStrictEqual([b.default.targetOriginId, b.default.cachePolicyId, b.default.viewerProtocolPolicy], ["web-bucket", "opt", "redirect-to-https"]);
-        assert.ok(b.ordered.filter((x) => x.targetOriginId !== "web-bucket").every((x) => x.originRequestPolicyId === "fwd" && x.viewerProtocolPolicy === "https-only"));
+        assert.deepStrictEqual([b.default.targetOriginId, b.default.cachePolicyId, b.default.viewerProtocolPolicy], ["web", "opt", "redirect-to-https"]);
+        assert.ok(b.ordered.filter((x) => x.targetOriginId !== "web").every((x) => x.originRequestPolicyId === "fwd" && x.viewerProtocolPolicy === "https-only"));
     });
 
     it("has no origin-group behaviours with a single region", () => {
         const b = planCacheBehaviours(planOriginGroup("example.com", "us-east-1", ["us-east-1"]), ids);
-        assert.deepStrictEqual(rows(b).map((r) => r[0]), ["/api/*", "/static/*"]);
+        assert.deepStrictEqual(rows(b).map((r) => [r[0], r[1]]), [["/api/*", "api-internal"], ["/static/*", "web-bucket"]]);
+        assert.strictEqual(b.default.targetOriginId, "web-bucket");
+        assert.deepStrictEqual(planOriginGroups(planOriginGroup("example.com", "us-east-1", ["us-east-1"])), []);
+    });
+
+    it("targets only origin groups that exist, with members that are origins, behind GET/HEAD/OPTIONS only", () => {
+        for (const regions of [["us-east-1", "us-west-2"], ["us-east-1", "us-west-2", "eu-central-1"], ["us-east-1"]]) {
+            const group = planOriginGroup("example.com", "us-east-1", regions);
+            const groups = planOriginGroups(group);
+            const b = planCacheBehaviours(group, ids, ["/api/read/*"], "fn", regions);
+            const origins = new Set<string>([ORIGIN_IDS.web, ORIGIN_IDS.apiInternal, ...regions.map(probeOriginId), ...(group.failoverDomain ? [ORIGIN_IDS.webReplica, ORIGIN_IDS.apiFailover] : [])]);
+            const groupIds = new Set(groups.map((g) => g.originId));
+            for (const g of groups) assert.ok(g.members.every((m) => origins.has(m.originId)) && g.members.length === 2, g.originId);
+            for (const x of [...b.ordered, b.default]) {
+                assert.ok(origins.has(x.targetOriginId) || groupIds.has(x.targetOriginId), `${x.pathPattern ?? "default"} targets ${x.targetOriginId}`);
+                if (groupIds.has(x.targetOriginId)) assert.ok(x.allowedMethods.every((m) => ["GET", "HEAD", "OPTIONS"].includes(m)), String(x.pathPattern));
+            }
+            // The site's two behaviours fail over together; the SPA fallback stays on the default one.
+            assert.deepStrictEqual([b.ordered.find((x) => x.pathPattern === "/static/*")!.targetOriginId, b.default.targetOriginId], group.failoverDomain ? ["web", "web"] : ["web-bucket", "web-bucket"]);
+            assert.deepStrictEqual(b.default.functionAssociations, [{ eventType: "viewer-request", functionArn: "fn" }]);
+        }
+        // Every code CloudFront accepts for failover, and 403 (S3's answer to a missing object without ListBucket).
+        const accepted = [400, 403, 404, 416, 429, 500, 502, 503, 504];
+        assert.ok(SITE_FAILOVER_STATUS_CODES.every((c) => accepted.includes(c)) && SITE_FAILOVER_STATUS_CODES.includes(403));
     });
 });
 
