@@ -101,7 +101,10 @@ for (const [label, regions, load] of [
         });
 
         it("replicates objects both ways between every pair, all rules in the last region's stack, traces by their region's prefix", () => {
-            const configs = all(stacks, "aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+            // The storefront's one-way replication is the edge's (the primary's stack, site-replica.ts).
+            const all3 = all(stacks, "aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+            assert.deepStrictEqual(all3.filter((c) => c.name === "edge-web-replication").map((c) => c.stack), [regions[0]]);
+            const configs = all3.filter((c) => c.name !== "edge-web-replication");
             assert.ok(configs.every((c) => c.stack === regions[regions.length - 1]), "owned by the last region");
             const got = configs.flatMap((c) =>
                 (c.inputs.rules as Record<string, any>[]).map((rule) => {

@@ -86,7 +86,7 @@ describe("the offline plan of both stacks", function () {
         assert.ok(primaryVpcRoutes.every((r) => r.inputs.region === "us-east-1" && r.inputs.destinationCidrBlock === "10.1.0.0/16"));
     });
 
-    it("the primary declares no pairwise link; in other regions only the keys its secrets replicate under", () => {
+    it("the primary declares no pairwise link; in other regions only the keys its secrets replicate under and the storefront's replica", () => {
         assert.deepStrictEqual(east.resources.filter((r) => /peering/i.test(r.type)).map((r) => r.name), []);
         assert.deepStrictEqual(
             east.resources
@@ -100,6 +100,20 @@ describe("the offline plan of both stacks", function () {
                         ["aws:kms/alias:Alias", `${kind}-${r}-alias`, r],
                         ["aws:kms/key:Key", `${kind}-${r}-key`, r],
                     ]),
+                )
+                // The storefront's replica in the failover region (the registry's next): the edge
+                // is the primary's, and its distribution names the replica, so one stack owns both.
+                .concat(
+                    [
+                        ["aws:s3/bucket:Bucket", "edge-web-replica"],
+                        ["aws:kms/alias:Alias", "edge-web-replica-alias"],
+                        ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "edge-web-replica-encryption"],
+                        ["aws:kms/key:Key", "edge-web-replica-key"],
+                        ["aws:s3/bucketOwnershipControls:BucketOwnershipControls", "edge-web-replica-ownership"],
+                        ["aws:s3/bucketPolicy:BucketPolicy", "edge-web-replica-policy"],
+                        ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "edge-web-replica-public-access-block"],
+                        ["aws:s3/bucketVersioning:BucketVersioning", "edge-web-replica-versioning"],
+                    ].map(([t, n]) => [t, n, REGISTRY.secondaries[0]]),
                 )
                 .sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
         );
