@@ -3,13 +3,15 @@
  * secondary joins them and owns every pairwise link (DESIGN §2).
  */
 import { PlatformBackup } from "../components/backup/backup";
+import { AURORA_DATABASE } from "../components/data/aurora";
+import { StoreIdentities } from "../components/identities/identities";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext } from "../components/common/context";
 import { GlobalData, PrimaryDataRef } from "../components/data/global-data";
 import { BUCKETS, bucketName, cacheNodeIds, clusterIdentifier, planLinks, secretReplicaArn } from "../components/data/plan";
 import { ruleId } from "../components/data/s3";
-import { planServiceConfig } from "../components/data/service-config";
+import { dsqlEndpoint, planServiceConfig } from "../components/data/service-config";
 import { directoryRoot } from "../components/data/writer-directory";
 import { SERVICES } from "../components/catalogue";
 import { EdgeStack } from "../components/edge/edge-stack";
@@ -304,6 +306,20 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         primaryClusterArns: primary ? { aurora: [primary.auroraClusterArn], docdb: [primary.docdbClusterArn] } : {},
     });
     // The platform's backups: DSQL, the system of record, first (ARCHITECTURE §4, 35 days).
+    // Each service's identity inside the stores (components/identities): its database users and
+    // its OpenSearch role, created if absent by a function in this region's private subnets.
+    const identities = new StoreIdentities("identities", {
+        context: ctx,
+        network: { vpcId: network.vpcId, vpcCidr: network.vpcCidr, privateSubnetIds: network.privateSubnetIds },
+        storeSecurityGroupIds: { aurora: data.securityGroupIds.aurora, docdb: data.securityGroupIds.docdb, search: data.securityGroupIds.search },
+        aurora: { host: data.auroraEndpoint, database: AURORA_DATABASE, masterSecretArn: credentials.auroraMasterSecretArn },
+        dsql: { host: pulumi.output(dsqlClusterId).apply((id) => dsqlEndpoint(id, dsqlRegion)), region: dsqlRegion, clusterArn: dsqlClusterArn },
+        docdb: { host: data.docdbEndpoint, masterSecretArn: credentials.docdbMasterSecretArn },
+        search: { endpoint: data.searchEndpoint, adminRoleArn: data.searchAdminRoleArn },
+        serviceRoleArns: cluster.serviceRoleArns,
+        docdbSecretArns: credentials.docdbServiceSecretArns,
+        secretsKeyArn: credentials.secretsKeyArn,
+    });
     const backup = new PlatformBackup("backup", { context: ctx, dsqlClusterArn: data.dsqlClusterArn, regionSettings: settings.accountBaseline.backupRegionSettings });
     new Observability("observability", {
         context: ctx,
@@ -426,7 +442,8 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         secretsReplicaKeyArns: pulumi.output(data.secretReplicaKeyArns),
         dataKeyArns: pulumi.output(data.keyArns),
         dataSecurityGroupIds: pulumi.output(data.securityGroupIds),
-        dataSecretArns: data.secretArns,
+        dataSecretArns: pulumi.output(data.secretArns) as pulumi.Output<Record<string, string>>,
+        storeIdentities: identities.report,
         auroraEndpoint: data.auroraEndpoint,
         auroraReaderEndpoint: data.auroraReaderEndpoint,
         docdbEndpoint: data.docdbEndpoint,
@@ -506,6 +523,9 @@ function nodeIds(groupId: pulumi.Output<string>, shards: number, replicasPerShar
 }
 
 interface Credentials {
+    /** The Aurora and DocumentDB master users' secrets (this region's copies): the identities bootstrap's. */
+    readonly auroraMasterSecretArn: pulumi.Input<string>;
+    readonly docdbMasterSecretArn: pulumi.Input<string>;
     /** Per DocumentDB service, its own credentials secret. */
     readonly docdbServiceSecretArns: Readonly<Record<string, pulumi.Input<string>>>;
     readonly cacheAuthSecretArn: pulumi.Input<string>;
@@ -514,9 +534,15 @@ interface Credentials {
 
 /** The primary's generated secrets and its secrets key. */
 function ownCredentials(data: GlobalData): Credentials {
-    const { cacheAuth } = data.secretArns;
-    if (!cacheAuth) throw new Error("GlobalData in the primary region must generate the Valkey AUTH token");
-    return { docdbServiceSecretArns: data.docdbServiceSecretArns, cacheAuthSecretArn: cacheAuth, secretsKeyArn: data.keyArns.secrets };
+    const { cacheAuth, auroraMaster, docdbMaster } = data.secretArns;
+    if (!cacheAuth || !auroraMaster || !docdbMaster) throw new Error("GlobalData in the primary region must generate the Valkey AUTH token and the Aurora and DocumentDB master secrets");
+    return {
+        auroraMasterSecretArn: auroraMaster,
+        docdbMasterSecretArn: docdbMaster,
+        docdbServiceSecretArns: data.docdbServiceSecretArns,
+        cacheAuthSecretArn: cacheAuth,
+        secretsKeyArn: data.keyArns.secrets,
+    };
 }
 
 /**
@@ -533,7 +559,16 @@ function replicatedCredentials(settings: SecondarySettings, primary: PrimaryOutp
         );
     }
     const local = (arn: string) => secretReplicaArn(arn, region);
+    const master = (key: "auroraMaster" | "docdbMaster") => {
+        const arn = primary.dataSecretArns[key];
+        if (!arn) {
+            throw new Error(`The primary stack ${settings.primaryStack} exports no dataSecretArns.${key} (the master secret the identities bootstrap reads): re-run pulumi up -s ${primary.region} --policy-pack policy with this program version, then this stack.`);
+        }
+        return local(arn);
+    };
     return {
+        auroraMasterSecretArn: master("auroraMaster"),
+        docdbMasterSecretArn: master("docdbMaster"),
         docdbServiceSecretArns: Object.fromEntries(Object.entries(primary.docdbServiceSecretArns).map(([svc, arn]) => [svc, local(arn)])),
         cacheAuthSecretArn: local(primary.cacheAuthSecretArn),
         secretsKeyArn: key,

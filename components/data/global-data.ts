@@ -169,6 +169,8 @@ export class GlobalData extends pulumi.ComponentResource {
     public readonly searchDomainName: pulumi.Output<string>;
     public readonly searchDomainArn: pulumi.Output<string>;
     public readonly searchEndpoint: pulumi.Output<string>;
+    /** The domain's fine-grained access control master (an IAM role operators and the identities bootstrap assume). */
+    public readonly searchAdminRoleArn: pulumi.Output<string>;
     public readonly bucketNames: Record<BucketPurpose, pulumi.Output<string>>;
     public readonly bucketArns: Record<BucketPurpose, pulumi.Output<string>>;
     public readonly idempotencyTableName: pulumi.Output<string>;
@@ -209,6 +211,7 @@ export class GlobalData extends pulumi.ComponentResource {
         this.searchDomainName = b.search.domain.domainName;
         this.searchDomainArn = b.search.domain.arn;
         this.searchEndpoint = b.search.domain.endpoint;
+        this.searchAdminRoleArn = b.search.adminRoleArn;
         this.bucketNames = { "static-assets": b.s3.buckets["static-assets"].bucket, traces: b.s3.buckets.traces.bucket };
         this.bucketArns = { "static-assets": b.s3.buckets["static-assets"].arn, traces: b.s3.buckets.traces.arn };
         this.idempotencyTableName = b.dynamo.tableName;
@@ -242,6 +245,7 @@ export class GlobalData extends pulumi.ComponentResource {
             searchDomainName: this.searchDomainName,
             searchDomainArn: this.searchDomainArn,
             searchEndpoint: this.searchEndpoint,
+            searchAdminRoleArn: this.searchAdminRoleArn,
             bucketNames: this.bucketNames,
             bucketArns: this.bucketArns,
             idempotencyTableName: this.idempotencyTableName,

@@ -9,6 +9,7 @@
  * other row can quietly stop holding.
  */
 import { STORES, StoreId, WRITER_REGION_STORES, storeUsers } from "../data/plan";
+import { IDENTITY_STORES } from "../identities/plan";
 
 /** This issue: rows that hold today and must keep holding. */
 export const OWNER_THIS = "Deploy-ready II: one reachability model of every flow the platform needs";
@@ -46,7 +47,7 @@ export type SymbolicSource =
     | "hosted-runner";
 
 /** Security groups by role; the checker knows which planned groups play each role. */
-export type GroupRole = "eks-nodes" | "eks-api" | "origin" | `data:${DataStore}` | "msk-replicator" | "deploy-runner" | "preview-runner" | "vpc-endpoints";
+export type GroupRole = "eks-nodes" | "eks-api" | "origin" | `data:${DataStore}` | "msk-replicator" | "deploy-runner" | "preview-runner" | "vpc-endpoints" | "identities";
 
 /** Stores with a data-tier security group (a port in components/data/plan.ts STORES). */
 export type DataStore = Extract<StoreId, "aurora" | "docdb" | "cache" | "msk" | "search">;
@@ -190,6 +191,19 @@ export function flowTable(regions: readonly FlowRegion[], failoverOrder?: readon
                 }
             }
         }
+        // The identities bootstrap (components/identities) opens exactly the stores whose users it creates.
+        for (const s of dataStores()) {
+            const opens = (IDENTITY_STORES as readonly string[]).includes(s.id);
+            add(
+                group("identities", r),
+                group(`data:${s.id}`, r),
+                s.port,
+                opens ? "admitted" : "forbidden",
+                OWNER_AA2,
+                opens ? `the identities bootstrap creates each service's identity in the ${s.label}` : `the identities bootstrap cannot open the ${s.label}`,
+            );
+        }
+        add(group("identities", r), group("vpc-endpoints", r), 443, "admitted", OWNER_AA2, "the identities bootstrap reads the master and service secrets (Secrets Manager) and assumes the OpenSearch master role (STS)");
     }
     // Events both ways: a replicator per ordered pair of regions, homed in its target region.
     for (const source of names) {
@@ -222,6 +236,9 @@ export function flowTable(regions: readonly FlowRegion[], failoverOrder?: readon
                     add(group(runner, r), group(`data:${store.id}`, other), store.port, "forbidden", OWNER_WRITES, `a job on the ${r} ${runner} cannot open the ${other} ${store.label}, which admits ${r}'s private subnets`);
                 }
             }
+            for (const store of dataStores().filter((d) => CROSS_REGION_WRITE_STORES.includes(d.id))) {
+                add(group("identities", r), group(`data:${store.id}`, other), store.port, "forbidden", OWNER_AA2, `the ${r} identities bootstrap writes only its own region's stores, not the ${other} ${store.label} that admits ${r}'s private subnets`);
+            }
         }
     }
     for (const writer of names) {
@@ -237,6 +254,7 @@ export function flowTable(regions: readonly FlowRegion[], failoverOrder?: readon
     for (const r of names) {
         const at = pair.includes(r) ? r : primary.name;
         add(group("eks-nodes", r), { kind: "aws-api", region: at, service: "dsql" }, 5432, "admitted", OWNER_WRITES, `${r} services write to the ${at} DSQL cluster${at === r ? "" : " (outside the linked pair)"}`);
+        add(group("identities", r), { kind: "aws-api", region: at, service: "dsql" }, 5432, "admitted", OWNER_AA2, `the ${r} identities bootstrap maps ${r}'s service roles in the ${at} DSQL cluster`);
     }
     return rows;
 }

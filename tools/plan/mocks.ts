@@ -4,6 +4,8 @@
  * hashes of the resource's type and name), so plans diff cleanly between runs.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import { IdentityRequest, firstRunChanges } from "../../components/identities/plan";
 import { CLOUDFRONT_ORIGIN_FACING_LIST, hex, managedPrefixListId, mockResourceId } from "./mock-ids";
 import { nameLimitProblems } from "./name-limits";
 
@@ -127,6 +129,14 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     },
     // `arn:aws:lambda:<region>:<account>:function:<name>` (unqualified).
     "aws:lambda/function:Function": (r) => ({ arn: r.arn(`function:${String(r.inputs.name ?? r.id)}`), invokeArn: `arn:aws:apigateway:${r.region}:lambda:path/2015-03-31/functions/${r.arn(`function:${String(r.inputs.name ?? r.id)}`)}/invocations`, version: "$LATEST" }),
+    // aws_lambda_invocation: id `<function>_<qualifier>_<md5 of result>`; `result` is the function's
+    // JSON answer: here the identities bootstrap's report of a first run against empty stores.
+    "aws:lambda/invocation:Invocation": (r) => {
+        const request = JSON.parse(String(r.inputs.input ?? "{}")) as IdentityRequest;
+        const stores = Object.fromEntries(Object.entries(firstRunChanges(request)).map(([store, changes]) => [store, { status: "converged", changes }]));
+        const result = JSON.stringify({ region: request.region, stores });
+        return { id: `${String(r.inputs.functionName)}_${String(r.inputs.qualifier ?? "$LATEST")}_${createHash("md5").update(result).digest("hex")}`, result };
+    },
     // Metric and composite alarms alike: `arn:aws:cloudwatch:<region>:<account>:alarm:<name>`.
     "aws:cloudwatch/metricAlarm:MetricAlarm": (r) => ({ arn: r.arn(`alarm:${String(r.inputs.name ?? r.name)}`) }),
     "aws:cloudwatch/compositeAlarm:CompositeAlarm": (r) => ({ arn: r.arn(`alarm:${String(r.inputs.alarmName ?? r.name)}`) }),

@@ -73,6 +73,7 @@ function groupsOf(m: NetworkModel, role: GroupRole, region: string, side?: strin
     if (role === "deploy-runner") return named("runner-deploy-sg", "private");
     if (role === "preview-runner") return named("runner-preview-sg", "private");
     if (role === "vpc-endpoints") return named("network-endpoints-sg", "private");
+    if (role === "identities") return named("identities-sg", "private");
     if (role.startsWith("data:")) return named(`data-${role.slice(5)}-sg`, "data");
     if (role === "origin") {
         const lb = originLoadBalancer(m, region);

