@@ -49,6 +49,7 @@ export const PRIMARY_CONTRACT = {
     idempotencyTableName: { kind: "string", usedFor: "the services' idempotency table name (same in every region)" },
     docdbServiceSecretArns: { kind: "record", usedFor: "the local replicas of each DocumentDB service's own credentials" },
     cacheAuthSecretArn: { kind: "string", usedFor: "the local replica of the Valkey AUTH token" },
+    dsqlServiceRoleArns: { kind: "record", usedFor: "the primary's DSQL services' IRSA roles, which the peering secondary's identities bootstrap maps in the linked clusters (the primary's cluster is PENDING_SETUP until peered)" },
     dataSecretArns: { kind: "record", usedFor: "the local replicas of the Aurora and DocumentDB master secrets, which the identities bootstrap reads" },
     secretsReplicaKeyArns: { kind: "record", usedFor: "the key this region's secret replicas are encrypted with (re-run the primary after adding a region)" },
     idempotencyTableArn: { kind: "string", usedFor: "the DynamoDB global table replica" },

@@ -13,7 +13,7 @@ import { BUCKETS, bucketName, cacheNodeIds, clusterIdentifier, planLinks, secret
 import { ruleId } from "../components/data/s3";
 import { dsqlEndpoint, planServiceConfig } from "../components/data/service-config";
 import { directoryRoot } from "../components/data/writer-directory";
-import { SERVICES } from "../components/catalogue";
+import { SERVICES, servicesUsing } from "../components/catalogue";
 import { EdgeStack } from "../components/edge/edge-stack";
 import { RegionalIngress } from "../components/edge/regional-ingress";
 import { DeployRunner } from "../components/cicd/deploy-runner";
@@ -312,9 +312,12 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         context: ctx,
         network: { vpcId: network.vpcId, vpcCidr: network.vpcCidr, privateSubnetIds: network.privateSubnetIds },
         storeSecurityGroupIds: { aurora: data.securityGroupIds.aurora, docdb: data.securityGroupIds.docdb, search: data.securityGroupIds.search },
-        aurora: { host: data.auroraEndpoint, database: AURORA_DATABASE, masterSecretArn: credentials.auroraMasterSecretArn },
-        dsql: { host: pulumi.output(dsqlClusterId).apply((id) => dsqlEndpoint(id, dsqlRegion)), region: dsqlRegion, clusterArn: dsqlClusterArn },
-        docdb: { host: data.docdbEndpoint, masterSecretArn: credentials.docdbMasterSecretArn },
+        aurora: { host: data.auroraEndpoint, database: AURORA_DATABASE, masterSecretArn: credentials.auroraMasterSecretArn, globalClusterId: data.auroraGlobalClusterId, clusterArn: data.auroraClusterArn },
+        dsql: { host: pulumi.output(dsqlClusterId).apply((id) => dsqlEndpoint(id, dsqlRegion)), region: dsqlRegion, clusterArn: dsqlClusterArn, clusterId: dsqlClusterId },
+        docdb: { host: data.docdbEndpoint, masterSecretArn: credentials.docdbMasterSecretArn, globalClusterId: data.docdbGlobalClusterId, clusterArn: data.docdbClusterArn },
+        // The primary's DSQL cluster waits in PENDING_SETUP until this stack peers it: map its roles too.
+        peerDsqlRoleArns: primary && dataLinks.ownsDsqlPeering ? primary.dsqlServiceRoleArns : {},
+        storesReady: data.connectable,
         search: { endpoint: data.searchEndpoint, adminRoleArn: data.searchAdminRoleArn },
         serviceRoleArns: cluster.serviceRoleArns,
         docdbSecretArns: credentials.docdbServiceSecretArns,
@@ -444,6 +447,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         dataSecurityGroupIds: pulumi.output(data.securityGroupIds),
         dataSecretArns: pulumi.output(data.secretArns) as pulumi.Output<Record<string, string>>,
         storeIdentities: identities.report,
+        dsqlServiceRoleArns: pulumi.output(Object.fromEntries(servicesUsing("dsql").map((s) => [s.name, cluster.serviceRoleArns[s.name]]))),
         auroraEndpoint: data.auroraEndpoint,
         auroraReaderEndpoint: data.auroraReaderEndpoint,
         docdbEndpoint: data.docdbEndpoint,

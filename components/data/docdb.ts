@@ -28,7 +28,7 @@ export interface DocdbStore {
     /**
      * One generated credential per DocumentDB service of the catalogue (primary only; replicated
      * like every generated secret): each service reads its own, never the master user's. The users
-     * themselves are created in the database by the GitOps bootstrap job, from these secrets.
+     * themselves are created in the database by StoreIdentities (components/identities), from these secrets.
      */
     readonly serviceSecretArns?: Readonly<Record<string, pulumi.Output<string>>>;
 }

@@ -169,6 +169,12 @@ export class GlobalData extends pulumi.ComponentResource {
     public readonly searchDomainName: pulumi.Output<string>;
     public readonly searchDomainArn: pulumi.Output<string>;
     public readonly searchEndpoint: pulumi.Output<string>;
+    /**
+     * What answers connections: the Aurora and DocumentDB instances (a cluster endpoint answers only
+     * once one exists), the DSQL peering this stack owns, the OpenSearch domain. What a client that
+     * connects during the deploy (the identities bootstrap) waits for.
+     */
+    public readonly connectable: pulumi.Resource[];
     /** The domain's fine-grained access control master (an IAM role operators and the identities bootstrap assume). */
     public readonly searchAdminRoleArn: pulumi.Output<string>;
     public readonly bucketNames: Record<BucketPurpose, pulumi.Output<string>>;
@@ -212,6 +218,7 @@ export class GlobalData extends pulumi.ComponentResource {
         this.searchDomainArn = b.search.domain.arn;
         this.searchEndpoint = b.search.domain.endpoint;
         this.searchAdminRoleArn = b.search.adminRoleArn;
+        this.connectable = [...b.aurora.instances, ...b.docdb.instances, ...(b.dsql?.peerings ?? []), b.search.domain];
         this.bucketNames = { "static-assets": b.s3.buckets["static-assets"].bucket, traces: b.s3.buckets.traces.bucket };
         this.bucketArns = { "static-assets": b.s3.buckets["static-assets"].arn, traces: b.s3.buckets.traces.arn };
         this.idempotencyTableName = b.dynamo.tableName;

@@ -35,7 +35,7 @@ export function buildSearch(scope: DataScope, args: SearchArgs): SearchStore {
         `${base}-admin-role`,
         {
             name: awsName(ctx, "search-admin"),
-            description: "OpenSearch fine-grained access control master (assumed by operators and the index bootstrap job)",
+            description: "OpenSearch fine-grained access control master (assumed by operators and the identities bootstrap)",
             assumeRolePolicy: pulumi.jsonStringify({
                 Version: "2012-10-17",
                 Statement: [{ Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:aws:iam::${ctx.accountId}:root` }, Action: "sts:AssumeRole" }],

@@ -8,7 +8,8 @@
  * a bucket policy and a key policy name this distribution (`AWS:SourceArn`) on the replica too,
  * because replicas are encrypted with the destination's own key (S3 replication with SSE-KMS).
  * Replication is S3 Replication Time Control (15 minutes), delete markers included, so a deploy
- * that removes an old asset removes it from the replica as well.
+ * that removes an old asset removes it from the replica as well. Replication copies only objects
+ * written after it exists: a bucket published before it needs one re-publish (docs/edge.md).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -101,7 +102,8 @@ export function replicateSite(
         {
             name: awsName(ctx, "web-replication"),
             description: "S3 replicates the web bucket into its replica in the failover region",
-            assumeRolePolicy: serviceTrustPolicy(ctx, "s3.amazonaws.com"),
+            // Pinned to this account (S3 replication sends aws:SourceAccount when it assumes the role).
+            assumeRolePolicy: serviceTrustPolicy(ctx, "s3.amazonaws.com", { sourceAccount: true }),
             tags: tagsFor(ctx, WEB_SERVICE, args.component, {}, awsName(ctx, "web-replication")),
         },
         opts,

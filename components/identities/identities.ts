@@ -20,7 +20,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
 import { serviceKey } from "../common/kms";
-import { logsPrincipal } from "../common/logs";
+import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
 import { tagsFor } from "../common/tags";
 import { serviceTrustPolicy } from "../common/trust";
 import { store } from "../data/plan";
@@ -40,19 +40,40 @@ export interface StoreIdentitiesArgs {
     readonly network: { readonly vpcId: pulumi.Input<string>; readonly vpcCidr: pulumi.Input<string>; readonly privateSubnetIds: pulumi.Input<string>[] };
     /** The stores' security groups, which admit the function on their ports. */
     readonly storeSecurityGroupIds: Readonly<Record<IdentityStore, pulumi.Input<string>>>;
-    /** This region's Aurora cluster: its cluster endpoint, the database and the master secret (this region's copy). */
-    readonly aurora: { readonly host: pulumi.Input<string>; readonly database: string; readonly masterSecretArn: pulumi.Input<string> };
+    /**
+     * This region's Aurora member: its cluster endpoint, the database, the master secret (this
+     * region's copy), and the global cluster it belongs to (asked who writes before connecting).
+     */
+    readonly aurora: {
+        readonly host: pulumi.Input<string>;
+        readonly database: string;
+        readonly masterSecretArn: pulumi.Input<string>;
+        readonly globalClusterId: pulumi.Input<string>;
+        readonly clusterArn: pulumi.Input<string>;
+    };
     /** The DSQL cluster this region's services log in to (its own, or the primary's outside the linked pair). */
-    readonly dsql: { readonly host: pulumi.Input<string>; readonly region: string; readonly clusterArn: pulumi.Input<string> };
-    readonly docdb: { readonly host: pulumi.Input<string>; readonly masterSecretArn: pulumi.Input<string> };
+    readonly dsql: { readonly host: pulumi.Input<string>; readonly region: string; readonly clusterArn: pulumi.Input<string>; readonly clusterId: pulumi.Input<string> };
+    readonly docdb: {
+        readonly host: pulumi.Input<string>;
+        readonly masterSecretArn: pulumi.Input<string>;
+        readonly globalClusterId: pulumi.Input<string>;
+        readonly clusterArn: pulumi.Input<string>;
+    };
     readonly search: { readonly endpoint: pulumi.Input<string>; readonly adminRoleArn: pulumi.Input<string> };
     /** Service → its IRSA role ARN in this region (EksCluster serviceRoleArns). */
     readonly serviceRoleArns: Readonly<Record<string, pulumi.Input<string>>>;
+    /** DSQL service → its IRSA role in the other region of the linked pair (set on the secondary that owns the peering). @default {} */
+    readonly peerDsqlRoleArns?: Readonly<Record<string, pulumi.Input<string>>>;
+    /**
+     * What must exist before the function runs: the stores' instances (a cluster endpoint answers
+     * only once an instance does), the DSQL peering, the OpenSearch domain. @default []
+     */
+    readonly storesReady?: pulumi.Input<pulumi.Resource>[];
     /** Service → its DocumentDB secret (this region's copy). */
     readonly docdbSecretArns: Readonly<Record<string, pulumi.Input<string>>>;
     /** The key the secrets above are encrypted with here. */
     readonly secretsKeyArn: pulumi.Input<string>;
-    /** @default 90 */
+    /** @default DEFAULT_LOG_RETENTION_DAYS (90) */
     readonly logRetentionDays?: number;
 }
 
@@ -111,7 +132,7 @@ export class StoreIdentities extends pulumi.ComponentResource {
             { service: SERVICE, component: COMPONENT, description: "Identities bootstrap logs", servicePrincipals: [logsPrincipal(ctx.region, ctx.accountId, logGroupName)] },
             parent,
         );
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: logGroupName, kmsKeyId: key.arn, retentionInDays: args.logRetentionDays ?? 90, tags: tags(logGroupName) }, { parent });
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: logGroupName, kmsKeyId: key.arn, retentionInDays: args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS, tags: tags(logGroupName) }, { parent });
         const role = new aws.iam.Role(
             `${name}-role`,
             { name: fnName, description: "The identities bootstrap: reads the master secrets, creates the services' users", assumeRolePolicy: serviceTrustPolicy(ctx, "lambda.amazonaws.com", { sourceAccount: true }), tags: tags(fnName) },
@@ -129,9 +150,10 @@ export class StoreIdentities extends pulumi.ComponentResource {
                         args.secretsKeyArn,
                         args.dsql.clusterArn,
                         args.search.adminRoleArn,
+                        pulumi.all([args.aurora.globalClusterId, args.docdb.globalClusterId]),
                     ])
-                    .apply(([account, logGroupArn, secretArns, secretsKeyArn, dsqlClusterArn, searchAdminRoleArn]) =>
-                        JSON.stringify(identitiesPolicy({ region: ctx.region, account, logGroupArn, secretArns, secretsKeyArn, dsqlClusterArn, searchAdminRoleArn })),
+                    .apply(([account, logGroupArn, secretArns, secretsKeyArn, dsqlClusterArn, searchAdminRoleArn, globalClusterIds]) =>
+                        JSON.stringify(identitiesPolicy({ region: ctx.region, account, logGroupArn, secretArns, secretsKeyArn, dsqlClusterArn, searchAdminRoleArn, globalClusterIds })),
                     ),
             },
             { parent },
@@ -159,17 +181,21 @@ export class StoreIdentities extends pulumi.ComponentResource {
         const request: pulumi.Output<IdentityRequest> = pulumi
             .all([
                 pulumi.all(args.serviceRoleArns),
+                pulumi.all(args.peerDsqlRoleArns ?? {}),
                 pulumi.all(args.docdbSecretArns),
-                pulumi.all([args.aurora.host, args.aurora.masterSecretArn, args.dsql.host, args.docdb.host, args.docdb.masterSecretArn, args.search.endpoint, args.search.adminRoleArn]),
+                pulumi.all([args.aurora.host, args.aurora.masterSecretArn, args.aurora.globalClusterId, args.aurora.clusterArn]),
+                pulumi.all([args.dsql.host, args.dsql.clusterId]),
+                pulumi.all([args.docdb.host, args.docdb.masterSecretArn, args.docdb.globalClusterId, args.docdb.clusterArn]),
+                pulumi.all([args.search.endpoint, args.search.adminRoleArn]),
             ])
-            .apply(([roles, secrets, [auroraHost, auroraSecret, dsqlHost, docdbHost, docdbSecret, searchEndpoint, searchAdmin]]) => {
-                const ids = planIdentities({ serviceRoleArns: roles, docdbSecretArns: secrets });
+            .apply(([roles, peerRoles, secrets, aurora, dsql, docdb, search]) => {
+                const ids = planIdentities({ serviceRoleArns: roles, peerDsqlRoleArns: peerRoles, docdbSecretArns: secrets });
                 return {
                     region: ctx.region,
-                    aurora: { host: auroraHost, port: portOf("aurora"), database: args.aurora.database, masterSecretArn: auroraSecret, identities: ids.aurora },
-                    dsql: { host: dsqlHost, region: args.dsql.region, identities: ids.dsql },
-                    docdb: { host: docdbHost, port: portOf("docdb"), masterSecretArn: docdbSecret, identities: ids.docdb },
-                    search: { endpoint: searchEndpoint, adminRoleArn: searchAdmin, identities: ids.search },
+                    aurora: { host: aurora[0], port: portOf("aurora"), database: args.aurora.database, masterSecretArn: aurora[1], globalClusterId: aurora[2], clusterArn: aurora[3], identities: ids.aurora },
+                    dsql: { host: dsql[0], region: args.dsql.region, clusterId: dsql[1], identities: ids.dsql },
+                    docdb: { host: docdb[0], port: portOf("docdb"), masterSecretArn: docdb[1], globalClusterId: docdb[2], clusterArn: docdb[3], identities: ids.docdb },
+                    search: { endpoint: search[0], adminRoleArn: search[1], identities: ids.search },
                 };
             });
         const invocation = new aws.lambda.Invocation(
@@ -181,8 +207,8 @@ export class StoreIdentities extends pulumi.ComponentResource {
                 triggers: { code: bundle.sha256 },
                 lifecycleScope: "CREATE_ONLY",
             },
-            // The stores must admit the function before it runs.
-            { parent, dependsOn: [fn, ...admissions] },
+            // The stores must exist, answer and admit the function before it runs.
+            { parent, dependsOn: pulumi.output(args.storesReady ?? []).apply((ready) => [fn, ...admissions, ...ready]) },
         );
         this.functionName = fn.name;
         this.securityGroupId = sg.id;

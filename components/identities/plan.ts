@@ -60,9 +60,26 @@ export interface SearchIdentity {
 /** What one region's bootstrap is asked to converge (the Lambda's input; no secret values, only ARNs). */
 export interface IdentityRequest {
     readonly region: string;
-    readonly aurora?: { readonly host: string; readonly port: number; readonly database: string; readonly masterSecretArn: string; readonly identities: readonly PostgresIdentity[] };
-    readonly dsql?: { readonly host: string; readonly region: string; readonly identities: readonly PostgresIdentity[] };
-    readonly docdb?: { readonly host: string; readonly port: number; readonly masterSecretArn: string; readonly identities: readonly DocdbIdentity[] };
+    /** `globalClusterId` and this region's `clusterArn`: the function asks the global cluster whether this member is the writer before it connects. */
+    readonly aurora?: {
+        readonly host: string;
+        readonly port: number;
+        readonly database: string;
+        readonly masterSecretArn: string;
+        readonly globalClusterId: string;
+        readonly clusterArn: string;
+        readonly identities: readonly PostgresIdentity[];
+    };
+    /** `clusterId`: the function connects only once the cluster is ACTIVE (a multi-region cluster waits in PENDING_SETUP until it is peered). */
+    readonly dsql?: { readonly host: string; readonly region: string; readonly clusterId: string; readonly identities: readonly PostgresIdentity[] };
+    readonly docdb?: {
+        readonly host: string;
+        readonly port: number;
+        readonly masterSecretArn: string;
+        readonly globalClusterId: string;
+        readonly clusterArn: string;
+        readonly identities: readonly DocdbIdentity[];
+    };
     readonly search?: { readonly endpoint: string; readonly adminRoleArn: string; readonly identities: readonly SearchIdentity[] };
 }
 
@@ -71,6 +88,12 @@ const using = (store: ServiceSpec["stores"][number]) => SERVICES.filter((s) => s
 export interface IdentityInputs {
     /** Service name → its IRSA role ARN in this region. */
     readonly serviceRoleArns: Readonly<Record<string, string>>;
+    /**
+     * The DSQL services' IRSA roles in the other region of the linked pair (the primary's, on the
+     * secondary that owns the peering): the primary's cluster waits in PENDING_SETUP until that
+     * secondary peers it, so the secondary's run maps both regions' roles. @default {} - none
+     */
+    readonly peerDsqlRoleArns?: Readonly<Record<string, string>>;
     /** Service name → its DocumentDB credentials secret (this region's replica). */
     readonly docdbSecretArns: Readonly<Record<string, string>>;
 }
@@ -89,7 +112,12 @@ export function planIdentities(inputs: IdentityInputs): {
     };
     return {
         aurora: using("aurora").map((s) => ({ service: s.name, role: databaseUser(s.name), schema: databaseUser(s.name) })),
-        dsql: using("dsql").map((s) => ({ service: s.name, role: databaseUser(s.name), schema: databaseUser(s.name), iamRoleArns: [role(s.name)] })),
+        dsql: using("dsql").map((s) => ({
+            service: s.name,
+            role: databaseUser(s.name),
+            schema: databaseUser(s.name),
+            iamRoleArns: [role(s.name), ...(inputs.peerDsqlRoleArns?.[s.name] ? [inputs.peerDsqlRoleArns[s.name]] : [])],
+        })),
         docdb: using("docdb").map((s) => {
             const secretArn = inputs.docdbSecretArns[s.name];
             if (!secretArn) throw new Error(`no DocumentDB secret for ${s.name} (GlobalData docdbServiceSecretArns)`);
@@ -121,6 +149,10 @@ export interface PostgresState {
     readonly memberOf?: ReadonlyMap<string, ReadonlySet<string>>;
     /** DSQL: `SELECT pg_role_name, arn FROM sys.iam_pg_role_mappings`, as `role arn`. */
     readonly iamMappings?: ReadonlySet<string>;
+    /** Aurora: roles with USAGE and CREATE on the schema of their own name. */
+    readonly ownSchemaGranted?: ReadonlySet<string>;
+    /** Aurora: role → its `search_path` setting for every database, quotes removed (`pg_db_role_setting` keeps `search_path=user_account`, quoting only names that need it). */
+    readonly searchPaths?: ReadonlyMap<string, string>;
 }
 
 /** The queries that read a PostgreSQL store's state (parameter-free, read-only). */
@@ -129,6 +161,10 @@ export const POSTGRES_STATE_QUERIES = {
     schemas: "SELECT nspname FROM pg_catalog.pg_namespace",
     memberOf: "SELECT r.rolname AS role, g.rolname AS member_of FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles r ON r.oid = m.member JOIN pg_catalog.pg_roles g ON g.oid = m.roleid",
     iamMappings: "SELECT pg_role_name, arn FROM sys.iam_pg_role_mappings",
+    ownSchemaGranted:
+        "SELECT r.rolname AS role FROM pg_catalog.pg_roles r JOIN pg_catalog.pg_namespace n ON n.nspname = r.rolname WHERE pg_catalog.has_schema_privilege(r.oid, n.oid, 'USAGE') AND pg_catalog.has_schema_privilege(r.oid, n.oid, 'CREATE')",
+    searchPaths:
+        "SELECT r.rolname AS role, c.setting AS search_path FROM pg_catalog.pg_db_role_setting s JOIN pg_catalog.pg_roles r ON r.oid = s.setrole CROSS JOIN LATERAL unnest(s.setconfig) AS c(setting) WHERE s.setdatabase = 0 AND c.setting LIKE 'search_path=%'",
     /** Aurora: true on a reader (a global database's secondary), where no DDL can run. */
     inRecovery: "SELECT pg_catalog.pg_is_in_recovery() AS in_recovery",
 } as const;
@@ -148,18 +184,19 @@ export function auroraStatements(want: readonly PostgresIdentity[], state: Postg
         const created = !state.roles.has(id.role);
         if (created) out.push(`CREATE ROLE ${role} WITH LOGIN`);
         if (!state.memberOf?.get(id.role)?.has("rds_iam")) out.push(`GRANT rds_iam TO ${role}`);
-        out.push(...schemaStatements(id, created, state));
-        if (created) out.push(`ALTER ROLE ${role} SET search_path = ${quoteIdent(id.schema)}`);
+        // Aurora reads back both the grant and the search path, so a run cut short converges next time.
+        out.push(...schemaStatements(id, created || !state.ownSchemaGranted?.has(id.role), state));
+        if (state.searchPaths?.get(id.role) !== `search_path=${id.schema}`) out.push(`ALTER ROLE ${role} SET search_path = ${quoteIdent(id.schema)}`);
     }
     return out;
 }
 
-/** The service's own schema, and its grant when the schema or the role is new. */
-function schemaStatements(id: PostgresIdentity, roleCreated: boolean, state: PostgresState): string[] {
+/** The service's own schema, and its grant when the schema is new or `grant` says so. */
+function schemaStatements(id: PostgresIdentity, grant: boolean, state: PostgresState): string[] {
     const out: string[] = [];
     const fresh = !state.schemas.has(id.schema);
     if (fresh) out.push(`CREATE SCHEMA ${quoteIdent(id.schema)}`);
-    if (fresh || roleCreated) out.push(`GRANT USAGE, CREATE ON SCHEMA ${quoteIdent(id.schema)} TO ${quoteIdent(id.role)}`);
+    if (fresh || grant) out.push(`GRANT USAGE, CREATE ON SCHEMA ${quoteIdent(id.schema)} TO ${quoteIdent(id.role)}`);
     return out;
 }
 
@@ -259,7 +296,7 @@ export function searchRequests(want: readonly SearchIdentity[]): SearchRequest[]
 
 /** What a first run against empty stores changes, per store (the offline plan's answer for the invocation). */
 export function firstRunChanges(req: IdentityRequest): Record<string, string[]> {
-    const empty: PostgresState = { roles: new Set(), schemas: new Set(), memberOf: new Map(), iamMappings: new Set() };
+    const empty: PostgresState = { roles: new Set(), schemas: new Set(), memberOf: new Map(), iamMappings: new Set(), ownSchemaGranted: new Set(), searchPaths: new Map() };
     const out: Record<string, string[]> = {};
     if (req.aurora) out.aurora = auroraStatements(req.aurora.identities, empty);
     if (req.dsql) out.dsql = dsqlStatements(req.dsql.identities, empty);

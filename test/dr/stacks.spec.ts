@@ -101,8 +101,10 @@ describe("both stacks with DR and observability", () => {
         // The database-failover drill runs where the writers are: the primary.
         assert.strictEqual(count("us-east-1", "aws:fis/experimentTemplate:ExperimentTemplate"), 5);
         assert.strictEqual(count("us-west-2", "aws:fis/experimentTemplate:ExperimentTemplate"), 4);
-        assert.strictEqual(count("us-east-1", "aws:lambda/function:Function"), 1);
-        assert.strictEqual(count("us-west-2", "aws:lambda/function:Function"), 1);
+        // Each region's failover function, beside the identities bootstrap (components/identities).
+        for (const r of ["us-east-1", "us-west-2"]) {
+            assert.deepStrictEqual(result.stacks.find((s) => s.stack === r)!.resources.filter((x) => x.type === "aws:lambda/function:Function").map((x) => x.name).sort(), ["dr-elasticache", "identities-function"]);
+        }
         assert.strictEqual(count("us-east-1", "aws:arcregionswitch/plan:Plan"), 0);
         assert.strictEqual(count("us-west-2", "aws:arcregionswitch/plan:Plan"), 1);
         const west = result.stacks.find((s) => s.stack === "us-west-2")!;

@@ -10,9 +10,9 @@ const TWO = [
 const THREE = [...TWO, { name: "ap-northeast-2", cidr: "10.2.0.0/16", role: "secondary" as const }];
 
 describe("the flow table (components/network/flows.ts)", () => {
-    it("is derived from the registry: 91 rows for two regions, ids unique", () => {
+    it("is derived from the registry: 109 rows for two regions, ids unique", () => {
         const table = flowTable(TWO);
-        assert.strictEqual(table.length, 91);
+        assert.strictEqual(table.length, 109);
         assert.strictEqual(new Set(table.map((r) => r.id)).size, table.length);
     });
 
@@ -95,16 +95,31 @@ describe("the flow table (components/network/flows.ts)", () => {
             "admitted | eks-nodes@us-west-2 -> aws-api:dsql@us-west-2:5432",
         ]);
         assert.deepStrictEqual(writes("us-west-2").slice(0, 2), ["admitted | eks-nodes@us-east-1 -> data:docdb@us-west-2:27017", "admitted | eks-nodes@us-east-1 -> data:cache@us-west-2:6379"]);
-        assert.strictEqual(rowsFor(table, "us-east-1").length, 89);
+        assert.strictEqual(rowsFor(table, "us-east-1").length, 107);
     });
 
     it("lets the API server reach metrics-server and metrics-server reach every kubelet, in each region", () => {
-        const rows = rowsFor(flowTable(TWO), "us-east-1").filter((r) => r.owner === OWNER_AA2).map((r) => `${r.expected} | ${r.id}`);
+        const rows = rowsFor(flowTable(TWO), "us-east-1").filter((r) => r.owner === OWNER_AA2 && (r.port === 10250 || r.port === 10251)).map((r) => `${r.expected} | ${r.id}`);
         assert.deepStrictEqual(rows, [
             "admitted | eks-api@us-east-1 -> eks-nodes@us-east-1:10251",
             "admitted | eks-nodes@us-east-1 -> eks-nodes@us-east-1:10250",
             "admitted | eks-api@us-west-2 -> eks-nodes@us-west-2:10251",
             "admitted | eks-nodes@us-west-2 -> eks-nodes@us-west-2:10250",
+        ]);
+    });
+
+    it("lets the identities bootstrap open exactly its region's Aurora, DocumentDB and OpenSearch, the endpoints and its DSQL cluster", () => {
+        const rows = rowsFor(flowTable(TWO), "us-east-1").filter((r) => r.id.startsWith("identities@us-east-1")).map((r) => `${r.expected} | ${r.id}`);
+        assert.deepStrictEqual(rows, [
+            "admitted | identities@us-east-1 -> data:aurora@us-east-1:5432",
+            "admitted | identities@us-east-1 -> data:docdb@us-east-1:27017",
+            "forbidden | identities@us-east-1 -> data:cache@us-east-1:6379",
+            "forbidden | identities@us-east-1 -> data:msk@us-east-1:9098",
+            "admitted | identities@us-east-1 -> data:search@us-east-1:443",
+            "admitted | identities@us-east-1 -> vpc-endpoints@us-east-1:443",
+            "forbidden | identities@us-east-1 -> data:docdb@us-west-2:27017",
+            "forbidden | identities@us-east-1 -> data:cache@us-west-2:6379",
+            "admitted | identities@us-east-1 -> aws-api:dsql@us-east-1:5432",
         ]);
     });
 
