@@ -183,6 +183,18 @@ describe("plan ordering and failures", function () {
         });
     });
 
+    it("names the master secret a primary from an older program version does not export (the identities bootstrap's), with the fix", async () => {
+        const project = loadProject(ROOT);
+        const east = await runStack({ project: "mall", stack: "us-east-1", config: project.stacks.find((s) => s.stack === "us-east-1")!.config, stackOutputs: new Map() });
+        const { auroraMaster: _dropped, ...secrets } = east.outputs.dataSecretArns as Record<string, string>;
+        void _dropped;
+        const west = project.stacks.find((s) => s.stack === "us-west-2")!;
+        await assert.rejects(runStack({ project: "mall", stack: "us-west-2", config: west.config, stackOutputs: new Map([["us-east-1", { ...east.outputs, dataSecretArns: secrets }]]) }), (e: Error) => {
+            assert.match(e.message, /The primary stack organization\/mall\/us-east-1 exports no dataSecretArns\.auroraMaster \(the master secret the identities bootstrap reads\): re-run pulumi up -s us-east-1 --policy-pack policy with this program version, then this stack\./);
+            return true;
+        });
+    });
+
     it("reports bad config as the stack's failure, before any resource", async () => {
         const result = await plan({ dir: ROOT, skipPolicy: true, only: "us-east-1", overrides: { "us-east-1": { "mall:azCount": "9" } } });
         assert.strictEqual(result.failure?.stack, "us-east-1");
