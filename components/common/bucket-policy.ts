@@ -12,3 +12,18 @@ export function denyInsecureTransport<T>(bucketArn: T, objectsArn: T) {
         Condition: { Bool: { "aws:SecureTransport": "false" } },
     } as const;
 }
+
+/**
+ * The grant an origin bucket gives CloudFront through origin access control: `s3:GetObject` for
+ * one distribution only (`AWS:SourceArn`), as AWS's OAC guide writes it.
+ */
+export function cloudFrontReadsThroughOac<T>(bucketArn: string, distributionArn: T) {
+    return {
+        Sid: "CloudFrontReadsThroughOac",
+        Effect: "Allow",
+        Principal: { Service: "cloudfront.amazonaws.com" },
+        Action: "s3:GetObject",
+        Resource: `${bucketArn}/*`,
+        Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
+    } as const;
+}

@@ -15,6 +15,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
 import { serviceKey } from "../common/kms";
+import { cloudFrontReadsThroughOac } from "../common/bucket-policy";
 import { privateBucket } from "../common/private-bucket";
 import { tagsFor } from "../common/tags";
 import { validationRecord } from "./dns";
@@ -269,16 +270,7 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
         parent,
     );
     web.encrypt(webKey.arn);
-    web.policy((arn) => [
-        {
-            Sid: "CloudFrontReadsThroughOac",
-            Effect: "Allow",
-            Principal: { Service: "cloudfront.amazonaws.com" },
-            Action: "s3:GetObject",
-            Resource: `${arn}/*`,
-            Condition: { StringEquals: { "AWS:SourceArn": distribution.arn } },
-        },
-    ]);
+    web.policy((arn) => [cloudFrontReadsThroughOac(arn, distribution.arn)]);
     if (replicaArgs && replica) replicateSite(parent, name, replicaArgs, replica, webKey.arn, distribution.arn);
 
     // --- access logs: standard logging v2 ------------------------------------------------------------

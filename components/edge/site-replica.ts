@@ -15,6 +15,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
 import { serviceKey } from "../common/kms";
+import { cloudFrontReadsThroughOac } from "../common/bucket-policy";
 import { PrivateBucket, privateBucket } from "../common/private-bucket";
 import { tagsFor } from "../common/tags";
 import { serviceTrustPolicy } from "../common/trust";
@@ -86,16 +87,7 @@ export function replicateSite(
         parent,
     );
     const encryption = replica.encrypt(key.arn);
-    replica.policy((arn) => [
-        {
-            Sid: "CloudFrontReadsThroughOac",
-            Effect: "Allow",
-            Principal: { Service: "cloudfront.amazonaws.com" },
-            Action: "s3:GetObject",
-            Resource: `${arn}/*`,
-            Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
-        },
-    ]);
+    replica.policy((arn) => [cloudFrontReadsThroughOac(arn, distributionArn)]);
 
     const role = new aws.iam.Role(
         `${name}-web-replication-role`,

@@ -68,7 +68,7 @@ export interface StoreIdentitiesArgs {
      * What must exist before the function runs: the stores' instances (a cluster endpoint answers
      * only once an instance does), the DSQL peering, the OpenSearch domain. @default []
      */
-    readonly storesReady?: pulumi.Input<pulumi.Resource>[];
+    readonly storesReady?: readonly pulumi.Resource[];
     /** Service → its DocumentDB secret (this region's copy). */
     readonly docdbSecretArns: Readonly<Record<string, pulumi.Input<string>>>;
     /** The key the secrets above are encrypted with here. */
@@ -208,7 +208,7 @@ export class StoreIdentities extends pulumi.ComponentResource {
                 lifecycleScope: "CREATE_ONLY",
             },
             // The stores must exist, answer and admit the function before it runs.
-            { parent, dependsOn: pulumi.output(args.storesReady ?? []).apply((ready) => [fn, ...admissions, ...ready]) },
+            { parent, dependsOn: [fn, ...admissions, ...(args.storesReady ?? [])] },
         );
         this.functionName = fn.name;
         this.securityGroupId = sg.id;

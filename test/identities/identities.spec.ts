@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as aws from "@pulumi/aws";
 import { SERVICES } from "../../components/catalogue";
 import { StoreIdentities } from "../../components/identities/identities";
 import {
@@ -230,6 +231,8 @@ describe("StoreIdentities", () => {
     const plan = () =>
         planComponent(() =>
             new StoreIdentities("identities", {
+                // Stands in for what GlobalData reports connectable (instances, peering, domain).
+                storesReady: [new aws.rds.ClusterInstance("data-aurora-writer", { clusterIdentifier: "mall-us-east-1-aurora", instanceClass: "db.r6g.large", engine: "aurora-postgresql" })],
                 context: testContext(),
                 network: { vpcId: "vpc-0123456789abcdef0", vpcCidr: "10.0.0.0/16", privateSubnetIds: ["subnet-0a", "subnet-0b", "subnet-0c"] },
                 storeSecurityGroupIds: { aurora: sg("a"), docdb: sg("d"), search: sg("s") },
@@ -287,7 +290,7 @@ describe("StoreIdentities", () => {
         const run = r.one("aws:lambda/invocation:Invocation", "identities-run");
         assert.deepStrictEqual([run.inputs.functionName, run.inputs.lifecycleScope], ["mall-us-east-1-identities", "CREATE_ONLY"]);
         assert.match(String((run.inputs.triggers as Record<string, string>).code), /^[0-9a-f]{64}$/);
-        for (const name of ["identities-into-aurora", "identities-into-docdb", "identities-into-search", "identities-function"]) assert.ok(run.dependencies.some((d) => d.endsWith(`::${name}`)), name);
+        for (const name of ["identities-into-aurora", "identities-into-docdb", "identities-into-search", "identities-function", "data-aurora-writer"]) assert.ok(run.dependencies.some((d) => d.endsWith(`::${name}`)), name);
         const req = JSON.parse(String(run.inputs.input)) as IdentityRequest;
         assert.deepStrictEqual([req.region, req.aurora!.identities.length, req.dsql!.identities.length, req.docdb!.identities.length, req.search!.identities.length], ["us-east-1", 4, 3, 7, 3]);
         assert.doesNotMatch(String(run.inputs.input), /"(pwd|password)"/);

@@ -44,6 +44,19 @@ describe("the offline plan of both stacks", function () {
         }
     });
 
+    it("runs each region's identities bootstrap once its stores answer; the peering secondary maps the primary's DSQL roles too", () => {
+        const short = (u: string) => u.split("::").pop();
+        for (const [stack, peering] of [[east, []], [west, ["data-dsql-peering-local", "data-dsql-peering-us-east-1"]]] as const) {
+            const run = stack.resources.find((r) => r.name === "identities-run")!;
+            const deps = run.dependencies.map(short);
+            for (const name of ["data-aurora-writer", "data-docdb-writer", "data-search-domain", ...peering].filter((n) => stack.resources.some((r) => r.name === n))) assert.ok(deps.includes(name), `${stack.stack}: ${name}`);
+            for (const name of peering) assert.ok(deps.includes(name), `${stack.stack}: ${name}`);
+        }
+        const mappings = (stack: StackResult) => (JSON.parse(String(stack.resources.find((r) => r.name === "identities-run")!.inputs.input)).dsql.identities as { iamRoleArns: string[] }[]).map((i) => i.iamRoleArns);
+        assert.deepStrictEqual(mappings(east), ["order", "payment", "inventory"].map((s) => [`arn:aws:iam::123456789012:role/mall-us-east-1-svc-${s}`]));
+        assert.deepStrictEqual(mappings(west), ["order", "payment", "inventory"].map((s) => [`arn:aws:iam::123456789012:role/mall-us-west-2-svc-${s}`, `arn:aws:iam::123456789012:role/mall-us-east-1-svc-${s}`]));
+    });
+
     it("plans the primary before the secondary", () => {
         assert.deepStrictEqual(
             result.stacks.map((s) => [s.stack, s.role]),
