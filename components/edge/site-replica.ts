@@ -87,7 +87,6 @@ export function replicateSite(
         parent,
     );
     const encryption = replica.encrypt(key.arn);
-    replica.policy((arn) => [cloudFrontReadsThroughOac(arn, distributionArn)]);
 
     const role = new aws.iam.Role(
         `${name}-web-replication-role`,
@@ -100,6 +99,26 @@ export function replicateSite(
         },
         opts,
     );
+    // Only replication writes the replica: anything else put there would be served on the site's
+    // domain the moment the web bucket answers 403/404 for that path (the group's failover codes).
+    replica.policy((arn) => [
+        cloudFrontReadsThroughOac(arn, distributionArn),
+        {
+            Sid: "OnlyReplicationWrites",
+            Effect: "Deny",
+            Principal: "*",
+            Action: ["s3:PutObject", "s3:PutObjectAcl", "s3:PutObjectTagging", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:RestoreObject"],
+            Resource: `${arn}/*`,
+        },
+        {
+            Sid: "OnlyTheReplicationRoleReplicates",
+            Effect: "Deny",
+            Principal: "*",
+            Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+            Resource: `${arn}/*`,
+            Condition: { ArnNotEquals: { "aws:PrincipalArn": role.arn } },
+        },
+    ]);
     const source = args.source.bucket;
     const policy = new aws.iam.RolePolicy(
         `${name}-web-replication-policy`,

@@ -18,6 +18,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import { RegionContext, awsName } from "../common/context";
 import { serviceKey } from "../common/kms";
 import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
@@ -25,7 +26,7 @@ import { tagsFor } from "../common/tags";
 import { serviceTrustPolicy } from "../common/trust";
 import { store } from "../data/plan";
 import { bundleLambda } from "../dr/bundle";
-import { IDENTITY_STORES, IdentityRequest, IdentityStore, planIdentities } from "./plan";
+import { IDENTITY_STORES, IdentityInputs, IdentityStore, IdentityTargets } from "./plan";
 import { identitiesPolicy } from "./policy";
 
 const SERVICE = "identities";
@@ -158,6 +159,23 @@ export class StoreIdentities extends pulumi.ComponentResource {
             },
             { parent },
         );
+        // Where the stores are lives in the function's environment, set here; the event only says
+        // which role and secret are each service's, and the function checks even that (plan.ts).
+        const targets: pulumi.Output<IdentityTargets> = pulumi
+            .all([
+                pulumi.all([args.aurora.host, args.aurora.masterSecretArn, args.aurora.globalClusterId, args.aurora.clusterArn]),
+                pulumi.all([args.dsql.host, args.dsql.clusterId]),
+                pulumi.all([args.docdb.host, args.docdb.masterSecretArn, args.docdb.globalClusterId, args.docdb.clusterArn]),
+                pulumi.all([args.search.endpoint, args.search.adminRoleArn]),
+            ])
+            .apply(([aurora, dsql, docdb, search]) => ({
+                region: ctx.region,
+                aurora: { host: aurora[0], port: portOf("aurora"), database: args.aurora.database, masterSecretArn: aurora[1], globalClusterId: aurora[2], clusterArn: aurora[3] },
+                dsql: { host: dsql[0], region: args.dsql.region, clusterId: dsql[1] },
+                docdb: { host: docdb[0], port: portOf("docdb"), masterSecretArn: docdb[1], globalClusterId: docdb[2], clusterArn: docdb[3] },
+                search: { endpoint: search[0], adminRoleArn: search[1] },
+            }));
+        const targetsJson = targets.apply((t) => JSON.stringify(t));
         const bundle = bundleLambda(IDENTITIES_ENTRY);
         const fn = new aws.lambda.Function(
             `${name}-function`,
@@ -172,39 +190,23 @@ export class StoreIdentities extends pulumi.ComponentResource {
                 timeout: 300,
                 memorySize: 512,
                 vpcConfig: { subnetIds: args.network.privateSubnetIds, securityGroupIds: [sg.id] },
+                environment: { variables: { IDENTITY_TARGETS: targetsJson, NAME_PREFIX: ctx.prefix } },
                 loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
                 tags: tags(fnName),
             },
             { parent, dependsOn: [policy, logGroup] },
         );
 
-        const request: pulumi.Output<IdentityRequest> = pulumi
-            .all([
-                pulumi.all(args.serviceRoleArns),
-                pulumi.all(args.peerDsqlRoleArns ?? {}),
-                pulumi.all(args.docdbSecretArns),
-                pulumi.all([args.aurora.host, args.aurora.masterSecretArn, args.aurora.globalClusterId, args.aurora.clusterArn]),
-                pulumi.all([args.dsql.host, args.dsql.clusterId]),
-                pulumi.all([args.docdb.host, args.docdb.masterSecretArn, args.docdb.globalClusterId, args.docdb.clusterArn]),
-                pulumi.all([args.search.endpoint, args.search.adminRoleArn]),
-            ])
-            .apply(([roles, peerRoles, secrets, aurora, dsql, docdb, search]) => {
-                const ids = planIdentities({ serviceRoleArns: roles, peerDsqlRoleArns: peerRoles, docdbSecretArns: secrets });
-                return {
-                    region: ctx.region,
-                    aurora: { host: aurora[0], port: portOf("aurora"), database: args.aurora.database, masterSecretArn: aurora[1], globalClusterId: aurora[2], clusterArn: aurora[3], identities: ids.aurora },
-                    dsql: { host: dsql[0], region: args.dsql.region, clusterId: dsql[1], identities: ids.dsql },
-                    docdb: { host: docdb[0], port: portOf("docdb"), masterSecretArn: docdb[1], globalClusterId: docdb[2], clusterArn: docdb[3], identities: ids.docdb },
-                    search: { endpoint: search[0], adminRoleArn: search[1], identities: ids.search },
-                };
-            });
+        const event: pulumi.Output<IdentityInputs> = pulumi
+            .all([pulumi.all(args.serviceRoleArns), pulumi.all(args.peerDsqlRoleArns ?? {}), pulumi.all(args.docdbSecretArns)])
+            .apply(([serviceRoleArns, peerDsqlRoleArns, docdbSecretArns]) => ({ serviceRoleArns, peerDsqlRoleArns, docdbSecretArns }));
         const invocation = new aws.lambda.Invocation(
             `${name}-run`,
             {
                 functionName: fn.name,
-                input: request.apply((r) => JSON.stringify(r)),
-                // A new build of the function runs again even when the request is unchanged.
-                triggers: { code: bundle.sha256 },
+                input: event.apply((e) => JSON.stringify(e)),
+                // A new build of the function, or new targets, runs again even when the event is unchanged.
+                triggers: { code: bundle.sha256, targets: targetsJson.apply((t) => createHash("sha256").update(t).digest("hex")) },
                 lifecycleScope: "CREATE_ONLY",
             },
             // The stores must exist, answer and admit the function before it runs.

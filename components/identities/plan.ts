@@ -83,6 +83,64 @@ export interface IdentityRequest {
     readonly search?: { readonly endpoint: string; readonly adminRoleArn: string; readonly identities: readonly SearchIdentity[] };
 }
 
+/**
+ * Where the stores are and which credentials open them: set by Pulumi in the function's
+ * environment (`IDENTITY_TARGETS`), never taken from the event, so no caller can point the master
+ * credentials at another host or another cluster.
+ */
+export type IdentityTargets = {
+    readonly region: string;
+    readonly aurora: Omit<NonNullable<IdentityRequest["aurora"]>, "identities">;
+    readonly dsql: Omit<NonNullable<IdentityRequest["dsql"]>, "identities">;
+    readonly docdb: Omit<NonNullable<IdentityRequest["docdb"]>, "identities">;
+    readonly search: Omit<NonNullable<IdentityRequest["search"]>, "identities">;
+};
+
+/** What the function trusts about itself: its account (from its own ARN) and the stack's name prefix (its environment). */
+export interface IdentityTrust {
+    readonly account: string;
+    readonly prefix: string;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * Why an event cannot be trusted, or [] when it can. The event only says which IAM role and which
+ * secret are each service's; names, schemas, databases and index patterns come from the catalogue
+ * compiled into the function. A role must be this stack's IRSA role of that very service
+ * (`arn:aws:iam::<account>:role/<prefix>-<region>-svc-<service>`, so another environment's or
+ * another service's role is refused), a secret that service's own (`<prefix>/<region>/docdb-<service>-XXXXXX`).
+ */
+export function identityEventProblems(event: IdentityInputs, trust: IdentityTrust): string[] {
+    const problems: string[] = [];
+    const role = (svc: string) => new RegExp(`^arn:aws:iam::${escape(trust.account)}:role/${escape(trust.prefix)}-[a-z]{2}(-[a-z]+)+-[0-9]+-svc-${escape(svc)}$`);
+    const secret = (svc: string) => new RegExp(`^arn:aws:secretsmanager:[a-z]{2}(-[a-z]+)+-[0-9]+:${escape(trust.account)}:secret:${escape(trust.prefix)}/[a-z]{2}(-[a-z]+)+-[0-9]+/docdb-${escape(svc)}-[A-Za-z0-9]{6}$`);
+    const check = (what: string, map: Readonly<Record<string, string>> | undefined, allowed: readonly string[], pattern: (svc: string) => RegExp) => {
+        for (const [svc, arn] of Object.entries(map ?? {})) {
+            if (!allowed.includes(svc)) problems.push(`${what}: "${svc}" is not a service that needs one`);
+            else if (typeof arn !== "string" || !pattern(svc).test(arn)) problems.push(`${what}.${svc}: ${String(arn)} is not ${svc}'s own`);
+        }
+    };
+    check("serviceRoleArns", event.serviceRoleArns, SERVICES.map((s) => s.name), role);
+    check("peerDsqlRoleArns", event.peerDsqlRoleArns, using("dsql").map((s) => s.name), role);
+    check("docdbSecretArns", event.docdbSecretArns, using("docdb").map((s) => s.name), secret);
+    return problems;
+}
+
+/** The request the function runs: its own targets, and the identities planned from a checked event. */
+export function identityRequest(targets: IdentityTargets, event: IdentityInputs, trust: IdentityTrust): IdentityRequest {
+    const problems = identityEventProblems(event, trust);
+    if (problems.length > 0) throw new Error(`refused the event (${problems.length} problem${problems.length === 1 ? "" : "s"}): ${problems.join("; ")}`);
+    const ids = planIdentities(event);
+    return {
+        region: targets.region,
+        aurora: { ...targets.aurora, identities: ids.aurora },
+        dsql: { ...targets.dsql, identities: ids.dsql },
+        docdb: { ...targets.docdb, identities: ids.docdb },
+        search: { ...targets.search, identities: ids.search },
+    };
+}
+
 const using = (store: ServiceSpec["stores"][number]) => SERVICES.filter((s) => s.stores.includes(store));
 
 export interface IdentityInputs {
@@ -265,10 +323,17 @@ export interface SearchRequest {
     readonly body: Record<string, unknown>;
 }
 
-/** Index actions a service needs on its own indices (OpenSearch's action groups). */
-export const SEARCH_INDEX_ACTIONS = ["crud", "create_index", "manage", "indices:admin/aliases*", "indices:admin/mapping/put"] as const;
-/** Cluster actions every service needs: bulk and multi-get/search across its own indices, health. */
-export const SEARCH_CLUSTER_ACTIONS = ["cluster_composite_ops", "cluster_monitor"] as const;
+/**
+ * Index actions a service needs on its own indices: read and write documents, create an index
+ * (with its settings: the nori analyser), put mappings and aliases, refresh, read its stats. Not
+ * `manage` (delete, close, any setting): an index's lifecycle stays with operators.
+ */
+export const SEARCH_INDEX_ACTIONS = ["crud", "create_index", "indices:admin/mapping/put", "indices:admin/aliases*", "indices:admin/refresh*", "indices:monitor/stats"] as const;
+/**
+ * Cluster actions every service needs: bulk and multi-get/search (whose per-index checks still
+ * apply) and health. Not `cluster_monitor`, which reads every index's mappings and other tasks' queries.
+ */
+export const SEARCH_CLUSTER_ACTIONS = ["cluster_composite_ops", "cluster:monitor/health"] as const;
 
 /**
  * The security API requests that define each service's role (its index pattern only) and map the
@@ -295,12 +360,12 @@ export function searchRequests(want: readonly SearchIdentity[]): SearchRequest[]
 }
 
 /** What a first run against empty stores changes, per store (the offline plan's answer for the invocation). */
-export function firstRunChanges(req: IdentityRequest): Record<string, string[]> {
+export function firstRunChanges(ids: ReturnType<typeof planIdentities>): Record<string, string[]> {
     const empty: PostgresState = { roles: new Set(), schemas: new Set(), memberOf: new Map(), iamMappings: new Set(), ownSchemaGranted: new Set(), searchPaths: new Map() };
-    const out: Record<string, string[]> = {};
-    if (req.aurora) out.aurora = auroraStatements(req.aurora.identities, empty);
-    if (req.dsql) out.dsql = dsqlStatements(req.dsql.identities, empty);
-    if (req.docdb) out.docdb = docdbCommands(req.docdb.identities, []).map((c) => ("createUser" in c ? `createUser ${c.createUser} (readWrite@${c.roles[0].db}; password from its secret)` : JSON.stringify(c)));
-    if (req.search) out.search = searchRequests(req.search.identities).map((r) => `${r.method} ${r.path}`);
-    return out;
+    return {
+        aurora: auroraStatements(ids.aurora, empty),
+        dsql: dsqlStatements(ids.dsql, empty),
+        docdb: docdbCommands(ids.docdb, []).map((c) => ("createUser" in c ? `createUser ${c.createUser} (readWrite@${c.roles[0].db}; password from its secret)` : JSON.stringify(c))),
+        search: searchRequests(ids.search).map((r) => `${r.method} ${r.path}`),
+    };
 }

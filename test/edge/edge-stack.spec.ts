@@ -199,11 +199,16 @@ describe("EdgeStack", () => {
         const sse = edge.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "edge-web-replica-encryption");
         assert.deepStrictEqual(sse.propertyDependencies.rules, [key.urn]);
         const policy = JSON.parse(String(edge.one("aws:s3/bucketPolicy:BucketPolicy", "edge-web-replica-policy").inputs.policy));
-        assert.deepStrictEqual(policy.Statement.map((s: Obj) => [s.Sid, s.Action, s.Resource]), [
-            ["DenyInsecureTransport", "s3:*", ["arn:aws:s3:::mall-us-west-2-web-replica-123456789012", "arn:aws:s3:::mall-us-west-2-web-replica-123456789012/*"]],
-            ["CloudFrontReadsThroughOac", "s3:GetObject", "arn:aws:s3:::mall-us-west-2-web-replica-123456789012/*"],
+        assert.deepStrictEqual(policy.Statement.map((s: Obj) => [s.Sid, s.Effect, s.Resource]), [
+            ["DenyInsecureTransport", "Deny", ["arn:aws:s3:::mall-us-west-2-web-replica-123456789012", "arn:aws:s3:::mall-us-west-2-web-replica-123456789012/*"]],
+            ["CloudFrontReadsThroughOac", "Allow", "arn:aws:s3:::mall-us-west-2-web-replica-123456789012/*"],
+            ["OnlyReplicationWrites", "Deny", "arn:aws:s3:::mall-us-west-2-web-replica-123456789012/*"],
+            ["OnlyTheReplicationRoleReplicates", "Deny", "arn:aws:s3:::mall-us-west-2-web-replica-123456789012/*"],
         ]);
         assert.match(policy.Statement[1].Condition.StringEquals["AWS:SourceArn"], /^arn:aws:cloudfront::123456789012:distribution\//);
+        // Nothing but S3 replication writes the replica (what is there is served on the site's domain).
+        assert.deepStrictEqual(policy.Statement[2].Action, ["s3:PutObject", "s3:PutObjectAcl", "s3:PutObjectTagging", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:RestoreObject"]);
+        assert.deepStrictEqual(policy.Statement[3].Condition, { ArnNotEquals: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/mall-us-east-1-web-replication" } });
 
         const replication = edge.one("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "edge-web-replication");
         assert.deepStrictEqual([replication.inputs.bucket, replication.inputs.region], ["mall-us-east-1-web-123456789012", undefined]);

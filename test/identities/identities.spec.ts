@@ -3,12 +3,17 @@ import * as aws from "@pulumi/aws";
 import { SERVICES } from "../../components/catalogue";
 import { StoreIdentities } from "../../components/identities/identities";
 import {
+    IdentityInputs,
     IdentityRequest,
+    IdentityTargets,
+    SEARCH_CLUSTER_ACTIONS,
     SEARCH_INDEX_ACTIONS,
     auroraStatements,
     docdbCommands,
     dsqlStatements,
     firstRunChanges,
+    identityEventProblems,
+    identityRequest,
     planIdentities,
     quoteIdent,
     searchRequests,
@@ -19,7 +24,7 @@ import { planComponent, testContext } from "../harness";
 import { PlanMocks } from "../../tools/plan/mocks";
 
 const ACCOUNT = "123456789012";
-const roleArn = (svc: string, region = "us-east-1") => `arn:aws:iam::${ACCOUNT}:role/mall-${region}-${svc}`;
+const roleArn = (svc: string, region = "us-east-1") => `arn:aws:iam::${ACCOUNT}:role/mall-${region}-svc-${svc}`;
 const secretArn = (svc: string) => `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:mall/us-east-1/docdb-${svc}-AbCdEf`;
 const inputs = {
     serviceRoleArns: Object.fromEntries(SERVICES.map((s) => [s.name, roleArn(s.name)])),
@@ -60,6 +65,39 @@ describe("identities inside the stores: what each service gets", () => {
         assert.deepStrictEqual(ids.dsql.map((i) => [i.service, i.iamRoleArns]), [["order", [roleArn("order")]], ["payment", [roleArn("payment")]], ["inventory", [roleArn("inventory")]]]);
         assert.deepStrictEqual(ids.docdb.map((i) => [i.user, i.database, i.secretArn]), of("docdb").map((s) => [s.replace(/-/g, "_"), s.replace(/-/g, "_"), secretArn(s)]));
         assert.deepStrictEqual(ids.search.map((i) => [i.role, i.indexPattern, i.backendRoles]), of("search").map((s) => [s, `${s}-*`, [roleArn(s)]]));
+    });
+
+    it("the function trusts no name from its event: it takes only this stack's roles and secrets of the very service they are for", () => {
+        const trust = { account: ACCOUNT, prefix: "mall" };
+        assert.deepStrictEqual(identityEventProblems(inputs, trust), []);
+        const bad = {
+            serviceRoleArns: {
+                ...inputs.serviceRoleArns,
+                payment: `arn:aws:iam::${ACCOUNT}:role/attacker`,
+                order: roleArn("payment"),
+                search: `arn:aws:iam::${ACCOUNT}:role/mall-staging-us-east-1-svc-search`,
+                cart: `arn:aws:iam::999999999999:role/mall-us-east-1-svc-cart`,
+                mall_admin: roleArn("mall_admin"),
+            },
+            peerDsqlRoleArns: { review: roleArn("review", "us-west-2") },
+            docdbSecretArns: { ...inputs.docdbSecretArns, review: secretArn("wishlist") },
+        };
+        assert.deepStrictEqual(identityEventProblems(bad, trust), [
+            `serviceRoleArns.search: arn:aws:iam::${ACCOUNT}:role/mall-staging-us-east-1-svc-search is not search's own`,
+            `serviceRoleArns.cart: arn:aws:iam::999999999999:role/mall-us-east-1-svc-cart is not cart's own`,
+            `serviceRoleArns.order: ${roleArn("payment")} is not order's own`,
+            `serviceRoleArns.payment: arn:aws:iam::${ACCOUNT}:role/attacker is not payment's own`,
+            'serviceRoleArns: "mall_admin" is not a service that needs one',
+            'peerDsqlRoleArns: "review" is not a service that needs one',
+            `docdbSecretArns.review: ${secretArn("wishlist")} is not review's own`,
+        ]);
+        const targets = { region: "us-east-1", aurora: { ...request().aurora!, identities: undefined }, dsql: request().dsql!, docdb: request().docdb!, search: request().search! } as unknown as IdentityTargets;
+        assert.throws(() => identityRequest(targets, bad, trust), /^Error: refused the event \(7 problems\): serviceRoleArns\.search/);
+        // Names, schemas and databases come from the compiled catalogue; hosts from the targets.
+        const req = identityRequest(targets, inputs, trust);
+        assert.deepStrictEqual([req.aurora!.host, req.aurora!.identities, req.search!.identities], [request().aurora!.host, ids.aurora, ids.search]);
+        // No catalogue name collides with a store's built-in users.
+        for (const id of [...ids.aurora, ...ids.dsql, ...ids.docdb]) assert.doesNotMatch("role" in id ? id.role : id.user, /^(mall_admin|admin|postgres|public|rds_.*|pg_.*|sys.*)$/);
     });
 
     it("refuses a service without its IRSA role or its DocumentDB secret, naming both", () => {
@@ -136,6 +174,11 @@ describe("identities inside the stores: the statements (pure)", () => {
         assert.deepStrictEqual(reqs.map((r) => r.path), ids.search.flatMap((i) => [`/_plugins/_security/api/roles/${i.role}`, `/_plugins/_security/api/rolesmapping/${i.role}`]));
         const role = reqs[0].body as { index_permissions: { index_patterns: string[]; allowed_actions: string[] }[] };
         assert.deepStrictEqual(role.index_permissions, [{ index_patterns: ["search-*"], allowed_actions: [...SEARCH_INDEX_ACTIONS] }]);
+        // Not an index's lifecycle (manage), not every index's mappings or others' queries (cluster_monitor).
+        assert.ok(!([...SEARCH_INDEX_ACTIONS, ...SEARCH_CLUSTER_ACTIONS] as string[]).some((a) => ["manage", "cluster_monitor", "*", "indices:*"].includes(a)));
+        // No service's pattern covers another's indices (a service `search-x` would fall under `search-*`).
+        const names = SERVICES.map((x) => x.name);
+        for (const i of ids.search) assert.deepStrictEqual(names.filter((n) => n !== i.service && `${n}-`.startsWith(i.indexPattern.slice(0, -1))), [], i.indexPattern);
         assert.deepStrictEqual(reqs[1].body, { description: "IRSA role of search", backend_roles: [roleArn("search")], hosts: [], users: [] });
         for (const r of reqs) assert.ok(!JSON.stringify(r.body).includes('"*"') && !JSON.stringify(r.body).includes("all_access"), r.path);
     });
@@ -145,7 +188,7 @@ describe("identities inside the stores: the bootstrap function over the stores",
     it("creates every identity on a first run, and a second run changes nothing", async () => {
         const stores = { aurora: new FakePostgres(), dsql: new FakePostgres(), docdb: new FakeDocdb(), search: new FakeSearch() };
         const first = await converge(request(), fakeConnectors(stores, passwords));
-        assert.deepStrictEqual(first.stores.aurora, { status: "converged", changes: firstRunChanges(request()).aurora });
+        assert.deepStrictEqual(first.stores.aurora, { status: "converged", changes: firstRunChanges(ids).aurora });
         assert.deepStrictEqual([...stores.aurora.members].map(([r, of]) => [r, [...of]]), ids.aurora.map((i) => [i.role, ["rds_iam"]]));
         assert.deepStrictEqual([...stores.dsql.mappings], ids.dsql.map((i) => `${i.role} ${i.iamRoleArns![0]}`));
         assert.deepStrictEqual([...stores.docdb.users.keys()], ids.docdb.map((i) => i.user));
@@ -291,9 +334,16 @@ describe("StoreIdentities", () => {
         assert.deepStrictEqual([run.inputs.functionName, run.inputs.lifecycleScope], ["mall-us-east-1-identities", "CREATE_ONLY"]);
         assert.match(String((run.inputs.triggers as Record<string, string>).code), /^[0-9a-f]{64}$/);
         for (const name of ["identities-into-aurora", "identities-into-docdb", "identities-into-search", "identities-function", "data-aurora-writer"]) assert.ok(run.dependencies.some((d) => d.endsWith(`::${name}`)), name);
-        const req = JSON.parse(String(run.inputs.input)) as IdentityRequest;
-        assert.deepStrictEqual([req.region, req.aurora!.identities.length, req.dsql!.identities.length, req.docdb!.identities.length, req.search!.identities.length], ["us-east-1", 4, 3, 7, 3]);
-        assert.doesNotMatch(String(run.inputs.input), /"(pwd|password)"/);
+        // The event names roles and secrets only; where the stores are is the function's environment.
+        const event = JSON.parse(String(run.inputs.input)) as IdentityInputs;
+        assert.deepStrictEqual(Object.keys(event), ["serviceRoleArns", "peerDsqlRoleArns", "docdbSecretArns"]);
+        assert.deepStrictEqual(identityEventProblems(event, { account: ACCOUNT, prefix: "mall" }), []);
+        assert.doesNotMatch(String(run.inputs.input), /"(pwd|password|host|endpoint)"/);
+        const fn = r.one("aws:lambda/function:Function", "identities-function");
+        const env = (fn.inputs.environment as { variables: Record<string, string> }).variables;
+        const targets = JSON.parse(env.IDENTITY_TARGETS) as IdentityTargets;
+        assert.deepStrictEqual([env.NAME_PREFIX, targets.aurora.host, targets.dsql.clusterId, targets.search.adminRoleArn], ["mall", "mall-us-east-1-aurora.cluster-abc.us-east-1.rds.amazonaws.com", "abc", "arn:aws:iam::123456789012:role/mall-us-east-1-search-admin"]);
+        assert.match(String((run.inputs.triggers as Record<string, string>).targets), /^[0-9a-f]{64}$/);
     });
 
     it("the offline plan's invocation answers what a first run creates, with the provider's id form (mock)", async () => {
@@ -304,7 +354,7 @@ describe("StoreIdentities", () => {
         const report = JSON.parse(String(run.state.result));
         assert.deepStrictEqual(Object.keys(report.stores), ["aurora", "dsql", "docdb", "search"]);
         assert.deepStrictEqual(report.stores.dsql.changes.slice(0, 2), ['CREATE ROLE "order" WITH LOGIN', `AWS IAM GRANT "order" TO '${roleArn("order")}'`]);
-        assert.deepStrictEqual(report.stores.aurora, { status: "converged", changes: firstRunChanges(JSON.parse(input)).aurora });
+        assert.deepStrictEqual(report.stores.aurora, { status: "converged", changes: firstRunChanges(planIdentities(JSON.parse(input))).aurora });
         assert.match(run.id, /^mall-us-east-1-identities_\$LATEST_[0-9a-f]{32}$/);
     });
 });

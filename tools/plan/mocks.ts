@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import { IdentityRequest, firstRunChanges } from "../../components/identities/plan";
+import { IdentityInputs, firstRunChanges, planIdentities } from "../../components/identities/plan";
 import { CLOUDFRONT_ORIGIN_FACING_LIST, hex, managedPrefixListId, mockResourceId } from "./mock-ids";
 import { nameLimitProblems } from "./name-limits";
 
@@ -132,9 +132,9 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     // aws_lambda_invocation: id `<function>_<qualifier>_<md5 of result>`; `result` is the function's
     // JSON answer: here the identities bootstrap's report of a first run against empty stores.
     "aws:lambda/invocation:Invocation": (r) => {
-        const request = JSON.parse(String(r.inputs.input ?? "{}")) as IdentityRequest;
-        const stores = Object.fromEntries(Object.entries(firstRunChanges(request)).map(([store, changes]) => [store, { status: "converged", changes }]));
-        const result = JSON.stringify({ region: request.region, stores });
+        const event = JSON.parse(String(r.inputs.input ?? "{}")) as IdentityInputs;
+        const stores = Object.fromEntries(Object.entries(firstRunChanges(planIdentities(event))).map(([store, changes]) => [store, { status: "converged", changes }]));
+        const result = JSON.stringify({ region: r.region, stores });
         return { id: `${String(r.inputs.functionName)}_${String(r.inputs.qualifier ?? "$LATEST")}_${createHash("md5").update(result).digest("hex")}`, result };
     },
     // Metric and composite alarms alike: `arn:aws:cloudwatch:<region>:<account>:alarm:<name>`.
