@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { planIdentities } from "../../components/identities/plan";
 import { REGISTRY } from "../registry";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -52,7 +53,7 @@ describe("the offline plan of both stacks", function () {
             for (const name of ["data-aurora-writer", "data-docdb-writer", "data-search-domain", ...peering].filter((n) => stack.resources.some((r) => r.name === n))) assert.ok(deps.includes(name), `${stack.stack}: ${name}`);
             for (const name of peering) assert.ok(deps.includes(name), `${stack.stack}: ${name}`);
         }
-        const mappings = (stack: StackResult) => (JSON.parse(String(stack.resources.find((r) => r.name === "identities-run")!.inputs.input)).dsql.identities as { iamRoleArns: string[] }[]).map((i) => i.iamRoleArns);
+        const mappings = (stack: StackResult) => planIdentities(JSON.parse(String(stack.resources.find((r) => r.name === "identities-run")!.inputs.input))).dsql.map((i) => i.iamRoleArns);
         assert.deepStrictEqual(mappings(east), ["order", "payment", "inventory"].map((s) => [`arn:aws:iam::123456789012:role/mall-us-east-1-svc-${s}`]));
         assert.deepStrictEqual(mappings(west), ["order", "payment", "inventory"].map((s) => [`arn:aws:iam::123456789012:role/mall-us-west-2-svc-${s}`, `arn:aws:iam::123456789012:role/mall-us-east-1-svc-${s}`]));
     });
