@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { servicesUsing } from "../catalogue";
+import { databaseUser } from "../identities/plan";
 import { awsName } from "../common/context";
 import { generatedSecret } from "./secrets";
 import { DataScope, child, dataTags, logGroup, stateful } from "./shared";
@@ -102,7 +103,7 @@ export function buildDocdb(scope: DataScope, args: DocdbArgs): DocdbStore {
         const master = generatedSecret(scope, "docdb-master", "DocumentDB global cluster master user", DOCDB_MASTER_USER);
         masterSecretArn = master.arn;
         serviceSecretArns = Object.fromEntries(
-            servicesUsing("docdb").map((svc) => [svc.name, generatedSecret(scope, `docdb-${svc.name}`, `DocumentDB user of the ${svc.name} service`, svc.name.replace(/-/g, "_")).arn]),
+            servicesUsing("docdb").map((svc) => [svc.name, generatedSecret(scope, `docdb-${svc.name}`, `DocumentDB user of the ${svc.name} service`, databaseUser(svc.name)).arn]),
         );
         cluster = new aws.docdb.Cluster(
             `${base}-cluster`,

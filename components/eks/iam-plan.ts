@@ -70,10 +70,9 @@ export interface PlanEnv {
     readonly accountId: string;
 }
 
-/** The PostgreSQL role a service logs in as (Aurora IAM auth): dashes are not valid in unquoted identifiers. */
-export function databaseUser(service: string): string {
-    return service.replace(/-/g, "_");
-}
+/** The PostgreSQL role a service logs in as (Aurora IAM auth), which StoreIdentities creates. */
+export { databaseUser } from "../identities/plan";
+import { databaseUser } from "../identities/plan";
 
 import { groupArnPrefix, topicArnPrefix } from "../common/msk-arn";
 import { WRITER_REGION_STORES } from "../data/plan";
