@@ -4,6 +4,7 @@ import { drNotificationsSubscribed } from "./dr";
 import { cloudfrontSecureViewers, latencyRecordsHaveHealthChecks, lbListenersTls, publicOriginsVerifyDistribution } from "./edge";
 import { eksClusterHardened } from "./eks";
 import { encryptionInTransitAndAtRest, kmsKeyRotation, perServiceKmsKeys } from "./encryption";
+import { noPublicResourcePolicies, trustedAssumeRolePolicies } from "./exposure";
 import { leastPrivilegeIam } from "./iam";
 import { noWorldOpenIngress, nonOverlappingCidrs } from "./network";
 import { nothingLost } from "./resilience";
@@ -24,6 +25,8 @@ new PolicyPack("mall-guardrails", {
         cloudfrontSecureViewers,
         eksClusterHardened,
         leastPrivilegeIam,
+        noPublicResourcePolicies,
+        trustedAssumeRolePolicies,
         costAllocationTags,
         latencyRecordsHaveHealthChecks,
         lbListenersTls,

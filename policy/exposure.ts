@@ -1,0 +1,224 @@
+/**
+ * Exposure and trust guardrails (Security Hub FSBP / checkov controls for the resource types this
+ * program can declare): no resource policy that allows every principal without narrowing it, no
+ * publicly accessible database, and role trust policies that name who may assume them.
+ */
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { describe } from "./lib/checks";
+import { resourcePolicy } from "./lib/define";
+import { Statement, statements, strings } from "./lib/iamdoc";
+import { ResourceView, UNKNOWN, advise, at, str } from "./lib/props";
+
+/** Where each resource type keeps its resource policy (a JSON document). */
+const RESOURCE_POLICIES: Record<string, string> = {
+    "aws:s3/bucketPolicy:BucketPolicy": "policy",
+    "aws:kms/key:Key": "policy",
+    "aws:kms/keyPolicy:KeyPolicy": "policy",
+    "aws:sqs/queue:Queue": "policy",
+    "aws:sqs/queuePolicy:QueuePolicy": "policy",
+    "aws:sns/topic:Topic": "policy",
+    "aws:sns/topicPolicy:TopicPolicy": "policy",
+    "aws:secretsmanager/secretPolicy:SecretPolicy": "policy",
+    "aws:opensearch/domain:Domain": "accessPolicies",
+    "aws:opensearch/domainPolicy:DomainPolicy": "accessPolicies",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "policy",
+    "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy": "policy",
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": "policy",
+    "aws:backup/vaultPolicy:VaultPolicy": "policy",
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "policyDocument",
+    "aws:cloudwatch/eventBusPolicy:EventBusPolicy": "policy",
+};
+
+/** Database types with a `publiclyAccessible` switch. */
+const DATABASES = ["aws:rds/instance:Instance", "aws:rds/clusterInstance:ClusterInstance", "aws:redshift/cluster:Cluster", "aws:dms/replicationInstance:ReplicationInstance"];
+
+/** S3 canned ACLs that grant everyone (or every AWS account) access. */
+const PUBLIC_CANNED_ACLS = ["public-read", "public-read-write", "authenticated-read"];
+const PUBLIC_GRANTEES = ["http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"];
+
+/**
+ * Condition keys that narrow an everyone-principal to this organisation, account, source resource
+ * or network. `kms:CallerAccount` narrows only together with `kms:ViaService` (the key is used by
+ * that account through that service).
+ */
+export const NARROWING_KEYS = [
+    "aws:sourceaccount",
+    "aws:sourcearn",
+    "aws:sourceowner",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principalaccount",
+    "aws:principalarn",
+] as const;
+
+/** The condition keys a statement constrains positively (negated and `IfExists` operators do not narrow; neither does a `*` value). */
+function narrowedKeys(s: Statement): Set<string> {
+    const out = new Set<string>();
+    const cond = s.Condition;
+    if (!cond || typeof cond !== "object") return out;
+    for (const [op, block] of Object.entries(cond as Record<string, unknown>)) {
+        if (/Not|IfExists$/.test(op) || op === "Null" || !block || typeof block !== "object") continue;
+        for (const [key, value] of Object.entries(block as Record<string, unknown>)) {
+            const values = strings(value);
+            if (values.length > 0 && !values.some((v) => v === "*")) out.add(key.toLowerCase());
+        }
+    }
+    return out;
+}
+
+/** Whether a statement's principal is everyone: `"*"` or an `AWS` principal `"*"`. */
+export function allowsEveryone(s: Statement): boolean {
+    const p = s.Principal;
+    if (p === "*") return true;
+    if (p && typeof p === "object") return strings((p as Record<string, unknown>).AWS).includes("*");
+    return false;
+}
+
+/** Whether the conditions narrow an everyone-principal (NARROWING_KEYS, or caller account with ViaService). */
+export function isNarrowed(s: Statement): boolean {
+    const keys = narrowedKeys(s);
+    return NARROWING_KEYS.some((k) => keys.has(k)) || (keys.has("kms:calleraccount") && keys.has("kms:viaservice"));
+}
+
+const label = (s: Statement, i: number) => (typeof s.Sid === "string" ? `statement ${s.Sid}` : `statement ${i}`);
+
+export const noPublicResourcePolicies: ResourceValidationPolicy = resourcePolicy({
+    name: "no-public-resource-policies",
+    description:
+        "Checks that no resource policy (bucket, key, queue, topic, secret, OpenSearch, VPC endpoint, repository, vault, log and event-bus policies; Lambda permissions; S3 ACLs) allows every principal without a condition narrowing it to a source account, ARN, VPC or organisation, and that no database is publicly accessible.",
+    enforcementLevel: "mandatory",
+    types: [...Object.keys(RESOURCE_POLICIES), ...DATABASES, "aws:lambda/permission:Permission", "aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"],
+    check: (r, _config, report) => {
+        const P = "no-public-resource-policies";
+        const field = RESOURCE_POLICIES[r.type];
+        if (field) {
+            const ss = statements(at(r.props, field));
+            if (ss === UNKNOWN) {
+                advise(report, P, `${describe(r)} ${field} cannot be verified during preview (unknown)`, r.urn);
+                return;
+            }
+            (ss ?? []).forEach((s, i) => {
+                if (s.Effect === "Allow" && allowsEveryone(s) && !isNarrowed(s)) {
+                    report(
+                        `${describe(r)} must not Allow every principal without a condition on the source account, ARN, VPC or organisation (${field}, ${label(s, i)}): add aws:SourceAccount/aws:SourceArn, aws:PrincipalOrgID, or kms:CallerAccount with kms:ViaService`,
+                        r.urn,
+                    );
+                }
+            });
+            return;
+        }
+        if (DATABASES.includes(r.type)) {
+            const v = at(r.props, "publiclyAccessible");
+            if (v === UNKNOWN) advise(report, P, `${describe(r)} publiclyAccessible cannot be verified during preview (unknown)`, r.urn);
+            else if (v === true) report(`${describe(r)} must not be publicly accessible: set publiclyAccessible to false`, r.urn);
+            return;
+        }
+        if (r.type === "aws:lambda/permission:Permission") {
+            const principal = at(r.props, "principal");
+            if (principal === UNKNOWN) return advise(report, P, `${describe(r)} principal cannot be verified during preview (unknown)`, r.urn);
+            if (principal !== "*") return;
+            const narrowing = ["sourceArn", "sourceAccount", "principalOrgId"].filter((k) => at(r.props, k) !== undefined);
+            if (narrowing.length === 0) report(`${describe(r)} must not let every principal invoke the function: set sourceArn, sourceAccount or principalOrgId, or name the principal`, r.urn);
+            return;
+        }
+        // S3 ACLs: a public canned ACL or a grant to AllUsers/AuthenticatedUsers.
+        const acl = at(r.props, "acl");
+        if (acl === UNKNOWN) return advise(report, P, `${describe(r)} acl cannot be verified during preview (unknown)`, r.urn);
+        if (typeof acl === "string" && PUBLIC_CANNED_ACLS.includes(acl)) report(`${describe(r)} must not use the public canned ACL ${JSON.stringify(acl)}`, r.urn);
+        const grants = at(r.props, "accessControlPolicy.grants");
+        if (Array.isArray(grants)) {
+            for (const g of grants) {
+                const uri = str(at(g, "grantee.uri"));
+                if (uri && PUBLIC_GRANTEES.includes(uri)) report(`${describe(r)} must not grant ${str(at(g, "permission")) ?? "access"} to ${uri}`, r.urn);
+            }
+        }
+    },
+});
+
+// --- trust policies ---------------------------------------------------------------------------------
+
+interface TrustConfig {
+    trustedAccountIds: string[];
+}
+
+const ASSUME_ACTIONS = /^(sts:AssumeRole|sts:AssumeRoleWithWebIdentity|sts:AssumeRoleWithSAML|sts:\*|\*)$/i;
+
+/** The account ids an `AWS` principal names (`arn:aws:iam::<id>:…` or a bare id); `*` for every principal. */
+function principalAccounts(s: Statement): string[] {
+    const p = s.Principal;
+    if (p === "*") return ["*"];
+    if (!p || typeof p !== "object") return [];
+    return strings((p as Record<string, unknown>).AWS).map((a) => (a === "*" ? "*" : (/^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}|\*):/.exec(a)?.[1] ?? (/^\d{12}$/.test(a) ? a : "?"))));
+}
+
+/** The web-identity conditions: for each `<provider>:aud`/`:sub` key, its exact (StringEquals) values. */
+function webIdentityProblems(s: Statement): string[] {
+    const cond = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
+    const exact = new Map<string, string[]>();
+    const loose: string[] = [];
+    for (const [op, block] of Object.entries(cond)) {
+        if (!block || typeof block !== "object") continue;
+        for (const [key, value] of Object.entries(block)) {
+            const k = key.toLowerCase();
+            if (!k.endsWith(":aud") && !k.endsWith(":sub")) continue;
+            if (op === "StringEquals") exact.set(k.slice(k.lastIndexOf(":") + 1), strings(value));
+            else loose.push(`${op} ${key}`);
+        }
+    }
+    const problems: string[] = [];
+    for (const part of ["aud", "sub"]) {
+        const values = exact.get(part);
+        if (!values) problems.push(`no StringEquals condition on the provider's ${part}`);
+        else if (values.length !== 1) problems.push(`${values.length} values for ${part} (exactly one expected)`);
+        else if (/[*?]/.test(values[0])) problems.push(`a wildcard in ${part} ${JSON.stringify(values[0])}`);
+    }
+    if (loose.length > 0) problems.push(`pattern conditions ${loose.join(", ")}`);
+    return problems;
+}
+
+function checkTrust(r: ResourceView, doc: unknown, config: TrustConfig, report: (m: string) => void): void {
+    const ss = statements(doc);
+    if (ss === UNKNOWN || !ss) return;
+    ss.forEach((s, i) => {
+        if (s.Effect !== "Allow" || !strings(s.Action).some((a) => ASSUME_ACTIONS.test(a))) return;
+        const keys = narrowedKeys(s);
+        const accounts = principalAccounts(s);
+        if (accounts.includes("*") && !["aws:principalorgid", "aws:principalaccount", "aws:principalarn"].some((k) => keys.has(k))) {
+            report(`${describe(r)} must not trust every AWS principal (${label(s, i)}): name the account or role, or add aws:PrincipalOrgID`);
+        }
+        const foreign = accounts.filter((a) => a !== "*" && a !== "?" && config.trustedAccountIds.length > 0 && !config.trustedAccountIds.includes(a));
+        if (foreign.length > 0 && !keys.has("sts:externalid") && !keys.has("aws:principalorgid")) {
+            report(`${describe(r)} trusts account ${foreign.join(", ")}, which is not in trustedAccountIds, without sts:ExternalId or aws:PrincipalOrgID (${label(s, i)})`);
+        }
+        const federated = s.Principal && typeof s.Principal === "object" ? strings((s.Principal as Record<string, unknown>).Federated) : [];
+        if (federated.length > 0 && strings(s.Action).some((a) => /AssumeRoleWithWebIdentity|^\*$|^sts:\*$/i.test(a))) {
+            const problems = webIdentityProblems(s);
+            if (problems.length > 0) report(`${describe(r)} must pin its web-identity trust to one audience and one exact subject (${label(s, i)}): ${problems.join("; ")}`);
+        }
+    });
+}
+
+export const trustedAssumeRolePolicies: ResourceValidationPolicy = resourcePolicy<TrustConfig>({
+    name: "trusted-assume-role-policies",
+    description:
+        "Checks that no role trusts every AWS principal or (with trustedAccountIds set) a foreign account without sts:ExternalId or aws:PrincipalOrgID, and that every web-identity trust (IRSA, GitHub OIDC) is pinned to one audience and one exact subject.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            trustedAccountIds: {
+                type: "array",
+                items: { type: "string", pattern: "^[0-9]{12}$" },
+                default: [],
+                description: "This organisation's account ids; a trust to any other account needs sts:ExternalId or aws:PrincipalOrgID. Empty: the foreign-account check is off.",
+            },
+        },
+    },
+    types: ["aws:iam/role:Role"],
+    check: (r, config, report) => {
+        const doc = at(r.props, "assumeRolePolicy");
+        if (doc === UNKNOWN) return advise(report, "trusted-assume-role-policies", `${describe(r)} assumeRolePolicy cannot be verified during preview (unknown)`, r.urn);
+        checkTrust(r, doc, config, (m) => report(m, r.urn));
+    },
+});
