@@ -7,6 +7,38 @@ import { ResourceView, UNKNOWN, advise, at, list, str } from "./lib/props";
 
 interface IamConfig {
     allowedManagedPolicyArns: string[];
+    deniedManagedPolicies: string[];
+}
+
+/**
+ * Actions that let their holder become someone else or read every secret when granted on `*`
+ * (Rhino Security Labs' IAM privilege-escalation paths; checkov CKV_AWS_286/287/288/289).
+ */
+export const ESCALATION_ACTIONS = [
+    "iam:PassRole",
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:AttachRolePolicy",
+    "iam:AttachUserPolicy",
+    "iam:PutRolePolicy",
+    "iam:PutUserPolicy",
+    "iam:CreateAccessKey",
+    "iam:UpdateAssumeRolePolicy",
+    "lambda:UpdateFunctionCode",
+    "sts:AssumeRole",
+    "secretsmanager:GetSecretValue",
+] as const;
+
+/**
+ * AWS-managed policies too broad for a workload, besides AdministratorAccess* and *FullAccess*
+ * (always refused): the defaults of `deniedManagedPolicies`, by policy name.
+ */
+export const DENIED_MANAGED_POLICIES = ["PowerUserAccess", "ReadOnlyAccess", "ViewOnlyAccess", "SecretsManagerReadWrite", "IAMFullAccess", "DataScientist", "SecurityAudit"] as const;
+
+/** Whether an action pattern (`iam:Pass*`, `IAM:PassRole`) grants `action`. */
+function grants(pattern: string, action: string): boolean {
+    const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+    return re.test(action);
 }
 
 /**
@@ -48,11 +80,18 @@ export function isBroadManagedPolicy(arn: string): boolean {
 
 export const leastPrivilegeIam: ResourceValidationPolicy = resourcePolicy<IamConfig>({
     name: "least-privilege-iam",
-    description: "Checks that identity policies never Allow wildcard actions on all resources and that no AdministratorAccess or *FullAccess managed policy is attached.",
+    description:
+        "Checks that identity policies never Allow NotAction, wildcard actions on all resources, or privilege-escalation actions (iam:PassRole, sts:AssumeRole, secretsmanager:GetSecretValue …) on all resources, and that no AdministratorAccess, *FullAccess or denylisted AWS-managed policy is attached.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
             allowedManagedPolicyArns: { type: "array", items: { type: "string" }, default: [], description: "AWS-managed policy ARNs exempted after review." },
+            deniedManagedPolicies: {
+                type: "array",
+                items: { type: "string" },
+                default: [...DENIED_MANAGED_POLICIES],
+                description: "Names of AWS-managed policies refused besides AdministratorAccess* and *FullAccess* (a scan of attachments and managedPolicyArns).",
+            },
         },
     },
     types: [...new Set([...Object.keys(DOCUMENTS), ...Object.keys(ATTACHMENTS)])],
@@ -67,13 +106,22 @@ export const leastPrivilegeIam: ResourceValidationPolicy = resourcePolicy<IamCon
                 if (s.Effect !== "Allow") return;
                 const label = typeof s.Sid === "string" ? `statement ${s.Sid}` : `statement ${i}`;
                 const allResources = strings(s.Resource).includes("*") || s.NotResource !== undefined;
-                if (!allResources) return;
                 if (s.NotAction !== undefined) {
-                    report(`${describe(r)} must not Allow NotAction ${JSON.stringify(s.NotAction)} on "*" (${where}, ${label})`, r.urn);
+                    // Allow + NotAction grants every action but a few, now and as AWS adds actions.
+                    report(`${describe(r)} must not Allow NotAction ${JSON.stringify(s.NotAction)}${allResources ? ' on "*"' : ""} (${where}, ${label})`, r.urn);
                     return;
                 }
-                const wild = strings(s.Action).filter((a) => a === "*" || /^[a-z0-9-]+:\*$/i.test(a));
-                if (wild.length > 0) report(`${describe(r)} must not Allow ${wild.map((a) => JSON.stringify(a)).join(", ")} on "*" (${where}, ${label})`, r.urn);
+                if (!allResources) return;
+                const actions = strings(s.Action);
+                const wild = actions.filter((a) => a === "*" || /^[a-z0-9-]+:\*$/i.test(a));
+                if (wild.length > 0) {
+                    report(`${describe(r)} must not Allow ${wild.map((a) => JSON.stringify(a)).join(", ")} on "*" (${where}, ${label})`, r.urn);
+                    return;
+                }
+                const escalations = ESCALATION_ACTIONS.filter((e) => actions.some((a) => grants(a, e)));
+                if (escalations.length > 0) {
+                    report(`${describe(r)} must not Allow ${escalations.join(", ")} on "*": name the roles, functions or secrets (${where}, ${label})`, r.urn);
+                }
             });
         }
         const prop = ATTACHMENTS[r.type];
@@ -81,7 +129,9 @@ export const leastPrivilegeIam: ResourceValidationPolicy = resourcePolicy<IamCon
             const arns = list(r.props, prop);
             if (arns === UNKNOWN) return;
             for (const arn of arns.map(str)) {
-                if (arn && isBroadManagedPolicy(arn) && !config.allowedManagedPolicyArns.includes(arn)) {
+                if (!arn || config.allowedManagedPolicyArns.includes(arn)) continue;
+                const denied = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
+                if (isBroadManagedPolicy(arn) || (denied !== undefined && config.deniedManagedPolicies.includes(denied))) {
                     report(`${describe(r)} must not attach the AWS-managed policy ${arn}; grant least privilege instead`, r.urn);
                 }
             }

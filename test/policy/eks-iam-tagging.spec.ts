@@ -49,6 +49,9 @@ describe("EKS, IAM and tagging policies (through the analyzer protocol)", () => 
             res(POLICY, "deny-wild", { policy: doc({ Effect: "Deny", Action: "*", Resource: "*" }) }),
             res(POLICY, "scoped-wild", { policy: doc({ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::mall-static/*" }) }),
             res(POLICY, "preview-doc", { policy: U }),
+            res(POLICY, "escalation", { policy: doc({ Sid: "Pass", Effect: "Allow", Action: ["iam:Pass*", "sts:AssumeRole", "s3:GetObject"], Resource: "*" }, { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: ["*"] }) }),
+            res(POLICY, "scoped-escalation", { policy: doc({ Effect: "Allow", Action: ["iam:PassRole", "sts:AssumeRole"], Resource: "arn:aws:iam::111122223333:role/mall-us-east-1-node" }) }),
+            res(POLICY, "scoped-not-action", { policy: doc({ Sid: "AllButIam", Effect: "Allow", NotAction: ["iam:*"], Resource: "arn:aws:s3:::mall-static/*" }) }),
             res(ROLE_POLICY, "not-action", { role: U, policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }] } }),
             res(ROLE, "inline", {
                 assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:AssumeRole" }),
@@ -60,6 +63,9 @@ describe("EKS, IAM and tagging policies (through the analyzer protocol)", () => 
             res(ATTACH, "pipeline-attach", { role: U, policyArn: "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccesswithDataPipeline" }),
             res(ATTACH, "worker-attach", { role: U, policyArn: "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy" }),
             res(ATTACH, "own-fullaccess", { role: U, policyArn: "arn:aws:iam::111122223333:policy/OrderFullAccess" }),
+            res(ATTACH, "read-only-attach", { role: U, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }),
+            res(ATTACH, "power-user-attach", { role: U, policyArn: "arn:aws:iam::aws:policy/PowerUserAccess" }),
+            res("aws:iam/policyAttachment:PolicyAttachment", "secrets-rw-attach", { roles: [U], policyArn: "arn:aws:iam::aws:policy/SecretsManagerReadWrite" }),
             // A key policy's kms:* on "*" for the account root is a resource policy: exempt.
             res(KEY, "key-with-policy", { enableKeyRotation: true, policy: doc({ Sid: "root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:*", Resource: "*" }) }, { protect: true }),
 
@@ -124,6 +130,27 @@ describe("EKS, IAM and tagging policies (through the analyzer protocol)", () => 
         it("flags AdministratorAccess attachments", () =>
             expectFindings(report, P, urn(ATTACH, "admin-attach"), [[M, "iam role policy attachment admin-attach must not attach the AWS-managed policy arn:aws:iam::aws:policy/AdministratorAccess; grant least privilege instead"]]));
         it("exempts KMS key policies (resource policies)", () => expectClean(report, P, urn(KEY, "key-with-policy")));
+        it("flags privilege-escalation actions on \"*\", also through an action pattern, and not when scoped to named roles", () => {
+            expectFindings(report, P, urn(POLICY, "escalation"), [
+                [M, 'iam policy escalation must not Allow iam:PassRole, sts:AssumeRole on "*": name the roles, functions or secrets (policy, statement Pass)'],
+                [M, 'iam policy escalation must not Allow secretsmanager:GetSecretValue on "*": name the roles, functions or secrets (policy, statement 1)'],
+            ]);
+            expectClean(report, P, urn(POLICY, "scoped-escalation"));
+        });
+        it("flags Allow NotAction even on a named resource", () =>
+            expectFindings(report, P, urn(POLICY, "scoped-not-action"), [[M, 'iam policy scoped-not-action must not Allow NotAction ["iam:*"] (policy, statement AllButIam)']]));
+        it("refuses the denylisted broad managed policies by default (attachments and policy attachments alike)", () => {
+            expectFindings(report, P, urn(ATTACH, "read-only-attach"), [[M, "iam role policy attachment read-only-attach must not attach the AWS-managed policy arn:aws:iam::aws:policy/ReadOnlyAccess; grant least privilege instead"]]);
+            expectFindings(report, P, urn(ATTACH, "power-user-attach"), [[M, "iam role policy attachment power-user-attach must not attach the AWS-managed policy arn:aws:iam::aws:policy/PowerUserAccess; grant least privilege instead"]]);
+            expectFindings(report, P, urn("aws:iam/policyAttachment:PolicyAttachment", "secrets-rw-attach"), [[M, "iam policy attachment secrets-rw-attach must not attach the AWS-managed policy arn:aws:iam::aws:policy/SecretsManagerReadWrite; grant least privilege instead"]]);
+        });
+        it("takes its denylist and exemptions from the pack's config", async () => {
+            const configured = await run([res(ATTACH, "read-only-attach", { role: U, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }), res(ATTACH, "billing-attach", { role: U, policyArn: "arn:aws:iam::aws:policy/job-function/Billing" })], {
+                policyConfig: { [P]: { deniedManagedPolicies: ["Billing"] } },
+            });
+            expectClean(configured, P, urn(ATTACH, "read-only-attach"));
+            expectFindings(configured, P, urn(ATTACH, "billing-attach"), [[M, "iam role policy attachment billing-attach must not attach the AWS-managed policy arn:aws:iam::aws:policy/job-function/Billing; grant least privilege instead"]]);
+        });
         it("only advises on a document unknown in preview", () =>
             expectFindings(report, P, urn(POLICY, "preview-doc"), [[A, "iam policy preview-doc policy cannot be verified during preview (unknown)"]]));
     });
