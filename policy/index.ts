@@ -7,6 +7,7 @@ import { encryptionInTransitAndAtRest, kmsKeyRotation, perServiceKmsKeys } from 
 import { noPublicResourcePolicies, trustedAssumeRolePolicies } from "./exposure";
 import { leastPrivilegeIam } from "./iam";
 import { noWorldOpenIngress, nonOverlappingCidrs } from "./network";
+import { nodesHardened } from "./nodes";
 import { nothingLost } from "./resilience";
 import { s3PublicAccessBlocked, s3TlsOnly } from "./storage";
 import { costAllocationTags } from "./tagging";
@@ -24,6 +25,7 @@ new PolicyPack("mall-guardrails", {
         s3TlsOnly,
         cloudfrontSecureViewers,
         eksClusterHardened,
+        nodesHardened,
         leastPrivilegeIam,
         noPublicResourcePolicies,
         trustedAssumeRolePolicies,
