@@ -1,5 +1,6 @@
 /** The mall's CrossGuard pack: constructs the PolicyPack from the domain modules and nothing else. */
 import { PolicyPack } from "@pulumi/policy";
+import { auditLogging } from "./audit";
 import { drNotificationsSubscribed } from "./dr";
 import { cloudfrontSecureViewers, latencyRecordsHaveHealthChecks, lbListenersTls, publicOriginsVerifyDistribution } from "./edge";
 import { eksClusterHardened } from "./eks";
@@ -26,6 +27,7 @@ new PolicyPack("mall-guardrails", {
         cloudfrontSecureViewers,
         eksClusterHardened,
         nodesHardened,
+        auditLogging,
         leastPrivilegeIam,
         noPublicResourcePolicies,
         trustedAssumeRolePolicies,
