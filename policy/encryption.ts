@@ -176,13 +176,17 @@ export const kmsKeyRotation: ResourceValidationPolicy = resourcePolicy<RotationC
     },
 });
 
+/** Origin protocols older than TLS 1.2 (CloudFront still offers them to custom origins). */
+const WEAK_ORIGIN_PROTOCOLS = ["SSLv3", "TLSv1", "TLSv1.1"];
+
 interface TransitConfig {
     openSearchTlsPolicies: string[];
 }
 
 export const encryptionInTransitAndAtRest: ResourceValidationPolicy = resourcePolicy<TransitConfig>({
     name: "encryption-in-transit-and-at-rest",
-    description: "Checks that data stores encrypt at rest and require TLS in transit.",
+    description:
+        "Checks that data stores encrypt at rest and require TLS in transit, that brokers and caches require client authentication, and that CloudFront reaches custom origins over TLS 1.2 or later.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -204,10 +208,27 @@ export const encryptionInTransitAndAtRest: ResourceValidationPolicy = resourcePo
         "aws:docdb/cluster:Cluster",
         "aws:docdb/globalCluster:GlobalCluster",
         "aws:dynamodb/table:Table",
+        "aws:cloudfront/distribution:Distribution",
     ],
     check: (r, config, report) => {
         const name = "encryption-in-transit-and-at-rest";
         switch (r.type) {
+            case "aws:cloudfront/distribution:Distribution": {
+                const origins = list(r.props, "origins");
+                if (origins === UNKNOWN) break;
+                origins.forEach((o, i) => {
+                    const custom = at(o, "customOriginConfig");
+                    if (custom === undefined || custom === UNKNOWN) return;
+                    const id = show(at(o, "originId"));
+                    const policy = at(custom, "originProtocolPolicy");
+                    if (policy === "http-only") report(`${describe(r)} must reach origin ${id} over HTTPS: set origins[${i}].customOriginConfig.originProtocolPolicy to https-only; it is "http-only"`, r.urn);
+                    const protocols = list(custom, "originSslProtocols");
+                    if (protocols === UNKNOWN) return;
+                    const weak = protocols.filter((p) => typeof p === "string" && WEAK_ORIGIN_PROTOCOLS.includes(p));
+                    if (weak.length > 0) report(`${describe(r)} must not offer ${weak.join(", ")} to origin ${id}: set origins[${i}].customOriginConfig.originSslProtocols to ["TLSv1.2"]`, r.urn);
+                });
+                break;
+            }
             case "aws:elasticache/replicationGroup:ReplicationGroup": {
                 // A secondary member of a global datastore takes its encryption from the global
                 // datastore (AWS rejects the fields on it); the primary member, checked here like
@@ -219,13 +240,26 @@ export const encryptionInTransitAndAtRest: ResourceValidationPolicy = resourcePo
                 // "preferred" accepts plaintext clients too (a migration mode), so it is not TLS-only.
                 const mode = at(r.props, "transitEncryptionMode");
                 if (mode === "preferred") report(`${describe(r)} must set transitEncryptionMode to "required"; it is "preferred"`, r.urn);
+                // Clients authenticate: an AUTH token or RBAC user groups (a global secondary takes the primary's).
+                const token = at(r.props, "authToken");
+                const groups = list(r.props, "userGroupIds");
+                if (token === undefined && groups !== UNKNOWN && groups.length === 0) {
+                    report(`${describe(r)} must require client authentication: set authToken (Valkey/Redis AUTH) or userGroupIds (RBAC); it has neither`, r.urn);
+                }
                 break;
             }
-            case "aws:msk/cluster:Cluster":
+            case "aws:msk/cluster:Cluster": {
                 // AWS defaults: clientBroker TLS, inCluster true; only an explicit weaker value fails.
                 requireValue(name, r, "encryptionInfo.encryptionInTransit.clientBroker", "TLS", report, true);
                 requireValue(name, r, "encryptionInfo.encryptionInTransit.inCluster", true, report, true);
+                // Without clientAuthentication MSK admits unauthenticated clients.
+                const auth = at(r.props, "clientAuthentication");
+                if (auth === UNKNOWN) break;
+                const methods = [at(auth, "sasl.iam"), at(auth, "sasl.scram"), list(auth, "tls.certificateAuthorityArns") !== UNKNOWN && (list(auth, "tls.certificateAuthorityArns") as unknown[]).length > 0];
+                if (at(auth, "unauthenticated") === true) report(`${describe(r)} must not admit unauthenticated clients: set clientAuthentication.unauthenticated to false`, r.urn);
+                else if (!methods.some((m) => m === true)) report(`${describe(r)} must require client authentication: set clientAuthentication.sasl.iam (or SCRAM, or TLS certificate authorities); it has none`, r.urn);
                 break;
+            }
             case "aws:opensearch/domain:Domain": {
                 requireValue(name, r, "encryptAtRest.enabled", true, report);
                 requireValue(name, r, "nodeToNodeEncryption.enabled", true, report);

@@ -69,13 +69,23 @@ describe("encryption policies (through the analyzer protocol)", () => {
             res(KEY, "eks-key", goodKey, { protect: true, service: "platform" }),
 
             // encryption-in-transit-and-at-rest
-            res(REDIS, "cache", { atRestEncryptionEnabled: true, transitEncryptionEnabled: true, kmsKeyId: U }, { service: "cart", ...keyDep("kmsKeyId", "cart-key") }),
+            res(REDIS, "cache", { atRestEncryptionEnabled: true, transitEncryptionEnabled: true, authToken: "[secret]", kmsKeyId: U }, { service: "cart", ...keyDep("kmsKeyId", "cart-key") }),
             res(KEY, "cart-key", goodKey, { protect: true, service: "cart" }),
-            res(REDIS, "cache-plain", { atRestEncryptionEnabled: false, transitEncryptionEnabled: true, transitEncryptionMode: "preferred", kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/cache" }, { service: "session" }),
+            res(REDIS, "cache-plain", { atRestEncryptionEnabled: false, transitEncryptionEnabled: true, transitEncryptionMode: "preferred", userGroupIds: ["mall-cache-users"], kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/cache" }, { service: "session" }),
             res(REDIS, "cache-global-member", { globalReplicationGroupId: "ldgnf-mall-cache", kmsKeyId: "arn:aws:kms:us-west-2:111122223333:key/cache3" }, { service: "rate-limiting" }),
-            res(REDIS, "cache-preview", { atRestEncryptionEnabled: true, transitEncryptionEnabled: U, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/cache2" }, { service: "leaderboard" }),
-            res(MSK, "events", { encryptionInfo: { encryptionAtRestKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/msk" } }, { service: "event-bus" }),
-            res(MSK, "events-plain", { encryptionInfo: { encryptionAtRestKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/msk2", encryptionInTransit: { clientBroker: "TLS_PLAINTEXT", inCluster: false } } }, { service: "saga" }),
+            res(REDIS, "cache-preview", { atRestEncryptionEnabled: true, transitEncryptionEnabled: U, authToken: U, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/cache2" }, { service: "leaderboard" }),
+            res(MSK, "events", { encryptionInfo: { encryptionAtRestKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/msk" }, clientAuthentication: { sasl: { iam: true } } }, { service: "event-bus" }),
+            res(MSK, "events-plain", { encryptionInfo: { encryptionAtRestKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/msk2", encryptionInTransit: { clientBroker: "TLS_PLAINTEXT", inCluster: false } }, clientAuthentication: { sasl: { iam: true } } }, { service: "saga" }),
+            res(MSK, "events-open", { encryptionInfo: { encryptionAtRestKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/msk3" } }, { service: "audit" }),
+            res(MSK, "events-anonymous", { encryptionInfo: { encryptionAtRestKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/msk4" }, clientAuthentication: { sasl: { iam: true }, unauthenticated: true } }, { service: "billing" }),
+            res(REDIS, "cache-open", { atRestEncryptionEnabled: true, transitEncryptionEnabled: true, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/cache5" }, { service: "feature-flags" }),
+            res("aws:cloudfront/distribution:Distribution", "cdn", {
+                origins: [
+                    { originId: "api", domainName: "api.example.com", customOriginConfig: { originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"], httpPort: 80, httpsPort: 443 } },
+                    { originId: "legacy", domainName: "old.example.com", customOriginConfig: { originProtocolPolicy: "http-only", originSslProtocols: ["TLSv1", "TLSv1.1", "TLSv1.2"], httpPort: 80, httpsPort: 443 } },
+                    { originId: "web", domainName: "b.s3.us-east-1.amazonaws.com", s3OriginConfig: { originAccessIdentity: "" } },
+                ],
+            }, { service: "edge" }),
             res(OS, "search", {
                 encryptAtRest: { enabled: true, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/os" },
                 nodeToNodeEncryption: { enabled: true },
@@ -159,6 +169,16 @@ describe("encryption policies (through the analyzer protocol)", () => {
             expectClean(report, P, urn(REDIS, "cache-global-member")));
         it("only advises on an unknown flag in preview", () =>
             expectFindings(report, P, urn(REDIS, "cache-preview"), [[A, "elasticache replication group cache-preview transitEncryptionEnabled cannot be verified during preview (unknown); it is checked again when known"]]));
+        it("flags brokers and caches that admit clients without authentication", () => {
+            expectFindings(report, P, urn(MSK, "events-open"), [[M, "msk cluster events-open must require client authentication: set clientAuthentication.sasl.iam (or SCRAM, or TLS certificate authorities); it has none"]]);
+            expectFindings(report, P, urn(MSK, "events-anonymous"), [[M, "msk cluster events-anonymous must not admit unauthenticated clients: set clientAuthentication.unauthenticated to false"]]);
+            expectFindings(report, P, urn(REDIS, "cache-open"), [[M, "elasticache replication group cache-open must require client authentication: set authToken (Valkey/Redis AUTH) or userGroupIds (RBAC); it has neither"]]);
+        });
+        it("flags CloudFront reaching a custom origin over plain HTTP or with TLS older than 1.2 (S3 origins are CloudFront's own)", () =>
+            expectFindings(report, P, urn("aws:cloudfront/distribution:Distribution", "cdn"), [
+                [M, 'cloudfront distribution cdn must reach origin "legacy" over HTTPS: set origins[1].customOriginConfig.originProtocolPolicy to https-only; it is "http-only"'],
+                [M, 'cloudfront distribution cdn must not offer TLSv1, TLSv1.1 to origin "legacy": set origins[1].customOriginConfig.originSslProtocols to ["TLSv1.2"]'],
+            ]));
         it("flags MSK plaintext", () =>
             expectFindings(report, P, urn(MSK, "events-plain"), [
                 [M, "msk cluster events-plain must set encryptionInfo.encryptionInTransit.clientBroker to \"TLS\"; it is \"TLS_PLAINTEXT\""],
