@@ -52,8 +52,25 @@ const KEY_USES: Record<string, (p: Plain) => KeyUse[] | undefined> = {
         return configs.map((c, i) => ({ path: `encryptionConfig${configs.length > 1 ? `[${i}]` : ""}.provider.keyArn`, prop: "encryptionConfig", value: at(c, "provider.keyArn") }));
     },
     "eks:index:Cluster": (p) => [use(p, "encryptionConfigKeyArn")],
-    "aws:secretsmanager/secret:Secret": (p) => [use(p, "kmsKeyId")],
+    "aws:secretsmanager/secret:Secret": (p) => {
+        const uses = [use(p, "kmsKeyId")];
+        const replicas = list(p, "replicas");
+        if (replicas === UNKNOWN) uses.push({ path: "replicas", prop: "replicas", value: UNKNOWN });
+        else replicas.forEach((r, i) => uses.push({ path: `replicas[${i}].kmsKeyId`, prop: "replicas", value: at(r, "kmsKeyId") }));
+        return uses;
+    },
 };
+
+/** `alias/mall/us-east-1/s3` from an alias name or alias ARN, else undefined. */
+function aliasName(v: string): string | undefined {
+    const m = /(?:^|:)(alias\/.+)$/.exec(v);
+    return m ? m[1] : undefined;
+}
+
+/** The region an alias ARN names (`arn:aws:kms:<region>:…:alias/…`), if it names one. */
+function arnRegion(v: string): string | undefined {
+    return /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(v)?.[1];
+}
 
 function s3Uses(p: Plain): KeyUse[] {
     const rules = list(p, "rules");
@@ -129,7 +146,15 @@ export const perServiceKmsKeys: StackValidationPolicy = stackPolicy({
                 } else if (isAwsManaged(v)) {
                     report(`${describe(r)} must use a customer-managed KMS key, not the AWS-managed "${v}"`, r.urn);
                 } else {
-                    identities.add(v); // a known ARN or id outside this stack: identity is the value
+                    // A key named through its alias is the key the alias names: an alias this stack
+                    // declares resolves to its target key; any other is identified by alias and region.
+                    const alias = aliasName(v);
+                    const region = arnRegion(v);
+                    const declared = alias
+                        ? idx.ofType(KMS_ALIAS).find((a) => at(a.props, "name") === alias && (region === undefined || [undefined, region].includes(at(a.props, "region") as string | undefined)))
+                        : undefined;
+                    const target = declared ? idx.depsOf(declared, "targetKeyId", KMS_KEY)[0] : undefined;
+                    identities.add(target?.urn ?? (alias ? `${region ?? "?"}/${alias}` : v)); // a known ARN or id outside this stack: identity is the value
                 }
             }
             for (const id of identities) users.set(id, [...(users.get(id) ?? []), { service, r }]);

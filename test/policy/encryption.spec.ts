@@ -30,6 +30,12 @@ describe("encryption policies (through the analyzer protocol)", () => {
             res(KEY, "order-key", goodKey, { protect: true }),
             res(KEY, "payment-key", goodKey, { protect: true, service: "payment" }),
             res(ALIAS, "payment-alias", { name: "alias/payment", targetKeyId: U }, keyDep("targetKeyId", "payment-key")),
+            // The payment key named by its alias ARN (a known string, no dependency) by another service.
+            res("aws:secretsmanager/secret:Secret", "refund-secret", { kmsKeyId: "arn:aws:kms:us-east-1:111122223333:alias/payment" }, { service: "refund" }),
+            res("aws:secretsmanager/secret:Secret", "replicated-secret", {
+                kmsKeyId: U,
+                replicas: [{ region: "us-west-2", kmsKeyId: "alias/aws/secretsmanager" }],
+            }, { service: "payment", ...keyDep("kmsKeyId", "payment-key") }),
             res(KEY, "shared-key", goodKey, { protect: true, service: "platform" }),
             res(KEY, "no-rotation", { enableKeyRotation: false }, { protect: true }),
             res(KEY, "rotation-unset", {}, { protect: true }),
@@ -110,8 +116,11 @@ describe("encryption policies (through the analyzer protocol)", () => {
         });
         it("follows an alias to its key", () => {
             expectClean(report, P, urn(SQS, "payments"));
-            expectClean(report, P, urn(KEY, "payment-key"));
         });
+        it("follows an alias named by a known ARN to the key it names: the payment key serves refund too", () =>
+            expectFindings(report, P, urn(KEY, "payment-key"), [[M, "KMS key payment-key must serve a single service; it encrypts payment, refund: refund-secret (refund), replicated-secret (payment), payments (payment)"]]));
+        it("checks a secret's replicas' keys too", () =>
+            expectFindings(report, P, urn("aws:secretsmanager/secret:Secret", "replicated-secret"), [[M, 'secretsmanager secret replicated-secret must use a customer-managed KMS key, not the AWS-managed "alias/aws/secretsmanager"']]));
         it("flags a key serving two services", () =>
             expectFindings(report, P, urn(KEY, "shared-key"), [[M, "KMS key shared-key must serve a single service; it encrypts cart, notification: alerts (notification), cart-logs (cart)"]]));
         it("flags a missing key", () =>
