@@ -32,11 +32,34 @@ function cidrs(obj: unknown, path: string): string[] {
  * are stateless, so a public subnet's ACL must admit 0.0.0.0/0 for return traffic; the security
  * group is the control that decides what is reachable.
  */
-export const noWorldOpenIngress: StackValidationPolicy = stackPolicy({
+/** Ranges that are not the internet: RFC 1918, shared address space (RFC 6598), loopback, link-local, IPv6 ULA, link-local and loopback. */
+export const NON_PUBLIC_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "fc00::/7", "fe80::/10", "::1/128"].map((c) => parseCidr(c)!);
+
+/** Whether a range reaches outside private address space. */
+export function isPublic(r: Range): boolean {
+    return !NON_PUBLIC_RANGES.some((p) => p.family === r.family && contains(p, r));
+}
+
+interface IngressConfig {
+    allowedPrefixLists: string[];
+}
+
+export const noWorldOpenIngress: StackValidationPolicy = stackPolicy<IngressConfig>({
     name: "no-world-open-ingress",
-    description: "Checks that no security group admits 0.0.0.0/0 or ::/0, by any rule or by ranges that together cover the internet.",
+    description:
+        "Checks that no security group admits 0.0.0.0/0 or ::/0, by any rule or by ranges that together cover the internet; that no public range is admitted except through an AWS-managed prefix list or an allowed customer-managed one; and that default security groups carry no rules.",
     enforcementLevel: "mandatory",
-    check: (resources, _config, report) => {
+    configSchema: {
+        properties: {
+            allowedPrefixLists: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description: "Customer-managed prefix lists (by Pulumi name or by prefix-list name) whose public ranges security groups may admit.",
+            },
+        },
+    },
+    check: (resources, config, report) => {
         const idx = new StackIndex(resources);
         // Ranges per security group: key is the group's URN, else its known id, else the rule's URN.
         const perGroup = new Map<string, Admission[]>();
@@ -51,31 +74,45 @@ export const noWorldOpenIngress: StackValidationPolicy = stackPolicy({
         // A rule may admit a customer-managed prefix list declared in the stack: its CIDRs (inline
         // entries and separate entry resources) are that rule's sources. AWS-managed lists (the
         // CloudFront origin-facing one) are not resources here and are never the internet.
-        const viaPrefixLists = (r: StackResource, prop: string): { cidr: string; via: string }[] =>
+        const viaPrefixLists = (r: StackResource, prop: string): { cidr: string; via: string; list?: StackResource }[] =>
             idx.depsOf(r, prop, PREFIX_LIST).flatMap((pl) => {
                 const inline = list(pl.props, "entries");
                 const entries = inline === UNKNOWN ? [] : inline.map((e) => str(at(e, "cidr")));
                 const separate = idx.dependents(pl, "prefixListId", PREFIX_LIST_ENTRY).map((e) => str(at(e.props, "cidr")));
-                return [...entries, ...separate].filter((c): c is string => !!c).map((cidr) => ({ cidr, via: ` through prefix list ${pl.name}` }));
+                return [...entries, ...separate].filter((c): c is string => !!c).map((cidr) => ({ cidr, via: ` through prefix list ${pl.name}`, list: pl }));
             });
 
+        // A public range that is not the whole internet: allowed only through an allowed prefix list.
+        const allowed = (pl?: StackResource) => !!pl && (config.allowedPrefixLists.includes(pl.name) || config.allowedPrefixLists.includes(String(at(pl.props, "name"))));
+        const publicRange = (subject: string, range: Range, c: string, via: string, urn: string, pl?: StackResource) => {
+            if (coversAll([range], range.family) || !isPublic(range) || allowed(pl)) return;
+            report(`${subject} must not admit the public range ${c}${via}: admit it through an AWS-managed prefix list, or a customer-managed one named in allowedPrefixLists`, urn);
+        };
+        for (const sg of idx.ofType("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")) {
+            const rules = ["ingress", "egress"].filter((k) => {
+                const v = list(sg.props, k);
+                return v !== UNKNOWN && v.length > 0;
+            });
+            if (rules.length > 0) report(`default security group ${sg.name} must carry no rules (nothing should use it); it has ${rules.join(" and ")} rules`, sg.urn);
+        }
         for (const sg of idx.ofType(...SECURITY_GROUP_TYPES)) {
             const ingress = list(sg.props, "ingress");
             if (ingress === UNKNOWN) continue;
-            const sources = [
+            const sources: { cidr: string; via: string; list?: StackResource }[] = [
                 ...ingress.flatMap((rule) => [...cidrs(rule, "cidrBlocks"), ...cidrs(rule, "ipv6CidrBlocks")].map((cidr) => ({ cidr, via: "" }))),
                 ...(ingress.length > 0 ? viaPrefixLists(sg, "ingress") : []),
             ];
-            for (const { cidr: c, via } of sources) {
+            for (const { cidr: c, via, list: pl } of sources) {
                 const range = parseCidr(c);
                 if (!range) continue;
                 if (coversAll([range], range.family)) {
                     report(`security group ${sg.name} must not admit the whole internet; its inline ingress allows ${c}${via}`, sg.urn);
                 }
+                publicRange(`security group ${sg.name}`, range, c, via, sg.urn, pl);
                 add(sg.urn, { range, source: sg });
             }
         }
-        const rules: [StackResource, { cidr: string; via: string }[]][] = [];
+        const rules: [StackResource, { cidr: string; via: string; list?: StackResource }[]][] = [];
         const direct = (cs: string[]) => cs.map((cidr) => ({ cidr, via: "" }));
         for (const r of idx.ofType(SG_RULE)) {
             if (at(r.props, "type") !== "ingress") continue; // egress is not ingress; unknown type: cannot tell
@@ -85,12 +122,13 @@ export const noWorldOpenIngress: StackValidationPolicy = stackPolicy({
             rules.push([r, [...direct([str(at(r.props, "cidrIpv4")), str(at(r.props, "cidrIpv6"))].filter((s): s is string => !!s)), ...viaPrefixLists(r, "prefixListId")]]);
         }
         for (const [rule, sources] of rules) {
-            for (const { cidr: c, via } of sources) {
+            for (const { cidr: c, via, list: pl } of sources) {
                 const range = parseCidr(c);
                 if (!range) continue;
                 if (coversAll([range], range.family)) {
                     report(`security group rule ${rule.name} must not admit the whole internet; it allows ${c}${via}`, rule.urn);
                 }
+                publicRange(`security group rule ${rule.name}`, range, c, via, rule.urn, pl);
                 add(groupKey(rule), { range, source: rule });
             }
         }

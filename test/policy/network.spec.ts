@@ -76,21 +76,44 @@ describe("network policies (through the analyzer protocol)", () => {
         it("flags inline ingress from 0.0.0.0/0", () =>
             expectFindings(report, P, urn(SG, "sg-open"), [[M, "security group sg-open must not admit the whole internet; its inline ingress allows 0.0.0.0/0"]]));
         it("flags ranges that only together cover the internet (inline + rule resource)", () =>
-            expectFindings(report, P, urn(SG, "sg-split"), [[M, "security group sg-split must not admit the whole internet; its ingress ranges 0.0.0.0/1, 128.0.0.0/1 together cover 0.0.0.0/0"]]));
+            expectFindings(report, P, urn(SG, "sg-split"), [
+                [M, "security group sg-split must not admit the public range 0.0.0.0/1: admit it through an AWS-managed prefix list, or a customer-managed one named in allowedPrefixLists"],
+                [M, "security group sg-split must not admit the whole internet; its ingress ranges 0.0.0.0/1, 128.0.0.0/1 together cover 0.0.0.0/0"],
+            ]));
         it("follows customer prefix lists, their inline entries and separate entry resources", () => {
             expectFindings(report, P, urn(INGRESS, "rule-via-world-list"), [[M, "security group rule rule-via-world-list must not admit the whole internet; it allows 0.0.0.0/0 through prefix list pl-world"]]);
-            expectFindings(report, P, urn(RULE, "rule-via-entry"), [[M, "security group rule rule-via-entry must not admit the whole internet; it allows 0.0.0.0/0 through prefix list pl-offices"]]);
-            expectClean(report, P, urn(INGRESS, "rule-via-partners"));
+            expectFindings(report, P, urn(RULE, "rule-via-entry"), [
+                [M, "security group rule rule-via-entry must not admit the public range 203.0.113.0/24 through prefix list pl-offices: admit it through an AWS-managed prefix list, or a customer-managed one named in allowedPrefixLists"],
+                [M, "security group rule rule-via-entry must not admit the whole internet; it allows 0.0.0.0/0 through prefix list pl-offices"],
+            ]);
+        });
+        it("admits a public range only through an AWS-managed prefix list or a customer-managed one the config names", async () => {
+            expectFindings(report, P, urn(INGRESS, "rule-via-partners"), [[M, "security group rule rule-via-partners must not admit the public range 198.51.100.0/24 through prefix list pl-partners: admit it through an AWS-managed prefix list, or a customer-managed one named in allowedPrefixLists"]]);
+            expectFindings(report, P, urn(RULE, "sg-split-rule"), [[M, "security group rule sg-split-rule must not admit the public range 128.0.0.0/1: admit it through an AWS-managed prefix list, or a customer-managed one named in allowedPrefixLists"]]);
+            const partners = [
+                res("aws:ec2/managedPrefixList:ManagedPrefixList", "pl-partners", { name: "partners", addressFamily: "IPv4", maxEntries: 5, entries: [{ cidr: "198.51.100.0/24" }] }),
+                res(INGRESS, "rule-via-partners", { securityGroupId: "sg-0790", ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: U }, { deps: { prefixListId: [urn("aws:ec2/managedPrefixList:ManagedPrefixList", "pl-partners")] } }),
+                res(INGRESS, "rule-office", { securityGroupId: "sg-0791", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "203.0.113.7/32" }),
+                res(INGRESS, "rule-shared", { securityGroupId: "sg-0791", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "100.64.1.0/24" }),
+            ];
+            for (const allowed of ["partners", "pl-partners"]) {
+                const configured = await run(partners, { policyConfig: { [P]: { allowedPrefixLists: [allowed] } } });
+                expectClean(configured, P, urn(INGRESS, "rule-via-partners"));
+                expectFindings(configured, P, urn(INGRESS, "rule-office"), [[M, "security group rule rule-office must not admit the public range 203.0.113.7/32: admit it through an AWS-managed prefix list, or a customer-managed one named in allowedPrefixLists"]]);
+                expectClean(configured, P, urn(INGRESS, "rule-shared"));
+            }
         });
         it("flags the default security group", () =>
-            expectFindings(report, P, urn(DEFAULT_SG, "default-sg"), [[M, "security group default-sg must not admit the whole internet; its inline ingress allows 0.0.0.0/0"]]));
+            expectFindings(report, P, urn(DEFAULT_SG, "default-sg"), [
+                [M, "default security group default-sg must carry no rules (nothing should use it); it has ingress rules"],
+                [M, "security group default-sg must not admit the whole internet; its inline ingress allows 0.0.0.0/0"],
+            ]));
         it("flags a vpc.SecurityGroupIngressRule from ::/0", () =>
             expectFindings(report, P, urn(INGRESS, "rule-v6"), [[M, "security group rule rule-v6 must not admit the whole internet; it allows ::/0"]]));
         it("accepts private ranges, prefix lists and open egress", () => {
             expectClean(report, P, urn(SG, "sg-good"));
             expectClean(report, P, urn(RULE, "rule-egress"));
             expectClean(report, P, urn(INGRESS, "rule-private"));
-            expectClean(report, P, urn(RULE, "sg-split-rule"));
         });
         it("raises nothing for a CIDR unknown during preview", () => expectClean(report, P, urn(INGRESS, "rule-preview")));
     });
