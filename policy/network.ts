@@ -151,6 +151,8 @@ export const noWorldOpenIngress: StackValidationPolicy = stackPolicy<IngressConf
 interface RegistryEntry {
     readonly cidr: string;
     readonly role: string;
+    /** The Transit Gateway's Amazon-side ASN when set explicitly (the program derives it otherwise). */
+    readonly asn?: number;
 }
 
 /**
@@ -178,7 +180,8 @@ function readRegistry(): { registry: Record<string, RegistryEntry>; region?: str
 
 export const nonOverlappingCidrs: StackValidationPolicy = stackPolicy({
     name: "non-overlapping-cidrs",
-    description: "Checks that registry CIDRs are disjoint, each VPC stays inside its region's registry CIDR and clear of other regions, and subnets lie inside their VPC without overlapping.",
+    description:
+        "Checks that registry CIDRs and ASNs are distinct, each VPC stays inside its region's registry CIDR and clear of other regions, secondary CIDR blocks overlap nothing, and subnets lie inside their VPC without overlapping.",
     enforcementLevel: "mandatory",
     check: (resources, _config, report) => {
         const idx = new StackIndex(resources);
@@ -198,6 +201,22 @@ export const nonOverlappingCidrs: StackValidationPolicy = stackPolicy({
             }
             regions.push([name, range]);
         }
+        // Transit Gateway peering needs a distinct Amazon-side ASN per region.
+        const asns = new Map<number, string>();
+        for (const [name, entry] of Object.entries(registry)) {
+            const asn = entry && typeof entry === "object" ? entry.asn : undefined;
+            if (typeof asn !== "number") continue;
+            const other = asns.get(asn);
+            if (other) report(`${key}.${name}.asn ${asn} must differ from ${other}'s; Transit Gateway peering needs a distinct ASN per region`);
+            else asns.set(asn, name);
+        }
+        for (const tgw of idx.ofType("aws:ec2transitgateway/transitGateway:TransitGateway")) {
+            const asn = at(tgw.props, "amazonSideAsn");
+            const n = typeof asn === "string" ? Number(asn) : asn;
+            const region = str(at(tgw.props, "region")) ?? stackRegion;
+            const owner = typeof n === "number" ? asns.get(n) : undefined;
+            if (owner && owner !== region) report(`transit gateway ${tgw.name} amazonSideAsn ${n} is ${owner}'s in ${key}; each region needs its own`, tgw.urn);
+        }
 
         const vpcRanges = new Map<string, Range>();
         for (const vpc of idx.ofType("aws:ec2/vpc:Vpc")) {
@@ -215,6 +234,25 @@ export const nonOverlappingCidrs: StackValidationPolicy = stackPolicy({
             }
         }
 
+        // Secondary CIDR blocks: clear of other regions' registry CIDRs and of every other VPC range here.
+        const secondary = new Map<string, Range[]>();
+        const assocs: [StackResource, Range][] = [];
+        for (const a of idx.ofType("aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation")) {
+            const cidr = str(at(a.props, "cidrBlock"));
+            const range = cidr ? parseCidr(cidr) : undefined;
+            if (!range) continue;
+            const vpc = idx.depsOf(a, "vpcId", "aws:ec2/vpc:Vpc")[0];
+            const region = (vpc && str(at(vpc.props, "region"))) ?? str(at(a.props, "region")) ?? stackRegion;
+            for (const [name, r] of regions) {
+                if (name !== region && overlaps(range, r)) report(`VPC CIDR association ${a.name} cidrBlock "${range.cidr}" must not overlap ${name}'s registry CIDR ${r.cidr}`, a.urn);
+            }
+            for (const [other, o] of [...[...vpcRanges].map(([u, r]) => [idx.byUrn.get(u)!, r] as [StackResource, Range]), ...assocs]) {
+                if (overlaps(range, o)) report(`VPC CIDR association ${a.name} cidrBlock "${range.cidr}" must not overlap ${other.name} (${o.cidr})`, a.urn);
+            }
+            assocs.push([a, range]);
+            if (vpc) secondary.set(vpc.urn, [...(secondary.get(vpc.urn) ?? []), range]);
+        }
+
         const subnets: [StackResource, Range][] = [];
         for (const subnet of idx.ofType("aws:ec2/subnet:Subnet")) {
             const cidr = str(at(subnet.props, "cidrBlock"));
@@ -222,7 +260,7 @@ export const nonOverlappingCidrs: StackValidationPolicy = stackPolicy({
             if (!range) continue;
             const vpc = idx.depsOf(subnet, "vpcId", "aws:ec2/vpc:Vpc")[0];
             const vpcRange = vpc && vpcRanges.get(vpc.urn);
-            if (vpc && vpcRange && !contains(vpcRange, range)) {
+            if (vpc && vpcRange && !contains(vpcRange, range) && !(secondary.get(vpc.urn) ?? []).some((r) => contains(r, range))) {
                 report(`subnet ${subnet.name} cidrBlock "${range.cidr}" must lie within VPC ${vpc.name} (${vpcRange.cidr})`, subnet.urn);
             }
             for (const [other, o] of subnets) {

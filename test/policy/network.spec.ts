@@ -135,6 +135,32 @@ describe("network policies (through the analyzer protocol)", () => {
             expectFindings(report, P, urn(SUBNET, "subnet-stray"), [[M, "subnet subnet-stray cidrBlock \"10.3.0.0/20\" must lie within VPC vpc (10.0.0.0/16)"]]));
         it("flags overlapping subnets", () =>
             expectFindings(report, P, urn(SUBNET, "subnet-overlap"), [[M, "subnet subnet-overlap cidrBlock \"10.0.8.0/24\" must not overlap subnet subnet-a (10.0.0.0/20)"]]));
+        it("keeps secondary CIDR blocks clear of other regions and of the stack's VPC ranges, and accepts subnets inside them", async () => {
+            const ASSOC = "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation";
+            const vpcDep = { deps: { vpcId: [urn(VPC, "vpc")] } };
+            const r = await run([
+                res(VPC, "vpc", { cidrBlock: "10.0.0.0/16" }),
+                res(ASSOC, "pods", { vpcId: U, cidrBlock: "100.64.0.0/16" }, vpcDep),
+                res(SUBNET, "pods-a", { vpcId: U, cidrBlock: "100.64.0.0/19" }, vpcDep),
+                res(ASSOC, "into-west", { vpcId: U, cidrBlock: "10.1.0.0/16" }, vpcDep),
+                res(ASSOC, "over-pods", { vpcId: U, cidrBlock: "100.64.128.0/17" }, vpcDep),
+            ]);
+            expectClean(r, P, urn(ASSOC, "pods"));
+            expectClean(r, P, urn(SUBNET, "pods-a"));
+            expectFindings(r, P, urn(ASSOC, "into-west"), [[M, 'VPC CIDR association into-west cidrBlock "10.1.0.0/16" must not overlap us-west-2\'s registry CIDR 10.1.0.0/16']]);
+            expectFindings(r, P, urn(ASSOC, "over-pods"), [[M, 'VPC CIDR association over-pods cidrBlock "100.64.128.0/17" must not overlap pods (100.64.0.0/16)']]);
+        });
+        it("refuses two regions with one Transit Gateway ASN, and a gateway using another region's", async () => {
+            const r = await run([res("aws:ec2transitgateway/transitGateway:TransitGateway", "tgw", { amazonSideAsn: 64513 })], {
+                config: stackConfig({
+                    "us-east-1": { cidr: "10.0.0.0/16", role: "primary", asn: 64512 },
+                    "us-west-2": { cidr: "10.1.0.0/16", role: "secondary", asn: 64513 },
+                    "eu-west-1": { cidr: "10.2.0.0/16", role: "secondary", asn: 64513 },
+                }),
+            });
+            expectFindings(r, P, null, [[M, "mall:regions.eu-west-1.asn 64513 must differ from us-west-2's; Transit Gateway peering needs a distinct ASN per region"]]);
+            expectFindings(r, P, urn("aws:ec2transitgateway/transitGateway:TransitGateway", "tgw"), [[M, "transit gateway tgw amazonSideAsn 64513 is us-west-2's in mall:regions; each region needs its own"]]);
+        });
         it("cannot judge containment while the VPC CIDR is unknown in preview, and says nothing", () => {
             expectClean(report, P, urn(VPC, "vpc-preview"));
             expectClean(report, P, urn(SUBNET, "subnet-outside"));
