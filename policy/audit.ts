@@ -6,7 +6,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { describe } from "./lib/checks";
 import { StackIndex, stackPolicy } from "./lib/define";
-import { at } from "./lib/props";
+import { UNKNOWN, advise, at, show } from "./lib/props";
 
 const VPC = "aws:ec2/vpc:Vpc";
 const FLOW_LOG = "aws:ec2/flowLog:FlowLog";
@@ -21,9 +21,11 @@ export const auditLogging: StackValidationPolicy = stackPolicy({
         const idx = new StackIndex(resources);
         for (const vpc of idx.ofType(VPC)) {
             const logs = idx.dependents(vpc, "vpcId", FLOW_LOG);
+            const types = logs.map((l) => at(l.props, "trafficType"));
             if (logs.length === 0) report(`${describe(vpc)} must have a flow log: declare an ${FLOW_LOG} with this VPC's vpcId; it has none`, vpc.urn);
-            else if (!logs.some((l) => [undefined, "ALL"].includes(at(l.props, "trafficType") as string | undefined))) {
-                report(`${describe(vpc)} must log ALL traffic in a flow log; its flow logs capture only ${logs.map((l) => String(at(l.props, "trafficType"))).join(", ")}`, vpc.urn);
+            else if (types.includes(UNKNOWN)) advise(report, "audit-logging", `${describe(vpc)} flow log trafficType cannot be verified during preview (unknown)`, vpc.urn);
+            else if (!types.some((t) => t === undefined || t === "ALL")) {
+                report(`${describe(vpc)} must log ALL traffic: set trafficType to "ALL" on a flow log; its flow logs capture only ${types.map(show).join(", ")}`, vpc.urn);
             }
         }
         for (const acl of idx.ofType(WEB_ACL)) {

@@ -125,7 +125,10 @@ export const perServiceKmsKeys: StackValidationPolicy = stackPolicy({
             const identities = new Set<string>();
             for (const u of uses) {
                 // Preview or plan: the engine tells us which key (or alias of a key) the input came from.
-                const deps = idx.depsOf(r, u.prop, KMS_KEY, KMS_ALIAS);
+                // Dependencies are per top-level input, so for one element of a list (a replica) they
+                // speak for the element only while its own value is unknown.
+                const element = u.path !== u.prop && u.path.startsWith(`${u.prop}[`);
+                const deps = element && u.value !== UNKNOWN ? [] : idx.depsOf(r, u.prop, KMS_KEY, KMS_ALIAS);
                 if (deps.length > 0) {
                     for (const d of deps) {
                         const target = d.type === KMS_ALIAS ? idx.depsOf(d, "targetKeyId", KMS_KEY)[0] : d;
@@ -280,7 +283,12 @@ export const encryptionInTransitAndAtRest: ResourceValidationPolicy = resourcePo
                 // Without clientAuthentication MSK admits unauthenticated clients.
                 const auth = at(r.props, "clientAuthentication");
                 if (auth === UNKNOWN) break;
-                const methods = [at(auth, "sasl.iam"), at(auth, "sasl.scram"), list(auth, "tls.certificateAuthorityArns") !== UNKNOWN && (list(auth, "tls.certificateAuthorityArns") as unknown[]).length > 0];
+                const cas = list(auth, "tls.certificateAuthorityArns");
+                const methods = [at(auth, "sasl.iam"), at(auth, "sasl.scram"), cas === UNKNOWN ? UNKNOWN : cas.length > 0];
+                if (methods.includes(UNKNOWN) || at(auth, "unauthenticated") === UNKNOWN) {
+                    advise(report, name, `${describe(r)} clientAuthentication cannot be verified during preview (unknown)`, r.urn);
+                    break;
+                }
                 if (at(auth, "unauthenticated") === true) report(`${describe(r)} must not admit unauthenticated clients: set clientAuthentication.unauthenticated to false`, r.urn);
                 else if (!methods.some((m) => m === true)) report(`${describe(r)} must require client authentication: set clientAuthentication.sasl.iam (or SCRAM, or TLS certificate authorities); it has none`, r.urn);
                 break;

@@ -27,10 +27,19 @@ const RESOURCE_POLICIES: Record<string, string> = {
     "aws:backup/vaultPolicy:VaultPolicy": "policy",
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "policyDocument",
     "aws:cloudwatch/eventBusPolicy:EventBusPolicy": "policy",
+    "aws:msk/clusterPolicy:ClusterPolicy": "policy",
+    "aws:secretsmanager/secret:Secret": "policy",
+    "aws:s3/bucket:Bucket": "policy",
 };
+
+/** MSK clusters: no public (internet) broker access. */
+const MSK_CLUSTER = "aws:msk/cluster:Cluster";
 
 /** Database types with a `publiclyAccessible` switch. */
 const DATABASES = ["aws:rds/instance:Instance", "aws:rds/clusterInstance:ClusterInstance", "aws:redshift/cluster:Cluster", "aws:dms/replicationInstance:ReplicationInstance"];
+
+/** Service principals whose source ARNs carry no account id (S3 buckets, SES identities are global names). */
+const ACCOUNTLESS_SOURCES = ["s3.amazonaws.com", "ses.amazonaws.com"];
 
 /** S3 canned ACLs that grant everyone (or every AWS account) access. */
 const PUBLIC_CANNED_ACLS = ["public-read", "public-read-write", "authenticated-read"];
@@ -51,28 +60,38 @@ export const NARROWING_KEYS = [
     "aws:principalorgpaths",
     "aws:principalaccount",
     "aws:principalarn",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
 ] as const;
 
-/** The condition keys a statement constrains positively (negated and `IfExists` operators do not narrow; neither does a `*` value). */
+/**
+ * The condition keys a statement constrains positively. Not narrowing: negated operators, `…IfExists`
+ * and `ForAllValues:` (both true when the key is absent), `Null`, and any value with a wildcard in it
+ * (`arn:aws:*`, `arn:aws:iam::*:role/*`), which admits other accounts.
+ */
 function narrowedKeys(s: Statement): Set<string> {
     const out = new Set<string>();
     const cond = s.Condition;
     if (!cond || typeof cond !== "object") return out;
     for (const [op, block] of Object.entries(cond as Record<string, unknown>)) {
-        if (/Not|IfExists$/.test(op) || op === "Null" || !block || typeof block !== "object") continue;
+        if (/not|ifexists$|^forallvalues:|^null$/i.test(op) || !block || typeof block !== "object") continue;
         for (const [key, value] of Object.entries(block as Record<string, unknown>)) {
             const values = strings(value);
-            if (values.length > 0 && !values.some((v) => v === "*")) out.add(key.toLowerCase());
+            if (values.length > 0 && !values.some((v) => /[*?]/.test(v))) out.add(key.toLowerCase());
         }
     }
     return out;
 }
 
-/** Whether a statement's principal is everyone: `"*"` or an `AWS` principal `"*"`. */
-export function allowsEveryone(s: Statement): boolean {
+/**
+ * Whether a statement's principal is everyone: `"*"`, an `AWS` principal `"*"` or any account's
+ * root (`arn:aws:iam::*:root`), or a `NotPrincipal` (everyone but the few it names).
+ */
+export function allowsEveryone(s: Statement & { NotPrincipal?: unknown }): boolean {
+    if (s.NotPrincipal !== undefined) return true;
     const p = s.Principal;
     if (p === "*") return true;
-    if (p && typeof p === "object") return strings((p as Record<string, unknown>).AWS).includes("*");
+    if (p && typeof p === "object") return strings((p as Record<string, unknown>).AWS).some((a) => a === "*" || /^arn:aws[a-z-]*:iam::\*:/.test(a));
     return false;
 }
 
@@ -89,9 +108,15 @@ export const noPublicResourcePolicies: ResourceValidationPolicy = resourcePolicy
     description:
         "Checks that no resource policy (bucket, key, queue, topic, secret, OpenSearch, VPC endpoint, repository, vault, log and event-bus policies; Lambda permissions; S3 ACLs) allows every principal without a condition narrowing it to a source account, ARN, VPC or organisation, and that no database is publicly accessible.",
     enforcementLevel: "mandatory",
-    types: [...Object.keys(RESOURCE_POLICIES), ...DATABASES, "aws:lambda/permission:Permission", "aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"],
+    types: [...new Set([...Object.keys(RESOURCE_POLICIES), ...DATABASES, MSK_CLUSTER, "aws:lambda/permission:Permission", "aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"])],
     check: (r, _config, report) => {
         const P = "no-public-resource-policies";
+        if (r.type === MSK_CLUSTER) {
+            const access = at(r.props, "brokerNodeGroupInfo.connectivityInfo.publicAccess.type");
+            if (access === UNKNOWN) return advise(report, P, `${describe(r)} brokerNodeGroupInfo.connectivityInfo.publicAccess.type cannot be verified during preview (unknown)`, r.urn);
+            if (access !== undefined && access !== "DISABLED") report(`${describe(r)} must not expose its brokers to the internet: set brokerNodeGroupInfo.connectivityInfo.publicAccess.type to "DISABLED"; it is ${JSON.stringify(access)}`, r.urn);
+            return;
+        }
         const field = RESOURCE_POLICIES[r.type];
         if (field) {
             const ss = statements(at(r.props, field));
@@ -99,39 +124,46 @@ export const noPublicResourcePolicies: ResourceValidationPolicy = resourcePolicy
                 advise(report, P, `${describe(r)} ${field} cannot be verified during preview (unknown)`, r.urn);
                 return;
             }
+            const fix = r.type.startsWith("aws:kms/") ? "add kms:CallerAccount with kms:ViaService, aws:SourceAccount/aws:SourceArn or aws:PrincipalOrgID" : "add aws:SourceAccount/aws:SourceArn, aws:SourceVpce or aws:PrincipalOrgID, or name the principal";
             (ss ?? []).forEach((s, i) => {
                 if (s.Effect === "Allow" && allowsEveryone(s) && !isNarrowed(s)) {
-                    report(
-                        `${describe(r)} must not Allow every principal without a condition on the source account, ARN, VPC or organisation (${field}, ${label(s, i)}): add aws:SourceAccount/aws:SourceArn, aws:PrincipalOrgID, or kms:CallerAccount with kms:ViaService`,
-                        r.urn,
-                    );
+                    const who = (s as { NotPrincipal?: unknown }).NotPrincipal !== undefined ? "every principal but its NotPrincipal" : "every principal";
+                    report(`${describe(r)} must not Allow ${who} without a condition on the source account, ARN, VPC or organisation (${field}, ${label(s, i)}): ${fix}`, r.urn);
                 }
             });
-            return;
+            if (r.type !== "aws:s3/bucket:Bucket") return;
         }
         if (DATABASES.includes(r.type)) {
             const v = at(r.props, "publiclyAccessible");
+            // DMS replication instances are public unless told otherwise.
+            const isPublic = v === true || (v === undefined && r.type === "aws:dms/replicationInstance:ReplicationInstance");
             if (v === UNKNOWN) advise(report, P, `${describe(r)} publiclyAccessible cannot be verified during preview (unknown)`, r.urn);
-            else if (v === true) report(`${describe(r)} must not be publicly accessible: set publiclyAccessible to false`, r.urn);
+            else if (isPublic) report(`${describe(r)} must not be publicly accessible: set publiclyAccessible to false`, r.urn);
             return;
         }
         if (r.type === "aws:lambda/permission:Permission") {
             const principal = at(r.props, "principal");
             if (principal === UNKNOWN) return advise(report, P, `${describe(r)} principal cannot be verified during preview (unknown)`, r.urn);
-            if (principal !== "*") return;
-            const narrowing = ["sourceArn", "sourceAccount", "principalOrgId"].filter((k) => at(r.props, k) !== undefined);
-            if (narrowing.length === 0) report(`${describe(r)} must not let every principal invoke the function: set sourceArn, sourceAccount or principalOrgId, or name the principal`, r.urn);
+            if (principal === "*") {
+                const narrowing = ["sourceArn", "sourceAccount", "principalOrgId"].filter((k) => at(r.props, k) !== undefined);
+                if (narrowing.length === 0) report(`${describe(r)} must not let every principal invoke the function: set sourceArn, sourceAccount or principalOrgId, or name the principal`, r.urn);
+            } else if (typeof principal === "string" && ACCOUNTLESS_SOURCES.includes(principal) && at(r.props, "sourceAccount") === undefined) {
+                // An S3 bucket (or SES) ARN names no account: another account's bucket of that name could invoke.
+                report(`${describe(r)} must set sourceAccount: ${principal}'s sourceArn carries no account id (confused deputy)`, r.urn);
+            }
             return;
         }
         // S3 ACLs: a public canned ACL or a grant to AllUsers/AuthenticatedUsers.
         const acl = at(r.props, "acl");
         if (acl === UNKNOWN) return advise(report, P, `${describe(r)} acl cannot be verified during preview (unknown)`, r.urn);
-        if (typeof acl === "string" && PUBLIC_CANNED_ACLS.includes(acl)) report(`${describe(r)} must not use the public canned ACL ${JSON.stringify(acl)}`, r.urn);
-        const grants = at(r.props, "accessControlPolicy.grants");
+        if (typeof acl === "string" && PUBLIC_CANNED_ACLS.includes(acl)) report(`${describe(r)} must not use the public canned ACL ${JSON.stringify(acl)}: use "private", or drop ACLs (BucketOwnershipControls BucketOwnerEnforced)`, r.urn);
+        // BucketAcl(V2): accessControlPolicy.grants[].grantee.uri; Bucket: grants[].uri.
+        const grants = at(r.props, r.type === "aws:s3/bucket:Bucket" ? "grants" : "accessControlPolicy.grants");
         if (Array.isArray(grants)) {
             for (const g of grants) {
-                const uri = str(at(g, "grantee.uri"));
-                if (uri && PUBLIC_GRANTEES.includes(uri)) report(`${describe(r)} must not grant ${str(at(g, "permission")) ?? "access"} to ${uri}`, r.urn);
+                const uri = str(at(g, "grantee.uri")) ?? str(at(g, "uri"));
+                const permission = str(at(g, "permission")) ?? strings(at(g, "permissions")).join("/");
+                if (uri && PUBLIC_GRANTEES.includes(uri)) report(`${describe(r)} must not grant ${permission || "access"} to ${uri}: remove the grant`, r.urn);
             }
         }
     },
@@ -143,7 +175,18 @@ interface TrustConfig {
     trustedAccountIds: string[];
 }
 
-const ASSUME_ACTIONS = /^(sts:AssumeRole|sts:AssumeRoleWithWebIdentity|sts:AssumeRoleWithSAML|sts:\*|\*)$/i;
+const ASSUME_ACTIONS = ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"];
+
+/** Whether an action pattern (`sts:Assume*`) grants `action`. */
+function grantsAction(pattern: string, action: string): boolean {
+    return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test(action);
+}
+
+/** Whether a trust statement lets its principal assume the role (Allow + NotAction counts unless it excludes every assume action). */
+function assumes(s: Statement, which: readonly string[] = ASSUME_ACTIONS): boolean {
+    if (s.NotAction !== undefined) return which.some((a) => !strings(s.NotAction).some((p) => grantsAction(p, a)));
+    return strings(s.Action).some((p) => which.some((a) => grantsAction(p, a)));
+}
 
 /** The account ids an `AWS` principal names (`arn:aws:iam::<id>:…` or a bare id); `*` for every principal. */
 function principalAccounts(s: Statement): string[] {
@@ -182,7 +225,7 @@ function checkTrust(r: ResourceView, doc: unknown, config: TrustConfig, report: 
     const ss = statements(doc);
     if (ss === UNKNOWN || !ss) return;
     ss.forEach((s, i) => {
-        if (s.Effect !== "Allow" || !strings(s.Action).some((a) => ASSUME_ACTIONS.test(a))) return;
+        if (s.Effect !== "Allow" || !assumes(s)) return;
         const keys = narrowedKeys(s);
         const accounts = principalAccounts(s);
         if (accounts.includes("*") && !["aws:principalorgid", "aws:principalaccount", "aws:principalarn"].some((k) => keys.has(k))) {
@@ -190,12 +233,12 @@ function checkTrust(r: ResourceView, doc: unknown, config: TrustConfig, report: 
         }
         const foreign = accounts.filter((a) => a !== "*" && a !== "?" && config.trustedAccountIds.length > 0 && !config.trustedAccountIds.includes(a));
         if (foreign.length > 0 && !keys.has("sts:externalid") && !keys.has("aws:principalorgid")) {
-            report(`${describe(r)} trusts account ${foreign.join(", ")}, which is not in trustedAccountIds, without sts:ExternalId or aws:PrincipalOrgID (${label(s, i)})`);
+            report(`${describe(r)} trusts account ${foreign.join(", ")}, which is not in trustedAccountIds, without sts:ExternalId or aws:PrincipalOrgID (${label(s, i)}): add a condition, or the account to trustedAccountIds`);
         }
         const federated = s.Principal && typeof s.Principal === "object" ? strings((s.Principal as Record<string, unknown>).Federated) : [];
-        if (federated.length > 0 && strings(s.Action).some((a) => /AssumeRoleWithWebIdentity|^\*$|^sts:\*$/i.test(a))) {
+        if (federated.length > 0 && assumes(s, ["sts:AssumeRoleWithWebIdentity"]) && !federated.some((f) => f === "cognito-identity.amazonaws.com")) {
             const problems = webIdentityProblems(s);
-            if (problems.length > 0) report(`${describe(r)} must pin its web-identity trust to one audience and one exact subject (${label(s, i)}): ${problems.join("; ")}`);
+            if (problems.length > 0) report(`${describe(r)} must pin its web-identity trust to one audience and one exact subject with StringEquals on <provider>:aud and <provider>:sub (${label(s, i)}): ${problems.join("; ")}`);
         }
     });
 }

@@ -35,6 +35,11 @@ export const ESCALATION_ACTIONS = [
  */
 export const DENIED_MANAGED_POLICIES = ["PowerUserAccess", "ReadOnlyAccess", "ViewOnlyAccess", "SecretsManagerReadWrite", "IAMFullAccess", "DataScientist", "SecurityAudit"] as const;
 
+/** `arn:aws:iam::*:role/x`, `…:role/*`, `…:user/*`, `…:secret:*`, `…:function:*`: any account, or every role, user, secret or function. */
+function isBroadResource(arn: string): boolean {
+    return /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\*:/.test(arn) || /:(role|user)\/\*$/.test(arn) || /:(secret|function):\*$/.test(arn);
+}
+
 /** Whether an action pattern (`iam:Pass*`, `IAM:PassRole`) grants `action`. */
 function grants(pattern: string, action: string): boolean {
     const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
@@ -106,21 +111,24 @@ export const leastPrivilegeIam: ResourceValidationPolicy = resourcePolicy<IamCon
                 if (s.Effect !== "Allow") return;
                 const label = typeof s.Sid === "string" ? `statement ${s.Sid}` : `statement ${i}`;
                 const allResources = strings(s.Resource).includes("*") || s.NotResource !== undefined;
+                // For escalation, a resource pattern over any account or every role, user, secret
+                // or function is as good as "*".
+                const broadResources = allResources || strings(s.Resource).some(isBroadResource);
                 if (s.NotAction !== undefined) {
                     // Allow + NotAction grants every action but a few, now and as AWS adds actions.
-                    report(`${describe(r)} must not Allow NotAction ${JSON.stringify(s.NotAction)}${allResources ? ' on "*"' : ""} (${where}, ${label})`, r.urn);
+                    report(`${describe(r)} must not Allow NotAction ${JSON.stringify(s.NotAction)}${allResources ? ' on "*"' : ""}: list the actions in Action (${where}, ${label})`, r.urn);
                     return;
                 }
-                if (!allResources) return;
                 const actions = strings(s.Action);
                 const wild = actions.filter((a) => a === "*" || /^[a-z0-9-]+:\*$/i.test(a));
-                if (wild.length > 0) {
+                if (allResources && wild.length > 0) {
                     report(`${describe(r)} must not Allow ${wild.map((a) => JSON.stringify(a)).join(", ")} on "*" (${where}, ${label})`, r.urn);
                     return;
                 }
+                if (!broadResources) return;
                 const escalations = ESCALATION_ACTIONS.filter((e) => actions.some((a) => grants(a, e)));
                 if (escalations.length > 0) {
-                    report(`${describe(r)} must not Allow ${escalations.join(", ")} on "*": name the roles, functions or secrets (${where}, ${label})`, r.urn);
+                    report(`${describe(r)} must not Allow ${escalations.join(", ")} on ${allResources ? '"*"' : JSON.stringify(strings(s.Resource).filter(isBroadResource))}: name the roles, functions or secrets (${where}, ${label})`, r.urn);
                 }
             });
         }

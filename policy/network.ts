@@ -88,6 +88,12 @@ export const noWorldOpenIngress: StackValidationPolicy = stackPolicy<IngressConf
             if (coversAll([range], range.family) || !isPublic(range) || allowed(pl)) return;
             report(`${subject} must not admit the public range ${c}${via}: admit it through an AWS-managed prefix list, or a customer-managed one named in allowedPrefixLists`, urn);
         };
+        // AWS's default group admits everything within itself: every VPC adopts it and strips its rules.
+        for (const vpc of idx.ofType("aws:ec2/vpc:Vpc")) {
+            if (idx.dependents(vpc, "vpcId", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup").length === 0) {
+                report(`VPC ${vpc.name} must adopt its default security group with no rules: declare an aws:ec2/defaultSecurityGroup:DefaultSecurityGroup with this VPC's vpcId and no ingress or egress`, vpc.urn);
+            }
+        }
         for (const sg of idx.ofType("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")) {
             const rules = ["ingress", "egress"].filter((k) => {
                 const v = list(sg.props, k);

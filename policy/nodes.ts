@@ -35,10 +35,12 @@ function volumeProblems(r: ResourceView, path: string, report: (m: string) => vo
     const volumes = list(r.props, path);
     if (volumes === UNKNOWN) return;
     if (volumes.length === 0) {
-        report(`${describe(r)} must declare its root volume encrypted (${path}); without it the AMI's default volume is used, encrypted only if the account's EBS default encryption is on`);
+        report(`${describe(r)} must declare its root volume encrypted (${path}: the root device with ebs.encrypted "true"); without it the AMI's default volume is used, encrypted only if the account's EBS default encryption is on`);
         return;
     }
     volumes.forEach((v, i) => {
+        // Instance-store and suppressed (noDevice) mappings carry no EBS volume.
+        if (at(v, encryptedPath.split(".")[0]) === undefined && encryptedPath.includes(".")) return;
         const enc = at(v, encryptedPath);
         if (enc !== UNKNOWN && !isTrue(enc)) report(`${describe(r)} must encrypt ${path}[${i}] (${String(at(v, "deviceName") ?? "volume")}): set ${encryptedPath} to true; it is ${show(enc)}`);
     });
@@ -67,15 +69,23 @@ export const nodesHardened: ResourceValidationPolicy = resourcePolicy<NodesConfi
             const root = at(r.props, "rootBlockDevice.encrypted");
             if (root !== UNKNOWN && !isTrue(root)) say(`${describe(r)} must encrypt its root volume: set rootBlockDevice.encrypted to true; it is ${show(root)}`);
             const extra = list(r.props, "ebsBlockDevices");
-            if (extra !== UNKNOWN) extra.forEach((v, i) => !isTrue(at(v, "encrypted")) && say(`${describe(r)} must encrypt ebsBlockDevices[${i}]: set encrypted to true`));
+            if (extra !== UNKNOWN) {
+                extra.forEach((v, i) => {
+                    const enc = at(v, "encrypted");
+                    if (enc !== UNKNOWN && !isTrue(enc)) say(`${describe(r)} must encrypt ebsBlockDevices[${i}]: set encrypted to true; it is ${show(enc)}`);
+                });
+            }
         } else if (r.type === NODE_GROUP) {
             // Without a launch template EKS launches with its defaults (IMDS reachable from pods: hop limit 2).
             const lt = at(r.props, "launchTemplate");
             if (lt === undefined) say(`${describe(r)} must launch from a launch template that requires IMDSv2 and encrypts its volumes (set launchTemplate); EKS's default leaves the hop limit at 2`);
         } else {
-            // Karpenter v1 defaults: httpTokens required, hop limit 1 (the EC2NodeClass CRD's defaults).
+            // Karpenter v1 defaults: httpTokens required, hop limit 1 (the EC2NodeClass CRD's defaults),
+            // and for its own AMI families (an alias: al2023, bottlerocket …) a 20Gi gp3 root volume
+            // with Encrypted true (amifamily DefaultEBS); only a Custom AMI family needs its volumes declared.
             metadataProblems(r, "spec.metadataOptions", config.maxHopLimit, say, { tokens: "required", hops: 1 });
-            volumeProblems(r, "spec.blockDeviceMappings", say);
+            const custom = at(r.props, "spec.amiFamily") === "Custom";
+            if (custom || at(r.props, "spec.blockDeviceMappings") !== undefined) volumeProblems(r, "spec.blockDeviceMappings", say);
         }
     },
 });

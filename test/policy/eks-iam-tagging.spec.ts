@@ -50,6 +50,7 @@ describe("EKS, IAM and tagging policies (through the analyzer protocol)", () => 
             res(POLICY, "scoped-wild", { policy: doc({ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::mall-static/*" }) }),
             res(POLICY, "preview-doc", { policy: U }),
             res(POLICY, "escalation", { policy: doc({ Sid: "Pass", Effect: "Allow", Action: ["iam:Pass*", "sts:AssumeRole", "s3:GetObject"], Resource: "*" }, { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: ["*"] }) }),
+            res(POLICY, "any-account-pass", { policy: doc({ Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::*:role/*" }, { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "arn:aws:secretsmanager:us-east-1:111122223333:secret:*" }) }),
             res(POLICY, "scoped-escalation", { policy: doc({ Effect: "Allow", Action: ["iam:PassRole", "sts:AssumeRole"], Resource: "arn:aws:iam::111122223333:role/mall-us-east-1-node" }) }),
             res(POLICY, "scoped-not-action", { policy: doc({ Sid: "AllButIam", Effect: "Allow", NotAction: ["iam:*"], Resource: "arn:aws:s3:::mall-static/*" }) }),
             res(ROLE_POLICY, "not-action", { role: U, policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }] } }),
@@ -117,7 +118,7 @@ describe("EKS, IAM and tagging policies (through the analyzer protocol)", () => 
                 [M, "iam policy admin-ish must not Allow \"s3:*\" on \"*\" (policy, statement 1)"],
             ]));
         it("flags Allow NotAction on * (object documents)", () =>
-            expectFindings(report, P, urn(ROLE_POLICY, "not-action"), [[M, "iam role policy not-action must not Allow NotAction \"iam:*\" on \"*\" (policy, statement 0)"]]));
+            expectFindings(report, P, urn(ROLE_POLICY, "not-action"), [[M, "iam role policy not-action must not Allow NotAction \"iam:*\" on \"*\": list the actions in Action (policy, statement 0)"]]));
         it("flags role inline policies and managed *FullAccess, not the trust policy", () =>
             expectFindings(report, P, urn(ROLE, "inline"), [
                 [M, "iam role inline must not Allow \"kms:*\" on \"*\" (inlinePolicies[0] (kms-all), statement 0)"],
@@ -136,9 +137,13 @@ describe("EKS, IAM and tagging policies (through the analyzer protocol)", () => 
                 [M, 'iam policy escalation must not Allow secretsmanager:GetSecretValue on "*": name the roles, functions or secrets (policy, statement 1)'],
             ]);
             expectClean(report, P, urn(POLICY, "scoped-escalation"));
+            expectFindings(report, P, urn(POLICY, "any-account-pass"), [
+                [M, 'iam policy any-account-pass must not Allow iam:PassRole on ["arn:aws:iam::*:role/*"]: name the roles, functions or secrets (policy, statement 0)'],
+                [M, 'iam policy any-account-pass must not Allow secretsmanager:GetSecretValue on ["arn:aws:secretsmanager:us-east-1:111122223333:secret:*"]: name the roles, functions or secrets (policy, statement 1)'],
+            ]);
         });
         it("flags Allow NotAction even on a named resource", () =>
-            expectFindings(report, P, urn(POLICY, "scoped-not-action"), [[M, 'iam policy scoped-not-action must not Allow NotAction ["iam:*"] (policy, statement AllButIam)']]));
+            expectFindings(report, P, urn(POLICY, "scoped-not-action"), [[M, 'iam policy scoped-not-action must not Allow NotAction ["iam:*"]: list the actions in Action (policy, statement AllButIam)']]));
         it("refuses the denylisted broad managed policies by default (attachments and policy attachments alike)", () => {
             expectFindings(report, P, urn(ATTACH, "read-only-attach"), [[M, "iam role policy attachment read-only-attach must not attach the AWS-managed policy arn:aws:iam::aws:policy/ReadOnlyAccess; grant least privilege instead"]]);
             expectFindings(report, P, urn(ATTACH, "power-user-attach"), [[M, "iam role policy attachment power-user-attach must not attach the AWS-managed policy arn:aws:iam::aws:policy/PowerUserAccess; grant least privilege instead"]]);

@@ -32,9 +32,14 @@ describe("encryption policies (through the analyzer protocol)", () => {
             res(ALIAS, "payment-alias", { name: "alias/payment", targetKeyId: U }, keyDep("targetKeyId", "payment-key")),
             // The payment key named by its alias ARN (a known string, no dependency) by another service.
             res("aws:secretsmanager/secret:Secret", "refund-secret", { kmsKeyId: "arn:aws:kms:us-east-1:111122223333:alias/payment" }, { service: "refund" }),
+            // One replica on a stack key (a dependency of `replicas`), the other on none: both are seen.
+            res("aws:secretsmanager/secret:Secret", "half-replicated", {
+                kmsKeyId: U,
+                replicas: [{ region: "us-west-2", kmsKeyId: U }, { region: "eu-west-1" }],
+            }, { service: "payment", deps: { kmsKeyId: [urn(KEY, "payment-key")], replicas: [urn(KEY, "payment-key")] } }),
             res("aws:secretsmanager/secret:Secret", "replicated-secret", {
                 kmsKeyId: U,
-                replicas: [{ region: "us-west-2", kmsKeyId: "alias/aws/secretsmanager" }],
+                replicas: [{ region: "us-west-2", kmsKeyId: "alias/aws/secretsmanager" }, { region: "eu-west-1", kmsKeyId: U }],
             }, { service: "payment", ...keyDep("kmsKeyId", "payment-key") }),
             res(KEY, "shared-key", goodKey, { protect: true, service: "platform" }),
             res(KEY, "no-rotation", { enableKeyRotation: false }, { protect: true }),
@@ -82,6 +87,7 @@ describe("encryption policies (through the analyzer protocol)", () => {
             res(REDIS, "cache-preview", { atRestEncryptionEnabled: true, transitEncryptionEnabled: U, authToken: U, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/cache2" }, { service: "leaderboard" }),
             res(MSK, "events", { encryptionInfo: { encryptionAtRestKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/msk" }, clientAuthentication: { sasl: { iam: true } } }, { service: "event-bus" }),
             res(MSK, "events-plain", { encryptionInfo: { encryptionAtRestKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/msk2", encryptionInTransit: { clientBroker: "TLS_PLAINTEXT", inCluster: false } }, clientAuthentication: { sasl: { iam: true } } }, { service: "saga" }),
+            res(MSK, "events-auth-preview", { encryptionInfo: { encryptionAtRestKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/msk5" }, clientAuthentication: { tls: { certificateAuthorityArns: U } } }, { service: "ledger" }),
             res(MSK, "events-open", { encryptionInfo: { encryptionAtRestKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/msk3" } }, { service: "audit" }),
             res(MSK, "events-anonymous", { encryptionInfo: { encryptionAtRestKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/msk4" }, clientAuthentication: { sasl: { iam: true }, unauthenticated: true } }, { service: "billing" }),
             res(REDIS, "cache-open", { atRestEncryptionEnabled: true, transitEncryptionEnabled: true, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/cache5" }, { service: "feature-flags" }),
@@ -118,9 +124,14 @@ describe("encryption policies (through the analyzer protocol)", () => {
             expectClean(report, P, urn(SQS, "payments"));
         });
         it("follows an alias named by a known ARN to the key it names: the payment key serves refund too", () =>
-            expectFindings(report, P, urn(KEY, "payment-key"), [[M, "KMS key payment-key must serve a single service; it encrypts payment, refund: refund-secret (refund), replicated-secret (payment), payments (payment)"]]));
+            expectFindings(report, P, urn(KEY, "payment-key"), [[M, "KMS key payment-key must serve a single service; it encrypts payment, refund: refund-secret (refund), half-replicated (payment), replicated-secret (payment), payments (payment)"]]));
+        it("checks each replica on its own: one replica's key does not cover another's missing one", () =>
+            expectFindings(report, P, urn("aws:secretsmanager/secret:Secret", "half-replicated"), [[M, "secretsmanager secret half-replicated must set replicas[1].kmsKeyId to a customer-managed KMS key; it is unset"]]));
         it("checks a secret's replicas' keys too", () =>
-            expectFindings(report, P, urn("aws:secretsmanager/secret:Secret", "replicated-secret"), [[M, 'secretsmanager secret replicated-secret must use a customer-managed KMS key, not the AWS-managed "alias/aws/secretsmanager"']]));
+            expectFindings(report, P, urn("aws:secretsmanager/secret:Secret", "replicated-secret"), [
+                [M, 'secretsmanager secret replicated-secret must use a customer-managed KMS key, not the AWS-managed "alias/aws/secretsmanager"'],
+                [A, "secretsmanager secret replicated-secret replicas[1].kmsKeyId cannot be proven customer-managed during preview: it is unknown and depends on no aws:kms/key:Key in this stack"],
+            ]));
         it("flags a key serving two services", () =>
             expectFindings(report, P, urn(KEY, "shared-key"), [[M, "KMS key shared-key must serve a single service; it encrypts cart, notification: alerts (notification), cart-logs (cart)"]]));
         it("flags a missing key", () =>
@@ -178,6 +189,8 @@ describe("encryption policies (through the analyzer protocol)", () => {
             expectClean(report, P, urn(REDIS, "cache-global-member")));
         it("only advises on an unknown flag in preview", () =>
             expectFindings(report, P, urn(REDIS, "cache-preview"), [[A, "elasticache replication group cache-preview transitEncryptionEnabled cannot be verified during preview (unknown); it is checked again when known"]]));
+        it("only advises while MSK's client authentication is unknown in preview", () =>
+            expectFindings(report, P, urn(MSK, "events-auth-preview"), [[A, "msk cluster events-auth-preview clientAuthentication cannot be verified during preview (unknown)"]]));
         it("flags brokers and caches that admit clients without authentication", () => {
             expectFindings(report, P, urn(MSK, "events-open"), [[M, "msk cluster events-open must require client authentication: set clientAuthentication.sasl.iam (or SCRAM, or TLS certificate authorities); it has none"]]);
             expectFindings(report, P, urn(MSK, "events-anonymous"), [[M, "msk cluster events-anonymous must not admit unauthenticated clients: set clientAuthentication.unauthenticated to false"]]);

@@ -54,6 +54,16 @@ describe("exposure and trust policies (through the analyzer protocol)", () => {
         res(ROLE, "vendor-external-id", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999988887777:root" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "mall-7f3a" } } }) }),
         res(ROLE, "service", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } }) }),
         res(ROLE, "trust-preview", { assumeRolePolicy: U }),
+        res(ROLE, "assume-star", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:Assume*" }) }),
+        res(ROLE, "not-action", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { AWS: "*" }, NotAction: "sts:TagSession" }) }),
+        res(ROLE, "cognito", {
+            assumeRolePolicy: doc({
+                Effect: "Allow",
+                Principal: { Federated: "cognito-identity.amazonaws.com" },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: { StringEquals: { "cognito-identity.amazonaws.com:aud": "us-east-1:1234" }, "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" } },
+            }),
+        }),
     ];
     before(async () => {
         [report, trusted] = await Promise.all([
@@ -81,7 +91,19 @@ describe("exposure and trust policies (through the analyzer protocol)", () => {
                 res(QUEUE, "org-queue", { kmsMasterKeyId: U, policy: doc({ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } } }) }),
                 res(DOMAIN, "open-domain", { accessPolicies: doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "es:*", Resource: "arn:aws:es:us-east-1:111122223333:domain/d/*" }) }),
                 res(PERMISSION, "anyone-invokes", { action: "lambda:InvokeFunction", function: "f", principal: "*" }),
-                res(PERMISSION, "s3-invokes", { action: "lambda:InvokeFunction", function: "f", principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::b" }),
+                res(PERMISSION, "s3-invokes", { action: "lambda:InvokeFunction", function: "f", principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::b", sourceAccount: ACCOUNT }),
+                res(PERMISSION, "s3-any-account", { action: "lambda:InvokeFunction", function: "f", principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::b" }),
+                res(BUCKET_POLICY, "not-principal", { bucket: "b", policy: doc({ Effect: "Allow", NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }) }),
+                res(BUCKET_POLICY, "any-root", { bucket: "b", policy: doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::*:root" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }) }),
+                res(BUCKET_POLICY, "for-all-values", { bucket: "b", policy: doc(everyone({ Condition: { "ForAllValues:StringEquals": { "aws:PrincipalOrgID": "o-1" } } })) }),
+                res(BUCKET_POLICY, "wildcard-arn", { bucket: "b", policy: doc(everyone({ Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/*" } } })) }),
+                res(BUCKET_POLICY, "source-org", { bucket: "b", policy: doc(everyone({ Condition: { StringEquals: { "aws:SourceOrgID": "o-1" } } })) }),
+                res("aws:msk/clusterPolicy:ClusterPolicy", "open-msk-policy", { clusterArn: U, policy: doc({ Effect: "Allow", Principal: "*", Action: "kafka:*", Resource: "*" }) }),
+                res("aws:msk/cluster:Cluster", "public-brokers", { clusterName: "c", kafkaVersion: "3.6.0", numberOfBrokerNodes: 3, brokerNodeGroupInfo: { instanceType: "kafka.m7g.large", clientSubnets: [U], connectivityInfo: { publicAccess: { type: "SERVICE_PROVIDED_EIPS" } } } }),
+                res("aws:msk/cluster:Cluster", "private-brokers", { clusterName: "c", kafkaVersion: "3.6.0", numberOfBrokerNodes: 3, brokerNodeGroupInfo: { instanceType: "kafka.m7g.large", clientSubnets: [U], connectivityInfo: { publicAccess: { type: "DISABLED" } } } }),
+                res("aws:secretsmanager/secret:Secret", "shared-secret", { kmsKeyId: U, policy: doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "secretsmanager:GetSecretValue", Resource: "*" }) }),
+                res("aws:s3/bucket:Bucket", "acl-bucket", { bucket: "b2", acl: "public-read-write" }, { protect: true }),
+                res("aws:dms/replicationInstance:ReplicationInstance", "dms-default", { replicationInstanceClass: "dms.t3.micro", replicationInstanceId: "r" }),
                 res(PERMISSION, "anyone-from-arn", { action: "lambda:InvokeFunction", function: "f", principal: "*", sourceArn: "arn:aws:execute-api:us-east-1:111122223333:abc/*" }),
                 res(ACL, "public-acl", { bucket: "b", acl: "public-read" }),
                 res(ACL, "grant-all-users", { bucket: "b", accessControlPolicy: { owner: { id: "o" }, grants: [{ permission: "READ", grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers" } }] } }),
@@ -105,7 +127,8 @@ describe("exposure and trust policies (through the analyzer protocol)", () => {
             expectClean(report, P, urn(ACL, "private-acl"));
             expectClean(report, P, urn(INSTANCE, "private-db"));
         });
-        const why = "add aws:SourceAccount/aws:SourceArn, aws:PrincipalOrgID, or kms:CallerAccount with kms:ViaService";
+        const why = "add aws:SourceAccount/aws:SourceArn, aws:SourceVpce or aws:PrincipalOrgID, or name the principal";
+        const whyKms = "add kms:CallerAccount with kms:ViaService, aws:SourceAccount/aws:SourceArn or aws:PrincipalOrgID";
         it("flags an unconditioned everyone-principal in bucket, topic and OpenSearch policies (\"*\" and {\"AWS\": \"*\"})", () => {
             expectFindings(report, P, urn(BUCKET_POLICY, "public-read"), [[M, `s3 bucket policy public-read must not Allow every principal without a condition on the source account, ARN, VPC or organisation (policy, statement Public): ${why}`]]);
             expectFindings(report, P, urn(TOPIC_POLICY, "open-topic"), [[M, `sns topic policy open-topic must not Allow every principal without a condition on the source account, ARN, VPC or organisation (policy, statement 0): ${why}`]]);
@@ -115,13 +138,29 @@ describe("exposure and trust policies (through the analyzer protocol)", () => {
             for (const n of ["negated", "if-exists", "wildcard-value"]) {
                 expectFindings(report, P, urn(BUCKET_POLICY, n), [[M, `s3 bucket policy ${n} must not Allow every principal without a condition on the source account, ARN, VPC or organisation (policy, statement 0): ${why}`]]);
             }
-            expectFindings(report, P, urn(KEY, "caller-only"), [[M, `kms key caller-only must not Allow every principal without a condition on the source account, ARN, VPC or organisation (policy, statement AnyoneInAccount): ${why}`]]);
+            expectFindings(report, P, urn(KEY, "caller-only"), [[M, `kms key caller-only must not Allow every principal without a condition on the source account, ARN, VPC or organisation (policy, statement AnyoneInAccount): ${whyKms}`]]);
         });
         it("flags a Lambda permission for every principal without a source, public ACLs and public databases", () => {
             expectFindings(report, P, urn(PERMISSION, "anyone-invokes"), [[M, "lambda permission anyone-invokes must not let every principal invoke the function: set sourceArn, sourceAccount or principalOrgId, or name the principal"]]);
-            expectFindings(report, P, urn(ACL, "public-acl"), [[M, 's3 bucket acl v2 public-acl must not use the public canned ACL "public-read"']]);
-            expectFindings(report, P, urn(ACL, "grant-all-users"), [[M, "s3 bucket acl v2 grant-all-users must not grant READ to http://acs.amazonaws.com/groups/global/AllUsers"]]);
+            expectFindings(report, P, urn(ACL, "public-acl"), [[M, 's3 bucket acl v2 public-acl must not use the public canned ACL "public-read": use "private", or drop ACLs (BucketOwnershipControls BucketOwnerEnforced)']]);
+            expectFindings(report, P, urn(ACL, "grant-all-users"), [[M, "s3 bucket acl v2 grant-all-users must not grant READ to http://acs.amazonaws.com/groups/global/AllUsers: remove the grant"]]);
             expectFindings(report, P, urn(INSTANCE, "public-db"), [[M, "rds cluster instance public-db must not be publicly accessible: set publiclyAccessible to false"]]);
+        });
+        it("counts NotPrincipal and any account's root as everyone; ForAllValues and wildcard values do not narrow; aws:SourceOrgID does", () => {
+            for (const n of ["any-root", "for-all-values", "wildcard-arn"]) {
+                expectFindings(report, P, urn(BUCKET_POLICY, n), [[M, `s3 bucket policy ${n} must not Allow every principal without a condition on the source account, ARN, VPC or organisation (policy, statement 0): ${why}`]]);
+            }
+            expectFindings(report, P, urn(BUCKET_POLICY, "not-principal"), [[M, `s3 bucket policy not-principal must not Allow every principal but its NotPrincipal without a condition on the source account, ARN, VPC or organisation (policy, statement 0): ${why}`]]);
+            expectClean(report, P, urn(BUCKET_POLICY, "source-org"));
+        });
+        it("covers MSK cluster policies and public brokers, secrets' inline policies, bucket ACLs, S3-invoked functions without the source account and DMS's public default", () => {
+            expectFindings(report, P, urn("aws:msk/clusterPolicy:ClusterPolicy", "open-msk-policy"), [[M, `msk cluster policy open-msk-policy must not Allow every principal without a condition on the source account, ARN, VPC or organisation (policy, statement 0): ${why}`]]);
+            expectFindings(report, P, urn("aws:msk/cluster:Cluster", "public-brokers"), [[M, 'msk cluster public-brokers must not expose its brokers to the internet: set brokerNodeGroupInfo.connectivityInfo.publicAccess.type to "DISABLED"; it is "SERVICE_PROVIDED_EIPS"']]);
+            expectClean(report, P, urn("aws:msk/cluster:Cluster", "private-brokers"));
+            expectFindings(report, P, urn("aws:secretsmanager/secret:Secret", "shared-secret"), [[M, `secretsmanager secret shared-secret must not Allow every principal without a condition on the source account, ARN, VPC or organisation (policy, statement 0): ${why}`]]);
+            expectFindings(report, P, urn("aws:s3/bucket:Bucket", "acl-bucket"), [[M, 's3 bucket acl-bucket must not use the public canned ACL "public-read-write": use "private", or drop ACLs (BucketOwnershipControls BucketOwnerEnforced)']]);
+            expectFindings(report, P, urn(PERMISSION, "s3-any-account"), [[M, "lambda permission s3-any-account must set sourceAccount: s3.amazonaws.com's sourceArn carries no account id (confused deputy)"]]);
+            expectFindings(report, P, urn("aws:dms/replicationInstance:ReplicationInstance", "dms-default"), [[M, "dms replication instance dms-default must not be publicly accessible: set publiclyAccessible to false"]]);
         });
         it("only advises on a policy unknown in preview", () => expectFindings(report, P, urn(BUCKET_POLICY, "policy-preview"), [[A, "s3 bucket policy policy-preview policy cannot be verified during preview (unknown)"]]));
     });
@@ -136,15 +175,19 @@ describe("exposure and trust policies (through the analyzer protocol)", () => {
         });
         it("flags web-identity trusts with wildcard or several subjects, or no audience", () => {
             expectFindings(report, P, urn(ROLE, "irsa-wildcard"), [
-                [M, `iam role irsa-wildcard must pin its web-identity trust to one audience and one exact subject (statement 0): no StringEquals condition on the provider's aud; no StringEquals condition on the provider's sub; pattern conditions StringLike ${OIDC}:sub`],
+                [M, `iam role irsa-wildcard must pin its web-identity trust to one audience and one exact subject with StringEquals on <provider>:aud and <provider>:sub (statement 0): no StringEquals condition on the provider's aud; no StringEquals condition on the provider's sub; pattern conditions StringLike ${OIDC}:sub`],
             ]);
-            expectFindings(report, P, urn(ROLE, "github-two-subjects"), [[M, "iam role github-two-subjects must pin its web-identity trust to one audience and one exact subject (statement GitHub): 2 values for sub (exactly one expected)"]]);
+            expectFindings(report, P, urn(ROLE, "github-two-subjects"), [[M, "iam role github-two-subjects must pin its web-identity trust to one audience and one exact subject with StringEquals on <provider>:aud and <provider>:sub (statement GitHub): 2 values for sub (exactly one expected)"]]);
         });
-        it("flags a trust of every AWS principal", () =>
-            expectFindings(report, P, urn(ROLE, "everyone"), [[M, "iam role everyone must not trust every AWS principal (statement 0): name the account or role, or add aws:PrincipalOrgID"]]));
+        it("flags a trust of every AWS principal, also through an action pattern or NotAction", () => {
+            for (const n of ["everyone", "assume-star", "not-action"]) {
+                expectFindings(report, P, urn(ROLE, n), [[M, `iam role ${n} must not trust every AWS principal (statement 0): name the account or role, or add aws:PrincipalOrgID`]]);
+            }
+        });
+        it("leaves Cognito identity-pool trusts (no subject) to Cognito", () => expectClean(report, P, urn(ROLE, "cognito")));
         it("with trustedAccountIds set, flags a foreign account without an external id; without it, leaves cross-account trust alone", () => {
             expectClean(report, P, urn(ROLE, "vendor"));
-            expectFindings(trusted, P, urn(ROLE, "vendor"), [[M, "iam role vendor trusts account 999988887777, which is not in trustedAccountIds, without sts:ExternalId or aws:PrincipalOrgID (statement Vendor)"]]);
+            expectFindings(trusted, P, urn(ROLE, "vendor"), [[M, "iam role vendor trusts account 999988887777, which is not in trustedAccountIds, without sts:ExternalId or aws:PrincipalOrgID (statement Vendor): add a condition, or the account to trustedAccountIds"]]);
         });
         it("only advises on a trust policy unknown in preview", () => expectFindings(report, P, urn(ROLE, "trust-preview"), [[A, "iam role trust-preview assumeRolePolicy cannot be verified during preview (unknown)"]]));
     });

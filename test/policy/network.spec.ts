@@ -116,6 +116,12 @@ describe("network policies (through the analyzer protocol)", () => {
             expectClean(report, P, urn(INGRESS, "rule-private"));
         });
         it("raises nothing for a CIDR unknown during preview", () => expectClean(report, P, urn(INGRESS, "rule-preview")));
+        it("requires every VPC to adopt its default security group with no rules", async () => {
+            expectFindings(report, P, urn(VPC, "vpc"), [[M, "VPC vpc must adopt its default security group with no rules: declare an aws:ec2/defaultSecurityGroup:DefaultSecurityGroup with this VPC's vpcId and no ingress or egress"]]);
+            const adopted = await run([res(VPC, "vpc", { cidrBlock: "10.0.0.0/16" }), res(DEFAULT_SG, "vpc-default", { vpcId: U }, { deps: { vpcId: [urn(VPC, "vpc")] } })]);
+            expectClean(adopted, P, urn(VPC, "vpc"));
+            expectClean(adopted, P, urn(DEFAULT_SG, "vpc-default"));
+        });
     });
 
     describe("non-overlapping-cidrs", () => {
