@@ -6,7 +6,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { describe } from "./lib/checks";
 import { resourcePolicy } from "./lib/define";
-import { Statement, statements, strings } from "./lib/iamdoc";
+import { Statement, grantsAction, statements, strings } from "./lib/iamdoc";
 import { ResourceView, UNKNOWN, advise, at, str } from "./lib/props";
 
 /** Where each resource type keeps its resource policy (a JSON document). */
@@ -177,10 +177,6 @@ interface TrustConfig {
 
 const ASSUME_ACTIONS = ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"];
 
-/** Whether an action pattern (`sts:Assume*`) grants `action`. */
-function grantsAction(pattern: string, action: string): boolean {
-    return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test(action);
-}
 
 /** Whether a trust statement lets its principal assume the role (Allow + NotAction counts unless it excludes every assume action). */
 function assumes(s: Statement, which: readonly string[] = ASSUME_ACTIONS): boolean {

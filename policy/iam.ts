@@ -2,7 +2,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { describe } from "./lib/checks";
 import { resourcePolicy } from "./lib/define";
-import { statements, strings } from "./lib/iamdoc";
+import { grantsAction, statements, strings } from "./lib/iamdoc";
 import { ResourceView, UNKNOWN, advise, at, list, str } from "./lib/props";
 
 interface IamConfig {
@@ -40,11 +40,6 @@ function isBroadResource(arn: string): boolean {
     return /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\*:/.test(arn) || /:(role|user)\/\*$/.test(arn) || /:(secret|function):\*$/.test(arn);
 }
 
-/** Whether an action pattern (`iam:Pass*`, `IAM:PassRole`) grants `action`. */
-function grants(pattern: string, action: string): boolean {
-    const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
-    return re.test(action);
-}
 
 /**
  * Identity policies only. Resource policies (KMS key policies, bucket, queue and topic policies,
@@ -126,7 +121,7 @@ export const leastPrivilegeIam: ResourceValidationPolicy = resourcePolicy<IamCon
                     return;
                 }
                 if (!broadResources) return;
-                const escalations = ESCALATION_ACTIONS.filter((e) => actions.some((a) => grants(a, e)));
+                const escalations = ESCALATION_ACTIONS.filter((e) => actions.some((a) => grantsAction(a, e)));
                 if (escalations.length > 0) {
                     report(`${describe(r)} must not Allow ${escalations.join(", ")} on ${allResources ? '"*"' : JSON.stringify(strings(s.Resource).filter(isBroadResource))}: name the roles, functions or secrets (${where}, ${label})`, r.urn);
                 }

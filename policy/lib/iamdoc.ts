@@ -43,3 +43,8 @@ export function strings(v: unknown): string[] {
     if (Array.isArray(v)) return v.filter((x): x is string => typeof x === "string");
     return [];
 }
+
+/** Whether an IAM action pattern (`iam:Pass*`, `STS:AssumeRole`) grants `action` (case-insensitive, `*` and `?` wildcards). */
+export function grantsAction(pattern: string, action: string): boolean {
+    return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test(action);
+}
