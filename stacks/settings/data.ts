@@ -2,6 +2,7 @@
  * Data-layer settings of one region stack (GlobalData): a sizing profile (ARCHITECTURE §4 figures
  * by default, `small` for cheap dev stacks) plus typed overrides of the figures people tune.
  */
+import { regionProblem } from "./aws-regions";
 import { AURORA_ENGINE_VERSION_KEY, AuroraSizing, DATA_PROFILES, DataProfileName, DataSizing, PROFILES, mskReplication } from "../../components/data/plan";
 import { LOG_RETENTION_DAYS } from "./network";
 import { ConfigReader } from "./reader";
@@ -109,6 +110,8 @@ export function readData(r: ConfigReader, environment: string, registryRegions: 
         r.problem(`mall:dataLogRetentionDays ${logRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")}`);
     }
     const dsqlWitnessRegion = r.string("mall:dsqlWitnessRegion", { default: "us-east-2", pattern: REGION, describe: "an AWS region name like us-east-2" });
+    const witnessProblem = REGION.test(dsqlWitnessRegion) ? regionProblem(dsqlWitnessRegion) : undefined;
+    if (witnessProblem) r.problem(`mall:dsqlWitnessRegion ${witnessProblem}`);
     if (registryRegions.includes(dsqlWitnessRegion)) {
         r.problem(`mall:dsqlWitnessRegion "${dsqlWitnessRegion}" is one of the peered regions (${registryRegions.join(", ")}); the witness must be a third region, e.g. us-east-2`);
     }

@@ -3,6 +3,7 @@
  * DNS records, region evacuation) and the CloudFront/WAF edge only the primary owns. Defaults are
  * the architecture's figures. Pure: no Pulumi imports.
  */
+import { regionProblem } from "./aws-regions";
 import { API_GATEWAY_PORT } from "../../components/catalogue";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../../components/common/logs";
 import { BOT_CONTROL_MODES, BotControlMode, ORIGIN_SECRET_PHASES, OriginSecretPhase, READ_ONLY_API_PATHS, WAF_DEFAULTS, readOnlyApiPathProblems } from "../../components/edge/plan";
@@ -162,6 +163,8 @@ export function readEdge(r: ConfigReader, role: "primary" | "secondary" | undefi
     }
     const accessLogRetentionDays = r.number("mall:accessLogRetentionDays", { default: 365, min: 1 });
     const originShieldRegion = r.string("mall:originShieldRegion", { default: "us-east-1", pattern: REGION_NAME, describe: "an AWS region name like us-east-1" });
+    const shieldProblem = REGION_NAME.test(originShieldRegion) ? regionProblem(originShieldRegion) : undefined;
+    if (shieldProblem) r.problem(`mall:originShieldRegion ${shieldProblem}`);
     const originSecretEpoch = r.number("mall:originSecretEpoch", { default: 1, min: 1, max: 1_000_000 });
     const originSecretPhase = r.string("mall:originSecretPhase", { default: "steady", allowed: ORIGIN_SECRET_PHASES }) as OriginSecretPhase;
     return {

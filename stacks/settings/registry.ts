@@ -5,6 +5,7 @@
  * `<env>-<region>`). Written once; the program derives peers and routes from the stack's
  * environment's registry and the policy pack reads the same one to prove that no two CIDRs overlap.
  */
+import { regionProblem } from "./aws-regions";
 import { formatCidr, isNetworkAddress, networkOf, overlaps, parseCidr } from "../../components/network/cidr";
 import { subnetPlanProblem } from "../../components/network/subnet-plan";
 import { ConfigReader } from "./reader";
@@ -167,6 +168,9 @@ export function readRegistry(
         const key = `${registryName}.${name}`;
         if (!REGION_NAME.test(name)) {
             r.problem(`${key}: "${name}" is not an AWS region name (like us-east-1)`);
+        } else {
+            const unknown = regionProblem(name);
+            if (unknown) r.problem(`${key}: ${unknown}`);
         }
         if (typeof value !== "object" || value === null) {
             r.problem(`${key} must be an object { cidr, role }`);

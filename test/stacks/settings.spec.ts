@@ -64,6 +64,23 @@ describe("stack configuration", () => {
             ['mall:regions.us-west-2.cidr "10.1.0.0/33" is not an IPv4 CIDR; use a network address like 10.1.0.0/16'],
         ],
         [
+            "a region AWS does not have, with the near misses",
+            "us-east-1",
+            config("us-east-1", {}, { "us-east-1": REGISTRY["us-east-1"], "us-wset-2": { cidr: "10.1.0.0/16", role: "secondary" } }),
+            [
+                'mall:regions.us-wset-2: "us-wset-2" is not an AWS Region; did you mean us-west-2? (the list is stacks/settings/aws-regions.ts, as of 2026-11-27: add a Region AWS launched since)',
+            ],
+        ],
+        [
+            "an Origin Shield and a DSQL witness region AWS does not have",
+            "us-east-1",
+            config("us-east-1", { "mall:originShieldRegion": "us-east-9", "mall:dsqlWitnessRegion": "eu-cetnral-1" }),
+            [
+                'mall:originShieldRegion "us-east-9" is not an AWS Region; did you mean us-east-1 or us-east-2? (the list is stacks/settings/aws-regions.ts, as of 2026-11-27: add a Region AWS launched since)',
+                'mall:dsqlWitnessRegion "eu-cetnral-1" is not an AWS Region; did you mean eu-central-1? (the list is stacks/settings/aws-regions.ts, as of 2026-11-27: add a Region AWS launched since)',
+            ],
+        ],
+        [
             "host bits in a CIDR",
             "us-east-1",
             config("us-east-1", {}, { ...REGISTRY, "us-west-2": { cidr: "10.1.5.0/16", role: "secondary" } }),
