@@ -10,7 +10,18 @@ import { CicdSettings, readCicd } from "./cicd";
 import { EksSettings, readEks } from "./eks";
 import { DrSettings, readDr } from "./dr";
 import { NetworkSettings, readNetwork } from "./network";
+import * as awsConfig from "@pulumi/aws/config/vars";
 import { ConfigError, ConfigReader, KeyRead, RawConfig, editDistance } from "./reader";
+
+/** Up to three keys within three edits of `key`, closest first: a misspelling's likely meaning. */
+function closest(key: string, known: readonly string[]): string[] {
+    return known
+        .map((k) => [k, editDistance(k, key)] as const)
+        .filter(([, d]) => d <= 3)
+        .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
+        .slice(0, 3)
+        .map(([k]) => k);
+}
 import { ENVIRONMENTS_KEY, ENVIRONMENT_NAME, PRODUCTION, REGISTRY_KEY, RegionEntry, RegionRegistry, checkEnvironments, knownEnvironments, namePrefix, readEnvironments, readRegistry, registryKey, secondariesBefore, stackName, successorsBefore } from "./registry";
 import { DEFAULT_GITOPS } from "../../components/eks/defaults";
 import { PRIMARY_ONLY_EXPERIMENTS } from "../../components/dr/experiments";
@@ -213,10 +224,15 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
     const data = readData(r, environment, registry ? registry.regions.map((e) => e.name) : [], network.azCount);
     const accountBaseline = readAccountBaseline(r, self?.role);
 
-    const known = r.knownKeys("mall");
     for (const key of r.unreadKeys("mall")) {
-        const close = known.filter((k) => editDistance(k, key) <= 3);
-        r.problem(`${key} is not a setting of this program${close.length ? `; did you mean ${close.join(" or ")}?` : ""} (known: ${known.join(", ")})`);
+        const close = closest(key, r.knownKeys("mall"));
+        r.problem(`${key} is not a setting of this program${close.length ? `; did you mean ${close.join(" or ")}?` : ""} (every key: README "Configuration keys")`);
+    }
+    // The AWS provider's own keys, from its schema (@pulumi/aws/config/vars exports one getter per key).
+    const awsKeys = Object.keys(awsConfig).map((k) => `aws:${k}`);
+    for (const key of r.keysIn("aws").filter((k) => !awsKeys.includes(k))) {
+        const close = closest(key, awsKeys);
+        r.problem(`${key} is not a setting of the AWS provider${close.length ? `; did you mean ${close.join(" or ")}?` : ""} (every key: https://www.pulumi.com/registry/packages/aws/installation-configuration/)`);
     }
 
     if (r.problems.length > 0 || !registry || !self) {

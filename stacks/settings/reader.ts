@@ -193,6 +193,11 @@ export class ConfigReader {
             .sort();
     }
 
+    /** Every key of the stack's config in `namespace`, read or not. */
+    keysIn(namespace: string): string[] {
+        return Object.keys(this.raw).filter((k) => k.startsWith(`${namespace}:`)).sort();
+    }
+
     /** Keys in `namespace` some parser asked for: the "did you mean" candidates. */
     knownKeys(namespace: string): string[] {
         return [...this.read].filter((k) => k.startsWith(`${namespace}:`)).sort();

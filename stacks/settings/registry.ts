@@ -6,7 +6,10 @@
  * environment's registry and the policy pack reads the same one to prove that no two CIDRs overlap.
  */
 import { regionProblem } from "./aws-regions";
-import { formatCidr, isNetworkAddress, networkOf, overlaps, parseCidr } from "../../components/network/cidr";
+import { contains, formatCidr, isNetworkAddress, networkOf, overlaps, parseCidr } from "../../components/network/cidr";
+
+/** RFC 1918: the only ranges a registry CIDR may come from. */
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((c) => parseCidr(c)!);
 import { subnetPlanProblem } from "../../components/network/subnet-plan";
 import { ConfigReader } from "./reader";
 
@@ -187,6 +190,8 @@ export function readRegistry(
             r.problem(`${key}.cidr "${cidrText}" has host bits set; did you mean ${formatCidr(networkOf(cidr))}?`);
         } else if (cidr.prefix < 16 || cidr.prefix > 28) {
             r.problem(`${key}.cidr "${cidrText}" must be between /16 and /28 (the VPC size limits); use a /16`);
+        } else if (!PRIVATE_RANGES.some((p) => contains(p, cidr))) {
+            r.problem(`${key}.cidr "${cidrText}" is not private address space (RFC 1918: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16); a VPC on public addresses cannot reach whoever owns them, use a range like 10.${entries.length}.0.0/16`);
         } else if (name === self.region) {
             const tooSmall = subnetPlanProblem({ vpcCidr: cidrText, azCount: self.azCount, subnetPrefix: self.subnetPrefix });
             if (tooSmall) {
