@@ -4,6 +4,7 @@
  * the architecture's figures. Pure: no Pulumi imports.
  */
 import { regionProblem } from "./aws-regions";
+import { countryProblem } from "./iso-countries";
 import { API_GATEWAY_PORT } from "../../components/catalogue";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../../components/common/logs";
 import { BOT_CONTROL_MODES, BotControlMode, ORIGIN_SECRET_PHASES, OriginSecretPhase, READ_ONLY_API_PATHS, WAF_DEFAULTS, readOnlyApiPathProblems } from "../../components/edge/plan";
@@ -152,6 +153,10 @@ export function readEdge(r: ConfigReader, role: "primary" | "secondary" | undefi
         pattern: /^[A-Z]{2}$/,
         describe: "an ISO 3166-1 alpha-2 country code such as KR",
     });
+    for (const code of wafAllowedCountries) {
+        const problem = /^[A-Z]{2}$/.test(code) ? countryProblem(code) : undefined;
+        if (problem) r.problem(`mall:wafAllowedCountries ${problem}`);
+    }
     if (wafAllowedCountries.length === 0) {
         r.problem(`mall:wafAllowedCountries is empty, which would block every viewer; list at least one country (default KR, US, JP)`);
     }

@@ -1,5 +1,7 @@
 import * as assert from "assert";
 import { ConfigError, RawConfig, parseStackConfig } from "../../stacks/settings";
+import { AWS_REGIONS } from "../../stacks/settings/aws-regions";
+import { ISO_3166_ALPHA2 } from "../../stacks/settings/iso-countries";
 import { problems } from "./config-problems";
 
 const REGISTRY = { "us-east-1": { cidr: "10.0.0.0/16", role: "primary" }, "us-west-2": { cidr: "10.1.0.0/16", role: "secondary" } };
@@ -86,6 +88,15 @@ describe("stack configuration", () => {
             config("us-east-1", {}, { ...REGISTRY, "us-west-2": { cidr: "52.94.0.0/16", role: "secondary" } }),
             [
                 'mall:regions.us-west-2.cidr "52.94.0.0/16" is not private address space (RFC 1918: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16); a VPC on public addresses cannot reach whoever owns them, use a range like 10.1.0.0/16',
+            ],
+        ],
+        [
+            "WAF countries that are not ISO 3166-1 alpha-2 codes",
+            "us-east-1",
+            config("us-east-1", { "mall:wafAllowedCountries": ["KR", "UK", "QQ"] }),
+            [
+                'mall:wafAllowedCountries "UK" is not an ISO 3166-1 alpha-2 country code; did you mean GB? (the list is stacks/settings/iso-countries.ts, as of 2026-11-27)',
+                'mall:wafAllowedCountries "QQ" is not an ISO 3166-1 alpha-2 country code (the list is stacks/settings/iso-countries.ts, as of 2026-11-27)',
             ],
         ],
         [
@@ -258,5 +269,17 @@ describe("stack configuration", () => {
             assert.deepStrictEqual(problems(["us-west-2", "us-west-2", "ap-northeast-2"]), ["mall:failoverOrder lists us-west-2 more than once; each secondary takes over at one place in the order"]);
             assert.deepStrictEqual(problems(["us-west-2"]), ['mall:failoverOrder leaves out ap-northeast-2; list every secondary once, e.g. ["us-west-2","ap-northeast-2"]']);
         });
+    });
+});
+
+describe("vendored AWS tables", () => {
+    it("the ISO 3166-1 table has the 249 assigned codes, each a region ICU names", () => {
+        assert.deepStrictEqual([ISO_3166_ALPHA2.length, new Set(ISO_3166_ALPHA2).size], [249, 249]);
+        const names = new Intl.DisplayNames(["en"], { type: "region" });
+        assert.deepStrictEqual(ISO_3166_ALPHA2.filter((c) => names.of(c) === c), []);
+    });
+    it("the Region list holds every Region the program and its docs name, each once", () => {
+        assert.strictEqual(new Set(AWS_REGIONS).size, AWS_REGIONS.length);
+        for (const r of ["us-east-1", "us-east-2", "us-west-2", "ap-northeast-2", "ap-southeast-2", "eu-central-1", "eu-west-1"]) assert.ok(AWS_REGIONS.includes(r), r);
     });
 });
