@@ -9,7 +9,7 @@ import { PolicyConfig } from "../analyzer";
 import { PolicyReport, StackPlan } from "./contract";
 import { evaluatePolicy } from "./policy";
 import { ProgramError, runStack } from "./runner";
-import { environmentRegistry, environmentsOf, loadProject, planOrder } from "./stacks";
+import { environmentRegistry, environmentsOf, loadProject, planOrder, projectProblems } from "./stacks";
 import { PRODUCTION } from "../../stacks/settings/registry";
 
 export interface PlanOptions {
@@ -85,6 +85,8 @@ export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
     const started = Date.now();
     const dir = path.resolve(options.dir ?? process.cwd());
     const project = loadProject(dir);
+    const problems = projectProblems(project);
+    if (problems.length > 0) throw new Error(`the project cannot be planned (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was planned:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     const known = environmentsOf(project);
     if (options.environment !== undefined && !known.includes(options.environment)) {
         throw new Error(`no stack of environment "${options.environment}" (mall:environment in a Pulumi.<stack>.yaml); environments: ${known.join(", ")}`);

@@ -101,6 +101,33 @@ function earlierSecondaryStacks(config: Record<string, string>, environment: str
     return secondariesBefore(Object.entries(registry).map(([name, v]) => ({ name, role: v?.role })), config["aws:region"] ?? "").map((r) => stackName(environment, r));
 }
 
+/**
+ * What no single stack can see, checked across the project's stack files before anything is
+ * planned: every registered region of an environment has its stack file, and evacuation never
+ * takes every region of an environment out of service.
+ */
+export function projectProblems(project: Project): string[] {
+    const problems: string[] = [];
+    for (const environment of environmentsOf(project)) {
+        const stacks = project.stacks.filter((s) => s.environment === environment);
+        const registry = stacks.map((s) => environmentRegistry(s.config, environment)).find((r) => r !== undefined);
+        if (!registry) continue; // each stack's own config check names what is missing
+        const key = environment === PRODUCTION ? REGISTRY_KEY : `${ENVIRONMENTS_KEY}.${environment}.regions`;
+        const regions = Object.keys(registry);
+        for (const region of regions) {
+            const name = stackName(environment, region);
+            if (!stacks.some((s) => s.stack === name)) {
+                problems.push(`${key}.${region} has no stack: add Pulumi.${name}.yaml (copy a secondary's and set aws:region: ${region}), or remove the entry`);
+            }
+        }
+        const evacuated = stacks.filter((s) => s.config["mall:evacuate"] === "true").map((s) => s.stack);
+        if (regions.length > 0 && regions.every((r) => evacuated.includes(stackName(environment, r)))) {
+            problems.push(`every region of ${environment} is evacuated (mall:evacuate: true in ${evacuated.map((s) => `Pulumi.${s}.yaml`).join(", ")}): nothing would serve; return at least one region (mall:evacuate: false)`);
+        }
+    }
+    return problems;
+}
+
 /** The project's environments, production first, then in name order. */
 export function environmentsOf(project: Project): string[] {
     return [...new Set(project.stacks.map((s) => s.environment))].sort((a, b) => (a === PRODUCTION ? -1 : b === PRODUCTION ? 1 : a.localeCompare(b)));
