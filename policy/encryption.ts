@@ -18,6 +18,13 @@ interface KeyUse {
 
 const use = (props: Plain, path: string): KeyUse => ({ path, prop: path.split(".")[0], value: at(props, path) });
 
+/** One use per element of a list input (`replicas[i].kmsKeyArn`); the whole list when it is unknown. */
+function elementUses(props: Plain, listProp: string, field: string): KeyUse[] {
+    const items = list(props, listProp);
+    if (items === UNKNOWN) return [{ path: listProp, prop: listProp, value: UNKNOWN }];
+    return items.map((item, i) => ({ path: `${listProp}[${i}].${field}`, prop: listProp, value: at(item, field) }));
+}
+
 /**
  * The data stores and where each names its key. `undefined` = this resource consumes no key (for
  * example an Aurora instance without Performance Insights: its storage is the cluster's).
@@ -32,13 +39,7 @@ const KEY_USES: Record<string, (p: Plain) => KeyUse[] | undefined> = {
     "aws:msk/cluster:Cluster": (p) => [use(p, "encryptionInfo.encryptionAtRestKmsKeyArn")],
     "aws:opensearch/domain:Domain": (p) => [use(p, "encryptAtRest.kmsKeyId")],
     "aws:dsql/cluster:Cluster": (p) => [use(p, "kmsEncryptionKey")],
-    "aws:dynamodb/table:Table": (p) => {
-        const uses = [use(p, "serverSideEncryption.kmsKeyArn")];
-        const replicas = list(p, "replicas");
-        if (replicas === UNKNOWN) uses.push({ path: "replicas", prop: "replicas", value: UNKNOWN });
-        else replicas.forEach((r, i) => uses.push({ path: `replicas[${i}].kmsKeyArn`, prop: "replicas", value: at(r, "kmsKeyArn") }));
-        return uses;
-    },
+    "aws:dynamodb/table:Table": (p) => [use(p, "serverSideEncryption.kmsKeyArn"), ...elementUses(p, "replicas", "kmsKeyArn")],
     "aws:dynamodb/tableReplica:TableReplica": (p) => [use(p, "kmsKeyArn")],
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": s3Uses,
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": s3Uses,
@@ -52,13 +53,7 @@ const KEY_USES: Record<string, (p: Plain) => KeyUse[] | undefined> = {
         return configs.map((c, i) => ({ path: `encryptionConfig${configs.length > 1 ? `[${i}]` : ""}.provider.keyArn`, prop: "encryptionConfig", value: at(c, "provider.keyArn") }));
     },
     "eks:index:Cluster": (p) => [use(p, "encryptionConfigKeyArn")],
-    "aws:secretsmanager/secret:Secret": (p) => {
-        const uses = [use(p, "kmsKeyId")];
-        const replicas = list(p, "replicas");
-        if (replicas === UNKNOWN) uses.push({ path: "replicas", prop: "replicas", value: UNKNOWN });
-        else replicas.forEach((r, i) => uses.push({ path: `replicas[${i}].kmsKeyId`, prop: "replicas", value: at(r, "kmsKeyId") }));
-        return uses;
-    },
+    "aws:secretsmanager/secret:Secret": (p) => [use(p, "kmsKeyId"), ...elementUses(p, "replicas", "kmsKeyId")],
 };
 
 /** `alias/mall/us-east-1/s3` from an alias name or alias ARN, else undefined. */

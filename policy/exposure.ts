@@ -6,7 +6,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { describe } from "./lib/checks";
 import { resourcePolicy } from "./lib/define";
-import { Statement, grantsAction, statements, strings } from "./lib/iamdoc";
+import { Statement, grantsAction, statementLabel as label, statements, strings } from "./lib/iamdoc";
 import { ResourceView, UNKNOWN, advise, at, str } from "./lib/props";
 
 /** Where each resource type keeps its resource policy (a JSON document). */
@@ -101,7 +101,6 @@ export function isNarrowed(s: Statement): boolean {
     return NARROWING_KEYS.some((k) => keys.has(k)) || (keys.has("kms:calleraccount") && keys.has("kms:viaservice"));
 }
 
-const label = (s: Statement, i: number) => (typeof s.Sid === "string" ? `statement ${s.Sid}` : `statement ${i}`);
 
 export const noPublicResourcePolicies: ResourceValidationPolicy = resourcePolicy({
     name: "no-public-resource-policies",

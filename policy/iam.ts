@@ -2,7 +2,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { describe } from "./lib/checks";
 import { resourcePolicy } from "./lib/define";
-import { grantsAction, statements, strings } from "./lib/iamdoc";
+import { grantsAction, statementLabel, statements, strings } from "./lib/iamdoc";
 import { ResourceView, UNKNOWN, advise, at, list, str } from "./lib/props";
 
 interface IamConfig {
@@ -104,7 +104,7 @@ export const leastPrivilegeIam: ResourceValidationPolicy = resourcePolicy<IamCon
             }
             (ss ?? []).forEach((s, i) => {
                 if (s.Effect !== "Allow") return;
-                const label = typeof s.Sid === "string" ? `statement ${s.Sid}` : `statement ${i}`;
+                const label = statementLabel(s, i);
                 const allResources = strings(s.Resource).includes("*") || s.NotResource !== undefined;
                 // For escalation, a resource pattern over any account or every role, user, secret
                 // or function is as good as "*".

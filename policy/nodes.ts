@@ -31,7 +31,7 @@ function metadataProblems(r: ResourceView, path: string, max: number, report: (m
 }
 
 /** Every declared EBS volume encrypted (`ebs.encrypted`), and at least one declared (the root). */
-function volumeProblems(r: ResourceView, path: string, report: (m: string) => void, encryptedPath = "ebs.encrypted"): void {
+function volumeProblems(r: ResourceView, path: string, report: (m: string) => void): void {
     const volumes = list(r.props, path);
     if (volumes === UNKNOWN) return;
     if (volumes.length === 0) {
@@ -40,9 +40,9 @@ function volumeProblems(r: ResourceView, path: string, report: (m: string) => vo
     }
     volumes.forEach((v, i) => {
         // Instance-store and suppressed (noDevice) mappings carry no EBS volume.
-        if (at(v, encryptedPath.split(".")[0]) === undefined && encryptedPath.includes(".")) return;
-        const enc = at(v, encryptedPath);
-        if (enc !== UNKNOWN && !isTrue(enc)) report(`${describe(r)} must encrypt ${path}[${i}] (${String(at(v, "deviceName") ?? "volume")}): set ${encryptedPath} to true; it is ${show(enc)}`);
+        if (at(v, "ebs") === undefined) return;
+        const enc = at(v, "ebs.encrypted");
+        if (enc !== UNKNOWN && !isTrue(enc)) report(`${describe(r)} must encrypt ${path}[${i}] (${String(at(v, "deviceName") ?? "volume")}): set ebs.encrypted to true; it is ${show(enc)}`);
     });
 }
 

@@ -90,6 +90,11 @@ export function keyPolicy(context: RegionContext, args: ServiceKeyArgs): pulumi.
     });
 }
 
+/** The key grant CloudFront needs to read SSE-KMS objects through origin access control, for one distribution only. */
+export function cloudFrontDecrypts(distributionArn: pulumi.Input<string>) {
+    return { principal: "cloudfront.amazonaws.com", condition: { StringEquals: { "aws:SourceArn": distributionArn } } };
+}
+
 /** Declares `<name>-key` and `<name>-alias` under `parent`. Keys are protected: losing one loses the data. */
 export function serviceKey(name: string, context: RegionContext, args: ServiceKeyArgs, parent: pulumi.Resource): ServiceKey {
     const ctx = args.region ? { ...context, region: args.region } : context;

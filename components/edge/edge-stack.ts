@@ -14,7 +14,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
-import { serviceKey } from "../common/kms";
+import { cloudFrontDecrypts, serviceKey } from "../common/kms";
 import { cloudFrontReadsThroughOac } from "../common/bucket-policy";
 import { privateBucket } from "../common/private-bucket";
 import { tagsFor } from "../common/tags";
@@ -265,7 +265,7 @@ function buildEdgeStack(parent: pulumi.Resource, name: string, args: EdgeStackAr
             component: COMPONENT,
             description: "Web (SPA) origin bucket",
             viaServices: ["s3"],
-            servicePrincipals: [{ principal: "cloudfront.amazonaws.com", condition: { StringEquals: { "aws:SourceArn": distribution.arn } } }],
+            servicePrincipals: [cloudFrontDecrypts(distribution.arn)],
         },
         parent,
     );

@@ -14,7 +14,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
-import { serviceKey } from "../common/kms";
+import { cloudFrontDecrypts, serviceKey } from "../common/kms";
 import { cloudFrontReadsThroughOac } from "../common/bucket-policy";
 import { PrivateBucket, privateBucket } from "../common/private-bucket";
 import { tagsFor } from "../common/tags";
@@ -82,7 +82,7 @@ export function replicateSite(
             region: args.replicaRegion,
             aliasSuffix: REPLICA_SUFFIX,
             viaServices: ["s3"],
-            servicePrincipals: [{ principal: "cloudfront.amazonaws.com", condition: { StringEquals: { "aws:SourceArn": distributionArn } } }],
+            servicePrincipals: [cloudFrontDecrypts(distributionArn)],
         },
         parent,
     );

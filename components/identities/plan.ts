@@ -13,7 +13,7 @@
  *   (DocumentDB), its index pattern (OpenSearch);
  * - running the plan twice changes nothing the second time.
  */
-import { SERVICES, ServiceSpec } from "../catalogue";
+import { SERVICES, servicesUsing } from "../catalogue";
 
 /** The in-VPC stores the bootstrap opens (DSQL is reached over its public endpoint). */
 export const IDENTITY_STORES = ["aurora", "docdb", "search"] as const;
@@ -113,8 +113,9 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
  */
 export function identityEventProblems(event: IdentityInputs, trust: IdentityTrust): string[] {
     const problems: string[] = [];
-    const role = (svc: string) => new RegExp(`^arn:aws:iam::${escape(trust.account)}:role/${escape(trust.prefix)}-[a-z]{2}(-[a-z]+)+-[0-9]+-svc-${escape(svc)}$`);
-    const secret = (svc: string) => new RegExp(`^arn:aws:secretsmanager:[a-z]{2}(-[a-z]+)+-[0-9]+:${escape(trust.account)}:secret:${escape(trust.prefix)}/[a-z]{2}(-[a-z]+)+-[0-9]+/docdb-${escape(svc)}-[A-Za-z0-9]{6}$`);
+    const region = "[a-z]{2}(-[a-z]+)+-[0-9]+";
+    const role = (svc: string) => new RegExp(`^arn:aws:iam::${escape(trust.account)}:role/${escape(trust.prefix)}-${region}-svc-${escape(svc)}$`);
+    const secret = (svc: string) => new RegExp(`^arn:aws:secretsmanager:${region}:${escape(trust.account)}:secret:${escape(trust.prefix)}/${region}/docdb-${escape(svc)}-[A-Za-z0-9]{6}$`);
     const check = (what: string, map: Readonly<Record<string, string>> | undefined, allowed: readonly string[], pattern: (svc: string) => RegExp) => {
         for (const [svc, arn] of Object.entries(map ?? {})) {
             if (!allowed.includes(svc)) problems.push(`${what}: "${svc}" is not a service that needs one`);
@@ -122,8 +123,8 @@ export function identityEventProblems(event: IdentityInputs, trust: IdentityTrus
         }
     };
     check("serviceRoleArns", event.serviceRoleArns, SERVICES.map((s) => s.name), role);
-    check("peerDsqlRoleArns", event.peerDsqlRoleArns, using("dsql").map((s) => s.name), role);
-    check("docdbSecretArns", event.docdbSecretArns, using("docdb").map((s) => s.name), secret);
+    check("peerDsqlRoleArns", event.peerDsqlRoleArns, servicesUsing("dsql").map((s) => s.name), role);
+    check("docdbSecretArns", event.docdbSecretArns, servicesUsing("docdb").map((s) => s.name), secret);
     return problems;
 }
 
@@ -141,7 +142,6 @@ export function identityRequest(targets: IdentityTargets, event: IdentityInputs,
     };
 }
 
-const using = (store: ServiceSpec["stores"][number]) => SERVICES.filter((s) => s.stores.includes(store));
 
 export interface IdentityInputs {
     /** Service name → its IRSA role ARN in this region. */
@@ -169,19 +169,19 @@ export function planIdentities(inputs: IdentityInputs): {
         return arn;
     };
     return {
-        aurora: using("aurora").map((s) => ({ service: s.name, role: databaseUser(s.name), schema: databaseUser(s.name) })),
-        dsql: using("dsql").map((s) => ({
+        aurora: servicesUsing("aurora").map((s) => ({ service: s.name, role: databaseUser(s.name), schema: databaseUser(s.name) })),
+        dsql: servicesUsing("dsql").map((s) => ({
             service: s.name,
             role: databaseUser(s.name),
             schema: databaseUser(s.name),
             iamRoleArns: [role(s.name), ...(inputs.peerDsqlRoleArns?.[s.name] ? [inputs.peerDsqlRoleArns[s.name]] : [])],
         })),
-        docdb: using("docdb").map((s) => {
+        docdb: servicesUsing("docdb").map((s) => {
             const secretArn = inputs.docdbSecretArns[s.name];
             if (!secretArn) throw new Error(`no DocumentDB secret for ${s.name} (GlobalData docdbServiceSecretArns)`);
             return { service: s.name, user: databaseUser(s.name), database: docdbDatabase(s.name), secretArn };
         }),
-        search: using("search").map((s) => ({ service: s.name, role: s.name, indexPattern: searchIndexPattern(s.name), backendRoles: [role(s.name)] })),
+        search: servicesUsing("search").map((s) => ({ service: s.name, role: s.name, indexPattern: searchIndexPattern(s.name), backendRoles: [role(s.name)] })),
     };
 }
 

@@ -37,6 +37,11 @@ export function statements(doc: unknown): Statement[] | Unknown | undefined {
 
 const UNKNOWN_MARKERS = new Set(["04da6b54-80e4-46f7-96ec-b56ff0331ba9"]);
 
+/** How messages name a statement: its Sid, else its index. */
+export function statementLabel(s: Statement, i: number): string {
+    return typeof s.Sid === "string" ? `statement ${s.Sid}` : `statement ${i}`;
+}
+
 /** A string-or-list field as a list of strings. */
 export function strings(v: unknown): string[] {
     if (typeof v === "string") return [v];

@@ -6,7 +6,7 @@
  * aws, aws-us-gov and aws-cn partitions), as listed on 2026-11-27. A Region AWS launches later is
  * added here (one line), which the refusal message says.
  */
-import { editDistance } from "./reader";
+import { closest } from "./reader";
 
 export const AWS_REGIONS_AS_OF = "2026-11-27";
 
@@ -29,10 +29,6 @@ export const AWS_REGIONS: readonly string[] = [
 /** Why `name` is not a Region this program knows (with the closest ones), or undefined when it is one. */
 export function regionProblem(name: string): string | undefined {
     if (AWS_REGIONS.includes(name)) return undefined;
-    const close = AWS_REGIONS.map((r) => [r, editDistance(name, r)] as const)
-        .filter(([, d]) => d <= 2)
-        .sort((a, b) => a[1] - b[1])
-        .map(([r]) => r)
-        .slice(0, 3);
+    const close = closest(name, AWS_REGIONS, 2);
     return `"${name}" is not an AWS Region${close.length ? `; did you mean ${close.join(" or ")}?` : ""} (the list is stacks/settings/aws-regions.ts, as of ${AWS_REGIONS_AS_OF}: add a Region AWS launched since)`;
 }

@@ -11,17 +11,7 @@ import { EksSettings, readEks } from "./eks";
 import { DrSettings, readDr } from "./dr";
 import { NetworkSettings, readNetwork } from "./network";
 import * as awsConfig from "@pulumi/aws/config/vars";
-import { ConfigError, ConfigReader, KeyRead, RawConfig, editDistance } from "./reader";
-
-/** Up to three keys within three edits of `key`, closest first: a misspelling's likely meaning. */
-function closest(key: string, known: readonly string[]): string[] {
-    return known
-        .map((k) => [k, editDistance(k, key)] as const)
-        .filter(([, d]) => d <= 3)
-        .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
-        .slice(0, 3)
-        .map(([k]) => k);
-}
+import { ConfigError, ConfigReader, KeyRead, RawConfig, closest, editDistance } from "./reader";
 import { ENVIRONMENTS_KEY, ENVIRONMENT_NAME, PRODUCTION, REGISTRY_KEY, RegionEntry, RegionRegistry, checkEnvironments, knownEnvironments, namePrefix, readEnvironments, readRegistry, registryKey, secondariesBefore, stackName, successorsBefore } from "./registry";
 import { DEFAULT_GITOPS } from "../../components/eks/defaults";
 import { PRIMARY_ONLY_EXPERIMENTS } from "../../components/dr/experiments";

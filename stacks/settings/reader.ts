@@ -209,6 +209,16 @@ export class ConfigReader {
     }
 }
 
+/** Up to three of `known` within `maxDistance` edits of `key`, closest first: a misspelling's likely meaning. */
+export function closest(key: string, known: readonly string[], maxDistance = 3): string[] {
+    return known
+        .map((k) => [k, editDistance(k, key)] as const)
+        .filter(([, d]) => d <= maxDistance)
+        .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
+        .slice(0, 3)
+        .map(([k]) => k);
+}
+
 /** Levenshtein distance, for "did you mean" on misspelt keys. */
 export function editDistance(a: string, b: string): number {
     const row = Array.from({ length: b.length + 1 }, (_, j) => j);

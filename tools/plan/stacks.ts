@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { ENVIRONMENTS_KEY, PRODUCTION, REGISTRY_KEY, secondariesBefore, stackName } from "../../stacks/settings/registry";
+import { ENVIRONMENTS_KEY, PRODUCTION, REGISTRY_KEY, registryKey, secondariesBefore, stackName } from "../../stacks/settings/registry";
 
 export interface StackFile {
     readonly stack: string;
@@ -112,7 +112,7 @@ export function projectProblems(project: Project): string[] {
         const stacks = project.stacks.filter((s) => s.environment === environment);
         const registry = stacks.map((s) => environmentRegistry(s.config, environment)).find((r) => r !== undefined);
         if (!registry) continue; // each stack's own config check names what is missing
-        const key = environment === PRODUCTION ? REGISTRY_KEY : `${ENVIRONMENTS_KEY}.${environment}.regions`;
+        const key = registryKey(environment);
         const regions = Object.keys(registry);
         for (const region of regions) {
             const name = stackName(environment, region);
