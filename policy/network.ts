@@ -1,7 +1,7 @@
 /** Network guardrails: nothing admits the internet; CIDRs never overlap (TGW peering needs it). */
 import * as pulumi from "@pulumi/pulumi";
 import { StackValidationPolicy } from "@pulumi/policy";
-import { Range, contains, coversAll, overlaps, parseCidr } from "./lib/cidr";
+import { Range, contains, coversAll, derivedAsn, overlaps, parseCidr } from "./lib/cidr";
 import { StackIndex, stackPolicy } from "./lib/define";
 import { StackResource, UNKNOWN, at, list, str } from "./lib/props";
 
@@ -207,13 +207,16 @@ export const nonOverlappingCidrs: StackValidationPolicy = stackPolicy({
             }
             regions.push([name, range]);
         }
-        // Transit Gateway peering needs a distinct Amazon-side ASN per region.
+        // Transit Gateway peering needs a distinct Amazon-side ASN per region, set or derived alike.
         const asns = new Map<number, string>();
         for (const [name, entry] of Object.entries(registry)) {
-            const asn = entry && typeof entry === "object" ? entry.asn : undefined;
-            if (typeof asn !== "number") continue;
+            const explicit = entry && typeof entry === "object" ? entry.asn : undefined;
+            const range = regions.find(([n]) => n === name)?.[1];
+            const asn = typeof explicit === "number" ? explicit : range && derivedAsn(range);
+            if (asn === undefined) continue;
             const other = asns.get(asn);
-            if (other) report(`${key}.${name}.asn ${asn} must differ from ${other}'s; Transit Gateway peering needs a distinct ASN per region`);
+            const subject = typeof explicit === "number" ? `${key}.${name}.asn ${asn}` : `${key}.${name} has no asn, so the program derives ${asn} from its cidr (${range!.cidr}), which`;
+            if (other) report(`${subject} must differ from ${other}'s; Transit Gateway peering needs a distinct ASN per region${typeof explicit === "number" ? "" : ": set asn on one of them"}`);
             else asns.set(asn, name);
         }
         for (const tgw of idx.ofType("aws:ec2transitgateway/transitGateway:TransitGateway")) {

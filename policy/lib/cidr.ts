@@ -29,6 +29,15 @@ export function parseCidr(cidr: string): Range | undefined {
     }
 }
 
+/**
+ * The Transit Gateway ASN the program derives for a registry entry without `asn`: 64512 plus the
+ * IPv4 CIDR's second octet (stacks/settings/registry.ts derivedTransitGatewayAsn; a test keeps
+ * the two equal).
+ */
+export function derivedAsn(range: Range): number | undefined {
+    return range.family === 4 ? 64512 + Number((range.start >> 16n) & 0xffn) : undefined;
+}
+
 export function overlaps(a: Range, b: Range): boolean {
     return a.family === b.family && a.start <= b.end && b.start <= a.end;
 }

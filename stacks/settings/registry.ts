@@ -6,7 +6,7 @@
  * environment's registry and the policy pack reads the same one to prove that no two CIDRs overlap.
  */
 import { regionProblem } from "./aws-regions";
-import { contains, formatCidr, isNetworkAddress, networkOf, overlaps, parseCidr } from "../../components/network/cidr";
+import { contains, formatCidr, isNetworkAddress, networkOf, overlaps, parseCidr, type Cidr } from "../../components/network/cidr";
 
 /** RFC 1918: the only ranges a registry CIDR may come from. */
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((c) => parseCidr(c)!);
@@ -122,6 +122,15 @@ export interface RegionRegistry {
     readonly failoverOrder: readonly string[];
 }
 
+/**
+ * The Transit Gateway's Amazon-side ASN when a registry entry sets none: 64512 plus the CIDR's
+ * second octet (10.0.0.0/16 → 64512, 10.1.0.0/16 → 64513). The policy pack derives it the same
+ * way (policy/lib/cidr.ts derivedAsn; a test keeps the two equal).
+ */
+export function derivedTransitGatewayAsn(cidr: Cidr): number {
+    return 64512 + (Math.floor(cidr.base / 2 ** 16) % 256);
+}
+
 export const FAILOVER_ORDER_KEY = "mall:failoverOrder";
 
 /** The successors before `region` in the failover order (none for the first, nor for the primary). */
@@ -205,8 +214,7 @@ export function readRegistry(
             r.problem(`${key}.role ${role === undefined ? "is not set" : `"${String(role)}" is not allowed`}; it must be primary or secondary`);
         }
         // Unknowable while the CIDR is broken: NaN never clashes, so one mistake is reported once.
-        const derivedAsn = cidr ? 64512 + (Math.floor(cidr.base / 2 ** 16) % 256) : NaN;
-        const asn = v.asn === undefined ? derivedAsn : v.asn;
+        const asn = v.asn === undefined ? (cidr ? derivedTransitGatewayAsn(cidr) : NaN) : v.asn;
         if (v.asn !== undefined && (typeof asn !== "number" || !Number.isInteger(asn) || asn < 64512 || asn > 65534)) {
             r.problem(`${key}.asn "${String(v.asn)}" must be a private ASN between 64512 and 65534`);
         }

@@ -1,3 +1,7 @@
+import * as assert from "assert";
+import { derivedAsn, parseCidr as policyCidr } from "../../policy/lib/cidr";
+import { parseCidr as programCidr } from "../../components/network/cidr";
+import { derivedTransitGatewayAsn } from "../../stacks/settings/registry";
 import { PolicyReport } from "../../tools/plan/contract";
 import { U, expectClean, expectFindings, res, run, stackConfig, urn } from "./fixtures";
 
@@ -167,6 +171,26 @@ describe("network policies (through the analyzer protocol)", () => {
             expectFindings(r, P, null, [[M, "mall:regions.eu-west-1.asn 64513 must differ from us-west-2's; Transit Gateway peering needs a distinct ASN per region"]]);
             expectFindings(r, P, urn("aws:ec2transitgateway/transitGateway:TransitGateway", "tgw"), [[M, "transit gateway tgw amazonSideAsn 64513 is us-west-2's in mall:regions; each region needs its own"]]);
         });
+        it("derives the ASN of an entry without one as the program does, so disjoint CIDRs sharing a second octet collide", async () => {
+            const r = await run([], {
+                config: stackConfig({
+                    "us-east-1": { cidr: "10.16.0.0/16", role: "primary" },
+                    "us-west-2": { cidr: "172.16.0.0/16", role: "secondary" },
+                    "eu-west-1": { cidr: "10.18.0.0/16", role: "secondary", asn: 64529 },
+                    "ap-northeast-2": { cidr: "192.168.0.0/16", role: "secondary", asn: 64530 },
+                }),
+            });
+            expectFindings(r, P, null, [
+                [M, "mall:regions.us-west-2 has no asn, so the program derives 64528 from its cidr (172.16.0.0/16), which must differ from us-east-1's; Transit Gateway peering needs a distinct ASN per region: set asn on one of them"],
+            ]);
+            const fixed = await run([], {
+                config: stackConfig({
+                    "us-east-1": { cidr: "10.16.0.0/16", role: "primary" },
+                    "us-west-2": { cidr: "172.16.0.0/16", role: "secondary", asn: 64600 },
+                }),
+            });
+            expectClean(fixed, P, null);
+        });
         it("cannot judge containment while the VPC CIDR is unknown in preview, and says nothing", () => {
             expectClean(report, P, urn(VPC, "vpc-preview"));
             expectClean(report, P, urn(SUBNET, "subnet-outside"));
@@ -176,11 +200,25 @@ describe("network policies (through the analyzer protocol)", () => {
             expectFindings(badRegistry, P, null, [
                 [M, "mall:regions.us-west-2.cidr \"10.0.128.0/17\" must not overlap us-east-1 (10.0.0.0/16); pick a disjoint range"],
                 [M, "mall:regions.ap-northeast-2.cidr \"10.2.0.0/33\" must be a valid CIDR"],
+                [M, "mall:regions.us-west-2 has no asn, so the program derives 64512 from its cidr (10.0.128.0/17), which must differ from us-east-1's; Transit Gateway peering needs a distinct ASN per region: set asn on one of them"],
             ]));
         it("reads the stack's environment's registry (mall:environments.<env>.regions), not production's", () => {
             expectClean(staging, P, urn(VPC, "vpc"));
             expectFindings(staging, P, urn(VPC, "vpc-production"), [[M, "VPC vpc-production cidrBlock \"10.0.0.0/16\" must lie within us-east-1's registry CIDR 10.16.0.0/16"]]);
-            expectFindings(staging, P, null, [[M, "mall:environments.staging.regions.ap-northeast-2.cidr \"10.17.128.0/17\" must not overlap us-west-2 (10.17.0.0/16); pick a disjoint range"]]);
+            expectFindings(staging, P, null, [
+                [M, "mall:environments.staging.regions.ap-northeast-2.cidr \"10.17.128.0/17\" must not overlap us-west-2 (10.17.0.0/16); pick a disjoint range"],
+                [M, "mall:environments.staging.regions.ap-northeast-2 has no asn, so the program derives 64529 from its cidr (10.17.128.0/17), which must differ from us-west-2's; Transit Gateway peering needs a distinct ASN per region: set asn on one of them"],
+            ]);
         });
+    });
+});
+
+describe("derived Transit Gateway ASNs", () => {
+    it("the pack derives the ASN the program derives, for every second octet and other families", () => {
+        for (const cidr of ["10.0.0.0/16", "10.1.0.0/16", "10.255.0.0/16", "172.16.0.0/16", "172.31.0.0/16", "192.168.0.0/16", "10.16.128.0/17"]) {
+            assert.strictEqual(derivedAsn(policyCidr(cidr)!), derivedTransitGatewayAsn(programCidr(cidr)!), cidr);
+        }
+        assert.strictEqual(derivedAsn(policyCidr("10.16.0.0/16")!), 64528);
+        assert.strictEqual(derivedAsn(policyCidr("fd00::/48")!), undefined);
     });
 });
