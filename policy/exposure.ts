@@ -3,6 +3,7 @@
  * program can declare): no resource policy that allows every principal without narrowing it, no
  * publicly accessible database, and role trust policies that name who may assume them.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { describe } from "./lib/checks";
 import { resourcePolicy } from "./lib/define";
@@ -216,9 +217,26 @@ function webIdentityProblems(s: Statement): string[] {
     return problems;
 }
 
-function checkTrust(r: ResourceView, doc: unknown, config: TrustConfig, report: (m: string) => void): void {
+/**
+ * The accounts this stack may deploy to, from its `aws:allowedAccountIds` (the provider refuses
+ * credentials of any other account, so these are the stack's own); structured config arrives from
+ * the engine as a JSON string. Empty when unset or malformed (the program's config check names that).
+ */
+function allowedAccountIds(): string[] {
+    const raw = new pulumi.Config("aws").get("allowedAccountIds");
+    if (raw === undefined) return [];
+    try {
+        const value = JSON.parse(raw) as unknown;
+        return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+    } catch {
+        return [];
+    }
+}
+
+function checkTrust(r: ResourceView, doc: unknown, config: TrustConfig, report: (m: string) => void, advisory: (m: string) => void): void {
     const ss = statements(doc);
     if (ss === UNKNOWN || !ss) return;
+    const trusted = [...config.trustedAccountIds, ...allowedAccountIds()];
     ss.forEach((s, i) => {
         if (s.Effect !== "Allow" || !assumes(s)) return;
         const keys = narrowedKeys(s);
@@ -226,9 +244,14 @@ function checkTrust(r: ResourceView, doc: unknown, config: TrustConfig, report: 
         if (accounts.includes("*") && !["aws:principalorgid", "aws:principalaccount", "aws:principalarn"].some((k) => keys.has(k))) {
             report(`${describe(r)} must not trust every AWS principal (${label(s, i)}): name the account or role, or add aws:PrincipalOrgID`);
         }
-        const foreign = accounts.filter((a) => a !== "*" && a !== "?" && config.trustedAccountIds.length > 0 && !config.trustedAccountIds.includes(a));
+        const named = accounts.filter((a) => a !== "*" && a !== "?");
+        const foreign = named.filter((a) => !trusted.includes(a));
         if (foreign.length > 0 && !keys.has("sts:externalid") && !keys.has("aws:principalorgid")) {
-            report(`${describe(r)} trusts account ${foreign.join(", ")}, which is not in trustedAccountIds, without sts:ExternalId or aws:PrincipalOrgID (${label(s, i)}): add a condition, or the account to trustedAccountIds`);
+            if (trusted.length > 0) {
+                report(`${describe(r)} trusts account ${foreign.join(", ")}, which is neither in aws:allowedAccountIds nor in trustedAccountIds, without sts:ExternalId or aws:PrincipalOrgID (${label(s, i)}): add a condition, or the account to trustedAccountIds`);
+            } else {
+                advisory(`${describe(r)} trusts account ${foreign.join(", ")} (${label(s, i)}), and the pack cannot tell whether it is yours: set aws:allowedAccountIds in the stack config (the provider then refuses any other account too) or the policy's trustedAccountIds`);
+            }
         }
         const federated = s.Principal && typeof s.Principal === "object" ? strings((s.Principal as Record<string, unknown>).Federated) : [];
         if (federated.length > 0 && assumes(s, ["sts:AssumeRoleWithWebIdentity"]) && !federated.some((f) => f === "cognito-identity.amazonaws.com")) {
@@ -241,7 +264,7 @@ function checkTrust(r: ResourceView, doc: unknown, config: TrustConfig, report: 
 export const trustedAssumeRolePolicies: ResourceValidationPolicy = resourcePolicy<TrustConfig>({
     name: "trusted-assume-role-policies",
     description:
-        "Checks that no role trusts every AWS principal or (with trustedAccountIds set) a foreign account without sts:ExternalId or aws:PrincipalOrgID, and that every web-identity trust (IRSA, GitHub OIDC) is pinned to one audience and one exact subject.",
+        "Checks that no role trusts every AWS principal, or an account outside the stack's aws:allowedAccountIds and trustedAccountIds without sts:ExternalId or aws:PrincipalOrgID, and that every web-identity trust (IRSA, GitHub OIDC) is pinned to one audience and one exact subject.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -249,7 +272,8 @@ export const trustedAssumeRolePolicies: ResourceValidationPolicy = resourcePolic
                 type: "array",
                 items: { type: "string", pattern: "^[0-9]{12}$" },
                 default: [],
-                description: "This organisation's account ids; a trust to any other account needs sts:ExternalId or aws:PrincipalOrgID. Empty: the foreign-account check is off.",
+                description:
+                    "This organisation's other account ids; with the stack's aws:allowedAccountIds they are the trusted accounts, and a trust to any other account needs sts:ExternalId or aws:PrincipalOrgID. With neither set, a trust naming an account is only advised on.",
             },
         },
     },
@@ -257,6 +281,6 @@ export const trustedAssumeRolePolicies: ResourceValidationPolicy = resourcePolic
     check: (r, config, report) => {
         const doc = at(r.props, "assumeRolePolicy");
         if (doc === UNKNOWN) return advise(report, "trusted-assume-role-policies", `${describe(r)} assumeRolePolicy cannot be verified during preview (unknown)`, r.urn);
-        checkTrust(r, doc, config, (m) => report(m, r.urn));
+        checkTrust(r, doc, config, (m) => report(m, r.urn), (m) => advise(report, "trusted-assume-role-policies", m, r.urn));
     },
 });

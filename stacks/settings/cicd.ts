@@ -4,12 +4,12 @@
  * VPC; the very first deploy (no runner yet) is the bootstrap phase, run from a workstation whose
  * address the public endpoint admits for that one run (docs: README "Deploying for real").
  */
-import { PLACEHOLDER_ORG } from "./placeholders";
+import { PLACEHOLDER_ACCOUNT_ID, PLACEHOLDER_ORG } from "./placeholders";
 import { ConfigReader } from "./reader";
 
 /** The zero connection id and the documentation account the shipped stack files use: nothing real has them. */
 const PLACEHOLDER_CONNECTION = /connection\/0{8}-0{4}-0{4}-0{4}-0{12}$/;
-const DOC_ACCOUNT = ":123456789012:";
+const DOC_ACCOUNT = `:${PLACEHOLDER_ACCOUNT_ID}:`;
 
 export const DEPLOY_PHASES = ["bootstrap", "steady"] as const;
 export type DeployPhase = (typeof DEPLOY_PHASES)[number];
@@ -103,7 +103,7 @@ export function readCicd(r: ConfigReader, { region, namePrefix, publicAccessCidr
         if (repositoryUrl.split("/")[3] === PLACEHOLDER_ORG) r.problem(`${key}.repositoryUrl "${repositoryUrl}" names the placeholder org "${PLACEHOLDER_ORG}"; set your repository`);
         if (PLACEHOLDER_CONNECTION.test(connectionArn)) r.problem(`${key}.connectionArn is the placeholder connection; create one (aws codeconnections create-connection --provider-type GitHub --connection-name ${namePrefix}-${region} --region ${region}), authorise it in the console, and set its ARN`);
         for (const [k, v] of [["connectionArn", connectionArn], ["deployRoleArn", deployRoleArn], ["previewRoleArn", previewRoleArn]] as const) {
-            if (v.includes(DOC_ACCOUNT)) r.problem(`${key}.${k} is in the documentation account 123456789012; set the ARN in your account`);
+            if (v.includes(DOC_ACCOUNT)) r.problem(`${key}.${k} is in the documentation account ${PLACEHOLDER_ACCOUNT_ID}; set the ARN in your account`);
         }
     }
     return { phase, runner: { repositoryUrl, connectionArn, deployRoleArn, previewRoleArn, actorIds } };

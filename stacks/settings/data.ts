@@ -3,6 +3,7 @@
  * by default, `small` for cheap dev stacks) plus typed overrides of the figures people tune.
  */
 import { regionProblem } from "./aws-regions";
+import { dsqlRegionProblems } from "./dsql-regions";
 import { AURORA_ENGINE_VERSION_KEY, AuroraSizing, DATA_PROFILES, DataProfileName, DataSizing, PROFILES, mskReplication } from "../../components/data/plan";
 import { LOG_RETENTION_DAYS } from "./network";
 import { ConfigReader } from "./reader";
@@ -35,10 +36,11 @@ const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const INSTANCE = (prefix: string) => new RegExp(`^${prefix.replace(/\./g, "\\.")}[a-z0-9-]+\\.[a-z0-9]+$`);
 
 /**
- * Reads `mall:dataProfile` and the overrides. `registryRegions` are the registry's region names
- * (the witness must be another region); `azCount` bounds the node counts.
+ * Reads `mall:dataProfile` and the overrides. `azCount` bounds the node counts; `dsql.linked` are
+ * the regions whose DSQL clusters are linked (the primary and the first secondary; empty while the
+ * registry is broken), which with the witness, a third region, must lie in one DSQL region set.
  */
-export function readData(r: ConfigReader, environment: string, registryRegions: readonly string[], azCount: number): DataSettings {
+export function readData(r: ConfigReader, environment: string, azCount: number, dsql: { readonly linked: readonly string[]; readonly registryKey: string }): DataSettings {
     const profile = r.string("mall:dataProfile", { default: environment === "production" ? "production" : "small", allowed: DATA_PROFILES }) as DataProfileName;
     const base = PROFILES[profile] ?? PROFILES.production;
     const str = (key: string, def: string, prefix: string, example: string) =>
@@ -112,8 +114,8 @@ export function readData(r: ConfigReader, environment: string, registryRegions: 
     const dsqlWitnessRegion = r.string("mall:dsqlWitnessRegion", { default: "us-east-2", pattern: REGION, describe: "an AWS region name like us-east-2" });
     const witnessProblem = REGION.test(dsqlWitnessRegion) ? regionProblem(dsqlWitnessRegion) : undefined;
     if (witnessProblem) r.problem(`mall:dsqlWitnessRegion ${witnessProblem}`);
-    if (registryRegions.includes(dsqlWitnessRegion)) {
-        r.problem(`mall:dsqlWitnessRegion "${dsqlWitnessRegion}" is one of the peered regions (${registryRegions.join(", ")}); the witness must be a third region, e.g. us-east-2`);
+    if (!witnessProblem && dsql.linked.length > 0 && dsql.linked.every((region) => !regionProblem(region))) {
+        for (const p of dsqlRegionProblems(dsql.linked, dsqlWitnessRegion, { registry: dsql.registryKey, witness: "mall:dsqlWitnessRegion" })) r.problem(p);
     }
     const mskOutboundStartingPosition = r.string("mall:mskOutboundStartingPosition", { default: "EARLIEST", allowed: MSK_STARTING_POSITIONS }) as MskStartingPosition;
     const adoptKafkaTopics = r.boolean("mall:adoptKafkaTopics", false);

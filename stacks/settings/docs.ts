@@ -58,6 +58,11 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
             "The other environments, `{ <env>: { regions, failoverOrder? } }`: each has its own registry (same rules as `mall:regions`) and stacks named `<env>-<region>` that set `mall:environment: <env>`; every physical name they create starts `mall-<env>-`, and each sets its own `mall:domain`.",
     },
     "aws:region": { section: "stack", description: "This stack's region; must be an entry of its environment's registry and match the stack name (`<region>` in production, `<env>-<region>` elsewhere)." },
+    "aws:allowedAccountIds": {
+        section: "stack",
+        description:
+            "The AWS provider's own key, the accounts this stack may deploy to: the provider refuses credentials of any other, the policy pack's trusted-assume-role-policies counts them as this organisation's, and only the offline plan accepts the shipped documentation account `123456789012`.",
+    },
     "mall:primaryStack": {
         section: "stack",
         where: "secondaries only",
@@ -190,7 +195,11 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
         section: "dr",
         description: "Who this region's DR topic pages: email addresses (each confirms its subscription) and `https://` endpoints that confirm themselves (PagerDuty's Amazon SNS or Events integration, Opsgenie; a webhook that does not confirm fails the `up`); without one, the advisory policy dr-notifications-subscribed flags a production stack.",
     },
-    "mall:dsqlWitnessRegion": { section: "data", description: "Witness region of the DSQL multi-region link; must not be a registry region." },
+    "mall:dsqlWitnessRegion": {
+        section: "data",
+        description:
+            "Witness region of the DSQL multi-region link between the primary and the first secondary: a third region in their DSQL region set (US, Asia Pacific or Europe, vendored with its source in stacks/settings/dsql-regions.ts), as AWS refuses clusters across sets.",
+    },
     "mall:mskOutboundStartingPosition": {
         section: "data",
         description:

@@ -16,7 +16,7 @@ import { ENVIRONMENTS_KEY, ENVIRONMENT_NAME, PRODUCTION, REGISTRY_KEY, RegionEnt
 import { DEFAULT_GITOPS } from "../../components/eks/defaults";
 import { PRIMARY_ONLY_EXPERIMENTS } from "../../components/dr/experiments";
 import { SITE_LABEL, edgeNames } from "../../components/edge/plan";
-import { PLACEHOLDER_ORG, isReservedDomain } from "./placeholders";
+import { PLACEHOLDER_ACCOUNT_ID, PLACEHOLDER_ORG, isReservedDomain } from "./placeholders";
 
 export { ConfigError, ConfigKind, KeyRead, RawConfig } from "./reader";
 export { RegionEntry, RegionRegistry, RegionRole, REGISTRY_KEY, ENVIRONMENTS_KEY, PRODUCTION, namePrefix, registryKey, stackName } from "./registry";
@@ -129,6 +129,9 @@ export function earlierSecondaries(registry: RegionRegistry, self: string, prima
     return secondariesBefore(registry.regions, self).map((region) => ({ region, stack: `${prefix}/${stackName(environment, region)}` }));
 }
 
+/** The accounts the stack may deploy to (the AWS provider's own key; the policy pack reads it too). */
+const ALLOWED_ACCOUNTS_KEY = "aws:allowedAccountIds";
+
 function readStack(r: ConfigReader, project: string, stack: string, offlinePlan: boolean): PlatformSettings {
     const network = readNetwork(r);
     const region = r.string("aws:region", { required: `run: pulumi config set aws:region <region> -s ${stack}` });
@@ -156,6 +159,12 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
                 `mall:domain "${domain}" starts with "${SITE_LABEL}.", so the site would be ${edgeNames.site(domain)}: mall:domain is the apex and the site is ${SITE_LABEL}.<domain>; set mall:domain to the apex, e.g. example.com for ${SITE_LABEL}.example.com`,
             );
         }
+    }
+    const accounts = r.stringList(ALLOWED_ACCOUNTS_KEY, [], { pattern: /^\d{12}$/, describe: "a 12-digit AWS account id" });
+    if (!offlinePlan && accounts.includes(PLACEHOLDER_ACCOUNT_ID)) {
+        r.problem(
+            `${ALLOWED_ACCOUNTS_KEY} names the documentation account ${PLACEHOLDER_ACCOUNT_ID}; set the account this stack deploys to: pulumi config set --path '${ALLOWED_ACCOUNTS_KEY}[0]' <your 12-digit account id> -s ${stack}`,
+        );
     }
     const dr = readDr(r, environment);
     const primaryStackKey = "mall:primaryStack";
@@ -211,7 +220,9 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
 
     const ingress = readIngress(r, environment);
     const edge = readEdge(r, self?.role, { offlinePlan, domain });
-    const data = readData(r, environment, registry ? registry.regions.map((e) => e.name) : [], network.azCount);
+    // The regions whose DSQL clusters are linked: the primary and the first secondary (components/data/plan.ts planLinks).
+    const dsqlLinked = registry && registry.primary ? [registry.primary.name, ...registry.secondaries.slice(0, 1).map((e) => e.name)] : [];
+    const data = readData(r, environment, network.azCount, { linked: dsqlLinked, registryKey: registryKey(environment) });
     const accountBaseline = readAccountBaseline(r, self?.role);
 
     for (const key of r.unreadKeys("mall")) {

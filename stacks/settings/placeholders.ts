@@ -18,6 +18,9 @@ export function isOfflinePlan(env: Readonly<Record<string, string | undefined>> 
 /** The Pulumi organization the shipped `mall:primaryStack` names; nobody owns it. */
 export const PLACEHOLDER_ORG = "organization";
 
+/** AWS's documentation example account id: the shipped `aws:allowedAccountIds` and the mocks' account. */
+export const PLACEHOLDER_ACCOUNT_ID = "123456789012";
+
 /** RFC 2606 second-level example domains: reserved, nobody can register or delegate them. */
 const RESERVED_SLDS = ["example.com", "example.net", "example.org"] as const;
 /** RFC 2606 / RFC 6761 reserved top-level names. */

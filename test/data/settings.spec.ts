@@ -60,7 +60,7 @@ describe("data settings", () => {
                 'mall:mskInstanceType "kafka.t3.small" is not supported by MSK Replicator; use kafka.m5.large or larger',
                 "mall:searchDataNodes 4 is not a multiple of the 3 zones OpenSearch zone awareness spreads over; use 3",
                 "mall:dataLogRetentionDays 10 is not a CloudWatch Logs retention; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
-                'mall:dsqlWitnessRegion "us-west-2" is one of the peered regions (us-east-1, us-west-2); the witness must be a third region, e.g. us-east-2',
+                'mall:dsqlWitnessRegion "us-west-2" is one of the linked regions (us-east-1, us-west-2); the witness must be a third region; use us-east-2',
             ],
         );
     });

@@ -20,8 +20,8 @@ const RUNNER = (region: string) =>
         actorIds: ["583231"],
     });
 const REAL: Record<string, RawConfig> = {
-    "us-east-1": { ...shipped("us-east-1"), "mall:domain": "acme-mall.co.kr", "mall:hostedZoneId": "Z0123456789ABCDEFGHIJ", "mall:gitopsRepoUrl": "https://github.com/acme/mall-gitops.git", "mall:eksAdminRoleArns": JSON.stringify(["arn:aws:iam::123456789012:role/platform-admin"]), "mall:deployRunner": RUNNER("us-east-1") },
-    "us-west-2": { ...shipped("us-west-2"), "mall:domain": "acme-mall.co.kr", "mall:primaryStack": "acme/mall/us-east-1", "mall:gitopsRepoUrl": "https://github.com/acme/mall-gitops.git", "mall:eksAdminRoleArns": JSON.stringify(["arn:aws:iam::123456789012:role/platform-admin"]), "mall:deployRunner": RUNNER("us-west-2") },
+    "us-east-1": { ...shipped("us-east-1"), "mall:domain": "acme-mall.co.kr", "mall:hostedZoneId": "Z0123456789ABCDEFGHIJ", "mall:gitopsRepoUrl": "https://github.com/acme/mall-gitops.git", "mall:eksAdminRoleArns": JSON.stringify(["arn:aws:iam::123456789012:role/platform-admin"]), "mall:deployRunner": RUNNER("us-east-1"), "aws:allowedAccountIds": JSON.stringify(["210987654321"]) },
+    "us-west-2": { ...shipped("us-west-2"), "mall:domain": "acme-mall.co.kr", "mall:primaryStack": "acme/mall/us-east-1", "mall:gitopsRepoUrl": "https://github.com/acme/mall-gitops.git", "mall:eksAdminRoleArns": JSON.stringify(["arn:aws:iam::123456789012:role/platform-admin"]), "mall:deployRunner": RUNNER("us-west-2"), "aws:allowedAccountIds": JSON.stringify(["210987654321"]) },
 };
 
 function problems(stack: string, raw: RawConfig, offlinePlan: boolean): readonly string[] {
@@ -50,6 +50,8 @@ const RUNNER_PLACEHOLDERS = (region: string) => [
     "mall:deployRunner.deployRoleArn is in the documentation account 123456789012; set the ARN in your account",
     "mall:deployRunner.previewRoleArn is in the documentation account 123456789012; set the ARN in your account",
 ];
+const ACCOUNTS = (stack: string) =>
+    `aws:allowedAccountIds names the documentation account 123456789012; set the account this stack deploys to: pulumi config set --path 'aws:allowedAccountIds[0]' <your 12-digit account id> -s ${stack}`;
 const ORG = `mall:primaryStack "organization/mall/us-east-1" names the placeholder Pulumi organization "organization"; name yours (the CI takes the org from this key): pulumi config set mall:primaryStack <your org>/mall/us-east-1 -s us-west-2`;
 
 describe("placeholders: only the offline plan accepts them", () => {
@@ -60,13 +62,22 @@ describe("placeholders: only the offline plan accepts them", () => {
     });
 
     it("a real run refuses the shipped files, naming each key and its fix", () => {
-        assert.deepStrictEqual(problems("us-east-1", shipped("us-east-1"), false), [RESERVED("example.com", "us-east-1"), ADMINS("us-east-1"), ...RUNNER_PLACEHOLDERS("us-east-1"), GITOPS("us-east-1"), ZONE("example.com")]);
-        assert.deepStrictEqual(problems("us-west-2", shipped("us-west-2"), false), [RESERVED("example.com", "us-west-2"), ADMINS("us-west-2"), ...RUNNER_PLACEHOLDERS("us-west-2"), GITOPS("us-west-2"), ORG]);
+        assert.deepStrictEqual(problems("us-east-1", shipped("us-east-1"), false), [RESERVED("example.com", "us-east-1"), ACCOUNTS("us-east-1"), ADMINS("us-east-1"), ...RUNNER_PLACEHOLDERS("us-east-1"), GITOPS("us-east-1"), ZONE("example.com")]);
+        assert.deepStrictEqual(problems("us-west-2", shipped("us-west-2"), false), [RESERVED("example.com", "us-west-2"), ACCOUNTS("us-west-2"), ADMINS("us-west-2"), ...RUNNER_PLACEHOLDERS("us-west-2"), GITOPS("us-west-2"), ORG]);
     });
 
     it("a real run accepts a real stack", () => {
         assert.deepStrictEqual(problems("us-east-1", REAL["us-east-1"], false), []);
         assert.deepStrictEqual(problems("us-west-2", REAL["us-west-2"], false), []);
+    });
+
+    it("checks aws:allowedAccountIds: 12-digit ids, never the documentation account in a real run", () => {
+        assert.deepStrictEqual(problems("us-east-1", { ...REAL["us-east-1"], "aws:allowedAccountIds": JSON.stringify(["21098765432", "210987654321"]) }, false), [
+            'aws:allowedAccountIds entry "21098765432" is not a 12-digit AWS account id',
+        ]);
+        assert.deepStrictEqual(problems("us-east-1", { ...REAL["us-east-1"], "aws:allowedAccountIds": JSON.stringify(["210987654321", "123456789012"]) }, false), [ACCOUNTS("us-east-1")]);
+        const { ["aws:allowedAccountIds"]: _, ...unset } = REAL["us-east-1"];
+        assert.deepStrictEqual(problems("us-east-1", unset, false), []);
     });
 
     it("refuses a domain that doubles the site label (mall.mall.<apex>)", () => {
@@ -133,7 +144,7 @@ describe("placeholders: the program under mocks", function () {
                 assert.ok(e instanceof ProgramError, e.message);
                 assert.strictEqual(
                     e.message,
-                    `Invalid configuration for stack "us-east-1" (9 problems); nothing was created:\n` + [RESERVED("example.com", "us-east-1"), ADMINS("us-east-1"), ...RUNNER_PLACEHOLDERS("us-east-1"), GITOPS("us-east-1"), ZONE("example.com")].map((p) => `  - ${p}`).join("\n"),
+                    `Invalid configuration for stack "us-east-1" (10 problems); nothing was created:\n` + [RESERVED("example.com", "us-east-1"), ACCOUNTS("us-east-1"), ADMINS("us-east-1"), ...RUNNER_PLACEHOLDERS("us-east-1"), GITOPS("us-east-1"), ZONE("example.com")].map((p) => `  - ${p}`).join("\n"),
                 );
                 return true;
             },

@@ -1,5 +1,5 @@
 import { PolicyReport } from "../../tools/plan/contract";
-import { U, expectClean, expectFindings, res, run, urn } from "./fixtures";
+import { U, expectClean, expectFindings, res, run, stackConfig, urn } from "./fixtures";
 
 const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 const KEY = "aws:kms/key:Key";
@@ -21,6 +21,7 @@ const OIDC = "oidc.eks.us-east-1.amazonaws.com/id/ABCDEF";
 describe("exposure and trust policies (through the analyzer protocol)", () => {
     let report: PolicyReport;
     let trusted: PolicyReport;
+    let allowed: PolicyReport;
     const roles = [
         res(ROLE, "irsa", {
             assumeRolePolicy: doc({
@@ -66,7 +67,7 @@ describe("exposure and trust policies (through the analyzer protocol)", () => {
         }),
     ];
     before(async () => {
-        [report, trusted] = await Promise.all([
+        [report, trusted, allowed] = await Promise.all([
             run([
                 res(BUCKET_POLICY, "public-read", { bucket: "b", policy: doc(everyone({ Sid: "Public" })) }),
                 res(BUCKET_POLICY, "cloudfront", { bucket: "b", policy: doc({ Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*", Condition: { StringEquals: { "AWS:SourceArn": "arn:aws:cloudfront::111122223333:distribution/E1" } } }) }),
@@ -113,6 +114,7 @@ describe("exposure and trust policies (through the analyzer protocol)", () => {
                 ...roles,
             ]),
             run(roles, { policyConfig: { "trusted-assume-role-policies": { trustedAccountIds: [ACCOUNT] } } }),
+            run(roles, { config: { ...stackConfig(), "aws:allowedAccountIds": JSON.stringify([ACCOUNT]) } }),
         ]);
     });
 
@@ -169,9 +171,10 @@ describe("exposure and trust policies (through the analyzer protocol)", () => {
         const P = "trusted-assume-role-policies";
         it("accepts IRSA pinned to one audience and subject, own-account, org-narrowed and service trusts", () => {
             for (const n of ["irsa", "everyone-in-org", "own-account", "service", "vendor-external-id"]) {
-                expectClean(report, P, urn(ROLE, n));
                 expectClean(trusted, P, urn(ROLE, n));
+                expectClean(allowed, P, urn(ROLE, n));
             }
+            for (const n of ["irsa", "everyone-in-org", "service", "vendor-external-id"]) expectClean(report, P, urn(ROLE, n));
         });
         it("flags web-identity trusts with wildcard or several subjects, or no audience", () => {
             expectFindings(report, P, urn(ROLE, "irsa-wildcard"), [
@@ -185,9 +188,16 @@ describe("exposure and trust policies (through the analyzer protocol)", () => {
             }
         });
         it("leaves Cognito identity-pool trusts (no subject) to Cognito", () => expectClean(report, P, urn(ROLE, "cognito")));
-        it("with trustedAccountIds set, flags a foreign account without an external id; without it, leaves cross-account trust alone", () => {
-            expectClean(report, P, urn(ROLE, "vendor"));
-            expectFindings(trusted, P, urn(ROLE, "vendor"), [[M, "iam role vendor trusts account 999988887777, which is not in trustedAccountIds, without sts:ExternalId or aws:PrincipalOrgID (statement Vendor): add a condition, or the account to trustedAccountIds"]]);
+        it("knowing the stack's accounts (aws:allowedAccountIds or trustedAccountIds), flags a foreign account without an external id", () => {
+            const finding = "iam role vendor trusts account 999988887777, which is neither in aws:allowedAccountIds nor in trustedAccountIds, without sts:ExternalId or aws:PrincipalOrgID (statement Vendor): add a condition, or the account to trustedAccountIds";
+            expectFindings(trusted, P, urn(ROLE, "vendor"), [[M, finding]]);
+            expectFindings(allowed, P, urn(ROLE, "vendor"), [[M, finding]]);
+        });
+        it("knowing neither, only advises on a trust naming an account, its own included", () => {
+            const advice = (role: string, account: string, statement: string) =>
+                `iam role ${role} trusts account ${account} (${statement}), and the pack cannot tell whether it is yours: set aws:allowedAccountIds in the stack config (the provider then refuses any other account too) or the policy's trustedAccountIds`;
+            expectFindings(report, P, urn(ROLE, "vendor"), [[A, advice("vendor", "999988887777", "statement Vendor")]]);
+            expectFindings(report, P, urn(ROLE, "own-account"), [[A, advice("own-account", ACCOUNT, "statement 0")]]);
         });
         it("only advises on a trust policy unknown in preview", () => expectFindings(report, P, urn(ROLE, "trust-preview"), [[A, "iam role trust-preview assumeRolePolicy cannot be verified during preview (unknown)"]]));
     });

@@ -1,9 +1,12 @@
 import * as assert from "assert";
 import { ConfigError, RawConfig, parseStackConfig } from "../../stacks/settings";
 import { AWS_REGIONS } from "../../stacks/settings/aws-regions";
+import { DSQL_REGION_SETS, dsqlRegionProblems, dsqlRegionSet } from "../../stacks/settings/dsql-regions";
 import { ISO_3166_ALPHA2 } from "../../stacks/settings/iso-countries";
 import { problems } from "./config-problems";
 
+const DSQL_SETS =
+    "US: us-east-1, us-east-2, us-west-2; Asia Pacific: ap-northeast-1, ap-northeast-2, ap-northeast-3, ap-south-1, ap-southeast-1; Europe: eu-central-1, eu-west-1, eu-west-2, eu-west-3, eu-north-1, eu-south-2";
 const REGISTRY = { "us-east-1": { cidr: "10.0.0.0/16", role: "primary" }, "us-west-2": { cidr: "10.1.0.0/16", role: "secondary" } };
 
 function config(stack: string, extra: Record<string, unknown> = {}, registry: unknown = REGISTRY): RawConfig {
@@ -80,6 +83,34 @@ describe("stack configuration", () => {
             [
                 'mall:originShieldRegion "us-east-9" is not an AWS Region; did you mean us-east-1 or us-east-2? (the list is stacks/settings/aws-regions.ts, as of 2026-11-27: add a Region AWS launched since)',
                 'mall:dsqlWitnessRegion "eu-cetnral-1" is not an AWS Region; did you mean eu-central-1? (the list is stacks/settings/aws-regions.ts, as of 2026-11-27: add a Region AWS launched since)',
+            ],
+        ],
+        [
+            "a DSQL witness outside the linked pair's region set, or in none",
+            "us-east-1",
+            config("us-east-1", { "mall:dsqlWitnessRegion": "eu-west-1" }),
+            [`mall:dsqlWitnessRegion "eu-west-1" is in Aurora DSQL's Europe region set, but the linked clusters (us-east-1, us-west-2) are in the US set; the witness must share their set; use us-east-2`],
+        ],
+        [
+            "a DSQL witness no region set has",
+            "us-east-1",
+            config("us-east-1", { "mall:dsqlWitnessRegion": "us-west-1" }),
+            [`mall:dsqlWitnessRegion "us-west-1" cannot witness an Aurora DSQL multi-Region cluster (no region set has it: ${DSQL_SETS}; stacks/settings/dsql-regions.ts, as of 2026-11-28); use us-east-2`],
+        ],
+        [
+            "a DSQL pair across continents (the primary and the first secondary)",
+            "us-east-1",
+            config("us-east-1", {}, { ...REGISTRY, "us-west-2": undefined, "eu-west-1": { cidr: "10.1.0.0/16", role: "secondary" }, "us-east-2": { cidr: "10.2.0.0/16", role: "secondary" } }),
+            [
+                "mall:regions: the data layer links Aurora DSQL clusters in the primary us-east-1 (US set) and the first secondary eu-west-1 (Europe set), but a multi-Region cluster must lie within one region set (no cross-continent clusters); list a secondary from the US set first (us-east-2, us-west-2)",
+            ],
+        ],
+        [
+            "a first secondary where DSQL has no multi-Region clusters",
+            "us-east-1",
+            config("us-east-1", {}, { "us-east-1": REGISTRY["us-east-1"], "us-west-1": { cidr: "10.1.0.0/16", role: "secondary" } }),
+            [
+                `mall:regions: Aurora DSQL has no multi-Region clusters in us-west-1, which the data layer links (the primary and the first secondary); register a region of a DSQL region set (${DSQL_SETS}) there, or add us-west-1 to its set in stacks/settings/dsql-regions.ts, as of 2026-11-28 if AWS has added it since`,
             ],
         ],
         [
@@ -281,5 +312,24 @@ describe("vendored AWS tables", () => {
     it("the Region list holds every Region the program and its docs name, each once", () => {
         assert.strictEqual(new Set(AWS_REGIONS).size, AWS_REGIONS.length);
         for (const r of ["us-east-1", "us-east-2", "us-west-2", "ap-northeast-2", "ap-southeast-2", "eu-central-1", "eu-west-1"]) assert.ok(AWS_REGIONS.includes(r), r);
+    });
+});
+
+describe("Aurora DSQL region sets (stacks/settings/dsql-regions.ts)", () => {
+    const keys = { registry: "mall:regions", witness: "mall:dsqlWitnessRegion" };
+    it("accepts a pair and a witness of one set, on every continent, and a registered third region as witness", () => {
+        assert.deepStrictEqual(dsqlRegionProblems(["us-east-1", "us-west-2"], "us-east-2", keys), []);
+        assert.deepStrictEqual(dsqlRegionProblems(["eu-west-1", "eu-central-1"], "eu-west-2", keys), []);
+        assert.deepStrictEqual(dsqlRegionProblems(["ap-northeast-2", "ap-northeast-1"], "ap-northeast-3", keys), []);
+        assert.deepStrictEqual(dsqlRegionProblems(["us-east-1"], "us-east-2", keys), []);
+        const threeRegions = { ...REGISTRY, "us-east-2": { cidr: "10.2.0.0/16", role: "secondary" } };
+        assert.strictEqual(parseStackConfig("mall", "us-east-1", config("us-east-1", { "mall:dsqlWitnessRegion": "us-east-2" }, threeRegions)).data.dsqlWitnessRegion, "us-east-2");
+    });
+    it("puts every set's regions among AWS's, each in one set", () => {
+        const all = Object.values(DSQL_REGION_SETS).flat();
+        assert.deepStrictEqual(all.filter((r) => !AWS_REGIONS.includes(r)), []);
+        assert.strictEqual(new Set(all).size, all.length);
+        assert.strictEqual(dsqlRegionSet("eu-north-1"), "Europe");
+        assert.strictEqual(dsqlRegionSet("us-west-1"), undefined);
     });
 });

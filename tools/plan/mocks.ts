@@ -8,8 +8,10 @@ import { createHash } from "crypto";
 import { IdentityInputs, firstRunChanges, planIdentities } from "../../components/identities/plan";
 import { CLOUDFRONT_ORIGIN_FACING_LIST, hex, managedPrefixListId, mockResourceId } from "./mock-ids";
 import { nameLimitProblems } from "./name-limits";
+import { PLACEHOLDER_ACCOUNT_ID } from "../../stacks/settings/placeholders";
 
-export const MOCK_ACCOUNT_ID = "123456789012";
+/** The account every mock ARN names: the placeholder the shipped stack files allow. */
+export const MOCK_ACCOUNT_ID = PLACEHOLDER_ACCOUNT_ID;
 
 export interface MockContext {
     readonly stack: string;
