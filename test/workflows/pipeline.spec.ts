@@ -1,0 +1,175 @@
+/**
+ * The pipeline's own guardrails (issue "Security I", S9 and S11): actions pinned to commits, no
+ * install scripts where credentials are, deploys only from main, the pack published from main,
+ * and CODEOWNERS over what guards production.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { resourcePlugins } from "../../tools/plugins";
+
+const ROOT = path.resolve(__dirname, "../..");
+const DIR = path.join(ROOT, ".github", "workflows");
+const files = fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f));
+
+interface Step {
+    readonly uses?: string;
+    readonly run?: string;
+    readonly name?: string;
+    readonly with?: Record<string, unknown>;
+    readonly env?: Record<string, string>;
+    readonly "working-directory"?: string;
+}
+interface Job {
+    readonly if?: string;
+    readonly needs?: string | string[];
+    readonly environment?: string;
+    readonly permissions?: Record<string, string>;
+    readonly steps: Step[];
+}
+interface Workflow {
+    readonly on: Record<string, unknown>;
+    readonly permissions?: Record<string, string>;
+    readonly jobs: Record<string, Job>;
+}
+
+const text = (file: string) => fs.readFileSync(path.join(DIR, file), "utf8");
+const workflow = (file: string) => YAML.parse(text(file)) as Workflow;
+/** Whether a job can reach cloud credentials: it asks for an OIDC token or configures AWS. */
+const credentialed = (job: Job) => job.permissions?.["id-token"] === "write" || job.steps.some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"));
+
+describe("pipeline guardrails", () => {
+    it("pins every action to a 40-character commit SHA, with the release it is in a comment", () => {
+        let count = 0;
+        for (const file of files) {
+            for (const line of text(file).split("\n").filter((l) => /^\s*(- )?uses:/.test(l))) {
+                count++;
+                assert.match(line, /uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/, `${file}: ${line.trim()}`);
+            }
+        }
+        assert.ok(count >= 20, `found ${count} uses: lines`);
+    });
+
+    it("the pin check fails on a tag, a short SHA or a missing version comment", () => {
+        const pinned = /uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/;
+        for (const bad of ["uses: actions/checkout@v4", "uses: actions/checkout@11d5960", "uses: actions/checkout@11d5960a326750d5838078e36cf38b85af677262"]) assert.doesNotMatch(bad, pinned);
+    });
+
+    it("keeps the pins current through Dependabot (github-actions and npm)", () => {
+        const config = YAML.parse(fs.readFileSync(path.join(ROOT, ".github", "dependabot.yml"), "utf8")) as { version: number; updates: { "package-ecosystem": string; directory: string }[] };
+        assert.strictEqual(config.version, 2);
+        assert.deepStrictEqual(config.updates.map((u) => `${u["package-ecosystem"]} ${u.directory}`), ["github-actions /", "npm /"]);
+    });
+
+    it("runs no install script in a job that can reach credentials, and installs the plugins explicitly there", () => {
+        let jobs = 0;
+        for (const file of files) {
+            for (const [name, job] of Object.entries(workflow(file).jobs).filter(([, j]) => credentialed(j))) {
+                jobs++;
+                const installs = job.steps.filter((s) => s.run?.startsWith("npm ci"));
+                assert.deepStrictEqual(installs.map((s) => s.run), ["npm ci --ignore-scripts"], `${file} ${name}`);
+                const at = (pred: (s: Step) => boolean) => job.steps.findIndex(pred);
+                const plugins = at((s) => s.run === "npx ts-node --transpile-only tools/plugins.ts --install");
+                const cli = at((s) => s.uses?.startsWith("pulumi/actions@") === true && s.with?.command === undefined);
+                const credentials = at((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials") === true);
+                assert.ok(cli >= 0 && cli < plugins, `${file} ${name}: the CLI is installed before the plugins`);
+                assert.ok(plugins < credentials, `${file} ${name}: the plugins are installed before the credentials`);
+            }
+        }
+        assert.strictEqual(jobs, 5, "four deploy jobs and the preview");
+    });
+
+    it("lists every resource plugin the lockfile installs, at its version", () => {
+        const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> };
+        const plugins = resourcePlugins(ROOT);
+        assert.deepStrictEqual(plugins.map((p) => p.name), ["aws", "eks", "kafka", "kubernetes", "random"]);
+        for (const p of plugins) assert.strictEqual(p.version, lock.packages[`node_modules/${p.from}`].version, p.from);
+    });
+
+    it("knows every dependency with an install script and why skipping it is safe", () => {
+        // A new one fails here: check what its script does before the pipeline skips it.
+        const reviewed: Record<string, string> = {
+            "node_modules/@pulumi/kubernetes": "downloads the kubernetes plugin: tools/plugins.ts installs it",
+            "node_modules/esbuild": "checks the platform binary, which the optional @esbuild/<platform> package already holds",
+            "node_modules/protobufjs": "prints a version notice",
+        };
+        const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { hasInstallScript?: boolean }> };
+        const scripted = Object.entries(lock.packages).filter(([, p]) => p.hasInstallScript).map(([k]) => k).sort();
+        assert.deepStrictEqual(scripted, Object.keys(reviewed).sort());
+    });
+
+    it("gives an OIDC token only to the jobs that deploy or preview, not to the workflow", () => {
+        for (const file of files) {
+            const wf = workflow(file);
+            assert.notStrictEqual(wf.permissions?.["id-token"], "write", `${file}: workflow-level id-token`);
+        }
+        const deploy = workflow("deploy.yml");
+        const withToken = Object.entries(deploy.jobs).filter(([, j]) => j.permissions?.["id-token"] === "write").map(([n]) => n);
+        assert.deepStrictEqual(withToken, ["staging-primary", "staging-secondaries", "primary", "secondaries"]);
+    });
+
+    it("deploys only main: a manual run of another branch skips every job", () => {
+        const deploy = workflow("deploy.yml");
+        assert.deepStrictEqual(Object.keys(deploy.on).sort(), ["push", "workflow_dispatch"]);
+        assert.deepStrictEqual((deploy.on.push as { branches: string[] }).branches, ["main"]);
+        for (const [name, job] of Object.entries(deploy.jobs)) {
+            assert.ok(job.if?.replace(/^\$\{\{\s*/, "").startsWith("github.ref == 'refs/heads/main' && ") || job.if === "github.ref == 'refs/heads/main'", `${name}: if: ${job.if}`);
+        }
+    });
+
+    it("publishes the policy pack from main after the tests, to the stacks' Pulumi organization", () => {
+        const job = workflow("deploy.yml").jobs["publish-policy"];
+        assert.strictEqual(job.needs, "test");
+        assert.strictEqual(job.if, "github.ref == 'refs/heads/main'");
+        const publish = job.steps.find((s) => s.run?.startsWith("pulumi policy publish"))!;
+        assert.strictEqual(publish["working-directory"], "policy");
+        assert.strictEqual(publish.run, 'pulumi policy publish "$ORG"');
+        assert.strictEqual(publish.env?.ORG, "${{ fromJSON(needs.test.outputs.stacks).org }}");
+    });
+});
+
+/** The owners of `file` under CODEOWNERS: the last matching rule wins (gitignore-style, anchored patterns). */
+function ownersOf(rules: readonly { pattern: string; owners: string[] }[], file: string): string[] {
+    let owners: string[] = [];
+    for (const { pattern, owners: o } of rules) {
+        assert.ok(pattern.startsWith("/"), `anchor ${pattern}`);
+        const body = pattern.slice(1).replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*");
+        const re = pattern.endsWith("/") ? new RegExp(`^${body}`) : new RegExp(`^${body}$`);
+        if (re.test(file)) owners = o;
+    }
+    return owners;
+}
+
+describe("CODEOWNERS", () => {
+    const rules = fs
+        .readFileSync(path.join(ROOT, ".github", "CODEOWNERS"), "utf8")
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith("#"))
+        .map((l) => {
+            const [pattern, ...owners] = l.split(/\s+/);
+            return { pattern, owners };
+        });
+    const SECURITY = "@organization/platform-security";
+
+    it("puts the pack, the workflows, the stack files and the shared components under security review", () => {
+        const guarded = [
+            "policy/index.ts",
+            "policy/lib/iamdoc.ts",
+            ".github/workflows/deploy.yml",
+            ".github/CODEOWNERS",
+            ".github/dependabot.yml",
+            "Pulumi.yaml",
+            "components/common/kms.ts",
+            "package-lock.json",
+            ".ci/run",
+            ...fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f)),
+        ];
+        for (const file of guarded) assert.deepStrictEqual(ownersOf(rules, file), [SECURITY], file);
+    });
+
+    it("leaves the rest to the default review (the matcher can tell them apart)", () => {
+        for (const file of ["components/data/aurora.ts", "README.md", "test/policy/network.spec.ts", "policyx/index.ts"]) assert.deepStrictEqual(ownersOf(rules, file), [], file);
+    });
+});
