@@ -192,6 +192,25 @@ function principalAccounts(s: Statement): string[] {
     return strings((p as Record<string, unknown>).AWS).map((a) => (a === "*" ? "*" : (/^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}|\*):/.exec(a)?.[1] ?? (/^\d{12}$/.test(a) ? a : "?"))));
 }
 
+/**
+ * The accounts a statement's conditions admit principals from (`aws:PrincipalAccount`, and the
+ * account of each `aws:PrincipalArn`), whatever the operator: a trust of everyone narrowed to a
+ * foreign account trusts that account.
+ */
+function conditionAccounts(s: Statement): string[] {
+    const cond = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
+    const out: string[] = [];
+    for (const block of Object.values(cond)) {
+        if (!block || typeof block !== "object") continue;
+        for (const [key, value] of Object.entries(block)) {
+            const k = key.toLowerCase();
+            if (k === "aws:principalaccount") out.push(...strings(value).map((v) => (/^\d{12}$/.test(v) ? v : "?")));
+            if (k === "aws:principalarn") out.push(...strings(value).map((v) => /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(v)?.[1] ?? "?"));
+        }
+    }
+    return out;
+}
+
 /** The web-identity conditions: for each `<provider>:aud`/`:sub` key, its exact (StringEquals) values. */
 function webIdentityProblems(s: Statement): string[] {
     const cond = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
@@ -220,23 +239,27 @@ function webIdentityProblems(s: Statement): string[] {
 /**
  * The accounts this stack may deploy to, from its `aws:allowedAccountIds` (the provider refuses
  * credentials of any other account, so these are the stack's own); structured config arrives from
- * the engine as a JSON string. Empty when unset or malformed (the program's config check names that).
+ * the engine as a JSON string. A value that is not a list of 12-digit strings is a problem, not an
+ * empty list: reading it as none would quietly turn the foreign-account check into advice.
  */
-function allowedAccountIds(): string[] {
+function allowedAccountIds(): { ids: string[]; problem?: string } {
     const raw = new pulumi.Config("aws").get("allowedAccountIds");
-    if (raw === undefined) return [];
+    if (raw === undefined) return { ids: [] };
+    let value: unknown;
     try {
-        const value = JSON.parse(raw) as unknown;
-        return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+        value = JSON.parse(raw);
     } catch {
-        return [];
+        value = raw;
     }
+    if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string" && /^\d{12}$/.test(v))) return { ids: value as string[] };
+    return { ids: [], problem: `the stack's aws:allowedAccountIds ${JSON.stringify(raw)} is not a list of 12-digit account ids written as strings (e.g. ["123456789012"]), so the pack cannot tell this account's trusts from foreign ones` };
 }
 
 function checkTrust(r: ResourceView, doc: unknown, config: TrustConfig, report: (m: string) => void, advisory: (m: string) => void): void {
     const ss = statements(doc);
     if (ss === UNKNOWN || !ss) return;
-    const trusted = [...config.trustedAccountIds, ...allowedAccountIds()];
+    const allowed = allowedAccountIds();
+    const trusted = [...config.trustedAccountIds, ...allowed.ids];
     ss.forEach((s, i) => {
         if (s.Effect !== "Allow" || !assumes(s)) return;
         const keys = narrowedKeys(s);
@@ -244,10 +267,12 @@ function checkTrust(r: ResourceView, doc: unknown, config: TrustConfig, report: 
         if (accounts.includes("*") && !["aws:principalorgid", "aws:principalaccount", "aws:principalarn"].some((k) => keys.has(k))) {
             report(`${describe(r)} must not trust every AWS principal (${label(s, i)}): name the account or role, or add aws:PrincipalOrgID`);
         }
-        const named = accounts.filter((a) => a !== "*" && a !== "?");
+        const named = [...new Set([...accounts, ...conditionAccounts(s)])].filter((a) => a !== "*" && a !== "?");
         const foreign = named.filter((a) => !trusted.includes(a));
         if (foreign.length > 0 && !keys.has("sts:externalid") && !keys.has("aws:principalorgid")) {
-            if (trusted.length > 0) {
+            if (allowed.problem) {
+                report(`${describe(r)} trusts account ${foreign.join(", ")} (${label(s, i)}), and ${allowed.problem}: fix the stack config`);
+            } else if (trusted.length > 0) {
                 report(`${describe(r)} trusts account ${foreign.join(", ")}, which is neither in aws:allowedAccountIds nor in trustedAccountIds, without sts:ExternalId or aws:PrincipalOrgID (${label(s, i)}): add a condition, or the account to trustedAccountIds`);
             } else {
                 advisory(`${describe(r)} trusts account ${foreign.join(", ")} (${label(s, i)}), and the pack cannot tell whether it is yours: set aws:allowedAccountIds in the stack config (the provider then refuses any other account too) or the policy's trustedAccountIds`);

@@ -6,7 +6,7 @@ import { regionProblem } from "./aws-regions";
 import { dsqlRegionProblems } from "./dsql-regions";
 import { AURORA_ENGINE_VERSION_KEY, AuroraSizing, DATA_PROFILES, DataProfileName, DataSizing, PROFILES, mskReplication } from "../../components/data/plan";
 import { LOG_RETENTION_DAYS } from "./network";
-import { ConfigReader } from "./reader";
+import { ConfigReader, optional } from "./reader";
 
 export interface DataSettings {
     /** @default "production" ("small" when mall:environment is dev) */
@@ -34,6 +34,10 @@ export type MskStartingPosition = (typeof MSK_STARTING_POSITIONS)[number];
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const INSTANCE = (prefix: string) => new RegExp(`^${prefix.replace(/\./g, "\\.")}[a-z0-9-]+\\.[a-z0-9]+$`);
+
+export const DSQL_WITNESS_KEY = "mall:dsqlWitnessRegion";
+/** The witness of production's US pair (us-east-1 with us-west-2). */
+export const DEFAULT_DSQL_WITNESS = "us-east-2";
 
 /**
  * Reads `mall:dataProfile` and the overrides. `azCount` bounds the node counts; `dsql.linked` are
@@ -111,7 +115,7 @@ export function readData(r: ConfigReader, environment: string, azCount: number, 
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
         r.problem(`mall:dataLogRetentionDays ${logRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")}`);
     }
-    const dsqlWitnessRegion = r.string("mall:dsqlWitnessRegion", { default: "us-east-2", pattern: REGION, describe: "an AWS region name like us-east-2" });
+    const dsqlWitnessRegion = r.string(DSQL_WITNESS_KEY, { default: DEFAULT_DSQL_WITNESS, pattern: REGION, describe: "an AWS region name like us-east-2" });
     const witnessProblem = REGION.test(dsqlWitnessRegion) ? regionProblem(dsqlWitnessRegion) : undefined;
     if (witnessProblem) r.problem(`mall:dsqlWitnessRegion ${witnessProblem}`);
     if (!witnessProblem && dsql.linked.length > 0 && dsql.linked.every((region) => !regionProblem(region))) {
@@ -128,7 +132,3 @@ export function readData(r: ConfigReader, environment: string, azCount: number, 
     };
 }
 
-/** `{ [key]: value }` when the value is set, else nothing (an unset optional stays absent, not undefined). */
-function optional<K extends string>(key: K, value: string): Partial<Record<K, string>> {
-    return value ? ({ [key]: value } as Record<K, string>) : {};
-}

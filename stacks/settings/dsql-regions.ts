@@ -43,7 +43,8 @@ export function dsqlRegionProblems(linked: readonly string[], witness: string, k
     const problems: string[] = [];
     const unknown = linked.filter((r) => !dsqlRegionSet(r));
     for (const r of unknown) {
-        problems.push(`${keys.registry}: Aurora DSQL has no multi-Region clusters in ${r}, which the data layer links (the primary and the first secondary); register a region of a DSQL region set (${setList()}) there, or add ${r} to its set in ${where} if AWS has added it since`);
+        const role = r === linked[0] ? "the primary" : "the first secondary, which the data layer links with the primary";
+        problems.push(`${keys.registry}: Aurora DSQL has no multi-Region clusters in ${r} (${role}); use a region of a DSQL region set (${setList()}), or add ${r} to its set in ${where} if AWS has added it since`);
     }
     if (!dsqlRegionSet(witness)) {
         problems.push(`${keys.witness} "${witness}" cannot witness an Aurora DSQL multi-Region cluster (no region set has it: ${setList()}; ${where})${suggestion(linked)}`);
@@ -53,7 +54,7 @@ export function dsqlRegionProblems(linked: readonly string[], witness: string, k
     const set = dsqlRegionSet(first)!;
     if (second && dsqlRegionSet(second) !== set) {
         problems.push(
-            `${keys.registry}: the data layer links Aurora DSQL clusters in the primary ${first} (${set} set) and the first secondary ${second} (${dsqlRegionSet(second)} set), but a multi-Region cluster must lie within one region set (no cross-continent clusters); list a secondary from the ${set} set first (${others(set, linked)})`,
+            `${keys.registry}: the data layer links Aurora DSQL clusters in the primary ${first} (${set} set) and the first secondary ${second} (${dsqlRegionSet(second)} set), but a multi-Region cluster must lie within one region set (no cross-continent clusters); the registry is ordered by CIDR, so give a secondary from the ${set} set (${others(set, linked)}) a lower CIDR than ${second}'s`,
         );
         return problems;
     }

@@ -160,11 +160,14 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
             );
         }
     }
+    const accountProblems = r.problems.length;
     const accounts = r.stringList(ALLOWED_ACCOUNTS_KEY, [], { pattern: /^\d{12}$/, describe: "a 12-digit AWS account id" });
+    // In the stack file, quoted: `pulumi config set --path` would store the id as a number (and drop a leading zero).
+    const setAccounts = `set the account this stack deploys to in Pulumi.${stack}.yaml: ${ALLOWED_ACCOUNTS_KEY}: ["<12-digit account id>"] (quoted)`;
     if (!offlinePlan && accounts.includes(PLACEHOLDER_ACCOUNT_ID)) {
-        r.problem(
-            `${ALLOWED_ACCOUNTS_KEY} names the documentation account ${PLACEHOLDER_ACCOUNT_ID}; set the account this stack deploys to: pulumi config set --path '${ALLOWED_ACCOUNTS_KEY}[0]' <your 12-digit account id> -s ${stack}`,
-        );
+        r.problem(`${ALLOWED_ACCOUNTS_KEY} names the documentation account ${PLACEHOLDER_ACCOUNT_ID}; ${setAccounts}`);
+    } else if (!offlinePlan && accounts.length === 0 && r.problems.length === accountProblems) {
+        r.problem(`${ALLOWED_ACCOUNTS_KEY} is empty or not set; a real run needs the account(s) this stack may deploy to (the provider refuses any other, and the policy pack tells this account's trusts from foreign ones by it): ${setAccounts}`);
     }
     const dr = readDr(r, environment);
     const primaryStackKey = "mall:primaryStack";

@@ -175,7 +175,8 @@ export class ConfigReader {
         const value = this.parse(key);
         if (value === undefined) return [...defaultValue];
         if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-            this.problem(`${key} must be a list of strings, e.g. [${defaultValue.slice(0, 2).map((v) => `"${v}"`).join(", ")}]`);
+            const example = defaultValue.length > 0 ? defaultValue.slice(0, 2) : [`<${item?.describe ?? "value"}>`];
+            this.problem(`${key} must be a list of strings, e.g. [${example.map((v) => `"${v}"`).join(", ")}]`);
             return [...defaultValue];
         }
         if (item) {
@@ -232,4 +233,9 @@ export function editDistance(a: string, b: string): number {
         }
     }
     return row[b.length];
+}
+
+/** `{ [key]: value }` when the value is set, else nothing (an unset optional stays absent, not undefined). */
+export function optional<K extends string>(key: K, value: string): Partial<Record<K, string>> {
+    return value ? ({ [key]: value } as Record<K, string>) : {};
 }

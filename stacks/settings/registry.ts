@@ -139,6 +139,26 @@ export function successorsBefore(registry: Pick<RegionRegistry, "failoverOrder">
     return at < 0 ? [] : registry.failoverOrder.slice(0, at);
 }
 
+/**
+ * The registry's order. Pulumi hands structured config to the program as JSON with sorted keys (Go
+ * maps), so the file's order never reaches a real run: regions are ordered by their CIDR instead
+ * (each region added takes the next range). The order decides which secondary links DSQL with the
+ * primary (the first), the default failover order, and which secondaries a stack reads (those
+ * before it). A comparator; unusable CIDRs sort last (their problems stop the run anyway).
+ */
+export function byCidr<T>(cidrOf: (entry: T) => unknown): (a: T, b: T) => number {
+    const base = (e: T) => {
+        const c = cidrOf(e);
+        return (typeof c === "string" ? parseCidr(c)?.base : undefined) ?? Number.MAX_SAFE_INTEGER;
+    };
+    return (a, b) => base(a) - base(b);
+}
+
+/** A raw registry map with its entries in registry order (byCidr). */
+export function inRegistryOrder<T extends { readonly cidr?: unknown }>(raw: Readonly<Record<string, T>>): Record<string, T> {
+    return Object.fromEntries(Object.entries(raw).sort(byCidr(([, v]) => v?.cidr)));
+}
+
 /** The secondaries registered before `self` (registry order): the stacks it links to besides the primary. */
 export function secondariesBefore(regions: readonly { readonly name: string; readonly role?: string }[], self: string): string[] {
     const at = regions.findIndex((e) => e.name === self);
@@ -239,6 +259,7 @@ export function readRegistry(
             }
         }
     }
+    entries.sort(byCidr((e) => e.cidr));
     const primaries = entries.filter((e) => e.role === "primary");
     if (primaries.length === 0) {
         r.problem(`${registryName} has no primary region; set role: primary on exactly one region`);

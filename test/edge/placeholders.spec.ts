@@ -50,8 +50,8 @@ const RUNNER_PLACEHOLDERS = (region: string) => [
     "mall:deployRunner.deployRoleArn is in the documentation account 123456789012; set the ARN in your account",
     "mall:deployRunner.previewRoleArn is in the documentation account 123456789012; set the ARN in your account",
 ];
-const ACCOUNTS = (stack: string) =>
-    `aws:allowedAccountIds names the documentation account 123456789012; set the account this stack deploys to: pulumi config set --path 'aws:allowedAccountIds[0]' <your 12-digit account id> -s ${stack}`;
+const SET_ACCOUNTS = (stack: string) => `set the account this stack deploys to in Pulumi.${stack}.yaml: aws:allowedAccountIds: ["<12-digit account id>"] (quoted)`;
+const ACCOUNTS = (stack: string) => `aws:allowedAccountIds names the documentation account 123456789012; ${SET_ACCOUNTS(stack)}`;
 const ORG = `mall:primaryStack "organization/mall/us-east-1" names the placeholder Pulumi organization "organization"; name yours (the CI takes the org from this key): pulumi config set mall:primaryStack <your org>/mall/us-east-1 -s us-west-2`;
 
 describe("placeholders: only the offline plan accepts them", () => {
@@ -77,7 +77,13 @@ describe("placeholders: only the offline plan accepts them", () => {
         ]);
         assert.deepStrictEqual(problems("us-east-1", { ...REAL["us-east-1"], "aws:allowedAccountIds": JSON.stringify(["210987654321", "123456789012"]) }, false), [ACCOUNTS("us-east-1")]);
         const { ["aws:allowedAccountIds"]: _, ...unset } = REAL["us-east-1"];
-        assert.deepStrictEqual(problems("us-east-1", unset, false), []);
+        assert.deepStrictEqual(problems("us-east-1", unset, false), [
+            `aws:allowedAccountIds is empty or not set; a real run needs the account(s) this stack may deploy to (the provider refuses any other, and the policy pack tells this account's trusts from foreign ones by it): ${SET_ACCOUNTS("us-east-1")}`,
+        ]);
+        assert.deepStrictEqual(problems("us-east-1", unset, true), []);
+        assert.strictEqual(problems("us-east-1", { ...unset, "aws:allowedAccountIds": "[]" }, false).length, 1);
+        // What `pulumi config set --path 'aws:allowedAccountIds[0]' 210987654321` writes: a number.
+        assert.deepStrictEqual(problems("us-east-1", { ...unset, "aws:allowedAccountIds": "[210987654321]" }, false), ['aws:allowedAccountIds must be a list of strings, e.g. ["<a 12-digit AWS account id>"]']);
     });
 
     it("refuses a domain that doubles the site label (mall.mall.<apex>)", () => {

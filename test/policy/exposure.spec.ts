@@ -22,6 +22,7 @@ describe("exposure and trust policies (through the analyzer protocol)", () => {
     let report: PolicyReport;
     let trusted: PolicyReport;
     let allowed: PolicyReport;
+    let malformed: PolicyReport;
     const roles = [
         res(ROLE, "irsa", {
             assumeRolePolicy: doc({
@@ -52,6 +53,9 @@ describe("exposure and trust policies (through the analyzer protocol)", () => {
         res(ROLE, "everyone-in-org", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } } }) }),
         res(ROLE, "own-account", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sts:AssumeRole" }) }),
         res(ROLE, "vendor", { assumeRolePolicy: doc({ Sid: "Vendor", Effect: "Allow", Principal: { AWS: "arn:aws:iam::999988887777:root" }, Action: "sts:AssumeRole" }) }),
+        res(ROLE, "everyone-as-vendor", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalAccount": "999988887777" } } }) }),
+        res(ROLE, "everyone-as-vendor-role", { assumeRolePolicy: doc({ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole", Condition: { ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::999988887777:role/ci" } } }) }),
+        res(ROLE, "everyone-in-own-account", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalAccount": ACCOUNT } } }) }),
         res(ROLE, "vendor-external-id", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999988887777:root" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "mall-7f3a" } } }) }),
         res(ROLE, "service", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } }) }),
         res(ROLE, "trust-preview", { assumeRolePolicy: U }),
@@ -67,7 +71,7 @@ describe("exposure and trust policies (through the analyzer protocol)", () => {
         }),
     ];
     before(async () => {
-        [report, trusted, allowed] = await Promise.all([
+        [report, trusted, allowed, malformed] = await Promise.all([
             run([
                 res(BUCKET_POLICY, "public-read", { bucket: "b", policy: doc(everyone({ Sid: "Public" })) }),
                 res(BUCKET_POLICY, "cloudfront", { bucket: "b", policy: doc({ Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*", Condition: { StringEquals: { "AWS:SourceArn": "arn:aws:cloudfront::111122223333:distribution/E1" } } }) }),
@@ -115,6 +119,8 @@ describe("exposure and trust policies (through the analyzer protocol)", () => {
             ]),
             run(roles, { policyConfig: { "trusted-assume-role-policies": { trustedAccountIds: [ACCOUNT] } } }),
             run(roles, { config: { ...stackConfig(), "aws:allowedAccountIds": JSON.stringify([ACCOUNT]) } }),
+            // `pulumi config set --path 'aws:allowedAccountIds[0]' 111122223333` stores a number.
+            run(roles, { config: { ...stackConfig(), "aws:allowedAccountIds": JSON.stringify([111122223333]) } }),
         ]);
     });
 
@@ -192,6 +198,20 @@ describe("exposure and trust policies (through the analyzer protocol)", () => {
             const finding = "iam role vendor trusts account 999988887777, which is neither in aws:allowedAccountIds nor in trustedAccountIds, without sts:ExternalId or aws:PrincipalOrgID (statement Vendor): add a condition, or the account to trustedAccountIds";
             expectFindings(trusted, P, urn(ROLE, "vendor"), [[M, finding]]);
             expectFindings(allowed, P, urn(ROLE, "vendor"), [[M, finding]]);
+        });
+        it("counts the accounts a trust of everyone is narrowed to (aws:PrincipalAccount, aws:PrincipalArn) as trusted accounts", () => {
+            expectFindings(allowed, P, urn(ROLE, "everyone-as-vendor"), [
+                [M, "iam role everyone-as-vendor trusts account 999988887777, which is neither in aws:allowedAccountIds nor in trustedAccountIds, without sts:ExternalId or aws:PrincipalOrgID (statement 0): add a condition, or the account to trustedAccountIds"],
+            ]);
+            expectFindings(allowed, P, urn(ROLE, "everyone-as-vendor-role"), [
+                [M, "iam role everyone-as-vendor-role trusts account 999988887777, which is neither in aws:allowedAccountIds nor in trustedAccountIds, without sts:ExternalId or aws:PrincipalOrgID (statement 0): add a condition, or the account to trustedAccountIds"],
+            ]);
+            expectClean(allowed, P, urn(ROLE, "everyone-in-own-account"));
+        });
+        it("refuses an aws:allowedAccountIds it cannot read instead of treating it as none", () => {
+            expectFindings(malformed, P, urn(ROLE, "vendor"), [
+                [M, 'iam role vendor trusts account 999988887777 (statement Vendor), and the stack\'s aws:allowedAccountIds "[111122223333]" is not a list of 12-digit account ids written as strings (e.g. ["123456789012"]), so the pack cannot tell this account\'s trusts from foreign ones: fix the stack config'],
+            ]);
         });
         it("knowing neither, only advises on a trust naming an account, its own included", () => {
             const advice = (role: string, account: string, statement: string) =>

@@ -102,7 +102,7 @@ describe("stack configuration", () => {
             "us-east-1",
             config("us-east-1", {}, { ...REGISTRY, "us-west-2": undefined, "eu-west-1": { cidr: "10.1.0.0/16", role: "secondary" }, "us-east-2": { cidr: "10.2.0.0/16", role: "secondary" } }),
             [
-                "mall:regions: the data layer links Aurora DSQL clusters in the primary us-east-1 (US set) and the first secondary eu-west-1 (Europe set), but a multi-Region cluster must lie within one region set (no cross-continent clusters); list a secondary from the US set first (us-east-2, us-west-2)",
+                "mall:regions: the data layer links Aurora DSQL clusters in the primary us-east-1 (US set) and the first secondary eu-west-1 (Europe set), but a multi-Region cluster must lie within one region set (no cross-continent clusters); the registry is ordered by CIDR, so give a secondary from the US set (us-east-2, us-west-2) a lower CIDR than eu-west-1's",
             ],
         ],
         [
@@ -110,7 +110,7 @@ describe("stack configuration", () => {
             "us-east-1",
             config("us-east-1", {}, { "us-east-1": REGISTRY["us-east-1"], "us-west-1": { cidr: "10.1.0.0/16", role: "secondary" } }),
             [
-                `mall:regions: Aurora DSQL has no multi-Region clusters in us-west-1, which the data layer links (the primary and the first secondary); register a region of a DSQL region set (${DSQL_SETS}) there, or add us-west-1 to its set in stacks/settings/dsql-regions.ts, as of 2026-11-28 if AWS has added it since`,
+                `mall:regions: Aurora DSQL has no multi-Region clusters in us-west-1 (the first secondary, which the data layer links with the primary); use a region of a DSQL region set (${DSQL_SETS}), or add us-west-1 to its set in stacks/settings/dsql-regions.ts, as of 2026-11-28 if AWS has added it since`,
             ],
         ],
         [

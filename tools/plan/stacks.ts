@@ -7,7 +7,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { ENVIRONMENTS_KEY, PRODUCTION, REGISTRY_KEY, registryKey, secondariesBefore, stackName } from "../../stacks/settings/registry";
+import { DEFAULT_DSQL_WITNESS, DSQL_WITNESS_KEY } from "../../stacks/settings/data";
+import { ENVIRONMENTS_KEY, PRODUCTION, REGISTRY_KEY, inRegistryOrder, registryKey, secondariesBefore, stackName } from "../../stacks/settings/registry";
 
 export interface StackFile {
     readonly stack: string;
@@ -26,8 +27,20 @@ export interface Project {
     readonly stacks: StackFile[];
 }
 
-function configValue(v: unknown): string {
-    return typeof v === "string" ? v : JSON.stringify(v);
+/**
+ * A config value as Pulumi hands it to the program: strings as they are, structured values as JSON
+ * with every object's keys sorted (the CLI reads YAML into Go maps and json.Marshal sorts map keys:
+ * pulumi/pulumi sdk/go/common/resource/config/value.go), so the file's key order never reaches a
+ * real run, and the offline plan must not depend on it either.
+ */
+export function configValue(v: unknown): string {
+    return typeof v === "string" ? v : JSON.stringify(sortKeys(v));
+}
+
+function sortKeys(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(sortKeys);
+    if (v && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+    return v;
 }
 
 function qualify(project: string, key: string): string {
@@ -80,8 +93,8 @@ export function loadProject(dir: string): Project {
 
 /**
  * The raw registry (region -> { cidr, role }) of `environment` as the stack's config holds it
- * (production's `mall:regions`, the others' `mall:environments.<env>.regions`); undefined when
- * absent or unreadable (the program reports why).
+ * (production's `mall:regions`, the others' `mall:environments.<env>.regions`), in registry order
+ * (by CIDR, as the program orders it); undefined when absent or unreadable (the program reports why).
  */
 export function environmentRegistry(config: Readonly<Record<string, string>>, environment: string): Record<string, { cidr?: string; role?: string }> | undefined {
     try {
@@ -89,7 +102,7 @@ export function environmentRegistry(config: Readonly<Record<string, string>>, en
             environment === PRODUCTION
                 ? (JSON.parse(config[REGISTRY_KEY] ?? "null") as unknown)
                 : ((JSON.parse(config[ENVIRONMENTS_KEY] ?? "null") as Record<string, { regions?: unknown }> | null)?.[environment]?.regions as unknown);
-        return raw && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, { cidr?: string; role?: string }>) : undefined;
+        return raw && typeof raw === "object" && !Array.isArray(raw) ? inRegistryOrder(raw as Record<string, { cidr?: string; role?: string }>) : undefined;
     } catch {
         return undefined;
     }
@@ -119,6 +132,16 @@ export function projectProblems(project: Project): string[] {
             if (!stacks.some((s) => s.stack === name)) {
                 problems.push(`${key}.${region} has no stack: add Pulumi.${name}.yaml (copy a secondary's and set aws:region: ${region}), or remove the entry`);
             }
+        }
+        // Both linked DSQL clusters (the primary and the first secondary) must name one witness, and
+        // each stack reads its own mall:dsqlWitnessRegion.
+        const entries = Object.entries(registry);
+        const pair = [entries.find(([, v]) => v?.role === "primary"), entries.find(([, v]) => v?.role === "secondary")].flatMap((e) => (e ? [stackName(environment, e[0])] : []));
+        const witnesses = pair.flatMap((name) => stacks.filter((s) => s.stack === name)).map((s) => ({ stack: s.stack, witness: s.config[DSQL_WITNESS_KEY] ?? DEFAULT_DSQL_WITNESS }));
+        if (witnesses.length === 2 && witnesses[0].witness !== witnesses[1].witness) {
+            problems.push(
+                `${DSQL_WITNESS_KEY} differs between the linked DSQL clusters' stacks (${witnesses.map((w) => `Pulumi.${w.stack}.yaml: ${w.witness}`).join(", ")}); both must name the same witness: set one value in both files`,
+            );
         }
         const evacuated = stacks.filter((s) => s.config["mall:evacuate"] === "true").map((s) => s.stack);
         if (regions.length > 0 && regions.every((r) => evacuated.includes(stackName(environment, r)))) {
