@@ -3,6 +3,7 @@
  * NodePools. Pure data: the config reader (stacks/settings/eks.ts) uses them as defaults and the
  * component falls back to them when an argument is omitted.
  */
+import type { GitOpsSource } from "./workloads-plan";
 
 export const KUBERNETES_VERSION = "1.35";
 
@@ -188,6 +189,6 @@ export function defaultGitopsPath(region: string): string {
 }
 
 /** The whole default GitOps source of a region. */
-export function defaultGitops(region: string): { repoUrl: string; revision: string; path: string } {
+export function defaultGitops(region: string): GitOpsSource {
     return { ...DEFAULT_GITOPS, path: defaultGitopsPath(region) };
 }

@@ -14,7 +14,7 @@ import { loadBalancerControllerPolicy } from "./iam-plan";
 import { PLATFORM_POOL, poolPlacement } from "./karpenter-plan";
 import { declareRole, irsaTrustOf } from "./roles";
 import { EksScope, chartVersions } from "./scope";
-import { ARGOCD_NAMESPACE, IRSA_ANNOTATION, planRootApplication, planTargetGroupBinding } from "./workloads-plan";
+import { ARGOCD_NAMESPACE, GitOpsSource, IRSA_ANNOTATION, planAppProjects, planLockedDefaultProject, planRootApplication, planTargetGroupBinding, repositorySecretData, serviceNamespaces } from "./workloads-plan";
 
 const LBC_SA = "aws-load-balancer-controller";
 /** Seconds an atomic platform release may take before Helm rolls it back. */
@@ -63,11 +63,24 @@ export function declarePlatformCharts(c: EksScope, d: { cluster: eks.Cluster; no
         },
         opts,
     );
-    const root = planRootApplication(c.args.gitops ?? defaultGitops(ctx.region));
+    const gitops = c.args.gitops ?? defaultGitops(ctx.region);
+    const afterArgocd = { parent, provider: d.provider, dependsOn: [argocd] };
+    const projects = planAppProjects(gitops, serviceNamespaces()).map(
+        (p) => new k8s.apiextensions.CustomResource(`${name}-argocd-project-${p.metadata.name}`, { apiVersion: p.apiVersion, kind: p.kind, metadata: p.metadata, spec: p.spec }, afterArgocd),
+    );
+    // ArgoCD creates `default` at start-up: apply the emptied spec over it, taking its fields over.
+    const locked = planLockedDefaultProject();
+    const defaultProject = new k8s.apiextensions.CustomResourcePatch(
+        `${name}-argocd-project-default`,
+        { apiVersion: locked.apiVersion, kind: locked.kind, metadata: { ...locked.metadata, annotations: { "pulumi.com/patchForce": "true" } }, spec: locked.spec },
+        afterArgocd,
+    );
+    const credentials = gitops.credentialsSecretArn ? [declareRepositorySecret(c, gitops, gitops.credentialsSecretArn, d.provider, argocd)] : [];
+    const root = planRootApplication(gitops);
     new k8s.apiextensions.CustomResource(
         `${name}-argocd-root`,
         { apiVersion: root.apiVersion, kind: root.kind, metadata: root.metadata, spec: root.spec },
-        { parent, provider: d.provider, dependsOn: [argocd] },
+        { parent, provider: d.provider, dependsOn: [argocd, ...projects, defaultProject, ...credentials] },
     );
 
     const lbcPolicy = pulumi
@@ -102,6 +115,27 @@ export function declarePlatformCharts(c: EksScope, d: { cluster: eks.Cluster; no
         opts,
     );
     return { argocd, loadBalancerController };
+}
+
+/**
+ * ArgoCD's repository secret for the GitOps repository, from the credential document in Secrets
+ * Manager (read at deploy time; the values reach Pulumi state encrypted, as every secret input does).
+ */
+function declareRepositorySecret(c: EksScope, gitops: GitOpsSource, secretArn: string, provider: k8s.Provider, argocd: pulumi.Resource): k8s.core.v1.Secret {
+    const document = aws.secretsmanager.getSecretVersionOutput({ secretId: secretArn, region: arnRegion(secretArn) }, { parent: c.parent });
+    return new k8s.core.v1.Secret(
+        `${c.name}-argocd-repository`,
+        {
+            metadata: { name: "mall-gitops-repository", namespace: ARGOCD_NAMESPACE, labels: { "argocd.argoproj.io/secret-type": "repository" } },
+            stringData: pulumi.secret(document.secretString.apply((doc) => repositorySecretData(gitops, secretArn, doc))),
+        },
+        { parent: c.parent, provider, dependsOn: [argocd] },
+    );
+}
+
+/** The region of an ARN (`arn:aws:<service>:<region>:…`). */
+function arnRegion(arn: string): string {
+    return arn.split(":")[3];
 }
 
 /**

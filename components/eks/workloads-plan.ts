@@ -47,14 +47,127 @@ export interface GitOpsSource {
     readonly revision: string;
     /** The directory of this cluster's Applications, e.g. `clusters/us-east-1`. */
     readonly path: string;
+    /**
+     * A Secrets Manager secret (ARN) holding the repository's read credentials as JSON: a deploy key
+     * (`sshPrivateKey`), a GitHub App (`githubAppID`, `githubAppInstallationID`,
+     * `githubAppPrivateKey`) or `username`/`password`. Unset: the repository is read anonymously.
+     */
+    readonly credentialsSecretArn?: string;
 }
 
 export const ARGOCD_NAMESPACE = "argocd";
 
+/** The in-cluster API server, the only destination ArgoCD deploys to. */
+const IN_CLUSTER = "https://kubernetes.default.svc";
+
+/**
+ * The AppProjects the GitOps repository deploys through. `root` may only create Applications in
+ * ArgoCD's namespace (the app-of-apps); `services` may deploy the repository's namespaced objects
+ * into the service namespaces, never a cluster-scoped kind and never what the platform owns.
+ * ArgoCD's `default` project, which allows everything, is emptied (planLockedDefaultProject), so
+ * an Application naming it deploys nothing.
+ */
+export const GITOPS_PROJECTS = { root: "mall-root", services: "mall-services" } as const;
+
+/**
+ * Namespaced kinds a GitOps commit may not create in a service namespace, because the platform owns
+ * them and a second one would widen what it grants: NetworkPolicies add up (one allow opens the
+ * namespace's default deny), ServiceAccounts carry the IRSA roles, and quotas, limits and RBAC are
+ * the platform's to set. Cluster-scoped kinds are all refused (an empty cluster allow-list).
+ */
+export const GITOPS_DENIED_KINDS: readonly { readonly group: string; readonly kind: string }[] = [
+    { group: "networking.k8s.io", kind: "NetworkPolicy" },
+    { group: "", kind: "ServiceAccount" },
+    { group: "", kind: "ResourceQuota" },
+    { group: "", kind: "LimitRange" },
+    { group: "rbac.authorization.k8s.io", kind: "Role" },
+    { group: "rbac.authorization.k8s.io", kind: "RoleBinding" },
+];
+
+/** An `argoproj.io/v1alpha1` AppProject (no model package types it: @kubernetes-models/argo-cd has none). */
+export interface AppProject {
+    readonly apiVersion: "argoproj.io/v1alpha1";
+    readonly kind: "AppProject";
+    readonly metadata: { readonly name: string; readonly namespace: string };
+    readonly spec: {
+        readonly description?: string;
+        readonly sourceRepos: readonly string[];
+        readonly destinations: readonly { readonly server: string; readonly namespace: string }[];
+        readonly clusterResourceWhitelist: readonly { readonly group: string; readonly kind: string }[];
+        readonly namespaceResourceWhitelist?: readonly { readonly group: string; readonly kind: string }[];
+        readonly namespaceResourceBlacklist?: readonly { readonly group: string; readonly kind: string }[];
+    };
+}
+
+/** The two projects the GitOps repository deploys through (GITOPS_PROJECTS), for `namespaces` (the service namespaces). */
+export function planAppProjects(src: Pick<GitOpsSource, "repoUrl">, namespaces: readonly string[]): AppProject[] {
+    const project = (name: string, spec: AppProject["spec"]): AppProject => ({ apiVersion: "argoproj.io/v1alpha1", kind: "AppProject", metadata: { name, namespace: ARGOCD_NAMESPACE }, spec });
+    return [
+        project(GITOPS_PROJECTS.root, {
+            description: "The app-of-apps: Applications in the argocd namespace, nothing else",
+            sourceRepos: [src.repoUrl],
+            destinations: [{ server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE }],
+            clusterResourceWhitelist: [],
+            namespaceResourceWhitelist: [{ group: "argoproj.io", kind: "Application" }],
+        }),
+        project(GITOPS_PROJECTS.services, {
+            description: "The services' workloads: namespaced objects in the service namespaces, none the platform owns",
+            sourceRepos: [src.repoUrl],
+            destinations: namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })),
+            clusterResourceWhitelist: [],
+            namespaceResourceBlacklist: GITOPS_DENIED_KINDS,
+        }),
+    ];
+}
+
+/**
+ * ArgoCD's `default` project, emptied (the lockdown ArgoCD's docs recommend): no source, no
+ * destination, no cluster kind, so an Application that names it, which any commit to the GitOps
+ * repository could add, deploys nothing. ArgoCD creates the project itself at start-up; this is
+ * applied over it (server-side apply).
+ */
+export function planLockedDefaultProject(): AppProject {
+    return {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "AppProject",
+        metadata: { name: "default", namespace: ARGOCD_NAMESPACE },
+        spec: { description: "Locked: deploys nothing (the mall's Applications use mall-root and mall-services)", sourceRepos: [], destinations: [], clusterResourceWhitelist: [] },
+    };
+}
+
+/** The credential shapes ArgoCD reads from a repository secret, by the fields each needs. */
+const CREDENTIAL_SHAPES: readonly (readonly string[])[] = [["sshPrivateKey"], ["githubAppID", "githubAppInstallationID", "githubAppPrivateKey"], ["username", "password"]];
+
+/**
+ * The `stringData` of ArgoCD's repository secret (label `argocd.argoproj.io/secret-type:
+ * repository`) from the credential document in Secrets Manager; throws, naming the secret and the
+ * accepted shapes, when the document is not one of them.
+ */
+export function repositorySecretData(src: Pick<GitOpsSource, "repoUrl">, secretArn: string, document: string): Record<string, string> {
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(document);
+    } catch {
+        parsed = undefined;
+    }
+    const shapes = CREDENTIAL_SHAPES.map((s) => `{${s.join(", ")}}`).join(" or ");
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+        throw new Error(`GitOps credentials ${secretArn} must hold a JSON object: ${shapes}`);
+    }
+    const doc = parsed as Record<string, unknown>;
+    const shape = CREDENTIAL_SHAPES.find((fields) => fields.every((f) => typeof doc[f] === "string" || typeof doc[f] === "number"));
+    if (!shape) throw new Error(`GitOps credentials ${secretArn} hold the fields ${Object.keys(doc).sort().join(", ") || "(none)"}; ArgoCD needs ${shapes}`);
+    const ssh = !/^https:\/\//.test(src.repoUrl);
+    if (ssh !== (shape[0] === "sshPrivateKey")) {
+        throw new Error(`GitOps credentials ${secretArn} hold ${shape.join("/")}, which ArgoCD cannot use for ${src.repoUrl}: a deploy key needs an ssh URL (git@… or ssh://…), a GitHub App or a password an https URL`);
+    }
+    return { type: "git", url: src.repoUrl, ...Object.fromEntries(shape.map((f) => [f, String(doc[f])])) };
+}
+
 /**
  * The app-of-apps root: ArgoCD syncs `path` of the GitOps repo, which holds one Application per
- * service (Deployments, Services, HPAs, KEDA ScaledObjects). Automated with prune and self-heal so
- * the repo is the only source of truth for workloads.
+ * service (Deployments, Services, HPAs, KEDA ScaledObjects), each in project `mall-services`.
+ * Automated with prune and self-heal so the repo is the only source of truth for workloads.
  */
 export function planRootApplication(src: GitOpsSource): IApplication {
     return {
@@ -67,12 +180,13 @@ export function planRootApplication(src: GitOpsSource): IApplication {
             finalizers: ["resources-finalizer.argocd.argoproj.io"],
         },
         spec: {
-            project: "default",
+            project: GITOPS_PROJECTS.root,
             source: { repoURL: src.repoUrl, targetRevision: src.revision, path: src.path, directory: { recurse: true } },
-            destination: { server: "https://kubernetes.default.svc", namespace: ARGOCD_NAMESPACE },
+            destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
             syncPolicy: {
                 automated: { prune: true, selfHeal: true },
-                syncOptions: ["CreateNamespace=true", "ServerSideApply=true"],
+                // No CreateNamespace: the namespaces are the platform's (an AppProject allows no cluster-scoped kind).
+                syncOptions: ["ServerSideApply=true"],
                 retry: { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } },
             },
         },

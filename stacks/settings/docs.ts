@@ -249,6 +249,11 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
         default: "`clusters/<region>`",
         description: "Path inside the GitOps repository the root `Application` syncs.",
     },
+    "mall:gitopsCredentialsSecretArn": {
+        section: "eks",
+        description:
+            "A Secrets Manager secret ARN with the GitOps repository's read credentials as JSON (`{sshPrivateKey}` for an ssh URL, `{githubAppID, githubAppInstallationID, githubAppPrivateKey}` or `{username, password}` for https), which becomes ArgoCD's repository secret; unset, the repository is read anonymously.",
+    },
     "mall:eksLogRetentionDays": { section: "eks", description: "Retention of the control-plane log group, a CloudWatch Logs retention value." },
 
     // DR automation and observability

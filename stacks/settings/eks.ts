@@ -18,7 +18,7 @@ import {
 import { DEFAULT_LOG_RETENTION_DAYS } from "../../components/common/logs";
 import { parseCidr } from "../../components/network/cidr";
 import { LOG_RETENTION_DAYS } from "./network";
-import { ConfigReader } from "./reader";
+import { ConfigReader, optional } from "./reader";
 
 export interface GitOpsSettings {
     /** @default "https://github.com/mall-platform/mall-gitops.git" */
@@ -27,6 +27,8 @@ export interface GitOpsSettings {
     readonly revision: string;
     /** @default "clusters/<region>" */
     readonly path: string;
+    /** A Secrets Manager secret with the repository's read credentials; unset: read anonymously. */
+    readonly credentialsSecretArn?: string;
 }
 
 export interface EksSettings {
@@ -103,6 +105,14 @@ export function readEks(r: ConfigReader, region: string, options: EksReadOptions
         repoUrl: r.string("mall:gitopsRepoUrl", { default: DEFAULT_GITOPS.repoUrl, pattern: GIT_URL, describe: "a git URL (https://…, ssh://… or git@…)" }),
         revision: r.string("mall:gitopsRevision", { default: DEFAULT_GITOPS.revision }),
         path: r.string("mall:gitopsPath", { default: defaultGitopsPath(region), pattern: /^[\w.-]+(\/[\w.-]+)*$/, describe: "a relative path inside the repo like clusters/us-east-1" }),
+        ...optional(
+            "credentialsSecretArn",
+            r.string("mall:gitopsCredentialsSecretArn", {
+                default: "",
+                pattern: /^$|^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/,
+                describe: "a Secrets Manager secret ARN like arn:aws:secretsmanager:us-east-1:123456789012:secret:mall/gitops-AbCdEf",
+            }),
+        ),
     };
 
     const logRetentionDays = r.number("mall:eksLogRetentionDays", { default: DEFAULT_LOG_RETENTION_DAYS, min: 1 });

@@ -157,6 +157,9 @@ describe("deploy-ready: CRD validator", () => {
             assert.ok(resources.some(({ stack }) => stack === "us-east-1") && resources.some(({ stack }) => stack === "us-west-2"));
             // what the validator sees, so that a kind silently dropped by the filter is noticed
             assert.deepStrictEqual([...new Set(resources.map(({ r }) => r.type))].sort(), [
+                "kubernetes:argoproj.io/v1alpha1:AppProject",
+                // applied over ArgoCD's own `default` project (server-side apply): validated as the whole object it sets
+                "kubernetes:argoproj.io/v1alpha1:AppProjectPatch",
                 "kubernetes:argoproj.io/v1alpha1:Application",
                 "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding",
                 "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass",
@@ -169,7 +172,7 @@ describe("deploy-ready: CRD validator", () => {
             assert.deepStrictEqual(missing, []);
         });
 
-        it("NodePools, Applications and TargetGroupBindings pass their CRDs (schema and CEL)", () => {
+        it("NodePools, Applications, AppProjects and TargetGroupBindings pass their CRDs (schema and CEL)", () => {
             assert.strictEqual(problemsOf((r) => !/:EC2NodeClass$/.test(r.type)), "");
         });
 

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { SERVICES } from "../../components/catalogue";
 import { CHART_VERSIONS, NODE_POOLS } from "../../components/eks/defaults";
-import { EKS_ADDON_VERSIONS } from "../../tools/plan/mocks";
+import { DEPLOYED_SECRETS, EKS_ADDON_VERSIONS, deployedSecretArn } from "../../tools/plan/mocks";
 import { CONTROL_PLANE_LOGS, EksCluster, EksClusterArgs, NODE_MANAGED_POLICIES } from "../../components/eks/eks-cluster";
 import { planNodePool } from "../../components/eks/karpenter-plan";
 import { PlannedResource } from "../../tools/plan/contract";
@@ -101,8 +101,9 @@ describe("EksCluster", function () {
         it("is the provider of every Kubernetes resource", () => {
             const providerUrn = res.urn("eks-k8s");
             const k8s = res.all.filter(K8S);
-            // namespaces, ServiceAccounts, PDBs, releases (karpenter-crd, karpenter, keda, argocd, LBC), EC2NodeClass, NodePools, root Application, TargetGroupBinding, StorageClass
-            assert.strictEqual(k8s.length, 5 + 20 + 20 + 5 + 1 + 6 + 1 + 1 + 1);
+            // namespaces, ServiceAccounts, PDBs, releases (karpenter-crd, karpenter, keda, argocd, LBC), EC2NodeClass, NodePools, root Application,
+            // the two AppProjects and the default one's lockdown, TargetGroupBinding, StorageClass
+            assert.strictEqual(k8s.length, 5 + 20 + 20 + 5 + 1 + 6 + 1 + 3 + 1 + 1);
             for (const r of k8s) assert.strictEqual(r.provider, providerUrn, `${r.type} ${r.name}`);
         });
 
@@ -280,6 +281,24 @@ describe("EksCluster", function () {
             });
         });
 
+        it("syncs the root through its own AppProject, after the projects and the default project's lockdown", () => {
+            const root = res.one("kubernetes:argoproj.io/v1alpha1:Application", "eks-argocd-root");
+            assert.strictEqual((root.inputs.spec as { project: string }).project, "mall-root");
+            const projects = res.ofType("kubernetes:argoproj.io/v1alpha1:AppProject");
+            assert.deepStrictEqual(projects.map((p) => p.name).sort(), ["eks-argocd-project-mall-root", "eks-argocd-project-mall-services"]);
+            const services = res.one("kubernetes:argoproj.io/v1alpha1:AppProject", "eks-argocd-project-mall-services").inputs.spec as { sourceRepos: string[]; destinations: { namespace: string }[]; clusterResourceWhitelist: unknown[] };
+            assert.deepStrictEqual(services.sourceRepos, ["https://github.com/mall-platform/mall-gitops.git"]);
+            assert.deepStrictEqual(services.destinations.map((d) => d.namespace), ["storefront", "commerce", "fulfilment", "customer", "platform"]);
+            assert.deepStrictEqual(services.clusterResourceWhitelist, []);
+            const locked = res.one("kubernetes:argoproj.io/v1alpha1:AppProjectPatch", "eks-argocd-project-default");
+            assert.deepStrictEqual(locked.inputs.metadata, { name: "default", namespace: "argocd", annotations: { "pulumi.com/patchForce": "true" } });
+            assert.deepStrictEqual((locked.inputs.spec as { sourceRepos: unknown[]; destinations: unknown[] }).sourceRepos, []);
+            assert.deepStrictEqual((locked.inputs.spec as { sourceRepos: unknown[]; destinations: unknown[] }).destinations, []);
+            for (const dep of [...projects.map((p) => p.urn), locked.urn]) assert.ok(root.dependencies.includes(dep), dep);
+            // No repository credentials configured: the repository is read anonymously.
+            assert.deepStrictEqual(res.ofType("kubernetes:core/v1:Secret").filter((x) => x.name === "eks-argocd-repository"), []);
+        });
+
         it("gives KEDA, ArgoCD and the LB Controller 600 s to become ready (a fresh critical node, image pulls)", () => {
             for (const n of ["eks-keda", "eks-argocd", "eks-aws-load-balancer-controller"]) assert.strictEqual(res.one("kubernetes:helm.sh/v3:Release", n).inputs.timeout, 600, n);
         });
@@ -366,5 +385,28 @@ describe("EksCluster", function () {
             res.countsByType(),
         );
         assert.strictEqual(west.one("eks:index:Cluster", "eks-cluster").inputs.name, "mall-us-west-2");
+    });
+});
+
+describe("EksCluster: GitOps repository credentials from Secrets Manager", function () {
+    const name = "mall/gitops-deploy-key";
+    const arn = deployedSecretArn("us-east-1", name);
+    const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
+    let res: Resources;
+    before(async () => {
+        DEPLOYED_SECRETS.set(name, JSON.stringify({ sshPrivateKey: key }));
+        try {
+            res = await plan({ apiGatewayTargetGroupArn: TG, gitops: { repoUrl: "git@github.com:acme/mall-gitops.git", revision: "main", path: "clusters/us-east-1", credentialsSecretArn: arn } });
+        } finally {
+            DEPLOYED_SECRETS.delete(name);
+        }
+    });
+
+    it("gives ArgoCD a repository secret for the repo, read from the secret at deploy time, before the root syncs", () => {
+        const secret = res.one("kubernetes:core/v1:Secret", "eks-argocd-repository");
+        assert.deepStrictEqual(secret.inputs.metadata, { name: "mall-gitops-repository", namespace: "argocd", labels: { "argocd.argoproj.io/secret-type": "repository" } });
+        // The credentials stay secret in state (the document's shapes: karpenter-plan.spec.ts, repositorySecretData).
+        assert.strictEqual(secret.inputs.stringData, "[secret]");
+        assert.ok(res.one("kubernetes:argoproj.io/v1alpha1:Application", "eks-argocd-root").dependencies.includes(secret.urn));
     });
 });

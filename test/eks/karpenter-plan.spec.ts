@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { NODE_POOLS, NODE_POOL_NAMES, NodePoolSpec } from "../../components/eks/defaults";
 import { NODE_CLASS_NAME, POOL_LABEL, RESTRICTED_NODECLASS_TAGS, archesOf, isRestrictedNodeClassTag, planEc2NodeClass, planNodePool } from "../../components/eks/karpenter-plan";
 import { loadCrds } from "../../tools/deploy-ready/crds";
-import { planRootApplication } from "../../components/eks/workloads-plan";
+import { GITOPS_PROJECTS, planAppProjects, planLockedDefaultProject, planRootApplication, repositorySecretData } from "../../components/eks/workloads-plan";
 import { loadModels, schemaError } from "./models";
 
 const pool = (name: string): NodePoolSpec => NODE_POOLS.find((p) => p.name === name)!;
@@ -136,6 +136,64 @@ describe("Karpenter plan", () => {
             assert.strictEqual(schemaError(models.EC2NodeClass, nc), undefined);
             const broken = { ...nc, spec: { ...nc.spec, metadataOptions: { httpTokens: "sometimes" } } };
             assert.ok(schemaError(models.EC2NodeClass, broken), "httpTokens must be required|optional");
+        });
+    });
+
+    describe("GitOps trust: the AppProjects and the repository credentials", () => {
+        const projects = planAppProjects({ repoUrl: "https://github.com/acme/gitops.git" }, ["commerce", "platform"]);
+
+        it("lets the root create only Applications in argocd, and the services only namespaced objects the platform does not own", () => {
+            const [root, services] = projects;
+            assert.deepStrictEqual(root.spec, {
+                description: "The app-of-apps: Applications in the argocd namespace, nothing else",
+                sourceRepos: ["https://github.com/acme/gitops.git"],
+                destinations: [{ server: "https://kubernetes.default.svc", namespace: "argocd" }],
+                clusterResourceWhitelist: [],
+                namespaceResourceWhitelist: [{ group: "argoproj.io", kind: "Application" }],
+            });
+            assert.deepStrictEqual(services.spec.destinations, [
+                { server: "https://kubernetes.default.svc", namespace: "commerce" },
+                { server: "https://kubernetes.default.svc", namespace: "platform" },
+            ]);
+            assert.deepStrictEqual(services.spec.clusterResourceWhitelist, []);
+            assert.deepStrictEqual(services.spec.namespaceResourceBlacklist?.map((k) => `${k.group || "core"}/${k.kind}`), [
+                "networking.k8s.io/NetworkPolicy",
+                "core/ServiceAccount",
+                "core/ResourceQuota",
+                "core/LimitRange",
+                "rbac.authorization.k8s.io/Role",
+                "rbac.authorization.k8s.io/RoleBinding",
+            ]);
+            assert.deepStrictEqual(planLockedDefaultProject().spec.destinations, []);
+            assert.strictEqual(planRootApplication({ repoUrl: "https://github.com/acme/gitops.git", revision: "main", path: "p" }).spec.project, GITOPS_PROJECTS.root);
+        });
+
+        it("validates against the vendored argoproj.io/v1alpha1 AppProject CRD", () => {
+            const crds = loadCrds();
+            for (const p of [...projects, planLockedDefaultProject()]) assert.deepStrictEqual(crds.validate({ ...p }), [], p.metadata.name);
+        });
+
+        it("turns each credential shape ArgoCD reads into a repository secret for the URL scheme it serves", () => {
+            const ssh = { repoUrl: "git@github.com:acme/gitops.git" };
+            const https = { repoUrl: "https://github.com/acme/gitops.git" };
+            assert.deepStrictEqual(repositorySecretData(ssh, "arn:s", JSON.stringify({ sshPrivateKey: "KEY", note: "x" })), { type: "git", url: ssh.repoUrl, sshPrivateKey: "KEY" });
+            assert.deepStrictEqual(repositorySecretData(https, "arn:s", JSON.stringify({ githubAppID: 12, githubAppInstallationID: "34", githubAppPrivateKey: "PEM" })), {
+                type: "git",
+                url: https.repoUrl,
+                githubAppID: "12",
+                githubAppInstallationID: "34",
+                githubAppPrivateKey: "PEM",
+            });
+            assert.deepStrictEqual(repositorySecretData(https, "arn:s", JSON.stringify({ username: "u", password: "p" })), { type: "git", url: https.repoUrl, username: "u", password: "p" });
+        });
+
+        it("refuses a document that is not a credential, or one the URL cannot use, naming the secret", () => {
+            const shapes = "{sshPrivateKey} or {githubAppID, githubAppInstallationID, githubAppPrivateKey} or {username, password}";
+            assert.throws(() => repositorySecretData({ repoUrl: "https://x/r.git" }, "arn:s", "plain-text"), { message: `GitOps credentials arn:s must hold a JSON object: ${shapes}` });
+            assert.throws(() => repositorySecretData({ repoUrl: "https://x/r.git" }, "arn:s", JSON.stringify({ token: "t" })), { message: `GitOps credentials arn:s hold the fields token; ArgoCD needs ${shapes}` });
+            assert.throws(() => repositorySecretData({ repoUrl: "https://x/r.git" }, "arn:s", JSON.stringify({ sshPrivateKey: "K" })), {
+                message: "GitOps credentials arn:s hold sshPrivateKey, which ArgoCD cannot use for https://x/r.git: a deploy key needs an ssh URL (git@… or ssh://…), a GitHub App or a password an https URL",
+            });
         });
     });
 

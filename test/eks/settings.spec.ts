@@ -93,6 +93,7 @@ describe("EKS settings", () => {
             "mall:hostedZoneId": "Z0123456789ABCDEFGHIJ",
             "mall:gitopsRepoUrl": "https://github.com/acme/mall-gitops.git",
             "mall:regions": REGISTRY,
+            "aws:allowedAccountIds": JSON.stringify(["210987654321"]),
             "mall:deployRunner": JSON.stringify({
                 repositoryUrl: "https://github.com/acme/mall-platform",
                 connectionArn: "arn:aws:codeconnections:us-east-1:210987654321:connection/4a1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",

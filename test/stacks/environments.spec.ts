@@ -229,36 +229,37 @@ describe("environments: the shipped staging pair beside production", function ()
 describe("environments: the longest names still fit AWS's limits", function () {
     this.timeout(300_000);
     // The longest environment name (10 characters) in long region names: the mocks refuse any
-    // physical name past AWS's limit (tools/plan/name-limits.ts), so planning is the check.
-    it("a 10-character environment in ap-northeast-2, ap-southeast-2 and eu-central-1 plans", async () => {
+    // physical name past AWS's limit (tools/plan/name-limits.ts), so planning is the check. The
+    // primary and the first secondary link DSQL, so they and the witness share the Asia Pacific set.
+    it("a 10-character environment in ap-northeast-2, ap-southeast-1 and eu-central-1 plans", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mall-env-"));
         try {
             const project = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
             project.config["mall:environments"].value.acceptance = {
                 regions: {
                     "ap-northeast-2": { cidr: "10.20.0.0/16", role: "primary" },
-                    "ap-southeast-2": { cidr: "10.21.0.0/16", role: "secondary" },
+                    "ap-southeast-1": { cidr: "10.21.0.0/16", role: "secondary" },
                     "eu-central-1": { cidr: "10.22.0.0/16", role: "secondary" },
                 },
             };
             fs.writeFileSync(path.join(dir, "Pulumi.yaml"), YAML.stringify(project));
             const staging = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.staging-us-west-2.yaml"), "utf8")).config;
             const file = (region: string, extra: Record<string, unknown>) => ({
-                config: { ...staging, "aws:region": region, "mall:environment": "acceptance", "mall:domain": "acceptance.example.com", "mall:deployRunner": { ...staging["mall:deployRunner"], connectionArn: String(staging["mall:deployRunner"].connectionArn).replace("us-west-2", region) }, ...extra },
+                config: { ...staging, "aws:region": region, "mall:environment": "acceptance", "mall:domain": "acceptance.example.com", "mall:dsqlWitnessRegion": "ap-northeast-3", "mall:deployRunner": { ...staging["mall:deployRunner"], connectionArn: String(staging["mall:deployRunner"].connectionArn).replace("us-west-2", region) }, ...extra },
             });
             const { ["mall:primaryStack"]: _drop, ...primary } = file("ap-northeast-2", {}).config;
             fs.writeFileSync(path.join(dir, "Pulumi.acceptance-ap-northeast-2.yaml"), YAML.stringify({ config: primary }));
-            for (const region of ["ap-southeast-2", "eu-central-1"]) {
+            for (const region of ["ap-southeast-1", "eu-central-1"]) {
                 fs.writeFileSync(path.join(dir, `Pulumi.acceptance-${region}.yaml`), YAML.stringify(file(region, { "mall:primaryStack": "organization/mall/acceptance-ap-northeast-2" })));
             }
             const planned = await plan({ dir, environment: "acceptance", skipPolicy: true });
             assert.strictEqual(planned.failure, undefined, planned.failure?.error.message);
-            assert.deepStrictEqual(planned.stacks.map((s) => s.stack), ["acceptance-ap-northeast-2", "acceptance-ap-southeast-2", "acceptance-eu-central-1"]);
+            assert.deepStrictEqual(planned.stacks.map((s) => s.stack), ["acceptance-ap-northeast-2", "acceptance-ap-southeast-1", "acceptance-eu-central-1"]);
             const domain = planned.stacks[0].resources.find((r) => r.type === "aws:opensearch/domain:Domain")!;
             assert.strictEqual(domain.inputs.domainName, "mall-acceptance-apne2-search");
-            // IAM's 64 characters: the replicator from ap-southeast-2 into ap-northeast-2 takes region codes.
+            // IAM's 64 characters: the replicator from ap-southeast-1 into ap-northeast-2 takes region codes.
             const roles = planned.stacks[1].resources.filter((r) => r.type === "aws:iam/role:Role" && String(r.inputs.name).endsWith("-msk-replicator")).map((r) => r.inputs.name);
-            assert.deepStrictEqual(roles.sort(), ["mall-acceptance-ap-southeast-2-msk-replicator", "mall-acceptance-apne2-from-apse2-msk-replicator"]);
+            assert.deepStrictEqual(roles.sort(), ["mall-acceptance-ap-southeast-1-msk-replicator", "mall-acceptance-apne2-from-apse1-msk-replicator"]);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
