@@ -35,10 +35,21 @@ export interface ServiceTrustOptions {
      * @default - no condition
      */
     readonly sourceAccount?: string;
+    /**
+     * Pin it further to the resource the service acts for, with `aws:SourceArn` (ArnLike, so a
+     * pattern such as `arn:aws:rds:<region>:<account>:db:*` works); only for services documented to
+     * send it.
+     * @default - no condition
+     */
+    readonly sourceArn?: string;
 }
 
-/** Trust for an AWS service principal (`lambda.amazonaws.com`, …), optionally pinned to one account. */
+/** Trust for an AWS service principal (`lambda.amazonaws.com`, …), optionally pinned to one account and resource. */
 export function serviceTrust(principal: string, options: ServiceTrustOptions = {}): TrustPolicy {
+    const condition = {
+        ...(options.sourceAccount !== undefined ? { StringEquals: { "aws:SourceAccount": options.sourceAccount } } : {}),
+        ...(options.sourceArn !== undefined ? { ArnLike: { "aws:SourceArn": options.sourceArn } } : {}),
+    };
     return {
         Version: "2012-10-17",
         Statement: [
@@ -46,7 +57,7 @@ export function serviceTrust(principal: string, options: ServiceTrustOptions = {
                 Effect: "Allow",
                 Principal: { Service: principal },
                 Action: "sts:AssumeRole",
-                ...(options.sourceAccount !== undefined ? { Condition: { StringEquals: { "aws:SourceAccount": options.sourceAccount } } } : {}),
+                ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
             },
         ],
     };

@@ -95,7 +95,8 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
         `${base}-monitoring-role`,
         {
             name: awsName(ctx, "aurora-monitoring"),
-            assumeRolePolicy: serviceTrustPolicy(ctx, "monitoring.rds.amazonaws.com"),
+            // RDS sends both keys for Enhanced Monitoring (RDS User Guide, confused deputy prevention); instances of this region only.
+            assumeRolePolicy: serviceTrustPolicy(ctx, "monitoring.rds.amazonaws.com", { sourceAccount: true, sourceArn: (account) => `arn:aws:rds:${ctx.region}:${account}:db:*` }),
             tags: tags("monitoring-role"),
         },
         child(scope),

@@ -234,7 +234,7 @@ interface ReplicatorSide {
 function replicatorRole(scope: DataScope, pulumiBase: string, roleName: string, source: ReplicatorSide, target: ReplicatorSide): ReplicatorRole {
     const role = new aws.iam.Role(
         `${pulumiBase}-role`,
-        { name: roleName, assumeRolePolicy: serviceTrustPolicy(scope.ctx, "kafka.amazonaws.com"), tags: dataTags(scope, "msk", ["msk", "replicator-role", source.region, "to", target.region]) },
+        { name: roleName, assumeRolePolicy: serviceTrustPolicy(scope.ctx, "kafka.amazonaws.com", { sourceAccount: true }), tags: dataTags(scope, "msk", ["msk", "replicator-role", source.region, "to", target.region]) },
         child(scope),
     );
     const policy = new aws.iam.RolePolicy(

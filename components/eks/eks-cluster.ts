@@ -176,8 +176,12 @@ function buildEksCluster(parent: pulumi.Resource, name: string, args: EksCluster
         },
         { parent },
     );
+    // EKS sends both keys when it assumes the cluster role (EKS User Guide, cross-service confused
+    // deputy prevention); the cluster's ARN is known from its name before it exists. EC2 is not
+    // documented to send them for instance profiles: the node roles stay unconditioned (docs/security.md).
     const trust = (principal: string) => serviceTrustPolicy(ctx, principal);
-    const clusterRole = declareRole(c, "cluster-role", awsName(ctx, "eks-cluster"), { trust: trust("eks.amazonaws.com"), managed: ["AmazonEKSClusterPolicy"] });
+    const clusterTrust = serviceTrustPolicy(ctx, "eks.amazonaws.com", { sourceAccount: true, sourceArn: (account) => `arn:aws:eks:${ctx.region}:${account}:cluster/${c.clusterName}` });
+    const clusterRole = declareRole(c, "cluster-role", awsName(ctx, "eks-cluster"), { trust: clusterTrust, managed: ["AmazonEKSClusterPolicy"] });
     const karpenterNodeRole = declareRole(c, "karpenter-node-role", awsName(ctx, "karpenter-node"), { trust: trust("ec2.amazonaws.com"), managed: NODE_MANAGED_POLICIES });
     const systemNodeRole = declareRole(c, "system-node-role", awsName(ctx, "eks-system-node"), { trust: trust("ec2.amazonaws.com"), managed: NODE_MANAGED_POLICIES });
 

@@ -147,12 +147,18 @@ export const INTERRUPTION_RULES: readonly (readonly [string, Readonly<Record<str
     ["instance-state-change", { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] }],
 ];
 
-/** The interruption queue's policy: EventBridge (and SQS) may deliver, nothing without TLS. */
-export function interruptionQueuePolicy(queueArn: string) {
+/**
+ * The interruption queue's policy: only this cluster's four interruption rules may deliver through
+ * EventBridge (`aws:SourceArn`, as EventBridge's SQS-target docs prescribe: a rule of any other
+ * account could otherwise forge interruptions that drain nodes), SQS itself as upstream Karpenter
+ * allows, nothing without TLS.
+ */
+export function interruptionQueuePolicy(queueArn: string, ruleArns: readonly string[]) {
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "EventBridgeDelivers", Effect: "Allow", Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] }, Action: "sqs:SendMessage", Resource: queueArn },
+            { Sid: "EventBridgeRulesDeliver", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queueArn, Condition: { ArnEquals: { "aws:SourceArn": [...ruleArns] } } },
+            { Sid: "SqsDelivers", Effect: "Allow", Principal: { Service: "sqs.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queueArn },
             { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: queueArn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
         ],
     } as const;

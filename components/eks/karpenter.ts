@@ -58,18 +58,22 @@ export function declareKarpenter(
         },
         { parent },
     );
+    const ruleName = (n: string) => awsNameWithin(ctx, 64, "karpenter", n);
     new aws.sqs.QueuePolicy(
         `${name}-karpenter-interruptions-policy`,
         {
             queueUrl: queue.url,
-            policy: queue.arn.apply((arn) => JSON.stringify(interruptionQueuePolicy(arn))),
+            // The rules' ARNs from their names (default event bus), so the policy needs no rule to exist first.
+            policy: pulumi
+                .all([queue.arn, ctx.accountId])
+                .apply(([arn, account]) => JSON.stringify(interruptionQueuePolicy(arn, INTERRUPTION_RULES.map(([n]) => `arn:aws:events:${ctx.region}:${account}:rule/${ruleName(n)}`)))),
         },
         { parent },
     );
     for (const [n, pattern] of INTERRUPTION_RULES) {
         const rule = new aws.cloudwatch.EventRule(
             `${name}-karpenter-${n}`,
-            { name: awsNameWithin(ctx, 64, "karpenter", n), description: `Karpenter interruption handling: ${pattern["detail-type"][0]}`, eventPattern: JSON.stringify(pattern), tags: ktags(awsNameWithin(ctx, 64, "karpenter", n)) },
+            { name: ruleName(n), description: `Karpenter interruption handling: ${pattern["detail-type"][0]}`, eventPattern: JSON.stringify(pattern), tags: ktags(ruleName(n)) },
             { parent },
         );
         new aws.cloudwatch.EventTarget(`${name}-karpenter-${n}-target`, { rule: rule.name, targetId: "KarpenterInterruptionQueue", arn: queue.arn }, { parent });
