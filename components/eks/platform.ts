@@ -9,6 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { API_GATEWAY_PORT, service as catalogueService } from "../catalogue";
 import { awsName } from "../common/context";
+import { planExposurePolicies } from "./admission-plan";
 import { NODE_POOLS, defaultGitops } from "./defaults";
 import { loadBalancerControllerPolicy } from "./iam-plan";
 import { PLATFORM_POOL, poolPlacement } from "./karpenter-plan";
@@ -76,11 +77,18 @@ export function declarePlatformCharts(c: EksScope, d: { cluster: eks.Cluster; no
         afterArgocd,
     );
     const credentials = gitops.credentialsSecretArn ? [declareRepositorySecret(c, gitops, gitops.credentialsSecretArn, d.provider, argocd)] : [];
+    // In force before ArgoCD syncs anything: no Service or Ingress exposes pods outside the WAF.
+    const exposure = planExposurePolicies();
+    const k8sOpts = { parent, provider: d.provider };
+    const exposurePolicies = exposure.policies.map((p) => new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-vap-${p.metadata.name}`, { metadata: p.metadata, spec: p.spec }, k8sOpts));
+    const exposureBindings = exposure.bindings.map(
+        (b, i) => new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(`${name}-vapb-${b.metadata.name}`, { metadata: b.metadata, spec: b.spec }, { ...k8sOpts, dependsOn: [exposurePolicies[i]] }),
+    );
     const root = planRootApplication(gitops);
     new k8s.apiextensions.CustomResource(
         `${name}-argocd-root`,
         { apiVersion: root.apiVersion, kind: root.kind, metadata: root.metadata, spec: root.spec },
-        { parent, provider: d.provider, dependsOn: [argocd, ...projects, defaultProject, ...credentials] },
+        { parent, provider: d.provider, dependsOn: [argocd, ...projects, defaultProject, ...credentials, ...exposureBindings] },
     );
 
     const lbcPolicy = pulumi
@@ -107,8 +115,13 @@ export function declarePlatformCharts(c: EksScope, d: { cluster: eks.Cluster; no
                 vpcId: c.args.network.vpcId,
                 replicaCount: 2,
                 serviceAccount: { name: LBC_SA, annotations: { [IRSA_ANNOTATION]: lbcRole.arn } },
-                // Only TargetGroupBinding is used; no Service of type LoadBalancer is mutated.
-                enableServiceMutatorWebhook: false,
+                // A LoadBalancer Service (refused by the mall-no-exposed-services admission policy
+                // unless allow-listed) is then the controller's, which has no permission to create a
+                // load balancer, instead of the legacy cloud provider's internet-facing Classic LB:
+                // it fails closed. Ignore, not Fail: while the controller is down (its own first
+                // install included) every Service create would fail; the admission policy still holds.
+                enableServiceMutatorWebhook: true,
+                serviceMutatorWebhookConfig: { failurePolicy: "Ignore" },
                 ...placement,
             },
         },

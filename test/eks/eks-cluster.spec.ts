@@ -102,8 +102,8 @@ describe("EksCluster", function () {
             const providerUrn = res.urn("eks-k8s");
             const k8s = res.all.filter(K8S);
             // namespaces, ServiceAccounts, PDBs, releases (karpenter-crd, karpenter, keda, argocd, LBC), EC2NodeClass, NodePools, root Application,
-            // the two AppProjects and the default one's lockdown, TargetGroupBinding, StorageClass
-            assert.strictEqual(k8s.length, 5 + 20 + 20 + 5 + 1 + 6 + 1 + 3 + 1 + 1);
+            // the two AppProjects and the default one's lockdown, the two exposure admission policies and their bindings, TargetGroupBinding, StorageClass
+            assert.strictEqual(k8s.length, 5 + 20 + 20 + 5 + 1 + 6 + 1 + 3 + 4 + 1 + 1);
             for (const r of k8s) assert.strictEqual(r.provider, providerUrn, `${r.type} ${r.name}`);
         });
 

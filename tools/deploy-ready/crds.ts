@@ -442,6 +442,21 @@ export function toCel(schema: SchemaNode | undefined, value: unknown): unknown {
     return value;
 }
 
+/**
+ * Evaluates a CEL expression the way an admission policy's is, with JSON bindings (`object`,
+ * `oldObject` …) as maps; a compile or evaluation error comes back as an Error, never as a verdict.
+ */
+export function evaluateCel(expr: string, bindings: Readonly<Record<string, unknown>>): unknown {
+    const program = compile(expr);
+    if (program instanceof Error) return program;
+    try {
+        const result = program(Object.fromEntries(Object.entries(bindings).map(([k, v]) => [k, toCel(undefined, v)])));
+        return isCelError(result) ? new Error(celMessage(result)) : result;
+    } catch (e) {
+        return e instanceof Error ? e : new Error(String(e));
+    }
+}
+
 function celMessage(e: unknown): string {
     return e instanceof Error ? e.message : String(e);
 }

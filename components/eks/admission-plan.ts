@@ -1,0 +1,96 @@
+/**
+ * In-cluster exposure (security review S10): a Service of type LoadBalancer or NodePort, an
+ * Ingress, or a Service with externalIPs would expose pods outside CloudFront and the WAF, and
+ * AWS would create the load balancer outside Pulumi and the policy pack (the legacy cloud
+ * provider makes an internet-facing Classic LB open to 0.0.0.0/0 in the ELB-tagged public
+ * subnets). Two `ValidatingAdmissionPolicy` objects refuse them at admission, whoever creates
+ * them (a GitOps commit, a chart default, kubectl), unless the object is on the allow-list.
+ * Pure: the records the component declares, and the expressions test/eks/admission.spec.ts
+ * evaluates with a CEL interpreter.
+ */
+
+/** `<namespace>/<name>` of the Services and Ingresses that may expose themselves: none today (the edge is CloudFront → the origin ALB → a TargetGroupBinding). */
+export const EXPOSURE_ALLOW_LIST: readonly string[] = [];
+
+export interface Validation {
+    readonly expression: string;
+    readonly messageExpression: string;
+    readonly reason: "Forbidden";
+}
+
+export interface AdmissionPolicy {
+    readonly apiVersion: "admissionregistration.k8s.io/v1";
+    readonly kind: "ValidatingAdmissionPolicy";
+    readonly metadata: { readonly name: string };
+    readonly spec: {
+        readonly failurePolicy: "Fail";
+        // Mutable arrays: the provider's input types (ValidatingAdmissionPolicySpec) take them as such.
+        readonly matchConstraints: { readonly resourceRules: { readonly apiGroups: string[]; readonly apiVersions: string[]; readonly operations: string[]; readonly resources: string[] }[] };
+        readonly validations: Validation[];
+    };
+}
+
+export interface AdmissionPolicyBinding {
+    readonly apiVersion: "admissionregistration.k8s.io/v1";
+    readonly kind: "ValidatingAdmissionPolicyBinding";
+    readonly metadata: { readonly name: string };
+    readonly spec: { readonly policyName: string; readonly validationActions: ["Deny"] };
+}
+
+/** The CEL list literal of the allow-list, and the test that the admitted object is on it. */
+function allowed(list: readonly string[]): string {
+    return `[${list.map((e) => `'${e.replace(/'/g, "")}'`).join(", ")}].exists(a, a == object.metadata.namespace + '/' + object.metadata.name)`;
+}
+
+const WHERE = "the edge is CloudFront and the WAF in front of the origin ALB (a TargetGroupBinding to a ClusterIP Service), see docs/security.md";
+
+/** The policies and their Deny bindings: Services (type and externalIPs) and Ingresses. */
+export function planExposurePolicies(allowList: readonly string[] = EXPOSURE_ALLOW_LIST): { policies: AdmissionPolicy[]; bindings: AdmissionPolicyBinding[] } {
+    const rule = (apiGroups: string[], resources: string[]) => ({ apiGroups, apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources });
+    const policies: AdmissionPolicy[] = [
+        {
+            apiVersion: "admissionregistration.k8s.io/v1",
+            kind: "ValidatingAdmissionPolicy",
+            metadata: { name: "mall-no-exposed-services" },
+            spec: {
+                failurePolicy: "Fail",
+                matchConstraints: { resourceRules: [rule([""], ["services"])] },
+                validations: [
+                    {
+                        expression: `!has(object.spec.type) || !(object.spec.type in ['LoadBalancer', 'NodePort']) || ${allowed(allowList)}`,
+                        messageExpression: `'Service ' + object.metadata.namespace + '/' + object.metadata.name + ' is of type ' + object.spec.type + ', which would expose it outside the WAF: ${WHERE}'`,
+                        reason: "Forbidden",
+                    },
+                    {
+                        expression: `!has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0 || ${allowed(allowList)}`,
+                        messageExpression: `'Service ' + object.metadata.namespace + '/' + object.metadata.name + ' sets externalIPs, which any node would route to it (CVE-2020-8554): ${WHERE}'`,
+                        reason: "Forbidden",
+                    },
+                ],
+            },
+        },
+        {
+            apiVersion: "admissionregistration.k8s.io/v1",
+            kind: "ValidatingAdmissionPolicy",
+            metadata: { name: "mall-no-ingresses" },
+            spec: {
+                failurePolicy: "Fail",
+                matchConstraints: { resourceRules: [rule(["networking.k8s.io"], ["ingresses"])] },
+                validations: [
+                    {
+                        expression: allowed(allowList),
+                        messageExpression: `'Ingress ' + object.metadata.namespace + '/' + object.metadata.name + ' would make the Load Balancer Controller or another ingress controller expose it outside the WAF: ${WHERE}'`,
+                        reason: "Forbidden",
+                    },
+                ],
+            },
+        },
+    ];
+    const bindings: AdmissionPolicyBinding[] = policies.map((p) => ({
+        apiVersion: "admissionregistration.k8s.io/v1",
+        kind: "ValidatingAdmissionPolicyBinding",
+        metadata: { name: p.metadata.name },
+        spec: { policyName: p.metadata.name, validationActions: ["Deny"] },
+    }));
+    return { policies, bindings };
+}
