@@ -26,6 +26,13 @@ export const ADDON_NAMES = ["vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-dri
  * ask EKS, so check once with `aws eks describe-addon-configuration --addon-name metrics-server
  * --addon-version <version>` (docs/eks.md).
  */
+/**
+ * The VPC CNI add-on's configuration: NetworkPolicy enforcement on (the add-on's network policy
+ * agent; off by default, which leaves every NetworkPolicy silently unenforced). Pods no policy
+ * selects stay unaffected. EKS User Guide, "Configure your cluster for Kubernetes network policies".
+ */
+export const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: "true" } as const;
+
 export const METRICS_SERVER_CONFIGURATION = { tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }] } as const;
 export type AddonName = (typeof ADDON_NAMES)[number];
 

@@ -25,7 +25,7 @@ import { service as catalogueService } from "../catalogue";
 import { NetworkRef } from "../network/regional-vpc";
 import { declareAddon } from "./addons";
 import { controlPlaneLogGroupName, declareCluster, eksKey } from "./control-plane";
-import { AddonName, BootstrapNodeGroup, ChartName, METRICS_SERVER_CONFIGURATION, NodePoolSpec, STORAGE_CLASS, addonVersionKey } from "./defaults";
+import { AddonName, BootstrapNodeGroup, ChartName, METRICS_SERVER_CONFIGURATION, VPC_CNI_CONFIGURATION, NodePoolSpec, STORAGE_CLASS, addonVersionKey } from "./defaults";
 import { ServiceStoreRefs } from "./iam-plan";
 import { declareKarpenter } from "./karpenter";
 import { NODE_MANAGED_POLICIES, declareSystemNodeGroup } from "./nodes";
@@ -191,7 +191,10 @@ function buildEksCluster(parent: pulumi.Resource, name: string, args: EksCluster
 
     // Networking add-ons must exist before nodes can become Ready; CoreDNS and the EBS CSI driver
     // need running nodes, so they follow the node group.
-    const preNode = (["vpc-cni", "kube-proxy"] as const).map((a) => declareAddon(c, clusterName, a, {}, clusterOpts));
+    const preNode = [
+        declareAddon(c, clusterName, "vpc-cni", { configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION) }, clusterOpts),
+        declareAddon(c, clusterName, "kube-proxy", {}, clusterOpts),
+    ];
     const nodeGroup = declareSystemNodeGroup(c, { clusterName, key, nodeSecurityGroup, role: systemNodeRole, after: [cluster, ...preNode.map((a) => a.addon)] });
     const ebsCsiRole = declareRole(c, "ebs-csi-role", awsName(ctx, "ebs-csi"), {
         trust: irsaTrustOf(cluster, "kube-system", EBS_CSI_SA),

@@ -15,7 +15,7 @@ import { loadBalancerControllerPolicy } from "./iam-plan";
 import { PLATFORM_POOL, poolPlacement } from "./karpenter-plan";
 import { declareRole, irsaTrustOf } from "./roles";
 import { EksScope, chartVersions } from "./scope";
-import { ARGOCD_NAMESPACE, GitOpsSource, IRSA_ANNOTATION, planAppProjects, planLockedDefaultProject, planRootApplication, planTargetGroupBinding, repositorySecretData, serviceNamespaces } from "./workloads-plan";
+import { ARGOCD_NAMESPACE, GitOpsSource, IRSA_ANNOTATION, POD_SECURITY, podSecurityLabels, planAppProjects, planLockedDefaultProject, planRootApplication, planTargetGroupBinding, repositorySecretData, serviceNamespaces } from "./workloads-plan";
 
 const LBC_SA = "aws-load-balancer-controller";
 /** Seconds an atomic platform release may take before Helm rolls it back. */
@@ -31,6 +31,11 @@ export function declarePlatformCharts(c: EksScope, d: { cluster: eks.Cluster; no
     }
     const placement = poolPlacement(PLATFORM_POOL, c.args.nodePools ?? NODE_POOLS);
 
+    // The charts' namespaces are the platform's, with their Pod Security labels (Helm's createNamespace cannot label).
+    const namespace = (ns: "keda" | "argocd") =>
+        new k8s.core.v1.Namespace(`${name}-ns-${ns}`, { metadata: { name: ns, labels: { "app.kubernetes.io/part-of": "platform", ...podSecurityLabels(POD_SECURITY[ns]) } } }, { parent, provider: d.provider });
+    const kedaNamespace = namespace("keda");
+    const argocdNamespace = namespace(ARGOCD_NAMESPACE);
     new k8s.helm.v3.Release(
         `${name}-keda`,
         {
@@ -38,8 +43,7 @@ export function declarePlatformCharts(c: EksScope, d: { cluster: eks.Cluster; no
             chart: "keda",
             repositoryOpts: { repo: "https://kedacore.github.io/charts" },
             version: versions.keda,
-            namespace: "keda",
-            createNamespace: true,
+            namespace: kedaNamespace.metadata.name,
             atomic: true,
             // A fresh on-demand `critical` node and the image pulls can outlast Helm's 300 s default.
             timeout: PLATFORM_RELEASE_TIMEOUT,
@@ -55,8 +59,7 @@ export function declarePlatformCharts(c: EksScope, d: { cluster: eks.Cluster; no
             chart: "argo-cd",
             repositoryOpts: { repo: "https://argoproj.github.io/argo-helm" },
             version: versions.argocd,
-            namespace: ARGOCD_NAMESPACE,
-            createNamespace: true,
+            namespace: argocdNamespace.metadata.name,
             atomic: true,
             // A fresh on-demand `critical` node and the image pulls can outlast Helm's 300 s default.
             timeout: PLATFORM_RELEASE_TIMEOUT,

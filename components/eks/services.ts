@@ -10,7 +10,7 @@ import { awsName } from "../common/context";
 import { planServicePolicy } from "./iam-plan";
 import { declareRole, irsaTrustOf } from "./roles";
 import { EksScope } from "./scope";
-import { IRSA_ANNOTATION, planServiceWorkloads, serviceNamespaces } from "./workloads-plan";
+import { IRSA_ANNOTATION, POD_SECURITY, planServiceWorkloads, podSecurityLabels, serviceNamespaces } from "./workloads-plan";
 
 /** The LB Controller's pod readiness gate: pods behind a TargetGroupBinding turn Ready only once their target is healthy. */
 export const READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject";
@@ -20,7 +20,7 @@ export const READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject";
  * readiness gate, so a rolling update never sends traffic to draining or unregistered targets.
  */
 export function namespaceLabels(ns: string): Record<string, string> {
-    return { "mall.io/domain": ns, ...(ns === catalogueService("api-gateway").domain ? { [READINESS_GATE_LABEL]: "enabled" } : {}) };
+    return { "mall.io/domain": ns, ...podSecurityLabels(POD_SECURITY.services), ...(ns === catalogueService("api-gateway").domain ? { [READINESS_GATE_LABEL]: "enabled" } : {}) };
 }
 
 /** The ConfigMap a service's pods mount (envFrom): its stores' endpoints, write paths and secret ARNs. */

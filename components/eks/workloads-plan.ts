@@ -34,6 +34,34 @@ export function planServiceWorkloads(services: readonly ServiceSpec[] = SERVICES
     }));
 }
 
+/** Pod Security Standards levels (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
+export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
+
+/**
+ * The Pod Security admission level each namespace the platform creates enforces, and the one it
+ * warns and audits at. The services' namespaces enforce `restricted` (their manifests come from the
+ * GitOps repository: no privileged, hostNetwork or hostPath pod, which would defeat the IMDS hop
+ * limit and reach the node's credentials). The platform charts' namespaces enforce `baseline`, the
+ * level their pods are built for, and warn at `restricted`; the observability namespace runs the
+ * node exporter (host network, PID and filesystem), so it stays `privileged` and warns at `baseline`.
+ * kube-system is EKS's and keeps its default.
+ */
+export const POD_SECURITY: Readonly<Record<"services" | "argocd" | "keda" | "observability", { readonly enforce: PodSecurityLevel; readonly warn: PodSecurityLevel }>> = {
+    services: { enforce: "restricted", warn: "restricted" },
+    argocd: { enforce: "baseline", warn: "restricted" },
+    keda: { enforce: "baseline", warn: "restricted" },
+    observability: { enforce: "privileged", warn: "baseline" },
+};
+
+/** The namespace labels of a Pod Security level: enforce, and warn and audit at `warn`. */
+export function podSecurityLabels(level: { readonly enforce: PodSecurityLevel; readonly warn: PodSecurityLevel }): Record<string, string> {
+    return {
+        "pod-security.kubernetes.io/enforce": level.enforce,
+        "pod-security.kubernetes.io/warn": level.warn,
+        "pod-security.kubernetes.io/audit": level.warn,
+    };
+}
+
 /** The namespaces the services run in: one per domain that has a service. */
 export function serviceNamespaces(services: readonly ServiceSpec[] = SERVICES): Domain[] {
     return DOMAINS.filter((d) => services.some((s) => s.domain === d));

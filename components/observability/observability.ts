@@ -14,6 +14,7 @@ import { irsaTrustPolicy } from "../common/trust";
 import { serviceKey } from "../common/kms";
 import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
 import { tagsFor } from "../common/tags";
+import { POD_SECURITY, podSecurityLabels } from "../eks/workloads-plan";
 import {
     CHARTS,
     NAMESPACE,
@@ -248,7 +249,7 @@ function buildObservability(parent: pulumi.Resource, name: string, args: Observa
     );
 
     const k8sOpts = { parent, provider: cluster.provider };
-    const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: NAMESPACE, labels: { "app.kubernetes.io/part-of": "observability" } } }, k8sOpts);
+    const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: NAMESPACE, labels: { "app.kubernetes.io/part-of": "observability", ...podSecurityLabels(POD_SECURITY.observability) } } }, k8sOpts);
     const release = (id: string, releaseName: string, chart: (typeof CHARTS)[keyof typeof CHARTS], values: pulumi.Input<Record<string, unknown>>, dependsOn: pulumi.Resource[] = []) => {
         const r = new k8s.helm.v3.Release(
             `${name}-${id}`,

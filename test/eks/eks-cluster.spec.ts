@@ -101,9 +101,9 @@ describe("EksCluster", function () {
         it("is the provider of every Kubernetes resource", () => {
             const providerUrn = res.urn("eks-k8s");
             const k8s = res.all.filter(K8S);
-            // namespaces, ServiceAccounts, PDBs, releases (karpenter-crd, karpenter, keda, argocd, LBC), EC2NodeClass, NodePools, root Application,
+            // namespaces (the services' and the charts' keda and argocd), ServiceAccounts, PDBs, releases (karpenter-crd, karpenter, keda, argocd, LBC), EC2NodeClass, NodePools, root Application,
             // the two AppProjects and the default one's lockdown, the two exposure admission policies and their bindings, TargetGroupBinding, StorageClass
-            assert.strictEqual(k8s.length, 5 + 20 + 20 + 5 + 1 + 6 + 1 + 3 + 4 + 1 + 1);
+            assert.strictEqual(k8s.length, 5 + 2 + 20 + 20 + 5 + 1 + 6 + 1 + 3 + 4 + 1 + 1);
             for (const r of k8s) assert.strictEqual(r.provider, providerUrn, `${r.type} ${r.name}`);
         });
 
@@ -303,12 +303,29 @@ describe("EksCluster", function () {
             for (const n of ["eks-keda", "eks-argocd", "eks-aws-load-balancer-controller"]) assert.strictEqual(res.one("kubernetes:helm.sh/v3:Release", n).inputs.timeout, 600, n);
         });
 
-        it("injects the LB Controller's pod readiness gate in the api-gateway's namespace only", () => {
+        it("injects the LB Controller's pod readiness gate in the api-gateway's namespace only, and enforces Pod Security restricted in every service namespace", () => {
+            const restricted = { "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted", "pod-security.kubernetes.io/audit": "restricted" };
             assert.deepStrictEqual(res.one("kubernetes:core/v1:Namespace", "eks-ns-platform").inputs.metadata, {
                 name: "platform",
-                labels: { "mall.io/domain": "platform", "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" },
+                labels: { "mall.io/domain": "platform", ...restricted, "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" },
             });
-            assert.deepStrictEqual((res.one("kubernetes:core/v1:Namespace", "eks-ns-commerce").inputs.metadata as { labels: object }).labels, { "mall.io/domain": "commerce" });
+            assert.deepStrictEqual((res.one("kubernetes:core/v1:Namespace", "eks-ns-commerce").inputs.metadata as { labels: object }).labels, { "mall.io/domain": "commerce", ...restricted });
+        });
+
+        it("labels the platform charts' namespaces with the Pod Security level their pods are built for, and installs the charts into them", () => {
+            const baseline = { "app.kubernetes.io/part-of": "platform", "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted", "pod-security.kubernetes.io/audit": "restricted" };
+            for (const ns of ["keda", "argocd"]) {
+                const namespace = res.one("kubernetes:core/v1:Namespace", `eks-ns-${ns}`);
+                assert.deepStrictEqual(namespace.inputs.metadata, { name: ns, labels: baseline });
+                const release = res.one("kubernetes:helm.sh/v3:Release", `eks-${ns}`);
+                assert.strictEqual(release.inputs.namespace, ns);
+                assert.strictEqual(release.inputs.createNamespace, undefined);
+                assert.ok(release.dependencies.includes(namespace.urn), ns);
+            }
+        });
+
+        it("turns on the VPC CNI's NetworkPolicy enforcement", () => {
+            assert.deepStrictEqual(JSON.parse(String(res.one("aws:eks/addon:Addon", "eks-addon-vpc-cni").inputs.configurationValues)), { enableNetworkPolicy: "true" });
         });
 
         it("binds the edge's target group to the api-gateway Service with IP targets", () => {
@@ -335,7 +352,7 @@ describe("EksCluster", function () {
 
     describe("the 20 services", () => {
         it("get namespaces by domain, a ServiceAccount with its own IRSA role and a PDB each", () => {
-            assert.deepStrictEqual(res.ofType("kubernetes:core/v1:Namespace").map((n) => (n.inputs.metadata as { name: string }).name), ["storefront", "commerce", "fulfilment", "customer", "platform"]);
+            assert.deepStrictEqual(res.ofType("kubernetes:core/v1:Namespace").map((n) => (n.inputs.metadata as { name: string }).name), ["keda", "argocd", "storefront", "commerce", "fulfilment", "customer", "platform"]);
             const sas = res.ofType("kubernetes:core/v1:ServiceAccount");
             assert.strictEqual(sas.length, 20);
             const roleArns = sas.map((sa) => (sa.inputs.metadata as { annotations: Record<string, string> }).annotations["eks.amazonaws.com/role-arn"]);

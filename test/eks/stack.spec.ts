@@ -11,7 +11,8 @@ const COUNTS = {
     "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": 1,
     "kubernetes:karpenter.sh/v1:NodePool": 6,
     "kubernetes:argoproj.io/v1alpha1:Application": 1,
-    "kubernetes:core/v1:Namespace": 5,
+    // the five service namespaces, keda and argocd
+    "kubernetes:core/v1:Namespace": 7,
     "kubernetes:core/v1:ServiceAccount": 20,
     "kubernetes:policy/v1:PodDisruptionBudget": 20,
     "aws:sqs/queue:Queue": 1,
