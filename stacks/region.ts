@@ -21,6 +21,9 @@ import { ACCESS_POLICIES, RUNNER_KINDS } from "../components/cicd/plan";
 import { OriginSecret, replicaAcceptValues } from "../components/edge/origin-secret";
 import { ORIGIN_SECRET_PHASES, OriginSecretPhase } from "../components/edge/plan";
 import { ApiClient, EksCluster } from "../components/eks/eks-cluster";
+import { NetworkPolicyInputs } from "../components/eks/network-policy-plan";
+import { flowTable } from "../components/network/flows";
+import { planSubnets } from "../components/network/subnet-plan";
 import { ServiceStoreRefs } from "../components/eks/iam-plan";
 import { DrAutomation } from "../components/dr/automation";
 import { ChaosDrills } from "../components/dr/chaos";
@@ -138,6 +141,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         amiAlias: settings.eks.amiAlias,
         nodePools: settings.eks.nodePools,
         gitops: settings.eks.gitops,
+        networkPolicies: networkPolicyInputs(settings),
         logRetentionDays: settings.eks.logRetentionDays,
         // One port end to end: the ALB target group, its health check and SG rules use the same.
         apiGatewayServicePort: settings.ingress.apiTargetPort,
@@ -576,5 +580,19 @@ function replicatedCredentials(settings: SecondarySettings, primary: PrimaryOutp
         docdbServiceSecretArns: Object.fromEntries(Object.entries(primary.docdbServiceSecretArns).map(([svc, arn]) => [svc, local(arn)])),
         cacheAuthSecretArn: local(primary.cacheAuthSecretArn),
         secretsKeyArn: key,
+    };
+}
+
+/** What the services' NetworkPolicies derive from: the registry's flow table and this region's subnets. */
+function networkPolicyInputs(settings: PlatformSettings): Omit<NetworkPolicyInputs, "namespaces"> {
+    const regions = settings.registry.regions.map((r) => ({ name: r.name, cidr: r.cidr, role: r.role }));
+    const subnets = planSubnets({ vpcCidr: settings.self.cidr, azCount: settings.network.azCount, subnetPrefix: settings.network.subnetPrefix });
+    const tier = (t: string) => subnets.filter((x) => x.tier === t).map((x) => x.cidr);
+    return {
+        region: settings.region,
+        regions,
+        rows: flowTable(regions, settings.registry.failoverOrder),
+        subnets: { public: tier("public"), private: tier("private"), data: tier("data") },
+        gatewayPort: settings.ingress.apiTargetPort,
     };
 }

@@ -25,6 +25,7 @@ import { service as catalogueService } from "../catalogue";
 import { NetworkRef } from "../network/regional-vpc";
 import { declareAddon } from "./addons";
 import { controlPlaneLogGroupName, declareCluster, eksKey } from "./control-plane";
+import { NetworkPolicyInputs } from "./network-policy-plan";
 import { AddonName, BootstrapNodeGroup, ChartName, METRICS_SERVER_CONFIGURATION, VPC_CNI_CONFIGURATION, NodePoolSpec, STORAGE_CLASS, addonVersionKey } from "./defaults";
 import { ServiceStoreRefs } from "./iam-plan";
 import { declareKarpenter } from "./karpenter";
@@ -84,6 +85,12 @@ export interface EksClusterArgs {
     readonly nodePools?: readonly NodePoolSpec[];
     /** Where ArgoCD's root Application points. @default DEFAULT_GITOPS, path clusters/<region> */
     readonly gitops?: GitOpsSource;
+    /**
+     * The flow table and this region's subnets, from which each service namespace gets default-deny
+     * NetworkPolicies and the allows the table grants (network-policy-plan.ts); without it no
+     * NetworkPolicy is declared.
+     */
+    readonly networkPolicies?: Omit<NetworkPolicyInputs, "namespaces">;
     /** Days the control-plane log group keeps the API, audit and authenticator logs. @default 90 */
     readonly logRetentionDays?: number;
     /** Data-store identifiers for the services' IRSA policies. @default - none: services get telemetry only */

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SERVICES, service as catalogueService } from "../catalogue";
 import { awsName } from "../common/context";
 import { planServicePolicy } from "./iam-plan";
+import { planNetworkPolicies } from "./network-policy-plan";
 import { declareRole, irsaTrustOf } from "./roles";
 import { EksScope } from "./scope";
 import { IRSA_ANNOTATION, POD_SECURITY, planServiceWorkloads, podSecurityLabels, serviceNamespaces } from "./workloads-plan";
@@ -83,6 +84,15 @@ export function declareServices(c: EksScope, d: { cluster: eks.Cluster; provider
             { metadata: { name: w.service, namespace: w.namespace }, spec: { minAvailable: w.minAvailable, selector: { matchLabels: { ...w.selector } } } },
             nsOpts,
         );
+    }
+    if (c.args.networkPolicies) {
+        for (const np of planNetworkPolicies({ ...c.args.networkPolicies, namespaces: serviceNamespaces() })) {
+            new k8s.networking.v1.NetworkPolicy(
+                `${name}-netpol-${np.metadata.namespace}-${np.metadata.name}`,
+                { metadata: np.metadata, spec: np.spec as k8s.types.input.networking.v1.NetworkPolicySpec },
+                { ...k8sOpts, dependsOn: [namespaces[np.metadata.namespace]] },
+            );
+        }
     }
     return { roleArns, namespaces };
 }
