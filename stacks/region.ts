@@ -180,6 +180,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         sizing: settings.data.sizing,
         dsqlWitnessRegion: settings.data.dsqlWitnessRegion,
         createOpenSearchServiceLinkedRole: settings.accountBaseline.openSearchServiceLinkedRole,
+        searchOperatorRoleArns: settings.eks.adminRoleArns,
         links: dataLinks,
         mskMultiVpcConnectivity: settings.cicd.phase !== "bootstrap",
         // Only the in-VPC runners reach the brokers: not the bootstrap deploy (a workstation), not a

@@ -101,6 +101,8 @@ export interface GlobalDataArgs {
      * @default false - the role exists already
      */
     readonly createOpenSearchServiceLinkedRole?: boolean;
+    /** Human operators who may take the OpenSearch master role (the EKS admin roles). */
+    readonly searchOperatorRoleArns?: readonly string[];
     /**
      * Multi-VPC private connectivity on the primary's MSK cluster, which cross-region replicators
      * need; AWS refuses it at cluster creation, so the bootstrap deploy passes false. @default true
@@ -323,6 +325,7 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
         securityGroupId: sgs.search.id,
         createServiceLinkedRole: args.createOpenSearchServiceLinkedRole ?? false,
         primary: primary && { region: primary.region, domainName: primary.searchDomainName },
+        operatorRoleArns: args.searchOperatorRoleArns,
     });
     const s3 = buildS3(scope, args.links.ownsS3Replication ? { routes: args.links.s3Routes } : undefined);
     const writerDirectory = buildWriterDirectory(

@@ -15,7 +15,12 @@ export interface SearchArgs {
     readonly createServiceLinkedRole: boolean;
     /** Secondaries: the primary's domain for cross-cluster search. */
     readonly primary?: { readonly region: string; readonly domainName: pulumi.Input<string> };
+    /** Human operators who may take the master role (the EKS admin roles); the identities bootstrap always may. */
+    readonly operatorRoleArns?: readonly string[];
 }
+
+/** The identities bootstrap's role name (components/identities), the one automated user of the master role. */
+export const IDENTITIES_ROLE_SUFFIX = "identities";
 
 export interface SearchStore {
     readonly domain: aws.opensearch.Domain;
@@ -36,9 +41,19 @@ export function buildSearch(scope: DataScope, args: SearchArgs): SearchStore {
         {
             name: awsName(ctx, "search-admin"),
             description: "OpenSearch fine-grained access control master (assumed by operators and the identities bootstrap)",
+            // Only the identities bootstrap and the named operators, not every principal of the account
+            // allowed sts:AssumeRole on * (security S15). By aws:PrincipalArn, not as principals: IAM
+            // refuses a trust naming a role that does not exist yet, and the bootstrap's comes later.
             assumeRolePolicy: pulumi.jsonStringify({
                 Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:aws:iam::${ctx.accountId}:root` }, Action: "sts:AssumeRole" }],
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { AWS: pulumi.interpolate`arn:aws:iam::${ctx.accountId}:root` },
+                        Action: "sts:AssumeRole",
+                        Condition: { ArnEquals: { "aws:PrincipalArn": [pulumi.interpolate`arn:aws:iam::${ctx.accountId}:role/${awsName(ctx, IDENTITIES_ROLE_SUFFIX)}`, ...(args.operatorRoleArns ?? [])] } },
+                    },
+                ],
             }),
             tags: tags("admin-role"),
         },

@@ -24,6 +24,7 @@ import { serviceKey } from "../common/kms";
 import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
 import { tagsFor } from "../common/tags";
 import { serviceTrustPolicy } from "../common/trust";
+import { IDENTITIES_ROLE_SUFFIX } from "../data/search";
 import { store } from "../data/plan";
 import { bundleLambda } from "../dr/bundle";
 import { IDENTITY_STORES, IdentityInputs, IdentityStore, IdentityTargets } from "./plan";
@@ -89,7 +90,8 @@ export class StoreIdentities extends pulumi.ComponentResource {
         const ctx = args.context;
         const parent = this;
         const tags = (nameTag: string) => tagsFor(ctx, SERVICE, COMPONENT, {}, nameTag);
-        const fnName = awsName(ctx, "identities");
+        // The OpenSearch master role trusts this name (components/data/search.ts).
+        const fnName = awsName(ctx, IDENTITIES_ROLE_SUFFIX);
         const logGroupName = `/aws/lambda/${fnName}`;
 
         // No ingress. Egress on exactly the ports it uses: the function shares the private subnets

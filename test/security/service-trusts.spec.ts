@@ -79,3 +79,21 @@ describe("service-principal trusts carry the confused-deputy guard (S14)", funct
         }
     });
 });
+
+describe("the OpenSearch master role (S15)", function () {
+    this.timeout(600_000);
+    it("is assumable only by the region's identities bootstrap and the named operators, never by the whole account", async () => {
+        for (const s of (await planned()).stacks) {
+            const role = s.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === "data-search-admin-role")!;
+            const region = String(role.inputs.name).replace(/^mall-(staging-)?/, "").replace(/-search-admin$/, "");
+            const prefix = String(role.inputs.name).replace(/-search-admin$/, "");
+            const [statement, ...rest] = JSON.parse(String(role.inputs.assumeRolePolicy)).Statement;
+            assert.deepStrictEqual(rest, [], s.stack);
+            assert.deepStrictEqual(statement.Principal, { AWS: "arn:aws:iam::123456789012:root" }, s.stack);
+            const arns = statement.Condition.ArnEquals["aws:PrincipalArn"] as string[];
+            assert.strictEqual(arns[0], `arn:aws:iam::123456789012:role/${prefix}-identities`, `${s.stack} (${region})`);
+            const identities = s.resources.find((r) => r.type === "aws:iam/role:Role" && String(r.inputs.name) === `${prefix}-identities`);
+            assert.ok(identities, `${s.stack}: the bootstrap's role is named ${prefix}-identities`);
+        }
+    });
+});
