@@ -236,3 +236,26 @@ describe("offline plan mocks: AWS Backup (the platform's vault, plan, selection 
         assert.throws(() => create("aws:backup/vault:Vault", "v", { name: "x".repeat(51) }), /is 51 characters; AWS allows 2-50/);
     });
 });
+
+describe("offline plan mocks: Kubernetes objects", () => {
+    const mocks = new PlanMocks({ stack: "us-east-1", region: "us-east-1", stackOutputs: new Map() });
+    const create = (type: string, name: string, inputs: Record<string, unknown>) => mocks.newResource({ type, name, inputs, custom: true } as never) as { id: string; state: Record<string, unknown> };
+
+    it("answers a namespaced object with <namespace>/<name> and the server-set metadata, a cluster-scoped one with its name", () => {
+        const policy = create("kubernetes:networking.k8s.io/v1:NetworkPolicy", "eks-netpol-commerce-default-deny", { metadata: { name: "default-deny", namespace: "commerce" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } });
+        assert.strictEqual(policy.id, "commerce/default-deny");
+        const meta = policy.state.metadata as Record<string, unknown>;
+        assert.deepStrictEqual([meta.name, meta.namespace, meta.generation, meta.creationTimestamp], ["default-deny", "commerce", 1, "2026-01-01T00:00:00Z"]);
+        assert.match(String(meta.uid), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+        assert.match(String(meta.resourceVersion), /^\d+$/);
+        assert.deepStrictEqual(policy.state.spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+        const vap = create("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy", "eks-vap-mall-no-ingresses", { metadata: { name: "mall-no-ingresses" }, spec: {} });
+        assert.strictEqual(vap.id, "mall-no-ingresses");
+        const project = create("kubernetes:argoproj.io/v1alpha1:AppProjectPatch", "eks-argocd-project-default", { apiVersion: "argoproj.io/v1alpha1", kind: "AppProject", metadata: { name: "default", namespace: "argocd" }, spec: {} });
+        assert.strictEqual(project.id, "argocd/default");
+    });
+
+    it("answers a Helm release with <namespace>/<name>", () => {
+        assert.strictEqual(create("kubernetes:helm.sh/v3:Release", "eks-argocd", { name: "argocd", namespace: "argocd", chart: "argo-cd" }).id, "argocd/argocd");
+    });
+});

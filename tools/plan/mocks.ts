@@ -504,6 +504,22 @@ function byName(kind: string, table: Record<string, string>, name: unknown): str
     return id;
 }
 
+/**
+ * What the Kubernetes provider answers for an object it created: the id `<namespace>/<name>` (the
+ * name alone for a cluster-scoped object), and the server-set metadata (uid, resourceVersion,
+ * generation, creationTimestamp) over the declared metadata. A Helm release's id is also
+ * `<namespace>/<name>`. Objects the provider would auto-name (no metadata.name) keep the generic id.
+ */
+function kubernetesState(type: string, inputs: State, seed: string): State {
+    if (type === "kubernetes:helm.sh/v3:Release") {
+        return inputs.name ? { id: `${String(inputs.namespace ?? "default")}/${String(inputs.name)}` } : {};
+    }
+    const metadata = (inputs.metadata ?? {}) as Record<string, unknown>;
+    if (typeof metadata.name !== "string") return {};
+    const id = typeof metadata.namespace === "string" ? `${metadata.namespace}/${metadata.name}` : metadata.name;
+    return { id, metadata: { ...metadata, uid: uuid(seed), resourceVersion: String(parseInt(hex(seed, 6), 16)), generation: 1, creationTimestamp: "2026-01-01T00:00:00Z" } };
+}
+
 export class PlanMocks implements pulumi.runtime.Mocks {
     constructor(private readonly ctx: MockContext) {}
 
@@ -536,6 +552,7 @@ export class PlanMocks implements pulumi.runtime.Mocks {
             state.arn = call.arn(`${kind}/${id}`);
             if (args.inputs.tags) state.tagsAll = args.inputs.tags;
         }
+        if (pkg === "kubernetes" && args.custom !== false) Object.assign(state, kubernetesState(args.type, args.inputs, seed));
         Object.assign(state, EXTRA_STATE[args.type]?.(call) ?? {});
         // EXTRA_STATE may give the real id shape (a bucket's id is its name, a global cluster's its identifier).
         return { id: args.custom === false ? undefined : String(state.id ?? id), state };
