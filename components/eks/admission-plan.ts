@@ -5,9 +5,13 @@
  * provider makes an internet-facing Classic LB open to 0.0.0.0/0 in the ELB-tagged public
  * subnets). Two `ValidatingAdmissionPolicy` objects refuse them at admission, whoever creates
  * them (a GitOps commit, a chart default, kubectl), unless the object is on the allow-list.
- * Pure: the records the component declares, and the expressions test/eks/admission.spec.ts
- * evaluates with a CEL interpreter.
+ * A third policy keeps every ArgoCD Application in the mall's AppProjects. Pure: the records the
+ * component declares, and the expressions test/eks/admission.spec.ts evaluates with a CEL interpreter.
  */
+import { GITOPS_PROJECTS } from "./workloads-plan";
+
+/** The AppProjects an ArgoCD Application may name (workloads-plan.ts GITOPS_PROJECTS). */
+const ARGOCD_PROJECTS = Object.values(GITOPS_PROJECTS);
 
 /** `<namespace>/<name>` of the Services and Ingresses that may expose themselves: none today (the edge is CloudFront → the origin ALB → a TargetGroupBinding). */
 export const EXPOSURE_ALLOW_LIST: readonly string[] = [];
@@ -25,7 +29,7 @@ export interface AdmissionPolicy {
     readonly spec: {
         readonly failurePolicy: "Fail";
         // Mutable arrays: the provider's input types (ValidatingAdmissionPolicySpec) take them as such.
-        readonly matchConstraints: { readonly resourceRules: { readonly apiGroups: string[]; readonly apiVersions: string[]; readonly operations: string[]; readonly resources: string[] }[] };
+        readonly matchConstraints: { readonly resourceRules: { apiGroups: string[]; apiVersions: string[]; operations: string[]; resources: string[] }[] };
         readonly validations: Validation[];
     };
 }
@@ -86,6 +90,23 @@ export function planExposurePolicies(allowList: readonly string[] = EXPOSURE_ALL
             },
         },
     ];
+    policies.push({
+        apiVersion: "admissionregistration.k8s.io/v1",
+        kind: "ValidatingAdmissionPolicy",
+        metadata: { name: "mall-argocd-projects" },
+        spec: {
+            failurePolicy: "Fail",
+            matchConstraints: { resourceRules: [{ apiGroups: ["argoproj.io"], apiVersions: ["v1alpha1"], operations: ["CREATE", "UPDATE"], resources: ["applications"] }] },
+            validations: [
+                {
+                    // ArgoCD recreates `default` wide open if it is ever deleted: no Application may name it, or any project of its own.
+                    expression: `has(object.spec.project) && object.spec.project in [${ARGOCD_PROJECTS.map((p) => `'${p}'`).join(", ")}]`,
+                    messageExpression: `'Application ' + object.metadata.namespace + '/' + object.metadata.name + ' must use project ${ARGOCD_PROJECTS.join(" or ")}, which bound what the GitOps repository may deploy (docs/eks.md, GitOps trust)'`,
+                    reason: "Forbidden",
+                },
+            ],
+        },
+    });
     const bindings: AdmissionPolicyBinding[] = policies.map((p) => ({
         apiVersion: "admissionregistration.k8s.io/v1",
         kind: "ValidatingAdmissionPolicyBinding",

@@ -19,6 +19,11 @@ export const DOMAIN_LABEL = "mall.io/domain";
 /** Where the OTel agents run (components/observability) and the ports pods send OTLP to. */
 export const OBSERVABILITY_NAMESPACE = "observability";
 export const OTLP_PORTS = [4317, 4318] as const;
+/**
+ * The Service (ClusterIP) ranges EKS picks when the cluster sets none: 172.20.0.0/16 for a VPC in
+ * 10.0.0.0/8, else 10.100.0.0/16 (EKS API, KubernetesNetworkConfigRequest.serviceIpv4Cidr).
+ */
+export const EKS_SERVICE_CIDRS = ["172.20.0.0/16", "10.100.0.0/16"] as const;
 
 export interface NetworkPolicyInputs {
     /** This stack's region. */
@@ -35,7 +40,7 @@ export interface NetworkPolicyInputs {
     readonly gatewayPort: number;
 }
 
-type Port = { readonly protocol: "TCP" | "UDP"; readonly port: number };
+type Port = { readonly protocol?: "TCP" | "UDP"; readonly port: number };
 type Peer =
     | { readonly ipBlock: { readonly cidr: string; readonly except?: readonly string[] } }
     | { readonly namespaceSelector: { readonly matchLabels?: Readonly<Record<string, string>>; readonly matchExpressions?: readonly { key: string; operator: "Exists" }[] }; readonly podSelector?: { readonly matchLabels: Readonly<Record<string, string>> } };
@@ -47,8 +52,8 @@ export interface NetworkPolicy {
     readonly spec: {
         readonly podSelector: { readonly matchLabels?: Readonly<Record<string, string>> };
         readonly policyTypes: readonly ("Ingress" | "Egress")[];
-        readonly ingress?: readonly { readonly from: readonly Peer[]; readonly ports?: readonly Port[] }[];
-        readonly egress?: readonly { readonly to: readonly Peer[]; readonly ports?: readonly Port[] }[];
+        readonly ingress?: readonly { readonly from?: readonly Peer[]; readonly ports?: readonly Port[] }[];
+        readonly egress?: readonly { readonly to?: readonly Peer[]; readonly ports?: readonly Port[] }[];
     };
 }
 
@@ -90,14 +95,22 @@ export function planNamespacePolicies(i: NetworkPolicyInputs, namespace: string)
     const policy = (name: string, spec: NetworkPolicy["spec"]): NetworkPolicy => ({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, namespace }, spec });
     const all = {};
     const vpcs = i.regions.map((r) => r.cidr);
-    // Anywhere but the registry's VPCs: AWS's public APIs (and DSQL's endpoint), never a store.
-    const outside: Peer = { ipBlock: { cidr: "0.0.0.0/0", except: vpcs } };
+    // Anywhere but the registry's VPCs and the cluster's Service range: AWS's public APIs (and DSQL's
+    // endpoint), never a store nor a ClusterIP (kubernetes.default included).
+    const outside: Peer = { ipBlock: { cidr: "0.0.0.0/0", except: [...vpcs, ...EKS_SERVICE_CIDRS] } };
     const policies: NetworkPolicy[] = [
         policy("default-deny", { podSelector: all, policyTypes: ["Ingress", "Egress"] }),
         policy("allow-dns", {
             podSelector: all,
             policyTypes: ["Egress"],
             egress: [{ to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] }],
+        }),
+        // Service to service (the api-gateway to the backends, a backend to another): the callee's
+        // allow-from-services decides which ports it takes.
+        policy("allow-to-services", {
+            podSelector: all,
+            policyTypes: ["Egress"],
+            egress: [{ to: [{ namespaceSelector: { matchExpressions: [{ key: DOMAIN_LABEL, operator: "Exists" }] } }] }],
         }),
         policy("allow-telemetry", {
             podSelector: all,
@@ -181,7 +194,10 @@ function peerMatches(peer: Peer, party: Party, policyNamespace: string): boolean
     return nsOk && matchesLabels(peer.podSelector, party.podLabels);
 }
 
-const portMatches = (ports: readonly Port[] | undefined, port: number, protocol: "TCP" | "UDP") => !ports || ports.some((p) => p.port === port && p.protocol === protocol);
+/** A rule's ports: absent or empty means every port (a port without a protocol is TCP). */
+const portMatches = (ports: readonly Port[] | undefined, port: number, protocol: "TCP" | "UDP") => !ports || ports.length === 0 || ports.some((p) => p.port === port && (p.protocol ?? "TCP") === protocol);
+/** A rule's peers: absent or empty means every source or destination. */
+const peersMatch = (peers: readonly Peer[] | undefined, party: Party, namespace: string) => !peers || peers.length === 0 || peers.some((peer) => peerMatches(peer, party, namespace));
 
 /**
  * Whether `policies` let a pod (labels `podLabels` in `namespace`) open `port`/`protocol` to `to`:
@@ -191,12 +207,12 @@ const portMatches = (ports: readonly Port[] | undefined, port: number, protocol:
 export function evaluateEgress(policies: readonly NetworkPolicy[], from: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> }, to: Party, port: number, protocol: "TCP" | "UDP" = "TCP"): boolean {
     const selecting = policies.filter((p) => p.metadata.namespace === from.namespace && p.spec.policyTypes.includes("Egress") && matchesLabels(p.spec.podSelector, from.podLabels));
     if (selecting.length === 0) return true;
-    return selecting.some((p) => (p.spec.egress ?? []).some((r) => r.to.some((peer) => peerMatches(peer, to, p.metadata.namespace)) && portMatches(r.ports, port, protocol)));
+    return selecting.some((p) => (p.spec.egress ?? []).some((r) => peersMatch(r.to, to, p.metadata.namespace) && portMatches(r.ports, port, protocol)));
 }
 
 /** Whether `policies` let `from` open `port` to a pod (labels `podLabels` in `namespace`): the ingress side. */
 export function evaluateIngress(policies: readonly NetworkPolicy[], to: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> }, from: Party, port: number, protocol: "TCP" | "UDP" = "TCP"): boolean {
     const selecting = policies.filter((p) => p.metadata.namespace === to.namespace && p.spec.policyTypes.includes("Ingress") && matchesLabels(p.spec.podSelector, to.podLabels));
     if (selecting.length === 0) return true;
-    return selecting.some((p) => (p.spec.ingress ?? []).some((r) => r.from.some((peer) => peerMatches(peer, from, p.metadata.namespace)) && portMatches(r.ports, port, protocol)));
+    return selecting.some((p) => (p.spec.ingress ?? []).some((r) => peersMatch(r.from, from, p.metadata.namespace) && portMatches(r.ports, port, protocol)));
 }

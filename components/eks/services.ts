@@ -62,6 +62,10 @@ export function declareServices(c: EksScope, d: { cluster: eks.Cluster; provider
                     labels: { ...w.selector, "mall.io/domain": w.namespace },
                     annotations: { [IRSA_ANNOTATION]: role.arn },
                 },
+                // No Kubernetes API token in the services' pods: they never call the API, and their
+                // NetworkPolicies admit 443 to the private subnets, where the control plane's ENIs sit.
+                // IRSA is unaffected (its webhook projects its own token for STS).
+                automountServiceAccountToken: false,
             },
             nsOpts,
         );

@@ -100,8 +100,10 @@ export const GITOPS_PROJECTS = { root: "mall-root", services: "mall-services" } 
 /**
  * Namespaced kinds a GitOps commit may not create in a service namespace, because the platform owns
  * them and a second one would widen what it grants: NetworkPolicies add up (one allow opens the
- * namespace's default deny), ServiceAccounts carry the IRSA roles, and quotas, limits and RBAC are
- * the platform's to set. Cluster-scoped kinds are all refused (an empty cluster allow-list).
+ * namespace's default deny), ServiceAccounts carry the IRSA roles, quotas, limits and RBAC are the
+ * platform's to set, the TargetGroupBinding decides what the origin ALB reaches, and ArgoCD's kinds
+ * would let a commit define its own project. Cluster-scoped kinds are all refused (an empty
+ * cluster allow-list).
  */
 export const GITOPS_DENIED_KINDS: readonly { readonly group: string; readonly kind: string }[] = [
     { group: "networking.k8s.io", kind: "NetworkPolicy" },
@@ -110,6 +112,11 @@ export const GITOPS_DENIED_KINDS: readonly { readonly group: string; readonly ki
     { group: "", kind: "LimitRange" },
     { group: "rbac.authorization.k8s.io", kind: "Role" },
     { group: "rbac.authorization.k8s.io", kind: "RoleBinding" },
+    // The api-gateway's binding to the origin ALB's target group is the platform's too: another would
+    // register any pod as an origin target.
+    { group: "elbv2.k8s.aws", kind: "TargetGroupBinding" },
+    // ArgoCD's own kinds (Applications, AppProjects, ApplicationSets): only the root creates Applications.
+    { group: "argoproj.io", kind: "*" },
 ];
 
 /** An `argoproj.io/v1alpha1` AppProject (no model package types it: @kubernetes-models/argo-cd has none). */

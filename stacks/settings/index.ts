@@ -174,9 +174,10 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
     const primaryStack = r.string(primaryStackKey);
     const eks = readEks(r, region, { requireAdmins: environment === "production" && !offlinePlan });
     const cicd = readCicd(r, { region, namePrefix: namePrefix(project, environment), publicAccessCidrs: eks.publicAccessCidrs, deploying: !offlinePlan, environment, adminRoleArns: eks.adminRoleArns });
-    if (!offlinePlan && environment === "production" && eks.gitops.repoUrl === DEFAULT_GITOPS.repoUrl) {
+    // Every environment: whoever registered the placeholder's GitHub org would deploy into the clusters with the services' roles.
+    if (!offlinePlan && eks.gitops.repoUrl === DEFAULT_GITOPS.repoUrl) {
         r.problem(
-            `mall:gitopsRepoUrl "${eks.gitops.repoUrl}" is the placeholder GitOps repository; production clusters need the real one ArgoCD syncs: pulumi config set mall:gitopsRepoUrl <your repo URL> -s ${stack}`,
+            `mall:gitopsRepoUrl "${eks.gitops.repoUrl}" is the placeholder GitOps repository, which nobody here controls; every cluster needs the real one ArgoCD syncs: pulumi config set mall:gitopsRepoUrl <your repo URL> -s ${stack}`,
         );
     }
 

@@ -37,7 +37,7 @@ function problems(stack: string, raw: RawConfig, offlinePlan: boolean): readonly
 const RESERVED = (d: string, stack: string) =>
     `mall:domain "${d}" is a reserved example name (RFC 2606/6761: example.com/.net/.org, *.example, *.test, *.invalid, *.localhost) that no registrar delegates, so its certificates can never validate; set the apex you own: pulumi config set mall:domain <your apex> -s ${stack}`;
 const GITOPS = (stack: string) =>
-    `mall:gitopsRepoUrl "https://github.com/mall-platform/mall-gitops.git" is the placeholder GitOps repository; production clusters need the real one ArgoCD syncs: pulumi config set mall:gitopsRepoUrl <your repo URL> -s ${stack}`;
+    `mall:gitopsRepoUrl "https://github.com/mall-platform/mall-gitops.git" is the placeholder GitOps repository, which nobody here controls; every cluster needs the real one ArgoCD syncs: pulumi config set mall:gitopsRepoUrl <your repo URL> -s ${stack}`;
 const ZONE = (apex: string) =>
     `mall:hostedZoneId is not set; the first deploy needs a public zone for ${apex} that is already delegated (ACM validates the certificates through public DNS, and a zone created in the same run is delegated only after it, so validation would time out after 75 minutes). ` +
     `Create and delegate it first: aws route53 create-hosted-zone --name ${apex} --caller-reference mall-$(date +%s), add its four NS records at the parent zone or registrar, check with dig NS ${apex}, then pulumi config set mall:hostedZoneId <Z…> -s us-east-1`;
@@ -96,10 +96,11 @@ describe("placeholders: only the offline plan accepts them", () => {
         ]);
     });
 
-    it("needs the GitOps repo in production only", () => {
+    it("needs the real GitOps repo in every environment (the placeholder's org could deploy into staging too)", () => {
         const { ["mall:gitopsRepoUrl"]: _, ...noRepo } = REAL["us-east-1"];
         assert.deepStrictEqual(problems("us-east-1", noRepo, false), [GITOPS("us-east-1")]);
-        assert.deepStrictEqual(problems("staging-us-east-1", inEnvironment("staging", noRepo), false), []);
+        assert.deepStrictEqual(problems("staging-us-east-1", inEnvironment("staging", noRepo), false), [GITOPS("staging-us-east-1")]);
+        assert.deepStrictEqual(problems("staging-us-east-1", inEnvironment("staging", REAL["us-east-1"]), false), []);
     });
 
     it("knows the RFC 2606 / 6761 reserved names", () => {

@@ -68,8 +68,24 @@ describe("exposure admission policies (ValidatingAdmissionPolicy, CEL)", () => {
         assert.deepStrictEqual(SERVICES.spec.matchConstraints.resourceRules, [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["services"] }]);
         assert.deepStrictEqual(INGRESSES.spec.matchConstraints.resourceRules, [{ apiGroups: ["networking.k8s.io"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["ingresses"] }]);
         for (const p of policies) assert.strictEqual(p.spec.failurePolicy, "Fail");
-        assert.deepStrictEqual(bindings.map((b) => [b.spec.policyName, b.spec.validationActions]), [["mall-no-exposed-services", ["Deny"]], ["mall-no-ingresses", ["Deny"]]]);
+        assert.deepStrictEqual(bindings.map((b) => [b.spec.policyName, b.spec.validationActions]), [
+            ["mall-no-exposed-services", ["Deny"]],
+            ["mall-no-ingresses", ["Deny"]],
+            ["mall-argocd-projects", ["Deny"]],
+        ]);
         assert.ok(!("matchResources" in bindings[0].spec), "no namespace is exempt");
+    });
+
+    it("keeps every ArgoCD Application in the mall's AppProjects (never default, never one of its own)", () => {
+        const PROJECTS = policies.find((p) => p.metadata.name === "mall-argocd-projects")!;
+        const app = (project?: string) => ({ apiVersion: "argoproj.io/v1alpha1", kind: "Application", metadata: { name: "orders", namespace: "argocd" }, spec: { ...(project ? { project } : {}), source: {} } });
+        assert.deepStrictEqual(admit(PROJECTS, app("mall-services")), []);
+        assert.deepStrictEqual(admit(PROJECTS, app("mall-root")), []);
+        const refused = "Application argocd/orders must use project mall-root or mall-services, which bound what the GitOps repository may deploy (docs/eks.md, GitOps trust)";
+        assert.deepStrictEqual(admit(PROJECTS, app("default")), [refused]);
+        assert.deepStrictEqual(admit(PROJECTS, app("anything")), [refused]);
+        assert.deepStrictEqual(admit(PROJECTS, app()), [refused]);
+        assert.deepStrictEqual(PROJECTS.spec.matchConstraints.resourceRules, [{ apiGroups: ["argoproj.io"], apiVersions: ["v1alpha1"], operations: ["CREATE", "UPDATE"], resources: ["applications"] }]);
     });
 
     it("the evaluator catches a broken expression instead of admitting", () => {
@@ -81,11 +97,11 @@ describe("exposure admission policies (ValidatingAdmissionPolicy, CEL)", () => {
 describe("exposure in what the platform installs", function () {
     this.timeout(600_000);
 
-    it("declares both policies and bindings in every cluster, before ArgoCD's root syncs, with the Load Balancer Controller's service webhook on", async () => {
+    it("declares the policies and their bindings in every cluster, before ArgoCD's root syncs, with the Load Balancer Controller's service webhook on", async () => {
         for (const s of (await planned()).stacks) {
             const vaps = s.resources.filter((r) => r.type === "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy");
             const vapbs = s.resources.filter((r) => r.type === "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding");
-            assert.deepStrictEqual(vaps.map((r) => (r.inputs.metadata as { name: string }).name).sort(), ["mall-no-exposed-services", "mall-no-ingresses"], s.stack);
+            assert.deepStrictEqual(vaps.map((r) => (r.inputs.metadata as { name: string }).name).sort(), ["mall-argocd-projects", "mall-no-exposed-services", "mall-no-ingresses"], s.stack);
             const root = s.resources.find((r) => r.type === "kubernetes:argoproj.io/v1alpha1:Application" && r.name === "eks-argocd-root")!;
             for (const b of vapbs) assert.ok(root.dependencies.includes(b.urn), `${s.stack}: root waits for ${b.name}`);
             const lbc = s.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.name === "eks-aws-load-balancer-controller")!;

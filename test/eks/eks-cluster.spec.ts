@@ -102,8 +102,8 @@ describe("EksCluster", function () {
             const providerUrn = res.urn("eks-k8s");
             const k8s = res.all.filter(K8S);
             // namespaces (the services' and the charts' keda and argocd), ServiceAccounts, PDBs, releases (karpenter-crd, karpenter, keda, argocd, LBC), EC2NodeClass, NodePools, root Application,
-            // the two AppProjects and the default one's lockdown, the two exposure admission policies and their bindings, TargetGroupBinding, StorageClass
-            assert.strictEqual(k8s.length, 5 + 2 + 20 + 20 + 5 + 1 + 6 + 1 + 3 + 4 + 1 + 1);
+            // the two AppProjects and the default one's lockdown, the three admission policies and their bindings, TargetGroupBinding, StorageClass
+            assert.strictEqual(k8s.length, 5 + 2 + 20 + 20 + 5 + 1 + 6 + 1 + 3 + 6 + 1 + 1);
             for (const r of k8s) assert.strictEqual(r.provider, providerUrn, `${r.type} ${r.name}`);
         });
 
@@ -360,6 +360,8 @@ describe("EksCluster", function () {
             for (const svc of SERVICES) {
                 const sa = res.one("kubernetes:core/v1:ServiceAccount", `eks-sa-${svc.name}`).inputs.metadata as { name: string; namespace: string; annotations: Record<string, string> };
                 assert.deepStrictEqual([sa.name, sa.namespace], [svc.name, svc.domain]);
+                // no Kubernetes API token in the services' pods (IRSA projects its own)
+                assert.strictEqual(res.one("kubernetes:core/v1:ServiceAccount", `eks-sa-${svc.name}`).inputs.automountServiceAccountToken, false);
                 const roleName = `mall-us-east-1-svc-${svc.name}`;
                 assert.strictEqual(sa.annotations["eks.amazonaws.com/role-arn"], `arn:aws:iam::123456789012:role/${roleName}`);
                 const role = res.all.find((r) => r.type === "aws:iam/role:Role" && r.inputs.name === roleName)!;

@@ -163,6 +163,8 @@ describe("Karpenter plan", () => {
                 "core/LimitRange",
                 "rbac.authorization.k8s.io/Role",
                 "rbac.authorization.k8s.io/RoleBinding",
+                "elbv2.k8s.aws/TargetGroupBinding",
+                "argoproj.io/*",
             ]);
             assert.deepStrictEqual(planLockedDefaultProject().spec.destinations, []);
             assert.strictEqual(planRootApplication({ repoUrl: "https://github.com/acme/gitops.git", revision: "main", path: "p" }).spec.project, GITOPS_PROJECTS.root);

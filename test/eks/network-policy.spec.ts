@@ -32,6 +32,13 @@ describe("NetworkPolicy evaluator (Kubernetes semantics)", () => {
         assert.strictEqual(evaluateEgress([deny, allow], pod("a"), { ip: "52.94.1.1" }, 443, "UDP"), false, "protocol");
         assert.strictEqual(evaluateEgress([deny, allow], pod("a"), { ip: "52.94.1.1" }, 80), false, "port");
     });
+    it("reads an absent or empty peer list or port list as everything, as Kubernetes does", () => {
+        const any = np("a", "any", { podSelector: {}, policyTypes: ["Egress"], egress: [{}] });
+        assert.strictEqual(evaluateEgress([deny, any], pod("a"), { ip: "10.9.9.9" }, 6379), true);
+        const anyPort = np("a", "any-port", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "10.9.0.0/16" } }], ports: [] }] });
+        assert.strictEqual(evaluateEgress([deny, anyPort], pod("a"), { ip: "10.9.9.9" }, 6379), true);
+        assert.strictEqual(evaluateEgress([deny, anyPort], pod("a"), { ip: "10.8.9.9" }, 6379), false);
+    });
     it("matches namespace and pod selectors; a pod selector alone means the policy's own namespace", () => {
         const dns = np("a", "dns", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }] }] });
         assert.strictEqual(evaluateEgress([deny, dns], pod("a"), peerPod("kube-system", { "k8s-app": "kube-dns" }), 53, "UDP"), true);
@@ -79,6 +86,8 @@ describe("the planned NetworkPolicies equal the flow table", function () {
                 ...tiers.private.map((c) => host(c)),
                 ...tiers.public.map((c) => host(c)),
                 ...regions.filter((r) => r.name !== self.name).map((r) => host(r.cidr, 300)),
+                "172.20.0.1", // kubernetes.default in the Service range EKS picks for a 10/8 VPC
+                "10.100.0.10",
                 "52.94.133.131", // an AWS public API address
                 "8.8.8.8",
             ];
@@ -86,7 +95,7 @@ describe("the planned NetworkPolicies equal the flow table", function () {
             for (const ns of [...new Set(SERVICES.map((x) => x.domain))]) {
                 const services = SERVICES.filter((x) => x.domain === ns).map((x) => x.name);
                 const uses = (store: string) => storeUsers(STORES.find((x) => x.id === store)!).some((u) => services.includes(u));
-                const outsideVpcs = (ip: string) => !regions.some((r) => inside(ip, r.cidr));
+                const outsideVpcs = (ip: string) => !regions.some((r) => inside(ip, r.cidr)) && !["172.20.0.0/16", "10.100.0.0/16"].some((c) => inside(ip, c));
                 const expected = (ip: string, port: number) =>
                     rows.some((row) => {
                         if (row.from.kind !== "group" || row.from.role !== "eks-nodes" || row.from.region !== self.name || !admittedToday(row.expected) || row.port !== port) return false;
@@ -107,6 +116,13 @@ describe("the planned NetworkPolicies equal the flow table", function () {
                 assert.strictEqual(evaluateEgress(policies, pod(ns), peerPod("kube-system", { "k8s-app": "aws-node" }), 53, "UDP"), false);
                 assert.strictEqual(evaluateEgress(policies, pod(ns), peerPod("observability"), 4317), true);
                 assert.strictEqual(evaluateEgress(policies, pod(ns), peerPod("observability"), 9090), false);
+                // Service to service: the caller's egress and the callee's ingress both allow it; not to the platform's charts.
+                for (const other of ["commerce", "platform"]) {
+                    const callee = peerPod(other, {}, { "mall.io/domain": other });
+                    assert.strictEqual(evaluateEgress(policies, pod(ns), callee, 8080), true, `${s.stack} ${ns} -> ${other}`);
+                    assert.strictEqual(evaluateIngress(policies, pod(other), peerPod(ns, {}, { "mall.io/domain": ns }), 8080), true, `${s.stack} ${other} <- ${ns}`);
+                }
+                assert.strictEqual(evaluateEgress(policies, pod(ns), peerPod("argocd"), 8080), false);
                 // Ingress: the other services and observability, not the platform's charts; the origin ALB (public subnets) to the api-gateway only.
                 assert.strictEqual(evaluateIngress(policies, pod(ns), peerPod("commerce", {}, { "mall.io/domain": "commerce" }), 8080), true);
                 assert.strictEqual(evaluateIngress(policies, pod(ns), peerPod("observability"), 9100), true);

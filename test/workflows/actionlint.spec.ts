@@ -68,7 +68,8 @@ describe("GitHub workflows", () => {
                 ["secondaries", "production", "${{ secrets.AWS_ROLE_ARN }}", "${{ fromJSON(needs.test.outputs.stacks).secondaries }}"],
             ],
         );
-        assert.deepStrictEqual(jobs.primary.needs, ["test", "staging-primary", "staging-secondaries"]);
+        assert.deepStrictEqual(jobs.primary.needs, ["test", "publish-policy", "staging-primary", "staging-secondaries"]);
+        assert.deepStrictEqual(jobs["staging-primary"].needs, ["test", "publish-policy"]);
         // Without staging stack files the staging jobs skip; production still deploys, and a failed staging deploy stops it.
         assert.strictEqual(jobs.primary.if, "${{ github.ref == 'refs/heads/main' && !failure() && !cancelled() }}");
         assert.strictEqual(jobs["staging-primary"].if, "github.ref == 'refs/heads/main' && fromJSON(needs.test.outputs.staging).primaries[0] != null");
