@@ -48,8 +48,8 @@ function allowed(list: readonly string[]): string {
 
 const WHERE = "the edge is CloudFront and the WAF in front of the origin ALB (a TargetGroupBinding to a ClusterIP Service), see docs/security.md";
 
-/** The policies and their Deny bindings: Services (type and externalIPs) and Ingresses. */
-export function planExposurePolicies(allowList: readonly string[] = EXPOSURE_ALLOW_LIST): { policies: AdmissionPolicy[]; bindings: AdmissionPolicyBinding[] } {
+/** The policies and their Deny bindings: Services (type and externalIPs), Ingresses, ArgoCD Applications' projects. */
+export function planAdmissionPolicies(allowList: readonly string[] = EXPOSURE_ALLOW_LIST): { policies: AdmissionPolicy[]; bindings: AdmissionPolicyBinding[] } {
     const rule = (apiGroups: string[], resources: string[]) => ({ apiGroups, apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources });
     const policies: AdmissionPolicy[] = [
         {

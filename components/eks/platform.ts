@@ -9,7 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { API_GATEWAY_PORT, service as catalogueService } from "../catalogue";
 import { awsName } from "../common/context";
-import { planExposurePolicies } from "./admission-plan";
+import { planAdmissionPolicies } from "./admission-plan";
 import { NODE_POOLS, defaultGitops } from "./defaults";
 import { loadBalancerControllerPolicy } from "./iam-plan";
 import { PLATFORM_POOL, poolPlacement } from "./karpenter-plan";
@@ -80,18 +80,19 @@ export function declarePlatformCharts(c: EksScope, d: { cluster: eks.Cluster; no
         afterArgocd,
     );
     const credentials = gitops.credentialsSecretArn ? [declareRepositorySecret(c, gitops, gitops.credentialsSecretArn, d.provider, argocd)] : [];
-    // In force before ArgoCD syncs anything: no Service or Ingress exposes pods outside the WAF.
-    const exposure = planExposurePolicies();
+    // In force before ArgoCD syncs anything: no Service or Ingress exposes pods outside the WAF, and
+    // no Application leaves the mall's AppProjects.
+    const admission = planAdmissionPolicies();
     const k8sOpts = { parent, provider: d.provider };
-    const exposurePolicies = exposure.policies.map((p) => new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-vap-${p.metadata.name}`, { metadata: p.metadata, spec: p.spec }, k8sOpts));
-    const exposureBindings = exposure.bindings.map(
-        (b, i) => new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(`${name}-vapb-${b.metadata.name}`, { metadata: b.metadata, spec: b.spec }, { ...k8sOpts, dependsOn: [exposurePolicies[i]] }),
+    const admissionPolicies = admission.policies.map((p) => new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-vap-${p.metadata.name}`, { metadata: p.metadata, spec: p.spec }, k8sOpts));
+    const admissionBindings = admission.bindings.map(
+        (b, i) => new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(`${name}-vapb-${b.metadata.name}`, { metadata: b.metadata, spec: b.spec }, { ...k8sOpts, dependsOn: [admissionPolicies[i]] }),
     );
     const root = planRootApplication(gitops);
     new k8s.apiextensions.CustomResource(
         `${name}-argocd-root`,
         { apiVersion: root.apiVersion, kind: root.kind, metadata: root.metadata, spec: root.spec },
-        { parent, provider: d.provider, dependsOn: [argocd, ...projects, defaultProject, ...credentials, ...exposureBindings] },
+        { parent, provider: d.provider, dependsOn: [argocd, ...projects, defaultProject, ...credentials, ...admissionBindings] },
     );
 
     const lbcPolicy = pulumi

@@ -8,12 +8,12 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { planExposurePolicies } from "../../components/eks/admission-plan";
+import { planAdmissionPolicies } from "../../components/eks/admission-plan";
 import { evaluateCel } from "../../tools/deploy-ready/crds";
 import { planned } from "../deploy-ready/planned";
 
-const { policies, bindings } = planExposurePolicies();
-const allowListed = planExposurePolicies(["platform/edge-debug"]);
+const { policies, bindings } = planAdmissionPolicies();
+const allowListed = planAdmissionPolicies(["platform/edge-debug"]);
 
 type Obj = Record<string, unknown>;
 const service = (name: string, spec: Obj, namespace = "platform"): Obj => ({ apiVersion: "v1", kind: "Service", metadata: { name, namespace }, spec });

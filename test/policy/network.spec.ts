@@ -172,23 +172,21 @@ describe("network policies (through the analyzer protocol)", () => {
             expectFindings(r, P, urn("aws:ec2transitgateway/transitGateway:TransitGateway", "tgw"), [[M, "transit gateway tgw amazonSideAsn 64513 is us-west-2's in mall:regions; each region needs its own"]]);
         });
         it("derives the ASN of an entry without one as the program does, so disjoint CIDRs sharing a second octet collide", async () => {
-            const r = await run([], {
-                config: stackConfig({
-                    "us-east-1": { cidr: "10.16.0.0/16", role: "primary" },
-                    "us-west-2": { cidr: "172.16.0.0/16", role: "secondary" },
-                    "eu-west-1": { cidr: "10.18.0.0/16", role: "secondary", asn: 64529 },
-                    "ap-northeast-2": { cidr: "192.168.0.0/16", role: "secondary", asn: 64530 },
+            // Both runs at once: each is a pack process.
+            const [r, fixed] = await Promise.all([
+                run([], {
+                    config: stackConfig({
+                        "us-east-1": { cidr: "10.16.0.0/16", role: "primary" },
+                        "us-west-2": { cidr: "172.16.0.0/16", role: "secondary" },
+                        "eu-west-1": { cidr: "10.18.0.0/16", role: "secondary", asn: 64529 },
+                        "ap-northeast-2": { cidr: "192.168.0.0/16", role: "secondary", asn: 64530 },
+                    }),
                 }),
-            });
+                run([], { config: stackConfig({ "us-east-1": { cidr: "10.16.0.0/16", role: "primary" }, "us-west-2": { cidr: "172.16.0.0/16", role: "secondary", asn: 64600 } }) }),
+            ]);
             expectFindings(r, P, null, [
                 [M, "mall:regions.us-west-2 has no asn, so the program derives 64528 from its cidr (172.16.0.0/16), which must differ from us-east-1's; Transit Gateway peering needs a distinct ASN per region: set asn on one of them"],
             ]);
-            const fixed = await run([], {
-                config: stackConfig({
-                    "us-east-1": { cidr: "10.16.0.0/16", role: "primary" },
-                    "us-west-2": { cidr: "172.16.0.0/16", role: "secondary", asn: 64600 },
-                }),
-            });
             expectClean(fixed, P, null);
         });
         it("cannot judge containment while the VPC CIDR is unknown in preview, and says nothing", () => {

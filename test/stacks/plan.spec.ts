@@ -248,7 +248,8 @@ describe("plan ordering and failures", function () {
         );
     });
 
-    it("plans a third region from one registry entry and one stack file, with zero code changes", async () => {
+    // In the copy of test/stacks/copy.spec.ts the third region already exists, and the copy plans it itself.
+    (process.env.MALL_COPY_SPEC ? it.skip : it)("plans a third region from one registry entry and one stack file, with zero code changes", async () => {
         const dir = scratchProject((d) => {
             const project = YAML.parse(fs.readFileSync(path.join(d, "Pulumi.yaml"), "utf8"));
             project.config["mall:regions"].value["ap-northeast-2"] = { cidr: "10.2.0.0/16", role: "secondary" };
@@ -276,7 +277,9 @@ describe("plan ordering and failures", function () {
     });
 });
 
-describe("npm run plan", function () {
+// The tool's exit codes and files do not follow the registry: the copy of test/stacks/copy.spec.ts
+// runs `npm run plan` itself, so it skips these (MALL_COPY_SPEC is set there).
+(process.env.MALL_COPY_SPEC ? describe.skip : describe)("npm run plan", function () {
     this.timeout(300_000);
 
     it("writes the contract files and the summary, and exits 0", () => {
