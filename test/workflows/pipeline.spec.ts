@@ -199,3 +199,41 @@ describe("CODEOWNERS", () => {
         for (const file of ["components/data/aurora.ts", "components/eks/karpenter.ts", "README.md", "test/policy/network.spec.ts", "policyx/index.ts"]) assert.deepStrictEqual(ownersOf(rules, file), [], file);
     });
 });
+
+describe("workflow runtime", () => {
+    const FIXTURES = path.join(ROOT, "test", "fixtures", "actions");
+
+    it("gives every action step only inputs its pinned release declares (action.yml vendored per release in test/fixtures/actions)", () => {
+        let steps = 0;
+        for (const file of files) {
+            const lines = text(file).split("\n");
+            for (const [name, job] of Object.entries(workflow(file).jobs)) {
+                for (const step of job.steps.filter((s) => s.uses)) {
+                    const [action, sha] = step.uses!.split("@");
+                    const line = lines.find((l) => l.includes(`uses: ${action}@${sha}`))!;
+                    const version = /# (v\d+\.\d+\.\d+)$/.exec(line)![1];
+                    const fixture = path.join(FIXTURES, `${action.replace("/", "__")}@${version}.action.yml`);
+                    assert.ok(fs.existsSync(fixture), `${file} ${name}: no vendored action.yml for ${action} ${version}`);
+                    const declared = YAML.parse(fs.readFileSync(fixture, "utf8")) as { inputs?: Record<string, unknown>; runs: { using: string } };
+                    for (const key of Object.keys(step.with ?? {})) assert.ok(key in (declared.inputs ?? {}), `${file} ${name}: ${action} ${version} has no input ${key}`);
+                    assert.strictEqual(declared.runs.using, "node24", `${action} ${version} runs on ${declared.runs.using}`);
+                    steps++;
+                }
+            }
+        }
+        assert.ok(steps >= 30, `${steps} action steps`);
+    });
+
+    it("runs Node 22 and the Pulumi CLI the lockfile's SDK was released with", () => {
+        const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> };
+        assert.strictEqual(fs.readFileSync(path.join(ROOT, ".pulumi.version"), "utf8").trim(), lock.packages["node_modules/@pulumi/pulumi"].version);
+        for (const file of files) {
+            for (const [name, job] of Object.entries(workflow(file).jobs)) {
+                for (const step of job.steps) {
+                    if (step.uses?.startsWith("actions/setup-node@")) assert.strictEqual(step.with?.["node-version"], 22, `${file} ${name}`);
+                    if (step.uses?.startsWith("pulumi/actions@")) assert.strictEqual(step.with?.["pulumi-version-file"], ".pulumi.version", `${file} ${name}`);
+                }
+            }
+        }
+    });
+});
