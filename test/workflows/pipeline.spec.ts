@@ -236,4 +236,20 @@ describe("workflow runtime", () => {
             }
         }
     });
+
+    it("still plans a fork's pull request: the summary goes to the job summary, the comment only for same-repository ones and never fails the job", () => {
+        const steps = workflow("pull-request.yml").jobs.offline.steps as (Step & { if?: string; "continue-on-error"?: boolean })[];
+        const summary = steps.find((st) => st.name === "The plan in the job summary")!;
+        assert.strictEqual(summary.run, 'cat .plan/summary.md >> "$GITHUB_STEP_SUMMARY"');
+        const comment = steps.find((st) => st.uses?.startsWith("marocchino/sticky-pull-request-comment@"))!;
+        assert.match(String(comment.if), /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
+        assert.strictEqual(comment["continue-on-error"], true);
+        assert.strictEqual(steps.at(-1)!.name, "Fail on a mandatory policy violation or a program error");
+    });
+
+    it("creates a stack the deploy reaches before it exists (upsert)", () => {
+        const ups = Object.values(workflow("deploy.yml").jobs).flatMap((j) => j.steps.filter((st) => st.with?.command === "up"));
+        assert.strictEqual(ups.length, 4);
+        for (const st of ups) assert.strictEqual(st.with?.upsert, true);
+    });
 });
