@@ -184,12 +184,17 @@ function assumes(s: Statement, which: readonly string[] = ASSUME_ACTIONS): boole
     return strings(s.Action).some((p) => which.some((a) => grantsAction(p, a)));
 }
 
+/** The account of an IAM/STS ARN (`*` for any account), `?` when it is not one. */
+function arnAccount(arn: string): string {
+    return /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}|\*):/.exec(arn)?.[1] ?? "?";
+}
+
 /** The account ids an `AWS` principal names (`arn:aws:iam::<id>:…` or a bare id); `*` for every principal. */
 function principalAccounts(s: Statement): string[] {
     const p = s.Principal;
     if (p === "*") return ["*"];
     if (!p || typeof p !== "object") return [];
-    return strings((p as Record<string, unknown>).AWS).map((a) => (a === "*" ? "*" : (/^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}|\*):/.exec(a)?.[1] ?? (/^\d{12}$/.test(a) ? a : "?"))));
+    return strings((p as Record<string, unknown>).AWS).map((a) => (a === "*" ? "*" : /^\d{12}$/.test(a) ? a : arnAccount(a)));
 }
 
 /**
@@ -205,7 +210,7 @@ function conditionAccounts(s: Statement): string[] {
         for (const [key, value] of Object.entries(block)) {
             const k = key.toLowerCase();
             if (k === "aws:principalaccount") out.push(...strings(value).map((v) => (/^\d{12}$/.test(v) ? v : "?")));
-            if (k === "aws:principalarn") out.push(...strings(value).map((v) => /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(v)?.[1] ?? "?"));
+            if (k === "aws:principalarn") out.push(...strings(value).map(arnAccount));
         }
     }
     return out;

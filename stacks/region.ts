@@ -23,7 +23,7 @@ import { ORIGIN_SECRET_PHASES, OriginSecretPhase } from "../components/edge/plan
 import { ApiClient, EksCluster } from "../components/eks/eks-cluster";
 import { NetworkPolicyInputs } from "../components/eks/network-policy-plan";
 import { flowTable } from "../components/network/flows";
-import { planSubnets } from "../components/network/subnet-plan";
+import { PlannedSubnet } from "../components/network/subnet-plan";
 import { ServiceStoreRefs } from "../components/eks/iam-plan";
 import { DrAutomation } from "../components/dr/automation";
 import { ChaosDrills } from "../components/dr/chaos";
@@ -141,7 +141,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         amiAlias: settings.eks.amiAlias,
         nodePools: settings.eks.nodePools,
         gitops: settings.eks.gitops,
-        networkPolicies: networkPolicyInputs(settings),
+        networkPolicies: networkPolicyInputs(settings, network.subnetPlan),
         logRetentionDays: settings.eks.logRetentionDays,
         // One port end to end: the ALB target group, its health check and SG rules use the same.
         apiGatewayServicePort: settings.ingress.apiTargetPort,
@@ -584,10 +584,9 @@ function replicatedCredentials(settings: SecondarySettings, primary: PrimaryOutp
     };
 }
 
-/** What the services' NetworkPolicies derive from: the registry's flow table and this region's subnets. */
-function networkPolicyInputs(settings: PlatformSettings): Omit<NetworkPolicyInputs, "namespaces"> {
+/** What the services' NetworkPolicies derive from: the registry's flow table and this region's subnets (the VPC's own plan). */
+function networkPolicyInputs(settings: PlatformSettings, subnets: readonly PlannedSubnet[]): Omit<NetworkPolicyInputs, "namespaces"> {
     const regions = settings.registry.regions.map((r) => ({ name: r.name, cidr: r.cidr, role: r.role }));
-    const subnets = planSubnets({ vpcCidr: settings.self.cidr, azCount: settings.network.azCount, subnetPrefix: settings.network.subnetPrefix });
     const tier = (t: string) => subnets.filter((x) => x.tier === t).map((x) => x.cidr);
     return {
         region: settings.region,

@@ -66,6 +66,8 @@ export class RegionalVpc extends pulumi.ComponentResource implements NetworkRef 
     public readonly dataSubnetIds: pulumi.Output<string>[];
     /** The private tier's CIDRs (nodes and pods): what another region's data tier admits. */
     public readonly privateSubnetCidrs: pulumi.Output<string>[];
+    /** The subnet plan the subnets were declared from (tier, AZ, CIDR), as plain values. */
+    public readonly subnetPlan: readonly PlannedSubnet[];
     /** Private (one per AZ) then data route tables: the tables that route to peer regions. */
     public readonly peerRouteTableIds: pulumi.Output<string>[];
     public readonly natGatewayIds: pulumi.Output<string>[];
@@ -86,6 +88,7 @@ export class RegionalVpc extends pulumi.ComponentResource implements NetworkRef 
         this.privateSubnetIds = built.subnets.private.map((s) => s.id);
         this.dataSubnetIds = built.subnets.data.map((s) => s.id);
         this.privateSubnetCidrs = built.subnets.private.map((s) => s.cidrBlock.apply((c) => c ?? ""));
+        this.subnetPlan = built.plan;
         this.peerRouteTableIds = [...built.privateRouteTables, built.dataRouteTable].map((t) => t.id);
         this.natGatewayIds = built.natGateways.map((n) => n.id);
         this.endpointSecurityGroupId = built.endpointSecurityGroup.id;
@@ -252,7 +255,7 @@ function buildRegionalVpc(parent: pulumi.Resource, name: string, args: RegionalV
     const flowLogGroup = declareFlowLogs(name, vpc, args, tags, parent);
     const tgw = declareTransitGateway(name, { context: args.context, vpc, privateSubnets: subnets.private, cidr: args.cidr, asn: args.transitGatewayAsn, tags }, parent);
 
-    return { vpc, subnets, privateRouteTables, dataRouteTable, natGateways, endpointSecurityGroup, flowLogGroup, ...tgw };
+    return { vpc, plan, subnets, privateRouteTables, dataRouteTable, natGateways, endpointSecurityGroup, flowLogGroup, ...tgw };
 }
 
 function declareSubnet(

@@ -75,6 +75,6 @@ function others(set: string, linked: readonly string[]): string {
 /** "; use <a region of the linked pair's set that is neither of them>" when the pair's set has one. */
 function suggestion(linked: readonly string[]): string {
     const set = linked.length > 0 ? dsqlRegionSet(linked[0]) : undefined;
-    const candidates = set && linked.every((r) => dsqlRegionSet(r) === set) ? DSQL_REGION_SETS[set].filter((r) => !linked.includes(r)) : [];
-    return candidates.length > 0 ? `; use ${candidates.join(" or ")}` : "";
+    const candidates = set && linked.every((r) => dsqlRegionSet(r) === set) ? others(set, linked) : "";
+    return candidates ? `; use ${candidates.replace(/, /g, " or ")}` : "";
 }

@@ -10,7 +10,9 @@ import { STORES, storeUsers } from "../../components/data/plan";
 import { NetworkPolicy, evaluateEgress, evaluateIngress } from "../../components/eks/network-policy-plan";
 import { FlowRegion, admittedToday, flowTable } from "../../components/network/flows";
 import { contains, formatCidr, parseCidr } from "../../components/network/cidr";
+import * as path from "path";
 import { PlannedResource } from "../../tools/plan/contract";
+import { environmentRegistry, loadProject } from "../../tools/plan/stacks";
 import { planned } from "../deploy-ready/planned";
 
 const pod = (namespace: string, podLabels: Record<string, string> = {}) => ({ namespace, podLabels });
@@ -137,8 +139,7 @@ describe("the planned NetworkPolicies equal the flow table", function () {
 
     /** The environment's registry of a stack, from the shipped stack files (test/registry.ts reads production's). */
     function registryOf(stack: string): FlowRegion[] {
-        const { loadProject, environmentRegistry } = require("../../tools/plan/stacks") as typeof import("../../tools/plan/stacks");
-        const project = loadProject(require("path").resolve(__dirname, "../.."));
+        const project = loadProject(path.resolve(__dirname, "../.."));
         const file = project.stacks.find((s) => s.stack === stack)!;
         const raw = environmentRegistry(file.config, file.environment)!;
         return Object.entries(raw).map(([name, v]) => ({ name, cidr: String(v.cidr), role: v.role as "primary" | "secondary" }));
