@@ -43,6 +43,14 @@ export function ciStacks(project: Project, opts: { readonly deploy: boolean; rea
             `${bootstrapped.map((s) => s.file).join(", ")} still set${bootstrapped.length === 1 ? "s" : ""} mall:deployPhase: bootstrap (a workstation-only first run that opens the EKS API to its CIDRs); remove it (pulumi config rm mall:deployPhase -s <stack>) before deploying from CI`,
         );
     }
+    // A CI job waits for its stack's in-VPC runner; one that is never created would queue for a day.
+    const runnerless = stacks.filter((s) => s.config[`${project.name}:deployRunner`] === undefined);
+    if (opts.deploy && runnerless.length > 0) {
+        throw new Error(
+            `${runnerless.map((s) => s.file).join(", ")} set${runnerless.length === 1 ? "s" : ""} no mall:deployRunner: CI deploys run on the stack's in-VPC runner (the EKS API is private); ` +
+                `configure it (README "Deploying for real") or deploy that stack from a workstation`,
+        );
+    }
     if (opts.deploy && org === PLACEHOLDER_ORG) {
         const secondaries = stacks.filter((s) => s.config[key]).map((s) => s.file);
         throw new Error(

@@ -241,5 +241,12 @@ describe("tools/stacks.ts: what CI may deploy", () => {
     it("gives a runner label only to stacks that have a runner", () => {
         const without = { ...project, stacks: project.stacks.map((s) => (s.stack === "us-west-2" ? { ...s, config: Object.fromEntries(Object.entries(s.config).filter(([k]) => k !== "mall:deployRunner")) } : s)) };
         assert.deepStrictEqual(Object.keys(ciStacks(without, { deploy: false }).runners), REGISTRY.regions.filter((st) => st !== "us-west-2"));
+        // ... and refuses to deploy one without: its job would wait a day for a runner that never starts.
+        const named = { ...without, stacks: without.stacks.map((s) => (s.config["mall:primaryStack"] ? { ...s, config: { ...s.config, "mall:primaryStack": "acme/mall/us-east-1" } } : s)) };
+        assert.throws(
+            () => ciStacks(named, { deploy: true }),
+            new Error('Pulumi.us-west-2.yaml sets no mall:deployRunner: CI deploys run on the stack\'s in-VPC runner (the EKS API is private); configure it (README "Deploying for real") or deploy that stack from a workstation'),
+        );
+        assert.strictEqual(ciStacks({ ...named, stacks: named.stacks.map((s) => (s.stack === "us-west-2" ? project.stacks.find((p) => p.stack === s.stack)! : s)).map((s) => (s.config["mall:primaryStack"] ? { ...s, config: { ...s.config, "mall:primaryStack": "acme/mall/us-east-1" } } : s)) }, { deploy: true }).org, "acme");
     });
 });

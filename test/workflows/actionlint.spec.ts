@@ -15,7 +15,7 @@ describe("GitHub workflows", () => {
         lint = await createLinter();
     });
 
-    it("has the pull-request and deploy workflows", () => assert.deepStrictEqual(files.sort(), ["deploy.yml", "pull-request.yml"]));
+    it("has the pull-request and deploy workflows, and the per-stack deploy they call", () => assert.deepStrictEqual(files.sort(), ["deploy-stack.yml", "deploy.yml", "pull-request.yml"]));
 
     for (const file of files) {
         it(`${file} passes actionlint`, () => {
@@ -30,17 +30,23 @@ describe("GitHub workflows", () => {
     });
 
     it("enforces the policy pack in every pulumi command", () => {
+        let commands = 0;
         for (const file of files) {
             const doc = YAML.parse(fs.readFileSync(path.join(DIR, file), "utf8"));
-            const jobs = Object.values(doc.jobs) as { steps: { uses?: string; with?: Record<string, unknown> }[] }[];
-            assert.ok(jobs.some((j) => j.steps.some((s) => s.uses?.startsWith("pulumi/actions"))), `${file} runs pulumi`);
+            const jobs = Object.values(doc.jobs) as { steps?: { uses?: string; run?: string; with?: Record<string, unknown> }[] }[];
             for (const job of jobs) {
                 // Without a command the action only installs the CLI.
-                for (const step of job.steps.filter((s) => s.uses?.startsWith("pulumi/actions") && s.with?.command !== undefined)) {
+                for (const step of (job.steps ?? []).filter((s) => s.uses?.startsWith("pulumi/actions") && s.with?.command !== undefined)) {
                     assert.strictEqual(step.with?.policyPacks, "policy", `${file}: ${step.with?.command} runs the pack`);
+                    commands++;
+                }
+                for (const line of (job.steps ?? []).flatMap((s) => (s.run ?? "").split("\n")).filter((l) => /^\s*pulumi (preview|up)\b/.test(l))) {
+                    assert.match(line, / --policy-pack policy /, `${file}: ${line.trim()}`);
+                    commands++;
                 }
             }
         }
+        assert.strictEqual(commands, 4, "the pull request's preview; the deploy's preview, its check and its up");
     });
 
     it("deploys the secondaries one at a time, in plan order (each links to the ones before it)", () => {
@@ -52,20 +58,19 @@ describe("GitHub workflows", () => {
     it("deploys the primary before the secondaries", () => {
         const deploy = YAML.parse(fs.readFileSync(path.join(DIR, "deploy.yml"), "utf8"));
         assert.deepStrictEqual(deploy.jobs.secondaries.needs, ["test", "primary"]);
-        assert.strictEqual(deploy.jobs.primary.steps.at(-1).with.command, "up");
+        assert.strictEqual(deploy.jobs.primary.uses, "./.github/workflows/deploy-stack.yml");
     });
 
-    it("deploys staging first, then production, each environment under its own GitHub environment and role", () => {
+    it("deploys staging first, then production, each environment under its own GitHub environment", () => {
         const deploy = YAML.parse(fs.readFileSync(path.join(DIR, "deploy.yml"), "utf8"));
-        const jobs = deploy.jobs as Record<string, { needs?: string | string[]; if?: string; environment?: string; strategy?: { matrix: { stack: string } }; steps: { uses?: string; run?: string; with?: Record<string, string> }[] }>;
-        const roleOf = (job: string) => jobs[job].steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.["role-to-assume"];
+        const jobs = deploy.jobs as Record<string, { needs?: string | string[]; if?: string; uses?: string; with?: Record<string, string>; strategy?: { matrix: { stack: string } }; steps?: { run?: string }[] }>;
         assert.deepStrictEqual(
-            Object.entries(jobs).filter(([, j]) => j.environment && j.strategy).map(([name, j]) => [name, j.environment, roleOf(name), j.strategy?.matrix.stack]),
+            Object.entries(jobs).filter(([, j]) => j.uses).map(([name, j]) => [name, j.with?.environment, j.strategy?.matrix.stack, j.with?.region, j.with?.runner]),
             [
-                ["staging-primary", "staging", "${{ secrets.AWS_STAGING_ROLE_ARN }}", "${{ fromJSON(needs.test.outputs.staging).primaries }}"],
-                ["staging-secondaries", "staging", "${{ secrets.AWS_STAGING_ROLE_ARN }}", "${{ fromJSON(needs.test.outputs.staging).secondaries }}"],
-                ["primary", "production", "${{ secrets.AWS_ROLE_ARN }}", "${{ fromJSON(needs.test.outputs.stacks).primaries }}"],
-                ["secondaries", "production", "${{ secrets.AWS_ROLE_ARN }}", "${{ fromJSON(needs.test.outputs.stacks).secondaries }}"],
+                ["staging-primary", "staging", "${{ fromJSON(needs.test.outputs.staging).primaries }}", "${{ fromJSON(needs.test.outputs.staging).regions[matrix.stack] }}", "${{ fromJSON(needs.test.outputs.staging).runners[matrix.stack].deploy }}"],
+                ["staging-secondaries", "staging", "${{ fromJSON(needs.test.outputs.staging).secondaries }}", "${{ fromJSON(needs.test.outputs.staging).regions[matrix.stack] }}", "${{ fromJSON(needs.test.outputs.staging).runners[matrix.stack].deploy }}"],
+                ["primary", "production", "${{ fromJSON(needs.test.outputs.stacks).primaries }}", "${{ fromJSON(needs.test.outputs.stacks).regions[matrix.stack] }}", "${{ fromJSON(needs.test.outputs.stacks).runners[matrix.stack].deploy }}"],
+                ["secondaries", "production", "${{ fromJSON(needs.test.outputs.stacks).secondaries }}", "${{ fromJSON(needs.test.outputs.stacks).regions[matrix.stack] }}", "${{ fromJSON(needs.test.outputs.stacks).runners[matrix.stack].deploy }}"],
             ],
         );
         assert.deepStrictEqual(jobs.primary.needs, ["test", "publish-policy", "staging-primary", "staging-secondaries"]);
@@ -73,12 +78,7 @@ describe("GitHub workflows", () => {
         // Without staging stack files the staging jobs skip; production still deploys, and a failed staging deploy stops it.
         assert.strictEqual(jobs.primary.if, "${{ github.ref == 'refs/heads/main' && !failure() && !cancelled() }}");
         assert.strictEqual(jobs["staging-primary"].if, "github.ref == 'refs/heads/main' && fromJSON(needs.test.outputs.staging).primaries[0] != null");
-        assert.ok(jobs.test.steps.some((s) => s.run?.includes("tools/stacks.ts --json --deploy --environment staging --if-present")));
-        // Each job's AWS region comes from the stack file, not the stack name (staging-us-east-1 is not a region).
-        for (const [name, job] of Object.entries(jobs).filter(([, j]) => j.environment && j.strategy)) {
-            const region = job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.["aws-region"];
-            assert.match(String(region), /^\$\{\{ fromJSON\(needs\.test\.outputs\.(stacks|staging)\)\.regions\[matrix\.stack\] \}\}$/, name);
-        }
+        assert.ok(jobs.test.steps!.some((s) => s.run?.includes("tools/stacks.ts --json --deploy --environment staging --if-present")));
     });
 
     it("comments the offline plan on pull requests and previews only with credentials", () => {
@@ -97,11 +97,12 @@ describe("GitHub workflows", () => {
         const pr = YAML.parse(fs.readFileSync(path.join(DIR, "pull-request.yml"), "utf8"));
         // The label CodeBuild matches: codebuild-<project>-<run id>-<attempt> (components/cicd/plan.ts runnerLabel).
         const label = (outputs: string, kind: "deploy" | "preview") => runnerLabel(`\${{ fromJSON(${outputs}).runners[matrix.stack].${kind} }}`);
-        assert.strictEqual(deploy.jobs.primary["runs-on"], label("needs.test.outputs.stacks", "deploy"));
-        assert.strictEqual(deploy.jobs.secondaries["runs-on"], label("needs.test.outputs.stacks", "deploy"));
+        const stack = YAML.parse(fs.readFileSync(path.join(DIR, "deploy-stack.yml"), "utf8"));
+        for (const job of ["preview", "up"]) assert.strictEqual(stack.jobs[job]["runs-on"], runnerLabel("${{ inputs.runner }}"));
+        for (const job of ["staging-primary", "staging-secondaries", "primary", "secondaries"]) assert.match(deploy.jobs[job].with.runner, /\.runners\[matrix\.stack\]\.deploy \}\}$/);
         assert.strictEqual(pr.jobs.preview["runs-on"], label("needs.credentials.outputs.stacks", "preview"));
         const roleOf = (job: { steps: { uses?: string; with?: Record<string, string> }[] }) => job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.["role-to-assume"];
-        assert.strictEqual(roleOf(deploy.jobs.primary), "${{ secrets.AWS_ROLE_ARN }}");
+        assert.strictEqual(roleOf(stack.jobs.up), "${{ secrets.AWS_DEPLOY_ROLE_ARN }}");
         assert.strictEqual(roleOf(pr.jobs.preview), "${{ secrets.AWS_PREVIEW_ROLE_ARN }}");
         // The runner projects the workflows name are the ones DeployRunner creates.
         assert.deepStrictEqual(runnerProjectName("mall", "us-west-2", "deploy"), "mall-us-west-2-deploy");

@@ -2,12 +2,12 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
 import { expectClean, res, run, stackConfig, urn } from "../policy/fixtures";
+import { calledFile, files, roleOf, text, workflow } from "./workflows";
 
 const ROOT = path.resolve(__dirname, "../..");
 const DOC = fs.readFileSync(path.join(ROOT, "docs", "ci.md"), "utf8");
-const blocks = [...DOC.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]) as { Statement: { Sid: string; Principal?: { Federated?: string }; Condition?: { StringEquals?: Record<string, string> } }[] });
+const blocks = [...DOC.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]) as { Statement: { Sid: string; Principal?: { Federated?: string }; Condition?: { StringEquals?: Record<string, string | string[]> } }[] });
 const ISSUER = "token.actions.githubusercontent.com";
 
 describe("docs/ci.md: the CI roles", function () {
@@ -20,16 +20,38 @@ describe("docs/ci.md: the CI roles", function () {
     });
 
     it("trusts each role for exactly the GitHub environment (or event) of the jobs that assume it", () => {
-        const deploy = YAML.parse(fs.readFileSync(path.join(ROOT, ".github", "workflows", "deploy.yml"), "utf8")) as { jobs: Record<string, { environment?: string; steps: { uses?: string; with?: Record<string, string> }[] }> };
-        const roleOf = (job: { steps: { uses?: string; with?: Record<string, string> }[] }) => job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.["role-to-assume"];
-        const environments = new Map<string, string>();
-        for (const job of Object.values(deploy.jobs)) if (roleOf(job) && job.environment) environments.set(roleOf(job)!, job.environment);
-        assert.deepStrictEqual(Object.fromEntries(environments), { "${{ secrets.AWS_STAGING_ROLE_ARN }}": "staging", "${{ secrets.AWS_ROLE_ARN }}": "production" });
-        const sub = (sid: string) => trusts.find((t) => t.Statement[0].Sid === sid)!.Statement[0].Condition!.StringEquals![`${ISSUER}:sub`];
-        assert.strictEqual(sub("ProductionDeploys"), `repo:<org>/<repo>:environment:${environments.get("${{ secrets.AWS_ROLE_ARN }}")}`);
-        assert.strictEqual(sub("StagingDeploys"), `repo:<org>/<repo>:environment:${environments.get("${{ secrets.AWS_STAGING_ROLE_ARN }}")}`);
+        const called = workflow("deploy-stack.yml");
+        const pr = workflow("pull-request.yml");
+        const deploy = workflow("deploy.yml");
+        const statements = trusts.flatMap((t) => t.Statement);
+        const sub = (sid: string) => statements.find((st) => st.Sid === sid)!.Condition!.StringEquals![`${ISSUER}:sub`];
+        // The deploy role: only the up job, which runs in the environment its caller names; both environments call it.
+        assert.strictEqual(roleOf(called.jobs.up), "${{ secrets.AWS_DEPLOY_ROLE_ARN }}");
+        assert.strictEqual(called.jobs.up.environment, "${{ inputs.environment }}");
+        const environments = [...new Set(Object.values(deploy.jobs).filter((j) => calledFile(j) === "deploy-stack.yml").map((j) => String(j.with?.environment)))].sort();
+        assert.deepStrictEqual(environments, ["production", "staging"]);
+        assert.strictEqual(sub("ProductionDeploys"), "repo:<org>/<repo>:environment:production");
+        assert.strictEqual(sub("StagingDeploys"), "repo:<org>/<repo>:environment:staging");
+        // The preview role: a pull request's job (no environment) and the deploy's preview on main (no environment).
+        assert.strictEqual(roleOf(pr.jobs.preview), "${{ secrets.AWS_PREVIEW_ROLE_ARN }}");
+        assert.strictEqual(pr.jobs.preview.environment, undefined);
+        assert.deepStrictEqual(Object.keys(pr.on), ["pull_request"]);
+        assert.match(String(roleOf(called.jobs.preview)), /secrets\.AWS_PREVIEW_ROLE_ARN \}\}$/);
+        assert.strictEqual(called.jobs.preview.environment, undefined);
+        assert.deepStrictEqual((deploy.on.push as { branches: string[] }).branches, ["main"]);
         assert.strictEqual(sub("PullRequestPreviews"), "repo:<org>/<repo>:pull_request");
-        for (const t of trusts) assert.strictEqual(t.Statement[0].Condition!.StringEquals![`${ISSUER}:aud`], "sts.amazonaws.com");
+        assert.strictEqual(sub("DeployPreviews"), "repo:<org>/<repo>:ref:refs/heads/main");
+        assert.deepStrictEqual(statements.map((st) => st.Sid), ["ProductionDeploys", "StagingDeploys", "PullRequestPreviews", "DeployPreviews"]);
+        for (const st of statements) assert.strictEqual(st.Condition!.StringEquals![`${ISSUER}:aud`], "sts.amazonaws.com");
+    });
+
+    it("its table names every secret the workflows read (and no other)", () => {
+        const read = new Set(files.flatMap((f) => [...text(f).matchAll(/secrets\.([A-Z_]+)/g)].map((m) => m[1])));
+        // the table at the top: who holds which secret
+        const table = DOC.split("\n").filter((l) => l.startsWith("|")).join("\n");
+        const documented = new Set([...table.matchAll(/`((?:AWS|PULUMI)_[A-Z_]+)`/g)].map((m) => m[1]));
+        assert.deepStrictEqual([...documented].filter((s) => !read.has(s)), [], "documented, never read");
+        assert.deepStrictEqual([...read].filter((s) => !documented.has(s)), [], "read, never documented");
     });
 
     it("passes the policy pack's trusted-assume-role-policies once the placeholders are filled in", async () => {

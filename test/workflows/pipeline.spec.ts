@@ -9,46 +9,22 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { resourcePlugins } from "../../tools/plugins";
 
-const ROOT = path.resolve(__dirname, "../..");
-const DIR = path.join(ROOT, ".github", "workflows");
-const files = fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f));
+import { Job, ROOT, Step, files, stepsOf, text, workflow } from "./workflows";
 
-interface Step {
-    readonly uses?: string;
-    readonly run?: string;
-    readonly name?: string;
-    readonly with?: Record<string, unknown>;
-    readonly env?: Record<string, string>;
-    readonly "working-directory"?: string;
-}
-interface Job {
-    readonly if?: string;
-    readonly needs?: string | string[];
-    readonly environment?: string;
-    readonly permissions?: Record<string, string>;
-    readonly steps: Step[];
-}
-interface Workflow {
-    readonly on: Record<string, unknown>;
-    readonly permissions?: Record<string, string>;
-    readonly jobs: Record<string, Job>;
-}
-
-const text = (file: string) => fs.readFileSync(path.join(DIR, file), "utf8");
-const workflow = (file: string) => YAML.parse(text(file)) as Workflow;
 /** Whether a job can reach cloud credentials: it asks for an OIDC token or configures AWS. */
-const credentialed = (job: Job) => job.permissions?.["id-token"] === "write" || job.steps.some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"));
+const credentialed = (job: Job) => job.permissions?.["id-token"] === "write" || stepsOf(job).some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"));
 
 describe("pipeline guardrails", () => {
     it("pins every action to a 40-character commit SHA, with the release it is in a comment", () => {
         let count = 0;
         for (const file of files) {
-            for (const line of text(file).split("\n").filter((l) => /^\s*(- )?uses:/.test(l))) {
+            // A local reusable workflow is this commit's own file: nothing to pin.
+            for (const line of text(file).split("\n").filter((l) => /^\s*(- )?uses:/.test(l) && !/uses: \.\/\.github\/workflows\/[\w.-]+\.yml$/.test(l))) {
                 count++;
                 assert.match(line, /uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/, `${file}: ${line.trim()}`);
             }
         }
-        assert.ok(count >= 20, `found ${count} uses: lines`);
+        assert.strictEqual(count, 25, "uses: lines of actions");
     });
 
     it("the pin check fails on a tag, a short SHA or a missing version comment", () => {
@@ -63,25 +39,26 @@ describe("pipeline guardrails", () => {
     });
 
     it("keeps npm's install scripts off for everything a job with credentials or a Pulumi token installs, the pack the CLI installs included", () => {
-        const tokened = (job: Job) => credentialed(job) || job.steps.some((st) => Object.values(st.env ?? {}).some((v) => /secrets\.PULUMI_/.test(v)));
+        const tokened = (job: Job) => credentialed(job) || stepsOf(job).some((st) => Object.values(st.env ?? {}).some((v) => /secrets\.PULUMI_/.test(v)));
         let jobs = 0;
         for (const file of files) {
-            for (const [name, job] of Object.entries(workflow(file).jobs).filter(([, j]) => tokened(j) && j.steps.some((st) => st.run?.startsWith("npm ci")))) {
+            for (const [name, job] of Object.entries(workflow(file).jobs).filter(([, j]) => tokened(j) && stepsOf(j).some((st) => st.run?.startsWith("npm ci")))) {
                 jobs++;
-                assert.strictEqual((job as Job & { env?: Record<string, string> }).env?.NPM_CONFIG_IGNORE_SCRIPTS, "true", `${file} ${name}`);
+                assert.strictEqual(job.env?.NPM_CONFIG_IGNORE_SCRIPTS, "true", `${file} ${name}`);
             }
         }
-        assert.strictEqual(jobs, 7, "four deploy jobs, the preview, the check for its token, and the publish");
+        assert.strictEqual(jobs, 5, "the deploy's preview and up, the pull request's preview, the check for its token, and the publish");
     });
 
     it("runs no install script in a job that can reach credentials, and installs the plugins explicitly there", () => {
         let jobs = 0;
         for (const file of files) {
-            for (const [name, job] of Object.entries(workflow(file).jobs).filter(([, j]) => credentialed(j))) {
+            // A job calling a reusable workflow runs no step itself: the called jobs are checked in their file.
+            for (const [name, job] of Object.entries(workflow(file).jobs).filter(([, j]) => credentialed(j) && j.steps)) {
                 jobs++;
-                const installs = job.steps.filter((s) => s.run?.startsWith("npm ci"));
+                const installs = stepsOf(job).filter((s) => s.run?.startsWith("npm ci"));
                 assert.deepStrictEqual(installs.map((s) => s.run), ["npm ci --ignore-scripts"], `${file} ${name}`);
-                const at = (pred: (s: Step) => boolean) => job.steps.findIndex(pred);
+                const at = (pred: (s: Step) => boolean) => stepsOf(job).findIndex(pred);
                 const plugins = at((s) => s.run === "npx ts-node --transpile-only tools/plugins.ts --install");
                 const cli = at((s) => s.uses?.startsWith("pulumi/actions@") === true && s.with?.command === undefined);
                 const credentials = at((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials") === true);
@@ -89,7 +66,7 @@ describe("pipeline guardrails", () => {
                 assert.ok(plugins < credentials, `${file} ${name}: the plugins are installed before the credentials`);
             }
         }
-        assert.strictEqual(jobs, 5, "four deploy jobs and the preview");
+        assert.strictEqual(jobs, 3, "the deploy's preview and up, and the pull request's preview");
     });
 
     it("lists every resource plugin the lockfile installs, at its version", () => {
@@ -115,7 +92,7 @@ describe("pipeline guardrails", () => {
         const pr = text("pull-request.yml");
         assert.doesNotMatch(pr, /secrets\.PULUMI_ACCESS_TOKEN/);
         assert.match(pr, /PULUMI_ACCESS_TOKEN: \$\{\{ secrets\.PULUMI_PREVIEW_TOKEN \}\}/);
-        assert.match(text("deploy.yml"), /PULUMI_ACCESS_TOKEN: \$\{\{ secrets\.PULUMI_ACCESS_TOKEN \}\}/);
+        assert.match(text("deploy-stack.yml"), /PULUMI_ACCESS_TOKEN: \$\{\{ secrets\.PULUMI_ACCESS_TOKEN \}\}/);
     });
 
     it("gives an OIDC token only to the jobs that deploy or preview, not to the workflow", () => {
@@ -126,6 +103,9 @@ describe("pipeline guardrails", () => {
         const deploy = workflow("deploy.yml");
         const withToken = Object.entries(deploy.jobs).filter(([, j]) => j.permissions?.["id-token"] === "write").map(([n]) => n);
         assert.deepStrictEqual(withToken, ["staging-primary", "staging-secondaries", "primary", "secondaries"]);
+        const called = workflow("deploy-stack.yml");
+        assert.strictEqual(called.permissions?.["id-token"], undefined);
+        assert.deepStrictEqual(Object.entries(called.jobs).filter(([, j]) => j.permissions?.["id-token"] === "write").map(([n]) => n), ["preview", "up"]);
     });
 
     it("deploys only main: a manual run of another branch skips every job", () => {
@@ -141,7 +121,7 @@ describe("pipeline guardrails", () => {
         const job = workflow("deploy.yml").jobs["publish-policy"];
         assert.strictEqual(job.needs, "test");
         assert.strictEqual(job.if, "github.ref == 'refs/heads/main'");
-        const publish = job.steps.find((s) => s.name === "pulumi policy publish")!;
+        const publish = stepsOf(job).find((s) => s.name === "pulumi policy publish")!;
         assert.strictEqual(publish["working-directory"], "policy");
         // each run its own version: Pulumi Cloud refuses to publish a version twice
         assert.deepStrictEqual(publish.run?.trim().split("\n"), ['npm version "0.${GITHUB_RUN_NUMBER}.${GITHUB_RUN_ATTEMPT}" --no-git-tag-version --allow-same-version', 'pulumi policy publish "$ORG"']);
@@ -208,7 +188,7 @@ describe("workflow runtime", () => {
         for (const file of files) {
             const lines = text(file).split("\n");
             for (const [name, job] of Object.entries(workflow(file).jobs)) {
-                for (const step of job.steps.filter((s) => s.uses)) {
+                for (const step of stepsOf(job).filter((s) => s.uses && !s.uses.startsWith("./"))) {
                     const [action, sha] = step.uses!.split("@");
                     const line = lines.find((l) => l.includes(`uses: ${action}@${sha}`))!;
                     const version = /# (v\d+\.\d+\.\d+)$/.exec(line)![1];
@@ -221,7 +201,7 @@ describe("workflow runtime", () => {
                 }
             }
         }
-        assert.ok(steps >= 30, `${steps} action steps`);
+        assert.strictEqual(steps, 25, "action steps in the three workflows");
     });
 
     it("runs Node 22 and the Pulumi CLI the lockfile's SDK was released with", () => {
@@ -229,7 +209,7 @@ describe("workflow runtime", () => {
         assert.strictEqual(fs.readFileSync(path.join(ROOT, ".pulumi.version"), "utf8").trim(), lock.packages["node_modules/@pulumi/pulumi"].version);
         for (const file of files) {
             for (const [name, job] of Object.entries(workflow(file).jobs)) {
-                for (const step of job.steps) {
+                for (const step of stepsOf(job)) {
                     if (step.uses?.startsWith("actions/setup-node@")) assert.strictEqual(step.with?.["node-version"], 22, `${file} ${name}`);
                     if (step.uses?.startsWith("pulumi/actions@")) assert.strictEqual(step.with?.["pulumi-version-file"], ".pulumi.version", `${file} ${name}`);
                 }
@@ -238,7 +218,7 @@ describe("workflow runtime", () => {
     });
 
     it("still plans a fork's pull request: the summary goes to the job summary, the comment only for same-repository ones and never fails the job", () => {
-        const steps = workflow("pull-request.yml").jobs.offline.steps as (Step & { if?: string; "continue-on-error"?: boolean })[];
+        const steps = stepsOf(workflow("pull-request.yml").jobs.offline);
         const summary = steps.find((st) => st.name === "The plan in the job summary")!;
         assert.strictEqual(summary.run, 'cat .plan/summary.md >> "$GITHUB_STEP_SUMMARY"');
         const comment = steps.find((st) => st.uses?.startsWith("marocchino/sticky-pull-request-comment@"))!;
@@ -248,8 +228,8 @@ describe("workflow runtime", () => {
     });
 
     it("creates a stack the deploy reaches before it exists (upsert)", () => {
-        const ups = Object.values(workflow("deploy.yml").jobs).flatMap((j) => j.steps.filter((st) => st.with?.command === "up"));
-        assert.strictEqual(ups.length, 4);
+        const ups = files.flatMap((file) => Object.values(workflow(file).jobs).flatMap((j) => stepsOf(j).filter((st) => st.with?.command === "up")));
+        assert.strictEqual(ups.length, 1, "deploy-stack.yml's, which every stack's deploy calls");
         for (const st of ups) assert.strictEqual(st.with?.upsert, true);
     });
 });
