@@ -7,11 +7,14 @@
  * source we could read (pulumi/pulumi v3.259.0+, pkg/cmd/pulumi/operations/up.go), and the issue
  * asks for no experimental flag. So the fallback, which docs/ci.md describes:
  *
- *   npx ts-node tools/approval.ts record <preview.json> --stack <s> [--out <change-set.json>]
+ *   npx ts-node tools/approval.ts record <preview.json> --stack <s> [--out <change-set.json>] [--preview-exit <code>]
  *     reads `pulumi preview --json` (pkg/display/json.go PreviewDigest), prints the Markdown the
  *     preview job writes to its job summary (what the approvers read on the run page before they
  *     approve the environment), and writes the change set: every step that is not `same`, `read`
- *     or `refresh`, as { op, urn, keys }, nothing else (no values, so nothing secret leaves the job).
+ *     or `refresh`, and every `same` whose `protect` flag changes (op `protect`/`unprotect`), as
+ *     { op, urn, keys }, nothing else (no values, so nothing secret leaves the job). A preview that
+ *     failed (`--preview-exit` not 0) says so instead of inviting an approval. A change set too
+ *     large for a job output (1 MB) is refused, naming the limit.
  *
  *   npx ts-node tools/approval.ts verify <preview.json> --approved-env <VAR>
  *     the up job previews again, right before `pulumi up`, and refuses (exit 1) when its change
@@ -28,6 +31,9 @@ export interface PreviewStep {
     readonly urn: string;
     readonly diffReasons?: readonly string[];
     readonly replaceReasons?: readonly string[];
+    /** The resource's state before and after (apitype.ResourceV3); only `protect` is read. */
+    readonly oldState?: { readonly protect?: boolean };
+    readonly newState?: { readonly protect?: boolean };
 }
 
 /** A diagnostic of the preview (PreviewDiagnostic). */
@@ -59,8 +65,8 @@ export interface ChangeSet {
 
 /** Steps that change nothing: `same`, a data read, a refresh (pkg/resource/deploy/step.go StepOps). */
 const NO_CHANGE = new Set(["same", "read", "refresh"]);
-/** Steps that end a resource's life (the old one of a replacement included). */
-const DESTRUCTIVE = new Set(["delete", "replace", "create-replacement", "delete-replaced", "import-replacement", "read-replacement"]);
+/** Steps that end a resource's life (the old one of a replacement included), or let a destroy do it. */
+const DESTRUCTIVE = new Set(["delete", "replace", "create-replacement", "delete-replaced", "import-replacement", "read-replacement", "unprotect"]);
 
 /** Parses `pulumi preview --json` output; throws naming what is wrong. */
 export function parsePreview(text: string, source: string): PreviewDigest {
@@ -80,11 +86,18 @@ export function parsePreview(text: string, source: string): PreviewDigest {
 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** A `same` step whose `protect` flag changes: Pulumi shows it, and it decides what a destroy may delete. */
+const protectChange = (s: PreviewStep) => s.op === "same" && s.oldState !== undefined && s.newState !== undefined && Boolean(s.oldState.protect) !== Boolean(s.newState.protect);
+
 /** The change set: every step that changes something, sorted by URN then op, keys sorted. */
 export function changeSet(stack: string, digest: PreviewDigest): ChangeSet {
     const changes = (digest.steps ?? [])
-        .filter((s) => !NO_CHANGE.has(s.op))
-        .map((s) => ({ op: s.op, urn: s.urn, keys: [...new Set([...(s.diffReasons ?? []), ...(s.replaceReasons ?? [])])].sort(byCodePoint) }))
+        .filter((s) => !NO_CHANGE.has(s.op) || protectChange(s))
+        .map((s) => ({
+            op: protectChange(s) ? (s.newState!.protect ? "protect" : "unprotect") : s.op,
+            urn: s.urn,
+            keys: [...new Set([...(s.diffReasons ?? []), ...(s.replaceReasons ?? [])])].sort(byCodePoint),
+        }))
         .sort((a, b) => byCodePoint(a.urn, b.urn) || byCodePoint(a.op, b.op));
     return { stack, changes };
 }
@@ -107,8 +120,9 @@ export function shortUrn(urn: string): string {
 }
 
 /** The Markdown the approvers read: counts, then every change (destructive ones first), then errors and warnings. */
-export function renderApproval(set: ChangeSet, digest: PreviewDigest): string {
-    const lines = [`### pulumi preview ${set.stack}: ${set.changes.length === 0 ? "no changes" : `${set.changes.length} change${set.changes.length === 1 ? "" : "s"}`}`, ""];
+export function renderApproval(set: ChangeSet, digest: PreviewDigest, previewExit = 0): string {
+    const lines = [`### pulumi preview ${set.stack}: ${previewExit !== 0 ? `FAILED (exit ${previewExit})` : set.changes.length === 0 ? "no changes" : `${set.changes.length} change${set.changes.length === 1 ? "" : "s"}`}`, ""];
+    if (previewExit !== 0) lines.push("The preview failed (its log says why; a mandatory policy violation is one cause): the up job does not run. Fix it and push again.", "");
     const counts = new Map<string, number>();
     for (const c of set.changes) counts.set(c.op, (counts.get(c.op) ?? 0) + 1);
     if (counts.size > 0) {
@@ -128,7 +142,7 @@ export function renderApproval(set: ChangeSet, digest: PreviewDigest): string {
         for (const d of notes) lines.push(`| ${d.severity} | ${d.urn ? `\`${shortUrn(d.urn)}\`` : "-"} | ${(d.message ?? "").trim().replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|")} |`);
         lines.push("");
     }
-    lines.push("Approving the environment deploys exactly these changes: the up job previews again and stops if anything differs.");
+    if (previewExit === 0) lines.push("Approving the environment deploys exactly these changes: the up job previews again and stops if anything differs.");
     return lines.join("\n") + "\n";
 }
 
@@ -142,11 +156,14 @@ export function verifyMessage(approved: ChangeSet, current: ChangeSet): string |
         `${current.stack}: what pulumi up would do now is not what was approved (the stack, the cloud or main changed since the preview):`,
         ...(unapproved.length ? ["not approved:", ...list(unapproved)] : []),
         ...(gone.length ? ["approved but no longer planned:", ...list(gone)] : []),
-        "Nothing was deployed. Run the deploy workflow again (Re-run all jobs) and approve its new preview.",
+        "Nothing was deployed. Re-run all jobs of the deploy run (or push again) and approve the new preview: re-running only this job would check against the same old preview.",
     ].join("\n");
 }
 
 class UsageError extends Error {}
+
+/** GitHub keeps a job output up to 1 MB; a bigger change set would arrive empty in the up job. */
+export const MAX_OUTPUT_BYTES = 1_000_000;
 
 function parseArgs(argv: readonly string[]): { command: string; file: string; flags: Map<string, string> } {
     const [command, ...rest] = argv;
@@ -165,7 +182,7 @@ function parseArgs(argv: readonly string[]): { command: string; file: string; fl
     }
     if (command !== "record" && command !== "verify") throw new UsageError(`unknown command "${command ?? ""}": record or verify`);
     if (positional.length !== 1) throw new UsageError(`${command} takes one preview JSON file (pulumi preview --json > preview.json)`);
-    const allowed = command === "record" ? ["stack", "out"] : ["approved-env"];
+    const allowed = command === "record" ? ["stack", "out", "preview-exit"] : ["approved-env"];
     for (const f of flags.keys()) if (!allowed.includes(f)) throw new UsageError(`${command} has no option --${f} (options: ${allowed.map((a) => `--${a}`).join(", ")})`);
     return { command, file: positional[0], flags };
 }
@@ -178,9 +195,15 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv, out: (s: s
         if (command === "record") {
             const stack = flags.get("stack");
             if (!stack) throw new UsageError("record needs --stack <stack>");
+            const exit = Number(flags.get("preview-exit") ?? "0");
+            if (!Number.isInteger(exit)) throw new UsageError(`--preview-exit takes the preview's exit code, not "${flags.get("preview-exit")}"`);
             const set = changeSet(stack, digest);
-            out(renderApproval(set, digest));
-            if (flags.has("out")) fs.writeFileSync(flags.get("out")!, JSON.stringify(set) + "\n");
+            out(renderApproval(set, digest, exit));
+            const json = JSON.stringify(set);
+            if (Buffer.byteLength(json) > MAX_OUTPUT_BYTES) {
+                throw new Error(`the change set of ${stack} is ${Buffer.byteLength(json)} bytes, over the ${MAX_OUTPUT_BYTES} a job output holds: deploy this stack from a workstation (docs/ci.md), then let CI take over`);
+            }
+            if (flags.has("out")) fs.writeFileSync(flags.get("out")!, json + "\n");
             return 0;
         }
         const name = flags.get("approved-env");

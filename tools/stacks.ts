@@ -11,7 +11,7 @@
  * Pulumi Cloud token is present, that is refused (exit 1), so CI never deploys into an org nobody owns.
  */
 import { runnerProjectName } from "../components/cicd/plan";
-import { PLACEHOLDER_ORG } from "../stacks/settings/placeholders";
+import { PLACEHOLDER_ACCOUNT_ID, PLACEHOLDER_ORG } from "../stacks/settings/placeholders";
 import { PRODUCTION, namePrefix } from "../stacks/settings/registry";
 import { Project, environmentsOf, loadProject, planOrder } from "./plan/stacks";
 
@@ -25,13 +25,19 @@ export interface CiStacks {
     readonly runners: Record<string, { readonly deploy: string; readonly preview: string }>;
     /** Per stack, its AWS region (`aws:region`): the credentials' region (a stack name is not one outside production). */
     readonly regions: Record<string, string>;
+    /**
+     * The stacks a pull request can preview for real: those with an in-VPC runner, once the stack
+     * files name a real Pulumi org and AWS account (none while they hold the shipped placeholders,
+     * so a repository without the CI roles skips previews instead of failing them).
+     */
+    readonly previewable: string[];
 }
 
 /** The CI's view of the project; throws when a deploy would target the placeholder org. */
 export function ciStacks(project: Project, opts: { readonly deploy: boolean; readonly environment?: string; readonly ifPresent?: boolean }): CiStacks {
     const environment = opts.environment ?? PRODUCTION;
     const known = environmentsOf(project);
-    if (!known.includes(environment) && opts.ifPresent) return { environment, org: "", order: [], primaries: [], secondaries: [], runners: {}, regions: {} };
+    if (!known.includes(environment) && opts.ifPresent) return { environment, org: "", order: [], primaries: [], secondaries: [], runners: {}, regions: {}, previewable: [] };
     if (!known.includes(environment)) throw new Error(`no stack of environment "${environment}" (mall:environment in a Pulumi.<stack>.yaml); environments: ${known.join(", ")}`);
     const stacks = project.stacks.filter((s) => s.environment === environment);
     const order = planOrder(project).filter((s) => s.environment === environment);
@@ -58,6 +64,8 @@ export function ciStacks(project: Project, opts: { readonly deploy: boolean; rea
                 `set your org in every secondary: pulumi config set ${key} <your org>/${project.name}/${order[0]?.stack ?? "<primary>"} -s <secondary>`,
         );
     }
+    const placeholderAccount = stacks.some((s) => (s.config["aws:allowedAccountIds"] ?? "").includes(PLACEHOLDER_ACCOUNT_ID));
+    const withRunner = order.filter((s) => s.config[`${project.name}:deployRunner`] !== undefined).map((s) => s.stack);
     return {
         environment,
         org,
@@ -74,6 +82,7 @@ export function ciStacks(project: Project, opts: { readonly deploy: boolean; rea
             }),
         ),
         regions: Object.fromEntries(order.map((s) => [s.stack, s.config["aws:region"] ?? s.stack])),
+        previewable: org === PLACEHOLDER_ORG || placeholderAccount ? [] : withRunner,
     };
 }
 

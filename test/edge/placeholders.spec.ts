@@ -194,6 +194,8 @@ describe("tools/stacks.ts: the CI's Pulumi organization", () => {
             secondaries: REGISTRY.secondaries,
             runners: Object.fromEntries(REGISTRY.regions.map((r) => [r, runner(r)])),
             regions: Object.fromEntries(REGISTRY.regions.map((r) => [r, r])),
+            // the shipped placeholders: no real preview
+            previewable: [],
         });
     });
 
@@ -210,11 +212,12 @@ describe("tools/stacks.ts: the CI's Pulumi organization", () => {
                 "staging-us-west-2": { deploy: "mall-staging-us-west-2-deploy", preview: "mall-staging-us-west-2-preview" },
             },
             regions: { "staging-us-east-1": "us-east-1", "staging-us-west-2": "us-west-2" },
+            previewable: [],
         });
         assert.ok(ciStacks(project, { deploy: false }).order.every((st) => !st.startsWith("staging-")));
         assert.throws(() => ciStacks(project, { deploy: false, environment: "prod" }), new Error('no stack of environment "prod" (mall:environment in a Pulumi.<stack>.yaml); environments: production, staging'));
         // The deploy workflow asks with --if-present: a project without staging files skips its staging jobs.
-        assert.deepStrictEqual(ciStacks(project, { deploy: true, environment: "dev", ifPresent: true }), { environment: "dev", org: "", order: [], primaries: [], secondaries: [], runners: {}, regions: {} });
+        assert.deepStrictEqual(ciStacks(project, { deploy: true, environment: "dev", ifPresent: true }), { environment: "dev", org: "", order: [], primaries: [], secondaries: [], runners: {}, regions: {}, previewable: [] });
     });
 
     it("refuses to deploy into the placeholder org", () => {
@@ -226,6 +229,10 @@ describe("tools/stacks.ts: the CI's Pulumi organization", () => {
         );
         const real = { ...project, stacks: project.stacks.map((s) => (s.config["mall:primaryStack"] ? { ...s, config: { ...s.config, "mall:primaryStack": "acme/mall/us-east-1" } } : s)) };
         assert.strictEqual(ciStacks(real, { deploy: true }).org, "acme");
+        // Pull requests preview for real once the org and the account are real.
+        assert.deepStrictEqual(ciStacks(real, { deploy: false }).previewable, [], "the placeholder account still holds previews back");
+        const account = { ...real, stacks: real.stacks.map((s) => ({ ...s, config: { ...s.config, "aws:allowedAccountIds": '["210987654321"]' } })) };
+        assert.deepStrictEqual(ciStacks(account, { deploy: false }).previewable, REGISTRY.regions);
     });
 });
 

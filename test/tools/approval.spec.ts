@@ -90,10 +90,31 @@ describe("tools/approval.ts", () => {
                 "approved but no longer planned:",
                 "  delete aws:iam/role:Role old-role",
                 "  update aws:sns/topic:Topic dr-topic (displayName, tags)",
-                "Nothing was deployed. Run the deploy workflow again (Re-run all jobs) and approve its new preview.",
+                "Nothing was deployed. Re-run all jobs of the deploy run (or push again) and approve the new preview: re-running only this job would check against the same old preview.",
             ].join("\n"),
         );
         assert.match(String(verifyMessage(approved, changeSet("us-west-2", digest()))), /approved change set is of stack us-east-1, this is us-west-2/);
+    });
+
+    it("counts a protect flag that changes (Pulumi shows it; it decides what a destroy may delete), and flags unprotecting", () => {
+        const steps = [
+            { op: "same", urn: AURORA, oldState: { protect: true }, newState: { protect: false } },
+            { op: "same", urn: TOPIC, oldState: { protect: false }, newState: { protect: true } },
+            { op: "same", urn: ROLE, oldState: { protect: true }, newState: { protect: true } },
+        ];
+        const set = changeSet("us-east-1", { steps });
+        assert.deepStrictEqual(set.changes, [
+            { op: "protect", urn: TOPIC, keys: [] },
+            { op: "unprotect", urn: AURORA, keys: [] },
+        ]);
+        assert.match(renderApproval(set, { steps }), /\*\*1 resource is destroyed or replaced\*\*[\s\S]*\| \*\*unprotect\*\* \| `aws:rds\/cluster:Cluster data-aurora` \|/);
+    });
+
+    it("says a failed preview failed instead of inviting an approval", () => {
+        const md = renderApproval(changeSet("us-east-1", { steps: [] }), {}, 255);
+        assert.strictEqual(md.split("\n")[0], "### pulumi preview us-east-1: FAILED (exit 255)");
+        assert.doesNotMatch(md, /Approving the environment/);
+        assert.match(md, /the up job does not run/);
     });
 
     it("shortens URNs to the type and name (parents dropped)", () => {
@@ -134,13 +155,24 @@ describe("tools/approval.ts", () => {
             assert.match(refused.err, /^us-east-1: what pulumi up would do now is not what was approved/);
         });
 
+        it("refuses a change set too large for a job output, naming the limit", () => {
+            const big = path.join(dir, "big.json");
+            const many = Array.from({ length: 9000 }, (_, i) => ({ op: "create", urn: U("aws:ssm/parameter:Parameter", `p-${i}-${"x".repeat(60)}`) }));
+            fs.writeFileSync(big, JSON.stringify({ steps: many }));
+            const r = call(["record", big, "--stack", "us-east-1", "--out", path.join(dir, "big-set.json")]);
+            assert.strictEqual(r.code, 1);
+            assert.match(r.err, /the change set of us-east-1 is \d+ bytes, over the 1000000 a job output holds: deploy this stack from a workstation/);
+            assert.ok(!fs.existsSync(path.join(dir, "big-set.json")));
+        });
+
         it("fails on a missing change set, and exits 2 on usage errors", () => {
             assert.deepStrictEqual(call(["verify", file, "--approved-env", "APPROVED"]), { code: 1, out: "", err: "tools/approval.ts: APPROVED is empty: the preview job recorded no change set (did it run and succeed?)" });
             assert.strictEqual(call(["verify", file, "--approved-env", "A"], { A: '{"changes":[]}' }).err, "tools/approval.ts: A is not a change set ({ stack, changes })");
             assert.strictEqual(call(["apply", file]).code, 2);
             assert.strictEqual(call(["record", file]).err, "tools/approval.ts: record needs --stack <stack>");
             assert.strictEqual(call(["record", file, "--stack"]).code, 2);
-            assert.strictEqual(call(["record", file, "--stak", "x"]).err, "tools/approval.ts: record has no option --stak (options: --stack, --out)");
+            assert.strictEqual(call(["record", file, "--stack", "s", "--preview-exit", "x"]).code, 2);
+            assert.strictEqual(call(["record", file, "--stak", "x"]).err, "tools/approval.ts: record has no option --stak (options: --stack, --out, --preview-exit)");
             assert.strictEqual(call(["verify"]).err, "tools/approval.ts: verify takes one preview JSON file (pulumi preview --json > preview.json)");
             assert.strictEqual(call(["record", path.join(dir, "missing.json"), "--stack", "s"]).code, 1);
         });

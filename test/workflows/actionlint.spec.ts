@@ -88,7 +88,8 @@ describe("GitHub workflows", () => {
         assert.ok(steps.some((s) => s.run === "npm run plan"));
         assert.strictEqual(steps.find((s) => s.uses?.startsWith("marocchino/sticky-pull-request-comment"))?.with?.path, ".plan/summary.md");
         // Previews run pull-request code inside the VPC: same-repository pull requests only.
-        assert.strictEqual(pr.jobs.preview.if, "needs.credentials.outputs.available == 'true' && github.event.pull_request.head.repo.full_name == github.repository");
+        assert.strictEqual(pr.jobs.preview.if, "fromJSON(needs.stacks.outputs.stacks).previewable[0] != null && github.event.pull_request.head.repo.full_name == github.repository");
+        assert.strictEqual(pr.jobs.preview.strategy.matrix.stack, "${{ fromJSON(needs.stacks.outputs.stacks).previewable }}");
         assert.strictEqual(pr.jobs.preview.steps.at(-1).with["comment-on-pr"], true);
     });
 
@@ -100,7 +101,7 @@ describe("GitHub workflows", () => {
         const stack = YAML.parse(fs.readFileSync(path.join(DIR, "deploy-stack.yml"), "utf8"));
         for (const job of ["preview", "up"]) assert.strictEqual(stack.jobs[job]["runs-on"], runnerLabel("${{ inputs.runner }}"));
         for (const job of ["staging-primary", "staging-secondaries", "primary", "secondaries"]) assert.match(deploy.jobs[job].with.runner, /\.runners\[matrix\.stack\]\.deploy \}\}$/);
-        assert.strictEqual(pr.jobs.preview["runs-on"], label("needs.credentials.outputs.stacks", "preview"));
+        assert.strictEqual(pr.jobs.preview["runs-on"], label("needs.stacks.outputs.stacks", "preview"));
         const roleOf = (job: { steps: { uses?: string; with?: Record<string, string> }[] }) => job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.["role-to-assume"];
         assert.strictEqual(roleOf(stack.jobs.up), "${{ secrets.AWS_DEPLOY_ROLE_ARN }}");
         assert.strictEqual(roleOf(pr.jobs.preview), "${{ secrets.AWS_PREVIEW_ROLE_ARN }}");

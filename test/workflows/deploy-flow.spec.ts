@@ -21,14 +21,14 @@ describe("deploy: preview, approval, up", () => {
         assert.deepStrictEqual(Object.keys(stackFlow.jobs), ["preview", "up"]);
     });
 
-    it("previews without an environment, so before any approval, with the read-only role and token", () => {
-        assert.strictEqual(preview.environment, undefined);
+    it("previews in the reviewer-less `preview` environment, so before any approval, with the read-only role and token", () => {
+        assert.strictEqual(preview.environment, "preview");
         assert.strictEqual(roleOf(preview), "${{ inputs.environment == 'staging' && secrets.AWS_STAGING_PREVIEW_ROLE_ARN || secrets.AWS_PREVIEW_ROLE_ARN }}");
         const step = stepsOf(preview).find((s) => s.id === "preview")!;
         assert.strictEqual(step.env?.PULUMI_ACCESS_TOKEN, "${{ secrets.PULUMI_PREVIEW_TOKEN }}");
         assert.match(String(step.run), /^pulumi preview --stack "\$ORG\/\$STACK" --policy-pack policy --json --non-interactive > preview\.json \|\| status=\$\?$/m);
         // what the approvers read, in the job summary; the change set is the job's output
-        assert.match(String(step.run), /tools\/approval\.ts record preview\.json --stack "\$STACK" --out change-set\.json >> "\$GITHUB_STEP_SUMMARY"/);
+        assert.match(String(step.run), /tools\/approval\.ts record preview\.json --stack "\$STACK" --out change-set\.json --preview-exit "\$status" >> "\$GITHUB_STEP_SUMMARY"/);
         assert.strictEqual(preview.outputs?.changes, "${{ steps.preview.outputs.changes }}");
         assert.doesNotMatch(JSON.stringify(preview), /PULUMI_ACCESS_TOKEN \}\}|AWS_DEPLOY_ROLE_ARN/);
     });
@@ -61,7 +61,7 @@ describe("deploy: preview, approval, up", () => {
                 const called = workflow(calledFile(job)!);
                 const declared = (called.on.workflow_call as { inputs: Record<string, { required?: boolean }> }).inputs;
                 assert.deepStrictEqual(Object.keys(job.with ?? {}).sort(), Object.keys(declared).sort(), `${file} ${name}`);
-                assert.strictEqual(job.secrets, "inherit", `${file} ${name}: the preview's repository secrets`);
+                assert.strictEqual(job.secrets, undefined, `${file} ${name}: the called jobs read their environments' secrets, nothing from the caller`);
                 assert.strictEqual(job.permissions?.["id-token"], "write", `${file} ${name}: the called jobs' OIDC token`);
                 calls++;
             }

@@ -35,7 +35,18 @@ describe("pipeline guardrails", () => {
     it("keeps the pins current through Dependabot (github-actions and npm)", () => {
         const config = YAML.parse(fs.readFileSync(path.join(ROOT, ".github", "dependabot.yml"), "utf8")) as { version: number; updates: { "package-ecosystem": string; directory: string }[] };
         assert.strictEqual(config.version, 2);
-        assert.deepStrictEqual(config.updates.map((u) => `${u["package-ecosystem"]} ${u.directory}`), ["github-actions /", "npm /"]);
+        assert.deepStrictEqual(config.updates.map((u) => `${u["package-ecosystem"]} ${u.directory}`), ["github-actions /", "npm /", "npm /policy"]);
+    });
+
+    it("publishes a pack that installs exactly what the tests ran: exact versions, the root lockfile's, shrinkwrapped", () => {
+        const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> };
+        const pack = JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "package.json"), "utf8")) as { dependencies: Record<string, string> };
+        const shrink = JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "npm-shrinkwrap.json"), "utf8")) as { packages: Record<string, { version?: string; dependencies?: Record<string, string> }> };
+        for (const [name, version] of Object.entries(pack.dependencies)) {
+            assert.strictEqual(version, lock.packages[`node_modules/${name}`].version, `${name}: the root lockfile's version, exactly`);
+            assert.strictEqual(shrink.packages[`node_modules/${name}`].version, version, `${name} in policy/npm-shrinkwrap.json`);
+        }
+        assert.deepStrictEqual(shrink.packages[""].dependencies, pack.dependencies, "the shrinkwrap is of this package.json (cd policy && npm install --package-lock-only, renamed)");
     });
 
     it("keeps npm's install scripts off for everything a job with credentials or a Pulumi token installs, the pack the CLI installs included", () => {
@@ -47,7 +58,7 @@ describe("pipeline guardrails", () => {
                 assert.strictEqual(job.env?.NPM_CONFIG_IGNORE_SCRIPTS, "true", `${file} ${name}`);
             }
         }
-        assert.strictEqual(jobs, 5, "the deploy's preview and up, the pull request's preview, the check for its token, and the publish");
+        assert.strictEqual(jobs, 4, "the deploy's preview and up, the pull request's preview, and the publish");
     });
 
     it("runs no install script in a job that can reach credentials, and installs the plugins explicitly there", () => {
@@ -151,7 +162,8 @@ describe("CODEOWNERS", () => {
             const [pattern, ...owners] = l.split(/\s+/);
             return { pattern, owners };
         });
-    const SECURITY = "@organization/platform-security";
+    // The team is written once per rule in CODEOWNERS; renaming it (README) renames it everywhere.
+    const SECURITY = rules.find((r) => r.pattern === "/policy/")!.owners[0];
 
     it("puts the pack, the workflows, the stack files and the shared components under security review", () => {
         const guarded = [
@@ -170,9 +182,20 @@ describe("CODEOWNERS", () => {
             "tools/plugins.ts",
             "components/eks/platform.ts",
             "components/eks/services.ts",
+            "tools/approval.ts",
+            "tools/stacks.ts",
+            "tools/plan/mocks.ts",
+            "components/cicd/plan.ts",
+            "stacks/region.ts",
+            "stacks/settings/cicd.ts",
+            "docs/ci.md",
+            ".pulumi.version",
+            "test/workflows/pipeline.spec.ts",
             ...fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f)),
         ];
         for (const file of guarded) assert.deepStrictEqual(ownersOf(rules, file), [SECURITY], file);
+        assert.match(SECURITY, /^@[\w.-]+\/[\w.-]+$/);
+        assert.deepStrictEqual([...new Set(rules.flatMap((r) => r.owners))], [SECURITY], "one team owns every rule");
     });
 
     it("leaves the rest to the default review (the matcher can tell them apart)", () => {
