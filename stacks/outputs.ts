@@ -31,7 +31,7 @@ export const OUTPUT_MEANINGS: Readonly<Record<string, string>> = {
     webReplicaBucketName: "The static site bucket's replica in the next region, CloudFront's failover S3 origin (primary).",
     apiHealthCheckId: "The Route 53 health check of this region's API origin, which its latency record uses.",
     apiRegionalName: "This region's own API origin name (`api-<region>.<domain>`), CloudFront's origin for it.",
-    evacuated: "Whether this region is evacuated (`mall:evacuated`): its latency record withdrawn, no user traffic.",
+    evacuated: "Whether this region is evacuated (`mall:evacuate`): its latency record withdrawn, no user traffic.",
     apiTargetGroupArn: "The ALB target group the api-gateway pods register in (TargetGroupBinding).",
     ingressSecurityGroupId: "The origin ALB's security group (admits CloudFront's origin-facing ranges only).",
     ingressLoadBalancerDnsName: "The origin ALB's DNS name.",

@@ -89,6 +89,13 @@ export function importFile(plan: StackPlan, targets: Readonly<Record<string, str
 
 class UsageError extends Error {}
 
+const USAGE = [
+    "usage: npx ts-node --transpile-only tools/import-file.ts --stack <stack> [--parents-exist] <logical name>=<id> … > import.json",
+    "  reads .plan/<stack>.json (npm run plan -- --stack <stack> first); docs/lifecycle.md lists what can be imported;",
+    "  --parents-exist: the stack is deployed, its component parents are named by URN instead of declared.",
+    "then: pulumi import -s <stack> --file import.json --protect=false --generate-code=false",
+].join("\n");
+
 /** The CLI; answers the exit code. */
 export function main(argv: readonly string[], root: string, out: (s: string) => void, err: (s: string) => void): number {
     try {
@@ -97,11 +104,16 @@ export function main(argv: readonly string[], root: string, out: (s: string) => 
         const targets: Record<string, string> = {};
         for (let i = 0; i < argv.length; i++) {
             const a = argv[i];
+            if (a === "--help" || a === "-h") {
+                out(USAGE);
+                return 0;
+            }
             if (a === "--stack" || a === "-s") stack = argv[++i];
             else if (a.startsWith("--stack=")) stack = a.slice("--stack=".length);
             else if (a === "--parents-exist") parentsExist = true;
             else if (/^[^-=][^=]*=.+$/.test(a)) {
                 const [name, id] = a.split(/=(.*)/s);
+                if (name in targets) throw new UsageError(`${name} is given twice (${targets[name]}, ${id}): one id per resource`);
                 targets[name] = id;
             } else throw new UsageError(`unexpected argument "${a}": give --stack <stack> and <logical name>=<id> pairs`);
         }

@@ -112,10 +112,10 @@ export function renderTeardown(plan: PlanResult): string {
             const protectedByType = new Map<string, number>();
             for (const r of s.resources.filter((r) => r.protect)) protectedByType.set(r.type, (protectedByType.get(r.type) ?? 0) + 1);
             const guards = s.resources.filter((r) => DELETION_GUARDS[r.type] && r.inputs[DELETION_GUARDS[r.type].input] === true);
-            const retained = s.resources.filter((r) => r.retainOnDelete).length;
+            const retained = s.resources.filter((r) => r.retainOnDelete);
             const count = [...protectedByType.values()].reduce((a, b) => a + b, 0);
             lines.push(
-                `**${s.stack}** (${s.role}): ${count} protected resource${count === 1 ? "" : "s"}: ${[...protectedByType].sort(([a], [b]) => byCodePoint(a, b)).map(([t, n]) => `${n} \`${t}\``).join(", ")}${retained ? `; ${retained} kept in AWS on delete (\`retainOnDelete\`)` : ""}.`,
+                `**${s.stack}** (${s.role}): ${count} protected resource${count === 1 ? "" : "s"}: ${[...protectedByType].sort(([a], [b]) => byCodePoint(a, b)).map(([t, n]) => `${n} \`${t}\``).join(", ")}${retained.length ? `; kept in AWS on delete (\`retainOnDelete\`, remove by hand after a full teardown): ${retained.map((r) => `\`${r.type}\` ${r.name}`).join(", ")}` : ""}.`,
                 "",
             );
             if (guards.length > 0) {
@@ -138,7 +138,7 @@ export function renderTeardown(plan: PlanResult): string {
 /** The imports block: per stack, each importable resource with its logical name and the value the existing one must have. */
 export function renderImports(plan: PlanResult): string {
     const lines = ["| stack | type | logical name | must equal | import id |", "|---|---|---|---|---|"];
-    for (const s of production(plan)) {
+    for (const s of plan.stacks) {
         for (const r of s.resources.filter((r) => importable(r, String(s.outputs.region ?? s.stack)))) {
             const { must, id } = IMPORTABLE[r.type];
             lines.push(`| ${s.stack} | \`${r.type}\` | \`${r.name}\` | \`${must}\` = \`${String(r.inputs[must])}\` | ${id} |`);
@@ -156,6 +156,8 @@ export interface ConfigSet {
     readonly path: boolean;
     readonly secret: boolean;
     readonly stack: string;
+    /** The command's trailing shell comment (`# and -s us-west-2`), when it has one. */
+    readonly note?: string;
 }
 
 /** Splits a shell command line: single quotes and `<placeholders with spaces>` are one word; a `#` word starts a comment. */
@@ -185,7 +187,8 @@ export function configSets(text: string): ConfigSet[] {
                 else if (w[i] === "--secret") secret = true;
                 else rest.push(w[i]);
             }
-            if (rest.length >= 2) sets.push({ key: rest[0], value: rest.slice(1).join(" "), path, secret, stack });
+            const note = /\s#\s*(.*)$/.exec(part)?.[1]?.trim();
+            if (rest.length >= 2) sets.push({ key: rest[0], value: rest.slice(1).join(" "), path, secret, stack, ...(note ? { note } : {}) });
         }
     }
     return sets;
@@ -245,10 +248,30 @@ export function renderConfigDoc(texts: readonly { readonly file: string; readonl
         "  is the exception to write by hand, quoted: `[\"123456789012\"]` (a path would store a number).",
         "- `--secret` values are encrypted with the stack's secrets provider: write them with the CLI.",
         "",
+        "Two structured keys the docs ask you to write by hand, as they look in a stack file (`Pulumi.us-east-1.yaml`",
+        "shown; staging's stack files the same with their own roles and connections):",
+        "",
+        "```yaml",
+        "config:",
+        "  # the account a real run is pinned to: quoted, so it stays a string",
+        "  aws:allowedAccountIds:",
+        "    - \"<your account id>\"",
+        "  # the in-VPC deploy path (README \"Deploying for real\", docs/ci.md)",
+        "  mall:deployRunner:",
+        "    repositoryUrl: https://github.com/<owner>/<repo>",
+        "    connectionArn: arn:aws:codeconnections:us-east-1:<account>:connection/<id>",
+        "    deployRoleArn: arn:aws:iam::<account>:role/mall-deploy",
+        "    previewRoleArn: arn:aws:iam::<account>:role/mall-preview",
+        "    actorIds:",
+        "      - \"<GitHub account id>\"",
+        "```",
+        "",
+        "Every command below, with what it writes:",
+        "",
     ];
     for (const { set, files } of [...seen.values()]) {
         out.push(
-            `\`pulumi config set ${set.path ? "--path " : ""}${set.secret ? "--secret " : ""}${set.key.includes("[") ? `'${set.key}'` : set.key} ${set.value} -s ${set.stack}\` (${[...files].sort().join(", ")}):`,
+            `\`pulumi config set ${set.path ? "--path " : ""}${set.secret ? "--secret " : ""}${set.key.includes("[") ? `'${set.key}'` : set.key} ${set.value} -s ${set.stack}\` (${[...files].sort().join(", ")}${set.note ? `; ${set.note}` : ""}):`,
             "",
             "```yaml",
             `# Pulumi.${set.stack}.yaml`,

@@ -196,6 +196,8 @@ export function readRegistry(
     }
     const before = r.problems.length;
     const entries: RegionEntry[] = [];
+    /** Regions whose asn the registry sets (the others derive theirs from the CIDR). */
+    const explicitAsn = new Set<string>();
     for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
         const key = `${registryName}.${name}`;
         if (!REGION_NAME.test(name)) {
@@ -241,20 +243,26 @@ export function readRegistry(
         const unknown = Object.keys(v).filter((k) => !["cidr", "role", "asn"].includes(k));
         for (const k of unknown) r.problem(`${key}.${k} is not a registry field; allowed: cidr, role, asn`);
         entries.push({ name, cidr: cidrText ?? "", role: role as RegionRole, asn: asn as number });
+        if (v.asn !== undefined) explicitAsn.add(name);
     }
 
     for (let i = 0; i < entries.length; i++) {
         for (let j = 0; j < i; j++) {
             const a = parseCidr(entries[j].cidr);
             const b = parseCidr(entries[i].cidr);
-            if (a && b && overlaps(a, b)) {
+            const overlapping = Boolean(a && b && overlaps(a, b));
+            if (overlapping) {
                 r.problem(
                     `${registryName}.${entries[i].name}.cidr "${entries[i].cidr}" overlaps ${entries[j].name} (${entries[j].cidr}); pick a disjoint /16 (Transit Gateway peering cannot route overlapping CIDRs)`,
                 );
             }
-            if (entries[i].asn === entries[j].asn) {
+            const derived = !explicitAsn.has(entries[i].name) && !explicitAsn.has(entries[j].name);
+            // Two derived ASNs of overlapping CIDRs clash because the CIDRs do: fixing the CIDR fixes both.
+            if (entries[i].asn === entries[j].asn && !(derived && overlapping)) {
                 r.problem(
-                    `${registryName}.${entries[i].name}.asn ${entries[i].asn} is also ${entries[j].name}'s; set a distinct asn on one of them`,
+                    derived
+                        ? `${registryName}.${entries[i].name} and ${entries[j].name} derive the same Transit Gateway asn ${entries[i].asn} (64512 + the CIDRs' second octet, ${entries[i].cidr} and ${entries[j].cidr}); set a distinct asn on one of them`
+                        : `${registryName}.${entries[i].name}.asn ${entries[i].asn} is also ${entries[j].name}'s; set a distinct asn on one of them`,
                 );
             }
         }
@@ -269,6 +277,10 @@ export function readRegistry(
         );
     }
     const secondaries = entries.filter((e) => e.role === "secondary").map((e) => e.name);
+    // Active-active: every region has a peer to fail over to, and the evacuation drill a peer's alarm to stop on.
+    if (primaries.length === 1 && entries.length === 1) {
+        r.problem(`${registryName} has one region (${primaries[0].name}); the platform is active-active and needs at least two: add a secondary (README "Adding a region")`);
+    }
     const failoverOrder = production ? r.stringList(orderKey, secondaries) : environmentFailoverOrder(r, environment, entryOf(environments, environment), secondaries);
     if (primaries.length === 1 && failoverOrder.includes(primaries[0].name)) {
         r.problem(`${orderKey} names the primary ${primaries[0].name}; it lists the primary's successors only: ${JSON.stringify(secondaries)}`);

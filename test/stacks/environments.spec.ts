@@ -117,6 +117,16 @@ describe("environments: registries, stack names and name prefixes", () => {
         const overlapping = { staging: { regions: { ...STAGING_REGIONS, "us-west-2": { cidr: "10.16.0.0/16", role: "secondary" } } } };
         assert.deepStrictEqual(problems("staging-us-east-1", config("us-east-1", { "mall:environment": "staging" }, overlapping)), [
             'mall:environments.staging.regions.us-west-2.cidr "10.16.0.0/16" overlaps us-east-1 (10.16.0.0/16); pick a disjoint /16 (Transit Gateway peering cannot route overlapping CIDRs)',
+            // (their derived ASNs clash too, because the CIDRs do: one problem, one fix)
+        ]);
+        // Disjoint CIDRs can still derive the same ASN (the second octet): that one is named as derived.
+        const sameOctet = { staging: { regions: { ...STAGING_REGIONS, "us-west-2": { cidr: "172.16.0.0/16", role: "secondary" } } } };
+        assert.deepStrictEqual(problems("staging-us-east-1", config("us-east-1", { "mall:environment": "staging" }, sameOctet)), [
+            "mall:environments.staging.regions.us-west-2 and us-east-1 derive the same Transit Gateway asn 64528 (64512 + the CIDRs' second octet, 172.16.0.0/16 and 10.16.0.0/16); set a distinct asn on one of them",
+        ]);
+        // An asn set by hand that clashes is named as set.
+        const explicit = { staging: { regions: { ...STAGING_REGIONS, "us-west-2": { cidr: "10.17.0.0/16", role: "secondary", asn: 64528 } } } };
+        assert.deepStrictEqual(problems("staging-us-east-1", config("us-east-1", { "mall:environment": "staging" }, explicit)), [
             "mall:environments.staging.regions.us-west-2.asn 64528 is also us-east-1's; set a distinct asn on one of them",
         ]);
         // Production's mall:failoverOrder is project-level (every stack sees it): not staging's, ignored.

@@ -193,6 +193,12 @@ describe("stack configuration", () => {
             ['mall:regions.us-west-2.role "tertiary" is not allowed; it must be primary or secondary'],
         ],
         [
+            "a registry of one region (active-active needs a peer)",
+            "us-east-1",
+            config("us-east-1", {}, { "us-east-1": { cidr: "10.0.0.0/16", role: "primary" } }),
+            ['mall:regions has one region (us-east-1); the platform is active-active and needs at least two: add a secondary (README "Adding a region")'],
+        ],
+        [
             "more NAT gateways than AZs",
             "us-east-1",
             config("us-east-1", { "mall:natGateways": "4" }),

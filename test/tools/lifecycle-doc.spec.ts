@@ -60,7 +60,7 @@ describe("lifecycle docs", function () {
                 { key: "mall:domain", value: "<apex>", path: false, secret: false, stack: "us-west-2" },
             ]);
             assert.deepStrictEqual(configSets("pulumi config set --path 'mall:eksAdminRoleArns[0]' <a human admin role> -s us-east-1   # and -s us-west-2"), [
-                { key: "mall:eksAdminRoleArns[0]", value: "<a human admin role>", path: true, secret: false, stack: "us-east-1" },
+                { key: "mall:eksAdminRoleArns[0]", value: "<a human admin role>", path: true, secret: false, stack: "us-east-1", note: "and -s us-west-2" },
             ]);
             assert.deepStrictEqual(configSets("`pulumi config set mall:enableAutoFailover false -s us-west-2`,"), [{ key: "mall:enableAutoFailover", value: "false", path: false, secret: false, stack: "us-west-2" }]);
         });
@@ -149,6 +149,10 @@ describe("lifecycle docs", function () {
             assert.strictEqual(call(["network-vpc=vpc-1"]).err, "tools/import-file.ts: --stack <stack> is required");
             assert.strictEqual(call(["--stack", "us-east-1"]).code, 2);
             assert.strictEqual(call(["--stack", "us-east-1", "--force"]).code, 2);
+            assert.strictEqual(call(["--stack", "us-east-1", "edge-web=a", "edge-web=b"]).err, "tools/import-file.ts: edge-web is given twice (a, b): one id per resource");
+            const help = call(["--help"]);
+            assert.strictEqual(help.code, 0);
+            assert.match(help.out, /^usage: npx ts-node --transpile-only tools\/import-file\.ts --stack <stack>/);
         });
     });
 });

@@ -10,12 +10,30 @@ import { CLOUDFRONT_ORIGIN_FACING_LIST, hex, managedPrefixListId, mockResourceId
 import { nameLimitProblems } from "./name-limits";
 import { PLACEHOLDER_ACCOUNT_ID } from "../../stacks/settings/placeholders";
 
-/** The account every mock ARN names: the placeholder the shipped stack files allow. */
+/** The account mock ARNs name when the stack names none: the placeholder the shipped stack files allow. */
 export const MOCK_ACCOUNT_ID = PLACEHOLDER_ACCOUNT_ID;
+
+/**
+ * The account a stack's plan runs in: the first of its `aws:allowedAccountIds` (the account a real
+ * run is pinned to), else the placeholder. Planning a real stack file as if it ran in the
+ * documentation account would name that account in every ARN, and the pack would rightly refuse
+ * the trusts that name it.
+ */
+export function planAccountId(allowedAccountIds: string | undefined): string {
+    try {
+        const ids = JSON.parse(allowedAccountIds ?? "") as unknown;
+        if (Array.isArray(ids) && /^\d{12}$/.test(String(ids[0]))) return String(ids[0]);
+    } catch {
+        // unset or not JSON: the stack's own checks say so
+    }
+    return MOCK_ACCOUNT_ID;
+}
 
 export interface MockContext {
     readonly stack: string;
     readonly region: string;
+    /** The AWS account the stack runs in (planAccountId). @default MOCK_ACCOUNT_ID */
+    readonly accountId?: string;
     /** Outputs of stacks already planned, by stack name (the last segment of `org/project/stack`). */
     readonly stackOutputs: ReadonlyMap<string, Record<string, unknown>>;
 }
@@ -27,6 +45,7 @@ interface ResourceCall {
     readonly inputs: State;
     readonly id: string;
     readonly region: string;
+    readonly account: string;
     readonly arn: (resource: string, opts?: { global?: boolean; service?: string }) => string;
 }
 
@@ -75,14 +94,14 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
         const service = String(r.inputs.awsServiceName);
         const name = SERVICE_LINKED_ROLE_NAMES[service] ?? `AWSServiceRoleFor${service.split(".")[0]}`;
         const path = `/aws-service-role/${service}/`;
-        return { id: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role${path}${name}`, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role${path}${name}`, name, path, uniqueId: `AROA${hex(r.id, 17).toUpperCase()}` };
+        return { id: `arn:aws:iam::${r.account}:role${path}${name}`, arn: `arn:aws:iam::${r.account}:role${path}${name}`, name, path, uniqueId: `AROA${hex(r.id, 17).toUpperCase()}` };
     },
     // GlobalData (components/data): identifiers and endpoints the program reads or exports.
     "random:index/randomPassword:RandomPassword": (r) => ({ result: `mock-${hex(r.id + "password", 32)}` }),
     "aws:secretsmanager/secret:Secret": (r) => ({ arn: r.arn(`secret:${r.inputs.name ?? r.id}-${hex(r.id, 6)}`) }),
     "aws:rds/globalCluster:GlobalCluster": (r) => ({
         id: r.inputs.globalClusterIdentifier ?? r.id,
-        arn: `arn:aws:rds::${MOCK_ACCOUNT_ID}:global-cluster:${r.inputs.globalClusterIdentifier ?? r.id}`,
+        arn: `arn:aws:rds::${r.account}:global-cluster:${r.inputs.globalClusterIdentifier ?? r.id}`,
         engineVersionActual: r.inputs.engineVersion,
         // The global writer endpoint: `<global cluster id>.global-<suffix>.global.rds.amazonaws.com`.
         endpoint: `${r.inputs.globalClusterIdentifier ?? r.id}.global-${hex(r.id, 12)}.global.rds.amazonaws.com`,
@@ -96,7 +115,7 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     }),
     "aws:docdb/globalCluster:GlobalCluster": (r) => ({
         id: r.inputs.globalClusterIdentifier ?? r.id,
-        arn: `arn:aws:rds::${MOCK_ACCOUNT_ID}:global-cluster:${r.inputs.globalClusterIdentifier ?? r.id}`,
+        arn: `arn:aws:rds::${r.account}:global-cluster:${r.inputs.globalClusterIdentifier ?? r.id}`,
         engineVersionActual: r.inputs.engineVersion,
     }),
     "aws:docdb/cluster:Cluster": (r) => ({
@@ -145,7 +164,7 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     // Region switch plans are global (control plane in us-east-1): `plan/<name>:<6 characters>`, no
     // region in the ARN (API_Plan's arn pattern); the provider identifies a plan by its ARN.
     "aws:arcregionswitch/plan:Plan": (r) => {
-        const arn = `arn:aws:arc-region-switch::${MOCK_ACCOUNT_ID}:plan/${String(r.inputs.name ?? r.name)}:${hex(r.id + "plan", 6)}`;
+        const arn = `arn:aws:arc-region-switch::${r.account}:plan/${String(r.inputs.name ?? r.name)}:${hex(r.id + "plan", 6)}`;
         return { id: arn, arn };
     },
     // The Kafka provider identifies a topic by its name.
@@ -159,11 +178,11 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     // a selection's id is a UUID; the Region settings' id is the region (provider import ids).
     "aws:backup/vault:Vault": (r) => {
         const name = String(r.inputs.name ?? r.id);
-        return { id: name, name, arn: `arn:aws:backup:${r.region}:${MOCK_ACCOUNT_ID}:backup-vault:${name}`, recoveryPoints: 0 };
+        return { id: name, name, arn: `arn:aws:backup:${r.region}:${r.account}:backup-vault:${name}`, recoveryPoints: 0 };
     },
     "aws:backup/plan:Plan": (r) => {
         const id = uuid(r.id + "backup-plan");
-        return { id, arn: `arn:aws:backup:${r.region}:${MOCK_ACCOUNT_ID}:backup-plan:${id}`, version: Buffer.from(uuid(r.id + "version")).toString("base64") };
+        return { id, arn: `arn:aws:backup:${r.region}:${r.account}:backup-plan:${id}`, version: Buffer.from(uuid(r.id + "version")).toString("base64") };
     },
     "aws:backup/selection:Selection": (r) => ({ id: uuid(r.id + "selection") }),
     "aws:backup/regionSettings:RegionSettings": (r) => ({ id: r.region }),
@@ -190,7 +209,7 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     },
     "aws:ec2transitgateway/transitGateway:TransitGateway": (r) => ({
         associationDefaultRouteTableId: `tgw-rtb-${hex(r.id + "assoc", 17)}`,
-        ownerId: MOCK_ACCOUNT_ID,
+        ownerId: r.account,
     }),
     // --- edge ---
     // ALB and NLB differ in ARN segment (`app`/`net`), DNS name (ALBs have no `.elb.` label before
@@ -260,13 +279,13 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     "aws:eks/addon:Addon": (r) => ({ arn: r.arn(`addon/${String(r.inputs.clusterName)}/${String(r.inputs.addonName)}/${uuid(r.id)}`, { service: "eks" }) }),
     "aws:sqs/queue:Queue": (r) => {
         const name = String(r.inputs.name ?? r.id);
-        return { name, arn: r.arn(name, { service: "sqs" }), url: `https://sqs.${r.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}` };
+        return { name, arn: r.arn(name, { service: "sqs" }), url: `https://sqs.${r.region}.amazonaws.com/${r.account}/${name}` };
     },
     // AWS gives the accepter the attachment's own id.
     "aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter": (r) => ({ id: r.inputs.transitGatewayAttachmentId }),
     // CodeBuild (the in-VPC deploy runners): the provider keeps the project's ARN as its id.
     "aws:codebuild/project:Project": (r) => {
-        const arn = `arn:aws:codebuild:${r.region}:${MOCK_ACCOUNT_ID}:project/${String(r.inputs.name ?? r.id)}`;
+        const arn = `arn:aws:codebuild:${r.region}:${r.account}:project/${String(r.inputs.name ?? r.id)}`;
         return { id: arn, arn, badgeUrl: "" };
     },
     // The webhook CodeBuild registers on the repository: its id is the project name.
@@ -278,7 +297,7 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     }),
     "aws:sns/topic:Topic": (r) => {
         const name = String(r.inputs.name ?? r.id);
-        return { name, arn: `arn:aws:sns:${r.region}:${MOCK_ACCOUNT_ID}:${name}` };
+        return { name, arn: `arn:aws:sns:${r.region}:${r.account}:${name}` };
     },
     "aws:cloudwatch/eventRule:EventRule": (r) => ({ name: r.inputs.name ?? r.id, arn: r.arn(`rule/${String(r.inputs.name ?? r.id)}`, { service: "events" }) }),
 };
@@ -316,7 +335,7 @@ function eksClusterState(r: ResourceCall): State {
     const oidcId = hex(`${r.id}/${name}/oidc`, 32).toUpperCase();
     const issuer = `oidc.eks.${r.region}.amazonaws.com/id/${oidcId}`;
     const endpoint = `https://${oidcId}.gr7.${r.region}.eks.amazonaws.com`;
-    const arn = `arn:aws:eks:${r.region}:${MOCK_ACCOUNT_ID}:cluster/${name}`;
+    const arn = `arn:aws:eks:${r.region}:${r.account}:cluster/${name}`;
     const ca = Buffer.from(`mock-ca-${name}`).toString("base64");
     const kubeconfig = {
         apiVersion: "v1",
@@ -340,7 +359,7 @@ function eksClusterState(r: ResourceCall): State {
     return {
         kubeconfig,
         kubeconfigJson: JSON.stringify(kubeconfig),
-        oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${issuer}`,
+        oidcProviderArn: `arn:aws:iam::${r.account}:oidc-provider/${issuer}`,
         oidcProviderUrl: `https://${issuer}`,
         oidcIssuer: issuer,
         clusterSecurityGroupId: `sg-${hex(`${r.id}/cluster-sg`, 17)}`,
@@ -367,8 +386,8 @@ export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<string,
 export const DEPLOYED_SECRETS = new Map<string, string>();
 
 /** The ARN the mocked account gives an existing secret (AWS appends six random characters). */
-export function deployedSecretArn(region: string, name: string): string {
-    return `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${name}-${hex(name, 6)}`;
+export function deployedSecretArn(region: string, name: string, account = MOCK_ACCOUNT_ID): string {
+    return `arn:aws:secretsmanager:${region}:${account}:secret:${name}-${hex(name, 6)}`;
 }
 
 const INVOKES: Record<string, (inputs: State, ctx: MockContext) => State> = {
@@ -377,14 +396,12 @@ const INVOKES: Record<string, (inputs: State, ctx: MockContext) => State> = {
         const region = String(inputs.region ?? ctx.region);
         const wanted = ((inputs.filters as { name: string; values: string[] }[] | undefined) ?? []).filter((f) => f.name === "name").flatMap((f) => f.values);
         const names = [...DEPLOYED_SECRETS.keys()].filter((n) => wanted.length === 0 || wanted.includes(n));
-        return { id: region, region, arns: names.map((n) => deployedSecretArn(region, n)), names, ...(inputs.filters ? { filters: inputs.filters } : {}) };
+        return { id: region, region, arns: names.map((n) => deployedSecretArn(region, n, ctx.accountId)), names, ...(inputs.filters ? { filters: inputs.filters } : {}) };
     },
-    "aws:index/getCallerIdentity:getCallerIdentity": () => ({
-        accountId: MOCK_ACCOUNT_ID,
-        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/offline-plan`,
-        userId: "AIDAOFFLINEPLAN",
-        id: MOCK_ACCOUNT_ID,
-    }),
+    "aws:index/getCallerIdentity:getCallerIdentity": (_inputs, ctx) => {
+        const account = ctx.accountId ?? MOCK_ACCOUNT_ID;
+        return { accountId: account, arn: `arn:aws:iam::${account}:user/offline-plan`, userId: "AIDAOFFLINEPLAN", id: account };
+    },
     "aws:index/getRegion:getRegion": (inputs, ctx) => {
         const region = String(inputs.region ?? inputs.name ?? ctx.region);
         return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
@@ -543,8 +560,9 @@ export class PlanMocks implements pulumi.runtime.Mocks {
             inputs: args.inputs,
             id,
             region,
+            account: this.ctx.accountId ?? MOCK_ACCOUNT_ID,
             arn: (resource, opts) =>
-                `arn:aws:${opts?.service ?? service}:${opts?.global ? "" : region}:${MOCK_ACCOUNT_ID}:${resource}`,
+                `arn:aws:${opts?.service ?? service}:${opts?.global ? "" : region}:${this.ctx.accountId ?? MOCK_ACCOUNT_ID}:${resource}`,
         };
         const state: State = { ...args.inputs, id };
         if (pkg === "aws" && args.custom !== false) {

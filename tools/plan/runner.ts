@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { PlannedResource } from "./contract";
-import { MockContext, PlanMocks } from "./mocks";
+import { MockContext, PlanMocks, planAccountId } from "./mocks";
 
 // The SDK's rpc.specialSecretSig (the key below is specialSigKey): secrets are written "[secret]".
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -91,7 +91,7 @@ export async function runStack(opts: RunStackOptions): Promise<StackRun> {
     running = true;
     const started = Date.now();
     const region = opts.config["aws:region"] ?? "us-east-1";
-    const ctx: MockContext = { stack: opts.stack, region, stackOutputs: opts.stackOutputs };
+    const ctx: MockContext = { stack: opts.stack, region, accountId: planAccountId(opts.config["aws:allowedAccountIds"]), stackOutputs: opts.stackOutputs };
     const mocks = new PlanMocks(ctx);
     let mockMs = 0;
     const timed: pulumi.runtime.Mocks = {
