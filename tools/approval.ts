@@ -24,6 +24,7 @@
  * Usage errors exit 2.
  */
 import * as fs from "fs";
+import { byCodePoint } from "./plan/diff";
 
 /** One step of `pulumi preview --json` (pkg/display/json.go PreviewStep), the fields read here. */
 export interface PreviewStep {
@@ -83,8 +84,6 @@ export function parsePreview(text: string, source: string): PreviewDigest {
     }
     return doc as PreviewDigest;
 }
-
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A `same` step whose `protect` flag changes: Pulumi shows it, and it decides what a destroy may delete. */
 const protectChange = (s: PreviewStep) => s.op === "same" && s.oldState !== undefined && s.newState !== undefined && Boolean(s.oldState.protect) !== Boolean(s.newState.protect);

@@ -19,11 +19,13 @@ import { LINK_KEYS, PRIMARY_CONTRACT } from "../stacks/contracts";
 import { OUTPUT_MEANINGS } from "../stacks/outputs";
 import { IMPORTABLE, importable } from "./import-file";
 import { PlannedResource } from "./plan/contract";
+import { syncGeneratedFile } from "./generated-file";
+import { byCodePoint } from "./plan/diff";
 import { PlanResult, StackResult, plan } from "./plan/plan";
+import { replaceBlock } from "./readme-block";
 
 const ROOT = path.resolve(__dirname, "..");
 
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 // ---------------------------------------------------------------------------------------------
 // docs/outputs.md
@@ -291,14 +293,6 @@ export const TEARDOWN_END = "<!-- teardown:end -->";
 export const IMPORTS_START = "<!-- imports:start -->";
 export const IMPORTS_END = "<!-- imports:end -->";
 
-/** Replaces the block between `start` and `end` (markers kept); throws when the markers are missing. */
-export function replaceBlock(text: string, start: string, end: string, body: string, file: string): string {
-    const i = text.indexOf(start);
-    const j = text.indexOf(end, i);
-    if (i < 0 || j < 0) throw new Error(`${file} has no ${start} … ${end} block`);
-    return `${text.slice(0, i + start.length)}\n${body}\n${text.slice(j)}`;
-}
-
 /** Every generated file's next content, from a plan and the docs on disk. */
 export function generatedFiles(plan: PlanResult, root = ROOT): Record<string, string> {
     const lifecycle = path.join(root, "docs", "lifecycle.md");
@@ -306,7 +300,10 @@ export function generatedFiles(plan: PlanResult, root = ROOT): Record<string, st
     const docs = [path.join(root, "README.md"), ...fs.readdirSync(path.join(root, "docs")).filter((f) => f.endsWith(".md") && f !== "config.md").map((f) => path.join(root, "docs", f))];
     return {
         "docs/outputs.md": renderOutputsDoc(plan),
-        "docs/lifecycle.md": replaceBlock(replaceBlock(current, TEARDOWN_START, TEARDOWN_END, renderTeardown(plan), "docs/lifecycle.md"), IMPORTS_START, IMPORTS_END, renderImports(plan), "docs/lifecycle.md"),
+        "docs/lifecycle.md": [
+            [TEARDOWN_START, TEARDOWN_END, renderTeardown(plan)],
+            [IMPORTS_START, IMPORTS_END, renderImports(plan)],
+        ].reduce((doc, [start, end, body]) => replaceBlock(doc, "docs/lifecycle.md", start, end, () => `${start}\n${body}\n${end}`), current),
         "docs/config.md": renderConfigDoc(docs.map((f) => ({ file: path.relative(root, f), text: fs.readFileSync(f, "utf8") }))),
     };
 }
@@ -319,20 +316,6 @@ if (require.main === module) {
             console.error(`tools/lifecycle-doc.ts: stack ${result.failure.stack} failed to plan: ${result.failure.error.message}`);
             process.exit(2);
         }
-        const check = process.argv.includes("--check");
-        let drifted = false;
-        for (const [file, next] of Object.entries(generatedFiles(result))) {
-            const full = path.join(ROOT, file);
-            const now = fs.existsSync(full) ? fs.readFileSync(full, "utf8") : "";
-            if (next === now) console.log(`${file}: up to date`);
-            else if (check) {
-                console.error(`${file} is out of date: run npm run docs`);
-                drifted = true;
-            } else {
-                fs.writeFileSync(full, next);
-                console.log(`${file}: regenerated`);
-            }
-        }
-        process.exit(drifted ? 1 : 0);
+        for (const [file, next] of Object.entries(generatedFiles(result))) syncGeneratedFile(path.join(ROOT, file), () => next, "npm run docs");
     })();
 }

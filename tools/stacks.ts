@@ -65,24 +65,24 @@ export function ciStacks(project: Project, opts: { readonly deploy: boolean; rea
         );
     }
     const placeholderAccount = stacks.some((s) => (s.config["aws:allowedAccountIds"] ?? "").includes(PLACEHOLDER_ACCOUNT_ID));
-    const withRunner = order.filter((s) => s.config[`${project.name}:deployRunner`] !== undefined).map((s) => s.stack);
+    // Only stacks with an in-VPC runner get one (a job waiting for a runner that never exists would
+    // queue for a day instead of failing).
+    const withRunner = order.filter((s) => s.config[`${project.name}:deployRunner`] !== undefined);
     return {
         environment,
         org,
         order: order.map((s) => s.stack),
         primaries: order.filter((s) => s.dependsOn.length === 0).map((s) => s.stack),
         secondaries: order.filter((s) => s.dependsOn.length > 0).map((s) => s.stack),
-        // Only stacks with an in-VPC runner get one (a job waiting for a runner that never exists would
-        // queue for a day instead of failing).
         runners: Object.fromEntries(
-            order.filter((s) => s.config[`${project.name}:deployRunner`] !== undefined).map((s) => {
+            withRunner.map((s) => {
                 const region = s.config["aws:region"] ?? s.stack;
                 const prefix = namePrefix(project.name, environment);
                 return [s.stack, { deploy: runnerProjectName(prefix, region, "deploy"), preview: runnerProjectName(prefix, region, "preview") }];
             }),
         ),
         regions: Object.fromEntries(order.map((s) => [s.stack, s.config["aws:region"] ?? s.stack])),
-        previewable: org === PLACEHOLDER_ORG || placeholderAccount ? [] : withRunner,
+        previewable: org === PLACEHOLDER_ORG || placeholderAccount ? [] : withRunner.map((s) => s.stack),
     };
 }
 

@@ -50,63 +50,39 @@ const WHERE = "the edge is CloudFront and the WAF in front of the origin ALB (a 
 
 /** The policies and their Deny bindings: Services (type and externalIPs), Ingresses, ArgoCD Applications' projects. */
 export function planAdmissionPolicies(allowList: readonly string[] = EXPOSURE_ALLOW_LIST): { policies: AdmissionPolicy[]; bindings: AdmissionPolicyBinding[] } {
-    const rule = (apiGroups: string[], resources: string[]) => ({ apiGroups, apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources });
-    const policies: AdmissionPolicy[] = [
-        {
-            apiVersion: "admissionregistration.k8s.io/v1",
-            kind: "ValidatingAdmissionPolicy",
-            metadata: { name: "mall-no-exposed-services" },
-            spec: {
-                failurePolicy: "Fail",
-                matchConstraints: { resourceRules: [rule([""], ["services"])] },
-                validations: [
-                    {
-                        expression: `!has(object.spec.type) || !(object.spec.type in ['LoadBalancer', 'NodePort']) || ${allowed(allowList)}`,
-                        messageExpression: `'Service ' + object.metadata.namespace + '/' + object.metadata.name + ' is of type ' + object.spec.type + ', which would expose it outside the WAF: ${WHERE}'`,
-                        reason: "Forbidden",
-                    },
-                    {
-                        expression: `!has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0 || ${allowed(allowList)}`,
-                        messageExpression: `'Service ' + object.metadata.namespace + '/' + object.metadata.name + ' sets externalIPs, which any node would route to it (CVE-2020-8554): ${WHERE}'`,
-                        reason: "Forbidden",
-                    },
-                ],
-            },
-        },
-        {
-            apiVersion: "admissionregistration.k8s.io/v1",
-            kind: "ValidatingAdmissionPolicy",
-            metadata: { name: "mall-no-ingresses" },
-            spec: {
-                failurePolicy: "Fail",
-                matchConstraints: { resourceRules: [rule(["networking.k8s.io"], ["ingresses"])] },
-                validations: [
-                    {
-                        expression: allowed(allowList),
-                        messageExpression: `'Ingress ' + object.metadata.namespace + '/' + object.metadata.name + ' would make the Load Balancer Controller or another ingress controller expose it outside the WAF: ${WHERE}'`,
-                        reason: "Forbidden",
-                    },
-                ],
-            },
-        },
-    ];
-    policies.push({
+    const rule = (apiGroups: string[], resources: string[], apiVersion = "v1") => ({ apiGroups, apiVersions: [apiVersion], operations: ["CREATE", "UPDATE"], resources });
+    /** A policy that fails closed on every matching create or update (`reason: Forbidden` on each validation). */
+    const policy = (name: string, resourceRule: ReturnType<typeof rule>, validations: { expression: string; messageExpression: string }[]): AdmissionPolicy => ({
         apiVersion: "admissionregistration.k8s.io/v1",
         kind: "ValidatingAdmissionPolicy",
-        metadata: { name: "mall-argocd-projects" },
-        spec: {
-            failurePolicy: "Fail",
-            matchConstraints: { resourceRules: [{ apiGroups: ["argoproj.io"], apiVersions: ["v1alpha1"], operations: ["CREATE", "UPDATE"], resources: ["applications"] }] },
-            validations: [
-                {
-                    // ArgoCD recreates `default` wide open if it is ever deleted: no Application may name it, or any project of its own.
-                    expression: `has(object.spec.project) && object.spec.project in [${ARGOCD_PROJECTS.map((p) => `'${p}'`).join(", ")}]`,
-                    messageExpression: `'Application ' + object.metadata.namespace + '/' + object.metadata.name + ' must use project ${ARGOCD_PROJECTS.join(" or ")}, which bound what the GitOps repository may deploy (docs/eks.md, GitOps trust)'`,
-                    reason: "Forbidden",
-                },
-            ],
-        },
+        metadata: { name },
+        spec: { failurePolicy: "Fail", matchConstraints: { resourceRules: [resourceRule] }, validations: validations.map((v) => ({ ...v, reason: "Forbidden" })) },
     });
+    const policies: AdmissionPolicy[] = [
+        policy("mall-no-exposed-services", rule([""], ["services"]), [
+            {
+                expression: `!has(object.spec.type) || !(object.spec.type in ['LoadBalancer', 'NodePort']) || ${allowed(allowList)}`,
+                messageExpression: `'Service ' + object.metadata.namespace + '/' + object.metadata.name + ' is of type ' + object.spec.type + ', which would expose it outside the WAF: ${WHERE}'`,
+            },
+            {
+                expression: `!has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0 || ${allowed(allowList)}`,
+                messageExpression: `'Service ' + object.metadata.namespace + '/' + object.metadata.name + ' sets externalIPs, which any node would route to it (CVE-2020-8554): ${WHERE}'`,
+            },
+        ]),
+        policy("mall-no-ingresses", rule(["networking.k8s.io"], ["ingresses"]), [
+            {
+                expression: allowed(allowList),
+                messageExpression: `'Ingress ' + object.metadata.namespace + '/' + object.metadata.name + ' would make the Load Balancer Controller or another ingress controller expose it outside the WAF: ${WHERE}'`,
+            },
+        ]),
+        policy("mall-argocd-projects", rule(["argoproj.io"], ["applications"], "v1alpha1"), [
+            {
+                // ArgoCD recreates `default` wide open if it is ever deleted: no Application may name it, or any project of its own.
+                expression: `has(object.spec.project) && object.spec.project in [${ARGOCD_PROJECTS.map((p) => `'${p}'`).join(", ")}]`,
+                messageExpression: `'Application ' + object.metadata.namespace + '/' + object.metadata.name + ' must use project ${ARGOCD_PROJECTS.join(" or ")}, which bound what the GitOps repository may deploy (docs/eks.md, GitOps trust)'`,
+            },
+        ]),
+    ];
     const bindings: AdmissionPolicyBinding[] = policies.map((p) => ({
         apiVersion: "admissionregistration.k8s.io/v1",
         kind: "ValidatingAdmissionPolicyBinding",

@@ -36,7 +36,7 @@ export interface PlanDiff {
 }
 
 /** Code-point order, so the output does not depend on the machine's locale. */
-function byCodePoint(a: string, b: string): number {
+export function byCodePoint(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
