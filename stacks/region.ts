@@ -19,7 +19,7 @@ import { RegionalIngress } from "../components/edge/regional-ingress";
 import { DeployRunner } from "../components/cicd/deploy-runner";
 import { ACCESS_POLICIES, RUNNER_KINDS } from "../components/cicd/plan";
 import { OriginSecret, replicaAcceptValues } from "../components/edge/origin-secret";
-import { ORIGIN_SECRET_PHASES, OriginSecretPhase } from "../components/edge/plan";
+import { EDGE_REGION, ORIGIN_SECRET_PHASES, OriginSecretPhase } from "../components/edge/plan";
 import { ApiClient, EksCluster } from "../components/eks/eks-cluster";
 import { NetworkPolicyInputs } from "../components/eks/network-policy-plan";
 import { flowTable } from "../components/network/flows";
@@ -28,6 +28,7 @@ import { ServiceStoreRefs } from "../components/eks/iam-plan";
 import { DrAutomation } from "../components/dr/automation";
 import { ChaosDrills } from "../components/dr/chaos";
 import { Observability } from "../components/observability/observability";
+import { AuditArchive } from "../components/security/audit-archive";
 import { RegionalVpc } from "../components/network/regional-vpc";
 import { TransitGatewayPeering } from "../components/network/tgw-peering";
 import { LinkOutputs, PrimaryExports, PrimaryOutputs } from "./contracts";
@@ -98,7 +99,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         natGateways: settings.network.natGateways,
         subnetPrefix: settings.network.subnetPrefix,
         interfaceEndpoints: settings.network.interfaceEndpoints,
-        flowLogRetentionDays: settings.network.flowLogRetentionDays,
+        flowLogRetentionDays: settings.security.auditLogRetentionDays,
         transitGatewayAsn: settings.self.asn,
         subnetTags: { private: { "karpenter.sh/discovery": clusterName } },
     });
@@ -142,7 +143,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         nodePools: settings.eks.nodePools,
         gitops: settings.eks.gitops,
         networkPolicies: networkPolicyInputs(settings, network.subnetPlan),
-        logRetentionDays: settings.eks.logRetentionDays,
+        logRetentionDays: settings.security.auditLogRetentionDays,
         // One port end to end: the ALB target group, its health check and SG rules use the same.
         apiGatewayServicePort: settings.ingress.apiTargetPort,
     });
@@ -178,6 +179,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         network: { vpcId: network.vpcId, dataSubnetIds: network.dataSubnetIds },
         clientSecurityGroupId: cluster.nodeSecurityGroupId,
         sizing: settings.data.sizing,
+        auditLogRetentionDays: settings.security.auditLogRetentionDays,
         dsqlWitnessRegion: settings.data.dsqlWitnessRegion,
         createOpenSearchServiceLinkedRole: settings.accountBaseline.openSearchServiceLinkedRole,
         searchOperatorRoleArns: settings.eks.adminRoleArns,
@@ -287,7 +289,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         },
         targetSecurityGroupId: cluster.nodeSecurityGroupId,
         originVerifyValues: origin.acceptValues,
-        wafLogRetentionDays: settings.edge.wafLogRetentionDays,
+        wafLogRetentionDays: settings.security.auditLogRetentionDays,
     });
     resolveApiTargetGroupArn(ingress.targetGroupArn);
     resolveApiOriginSecurityGroupId(ingress.securityGroupId);
@@ -329,6 +331,21 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         secretsKeyArn: credentials.secretsKeyArn,
     });
     const backup = new PlatformBackup("backup", { context: ctx, dsqlClusterArn: data.dsqlClusterArn, regionSettings: settings.accountBaseline.backupRegionSettings });
+    // ---- Audit evidence (S13): every audit-class log group archived under Object Lock, per region
+    // (an export writes only into its own region's buckets; the edge's WAF logs live in us-east-1).
+    const auditGroups: Record<string, pulumi.Output<string>[]> = {
+        [settings.region]: [network.flowLogGroupName, cluster.controlPlaneLogGroupName, ingress.wafLogGroupName, ...data.auditLogGroupNames],
+    };
+    if (edge) auditGroups[EDGE_REGION] = [...(auditGroups[EDGE_REGION] ?? []), edge.wafLogGroupName];
+    for (const [region, logGroupNames] of Object.entries(auditGroups)) {
+        new AuditArchive(region === settings.region ? "audit" : `audit-${region}`, {
+            context: ctx,
+            ...(region === settings.region ? {} : { region }),
+            logGroupNames,
+            retentionLock: settings.security.retentionLock,
+            retentionDays: settings.security.auditArchiveRetentionDays,
+        });
+    }
     new Observability("observability", {
         context: ctx,
         alarmTopicArn: dr.topicArn,
@@ -517,7 +534,7 @@ function declareEdge(settings: PlatformSettings, ctx: RegionContext): { edge: Ed
             allowedCountries: settings.edge.wafAllowedCountries,
             rateLimit: settings.edge.wafRateLimit,
             botControl: settings.edge.wafBotControl,
-            logRetentionDays: settings.edge.wafLogRetentionDays,
+            logRetentionDays: settings.security.auditLogRetentionDays,
         },
         accessLogRetentionDays: settings.edge.accessLogRetentionDays,
         originShieldRegion: settings.edge.originShieldRegion,

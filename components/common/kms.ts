@@ -76,9 +76,14 @@ export function keyPolicy(context: RegionContext, args: ServiceKeyArgs): pulumi.
                 },
             });
         }
+        const sids = new Map<string, number>();
         for (const sp of principals) {
+            // Sids are unique within a policy: a second grant to one service gets a number.
+            const sid = `Service${sp.principal.split(".")[0].replace(/[^A-Za-z0-9]/g, "")}`;
+            const n = (sids.get(sid) ?? 0) + 1;
+            sids.set(sid, n);
             statements.push({
-                Sid: `Service${sp.principal.split(".")[0].replace(/[^A-Za-z0-9]/g, "")}`,
+                Sid: n === 1 ? sid : `${sid}${n}`,
                 Effect: "Allow",
                 Principal: { Service: sp.principal },
                 Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],

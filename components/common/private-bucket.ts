@@ -38,6 +38,13 @@ export interface PrivateBucketArgs {
     readonly region?: string;
     /** Keep every object version (replication and recovery need it). @default true */
     readonly versioning?: boolean;
+    /**
+     * Create the bucket with S3 Object Lock enabled (it cannot be turned on later through the
+     * provider: the flag forces a new bucket, and a locked bucket never turns it off). The default
+     * retention is its own resource (aws.s3.BucketObjectLockConfiguration). Requires versioning.
+     * @default false
+     */
+    readonly objectLock?: boolean;
     /** Encrypt by default with this key now; omit to call `encrypt` once the key exists. @default - not yet */
     readonly kmsKeyArn?: pulumi.Input<string>;
     /** Declare the TLS-only policy now with these grants; omit to call `policy` later. @default - not yet */
@@ -70,7 +77,12 @@ export function privateBucket(name: string, args: PrivateBucketArgs, parent: pul
     const prefix = args.childPrefix ?? name;
     const where = args.region ? { region: args.region } : {};
     const opts = { parent };
-    const bucket = new aws.s3.Bucket(name, { ...where, bucket: args.bucketName, forceDestroy: false, tags: args.tags }, { parent, protect: true });
+    if (args.objectLock && args.versioning === false) throw new Error(`${name}: S3 Object Lock requires versioning`);
+    const bucket = new aws.s3.Bucket(
+        name,
+        { ...where, bucket: args.bucketName, forceDestroy: false, ...(args.objectLock ? { objectLockEnabled: true } : {}), tags: args.tags },
+        { parent, protect: true },
+    );
     const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
         `${prefix}${names.publicAccessBlock}`,
         { ...where, bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },

@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { serviceTrustPolicy } from "../common/trust";
 import { awsName } from "../common/context";
 import { generatedSecret } from "./secrets";
-import { DataScope, child, dataTags, logGroup, stateful } from "./shared";
+import { DataScope, auditLogGroup, child, dataTags, stateful } from "./shared";
 import { AURORA_ENGINE_VERSION_KEY, auroraVersionQuery, globalName, pinLine, planClusterMembers } from "./plan";
 
 const ENGINE = "aurora-postgresql";
@@ -109,7 +109,7 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
     // RDS writes `postgresql` logs here; pre-creating it gives it our key and retention. The cluster
     // waits for it: if RDS exported first it would create the group itself (no key, kept forever)
     // and this create would then fail with ResourceAlreadyExistsException.
-    const clusterLogs = logGroup(scope, "aurora-logs", `/aws/rds/cluster/${clusterId}/postgresql`);
+    const clusterLogs = auditLogGroup(scope, "aurora-logs", `/aws/rds/cluster/${clusterId}/postgresql`);
 
     const common = {
         clusterIdentifier: clusterId,

@@ -9,7 +9,7 @@ import { servicesUsing } from "../catalogue";
 import { databaseUser } from "../identities/plan";
 import { awsName } from "../common/context";
 import { generatedSecret } from "./secrets";
-import { DataScope, child, dataTags, logGroup, stateful } from "./shared";
+import { DataScope, auditLogGroup, child, dataTags, logGroup, stateful } from "./shared";
 import { globalName, planClusterMembers } from "./plan";
 
 const ENGINE = "docdb";
@@ -63,7 +63,7 @@ export function buildDocdb(scope: DataScope, args: DocdbArgs): DocdbStore {
         },
         child(scope),
     );
-    const logGroups = ["audit", "profiler"].map((kind) => logGroup(scope, `docdb-${kind}-logs`, `/aws/docdb/${clusterId}/${kind}`));
+    const logGroups = [auditLogGroup(scope, "docdb-audit-logs", `/aws/docdb/${clusterId}/audit`), logGroup(scope, "docdb-profiler-logs", `/aws/docdb/${clusterId}/profiler`)];
 
     const common = {
         clusterIdentifier: clusterId,

@@ -8,6 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext } from "../common/context";
 import { serviceKey } from "../common/kms";
+import { AUDIT_LOG_RETENTION_DAYS } from "../common/logs";
 import { buildAurora } from "./aurora";
 import { buildCache } from "./cache";
 import { buildDocdb } from "./docdb";
@@ -92,6 +93,8 @@ export interface GlobalDataArgs {
     readonly clientSecurityGroupId: pulumi.Input<string>;
     /** Instance classes, counts and retention of every store. @default PRODUCTION - ARCHITECTURE §4 sizes */
     readonly sizing?: DataSizing;
+    /** Retention of the stores' audit-class log groups (audit, connections). @default 365 - AUDIT_LOG_RETENTION_DAYS */
+    readonly auditLogRetentionDays?: number;
     /** The third region that holds the DSQL witness (must share the linked regions' DSQL region set). @default "us-east-2" */
     readonly dsqlWitnessRegion?: string;
     /**
@@ -189,6 +192,8 @@ export class GlobalData extends pulumi.ComponentResource {
     public readonly secretReplicaKeyArns: Record<string, pulumi.Output<string>>;
     /** Per DocumentDB service, its own credentials secret (primary only). */
     public readonly docdbServiceSecretArns: Record<string, pulumi.Output<string>>;
+    /** The stores' audit-class log groups (Aurora's connection log, DocumentDB's and OpenSearch's audit logs), for the audit archive. */
+    public readonly auditLogGroupNames: pulumi.Output<string>[];
 
     constructor(name: string, args: GlobalDataArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mall:data:GlobalData", name, {}, opts);
@@ -228,6 +233,7 @@ export class GlobalData extends pulumi.ComponentResource {
         this.secretArns = b.secretArns;
         this.secretReplicaKeyArns = Object.fromEntries(b.secretReplicaKeys.map((k) => [k.region, k.arn]));
         this.docdbServiceSecretArns = { ...(b.docdb.serviceSecretArns ?? {}) };
+        this.auditLogGroupNames = b.auditLogGroups.map((g) => g.name);
         this.registerOutputs({
             keyArns: this.keyArns,
             securityGroupIds: this.securityGroupIds,
@@ -292,7 +298,7 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
             parent,
         ).arn,
     }));
-    const scope: DataScope = { parent, name, ctx, keys, network: args.network, sizing, secretReplicaKeys };
+    const scope: DataScope = { parent, name, ctx, keys, network: args.network, sizing, auditLogRetentionDays: args.auditLogRetentionDays ?? AUDIT_LOG_RETENTION_DAYS, auditLogGroups: [], secretReplicaKeys };
     const { groups: sgs, kafkaAdminRules } = buildSecurityGroups(scope, args.clientSecurityGroupId, args.kafkaAdminSecurityGroupIds ?? []);
     const earlier = args.earlier ?? [];
     admitRemoteWriters(scope, sgs, earlier, args.privateSubnetCidrs ?? []);
@@ -342,5 +348,5 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
     if (aurora.masterSecretArn) secretArns.auroraMaster = aurora.masterSecretArn;
     if (docdb.masterSecretArn) secretArns.docdbMaster = docdb.masterSecretArn;
     if (cache.authSecretArn) secretArns.cacheAuth = cache.authSecretArn;
-    return { keyArns, securityGroupIds, aurora, dsql, docdb, cache, msk, search, s3, dynamo, topics, writerDirectory, secretArns, secretReplicaKeys };
+    return { keyArns, securityGroupIds, aurora, dsql, docdb, cache, msk, search, s3, dynamo, topics, writerDirectory, secretArns, secretReplicaKeys, auditLogGroups: scope.auditLogGroups };
 }

@@ -7,7 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsName, awsNameWithin } from "../common/context";
-import { DataScope, child, dataTags, logGroup, stateful } from "./shared";
+import { DataScope, auditLogGroup, child, dataTags, logGroup, stateful } from "./shared";
 
 export interface SearchArgs {
     readonly securityGroupId: pulumi.Input<string>;
@@ -63,7 +63,7 @@ export function buildSearch(scope: DataScope, args: SearchArgs): SearchStore {
         INDEX_SLOW_LOGS: logGroup(scope, "search-index-slow-logs", `/aws/opensearch/${domainName}/index-slow`),
         SEARCH_SLOW_LOGS: logGroup(scope, "search-search-slow-logs", `/aws/opensearch/${domainName}/search-slow`),
         ES_APPLICATION_LOGS: logGroup(scope, "search-application-logs", `/aws/opensearch/${domainName}/application`),
-        AUDIT_LOGS: logGroup(scope, "search-audit-logs", `/aws/opensearch/${domainName}/audit`),
+        AUDIT_LOGS: auditLogGroup(scope, "search-audit-logs", `/aws/opensearch/${domainName}/audit`),
     };
     const logPolicy = new aws.cloudwatch.LogResourcePolicy(
         `${base}-log-policy`,

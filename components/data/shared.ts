@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
 import { ServiceKey } from "../common/kms";
+import { AUDIT_LOG_TAGS } from "../common/logs";
 import { Tags, tagsFor } from "../common/tags";
 import { DataSizing, KeyService } from "./plan";
 
@@ -26,6 +27,10 @@ export interface DataScope {
     readonly keys: Readonly<Record<KeyService, ServiceKey>>;
     readonly network: DataNetworkRef;
     readonly sizing: DataSizing;
+    /** Retention of the stores' audit-class log groups (audit, connections): `mall:auditLogRetentionDays`. */
+    readonly auditLogRetentionDays: number;
+    /** Every audit-class log group the stores declared (auditLogGroup adds each), for the audit archive. */
+    readonly auditLogGroups: aws.cloudwatch.LogGroup[];
     /** Keys in other regions that generated secrets replicate into (primary only). @default [] */
     readonly secretReplicaKeys?: readonly { readonly region: string; readonly arn: pulumi.Output<string> }[];
 }
@@ -66,4 +71,23 @@ export function logGroup(
         },
         child(scope),
     );
+}
+
+/**
+ * An audit-class log group of a store (audit, connection logs): kept `mall:auditLogRetentionDays`,
+ * tagged audit-class and protected (a rename or a removed store must not delete the evidence).
+ */
+export function auditLogGroup(scope: DataScope, pulumiName: string, logGroupName: pulumi.Input<string>): aws.cloudwatch.LogGroup {
+    const group = new aws.cloudwatch.LogGroup(
+        `${scope.name}-${pulumiName}`,
+        {
+            name: logGroupName,
+            retentionInDays: scope.auditLogRetentionDays,
+            kmsKeyId: scope.keys.logs.arn,
+            tags: dataTags(scope, "logs", ["logs", pulumiName], AUDIT_LOG_TAGS),
+        },
+        stateful(scope),
+    );
+    scope.auditLogGroups.push(group);
+    return group;
 }

@@ -30,7 +30,7 @@ import { NetworkRef } from "../network/regional-vpc";
 import { validationRecord } from "./dns";
 import { HEALTH_PATH_METHODS, LISTENER_PRIORITIES, MANAGED_PREFIX_LISTS, ORIGIN_VERIFY_HEADER, PROBE_PREFIX, edgeNames, planRegionDns, probePaths, regionalCertificateNames } from "./plan";
 import { serviceKey } from "../common/kms";
-import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
+import { AUDIT_LOG_RETENTION_DAYS, AUDIT_LOG_TAGS, logsPrincipal } from "../common/logs";
 
 const SERVICE = "api-gateway";
 const COMPONENT = "regional-ingress";
@@ -84,7 +84,7 @@ export interface RegionalIngressArgs {
      * its local replica (origin-secret.ts replicaAcceptValues).
      */
     readonly originVerifyValues: pulumi.Input<string[]>;
-    /** Days the regional WAF's log group keeps its logs. @default 90 */
+    /** Days the regional WAF's protected log group keeps its logs (audit evidence). @default 365 - AUDIT_LOG_RETENTION_DAYS */
     readonly wafLogRetentionDays?: number;
 }
 
@@ -101,6 +101,8 @@ export class RegionalIngress extends pulumi.ComponentResource {
     public readonly webAclArn: pulumi.Output<string>;
     public readonly regionalName: string;
     public readonly evacuated: boolean;
+    /** The origin WAF's log group (audit-class), for the audit archive. */
+    public readonly wafLogGroupName: pulumi.Output<string>;
 
     constructor(name: string, args: RegionalIngressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mall:edge:RegionalIngress", name, {}, opts);
@@ -115,6 +117,7 @@ export class RegionalIngress extends pulumi.ComponentResource {
         this.webAclArn = built.webAcl.arn;
         this.regionalName = built.dns.regional.name;
         this.evacuated = args.evacuated ?? false;
+        this.wafLogGroupName = built.wafLogGroup.name;
         this.registerOutputs({
             loadBalancerArn: this.loadBalancerArn,
             loadBalancerDnsName: this.loadBalancerDnsName,
@@ -309,7 +312,7 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
         [originVerified],
     );
 
-    const webAcl = declareOriginWaf(parent, name, ctx, alb.arn, args.originVerifyValues, healthPath, args.wafLogRetentionDays);
+    const { webAcl, logGroup: wafLogGroup } = declareOriginWaf(parent, name, ctx, alb.arn, args.originVerifyValues, healthPath, args.wafLogRetentionDays);
 
     // Probes the ALB by its own name, not `api-<region>`: evacuation re-points that name at the
     // other regions, and the check must keep measuring this one (the DR alarms read it). Route 53
@@ -365,7 +368,7 @@ function buildRegionalIngress(parent: pulumi.Resource, name: string, args: Regio
         );
     }
 
-    return { alb, targetGroup, cloudfrontSg, healthCheckSg, validation, healthCheck, dns, webAcl };
+    return { alb, targetGroup, cloudfrontSg, healthCheckSg, validation, healthCheck, dns, webAcl, wafLogGroup };
 }
 
 /**
@@ -438,10 +441,11 @@ function declareOriginWaf(
         {
             name: logGroupName,
             kmsKeyId: key.arn,
-            retentionInDays: logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
-            tags: tagsFor(ctx, ORIGIN_WAF_LOG_SERVICE, COMPONENT, {}, logGroupName),
+            retentionInDays: logRetentionDays ?? AUDIT_LOG_RETENTION_DAYS,
+            tags: tagsFor(ctx, ORIGIN_WAF_LOG_SERVICE, COMPONENT, AUDIT_LOG_TAGS, logGroupName),
         },
-        opts,
+        // Audit evidence: a rename or a removed component must not delete it.
+        { ...opts, protect: true },
     );
     new aws.wafv2.WebAclLoggingConfiguration(
         `${name}-waf-logging`,
@@ -457,5 +461,5 @@ function declareOriginWaf(
         },
         opts,
     );
-    return webAcl;
+    return { webAcl, logGroup };
 }

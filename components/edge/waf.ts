@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
 import { serviceKey } from "../common/kms";
-import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
+import { AUDIT_LOG_RETENTION_DAYS, AUDIT_LOG_TAGS, logsPrincipal } from "../common/logs";
 import { tagsFor } from "../common/tags";
 import { BotControlMode, EDGE_REGION, WAF_DEFAULTS, WafRulePlan, planWafRules } from "./plan";
 
@@ -23,7 +23,7 @@ export interface EdgeWafArgs {
     readonly botControl?: BotControlMode;
     /** The registered regions: their exact DR probe paths pass the geo rule. @default [] */
     readonly probeRegions?: readonly string[];
-    /** Days the WAF log group keeps its logs. @default 90 */
+    /** Days the protected WAF log group keeps its logs (audit evidence). @default 365 - AUDIT_LOG_RETENTION_DAYS */
     readonly logRetentionDays?: number;
 }
 
@@ -69,8 +69,15 @@ export function declareWaf(parent: pulumi.Resource, name: string, ctx: RegionCon
     );
     const wafLogGroup = new aws.cloudwatch.LogGroup(
         `${name}-waf-logs`,
-        { ...edge, name: wafLogGroupName, kmsKeyId: wafKey.arn, retentionInDays: args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS, tags: tags(WAF_LOG_SERVICE, wafLogGroupName) },
-        opts,
+        {
+            ...edge,
+            name: wafLogGroupName,
+            kmsKeyId: wafKey.arn,
+            retentionInDays: args.logRetentionDays ?? AUDIT_LOG_RETENTION_DAYS,
+            tags: { ...tags(WAF_LOG_SERVICE, wafLogGroupName), ...AUDIT_LOG_TAGS },
+        },
+        // Audit evidence: a rename or a removed component must not delete it.
+        { ...opts, protect: true },
     );
     new aws.wafv2.WebAclLoggingConfiguration(
         `${name}-waf-logging`,

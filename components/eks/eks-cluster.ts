@@ -20,7 +20,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
 import { serviceTrustPolicy } from "../common/trust";
-import { DEFAULT_LOG_RETENTION_DAYS } from "../common/logs";
+import { AUDIT_LOG_RETENTION_DAYS, AUDIT_LOG_TAGS } from "../common/logs";
 import { service as catalogueService } from "../catalogue";
 import { NetworkRef } from "../network/regional-vpc";
 import { declareAddon } from "./addons";
@@ -91,7 +91,7 @@ export interface EksClusterArgs {
      * NetworkPolicy is declared.
      */
     readonly networkPolicies?: Omit<NetworkPolicyInputs, "namespaces">;
-    /** Days the control-plane log group keeps the API, audit and authenticator logs. @default 90 */
+    /** Days the protected control-plane log group keeps the API, audit and authenticator logs (audit evidence). @default 365 - AUDIT_LOG_RETENTION_DAYS */
     readonly logRetentionDays?: number;
     /** Data-store identifiers for the services' IRSA policies. @default - none: services get telemetry only */
     readonly storeRefs?: pulumi.Input<ServiceStoreRefs<pulumi.Input<string>>>;
@@ -132,6 +132,8 @@ export class EksCluster extends pulumi.ComponentResource {
     public readonly storageClassName: string;
     /** Add-on versions looked up at plan time because no pin applies, keyed `eks-addon/<name>` (empty when all are pinned). */
     public readonly resolvedVersions: pulumi.Output<Record<string, string>>;
+    /** The control-plane log group (audit-class: the audit and authenticator logs), for the audit archive. */
+    public readonly controlPlaneLogGroupName: pulumi.Output<string>;
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mall:eks:EksCluster", name, {}, opts);
@@ -149,6 +151,7 @@ export class EksCluster extends pulumi.ComponentResource {
         this.ready = built.ready;
         this.storageClassName = STORAGE_CLASS;
         this.resolvedVersions = built.resolvedVersions;
+        this.controlPlaneLogGroupName = built.logGroup.name;
         this.registerOutputs({
             clusterName: this.clusterName,
             nodeSecurityGroupId: this.nodeSecurityGroupId,
@@ -177,11 +180,12 @@ function buildEksCluster(parent: pulumi.Resource, name: string, args: EksCluster
         {
             // EKS writes to this fixed name; creating it first keeps it KMS-encrypted and bounded.
             name: controlPlaneLogGroupName(c.clusterName),
-            retentionInDays: args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+            retentionInDays: args.logRetentionDays ?? AUDIT_LOG_RETENTION_DAYS,
             kmsKeyId: key.arn,
-            tags: c.tags({}, awsName(ctx, "eks-control-plane-logs")),
+            tags: c.tags(AUDIT_LOG_TAGS, awsName(ctx, "eks-control-plane-logs")),
         },
-        { parent },
+        // Audit evidence (the audit and authenticator logs): a rename or a removed cluster must not delete it.
+        { parent, protect: true },
     );
     // EKS sends both keys when it assumes the cluster role (EKS User Guide, cross-service confused
     // deputy prevention); the cluster's ARN is known from its name before it exists. EC2 is not
@@ -250,5 +254,5 @@ function buildEksCluster(parent: pulumi.Resource, name: string, args: EksCluster
         });
     }
 
-    return { cluster, clusterName, nodeSecurityGroup, clusterSecurityGroup, provider, karpenter, serviceRoleArns: services.roleArns, ready, resolvedVersions };
+    return { cluster, clusterName, nodeSecurityGroup, clusterSecurityGroup, provider, karpenter, serviceRoleArns: services.roleArns, ready, resolvedVersions, logGroup };
 }

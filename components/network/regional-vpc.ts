@@ -8,7 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
 import { serviceKey } from "../common/kms";
-import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
+import { AUDIT_LOG_RETENTION_DAYS, AUDIT_LOG_TAGS, logsPrincipal } from "../common/logs";
 import { Tags, tagsFor } from "../common/tags";
 import { serviceTrustPolicy } from "../common/trust";
 import { declareTransitGateway } from "./transit-gateway";
@@ -36,7 +36,7 @@ export interface RegionalVpcArgs {
     readonly subnetPrefix?: number;
     /** Interface endpoint service names (`ecr.api`, `sts` …). @default [] - none */
     readonly interfaceEndpoints?: readonly string[];
-    /** Days the KMS-encrypted flow-log group keeps VPC flow logs. @default 90 */
+    /** Days the KMS-encrypted, protected flow-log group keeps VPC flow logs (audit evidence). @default 365 - AUDIT_LOG_RETENTION_DAYS */
     readonly flowLogRetentionDays?: number;
     /** Private ASN of the region's Transit Gateway; unique per region. */
     readonly transitGatewayAsn: number;
@@ -307,8 +307,9 @@ function declareFlowLogs(
     );
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-flow-logs`,
-        { name: logGroupName, kmsKeyId: key.arn, retentionInDays: args.flowLogRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS, tags: tags({}, logGroupName) },
-        opts,
+        { name: logGroupName, kmsKeyId: key.arn, retentionInDays: args.flowLogRetentionDays ?? AUDIT_LOG_RETENTION_DAYS, tags: tags(AUDIT_LOG_TAGS, logGroupName) },
+        // Audit evidence: a rename or a removed component must not delete it.
+        { ...opts, protect: true },
     );
     const role = new aws.iam.Role(
         `${name}-flow-logs-role`,

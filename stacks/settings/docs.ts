@@ -9,7 +9,7 @@
 import { RawConfig } from "./reader";
 
 /** The README groups keys under these, in this order. */
-export const CONFIG_SECTIONS = ["stack", "network", "edge", "data", "eks", "dr"] as const;
+export const CONFIG_SECTIONS = ["stack", "network", "edge", "data", "eks", "dr", "security"] as const;
 /** A group of keys in the README table. */
 export type ConfigSection = (typeof CONFIG_SECTIONS)[number];
 
@@ -21,6 +21,7 @@ export const SECTION_TITLES: Readonly<Record<ConfigSection, { readonly title: st
     data: { title: "Data layer (`GlobalData`)", doc: "docs/data.md" },
     eks: { title: "Compute (`EksCluster`)", doc: "docs/eks.md" },
     dr: { title: "DR automation and observability", doc: "docs/dr.md" },
+    security: { title: "Audit evidence and retention locks", doc: "docs/security.md" },
 };
 
 /** One key's documentation. */
@@ -95,7 +96,6 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
         section: "network",
         description: "VPC interface endpoints (private DNS, 443 from the VPC only); `ecr.api`, `ecr.dkr`, `sts` and `logs` are required, nodes pull images and get credentials through them without NAT.",
     },
-    "mall:flowLogRetentionDays": { section: "network", description: "Retention of the VPC flow logs, a CloudWatch Logs retention value." },
 
     // Edge and ingress: the ingress keys apply to every stack, the edge (zone, CloudFront, WAF) to the primary.
     "mall:evacuate": {
@@ -128,7 +128,6 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     },
     "mall:wafRateLimit": { section: "edge", where: "primary only", description: "Requests per 5 minutes per IP before WAF blocks." },
     "mall:wafBotControl": { section: "edge", where: "primary only", description: "Bot Control: `count` observes, `off` removes the rule." },
-    "mall:wafLogRetentionDays": { section: "edge", where: "primary only", description: "Retention of the WAF log group, a CloudWatch Logs retention value." },
     "mall:accessLogRetentionDays": { section: "edge", where: "primary only", description: "Days CloudFront access logs are kept in the logging bucket." },
     "mall:originShieldRegion": { section: "edge", where: "primary only", description: "Where Origin Shield sits in front of the static bucket." },
     "mall:originSecretEpoch": {
@@ -254,7 +253,6 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
         description:
             "A Secrets Manager secret ARN with the GitOps repository's read credentials as JSON (`{sshPrivateKey}` for an ssh URL, `{githubAppID, githubAppInstallationID, githubAppPrivateKey}` or `{username, password}` for https), which becomes ArgoCD's repository secret; unset, the repository is read anonymously.",
     },
-    "mall:eksLogRetentionDays": { section: "eks", description: "Retention of the control-plane log group, a CloudWatch Logs retention value." },
 
     // DR automation and observability
     "mall:enableAutoFailover": {
@@ -273,6 +271,23 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     "mall:canaryAlarmPeriods": { section: "dr", description: "Consecutive failed canary periods before its alarm fires (1-10)." },
     "mall:traceSamplePercent": { section: "dr", description: "Tail sampling: share of ordinary (fast, successful) traces kept, in percent." },
     "mall:traceLatencyThresholdMs": { section: "dr", description: "Tail sampling: traces slower than this many milliseconds are always kept." },
+
+    // Audit evidence and retention locks
+    "mall:auditLogRetentionDays": {
+        section: "security",
+        description:
+            "Retention of every audit-class log group (VPC flow logs, the EKS control plane's audit and authenticator logs, both WAFs' logs, Aurora's connection and DDL log, DocumentDB's and OpenSearch's audit logs), a CloudWatch Logs retention value; production refuses less than 365 (PCI DSS 10.5.1); it replaced `mall:flowLogRetentionDays`, `mall:eksLogRetentionDays` and `mall:wafLogRetentionDays`.",
+    },
+    "mall:auditArchiveRetentionDays": {
+        section: "security",
+        description: "Days the audit archive's S3 Object Lock keeps each archived audit record and CloudTrail log; production refuses less than 365.",
+    },
+    "mall:retentionLock": {
+        section: "security",
+        default: "`compliance` in production, else `governance`",
+        description:
+            "How the audit archives' Object Lock and the backup vault's Vault Lock bind: `compliance` (nobody, not the root user either, shortens or deletes), `governance` (a principal allowed to bypass can), `none`; production is always `compliance`.",
+    },
 };
 
 /**

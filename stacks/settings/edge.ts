@@ -6,9 +6,7 @@
 import { regionProblem } from "./aws-regions";
 import { countryProblem } from "./iso-countries";
 import { API_GATEWAY_PORT } from "../../components/catalogue";
-import { DEFAULT_LOG_RETENTION_DAYS } from "../../components/common/logs";
 import { BOT_CONTROL_MODES, BotControlMode, ORIGIN_SECRET_PHASES, OriginSecretPhase, READ_ONLY_API_PATHS, WAF_DEFAULTS, readOnlyApiPathProblems } from "../../components/edge/plan";
-import { LOG_RETENTION_DAYS } from "./network";
 import { ConfigReader } from "./reader";
 
 /** Route 53 accepts only these two intervals (seconds); 10 is the "fast" option and costs more. */
@@ -63,8 +61,6 @@ export interface EdgeSettings {
     readonly wafRateLimit: number;
     /** @default "count" - Bot Control observes first; "off" removes the rule */
     readonly wafBotControl: BotControlMode;
-    /** @default 90 */
-    readonly wafLogRetentionDays: number;
     /** Days CloudFront access logs are kept in the logging bucket. @default 365 */
     readonly accessLogRetentionDays: number;
     /** Where Origin Shield sits in front of the static bucket. @default "us-east-1" */
@@ -82,7 +78,6 @@ export const PRIMARY_ONLY_EDGE_KEYS = [
     "mall:wafAllowedCountries",
     "mall:wafRateLimit",
     "mall:wafBotControl",
-    "mall:wafLogRetentionDays",
     "mall:accessLogRetentionDays",
     "mall:originShieldRegion",
     "mall:originSecretEpoch",
@@ -162,10 +157,6 @@ export function readEdge(r: ConfigReader, role: "primary" | "secondary" | undefi
     }
     const wafRateLimit = r.number("mall:wafRateLimit", { default: WAF_DEFAULTS.rateLimit, min: 10, max: 2_000_000_000 });
     const wafBotControl = r.string("mall:wafBotControl", { default: WAF_DEFAULTS.botControl, allowed: BOT_CONTROL_MODES }) as BotControlMode;
-    const wafLogRetentionDays = r.number("mall:wafLogRetentionDays", { default: DEFAULT_LOG_RETENTION_DAYS, min: 1 });
-    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(wafLogRetentionDays)) {
-        r.problem(`mall:wafLogRetentionDays ${wafLogRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")}`);
-    }
     const accessLogRetentionDays = r.number("mall:accessLogRetentionDays", { default: 365, min: 1 });
     const originShieldRegion = r.string("mall:originShieldRegion", { default: "us-east-1", pattern: REGION_NAME, describe: "an AWS region name like us-east-1" });
     const shieldProblem = REGION_NAME.test(originShieldRegion) ? regionProblem(originShieldRegion) : undefined;
@@ -178,7 +169,6 @@ export function readEdge(r: ConfigReader, role: "primary" | "secondary" | undefi
         wafAllowedCountries,
         wafRateLimit,
         wafBotControl,
-        wafLogRetentionDays,
         accessLogRetentionDays,
         originShieldRegion,
         originSecretEpoch,

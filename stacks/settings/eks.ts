@@ -15,9 +15,7 @@ import {
     NODE_POOL_NAMES,
     NodePoolSpec,
 } from "../../components/eks/defaults";
-import { DEFAULT_LOG_RETENTION_DAYS } from "../../components/common/logs";
 import { parseCidr } from "../../components/network/cidr";
-import { LOG_RETENTION_DAYS } from "./network";
 import { ConfigReader, optional } from "./reader";
 
 export interface GitOpsSettings {
@@ -48,8 +46,6 @@ export interface EksSettings {
     /** The six NodePools with mall:nodePools overrides applied. @default NODE_POOLS */
     readonly nodePools: readonly NodePoolSpec[];
     readonly gitops: GitOpsSettings;
-    /** Control-plane log retention. @default 90 */
-    readonly logRetentionDays: number;
 }
 
 const VERSION = /^1\.\d{2}$/;
@@ -115,11 +111,6 @@ export function readEks(r: ConfigReader, region: string, options: EksReadOptions
         ),
     };
 
-    const logRetentionDays = r.number("mall:eksLogRetentionDays", { default: DEFAULT_LOG_RETENTION_DAYS, min: 1 });
-    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
-        r.problem(`mall:eksLogRetentionDays ${logRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")}`);
-    }
-
     return {
         kubernetesVersion,
         publicAccessCidrs,
@@ -130,7 +121,6 @@ export function readEks(r: ConfigReader, region: string, options: EksReadOptions
         amiAlias,
         nodePools,
         gitops,
-        logRetentionDays,
     };
 }
 

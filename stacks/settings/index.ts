@@ -10,6 +10,7 @@ import { CicdSettings, readCicd } from "./cicd";
 import { EksSettings, readEks } from "./eks";
 import { DrSettings, readDr } from "./dr";
 import { NetworkSettings, readNetwork } from "./network";
+import { SecuritySettings, readSecurity } from "./security";
 import * as awsConfig from "@pulumi/aws/config/vars";
 import { ConfigError, ConfigReader, KeyRead, RawConfig, closest, editDistance } from "./reader";
 import { ENVIRONMENTS_KEY, ENVIRONMENT_NAME, PRODUCTION, REGISTRY_KEY, RegionEntry, RegionRegistry, checkEnvironments, knownEnvironments, namePrefix, readEnvironments, readRegistry, registryKey, secondariesBefore, stackName, successorsBefore } from "./registry";
@@ -27,6 +28,7 @@ export { AccountBaseline, ACCOUNT_BASELINE_KEY, ACCOUNT_SINGLETONS } from "./bas
 export { EksSettings } from "./eks";
 export { CicdSettings, DeployPhase, RunnerSettings } from "./cicd";
 export { DrSettings } from "./dr";
+export { SecuritySettings, RetentionLock } from "./security";
 export { OFFLINE_PLAN_ENV, isOfflinePlan } from "./placeholders";
 
 /** An environment: `production`, or one declared under `mall:environments` in Pulumi.yaml. */
@@ -63,6 +65,8 @@ interface CommonSettings {
     readonly dr: DrSettings;
     /** Which account-wide singletons this stack creates (`mall:accountBaseline`). */
     readonly accountBaseline: AccountBaseline;
+    /** Audit retention and the retention locks (`mall:auditLogRetentionDays`, `mall:retentionLock` …). */
+    readonly security: SecuritySettings;
     /** The deploy path: the in-VPC runners and the deploy phase (`mall:deployRunner`, `mall:deployPhase`). */
     readonly cicd: CicdSettings;
 }
@@ -228,6 +232,7 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
     const dsqlLinked = registry && registry.primary ? [registry.primary.name, ...registry.secondaries.slice(0, 1).map((e) => e.name)] : [];
     const data = readData(r, environment, network.azCount, { linked: dsqlLinked, registryKey: registryKey(environment) });
     const accountBaseline = readAccountBaseline(r, self?.role);
+    const security = readSecurity(r, environment);
 
     for (const key of r.unreadKeys("mall")) {
         const close = closest(key, r.knownKeys("mall"));
@@ -243,7 +248,7 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
     if (r.problems.length > 0 || !registry || !self) {
         throw new ConfigError(stack, r.problems.length > 0 ? r.problems : ["the configuration could not be read"]);
     }
-    const common = { project, stack, region, registry, self, environment, namePrefix: namePrefix(project, environment), domain, network, ingress, edge, data, eks, dr, accountBaseline, cicd };
+    const common = { project, stack, region, registry, self, environment, namePrefix: namePrefix(project, environment), domain, network, ingress, edge, data, eks, dr, accountBaseline, security, cicd };
     // A secondary's primaryStack was checked above: reaching here, it is set and well-formed.
     return self.role === "primary"
         ? { ...common, role: "primary", peers: registry.secondaries }

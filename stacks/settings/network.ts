@@ -1,5 +1,4 @@
 /** Network settings of one region stack (RegionalVpc). */
-import { DEFAULT_LOG_RETENTION_DAYS } from "../../components/common/logs";
 import { DEFAULT_SUBNET_PREFIX } from "../../components/network/subnet-plan";
 import { ConfigReader } from "./reader";
 
@@ -33,8 +32,6 @@ export interface NetworkSettings {
     readonly subnetPrefix: number;
     /** @default DEFAULT_INTERFACE_ENDPOINTS */
     readonly interfaceEndpoints: readonly string[];
-    /** @default 90 */
-    readonly flowLogRetentionDays: number;
 }
 
 export function readNetwork(r: ConfigReader): NetworkSettings {
@@ -53,9 +50,5 @@ export function readNetwork(r: ConfigReader): NetworkSettings {
     }
     const dupes = interfaceEndpoints.filter((e, i) => interfaceEndpoints.indexOf(e) !== i);
     if (dupes.length > 0) r.problem(`mall:interfaceEndpoints lists ${[...new Set(dupes)].join(", ")} twice; list each once`);
-    const flowLogRetentionDays = r.number("mall:flowLogRetentionDays", { default: DEFAULT_LOG_RETENTION_DAYS, min: 1 });
-    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(flowLogRetentionDays)) {
-        r.problem(`mall:flowLogRetentionDays ${flowLogRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")}`);
-    }
-    return { azCount, natGateways, subnetPrefix, interfaceEndpoints, flowLogRetentionDays };
+    return { azCount, natGateways, subnetPrefix, interfaceEndpoints };
 }

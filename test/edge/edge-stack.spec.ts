@@ -159,7 +159,7 @@ describe("EdgeStack", () => {
     it("logs WAF to a KMS-encrypted aws-waf-logs- group in us-east-1 with its own key", () => {
         const group = edge.one("aws:cloudwatch/logGroup:LogGroup", "edge-waf-logs");
         const key = edge.one("aws:kms/key:Key", "edge-waf-logs-key");
-        assert.deepStrictEqual([group.inputs.name, group.inputs.region, group.inputs.retentionInDays], ["aws-waf-logs-mall-edge", "us-east-1", 90]);
+        assert.deepStrictEqual([group.inputs.name, group.inputs.region, group.inputs.retentionInDays], ["aws-waf-logs-mall-edge", "us-east-1", 365]);
         assert.deepStrictEqual(group.propertyDependencies.kmsKeyId, [key.urn]);
         assert.deepStrictEqual([key.inputs.region, key.inputs.enableKeyRotation, key.protect], ["us-east-1", true, true]);
         assert.match(String(key.inputs.policy), /"kms:EncryptionContext:aws:logs:arn":"arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-mall-edge"/);

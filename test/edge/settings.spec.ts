@@ -40,7 +40,6 @@ describe("edge settings", () => {
             wafAllowedCountries: ["KR", "US", "JP"],
             wafRateLimit: 2000,
             wafBotControl: "count",
-            wafLogRetentionDays: 90,
             accessLogRetentionDays: 365,
             originShieldRegion: "us-east-1",
             originSecretEpoch: 1,

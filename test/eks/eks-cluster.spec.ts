@@ -83,7 +83,8 @@ describe("EksCluster", function () {
         it("writes control-plane logs to a KMS-encrypted log group created before the cluster", () => {
             const lg = res.one("aws:cloudwatch/logGroup:LogGroup", "eks-control-plane-logs");
             assert.strictEqual(lg.inputs.name, "/aws/eks/mall-us-east-1/cluster");
-            assert.strictEqual(lg.inputs.retentionInDays, 90);
+            assert.strictEqual(lg.inputs.retentionInDays, 365);
+            assert.strictEqual(lg.protect, true);
             assert.deepStrictEqual(lg.propertyDependencies.kmsKeyId, [res.urn("eks-eks-key")]);
             assert.ok(res.one("eks:index:Cluster", "eks-cluster").dependencies.includes(lg.urn));
         });

@@ -27,7 +27,6 @@ describe("EKS settings", () => {
             amiAlias: "al2023@latest",
             nodePools: NODE_POOLS,
             gitops: { repoUrl: "https://github.com/mall-platform/mall-gitops.git", revision: "main", path: "clusters/us-east-1" },
-            logRetentionDays: 90,
         });
     });
 

@@ -6,7 +6,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { API_GATEWAY_PORT } from "../../components/catalogue";
-import { DEFAULT_LOG_RETENTION_DAYS } from "../../components/common/logs";
+import { AUDIT_LOG_RETENTION_DAYS, DEFAULT_LOG_RETENTION_DAYS } from "../../components/common/logs";
 import { WAF_DEFAULTS } from "../../components/edge/plan";
 import { NODE_POOLS, NodePoolSpec } from "../../components/eks/defaults";
 import { EksCluster } from "../../components/eks/eks-cluster";
@@ -14,8 +14,7 @@ import { PLATFORM_POOL, poolPlacement } from "../../components/eks/karpenter-pla
 import { ConfigReader } from "../../stacks/settings/reader";
 import { readDr } from "../../stacks/settings/dr";
 import { readEdge, readIngress } from "../../stacks/settings/edge";
-import { readEks } from "../../stacks/settings/eks";
-import { readNetwork } from "../../stacks/settings/network";
+import { readSecurity } from "../../stacks/settings/security";
 import { planComponent, testContext } from "../harness";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -30,9 +29,9 @@ describe("house style: one home per default", () => {
         assert.strictEqual(edge.wafRateLimit, WAF_DEFAULTS.rateLimit);
         assert.strictEqual(edge.wafBotControl, WAF_DEFAULTS.botControl);
         assert.strictEqual(ingress.apiTargetPort, API_GATEWAY_PORT);
-        for (const days of [edge.wafLogRetentionDays, readNetwork(r).flowLogRetentionDays, readEks(r, "us-east-1").logRetentionDays, readDr(r, "production").drLogRetentionDays]) {
-            assert.strictEqual(days, DEFAULT_LOG_RETENTION_DAYS);
-        }
+        assert.strictEqual(readDr(r, "production").drLogRetentionDays, DEFAULT_LOG_RETENTION_DAYS);
+        assert.strictEqual(readSecurity(r, "production").auditLogRetentionDays, AUDIT_LOG_RETENTION_DAYS);
+        assert.strictEqual(readSecurity(r, "staging").auditLogRetentionDays, AUDIT_LOG_RETENTION_DAYS);
     });
 
     it("no component or reader writes those defaults as literals", () => {

@@ -147,7 +147,8 @@ describe("RegionalVpc", () => {
         assert.deepStrictEqual(policy.Statement[1].Principal, { Service: "logs.us-east-1.amazonaws.com" });
         const group = r.one("aws:cloudwatch/logGroup:LogGroup", "net-flow-logs");
         assert.strictEqual(group.inputs.name, "/mall/us-east-1/vpc-flow-logs");
-        assert.strictEqual(group.inputs.retentionInDays, 90);
+        assert.strictEqual(group.inputs.retentionInDays, 365);
+        assert.strictEqual(group.protect, true);
         assert.deepStrictEqual(group.propertyDependencies.kmsKeyId, [key.urn]);
         const flow = r.one("aws:ec2/flowLog:FlowLog", "net-flow-log").inputs;
         assert.strictEqual(flow.trafficType, "ALL");

@@ -108,6 +108,7 @@ describe("configuration docs: the defaults", () => {
             "mall:healthCheckInterval",
             "mall:mskBrokers",
             "mall:natGateways",
+            "mall:retentionLock",
             "mall:searchDataInstanceType",
             "mall:searchDataNodes",
             "mall:searchDedicatedMasters",
@@ -168,7 +169,7 @@ describe("configuration docs: the README block", () => {
         const block = configTableBlock();
         const rows = block.split("\n").filter((l) => l.startsWith("| `"));
         assert.strictEqual(rows.length, Object.keys(CONFIG_KEYS).length);
-        assert.strictEqual(block.split("| key | default | what it does |").length - 1, 6);
+        assert.strictEqual(block.split("| key | default | what it does |").length - 1, 7);
     });
 
     it("refuses to render a key read but undocumented, or documented but unread, naming it", () => {

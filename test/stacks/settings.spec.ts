@@ -36,7 +36,6 @@ describe("stack configuration", () => {
             natGateways: 3,
             subnetPrefix: 20,
             interfaceEndpoints: ["ecr.api", "ecr.dkr", "sts", "logs", "ec2", "eks", "eks-auth", "sqs", "kms", "secretsmanager", "elasticloadbalancing"],
-            flowLogRetentionDays: 90,
         });
     });
 

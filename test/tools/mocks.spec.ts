@@ -259,3 +259,19 @@ describe("offline plan mocks: Kubernetes objects", () => {
         assert.strictEqual(create("kubernetes:helm.sh/v3:Release", "eks-argocd", { name: "argocd", namespace: "argocd", chart: "argo-cd" }).id, "argocd/argocd");
     });
 });
+
+describe("plan mocks: the audit archive's Object Lock", () => {
+    it("an Object Lock configuration is identified by its bucket's name, its rule echoed", () => {
+        const rule = { defaultRetention: { mode: "COMPLIANCE", days: 365 } };
+        const { id, state } = mocks.newResource({
+            type: "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+            name: "audit-object-lock",
+            inputs: { bucket: "mall-us-east-1-audit-123456789012", objectLockEnabled: "Enabled", rule },
+            provider: "",
+            id: "",
+            custom: true,
+        } as never);
+        assert.strictEqual(id, "mall-us-east-1-audit-123456789012");
+        assert.deepStrictEqual([state.bucket, state.objectLockEnabled, state.rule], ["mall-us-east-1-audit-123456789012", "Enabled", rule]);
+    });
+});

@@ -162,7 +162,7 @@ describe("reachability over the real two-stack plan", function () {
             firstDeployReport(result.stacks).map((p) => [p.prerequisite, p.check]),
             [
                 ["example.com delegated to the new zone's name servers", "dig NS example.com +short"],
-                ...REGISTRY.regions.map((r) => [`Lambda concurrency quota in ${r} ≥ 101`, `aws lambda get-account-settings --region ${r} --query AccountLimit.ConcurrentExecutions`]),
+                ...REGISTRY.regions.map((r) => [`Lambda concurrency quota in ${r} ≥ 102`, `aws lambda get-account-settings --region ${r} --query AccountLimit.ConcurrentExecutions`]),
                 ["service-linked role AWSServiceRoleForAmazonOpenSearchService does not exist yet (stack us-east-1 creates it)", "aws iam get-role --role-name AWSServiceRoleForAmazonOpenSearchService"],
                 ["service-linked role AWSServiceRoleForElastiCache (account singleton, created on first use)", "aws iam get-role --role-name AWSServiceRoleForElastiCache"],
                 ["service-linked role AWSServiceRoleForAmazonEKSNodegroup (account singleton, created on first use)", "aws iam get-role --role-name AWSServiceRoleForAmazonEKSNodegroup"],

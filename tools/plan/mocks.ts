@@ -197,6 +197,8 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
         bucketRegionalDomainName: `${r.inputs.bucket ?? r.id}.s3.${r.region}.amazonaws.com`,
         region: r.region,
     }),
+    // The provider identifies an Object Lock configuration by its bucket's name (import id `<bucket>`).
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": (r) => ({ id: String(r.inputs.bucket ?? r.id) }),
     "aws:dynamodb/table:Table": (r) => ({
         id: r.inputs.name ?? r.id,
         name: r.inputs.name ?? r.id,

@@ -1,0 +1,67 @@
+/**
+ * Security settings of one region stack (issue "Security II"): how long audit evidence is kept and
+ * how hard the platform's retention locks are. Pure, like every reader.
+ *
+ * Audit-class log groups (VPC flow logs, the EKS control plane's audit and authenticator logs, WAF
+ * logs, the databases' audit and connection logs) share one retention, `mall:auditLogRetentionDays`,
+ * which replaced the per-area keys: PCI DSS 10.5.1 asks for 12 months of audit history, so
+ * production refuses less. The same records are also archived to an S3 bucket under Object Lock
+ * (components/security/audit-archive.ts) for `mall:auditArchiveRetentionDays`.
+ *
+ * `mall:retentionLock` is how far the locks bind: `compliance` (nobody, not even the account's
+ * root user, shortens or removes the retention), `governance` (a principal with the bypass
+ * permission can), `none` (no lock). Production is always `compliance`.
+ */
+import { AUDIT_LOG_RETENTION_DAYS } from "../../components/common/logs";
+import { ConfigReader } from "./reader";
+import { LOG_RETENTION_DAYS } from "./network";
+
+export const AUDIT_LOG_RETENTION_KEY = "mall:auditLogRetentionDays";
+export const AUDIT_ARCHIVE_RETENTION_KEY = "mall:auditArchiveRetentionDays";
+export const RETENTION_LOCK_KEY = "mall:retentionLock";
+
+/** PCI DSS 10.5.1: audit log history retained for at least 12 months. */
+export const AUDIT_RETENTION_FLOOR_DAYS = AUDIT_LOG_RETENTION_DAYS;
+
+export const RETENTION_LOCKS = ["compliance", "governance", "none"] as const;
+export type RetentionLock = (typeof RETENTION_LOCKS)[number];
+
+/** Keys the audit retention replaced: a stack file still setting one gets the new key named. */
+export const RETIRED_RETENTION_KEYS: Readonly<Record<string, string>> = {
+    "mall:flowLogRetentionDays": "VPC flow logs",
+    "mall:eksLogRetentionDays": "the EKS control-plane logs (audit, authenticator)",
+    "mall:wafLogRetentionDays": "the WAF logs",
+};
+
+export interface SecuritySettings {
+    /** Retention of every audit-class log group (CloudWatch Logs). @default 365 */
+    readonly auditLogRetentionDays: number;
+    /** Object Lock retention of the archived audit records and the CloudTrail logs. @default 365 */
+    readonly auditArchiveRetentionDays: number;
+    /** How the Object Lock archives and the backup vault's Vault Lock bind. @default "compliance" in production, "governance" elsewhere */
+    readonly retentionLock: RetentionLock;
+}
+
+export function readSecurity(r: ConfigReader, environment: string): SecuritySettings {
+    const production = environment === "production";
+    for (const [key, what] of Object.entries(RETIRED_RETENTION_KEYS)) {
+        if (r.has(key)) {
+            r.problem(`${key} was replaced by ${AUDIT_LOG_RETENTION_KEY}: ${what} are audit evidence and share the audit retention (at least ${AUDIT_RETENTION_FLOOR_DAYS} days in production); remove ${key} and set ${AUDIT_LOG_RETENTION_KEY} if the default ${AUDIT_RETENTION_FLOOR_DAYS} does not suit`);
+        }
+    }
+    const auditLogRetentionDays = r.number(AUDIT_LOG_RETENTION_KEY, { default: AUDIT_RETENTION_FLOOR_DAYS, min: 1 });
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(auditLogRetentionDays)) {
+        r.problem(`${AUDIT_LOG_RETENTION_KEY} ${auditLogRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.filter((d) => d >= AUDIT_RETENTION_FLOOR_DAYS).join(", ")}`);
+    } else if (production && auditLogRetentionDays < AUDIT_RETENTION_FLOOR_DAYS) {
+        r.problem(`${AUDIT_LOG_RETENTION_KEY} ${auditLogRetentionDays} is below the ${AUDIT_RETENTION_FLOOR_DAYS} days production keeps audit evidence (PCI DSS 10.5.1); use ${LOG_RETENTION_DAYS.filter((d) => d >= AUDIT_RETENTION_FLOOR_DAYS).slice(0, 4).join(", ")} or more`);
+    }
+    const auditArchiveRetentionDays = r.number(AUDIT_ARCHIVE_RETENTION_KEY, { default: AUDIT_RETENTION_FLOOR_DAYS, min: 1, max: 36500 });
+    if (production && auditArchiveRetentionDays < AUDIT_RETENTION_FLOOR_DAYS) {
+        r.problem(`${AUDIT_ARCHIVE_RETENTION_KEY} ${auditArchiveRetentionDays} is below the ${AUDIT_RETENTION_FLOOR_DAYS} days production keeps audit evidence (PCI DSS 10.5.1); set ${AUDIT_RETENTION_FLOOR_DAYS} or more`);
+    }
+    const retentionLock = r.string(RETENTION_LOCK_KEY, { default: production ? "compliance" : "governance", allowed: RETENTION_LOCKS }) as RetentionLock;
+    if (production && retentionLock !== "compliance") {
+        r.problem(`${RETENTION_LOCK_KEY} "${retentionLock}" would let an administrator (or a stolen administrator credential) delete production's backups and audit records; production is always "compliance": remove the key from the production stack files`);
+    }
+    return { auditLogRetentionDays, auditArchiveRetentionDays, retentionLock };
+}
