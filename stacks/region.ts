@@ -29,6 +29,8 @@ import { DrAutomation } from "../components/dr/automation";
 import { ChaosDrills } from "../components/dr/chaos";
 import { Observability } from "../components/observability/observability";
 import { AuditArchive } from "../components/security/audit-archive";
+import { DetectionBaseline } from "../components/security/detection";
+import { detectionNames } from "../components/security/plan";
 import { RegionalVpc } from "../components/network/regional-vpc";
 import { TransitGatewayPeering } from "../components/network/tgw-peering";
 import { LinkOutputs, PrimaryExports, PrimaryOutputs } from "./contracts";
@@ -180,6 +182,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         clientSecurityGroupId: cluster.nodeSecurityGroupId,
         sizing: settings.data.sizing,
         auditLogRetentionDays: settings.security.auditLogRetentionDays,
+        backupCopyAccounts: settings.security.backupCopyVaultArn ? [settings.security.backupCopyVaultArn.split(":")[4]] : [],
         dsqlWitnessRegion: settings.data.dsqlWitnessRegion,
         createOpenSearchServiceLinkedRole: settings.accountBaseline.openSearchServiceLinkedRole,
         searchOperatorRoleArns: settings.eks.adminRoleArns,
@@ -294,8 +297,12 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
     resolveApiTargetGroupArn(ingress.targetGroupArn);
     resolveApiOriginSecurityGroupId(ingress.securityGroupId);
     // ---- DR automation, chaos drills and observability (ARCHITECTURE §6-7).
+    // Security findings page the DR topic: its policy admits exactly the detection baseline's rules.
+    const detection = detectionNames(ctx.prefix, settings.region, "");
+    const pageSecurityHubFindings = settings.role === "primary";
     const dr = new DrAutomation("dr", {
         context: ctx,
+        findingRuleNames: [detection.guardDutyRule, ...(pageSecurityHubFindings ? [detection.securityHubRule] : [])],
         domain: settings.domain,
         peers: settings.peers.map((p) => p.name),
         primaryRegion: primary ? settings.registry.primary.name : undefined,
@@ -330,7 +337,32 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         docdbSecretArns: credentials.docdbServiceSecretArns,
         secretsKeyArn: credentials.secretsKeyArn,
     });
-    const backup = new PlatformBackup("backup", { context: ctx, dsqlClusterArn: data.dsqlClusterArn, regionSettings: settings.accountBaseline.backupRegionSettings });
+    // ---- Backups (S12): every system of record 35 days, copied into the copy region (the first peer:
+    // the first secondary for the primary, the primary for a secondary) and another account when set.
+    const backup = new PlatformBackup("backup", {
+        context: ctx,
+        dsqlClusterArn: data.dsqlClusterArn,
+        bucketArns: BUCKETS.map((p) => data.bucketArns[p]),
+        // The global stores are written in the primary: their writers are backed up there.
+        globalStores: settings.role === "primary" ? { auroraClusterArn: data.auroraClusterArn, docdbClusterArn: data.docdbClusterArn, dynamodbTableArn: data.idempotencyTableArn } : undefined,
+        regionSettings: settings.accountBaseline.backupRegionSettings,
+        copyRegion: settings.peers[0]?.name,
+        accountCopyVaultArn: settings.security.backupCopyVaultArn,
+        retentionLock: settings.security.retentionLock,
+    });
+    // ---- Detection (S3): GuardDuty, Security Hub and Config per region; the trail and the finding
+    // aggregator in the primary; each an account singleton mall:accountBaseline can hand over.
+    new DetectionBaseline("detection", {
+        context: ctx,
+        findingsTopicArn: dr.topicArn,
+        guardDuty: settings.accountBaseline.guardDuty,
+        securityHub: settings.accountBaseline.securityHub,
+        configRecorder: settings.accountBaseline.configRecorder,
+        recordGlobalResources: settings.role === "primary",
+        cloudTrail: settings.accountBaseline.cloudTrail ? { retentionLock: settings.security.retentionLock, retentionDays: settings.security.auditArchiveRetentionDays } : undefined,
+        aggregator: settings.accountBaseline.securityHubAggregator ? { linkedRegions: settings.registry.secondaries.map((s) => s.name) } : undefined,
+        pageSecurityHubFindings,
+    });
     // ---- Audit evidence (S13): every audit-class log group archived under Object Lock, per region
     // (an export writes only into its own region's buckets; the edge's WAF logs live in us-east-1).
     const auditGroups: Record<string, pulumi.Output<string>[]> = {
@@ -340,7 +372,8 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
     for (const [region, logGroupNames] of Object.entries(auditGroups)) {
         new AuditArchive(region === settings.region ? "audit" : `audit-${region}`, {
             context: ctx,
-            ...(region === settings.region ? {} : { region }),
+            // A region's own stack archives there too: the edge's archive has its own names.
+            ...(region === settings.region ? { alarmTopicArn: dr.topicArn } : { region, label: "edge-audit" }),
             logGroupNames,
             retentionLock: settings.security.retentionLock,
             retentionDays: settings.security.auditArchiveRetentionDays,

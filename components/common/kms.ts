@@ -23,7 +23,7 @@ export interface ServiceKeyArgs {
      * optional conditions.
      * @default [] - none
      */
-    readonly servicePrincipals?: readonly { readonly principal: string; readonly condition?: Record<string, unknown> }[];
+    readonly servicePrincipals?: readonly { readonly principal: string; readonly condition?: Record<string, unknown>; readonly actions?: readonly string[] }[];
     /** @default 30 - the longest window, to recover from a mistaken deletion */
     readonly deletionWindowInDays?: number;
     /** Multi-region primary key, for stores whose replicas must decrypt with a related key. @default false */
@@ -40,6 +40,13 @@ export interface ServiceKeyArgs {
      * @default - none: the service's own key
      */
     readonly aliasSuffix?: string;
+    /**
+     * Other accounts whose AWS Backup copies what this key encrypts (`mall:backupCopyVaultArn`):
+     * AWS Backup's cross-account copy needs the source key shared with the destination account
+     * (developer guide, "Creating backup copies across AWS accounts"). Grants only for AWS resources.
+     * @default [] - none
+     */
+    readonly shareWithAccounts?: readonly string[];
 }
 
 export interface ServiceKey {
@@ -76,6 +83,20 @@ export function keyPolicy(context: RegionContext, args: ServiceKeyArgs): pulumi.
                 },
             });
         }
+        const sharedWith = (args.shareWithAccounts ?? []).map((a) => `arn:aws:iam::${a}:root`);
+        if (sharedWith.length > 0) {
+            statements.push(
+                { Sid: "BackupCopyAccountUses", Effect: "Allow", Principal: { AWS: sharedWith }, Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"], Resource: "*" },
+                {
+                    Sid: "BackupCopyAccountGrants",
+                    Effect: "Allow",
+                    Principal: { AWS: sharedWith },
+                    Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+                    Resource: "*",
+                    Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+                },
+            );
+        }
         const sids = new Map<string, number>();
         for (const sp of principals) {
             // Sids are unique within a policy: a second grant to one service gets a number.
@@ -86,7 +107,8 @@ export function keyPolicy(context: RegionContext, args: ServiceKeyArgs): pulumi.
                 Sid: n === 1 ? sid : `${sid}${n}`,
                 Effect: "Allow",
                 Principal: { Service: sp.principal },
-                Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                // A service documented with fewer actions gets exactly those (CloudTrail: GenerateDataKey* in its context, DescribeKey apart).
+                Action: sp.actions ? [...sp.actions] : ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
                 Resource: "*",
                 ...(sp.condition ? { Condition: sp.condition } : {}),
             });

@@ -93,6 +93,8 @@ export interface GlobalDataArgs {
     readonly clientSecurityGroupId: pulumi.Input<string>;
     /** Instance classes, counts and retention of every store. @default PRODUCTION - ARCHITECTURE §4 sizes */
     readonly sizing?: DataSizing;
+    /** Accounts AWS Backup copies the snapshots into (`mall:backupCopyVaultArn`): the Aurora and DocumentDB keys are shared with them. @default [] */
+    readonly backupCopyAccounts?: readonly string[];
     /** Retention of the stores' audit-class log groups (audit, connections). @default 365 - AUDIT_LOG_RETENTION_DAYS */
     readonly auditLogRetentionDays?: number;
     /** The third region that holds the DSQL witness (must share the linked regions' DSQL region set). @default "us-east-2" */
@@ -285,7 +287,7 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
         throw new pulumi.ResourceError(`GlobalData ${name}: links.ownsDsqlPeering needs links.dsql`, parent);
     }
     const sizing = args.sizing ?? PRODUCTION;
-    const keys = buildKeys(parent, name, ctx);
+    const keys = buildKeys(parent, name, ctx, args.backupCopyAccounts ?? []);
     // Keys for the secrets' replicas, one per secondary, declared here because a secret's replicas
     // are part of the secret (no separate resource a secondary could own); adding a region means
     // re-running the primary, as for its certificates.

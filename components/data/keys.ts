@@ -44,13 +44,21 @@ export function keyUse(ctx: RegionContext, service: KeyService): Pick<ServiceKey
     }
 }
 
-export function buildKeys(parent: pulumi.Resource, name: string, ctx: RegionContext): Record<KeyService, ServiceKey> {
+/**
+ * Keys whose data AWS Backup copies still encrypted with them: Aurora and DocumentDB snapshots keep
+ * the cluster's key (the fully managed types take the vault's), so another account copies them only
+ * with the key shared (components/backup).
+ */
+export const SNAPSHOT_KEYS: readonly KeyService[] = ["aurora", "docdb"];
+
+export function buildKeys(parent: pulumi.Resource, name: string, ctx: RegionContext, backupCopyAccounts: readonly string[] = []): Record<KeyService, ServiceKey> {
     const keys = {} as Record<KeyService, ServiceKey>;
     for (const service of KEY_SERVICES) {
+        const shareWithAccounts = SNAPSHOT_KEYS.includes(service) ? backupCopyAccounts : [];
         keys[service] = serviceKey(
             `${name}-${service}`,
             ctx,
-            { service, component: COMPONENT, description: `mall ${service} data encryption`, ...keyUse(ctx, service) },
+            { service, component: COMPONENT, description: `mall ${service} data encryption`, ...keyUse(ctx, service), ...(shareWithAccounts.length > 0 ? { shareWithAccounts } : {}) },
             parent,
         );
     }

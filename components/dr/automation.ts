@@ -131,6 +131,12 @@ export interface DrAutomationArgs {
      * `failover.docdb` (the plan names both Regions' members). @default {}
      */
     readonly primaryClusterArns?: { readonly aurora?: readonly pulumi.Input<string>[]; readonly docdb?: readonly pulumi.Input<string>[] };
+    /**
+     * EventBridge rules of this region (names) that page security findings to the topic
+     * (components/security/detection.ts): the topic admits exactly them, and the topic's key lets
+     * EventBridge encrypt. @default [] - none
+     */
+    readonly findingRuleNames?: readonly string[];
 }
 
 export class DrAutomation extends pulumi.ComponentResource {
@@ -192,6 +198,10 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
                 logsPrincipal(ctx.region, ctx.accountId, `/aws/lambda/${ctx.prefix}-${ctx.region}-failover-*`, "ArnLike"),
                 // Alarms publish to the encrypted topic as the CloudWatch service.
                 { principal: "cloudwatch.amazonaws.com", condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } } },
+                // Security findings arrive through EventBridge rules. Unconditioned, as EventBridge's
+                // guide writes it (conditions here are reported to break deliveries to encrypted
+                // targets); the topic policy admits only the findings rules.
+                ...((args.findingRuleNames ?? []).length > 0 ? [{ principal: "events.amazonaws.com", actions: ["kms:GenerateDataKey*", "kms:Decrypt"] }] : []),
             ],
         },
         parent,
@@ -208,6 +218,18 @@ function buildDrAutomation(parent: pulumi.Resource, name: string, args: DrAutoma
                     Statement: [
                         { Sid: "AccountManages", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${acct}:root` }, Action: ["sns:Publish", "sns:Subscribe", "sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:ListSubscriptionsByTopic"], Resource: arn },
                         { Sid: "CloudWatchAlarms", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: arn, Condition: { StringEquals: { "aws:SourceAccount": acct } } },
+                        ...((args.findingRuleNames ?? []).length > 0
+                            ? [
+                                  {
+                                      Sid: "SecurityFindings",
+                                      Effect: "Allow",
+                                      Principal: { Service: "events.amazonaws.com" },
+                                      Action: "sns:Publish",
+                                      Resource: arn,
+                                      Condition: { ArnEquals: { "aws:SourceArn": (args.findingRuleNames ?? []).map((n) => `arn:aws:events:${ctx.region}:${acct}:rule/${n}`) } },
+                                  },
+                              ]
+                            : []),
                         { Sid: "TlsOnly", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: arn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
                     ],
                 }),

@@ -3,6 +3,7 @@
  * and the AWS Load Balancer Controller with the TargetGroupBinding that attaches the api-gateway
  * pods to the edge's target group.
  */
+import { mergeValues, pinnedImageValues } from "../common/images";
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
@@ -47,7 +48,7 @@ export function declarePlatformCharts(c: EksScope, d: { cluster: eks.Cluster; no
             atomic: true,
             // A fresh on-demand `critical` node and the image pulls can outlast Helm's 300 s default.
             timeout: PLATFORM_RELEASE_TIMEOUT,
-            values: { ...placement },
+            values: { ...placement, ...pinnedImageValues(["keda", "keda-metrics-apiserver", "keda-admission-webhooks"]) },
         },
         opts,
     );
@@ -63,7 +64,7 @@ export function declarePlatformCharts(c: EksScope, d: { cluster: eks.Cluster; no
             atomic: true,
             // A fresh on-demand `critical` node and the image pulls can outlast Helm's 300 s default.
             timeout: PLATFORM_RELEASE_TIMEOUT,
-            values: { global: placement, dex: { enabled: false }, server: { service: { type: "ClusterIP" } } },
+            values: mergeValues({ global: placement, dex: { enabled: false }, server: { service: { type: "ClusterIP" } } }, pinnedImageValues(["argocd", "argocd-redis"])),
         },
         opts,
     );
@@ -112,7 +113,7 @@ export function declarePlatformCharts(c: EksScope, d: { cluster: eks.Cluster; no
             atomic: true,
             // A fresh on-demand `critical` node and the image pulls can outlast Helm's 300 s default.
             timeout: PLATFORM_RELEASE_TIMEOUT,
-            values: {
+            values: mergeValues({
                 clusterName: c.clusterName,
                 region: ctx.region,
                 // Given explicitly: pods cannot reach IMDS (hop limit 1) to discover them.
@@ -127,7 +128,7 @@ export function declarePlatformCharts(c: EksScope, d: { cluster: eks.Cluster; no
                 enableServiceMutatorWebhook: true,
                 serviceMutatorWebhookConfig: { failurePolicy: "Ignore" },
                 ...placement,
-            },
+            }, pinnedImageValues(["aws-load-balancer-controller"])),
         },
         opts,
     );

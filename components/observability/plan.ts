@@ -5,6 +5,8 @@
  * in tests); imports nothing from @pulumi/aws.
  */
 
+import { pinValues } from "../common/images";
+
 /** Where each replication path's lag is reported, with the alarm threshold (about twice its RPO). */
 export const LAG_METRICS = {
     aurora: { namespace: "AWS/RDS", metricName: "AuroraGlobalDBReplicationLag", unit: "ms", threshold: 2000, rpo: "~1 s" },
@@ -136,7 +138,7 @@ const TEMPO_HOST = `tempo.${NAMESPACE}.svc.cluster.local`;
 export function agentValues(i: CollectorInputs) {
     return {
         mode: "daemonset",
-        image: { ...ADOT_IMAGE },
+        image: { ...ADOT_IMAGE, ...pinValues("adot-collector", undefined, true) },
         command: { name: "awscollector" },
         serviceAccount: { create: true, name: SERVICE_ACCOUNTS.agent, annotations: { "eks.amazonaws.com/role-arn": i.agentRoleArn } },
         presets: { logsCollection: { enabled: true }, kubernetesAttributes: { enabled: true } },
@@ -166,7 +168,7 @@ export function gatewayValues(i: CollectorInputs) {
         replicaCount: 2,
         // Headless, so the agents' DNS resolver sees every gateway pod and routes by trace id.
         service: { clusterIP: "None" },
-        image: { ...ADOT_IMAGE },
+        image: { ...ADOT_IMAGE, ...pinValues("adot-collector", undefined, true) },
         command: { name: "awscollector" },
         serviceAccount: { create: true, name: SERVICE_ACCOUNTS.gateway, annotations: { "eks.amazonaws.com/role-arn": i.gatewayRoleArn } },
         alternateConfig: collectorConfig({
@@ -212,6 +214,7 @@ export function tempoValues(region: string, bucket: string, roleArn: string) {
     return {
         serviceAccount: { create: true, name: SERVICE_ACCOUNTS.tempo, annotations: { "eks.amazonaws.com/role-arn": roleArn } },
         tempo: {
+            ...pinValues("tempo"),
             // The bucket's lifecycle moves blocks to IA (30 d) and Glacier IR (90 d), both readable, and deletes at 365 d.
             retention: "8760h",
             // Per-region prefix: the secondary writes into the CRR replica of the primary's bucket, where

@@ -34,6 +34,13 @@ export interface AuditArchiveArgs {
     readonly retentionDays: number;
     /** The region, when it is not the stack's (the edge's WAF logs live in us-east-1). @default - the stack's region */
     readonly region?: string;
+    /**
+     * What the names say after the region (`<prefix>-<region>-<label>-…`): another stack's own
+     * archive may live in `region`, so a second archive there needs its own names. @default "audit"
+     */
+    readonly label?: string;
+    /** The topic the exporter's error alarm notifies (in the archive's region). @default - no alarm */
+    readonly alarmTopicArn?: pulumi.Input<string>;
 }
 
 export class AuditArchive extends pulumi.ComponentResource {
@@ -46,8 +53,10 @@ export class AuditArchive extends pulumi.ComponentResource {
         const ctx = args.region ? { ...args.context, region: args.region } : args.context;
         const where = args.region ? { region: args.region } : {};
         const account = pulumi.output(ctx.accountId);
-        const names = account.apply((a) => auditArchiveNames(ctx.prefix, ctx.region, a));
-        const plain = auditArchiveNames(ctx.prefix, ctx.region, "<account>");
+        const label = args.label ?? "audit";
+        const names = account.apply((a) => auditArchiveNames(ctx.prefix, ctx.region, a, label));
+        // Names without the account (tags and names that need no global uniqueness): the bucket's Name tag drops the suffix.
+        const plain = auditArchiveNames(ctx.prefix, ctx.region, "", label);
         const tags = (n: string) => tagsFor(ctx, SERVICE, COMPONENT, {}, n);
         const child = { parent: this };
 
@@ -60,6 +69,7 @@ export class AuditArchive extends pulumi.ComponentResource {
                 component: COMPONENT,
                 description: "Audit archive (exported audit-class logs)",
                 region: args.region,
+                ...(label === "audit" ? {} : { aliasSuffix: label.replace(/-audit$/, "") }),
                 servicePrincipals: [
                     // The exporter's own log group, inside its encryption context.
                     logsPrincipal(ctx.region, account, plain.exporterLogGroup),
@@ -71,7 +81,7 @@ export class AuditArchive extends pulumi.ComponentResource {
             },
             this,
         );
-        const archive = privateBucket(`${name}-bucket`, { bucketName: names.bucket, tags: tags(plain.bucket), region: args.region, objectLock: true, kmsKeyArn: key.arn }, this);
+        const archive = privateBucket(`${name}-bucket`, { bucketName: names.bucket, tags: tags(plain.bucket.replace(/-$/, "")), region: args.region, objectLock: true, kmsKeyArn: key.arn }, this);
         const retention = defaultRetention(args.retentionLock, args.retentionDays);
         if (retention) {
             new aws.s3.BucketObjectLockConfiguration(
@@ -80,7 +90,8 @@ export class AuditArchive extends pulumi.ComponentResource {
                 { parent: this, dependsOn: archive.versioning ? [archive.versioning] : [] },
             );
         }
-        const policy = archive.policy((arn) => logsExportGrants(arn, ctx.region, account));
+        const logGroupsArn = pulumi.interpolate`arn:aws:logs:${ctx.region}:${account}:log-group:*`;
+        const policy = archive.policy((arn) => logsExportGrants(arn, ctx.region, account, logGroupsArn));
 
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-exporter-logs`, { ...where, name: plain.exporterLogGroup, retentionInDays: DEFAULT_LOG_RETENTION_DAYS, kmsKeyId: key.arn, tags: tags(plain.exporterLogGroup) }, child);
         const role = new aws.iam.Role(
@@ -93,8 +104,8 @@ export class AuditArchive extends pulumi.ComponentResource {
             {
                 role: role.id,
                 policy: pulumi
-                    .all([account, pulumi.all([...args.logGroupNames]), logGroup.arn])
-                    .apply(([a, groups, ownArn]) => JSON.stringify(exporterPolicy(ctx.region, a, [...groups].sort(), ownArn))),
+                    .all([account, pulumi.all([...args.logGroupNames]), logGroup.arn, archive.bucket.arn, key.arn])
+                    .apply(([a, groups, ownArn, bucketArn, keyArn]) => JSON.stringify(exporterPolicy(ctx.region, a, [...groups].sort(), ownArn, bucketArn, keyArn))),
             },
             child,
         );
@@ -154,6 +165,30 @@ export class AuditArchive extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [schedulerPolicy] },
         );
+        if (args.alarmTopicArn) {
+            // A run that throws (an API error, or a day whose export failed three times) pages: an
+            // archive that silently stops is the failure this component exists to prevent.
+            new aws.cloudwatch.MetricAlarm(
+                `${name}-exporter-errors`,
+                {
+                    ...where,
+                    name: `${plain.exporter}-errors`,
+                    alarmDescription: "The audit exporter failed: audit-class logs are not reaching the Object Lock archive (docs/security.md)",
+                    namespace: "AWS/Lambda",
+                    metricName: "Errors",
+                    dimensions: { FunctionName: fn.name },
+                    statistic: "Sum",
+                    period: 3600,
+                    evaluationPeriods: 1,
+                    threshold: 1,
+                    comparisonOperator: "GreaterThanOrEqualToThreshold",
+                    treatMissingData: "notBreaching",
+                    alarmActions: [args.alarmTopicArn],
+                    tags: tags(`${plain.exporter}-errors`),
+                },
+                child,
+            );
+        }
         this.bucketName = archive.bucket.bucket;
         this.bucketArn = archive.bucket.arn;
         this.exporterName = fn.name;

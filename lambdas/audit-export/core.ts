@@ -33,7 +33,7 @@ export interface ExportRequest {
     readonly logGroupName: string;
     /** Milliseconds since the epoch, inclusive. */
     readonly from: number;
-    /** Milliseconds since the epoch, exclusive. */
+    /** Milliseconds since the epoch, inclusive (CreateExportTask exports events up to and at `to`). */
     readonly to: number;
     readonly destinationPrefix: string;
 }
@@ -48,6 +48,8 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 export const SETTLE_MS = 12 * 60 * 60 * 1000;
 /** Days looked back: a day missed (a failed task, an outage of the schedule) is retried this long. */
 export const LOOKBACK_DAYS = 7;
+/** Failed or cancelled exports of one (group, day) before it is skipped (and the exporter's error alarm has fired): one bad day must not block the rest. */
+export const MAX_ATTEMPTS = 3;
 
 const ACTIVE = new Set(["PENDING", "RUNNING", "PENDING_CANCEL"]);
 
@@ -69,7 +71,7 @@ export function exportOf(group: AuditGroup, dayStart: number): ExportRequest {
         taskName: `audit-${day}-${slug}`.slice(0, 512),
         logGroupName: group.logGroupName,
         from: dayStart,
-        to: dayStart + DAY_MS,
+        to: dayStart + DAY_MS - 1,
         destinationPrefix: `${slug}/${day.replace(/-/g, "/")}`,
     };
 }
@@ -85,12 +87,24 @@ export function nextExport(now: number, groups: readonly AuditGroup[], tasks: re
     const running = tasks.find((t) => t.status !== undefined && ACTIVE.has(t.status));
     if (running) return { kind: "busy", running: running.taskName ?? "(unnamed)" };
     const completed = new Set(tasks.filter((t) => t.status === "COMPLETED").map((t) => t.taskName));
+    const failures = new Map<string, number>();
+    for (const t of tasks) if ((t.status === "FAILED" || t.status === "CANCELLED") && t.taskName) failures.set(t.taskName, (failures.get(t.taskName) ?? 0) + 1);
     const ordered = [...groups].sort((a, b) => (a.logGroupName < b.logGroupName ? -1 : a.logGroupName > b.logGroupName ? 1 : 0));
     for (const day of settledDays(now, lookbackDays)) {
         for (const group of ordered) {
             const request = exportOf(group, day);
-            if (!completed.has(request.taskName)) return { kind: "start", request };
+            if (!completed.has(request.taskName) && (failures.get(request.taskName) ?? 0) < MAX_ATTEMPTS) return { kind: "start", request };
         }
     }
     return { kind: "done" };
+}
+
+/** The (group, day) exports of the window that failed MAX_ATTEMPTS times and are skipped: the handler fails the run for them, which the exporter's error alarm reports. */
+export function exhausted(now: number, groups: readonly AuditGroup[], tasks: readonly ExportTaskView[], lookbackDays = LOOKBACK_DAYS): string[] {
+    const failures = new Map<string, number>();
+    for (const t of tasks) if ((t.status === "FAILED" || t.status === "CANCELLED") && t.taskName) failures.set(t.taskName, (failures.get(t.taskName) ?? 0) + 1);
+    const completed = new Set(tasks.filter((t) => t.status === "COMPLETED").map((t) => t.taskName));
+    return settledDays(now, lookbackDays).flatMap((day) =>
+        groups.map((g) => exportOf(g, day).taskName).filter((name) => !completed.has(name) && (failures.get(name) ?? 0) >= MAX_ATTEMPTS),
+    );
 }

@@ -6,7 +6,7 @@
  * environment; the decision is `nextExport` (core.ts).
  */
 import { CloudWatchLogsClient, CreateExportTaskCommand, DescribeExportTasksCommand, ExportTask, LimitExceededException } from "@aws-sdk/client-cloudwatch-logs";
-import { AuditGroup, ExportDecision, ExportTaskView, nextExport } from "./core";
+import { AuditGroup, ExportDecision, ExportTaskView, MAX_ATTEMPTS, exhausted, nextExport } from "./core";
 
 async function exportTasks(logs: CloudWatchLogsClient): Promise<ExportTaskView[]> {
     const out: ExportTaskView[] = [];
@@ -24,7 +24,9 @@ export async function handler(): Promise<ExportDecision> {
     const bucket = process.env.ARCHIVE_BUCKET;
     if (!bucket || groups.length === 0) throw new Error("AUDIT_LOG_GROUPS and ARCHIVE_BUCKET must be set (components/security/audit-archive.ts)");
     const logs = new CloudWatchLogsClient({});
-    const decision = nextExport(Date.now(), groups, await exportTasks(logs));
+    const now = Date.now();
+    const tasks = await exportTasks(logs);
+    const decision = nextExport(now, groups, tasks);
     if (decision.kind === "start") {
         const r = decision.request;
         try {
@@ -36,5 +38,8 @@ export async function handler(): Promise<ExportDecision> {
         }
     }
     console.log(JSON.stringify({ decision }));
+    // Days that will not land without help fail the run: the exporter's error alarm pages.
+    const skipped = exhausted(now, groups, tasks);
+    if (skipped.length > 0) throw new Error(`exports failed ${MAX_ATTEMPTS} times and are skipped: ${skipped.join(", ")} (aws logs describe-export-tasks --status-code FAILED)`);
     return decision;
 }

@@ -24,6 +24,11 @@ export const ACCOUNT_SINGLETONS = {
         scope: "account",
     },
     backupRegionSettings: { what: "this region's AWS Backup settings (every resource type opted in), one per account and region", scope: "region" },
+    guardDuty: { what: "this region's GuardDuty detector and its protections (one detector per account and region; an organisation's delegated administrator may own it)", scope: "region" },
+    securityHub: { what: "Security Hub CSPM in this region with the AWS Foundational Security Best Practices standard (one per account and region)", scope: "region" },
+    configRecorder: { what: "this region's AWS Config recorder and delivery channel (one of each per account and region)", scope: "region" },
+    cloudTrail: { what: "the multi-region CloudTrail trail with its Object Lock bucket (an organisation trail may already record the account)", scope: "account" },
+    securityHubAggregator: { what: "the Security Hub finding aggregator in the primary's region, linking the other regions (one per account)", scope: "account" },
 } as const satisfies Record<string, { readonly what: string; readonly scope: "account" | "region" }>;
 
 /** Exists once per account and region: each region's stack owns its own (the others once per account). */

@@ -77,7 +77,7 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     "mall:accountBaseline": {
         section: "stack",
         description:
-            "Which account-wide singletons this stack creates, `{ <singleton>: true|false }` (only one stack per account, or per account and region, may create each, so set `false` where it exists already or another stack owns it, e.g. a second environment in the account); singletons: `openSearchServiceLinkedRole`, the role VPC OpenSearch domains need, and `backupRegionSettings`, the region's AWS Backup opt-ins.",
+            "Which account-wide singletons this stack creates, `{ <singleton>: true|false }` (only one stack per account, or per account and region, may create each, so set `false` where it exists already or another stack owns it, e.g. a second environment in the account); singletons: `openSearchServiceLinkedRole`, the role VPC OpenSearch domains need; `backupRegionSettings`, the region's AWS Backup opt-ins; `guardDuty`, `securityHub` and `configRecorder`, the region's detection (docs/security.md); `cloudTrail` and `securityHubAggregator`, the account's trail and finding aggregator (the primary's).",
     },
     "mall:environment": {
         section: "stack",
@@ -286,7 +286,12 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
         section: "security",
         default: "`compliance` in production, else `governance`",
         description:
-            "How the audit archives' Object Lock and the backup vault's Vault Lock bind: `compliance` (nobody, not the root user either, shortens or deletes), `governance` (a principal allowed to bypass can), `none`; production is always `compliance`.",
+            "How the audit archives' Object Lock and the backup vaults' Vault Lock bind: `compliance` (nobody, not the root user either, shortens or deletes), `governance` (a principal allowed to bypass can), `none`; production is always `compliance`.",
+    },
+    "mall:backupCopyVaultArn": {
+        section: "security",
+        description:
+            "A backup vault in another account of the organisation, in this stack's region, that every recovery point is also copied into (`arn:aws:backup:<region>:<account>:backup-vault:<name>`): the copy that survives a compromised account; the Aurora, DocumentDB and vault keys are shared with that account (docs/data.md \"Backups\" lists the organisation-side setup).",
     },
 };
 

@@ -11,6 +11,10 @@
  * `mall:retentionLock` is how far the locks bind: `compliance` (nobody, not even the account's
  * root user, shortens or removes the retention), `governance` (a principal with the bypass
  * permission can), `none` (no lock). Production is always `compliance`.
+ *
+ * `mall:backupCopyVaultArn` names a vault in another account of the organisation, in this stack's
+ * region, that every recovery point is also copied into (components/backup): the copy that
+ * survives this account's compromise.
  */
 import { AUDIT_LOG_RETENTION_DAYS } from "../../components/common/logs";
 import { ConfigReader } from "./reader";
@@ -19,6 +23,10 @@ import { LOG_RETENTION_DAYS } from "./network";
 export const AUDIT_LOG_RETENTION_KEY = "mall:auditLogRetentionDays";
 export const AUDIT_ARCHIVE_RETENTION_KEY = "mall:auditArchiveRetentionDays";
 export const RETENTION_LOCK_KEY = "mall:retentionLock";
+export const BACKUP_COPY_VAULT_KEY = "mall:backupCopyVaultArn";
+
+/** `arn:aws:backup:<region>:<account>:backup-vault:<name>` (vault names: 2-50 letters, digits, hyphens, underscores). */
+export const BACKUP_VAULT_ARN = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):(\d{12}):backup-vault:([A-Za-z0-9_-]{2,50})$/;
 
 /** PCI DSS 10.5.1: audit log history retained for at least 12 months. */
 export const AUDIT_RETENTION_FLOOR_DAYS = AUDIT_LOG_RETENTION_DAYS;
@@ -40,9 +48,17 @@ export interface SecuritySettings {
     readonly auditArchiveRetentionDays: number;
     /** How the Object Lock archives and the backup vault's Vault Lock bind. @default "compliance" in production, "governance" elsewhere */
     readonly retentionLock: RetentionLock;
+    /** A vault in another account (this region) every recovery point is also copied into. @default - none */
+    readonly backupCopyVaultArn?: string;
 }
 
-export function readSecurity(r: ConfigReader, environment: string): SecuritySettings {
+/** Where the stack runs: its region and the accounts it may deploy to (`aws:allowedAccountIds`). */
+export interface SecurityScope {
+    readonly region?: string;
+    readonly accounts: readonly string[];
+}
+
+export function readSecurity(r: ConfigReader, environment: string, scope: SecurityScope = { accounts: [] }): SecuritySettings {
     const production = environment === "production";
     for (const [key, what] of Object.entries(RETIRED_RETENTION_KEYS)) {
         if (r.has(key)) {
@@ -63,5 +79,20 @@ export function readSecurity(r: ConfigReader, environment: string): SecuritySett
     if (production && retentionLock !== "compliance") {
         r.problem(`${RETENTION_LOCK_KEY} "${retentionLock}" would let an administrator (or a stolen administrator credential) delete production's backups and audit records; production is always "compliance": remove the key from the production stack files`);
     }
-    return { auditLogRetentionDays, auditArchiveRetentionDays, retentionLock };
+    const copy = r.string(BACKUP_COPY_VAULT_KEY, {
+        default: "",
+        pattern: /^$|^arn:/,
+        describe: "a backup vault ARN like arn:aws:backup:us-east-1:210987654321:backup-vault:mall-us-east-1-backup-copy",
+    });
+    const m = BACKUP_VAULT_ARN.exec(copy);
+    if (copy !== "" && !m) {
+        r.problem(`${BACKUP_COPY_VAULT_KEY} "${copy}" is not a backup vault ARN; use arn:aws:backup:<region>:<account>:backup-vault:<name>`);
+    } else if (m && scope.region && m[1] !== scope.region) {
+        r.problem(
+            `${BACKUP_COPY_VAULT_KEY} names a vault in ${m[1]}, but this stack is in ${scope.region}: AWS Backup copies Aurora and DocumentDB snapshots across accounts or across regions in one step, not both, and this stack already copies into another region; name the other account's vault in ${scope.region}`,
+        );
+    } else if (m && scope.accounts.includes(m[2])) {
+        r.problem(`${BACKUP_COPY_VAULT_KEY} names a vault in ${m[2]}, this stack's own account: the copy that survives a compromised account must live in another account of the organisation; name that account's vault`);
+    }
+    return { auditLogRetentionDays, auditArchiveRetentionDays, retentionLock, ...(m ? { backupCopyVaultArn: copy } : {}) };
 }

@@ -43,3 +43,27 @@ describe("versions-pinned (through the analyzer protocol)", () => {
         expectClean(report, "versions-pinned", urn(GLOBAL, "dev-resolved"));
     });
 });
+
+describe("versions-pinned: Karpenter's AMI (through the analyzer protocol)", () => {
+    const NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
+    const nodeClass = (alias: string, environment: string) => ({ spec: { amiSelectorTerms: [{ alias }], tags: { environment, service: "eks" } } });
+    let report: PolicyReport;
+    before(async () => {
+        report = await run([
+            res(NODE_CLASS, "prod-latest", nodeClass("al2023@latest", "production"), { untagged: true }),
+            res(NODE_CLASS, "prod-pinned", nodeClass("al2023@v20251120", "production"), { untagged: true }),
+            res(NODE_CLASS, "staging-latest", nodeClass("al2023@latest", "staging"), { untagged: true }),
+        ]);
+    });
+
+    it("flags a production EC2NodeClass on @latest with the key that pins it, and accepts a pinned one or a non-production one", () => {
+        expectFindings(report, "versions-pinned", urn(NODE_CLASS, "prod-latest"), [
+            [
+                "advisory",
+                'kubernetes ec2node class prod-latest must run a pinned AMI in production; its alias "al2023@latest" takes whatever AMI AWS publishes next: pin the version a non-production environment ran (mall:karpenterAmiAlias: "al2023@vYYYYMMDD", its nodes\' image version)',
+            ],
+        ]);
+        expectClean(report, "versions-pinned", urn(NODE_CLASS, "prod-pinned"));
+        expectClean(report, "versions-pinned", urn(NODE_CLASS, "staging-latest"));
+    });
+});

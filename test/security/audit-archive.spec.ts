@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { DAY_MS, exportOf, groupSlug, nextExport, settledDays } from "../../lambdas/audit-export/core";
+import { DAY_MS, exhausted, exportOf, groupSlug, nextExport, settledDays } from "../../lambdas/audit-export/core";
 import { auditArchiveNames, defaultRetention, exporterPolicy, logsExportGrants } from "../../components/security/plan";
 import { PlannedResource } from "../../tools/plan/contract";
 import { planned } from "../deploy-ready/planned";
@@ -15,7 +15,7 @@ describe("audit exporter: which export runs next (lambdas/audit-export/core.ts)"
             taskName: "audit-2026-11-26-aws-eks-mall-us-east-1-cluster",
             logGroupName: "/aws/eks/mall-us-east-1/cluster",
             from: T("2026-11-26T00:00:00Z"),
-            to: T("2026-11-27T00:00:00Z"),
+            to: T("2026-11-27T00:00:00Z") - 1,
             destinationPrefix: "aws-eks-mall-us-east-1-cluster/2026/11/26",
         });
     });
@@ -43,6 +43,14 @@ describe("audit exporter: which export runs next (lambdas/audit-export/core.ts)"
         assert.deepStrictEqual(nextExport(now, [EKS], [...failed, { taskName: "someone-elses", status: "RUNNING" }]), { kind: "busy", running: "someone-elses" });
         assert.deepStrictEqual(nextExport(now, [EKS], [{ taskName: "x", status: "PENDING" }]).kind, "busy");
         assert.strictEqual(settledDays(now, 1)[0] + DAY_MS + 12 * 3600 * 1000 <= now, true);
+        // After three failures a (group, day) is skipped: the error alarm has fired, and later days still land.
+        const [older, newer] = settledDays(now, 2);
+        const thrice = [0, 1, 2].map(() => ({ taskName: exportOf(EKS, older).taskName, status: "FAILED" }));
+        assert.deepStrictEqual(nextExport(now, [EKS], thrice.slice(0, 2), 2), { kind: "start", request: exportOf(EKS, older) });
+        assert.deepStrictEqual(nextExport(now, [EKS], thrice, 2), { kind: "start", request: exportOf(EKS, newer) });
+        // ... and named, so the run fails and the exporter's error alarm pages.
+        assert.deepStrictEqual(exhausted(now, [EKS, FLOW], thrice, 2), [exportOf(EKS, older).taskName]);
+        assert.deepStrictEqual(exhausted(now, [EKS], thrice.slice(0, 2), 2), []);
     });
 });
 
@@ -54,7 +62,7 @@ describe("audit archive planning (components/security/plan.ts)", () => {
     });
 
     it("lets CloudWatch Logs of this account and region write exports, and nothing else", () => {
-        assert.deepStrictEqual(logsExportGrants("arn:aws:s3:::b", "us-east-1", "123456789012"), [
+        assert.deepStrictEqual(logsExportGrants("arn:aws:s3:::b", "us-east-1", "123456789012", "arn:aws:logs:us-east-1:123456789012:log-group:*"), [
             {
                 Sid: "CloudWatchLogsChecksBucketAcl",
                 Effect: "Allow",
@@ -78,9 +86,24 @@ describe("audit archive planning (components/security/plan.ts)", () => {
     });
 
     it("lets the exporter export exactly the audit groups", () => {
-        const policy = exporterPolicy("us-east-1", "123456789012", ["/a"], "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/x");
+        const policy = exporterPolicy("us-east-1", "123456789012", ["/a"], "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/x", "arn:aws:s3:::b", "arn:aws:kms:us-east-1:123456789012:key/k");
         assert.deepStrictEqual(policy.Statement[0].Resource, ["arn:aws:logs:us-east-1:123456789012:log-group:/a", "arn:aws:logs:us-east-1:123456789012:log-group:/a:*"]);
+        assert.deepStrictEqual(
+            policy.Statement.slice(2, 5).map((s) => [s.Sid, s.Resource]),
+            [
+                ["ArchiveBucket", "arn:aws:s3:::b"],
+                ["ArchiveObjects", "arn:aws:s3:::b/*"],
+                ["ArchiveKey", "arn:aws:kms:us-east-1:123456789012:key/k"],
+            ],
+        );
         assert.deepStrictEqual(auditArchiveNames("mall", "us-east-1", "123456789012").bucket, "mall-us-east-1-audit-123456789012");
+        // A primary elsewhere archives the edge's WAF logs in us-east-1 beside that region's own archive: its own names.
+        assert.deepStrictEqual(auditArchiveNames("mall", "us-east-1", "123456789012", "edge-audit"), {
+            bucket: "mall-us-east-1-edge-audit-123456789012",
+            exporter: "mall-us-east-1-edge-audit-export",
+            schedule: "mall-us-east-1-edge-audit-export",
+            exporterLogGroup: "/aws/lambda/mall-us-east-1-edge-audit-export",
+        });
     });
 });
 
@@ -127,8 +150,31 @@ describe("audit evidence in the shipped plan", () => {
             assert.deepStrictEqual(archived, groups.map((g) => String(g.inputs.name)).sort(), s.stack);
             const bucket = s.resources.find((r) => r.type === "aws:s3/bucket:Bucket" && String(r.inputs.bucket).includes("-audit-"))!;
             assert.deepStrictEqual([bucket.inputs.bucket, bucket.inputs.objectLockEnabled, bucket.protect], [`${s.stack.startsWith("staging-") ? "mall-staging" : "mall"}-${s.stack.replace("staging-", "")}-audit-123456789012`, true, true]);
-            const lock = s.resources.find((r) => r.type === "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")!;
+            const region = s.stack.replace("staging-", "");
+            const policy = JSON.parse(String(s.resources.find((r) => r.name === "audit-bucket-policy")!.inputs.policy));
+            assert.deepStrictEqual(
+                policy.Statement.slice(1).map((x: { Condition: { ArnLike: unknown } }) => x.Condition.ArnLike),
+                [0, 1].map(() => ({ "aws:SourceArn": `arn:aws:logs:${region}:123456789012:log-group:*` })),
+            );
+            const alarm = s.resources.find((r) => r.name === "audit-exporter-errors")!;
+            assert.deepStrictEqual(
+                [alarm.inputs.namespace, alarm.inputs.metricName, alarm.inputs.threshold, alarm.propertyDependencies.alarmActions],
+                ["AWS/Lambda", "Errors", 1, [s.resources.find((r) => r.name === "dr-topic")!.urn]],
+            );
+            const lock = s.resources.find((r) => r.type === "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration" && r.name === "audit-object-lock")!;
             assert.deepStrictEqual(lock.inputs.rule, { defaultRetention: { mode: s.environment === "production" ? "COMPLIANCE" : "GOVERNANCE", days: 365 } }, s.stack);
+        }
+    });
+
+    it("locks both backup vaults in compliance mode in production (protected) and in governance in staging (mall:retentionLock's defaults)", () => {
+        for (const s of stacks) {
+            const locks = s.resources.filter((r) => r.type === "aws:backup/vaultLockConfiguration:VaultLockConfiguration");
+            const production = s.environment === "production";
+            assert.deepStrictEqual(
+                locks.map((l) => [l.inputs.changeableForDays, l.inputs.minRetentionDays, l.protect]),
+                [0, 1].map(() => [production ? 3 : undefined, 35, production]),
+                s.stack,
+            );
         }
     });
 });

@@ -58,4 +58,23 @@ describe("security settings: audit retention and the retention locks", () => {
             "mall:wafLogRetentionDays was replaced by mall:auditLogRetentionDays: the WAF logs are audit evidence and share the audit retention (at least 365 days in production); remove mall:wafLogRetentionDays and set mall:auditLogRetentionDays if the default 365 does not suit",
         ]);
     });
+
+    it("takes another account's backup vault in the stack's region for the copy that survives a compromised account", () => {
+        const arn = "arn:aws:backup:us-east-1:210987654321:backup-vault:mall-us-east-1-backup-copy";
+        assert.strictEqual(parseStackConfig("mall", "us-east-1", config({ "mall:backupCopyVaultArn": arn })).security.backupCopyVaultArn, arn);
+        assert.strictEqual(parseStackConfig("mall", "us-east-1", config()).security.backupCopyVaultArn, undefined);
+    });
+
+    it("refuses a copy vault that is not a vault ARN, in another region, or in the stack's own account", () => {
+        const own = { "aws:allowedAccountIds": JSON.stringify(["123456789012"]) };
+        assert.deepStrictEqual(problems("us-east-1", config({ "mall:backupCopyVaultArn": "arn:aws:backup:us-east-1:210987654321:vault/x" })), [
+            'mall:backupCopyVaultArn "arn:aws:backup:us-east-1:210987654321:vault/x" is not a backup vault ARN; use arn:aws:backup:<region>:<account>:backup-vault:<name>',
+        ]);
+        assert.deepStrictEqual(problems("us-east-1", config({ "mall:backupCopyVaultArn": "arn:aws:backup:us-west-2:210987654321:backup-vault:v1" })), [
+            "mall:backupCopyVaultArn names a vault in us-west-2, but this stack is in us-east-1: AWS Backup copies Aurora and DocumentDB snapshots across accounts or across regions in one step, not both, and this stack already copies into another region; name the other account's vault in us-east-1",
+        ]);
+        assert.deepStrictEqual(problems("us-east-1", config({ ...own, "mall:backupCopyVaultArn": "arn:aws:backup:us-east-1:123456789012:backup-vault:v1" })), [
+            "mall:backupCopyVaultArn names a vault in 123456789012, this stack's own account: the copy that survives a compromised account must live in another account of the organisation; name that account's vault",
+        ]);
+    });
 });

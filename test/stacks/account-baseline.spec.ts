@@ -16,20 +16,26 @@ function config(stack: string, baseline?: unknown): RawConfig {
 
 describe("mall:accountBaseline (account-wide singletons)", () => {
     it("by default the primary creates every account-wide singleton and a secondary none (IAM is global: a second create fails); every stack its region's", () => {
-        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", config("us-east-1")).accountBaseline, { openSearchServiceLinkedRole: true, backupRegionSettings: true });
-        assert.deepStrictEqual(parseStackConfig("mall", "us-west-2", config("us-west-2")).accountBaseline, { openSearchServiceLinkedRole: false, backupRegionSettings: true });
+        const region = { backupRegionSettings: true, guardDuty: true, securityHub: true, configRecorder: true };
+        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", config("us-east-1")).accountBaseline, { openSearchServiceLinkedRole: true, ...region, cloudTrail: true, securityHubAggregator: true });
+        assert.deepStrictEqual(parseStackConfig("mall", "us-west-2", config("us-west-2")).accountBaseline, { openSearchServiceLinkedRole: false, ...region, cloudTrail: false, securityHubAggregator: false });
     });
 
     it("lets a stack hand a singleton over (it exists already, or another stack owns it)", () => {
-        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", config("us-east-1", { openSearchServiceLinkedRole: false, backupRegionSettings: false })).accountBaseline, {
+        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", config("us-east-1", { openSearchServiceLinkedRole: false, backupRegionSettings: false, cloudTrail: false })).accountBaseline, {
             openSearchServiceLinkedRole: false,
             backupRegionSettings: false,
+            guardDuty: true,
+            securityHub: true,
+            configRecorder: true,
+            cloudTrail: false,
+            securityHubAggregator: true,
         });
     });
 
     it("refuses unknown singletons with a did-you-mean, non-boolean values and non-maps", () => {
         assert.deepStrictEqual(problems("us-east-1", config("us-east-1", { openSearchServiceLinkRole: false })), [
-            "mall:accountBaseline.openSearchServiceLinkRole is not an account-wide singleton of this program; did you mean openSearchServiceLinkedRole? (known: openSearchServiceLinkedRole, backupRegionSettings)",
+            "mall:accountBaseline.openSearchServiceLinkRole is not an account-wide singleton of this program; did you mean openSearchServiceLinkedRole? (known: openSearchServiceLinkedRole, backupRegionSettings, guardDuty, securityHub, configRecorder, cloudTrail, securityHubAggregator)",
         ]);
         assert.deepStrictEqual(problems("us-east-1", config("us-east-1", { openSearchServiceLinkedRole: "no" })), [
             'mall:accountBaseline.openSearchServiceLinkedRole "no" must be true (this stack creates the IAM service-linked role AWSServiceRoleForAmazonOpenSearchService, which OpenSearch needs before it can create a VPC domain) or false (it exists already or another stack owns it)',

@@ -100,7 +100,7 @@ describe("the offline plan of both stacks", function () {
         assert.ok(primaryVpcRoutes.every((r) => r.inputs.region === "us-east-1" && r.inputs.destinationCidrBlock === "10.1.0.0/16"));
     });
 
-    it("the primary declares no pairwise link; in other regions only the keys its secrets replicate under and the storefront's replica", () => {
+    it("the primary declares no pairwise link; in other regions only the keys its secrets replicate under, the storefront's replica and its backup copy vault", () => {
         assert.deepStrictEqual(east.resources.filter((r) => /peering/i.test(r.type)).map((r) => r.name), []);
         assert.deepStrictEqual(
             east.resources
@@ -128,6 +128,15 @@ describe("the offline plan of both stacks", function () {
                         ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "edge-web-replica-public-access-block"],
                         ["aws:s3/bucketVersioning:BucketVersioning", "edge-web-replica-versioning"],
                     ].map(([t, n]) => [t, n, REGISTRY.secondaries[0]]),
+                )
+                // The vault its recovery points are copied into, in its copy region (the first successor), locked.
+                .concat(
+                    [
+                        ["aws:backup/vault:Vault", "backup-copy-vault"],
+                        ["aws:kms/alias:Alias", "backup-copy-vault-alias"],
+                        ["aws:kms/key:Key", "backup-copy-vault-key"],
+                        ["aws:backup/vaultLockConfiguration:VaultLockConfiguration", "backup-copy-vault-lock"],
+                    ].map(([t, n]) => [t, n, REGISTRY.first]),
                 )
                 .sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
         );

@@ -1,7 +1,7 @@
 /** The offline plan's mocks answer like AWS for the resources and invokes added for deploy-readiness. */
 import * as assert from "assert";
-import { DEPLOYED_SECRETS, EKS_ADDON_VERSIONS, MOCK_ACCOUNT_ID, PlanMocks } from "../../tools/plan/mocks";
-import { NAME_LIMITS, nameLimitProblems } from "../../tools/plan/name-limits";
+import { DEPLOYED_SECRETS, EKS_ADDON_VERSIONS, MOCK_ACCOUNT_ID, PlanMocks, stringifiedOutputs } from "../../tools/plan/mocks";
+import { NAME_LIMITS, nameLimitProblems, tagProblems } from "../../tools/plan/name-limits";
 
 describe("offline plan mocks: aws.eks.getAddonVersion", () => {
     const mocks = new PlanMocks({ stack: "us-east-1", region: "us-east-1", stackOutputs: new Map() });
@@ -273,5 +273,94 @@ describe("plan mocks: the audit archive's Object Lock", () => {
         } as never);
         assert.strictEqual(id, "mall-us-east-1-audit-123456789012");
         assert.deepStrictEqual([state.bucket, state.objectLockEnabled, state.rule], ["mall-us-east-1-audit-123456789012", "Enabled", rule]);
+    });
+});
+
+describe("plan mocks: AWS Backup's Vault Lock", () => {
+    it("is identified by its vault's name, with the vault's ARN in the resource's own region", () => {
+        const { id, state } = mocks.newResource({
+            type: "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+            name: "backup-copy-vault-lock",
+            inputs: { region: "us-west-2", backupVaultName: "mall-us-east-1-backup-copy", changeableForDays: 3, minRetentionDays: 35 },
+            provider: "",
+            id: "",
+            custom: true,
+        } as never);
+        assert.strictEqual(id, "mall-us-east-1-backup-copy");
+        assert.deepStrictEqual([state.backupVaultArn, state.changeableForDays, state.minRetentionDays], [`arn:aws:backup:us-west-2:${MOCK_ACCOUNT_ID}:backup-vault:mall-us-east-1-backup-copy`, 3, 35]);
+    });
+});
+
+describe("plan mocks: the detection baseline", () => {
+    const make = (type: string, name: string, inputs: Record<string, unknown>, region = "us-east-1") =>
+        new PlanMocks({ stack: region, region, stackOutputs: new Map() }).newResource({ type, name, inputs, provider: "", id: "", custom: true } as never);
+
+    it("a GuardDuty detector has a 32-hex id and the account; a feature is <detectorId>/<name>", () => {
+        const { id, state } = make("aws:guardduty/detector:Detector", "detection-guardduty", { enable: true });
+        assert.match(String(id), /^[0-9a-f]{32}$/);
+        assert.deepStrictEqual([state.accountId, state.arn], [MOCK_ACCOUNT_ID, `arn:aws:guardduty:us-east-1:${MOCK_ACCOUNT_ID}:detector/${id}`]);
+        assert.strictEqual(make("aws:guardduty/detectorFeature:DetectorFeature", "f", { detectorId: id, name: "RUNTIME_MONITORING", status: "ENABLED" }).id, `${id}/RUNTIME_MONITORING`);
+    });
+
+    it("Security Hub: the account's id is the account, a standard's subscription ARN names the region and the standard, the aggregator an ARN of its own", () => {
+        assert.strictEqual(make("aws:securityhub/account:Account", "hub", { enableDefaultStandards: false }).id, MOCK_ACCOUNT_ID);
+        assert.strictEqual(
+            make("aws:securityhub/standardsSubscription:StandardsSubscription", "fsbp", { standardsArn: "arn:aws:securityhub:us-west-2::standards/aws-foundational-security-best-practices/v/1.0.0" }, "us-west-2").id,
+            `arn:aws:securityhub:us-west-2:${MOCK_ACCOUNT_ID}:subscription/aws-foundational-security-best-practices/v/1.0.0`,
+        );
+        assert.match(String(make("aws:securityhub/findingAggregator:FindingAggregator", "agg", { linkingMode: "SPECIFIED_REGIONS" }).id), new RegExp(`^arn:aws:securityhub:us-east-1:${MOCK_ACCOUNT_ID}:finding-aggregator/[0-9a-f-]{36}$`));
+    });
+
+    it("Config's recorder, channel and status are identified by the recorder's name; a trail by its ARN in its home region", () => {
+        for (const type of ["aws:cfg/recorder:Recorder", "aws:cfg/deliveryChannel:DeliveryChannel", "aws:cfg/recorderStatus:RecorderStatus"]) {
+            assert.strictEqual(make(type, "c", { name: "mall-us-east-1" }).id, "mall-us-east-1", type);
+        }
+        const trail = make("aws:cloudtrail/trail:Trail", "detection-trail", { name: "mall-trail", isMultiRegionTrail: true });
+        assert.deepStrictEqual([trail.id, trail.state.homeRegion], [`arn:aws:cloudtrail:us-east-1:${MOCK_ACCOUNT_ID}:trail/mall-trail`, "us-east-1"]);
+    });
+});
+
+describe("plan mocks: tags AWS would refuse", () => {
+    it("refuses a tag value outside AWS's characters on a tagging service, with the resource and the rule", () => {
+        assert.deepStrictEqual(tagProblems("aws:s3/bucket:Bucket", "detection-trail-bucket", { tags: { Name: "mall-us-east-1-trail-<account>", service: "trail" } }), [
+            'aws:s3/bucket:Bucket detection-trail-bucket: tag Name "mall-us-east-1-trail-<account>" is not a tag value AWS accepts (0-256 letters, numbers, spaces and _ . : / = + - @) [AWS tagging guide]',
+        ]);
+        assert.deepStrictEqual(tagProblems("aws:kms/key:Key", "k", { tags: { "aws:owner": "x", ok: "a b_c.d:e/f=g+h-i@j", long: "x".repeat(257) } }).length, 2);
+        assert.deepStrictEqual(tagProblems("aws:kms/key:Key", "k", { tags: { service: "trail", Name: "mall-us-east-1-trail" } }), []);
+    });
+
+    it("lets EC2, VPC and Transit Gateway resources use any character (EC2's own rule), within the lengths", () => {
+        assert.deepStrictEqual(tagProblems("aws:ec2/subnet:Subnet", "network-public-a", { tags: { purpose: "load balancers and NAT gateways; no instances" } }), []);
+        assert.strictEqual(tagProblems("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "r", { tags: { note: "x".repeat(257) } }).length, 1);
+    });
+
+    it("fails the plan's registration of such a resource", () => {
+        assert.throws(
+            () => mocks.newResource({ type: "aws:s3/bucket:Bucket", name: "b", inputs: { bucket: "b-123", tags: { Name: "<placeholder>" } }, provider: "", id: "", custom: true } as never),
+            /tag Name "<placeholder>" is not a tag value AWS accepts/,
+        );
+    });
+});
+
+describe("plan mocks: an Output turned into a string", () => {
+    it("finds Pulumi's toString warning text anywhere in the inputs, by path", () => {
+        const bad = "arn:aws:logs:us-east-1:Calling [toString] on an [Output<T>] is not supported.:log-group:*";
+        assert.deepStrictEqual(stringifiedOutputs({ policy: JSON.stringify({ a: bad }), list: ["ok", bad], nested: { x: 1 } }), ["inputs.policy", "inputs.list[1]"]);
+        assert.deepStrictEqual(stringifiedOutputs({ policy: "{}" }), []);
+    });
+
+    it("fails the resource's registration, naming the input and the fix", () => {
+        assert.throws(
+            () =>
+                mocks.newResource({
+                    type: "aws:s3/bucketPolicy:BucketPolicy",
+                    name: "audit-bucket-policy",
+                    inputs: { bucket: "b", policy: "Calling [toString] on an [Output<T>] is not supported." },
+                    provider: "",
+                    id: "",
+                    custom: true,
+                } as never),
+            /audit-bucket-policy in stack us-east-1: inputs\.policy holds a Pulumi Output turned into a string .*pulumi\.interpolate/,
+        );
     });
 });

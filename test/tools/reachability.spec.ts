@@ -179,6 +179,10 @@ describe("reachability over the real two-stack plan", function () {
                     `com.amazonaws.${r}.route53-healthchecks holds the checkers of us-east-1, us-west-2, eu-west-1`,
                     `aws ec2 get-managed-prefix-list-entries --prefix-list-id $(aws ec2 describe-managed-prefix-lists --region ${r} --filters Name=prefix-list-name,Values=com.amazonaws.${r}.route53-healthchecks --query 'PrefixLists[0].PrefixListId' --output text) --region ${r}`,
                 ]),
+                ...REGISTRY.regions.map((r) => [`${r}: no GuardDuty detector exists yet (stack ${r} creates it)`, `aws guardduty list-detectors --region ${r}`]),
+                ...REGISTRY.regions.map((r) => [`${r}: no Security Hub (CSPM) subscription exists yet (stack ${r} creates it)`, `aws securityhub describe-hub --region ${r}`]),
+                ...REGISTRY.regions.map((r) => [`${r}: no AWS Config configuration recorder exists yet (stack ${r} creates it)`, `aws configservice describe-configuration-recorders --region ${r}`]),
+                [`${REGISTRY.primary}: no Security Hub finding aggregator exists yet (stack ${REGISTRY.primary} creates it)`, `aws securityhub list-finding-aggregators --region ${REGISTRY.primary}`],
             ],
         );
     });
@@ -188,7 +192,7 @@ describe("reachability over the real two-stack plan", function () {
         const rows = rowsFor(flowTable(registryRegions()), REGISTRY.primary).length;
         assert.ok(md.includes(`<summary>Reachability: ${rows}/${rows} flows as expected, 0 unexplained data-tier ingress</summary>`), md);
         assert.ok(md.includes(`<summary>First deploy: ${firstDeployReport(result.stacks).length} prerequisites</summary>`));
-        assert.strictEqual(firstDeployReport(result.stacks).length, 5 + 4 * REGISTRY.regions.length);
+        assert.strictEqual(firstDeployReport(result.stacks).length, 6 + 7 * REGISTRY.regions.length);
         assert.ok(!md.includes("deploy-runner@us-east-1 -> eks-api"), "an admitted row of a done issue is not listed");
     });
 });

@@ -185,6 +185,11 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
         return { id, arn: `arn:aws:backup:${r.region}:${r.account}:backup-plan:${id}`, version: Buffer.from(uuid(r.id + "version")).toString("base64") };
     },
     "aws:backup/selection:Selection": (r) => ({ id: uuid(r.id + "selection") }),
+    // A Vault Lock is identified by its vault's name; the provider reads the vault's ARN back.
+    "aws:backup/vaultLockConfiguration:VaultLockConfiguration": (r) => {
+        const name = String(r.inputs.backupVaultName ?? r.id);
+        return { id: name, backupVaultArn: `arn:aws:backup:${r.region}:${r.account}:backup-vault:${name}` };
+    },
     "aws:backup/regionSettings:RegionSettings": (r) => ({ id: r.region }),
     "aws:dsql/cluster:Cluster": (r) => {
         const identifier = hex(r.id + "dsql", 26);
@@ -300,6 +305,30 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     "aws:sns/topic:Topic": (r) => {
         const name = String(r.inputs.name ?? r.id);
         return { name, arn: `arn:aws:sns:${r.region}:${r.account}:${name}` };
+    },
+    // --- detection (Security II, S3) ---
+    // A detector's id is 32 hex characters; a feature is `<detectorId>/<name>` (the provider's import id).
+    "aws:guardduty/detector:Detector": (r) => {
+        const id = hex(r.id + "detector", 32);
+        return { id, accountId: r.account, arn: r.arn(`detector/${id}`, { service: "guardduty" }) };
+    },
+    "aws:guardduty/detectorFeature:DetectorFeature": (r) => ({ id: `${String(r.inputs.detectorId)}/${String(r.inputs.name)}` }),
+    // Security Hub CSPM: the account resource's id is the account; a subscription's id is its ARN,
+    // `arn:aws:securityhub:<region>:<account>:subscription/<standard path>`.
+    "aws:securityhub/account:Account": (r) => ({ id: r.account, arn: `arn:aws:securityhub:${r.region}:${r.account}:hub/default`, controlFindingGenerator: r.inputs.controlFindingGenerator ?? "SECURITY_CONTROL" }),
+    "aws:securityhub/standardsSubscription:StandardsSubscription": (r) => {
+        const standard = String(r.inputs.standardsArn ?? "").split(":standards/")[1] ?? "unknown";
+        return { id: `arn:aws:securityhub:${r.region}:${r.account}:subscription/${standard}` };
+    },
+    "aws:securityhub/findingAggregator:FindingAggregator": (r) => ({ id: `arn:aws:securityhub:${r.region}:${r.account}:finding-aggregator/${uuid(r.id + "aggregator")}` }),
+    // AWS Config identifies a recorder, a delivery channel and a recorder status by the recorder's name.
+    "aws:cfg/recorder:Recorder": (r) => ({ id: String(r.inputs.name ?? "default") }),
+    "aws:cfg/deliveryChannel:DeliveryChannel": (r) => ({ id: String(r.inputs.name ?? "default") }),
+    "aws:cfg/recorderStatus:RecorderStatus": (r) => ({ id: String(r.inputs.name ?? "default") }),
+    // A trail: `arn:aws:cloudtrail:<home region>:<account>:trail/<name>`, the provider's id.
+    "aws:cloudtrail/trail:Trail": (r) => {
+        const arn = `arn:aws:cloudtrail:${r.region}:${r.account}:trail/${String(r.inputs.name ?? r.id)}`;
+        return { id: arn, arn, homeRegion: r.region };
     },
     "aws:cloudwatch/eventRule:EventRule": (r) => ({ name: r.inputs.name ?? r.id, arn: r.arn(`rule/${String(r.inputs.name ?? r.id)}`, { service: "events" }) }),
 };
@@ -539,6 +568,14 @@ function kubernetesState(type: string, inputs: State, seed: string): State {
     return { id, metadata: { ...metadata, uid: uuid(seed), resourceVersion: String(parseInt(hex(seed, 6), 16)), generation: 1, creationTimestamp: "2026-01-01T00:00:00Z" } };
 }
 
+/** The input paths whose string holds a stringified Output (Pulumi's "Calling [toString] on an [Output<T>]" text). */
+export function stringifiedOutputs(value: unknown, at = "inputs"): string[] {
+    if (typeof value === "string") return value.includes("Calling [toString] on an [Output<T>]") ? [at] : [];
+    if (Array.isArray(value)) return value.flatMap((v, i) => stringifiedOutputs(v, `${at}[${i}]`));
+    if (value && typeof value === "object") return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => stringifiedOutputs(v, `${at}.${k}`));
+    return [];
+}
+
 export class PlanMocks implements pulumi.runtime.Mocks {
     constructor(private readonly ctx: MockContext) {}
 
@@ -547,6 +584,14 @@ export class PlanMocks implements pulumi.runtime.Mocks {
             const fqn = String(args.inputs.name ?? args.name);
             const outputs = this.ctx.stackOutputs.get(fqn.split("/").pop() ?? fqn) ?? {};
             return { id: fqn, state: { name: fqn, outputs, secretOutputNames: [] } };
+        }
+        // An Output interpolated into a string (`${output}`) becomes Pulumi's warning text, which
+        // the mocks would carry into a policy, an ARN or a name as if it were a value: refuse it.
+        const stringified = stringifiedOutputs(args.inputs);
+        if (stringified.length > 0) {
+            throw new Error(
+                `${args.type} ${args.name} in stack ${this.ctx.stack}: ${stringified.join(", ")} ${stringified.length === 1 ? "holds" : "hold"} a Pulumi Output turned into a string ("Calling [toString] on an [Output<T>]"): build the value with pulumi.interpolate, pulumi.jsonStringify or inside .apply()`,
+            );
         }
         // AWS refuses a physical name outside its limits at create time; the plan refuses it first.
         const badNames = nameLimitProblems(args.type, args.name, args.inputs);

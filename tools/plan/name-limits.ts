@@ -460,8 +460,35 @@ export const NAME_LIMITS: Readonly<Record<string, readonly NameLimit[]>> = {
  * name (naming the field, the value, the limit and its source); empty when every name fits or is
  * not known yet (an unresolved or absent input is AWS's to name).
  */
-export function nameLimitProblems(type: string, resourceName: string, inputs: Readonly<Record<string, unknown>>): string[] {
+/**
+ * AWS's tag rules, the same for every tagging service (Tagging AWS resources, "Tag naming limits
+ * and requirements"): keys 1-128 and values 0-256 Unicode characters of letters, numbers, spaces
+ * and `_ . : / = + - @`, and no key starting `aws:`. EC2 (and the VPC and Transit Gateway
+ * resources it serves) allows any character in its tags (EC2 user guide, "Tag restrictions"), so
+ * its types are held only to the lengths. A placeholder like `<account>` in a Name tag is refused
+ * at deploy time elsewhere, so the plan refuses it first.
+ */
+const ANY_TAG_CHARACTER = /^aws:(ec2|ec2transitgateway|vpc)\//;
+export const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+export function tagProblems(type: string, resourceName: string, inputs: Readonly<Record<string, unknown>>): string[] {
+    const tags = inputs.tags;
+    if (!type.startsWith("aws:") || tags === null || typeof tags !== "object") return [];
     const problems: string[] = [];
+    const charset = ANY_TAG_CHARACTER.test(type) ? /^[\s\S]*$/ : TAG_CHARACTERS;
+    for (const [key, value] of Object.entries(tags as Record<string, unknown>)) {
+        if (key.length < 1 || key.length > 128 || !charset.test(key) || key.toLowerCase().startsWith("aws:")) {
+            problems.push(`${type} ${resourceName}: tag key "${key}" is not a tag key AWS accepts (1-128 letters, numbers, spaces and _ . : / = + - @, not starting aws:) [AWS tagging guide]`);
+        }
+        if (typeof value === "string" && (value.length > 256 || !charset.test(value))) {
+            problems.push(`${type} ${resourceName}: tag ${key} "${value}" is not a tag value AWS accepts (0-256 letters, numbers, spaces and _ . : / = + - @) [AWS tagging guide]`);
+        }
+    }
+    return problems;
+}
+
+export function nameLimitProblems(type: string, resourceName: string, inputs: Readonly<Record<string, unknown>>): string[] {
+    const problems: string[] = tagProblems(type, resourceName, inputs);
     for (const limit of NAME_LIMITS[type] ?? []) {
         const value = inputs[limit.field];
         if (typeof value !== "string") continue;

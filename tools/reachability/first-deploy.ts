@@ -115,5 +115,71 @@ export function firstDeployReport(plans: readonly StackPlanInput[]): Prerequisit
             check: `aws ec2 get-managed-prefix-list-entries --prefix-list-id $(aws ec2 describe-managed-prefix-lists --region ${region} --filters Name=prefix-list-name,Values=${healthCheckersList(region)} --query 'PrefixLists[0].PrefixListId' --output text) --region ${region}`,
         });
     }
+    out.push(...singletonPrerequisites(plans), ...backupPrerequisites(plans));
+    return out;
+}
+
+/**
+ * The detection baseline's singletons (one per account and region, the aggregator one per
+ * account): a create fails when the organisation or another environment made one first.
+ */
+const DETECTION_SINGLETONS: readonly { readonly type: string; readonly what: string; readonly key: string; readonly scope: string; readonly check: (region: string) => string }[] = [
+    { type: "aws:guardduty/detector:Detector", what: "GuardDuty detector", key: "guardDuty", scope: "one per account and region", check: (r) => `aws guardduty list-detectors --region ${r}` },
+    { type: "aws:securityhub/account:Account", what: "Security Hub (CSPM) subscription", key: "securityHub", scope: "one per account and region", check: (r) => `aws securityhub describe-hub --region ${r}` },
+    { type: "aws:cfg/recorder:Recorder", what: "AWS Config configuration recorder", key: "configRecorder", scope: "one per account and region", check: (r) => `aws configservice describe-configuration-recorders --region ${r}` },
+    { type: "aws:securityhub/findingAggregator:FindingAggregator", what: "Security Hub finding aggregator", key: "securityHubAggregator", scope: "one per account", check: (r) => `aws securityhub list-finding-aggregators --region ${r}` },
+];
+
+function singletonPrerequisites(plans: readonly StackPlanInput[]): Prerequisite[] {
+    return DETECTION_SINGLETONS.flatMap((s) =>
+        plans.flatMap((p) =>
+            p.resources
+                .filter((r) => r.type === s.type)
+                .map((r) => {
+                    const region = String(r.inputs.region ?? p.outputs.region ?? p.stack);
+                    return {
+                        prerequisite: `${region}: no ${s.what} exists yet (stack ${p.stack} creates it)`,
+                        why: `${s.scope}: if the organisation or another environment in the account already has one, ${r.name}'s create fails; set mall:accountBaseline.${s.key}: false in Pulumi.${p.stack}.yaml`,
+                        check: s.check(region),
+                    };
+                }),
+        ),
+    );
+}
+
+/** `arn:aws:<service>:<region>:<account>:…` → the account. */
+const accountOf = (arn: unknown): string => String(arn ?? "").split(":")[4] ?? "";
+
+/**
+ * AWS Backup's copies depend on settings no stack owns: a copy into another account needs
+ * cross-account backup on in the organisation's management account and a vault access policy in
+ * the destination; a DynamoDB copy needs advanced DynamoDB backups in the source region, which a
+ * stack that hands its Region settings over (mall:accountBaseline.backupRegionSettings false) leaves to others.
+ */
+function backupPrerequisites(plans: readonly StackPlanInput[]): Prerequisite[] {
+    const out: Prerequisite[] = [];
+    for (const p of plans) {
+        const region = String(p.outputs.region ?? p.stack);
+        const own = accountOf(p.resources.find((r) => r.type === "aws:backup/selection:Selection")?.inputs.iamRoleArn);
+        const rules = p.resources.filter((r) => r.type === "aws:backup/plan:Plan").flatMap((r) => (r.inputs.rules as { copyActions?: { destinationVaultArn?: string }[] }[] | undefined) ?? []);
+        const foreign = [...new Set(rules.flatMap((r) => r.copyActions ?? []).map((c) => String(c.destinationVaultArn ?? "")).filter((arn) => own !== "" && accountOf(arn) !== own))];
+        for (const arn of foreign) {
+            const [, , , vaultRegion, account, , vault] = arn.split(":");
+            out.push({
+                prerequisite: `${region}: cross-account backup is on in the organisation, and ${vault} (account ${account}) admits copies from ${own}`,
+                why: `${p.stack}'s backup plan copies every recovery point into ${arn}; AWS Backup refuses the copy job unless both accounts are in one organisation with cross-account backup enabled in its management account, and the destination vault's access policy allows backup:CopyIntoBackupVault from ${own}`,
+                check: `aws backup describe-global-settings --query GlobalSettings.isCrossAccountBackupEnabled (in the management account); aws backup get-backup-vault-access-policy --backup-vault-name ${vault} --region ${vaultRegion} (in ${account})`,
+            });
+        }
+        const backsUpDynamo = p.resources.some((r) => r.type === "aws:backup/selection:Selection" && ((r.inputs.resources as string[] | undefined) ?? []).some((a) => String(a).startsWith("arn:aws:dynamodb:")));
+        const ownsSettings = p.resources.some((r) => r.type === "aws:backup/regionSettings:RegionSettings");
+        if (backsUpDynamo && !ownsSettings && rules.some((r) => (r.copyActions ?? []).length > 0)) {
+            out.push({
+                prerequisite: `${region}: advanced DynamoDB backups are on (AWS Backup's Region settings, which ${p.stack} does not own)`,
+                why: `${p.stack} copies its DynamoDB table's recovery points to other regions or accounts, which only advanced DynamoDB backups can (AWS Backup developer guide, "Advanced DynamoDB backup"); mall:accountBaseline.backupRegionSettings is false there, so whoever owns the Region settings must turn it on`,
+                check: `aws backup describe-region-settings --region ${region} --query ResourceTypeManagementPreference.DynamoDB`,
+            });
+        }
+    }
     return out;
 }
