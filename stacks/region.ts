@@ -302,7 +302,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
     const pageSecurityHubFindings = settings.role === "primary";
     const dr = new DrAutomation("dr", {
         context: ctx,
-        findingRuleNames: [detection.guardDutyRule, ...(pageSecurityHubFindings ? [detection.securityHubRule] : [])],
+        findingRuleNames: [detection.guardDutyRule, detection.tamperRule, ...(pageSecurityHubFindings ? [detection.securityHubRule] : [])],
         domain: settings.domain,
         peers: settings.peers.map((p) => p.name),
         primaryRegion: primary ? settings.registry.primary.name : undefined,

@@ -113,6 +113,18 @@ export function keyPolicy(context: RegionContext, args: ServiceKeyArgs): pulumi.
                 ...(sp.condition ? { Condition: sp.condition } : {}),
             });
         }
+        // Deletion takes the longest window on every platform key: a compromised administrator
+        // cannot make data, backups or audit evidence unreadable within a week, and the detection
+        // baseline pages ScheduleKeyDeletion at once (30 days to CancelKeyDeletion). The condition
+        // key: KMS developer guide, kms:ScheduleKeyDeletionPendingWindowInDays.
+        statements.push({
+            Sid: "DenyShortDeletionWindow",
+            Effect: "Deny",
+            Principal: { AWS: "*" },
+            Action: "kms:ScheduleKeyDeletion",
+            Resource: "*",
+            Condition: { NumericLessThan: { "kms:ScheduleKeyDeletionPendingWindowInDays": "30" } },
+        });
         return JSON.stringify({ Version: "2012-10-17", Statement: statements });
     });
 }

@@ -21,6 +21,7 @@ import {
     GUARDDUTY_FEATURES,
     GUARDDUTY_FINDINGS_PATTERN,
     SECURITYHUB_FINDINGS_PATTERN,
+    TAMPER_PATTERN,
     configBucketGrants,
     defaultRetention,
     detectionNames,
@@ -198,6 +199,7 @@ export class DetectionBaseline extends pulumi.ComponentResource {
             new aws.cloudwatch.EventTarget(`${name}-${rule}-to-topic`, { rule: r.name, arn: args.findingsTopicArn }, child);
         };
         page("guardduty-findings", plain.guardDutyRule, GUARDDUTY_FINDINGS_PATTERN, "GuardDuty findings of severity 7 and above page the on-call topic");
+        page("security-tamper", plain.tamperRule, TAMPER_PATTERN, "Calls that switch detection, the trail or backups off, or destroy evidence, page the on-call topic");
         if (args.pageSecurityHubFindings) {
             page("securityhub-findings", plain.securityHubRule, SECURITYHUB_FINDINGS_PATTERN, "New, active high and critical Security Hub findings (GuardDuty's page on their own) page the on-call topic");
         }

@@ -123,7 +123,31 @@ export const SECURITYHUB_FINDINGS_PATTERN = {
     },
 };
 
+/**
+ * API calls that switch the detection, the audit trail or the backups off, or destroy evidence:
+ * they page at once (security review H3: a deleted detector takes its findings with it, and a
+ * stopped recorder stops the checks that would notice). CloudTrail delivers them to EventBridge
+ * in the region of the call ("AWS API Call via CloudTrail"; the trail above records them).
+ * Routine deploy calls (PutKeyPolicy, PutBucketPolicy) are left out: they change with every review.
+ */
+export const TAMPER_CALLS: Readonly<Record<string, readonly string[]>> = {
+    "cloudtrail.amazonaws.com": ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors"],
+    "guardduty.amazonaws.com": ["DeleteDetector", "UpdateDetector", "CreateFilter", "UpdateFilter", "DisassociateFromAdministratorAccount"],
+    "config.amazonaws.com": ["StopConfigurationRecorder", "DeleteConfigurationRecorder", "DeleteDeliveryChannel", "PutConfigurationRecorder"],
+    "securityhub.amazonaws.com": ["DisableSecurityHub", "BatchDisableStandards", "DeleteFindingAggregator", "DisableImportFindingsForProduct"],
+    "kms.amazonaws.com": ["ScheduleKeyDeletion", "DisableKey"],
+    "backup.amazonaws.com": ["DeleteBackupVault", "DeleteRecoveryPoint", "DeleteBackupPlan", "DeleteBackupSelection", "DeleteBackupVaultLockConfiguration", "UpdateRecoveryPointLifecycle"],
+    "logs.amazonaws.com": ["DeleteLogGroup", "DeleteLogStream", "PutRetentionPolicy", "DeleteRetentionPolicy"],
+    "s3.amazonaws.com": ["PutObjectLockConfiguration", "DeleteBucketPolicy"],
+};
+
+export const TAMPER_PATTERN = {
+    "detail-type": ["AWS API Call via CloudTrail"],
+    detail: { eventSource: Object.keys(TAMPER_CALLS), eventName: [...new Set(Object.values(TAMPER_CALLS).flat())] },
+};
+
 export interface DetectionNames {
+    readonly tamperRule: string;
     readonly guardDutyRule: string;
     readonly securityHubRule: string;
     readonly configRecorder: string;
@@ -137,6 +161,7 @@ export interface DetectionNames {
 export function detectionNames(prefix: string, region: string, accountId: string): DetectionNames {
     const base = `${prefix}-${region}`;
     return {
+        tamperRule: `${base}-security-tamper`,
         guardDutyRule: `${base}-guardduty-findings`,
         securityHubRule: `${base}-securityhub-findings`,
         configRecorder: base,

@@ -115,7 +115,7 @@ describe("the detection baseline (S3) in the shipped plan", () => {
             );
             const keyPolicy = JSON.parse(String(key.inputs.policy));
             assert.deepStrictEqual(
-                keyPolicy.Statement.slice(1).map((x: { Sid: string; Action: string[]; Condition: unknown }) => [x.Sid, x.Action, x.Condition]),
+                keyPolicy.Statement.filter((x: { Sid: string }) => x.Sid.startsWith("Service")).map((x: { Sid: string; Action: string[]; Condition: unknown }) => [x.Sid, x.Action, x.Condition]),
                 [
                     ["Servicecloudtrail", ["kms:GenerateDataKey*"], { StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:123456789012:trail/*" }, StringEquals: { "aws:SourceArn": trailArn } }],
                     ["Servicecloudtrail2", ["kms:DescribeKey", "kms:Decrypt"], { StringEquals: { "aws:SourceArn": trailArn } }],
@@ -127,10 +127,15 @@ describe("the detection baseline (S3) in the shipped plan", () => {
     it("pages high and critical findings on the region's DR topic: GuardDuty's everywhere, Security Hub's (but GuardDuty's) in the primary; the topic admits exactly those rules", () => {
         for (const s of stacks) {
             const rules = ofType(s, "aws:cloudwatch/eventRule:EventRule").filter((r) => r.name.startsWith("detection-"));
-            const expected = s.role === "primary" ? ["detection-guardduty-findings", "detection-securityhub-findings"] : ["detection-guardduty-findings"];
+            const expected = s.role === "primary" ? ["detection-guardduty-findings", "detection-security-tamper", "detection-securityhub-findings"] : ["detection-guardduty-findings", "detection-security-tamper"];
             assert.deepStrictEqual(rules.map((r) => r.name).sort(), expected, s.stack);
             assert.deepStrictEqual(JSON.parse(String(named(s, "detection-guardduty-findings").inputs.eventPattern)), GUARDDUTY_FINDINGS_PATTERN);
             if (s.role === "primary") assert.deepStrictEqual(JSON.parse(String(named(s, "detection-securityhub-findings").inputs.eventPattern)), SECURITYHUB_FINDINGS_PATTERN);
+            const tamper = JSON.parse(String(named(s, "detection-security-tamper").inputs.eventPattern));
+            assert.deepStrictEqual(tamper["detail-type"], ["AWS API Call via CloudTrail"]);
+            for (const call of ["StopLogging", "DeleteDetector", "StopConfigurationRecorder", "DisableSecurityHub", "ScheduleKeyDeletion", "DeleteRecoveryPoint", "DeleteLogGroup", "PutObjectLockConfiguration"]) {
+                assert.ok(tamper.detail.eventName.includes(call), call);
+            }
             const topic = named(s, "dr-topic");
             for (const r of rules) assert.deepStrictEqual(named(s, `${r.name}-to-topic`).propertyDependencies.arn, [topic.urn]);
             const topicPolicy = JSON.parse(String(named(s, "dr-topic-policy").inputs.policy));
@@ -151,6 +156,10 @@ describe("the detection baseline handed over (mall:accountBaseline)", function (
         assert.strictEqual(result.failure, undefined, result.failure?.error.message);
         const s = result.stacks[0];
         assert.deepStrictEqual(DETECTION_TYPES.flatMap((t) => s.resources.filter((r) => r.type === t).map((r) => r.name)), []);
-        assert.deepStrictEqual(s.resources.filter((r) => r.type === "aws:cloudwatch/eventRule:EventRule" && r.name.startsWith("detection-")).map((r) => r.name).sort(), ["detection-guardduty-findings", "detection-securityhub-findings"]);
+        assert.deepStrictEqual(s.resources.filter((r) => r.type === "aws:cloudwatch/eventRule:EventRule" && r.name.startsWith("detection-")).map((r) => r.name).sort(), [
+            "detection-guardduty-findings",
+            "detection-security-tamper",
+            "detection-securityhub-findings",
+        ]);
     });
 });

@@ -191,6 +191,14 @@ describe("CODEOWNERS", () => {
             "docs/ci.md",
             ".pulumi.version",
             "test/workflows/pipeline.spec.ts",
+            // The data protection and detection controls (Security II): locks, archives, backups, baseline.
+            "components/security/detection.ts",
+            "components/backup/backup.ts",
+            "components/dr/automation.ts",
+            "lambdas/audit-export/core.ts",
+            "stacks/settings/security.ts",
+            "stacks/settings/baseline.ts",
+            "tools/pin-digests.ts",
             ...fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f)),
         ];
         for (const file of guarded) assert.deepStrictEqual(ownersOf(rules, file), [SECURITY], file);
