@@ -76,3 +76,24 @@ export function productionPlan(): Promise<PlanResult> {
     });
     return production;
 }
+
+/** Another account's vault the handed-over primary copies into (mall:backupCopyVaultArn). */
+export const OTHER_ACCOUNT_VAULT = "arn:aws:backup:us-east-1:210987654321:backup-vault:mall-us-east-1-backup-copy";
+
+let handedOver: Promise<PlanResult> | undefined;
+
+/**
+ * The primary planned once per test process as a second environment in a shared account would
+ * run it: every account singleton handed over (mall:accountBaseline all false) and a copy into
+ * another account's vault. The backup and detection specs read it.
+ */
+export function handedOverPrimaryPlan(): Promise<PlanResult> {
+    const off = { openSearchServiceLinkedRole: false, backupRegionSettings: false, guardDuty: false, securityHub: false, configRecorder: false, cloudTrail: false, securityHubAggregator: false };
+    handedOver ??= plan({
+        dir: ROOT,
+        skipPolicy: true,
+        only: REGISTRY.primary,
+        overrides: { [REGISTRY.primary]: { "mall:accountBaseline": JSON.stringify(off), "mall:backupCopyVaultArn": OTHER_ACCOUNT_VAULT } },
+    }).then(deepFreeze);
+    return handedOver;
+}

@@ -7,8 +7,8 @@
  */
 import * as assert from "assert";
 import { BACKUP_ROLE_POLICIES, OPT_IN_RESOURCE_TYPES, RETENTION_DAYS, backupNames, copyActions, copyVaultName, regionSettings, vaultLock } from "../../components/backup/plan";
-import { PlanResult, StackResult, plan } from "../../tools/plan/plan";
-import { REGISTRY, ROOT, productionPlan } from "../registry";
+import { PlanResult, StackResult } from "../../tools/plan/plan";
+import { OTHER_ACCOUNT_VAULT, REGISTRY, handedOverPrimaryPlan, productionPlan } from "../registry";
 import { firstDeployReport } from "../../tools/reachability/first-deploy";
 
 describe("PlatformBackup (AWS Backup: vault, plan, DSQL, Region settings)", function () {
@@ -131,8 +131,8 @@ describe("PlatformBackup (AWS Backup: vault, plan, DSQL, Region settings)", func
     });
 
     it("with mall:backupCopyVaultArn, copies into the other account too and shares the vault's and the snapshots' keys with it (grants for AWS resources only)", async () => {
-        const other = "arn:aws:backup:us-east-1:210987654321:backup-vault:mall-us-east-1-backup-copy";
-        const copied = await plan({ dir: ROOT, skipPolicy: true, only: REGISTRY.primary, overrides: { [REGISTRY.primary]: { "mall:backupCopyVaultArn": other } } });
+        const other = OTHER_ACCOUNT_VAULT;
+        const copied = await handedOverPrimaryPlan();
         assert.strictEqual(copied.failure, undefined, copied.failure?.error.message);
         const s = copied.stacks[0];
         const rule = (one(s, "aws:backup/plan:Plan").inputs.rules as { copyActions: { destinationVaultArn: string }[] }[])[0];
@@ -153,7 +153,7 @@ describe("PlatformBackup (AWS Backup: vault, plan, DSQL, Region settings)", func
     });
 
     it("leaves the Region settings to another stack when mall:accountBaseline.backupRegionSettings is false (a second environment in the account)", async () => {
-        const handedOver = await plan({ dir: ROOT, skipPolicy: true, only: REGISTRY.primary, overrides: { [REGISTRY.primary]: { "mall:accountBaseline": JSON.stringify({ backupRegionSettings: false }) } } });
+        const handedOver = await handedOverPrimaryPlan();
         assert.strictEqual(handedOver.failure, undefined, handedOver.failure?.error.message);
         const s = handedOver.stacks[0];
         assert.deepStrictEqual(of(s, "aws:backup/regionSettings:RegionSettings"), []);
@@ -166,13 +166,7 @@ describe("PlatformBackup (AWS Backup: vault, plan, DSQL, Region settings)", func
 describe("first-deploy prerequisites of the backup copies", function () {
     this.timeout(300_000);
     it("names the organisation-side setup of a cross-account copy, and advanced DynamoDB backups when another owner writes the Region settings", async () => {
-        const other = "arn:aws:backup:us-east-1:210987654321:backup-vault:mall-us-east-1-backup-copy";
-        const planned = await plan({
-            dir: ROOT,
-            skipPolicy: true,
-            only: REGISTRY.primary,
-            overrides: { [REGISTRY.primary]: { "mall:backupCopyVaultArn": other, "mall:accountBaseline": JSON.stringify({ backupRegionSettings: false }) } },
-        });
+        const planned = await handedOverPrimaryPlan();
         assert.strictEqual(planned.failure, undefined, planned.failure?.error.message);
         const rows = firstDeployReport(planned.stacks).filter((r) => /backup/i.test(r.prerequisite));
         assert.deepStrictEqual(

@@ -1,9 +1,8 @@
 import * as assert from "assert";
 import { GUARDDUTY_FINDINGS_PATTERN, SECURITYHUB_FINDINGS_PATTERN, fsbpStandardArn } from "../../components/security/plan";
 import { PlannedResource } from "../../tools/plan/contract";
-import { plan } from "../../tools/plan/plan";
 import { planned } from "../deploy-ready/planned";
-import { REGISTRY, ROOT } from "../registry";
+import { handedOverPrimaryPlan } from "../registry";
 
 type Stack = { stack: string; environment: string; role: string; resources: PlannedResource[] };
 const ofType = (s: Stack, type: string) => s.resources.filter((r) => r.type === type);
@@ -151,8 +150,7 @@ describe("the detection baseline (S3) in the shipped plan", () => {
 describe("the detection baseline handed over (mall:accountBaseline)", function () {
     this.timeout(300_000);
     it("creates none of the singletons when the organisation provides them, and still pages GuardDuty's findings", async () => {
-        const off = JSON.stringify({ guardDuty: false, securityHub: false, configRecorder: false, cloudTrail: false, securityHubAggregator: false });
-        const result = await plan({ dir: ROOT, skipPolicy: true, only: REGISTRY.primary, overrides: { [REGISTRY.primary]: { "mall:accountBaseline": off } } });
+        const result = await handedOverPrimaryPlan();
         assert.strictEqual(result.failure, undefined, result.failure?.error.message);
         const s = result.stacks[0];
         assert.deepStrictEqual(DETECTION_TYPES.flatMap((t) => s.resources.filter((r) => r.type === t).map((r) => r.name)), []);
