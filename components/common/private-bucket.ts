@@ -69,6 +69,8 @@ export interface PrivateBucket {
     encrypt(keyArn: pulumi.Input<string>): aws.s3.BucketServerSideEncryptionConfiguration;
     /** The bucket policy: the TLS-only statement, then `grants`. */
     policy(grants?: BucketGrants): aws.s3.BucketPolicy;
+    /** The Object Lock default retention of an `objectLock` bucket, named `name`; none when `retention` is undefined (`mall:retentionLock: none`). */
+    lockObjects(name: string, retention: { readonly mode: "COMPLIANCE" | "GOVERNANCE"; readonly days: number } | undefined): aws.s3.BucketObjectLockConfiguration | undefined;
 }
 
 /** `name` and its children `<childPrefix><suffix>` under `parent`. */
@@ -110,7 +112,16 @@ export function privateBucket(name: string, args: PrivateBucketArgs, parent: pul
             },
             after.length > 0 ? { parent, dependsOn: after } : opts,
         );
+    const lockObjects = (lockName: string, retention: { readonly mode: "COMPLIANCE" | "GOVERNANCE"; readonly days: number } | undefined) => {
+        if (!args.objectLock) throw new Error(`${name}: a default retention needs a bucket created with objectLock`);
+        if (!retention) return undefined;
+        return new aws.s3.BucketObjectLockConfiguration(
+            lockName,
+            { ...where, bucket: bucket.bucket, objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: retention.mode, days: retention.days } } },
+            { parent, dependsOn: versioning ? [versioning] : [] },
+        );
+    };
     if (args.kmsKeyArn !== undefined) encrypt(args.kmsKeyArn);
     if (args.grants !== undefined) policy(args.grants);
-    return { bucket, publicAccessBlock, ownership, versioning, encrypt, policy };
+    return { bucket, publicAccessBlock, ownership, versioning, encrypt, policy, lockObjects };
 }

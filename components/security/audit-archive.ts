@@ -82,14 +82,7 @@ export class AuditArchive extends pulumi.ComponentResource {
             this,
         );
         const archive = privateBucket(`${name}-bucket`, { bucketName: names.bucket, tags: tags(plain.bucket.replace(/-$/, "")), region: args.region, objectLock: true, kmsKeyArn: key.arn }, this);
-        const retention = defaultRetention(args.retentionLock, args.retentionDays);
-        if (retention) {
-            new aws.s3.BucketObjectLockConfiguration(
-                `${name}-object-lock`,
-                { ...where, bucket: archive.bucket.bucket, objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: retention.mode, days: retention.days } } },
-                { parent: this, dependsOn: archive.versioning ? [archive.versioning] : [] },
-            );
-        }
+        archive.lockObjects(`${name}-object-lock`, defaultRetention(args.retentionLock, args.retentionDays));
         const logGroupsArn = pulumi.interpolate`arn:aws:logs:${ctx.region}:${account}:log-group:*`;
         const policy = archive.policy((arn) => logsExportGrants(arn, ctx.region, account, logGroupsArn));
 

@@ -168,14 +168,7 @@ export class DetectionBaseline extends pulumi.ComponentResource {
                 this,
             );
             const bucket = privateBucket(`${name}-trail-bucket`, { bucketName: names.trailBucket, tags: tagsFor(ctx, "trail", COMPONENT, {}, plain.trailBucket.replace(/-$/, "")), objectLock: true, kmsKeyArn: key.arn }, this);
-            const retention = defaultRetention(args.cloudTrail.retentionLock, args.cloudTrail.retentionDays);
-            if (retention) {
-                new aws.s3.BucketObjectLockConfiguration(
-                    `${name}-trail-object-lock`,
-                    { bucket: bucket.bucket.bucket, objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: retention.mode, days: retention.days } } },
-                    { parent: this, dependsOn: bucket.versioning ? [bucket.versioning] : [] },
-                );
-            }
+            bucket.lockObjects(`${name}-trail-object-lock`, defaultRetention(args.cloudTrail.retentionLock, args.cloudTrail.retentionDays));
             const policy = bucket.policy((arn) => trailBucketGrants(arn, trailArn));
             trail = new aws.cloudtrail.Trail(
                 `${name}-trail`,

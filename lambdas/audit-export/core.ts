@@ -82,13 +82,19 @@ export function settledDays(now: number, lookbackDays = LOOKBACK_DAYS): number[]
     return Array.from({ length: lookbackDays }, (_, i) => lastSettled - (lookbackDays - 1 - i) * DAY_MS);
 }
 
+/** Per task name: whether an export of it completed, and how often one failed or was cancelled. */
+function outcomes(tasks: readonly ExportTaskView[]): { completed: Set<string | undefined>; failures: Map<string, number> } {
+    const completed = new Set(tasks.filter((t) => t.status === "COMPLETED").map((t) => t.taskName));
+    const failures = new Map<string, number>();
+    for (const t of tasks) if ((t.status === "FAILED" || t.status === "CANCELLED") && t.taskName) failures.set(t.taskName, (failures.get(t.taskName) ?? 0) + 1);
+    return { completed, failures };
+}
+
 /** The next export to start, or why none starts now. */
 export function nextExport(now: number, groups: readonly AuditGroup[], tasks: readonly ExportTaskView[], lookbackDays = LOOKBACK_DAYS): ExportDecision {
     const running = tasks.find((t) => t.status !== undefined && ACTIVE.has(t.status));
     if (running) return { kind: "busy", running: running.taskName ?? "(unnamed)" };
-    const completed = new Set(tasks.filter((t) => t.status === "COMPLETED").map((t) => t.taskName));
-    const failures = new Map<string, number>();
-    for (const t of tasks) if ((t.status === "FAILED" || t.status === "CANCELLED") && t.taskName) failures.set(t.taskName, (failures.get(t.taskName) ?? 0) + 1);
+    const { completed, failures } = outcomes(tasks);
     const ordered = [...groups].sort((a, b) => (a.logGroupName < b.logGroupName ? -1 : a.logGroupName > b.logGroupName ? 1 : 0));
     for (const day of settledDays(now, lookbackDays)) {
         for (const group of ordered) {
@@ -101,9 +107,7 @@ export function nextExport(now: number, groups: readonly AuditGroup[], tasks: re
 
 /** The (group, day) exports of the window that failed MAX_ATTEMPTS times and are skipped: the handler fails the run for them, which the exporter's error alarm reports. */
 export function exhausted(now: number, groups: readonly AuditGroup[], tasks: readonly ExportTaskView[], lookbackDays = LOOKBACK_DAYS): string[] {
-    const failures = new Map<string, number>();
-    for (const t of tasks) if ((t.status === "FAILED" || t.status === "CANCELLED") && t.taskName) failures.set(t.taskName, (failures.get(t.taskName) ?? 0) + 1);
-    const completed = new Set(tasks.filter((t) => t.status === "COMPLETED").map((t) => t.taskName));
+    const { completed, failures } = outcomes(tasks);
     return settledDays(now, lookbackDays).flatMap((day) =>
         groups.map((g) => exportOf(g, day).taskName).filter((name) => !completed.has(name) && (failures.get(name) ?? 0) >= MAX_ATTEMPTS),
     );
