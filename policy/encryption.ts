@@ -3,9 +3,11 @@ import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy"
 import { describe, requireValue } from "./lib/checks";
 import { StackIndex, resourcePolicy, stackPolicy } from "./lib/define";
 import { Plain, StackResource, UNKNOWN, advise, at, isUnknown, list, show, str, tags } from "./lib/props";
+import { Statement, grantsAction, statementLabel, statements, strings } from "./lib/iamdoc";
 
 const KMS_KEY = "aws:kms/key:Key";
 const KMS_ALIAS = "aws:kms/alias:Alias";
+const KMS_KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy";
 
 /** One place a data store names its KMS key. */
 interface KeyUse {
@@ -105,9 +107,97 @@ export function serviceOf(r: StackResource, idx: StackIndex): string {
     return pkg === "aws" ? mod.split("/")[0] : pkg;
 }
 
+/** What a principal does with a key's data: encrypt, decrypt, derive data keys, or have a service do so through a grant. */
+const KEY_USE_ACTIONS = [
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:GenerateDataKeyPair",
+    "kms:GenerateDataKeyPairWithoutPlaintext",
+    "kms:CreateGrant",
+];
+
+/** The databases, caches, streams, search domains and tables: their keys are data keys wherever they are declared. */
+const DATABASE_TYPES = new Set([
+    "aws:rds/cluster:Cluster",
+    "aws:rds/instance:Instance",
+    "aws:rds/clusterInstance:ClusterInstance",
+    "aws:docdb/cluster:Cluster",
+    "aws:elasticache/replicationGroup:ReplicationGroup",
+    "aws:msk/cluster:Cluster",
+    "aws:opensearch/domain:Domain",
+    "aws:dsql/cluster:Cluster",
+    "aws:dynamodb/table:Table",
+    "aws:dynamodb/tableReplica:TableReplica",
+]);
+/** The data tier's component tag: its buckets, secrets and log groups are data too. */
+export const DATA_COMPONENT = "global-data";
+
+/** Condition keys that name the principal a statement admits (so "*" is not everyone). */
+const PRINCIPAL_KEYS = ["aws:principalarn", "aws:userid", "aws:username", "aws:sourcearn", "aws:sourceaccount"];
+
+function conditionKeys(condition: unknown): string[] {
+    if (!condition || typeof condition !== "object") return [];
+    return Object.values(condition as Plain).flatMap((block) => (block && typeof block === "object" ? Object.keys(block as Plain).map((k) => k.toLowerCase()) : []));
+}
+
+/** The accounts whose root administers the key (an Allow of kms:PutKeyPolicy to `arn:…:root` or a bare account id). */
+function administeringAccounts(sts: Statement[]): Set<string> {
+    const out = new Set<string>();
+    for (const st of sts) {
+        if (st.Effect !== "Allow" || !strings(st.Action).some((a) => grantsAction(a, "kms:PutKeyPolicy"))) continue;
+        for (const p of awsPrincipals(st.Principal)) {
+            const account = rootAccount(p);
+            if (account) out.add(account);
+        }
+    }
+    return out;
+}
+
+function awsPrincipals(principal: unknown): string[] {
+    if (principal === "*") return ["*"];
+    if (!principal || typeof principal !== "object") return [];
+    return strings((principal as Plain).AWS);
+}
+
+function rootAccount(p: string): string | undefined {
+    return /^arn:aws[a-z-]*:iam::(\d{12}):root$/.exec(p)?.[1] ?? (/^\d{12}$/.test(p) ? p : undefined);
+}
+
+/**
+ * Why a statement lets a whole account use the key's data, or undefined: it allows a use action
+ * (or NotAction) to "*" without naming principals in its conditions (kms:CallerAccount and
+ * kms:ViaService leave everyone in the account), or to the administering account's root (which
+ * lets IAM alone decide).
+ */
+export function accountWideUse(st: Statement, ownAccounts: ReadonlySet<string>): string | undefined {
+    if (st.Effect !== "Allow") return undefined;
+    const uses = st.NotAction !== undefined ? ["(NotAction)"] : KEY_USE_ACTIONS.filter((u) => strings(st.Action).some((a) => grantsAction(a, u)));
+    if (uses.length === 0) return undefined;
+    const named = conditionKeys(st.Condition).some((k) => PRINCIPAL_KEYS.includes(k));
+    for (const p of awsPrincipals(st.Principal)) {
+        if (p === "*" && !named) return `allows ${uses.join(", ")} to every principal ("*") its conditions do not name`;
+        const account = rootAccount(p);
+        if (account && ownAccounts.has(account)) return `allows ${uses.join(", ")} to the account (${p}), so IAM alone decides who uses it`;
+    }
+    return undefined;
+}
+
+/** A resource's component tag, else its bucket's (S3 sub-resources carry none). */
+function componentOf(r: StackResource, idx: StackIndex): string | undefined {
+    const own = tags(r.props).component;
+    if (own) return own;
+    const bucket = idx.depsOf(r, "bucket")[0];
+    return bucket ? tags(bucket.props).component : undefined;
+}
+
 export const perServiceKmsKeys: StackValidationPolicy = stackPolicy({
     name: "per-service-kms-keys",
-    description: "Checks that every data store encrypts with a customer-managed KMS key and that no key serves two services.",
+    description:
+        "Checks that every data store encrypts with a customer-managed KMS key, that no key serves two services, and that no data key lets a whole account use it (its policy names its users).",
     enforcementLevel: "mandatory",
     check: (resources, _config, report) => {
         const idx = new StackIndex(resources);
@@ -156,6 +246,33 @@ export const perServiceKmsKeys: StackValidationPolicy = stackPolicy({
                 }
             }
             for (const id of identities) users.set(id, [...(users.get(id) ?? []), { service, r }]);
+        }
+        // A data key names who uses it (security review S6): neither "*" nor the account's root may
+        // be allowed to encrypt, decrypt or create grants without a condition naming the principal.
+        for (const [id, us] of users) {
+            const key = idx.byUrn.get(id);
+            if (!key || key.type !== KMS_KEY) continue;
+            const data = us.some(({ r }) => DATABASE_TYPES.has(r.type) || componentOf(r, idx) === DATA_COMPONENT);
+            if (!data) continue;
+            const policies = [at(key.props, "policy"), ...idx.ofType(KMS_KEY_POLICY).filter((kp) => idx.depsOf(kp, "keyId", KMS_KEY).some((k) => k.urn === key.urn)).map((kp) => at(kp.props, "policy"))];
+            for (const doc of policies) {
+                const sts = statements(doc);
+                if (sts === UNKNOWN) {
+                    advise(report, "per-service-kms-keys", `KMS key ${key.name}'s policy is not known during preview; the update checks that it names the users of its data`, key.urn);
+                    continue;
+                }
+                if (sts === undefined) {
+                    report(`KMS key ${key.name} encrypts data (${us.map((u) => u.r.name).join(", ")}) and must have a policy that names its users; it has none, so the account decides`, key.urn);
+                    continue;
+                }
+                const own = administeringAccounts(sts);
+                const arnAccount = /^arn:aws[a-z-]*:kms:[^:]*:(\d{12}):/.exec(String(at(key.props, "arn") ?? ""))?.[1];
+                if (arnAccount) own.add(arnAccount);
+                sts.forEach((st, i) => {
+                    const why = accountWideUse(st, own);
+                    if (why) report(`KMS key ${key.name} encrypts data (${us.map((u) => u.r.name).join(", ")}) and must name the principals that use it; its ${statementLabel(st, i)} ${why}`, key.urn);
+                });
+            }
         }
         for (const [id, us] of users) {
             const services = [...new Set(us.map((u) => u.service))].sort();

@@ -182,6 +182,8 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         clientSecurityGroupId: cluster.nodeSecurityGroupId,
         sizing: settings.data.sizing,
         auditLogRetentionDays: settings.security.auditLogRetentionDays,
+        deployerArns: settings.security.deployerArns,
+        registryRegions: settings.registry.regions.map((r) => r.name),
         backupCopyAccounts: settings.security.backupCopyVaultArn ? [settings.security.backupCopyVaultArn.split(":")[4]] : [],
         dsqlWitnessRegion: settings.data.dsqlWitnessRegion,
         createOpenSearchServiceLinkedRole: settings.accountBaseline.openSearchServiceLinkedRole,

@@ -14,7 +14,7 @@ import { buildCache } from "./cache";
 import { buildDocdb } from "./docdb";
 import { buildDsql } from "./dsql";
 import { buildDynamo } from "./dynamodb";
-import { buildKeys, keyUse } from "./keys";
+import { buildKeys, keyUse, keyUsers } from "./keys";
 import { buildMsk } from "./msk";
 import { BucketPurpose, DataLinks, DataSizing, KeyService, PRODUCTION } from "./plan";
 import { buildS3 } from "./s3";
@@ -93,6 +93,15 @@ export interface GlobalDataArgs {
     readonly clientSecurityGroupId: pulumi.Input<string>;
     /** Instance classes, counts and retention of every store. @default PRODUCTION - ARCHITECTURE §4 sizes */
     readonly sizing?: DataSizing;
+    /**
+     * The identities that run `pulumi up` for this stack (the deploy workflow's role and
+     * `mall:deployerArns`): the data keys let them, and no one else in the account, have the stores'
+     * services create grants (key-users.ts). Empty, nobody can create the stores: the settings refuse
+     * that before a real run (stacks/settings/security.ts).
+     */
+    readonly deployerArns: readonly string[];
+    /** Per region, the roles of the credential rotation functions there (key-users.ts). @default {} */
+    readonly rotationRoleNames?: Readonly<Record<string, readonly string[]>>;
     /** Accounts AWS Backup copies the snapshots into (`mall:backupCopyVaultArn`): the Aurora and DocumentDB keys are shared with them. @default [] */
     readonly backupCopyAccounts?: readonly string[];
     /** Retention of the stores' audit-class log groups (audit, connections). @default 365 - AUDIT_LOG_RETENTION_DAYS */
@@ -287,7 +296,14 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
         throw new pulumi.ResourceError(`GlobalData ${name}: links.ownsDsqlPeering needs links.dsql`, parent);
     }
     const sizing = args.sizing ?? PRODUCTION;
-    const keys = buildKeys(parent, name, ctx, args.backupCopyAccounts ?? []);
+    const users = {
+        prefix: ctx.prefix,
+        primaryRegion: primary?.region ?? ctx.region,
+        regions: args.registryRegions ?? [ctx.region],
+        deployerArns: args.deployerArns,
+        rotationRoleNames: args.rotationRoleNames ?? {},
+    };
+    const keys = buildKeys(parent, name, ctx, users, args.backupCopyAccounts ?? []);
     // Keys for the secrets' replicas, one per secondary, declared here because a secret's replicas
     // are part of the secret (no separate resource a secondary could own); adding a region means
     // re-running the primary, as for its certificates.
@@ -296,7 +312,15 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
         arn: serviceKey(
             `${name}-secrets-${region}`,
             ctx,
-            { service: "secrets", component: COMPONENT, description: `mall secrets replicated from ${ctx.region}`, region, aliasSuffix: `from-${ctx.region}`, ...keyUse({ ...ctx, region }, "secrets") },
+            {
+                service: "secrets",
+                component: COMPONENT,
+                description: `mall secrets replicated from ${ctx.region}`,
+                region,
+                aliasSuffix: `from-${ctx.region}`,
+                ...keyUse({ ...ctx, region }, "secrets"),
+                users: keyUsers(ctx, users, "secrets", region),
+            },
             parent,
         ).arn,
     }));

@@ -484,7 +484,8 @@ function declareCacheFunction(parent: pulumi.Resource, name: string, args: DrAut
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-${store}-logs`, { name: logGroupName, kmsKeyId: key.arn, retentionInDays: s.drLogRetentionDays, tags: tags(logGroupName) }, opts);
     const role = new aws.iam.Role(
         `${name}-${store}-role`,
-        { description: `Failover of ${store} into ${ctx.region}`, assumeRolePolicy: serviceTrustPolicy(ctx, "lambda.amazonaws.com", { sourceAccount: true }), tags: tags(fnName) },
+        // Named like the function: the elasticache key names it (components/data/key-users.ts).
+        { name: fnName, description: `Failover of ${store} into ${ctx.region}`, assumeRolePolicy: serviceTrustPolicy(ctx, "lambda.amazonaws.com", { sourceAccount: true }), tags: tags(fnName) },
         opts,
     );
     const targetJson = resolveTargets(args.failover?.elasticache ?? []);

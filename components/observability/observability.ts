@@ -208,6 +208,8 @@ function buildObservability(parent: pulumi.Resource, name: string, args: Observa
         const role = new aws.iam.Role(
             `${name}-${sa}-role`,
             {
+                // Named: the data tier's s3 key names Tempo's (components/data/key-users.ts).
+                name: awsName(ctx, sa),
                 description: `IRSA role of ${NAMESPACE}/${sa}`,
                 assumeRolePolicy: irsaTrustPolicy(cluster.oidcProviderArn, cluster.oidcIssuerUrl, NAMESPACE, sa),
                 tags: tags(awsName(ctx, sa)),

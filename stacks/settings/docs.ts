@@ -293,6 +293,12 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
         description:
             "A backup vault in another account of the organisation, in this stack's region, that every recovery point is also copied into (`arn:aws:backup:<region>:<account>:backup-vault:<name>`): the copy that survives a compromised account; the Aurora, DocumentDB and vault keys are shared with that account (docs/data.md \"Backups\" lists the organisation-side setup).",
     },
+    "mall:deployerArns": {
+        section: "security",
+        default: "none: only `mall:deployRunner.deployRoleArn`",
+        description:
+            "IAM role (or user) ARNs that also run `pulumi up` for this stack, besides the deploy workflow's role: the bootstrap identity (required with `mall:deployPhase` bootstrap), a break-glass role. The data keys name these as the only principals in the account whose requests let the stores' services create grants (docs/security.md \"Keys that name their users\"); a real run needs at least one deployer.",
+    },
 };
 
 /**

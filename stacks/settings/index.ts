@@ -232,7 +232,7 @@ function readStack(r: ConfigReader, project: string, stack: string, offlinePlan:
     const dsqlLinked = registry && registry.primary ? [registry.primary.name, ...registry.secondaries.slice(0, 1).map((e) => e.name)] : [];
     const data = readData(r, environment, network.azCount, { linked: dsqlLinked, registryKey: registryKey(environment) });
     const accountBaseline = readAccountBaseline(r, self?.role);
-    const security = readSecurity(r, environment, { region, accounts });
+    const security = readSecurity(r, environment, { region, accounts, deployRoleArn: cicd.runner?.deployRoleArn || undefined, phase: cicd.phase, deploying: !offlinePlan });
 
     for (const key of r.unreadKeys("mall")) {
         const close = closest(key, r.knownKeys("mall"));

@@ -50,13 +50,29 @@ export interface SecuritySettings {
     readonly retentionLock: RetentionLock;
     /** A vault in another account (this region) every recovery point is also copied into. @default - none */
     readonly backupCopyVaultArn?: string;
+    /**
+     * Who runs `pulumi up` for this stack: the deploy workflow's role (mall:deployRunner) and
+     * `mall:deployerArns`. The data keys name them as the only principals in the account that may
+     * have the stores' services create grants (components/data/key-users.ts).
+     */
+    readonly deployerArns: readonly string[];
 }
 
 /** Where the stack runs: its region and the accounts it may deploy to (`aws:allowedAccountIds`). */
 export interface SecurityScope {
     readonly region?: string;
     readonly accounts: readonly string[];
+    /** mall:deployRunner.deployRoleArn, when the stack has a runner. */
+    readonly deployRoleArn?: string;
+    /** mall:deployPhase: the bootstrap runs as a workstation identity the keys must name. @default "steady" */
+    readonly phase?: string;
+    /** A real preview or up (not the offline plan). @default false */
+    readonly deploying?: boolean;
 }
+
+export const DEPLOYER_ARNS_KEY = "mall:deployerArns";
+/** An IAM role (with its path) or user, as `aws:PrincipalArn` compares it. */
+const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
 
 export function readSecurity(r: ConfigReader, environment: string, scope: SecurityScope = { accounts: [] }): SecuritySettings {
     const production = environment === "production";
@@ -94,5 +110,19 @@ export function readSecurity(r: ConfigReader, environment: string, scope: Securi
     } else if (m && scope.accounts.includes(m[2])) {
         r.problem(`${BACKUP_COPY_VAULT_KEY} names a vault in ${m[2]}, this stack's own account: the copy that survives a compromised account must live in another account of the organisation; name that account's vault`);
     }
-    return { auditLogRetentionDays, auditArchiveRetentionDays, retentionLock, ...(m ? { backupCopyVaultArn: copy } : {}) };
+    const extra = r.stringList(DEPLOYER_ARNS_KEY, [], {
+        pattern: PRINCIPAL_ARN,
+        describe: "an IAM role or user ARN like arn:aws:iam::123456789012:role/platform-bootstrap (a role's ARN, not an assumed-role session's)",
+    });
+    const deployerArns = [...new Set([...(scope.deployRoleArn ? [scope.deployRoleArn] : []), ...extra])];
+    if (scope.phase === "bootstrap" && extra.length === 0) {
+        r.problem(
+            `mall:deployPhase is bootstrap but ${DEPLOYER_ARNS_KEY} is empty: the first up runs as your workstation's identity, which the data keys must name to create the stores; add its role (aws sts get-caller-identity prints arn:aws:sts::<account>:assumed-role/<name>/<session>: use arn:aws:iam::<account>:role/<path><name>): pulumi config set --path '${DEPLOYER_ARNS_KEY}[0]' <role ARN>`,
+        );
+    } else if (scope.deploying && deployerArns.length === 0) {
+        r.problem(
+            `no deployer: neither mall:deployRunner.deployRoleArn nor ${DEPLOYER_ARNS_KEY} is set, and the data keys let only the identities named there create the stores; set ${DEPLOYER_ARNS_KEY} to the role you run pulumi up as: pulumi config set --path '${DEPLOYER_ARNS_KEY}[0]' <role ARN>`,
+        );
+    }
+    return { auditLogRetentionDays, auditArchiveRetentionDays, retentionLock, ...(m ? { backupCopyVaultArn: copy } : {}), deployerArns };
 }

@@ -43,6 +43,9 @@ export function earlierRef(region: string, second: number): EarlierDataRef {
     };
 }
 
+/** The deploy workflow's role in the test stacks (Pulumi.<stack>.yaml mall:deployRunner.deployRoleArn). */
+export const DEPLOYER_ARN = "arn:aws:iam::123456789012:role/mall-deploy";
+
 export function planPrimary(sizing?: DataSizing): Promise<Resources> {
     return planComponent(
         () =>
@@ -50,6 +53,7 @@ export function planPrimary(sizing?: DataSizing): Promise<Resources> {
                 context: testContext("us-east-1", "primary"),
                 network: { vpcId: "vpc-primary", dataSubnetIds: ["subnet-a", "subnet-b", "subnet-c"] },
                 clientSecurityGroupId: "sg-clients",
+                deployerArns: [DEPLOYER_ARN],
                 sizing,
                 // The primary's default account baseline (stacks/settings/baseline.ts).
                 createOpenSearchServiceLinkedRole: true,
@@ -66,6 +70,7 @@ export function planSecondary(regions = REGIONS, region = "us-west-2"): Promise<
                 context: testContext(region, "secondary"),
                 network: { vpcId: "vpc-secondary", dataSubnetIds: ["subnet-x", "subnet-y", "subnet-z"] },
                 clientSecurityGroupId: "sg-clients",
+                deployerArns: [DEPLOYER_ARN],
                 links: planLinks(regions, region),
                 primary: PRIMARY_REF,
                 earlier: regions.slice(0, regions.findIndex((r) => r.name === region)).map((r, i) => earlierRef(r.name, i)),

@@ -3,7 +3,7 @@ import { GlobalData } from "../../components/data/global-data";
 import { KEY_SERVICES, SMALL, planLinks } from "../../components/data/plan";
 import { PlannedResource } from "../../tools/plan/contract";
 import { Resources, planComponent, testContext } from "../harness";
-import { PRIMARY_REF, REGIONS, earlierRef, planPrimary, planSecondary } from "./fixtures";
+import { DEPLOYER_ARN, PRIMARY_REF, REGIONS, earlierRef, planPrimary, planSecondary } from "./fixtures";
 
 const T = {
     key: "aws:kms/key:Key",
@@ -494,6 +494,7 @@ describe("GlobalData: landing on a deployed pair and topics as code", () => {
                     context: testContext("us-west-2", "secondary"),
                     network: { vpcId: "vpc-secondary", dataSubnetIds: ["subnet-x", "subnet-y", "subnet-z"] },
                     clientSecurityGroupId: "sg-clients",
+                    deployerArns: [DEPLOYER_ARN],
                     links: planLinks(REGIONS, "us-west-2"),
                     primary: PRIMARY_REF,
                     earlier: [earlierRef("us-east-1", 0)],

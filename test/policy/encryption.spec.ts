@@ -22,12 +22,58 @@ const A = "advisory";
 
 const keyDep = (prop: string, key: string, type = KEY) => ({ deps: { [prop]: [urn(type, key)] } });
 
+const ACCOUNT = "111122223333";
+const ROOT = `arn:aws:iam::${ACCOUNT}:root`;
+const ADMIN = { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: ROOT }, Action: ["kms:CreateAlias", "kms:Describe*", "kms:Put*", "kms:Revoke*"], Resource: "*" };
+/** A data key's policy as components/common/kms.ts writes it with users: the account administers, one role uses it through RDS. */
+const NAMED = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+        ADMIN,
+        {
+            Sid: "Deployers",
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: ["kms:DescribeKey"],
+            Resource: "*",
+            Condition: { StringEquals: { "kms:CallerAccount": ACCOUNT, "kms:ViaService": ["rds.us-east-1.amazonaws.com"] }, ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT}:role/mall-deploy` } },
+        },
+        {
+            Sid: "DeployersGrants",
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: "kms:CreateGrant",
+            Resource: "*",
+            Condition: { Bool: { "kms:GrantIsForAWSResource": "true" }, StringEquals: { "kms:CallerAccount": ACCOUNT }, ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT}:role/mall-deploy` } },
+        },
+        // A service principal bound to one source, and another account sharing backups: not this account's everyone.
+        { Sid: "Servicedsql", Effect: "Allow", Principal: { Service: "dsql.amazonaws.com" }, Action: ["kms:Decrypt"], Resource: "*", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } },
+        { Sid: "BackupCopyAccountUses", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::210987654321:root"] }, Action: ["kms:Decrypt"], Resource: "*" },
+    ],
+});
+/** The policy every data key had before S6: the account's root may do anything, and anyone in the account may use it through the service. */
+const ACCOUNT_WIDE = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+        { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: ROOT }, Action: "kms:*", Resource: "*" },
+        {
+            Sid: "UseThroughService",
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"],
+            Resource: "*",
+            Condition: { StringEquals: { "kms:CallerAccount": ACCOUNT, "kms:ViaService": ["rds.us-east-1.amazonaws.com"] } },
+        },
+    ],
+});
+
 describe("encryption policies (through the analyzer protocol)", () => {
     let report: PolicyReport;
     before(async () => {
         const goodKey = { enableKeyRotation: true, deletionWindowInDays: 30 };
+        const dataKey = { ...goodKey, policy: NAMED };
         report = await run([
-            res(KEY, "order-key", goodKey, { protect: true }),
+            res(KEY, "order-key", dataKey, { protect: true }),
             res(KEY, "payment-key", goodKey, { protect: true, service: "payment" }),
             res(ALIAS, "payment-alias", { name: "alias/payment", targetKeyId: U }, keyDep("targetKeyId", "payment-key")),
             // The payment key named by its alias ARN (a known string, no dependency) by another service.
@@ -75,13 +121,28 @@ describe("encryption policies (through the analyzer protocol)", () => {
                 serverSideEncryption: { enabled: true, kmsKeyArn: U },
                 replicas: [{ regionName: "us-west-2", kmsKeyArn: U }],
             }, { deps: { serverSideEncryption: [urn(KEY, "order-key")], replicas: [urn(KEY, "order-key-west")] } }),
-            res(KEY, "order-key-west", goodKey, { protect: true }),
+            res(KEY, "order-key-west", dataKey, { protect: true }),
             res(EKS, "eks", { encryptionConfigKeyArn: U }, { service: "platform", ...keyDep("encryptionConfigKeyArn", "eks-key") }),
             res(KEY, "eks-key", goodKey, { protect: true, service: "platform" }),
 
             // encryption-in-transit-and-at-rest
             res(REDIS, "cache", { atRestEncryptionEnabled: true, transitEncryptionEnabled: true, authToken: "[secret]", kmsKeyId: U }, { service: "cart", ...keyDep("kmsKeyId", "cart-key") }),
-            res(KEY, "cart-key", goodKey, { protect: true, service: "cart" }),
+            res(KEY, "cart-key", dataKey, { protect: true, service: "cart" }),
+            // Data keys that let the account use them (S6), and what is out of the rule's scope.
+            res(KEY, "legacy-key", { ...goodKey, policy: ACCOUNT_WIDE }, { protect: true, service: "reviews" }),
+            res(DOCDB, "reviews", { storageEncrypted: true, kmsKeyId: U }, { service: "reviews", ...keyDep("kmsKeyId", "legacy-key") }),
+            res(KEY, "default-policy-key", goodKey, { protect: true, service: "ledger" }),
+            res(DDB, "ledger-table", { serverSideEncryption: { enabled: true, kmsKeyArn: U } }, { service: "ledger", ...keyDep("serverSideEncryption", "default-policy-key") }),
+            res(KEY, "data-bucket-key", { ...goodKey, policy: ACCOUNT_WIDE }, { protect: true, service: "traces" }),
+            res(BUCKET, "traces-bucket", { bucket: "mall-traces-data", tags: { service: "traces", component: "global-data" } }),
+            res(SSE, "traces-sse", { bucket: U, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: U } }] },
+                { untagged: true, deps: { bucket: [urn(BUCKET, "traces-bucket")], rules: [urn(KEY, "data-bucket-key")] } }),
+            res(KEY, "site-key", { ...goodKey, policy: ACCOUNT_WIDE }, { protect: true, service: "web" }),
+            res(BUCKET, "site-bucket", { bucket: "mall-site", tags: { service: "web", component: "edge" } }),
+            res(SSE, "site-sse", { bucket: U, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: U } }] },
+                { untagged: true, deps: { bucket: [urn(BUCKET, "site-bucket")], rules: [urn(KEY, "site-key")] } }),
+            res(KEY, "preview-key", { ...goodKey, policy: U }, { protect: true, service: "wishlist" }),
+            res(DOCDB, "wishlist", { storageEncrypted: true, kmsKeyId: U }, { service: "wishlist", ...keyDep("kmsKeyId", "preview-key") }),
             res(REDIS, "cache-plain", { atRestEncryptionEnabled: false, transitEncryptionEnabled: true, transitEncryptionMode: "preferred", userGroupIds: ["mall-cache-users"], kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/cache" }, { service: "session" }),
             res(REDIS, "cache-global-member", { globalReplicationGroupId: "ldgnf-mall-cache", kmsKeyId: "arn:aws:kms:us-west-2:111122223333:key/cache3" }, { service: "rate-limiting" }),
             res(REDIS, "cache-preview", { atRestEncryptionEnabled: true, transitEncryptionEnabled: U, authToken: U, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/cache2" }, { service: "leaderboard" }),
@@ -148,6 +209,26 @@ describe("encryption policies (through the analyzer protocol)", () => {
             expectClean(report, P, urn(KEY, "seller-key"));
             expectFindings(report, P, urn(SSE, "aes-sse"), [[M, "s3 bucket server side encryption configuration aes-sse must encrypt with a customer-managed KMS key (aws:kms); rules[0].applyServerSideEncryptionByDefault.sseAlgorithm is \"AES256\""]]);
         });
+        it("accepts a data key whose policy names its users (the account only administers; a bound service principal; another account's backup share)", () => {
+            expectClean(report, P, urn(KEY, "order-key"));
+            expectClean(report, P, urn(KEY, "cart-key"));
+        });
+        it("flags a data key that lets the account use it: the root's kms:* and a via-service statement for everyone in the account (S6)", () =>
+            expectFindings(report, P, urn(KEY, "legacy-key"), [
+                [M, `KMS key legacy-key encrypts data (reviews) and must name the principals that use it; its statement AccountAdministers allows kms:Encrypt, kms:Decrypt, kms:ReEncryptFrom, kms:ReEncryptTo, kms:GenerateDataKey, kms:GenerateDataKeyWithoutPlaintext, kms:GenerateDataKeyPair, kms:GenerateDataKeyPairWithoutPlaintext, kms:CreateGrant to the account (${ROOT}), so IAM alone decides who uses it`],
+                [M, 'KMS key legacy-key encrypts data (reviews) and must name the principals that use it; its statement UseThroughService allows kms:Encrypt, kms:Decrypt, kms:ReEncryptFrom, kms:ReEncryptTo, kms:GenerateDataKey, kms:GenerateDataKeyWithoutPlaintext, kms:GenerateDataKeyPair, kms:GenerateDataKeyPairWithoutPlaintext, kms:CreateGrant to every principal ("*") its conditions do not name'],
+            ]));
+        it("flags a data key without a policy (KMS's default lets the account decide)", () =>
+            expectFindings(report, P, urn(KEY, "default-policy-key"), [[M, "KMS key default-policy-key encrypts data (ledger-table) and must have a policy that names its users; it has none, so the account decides"]]));
+        it("holds the data tier's buckets to it by their component tag, and leaves other components' buckets out", () => {
+            expectFindings(report, P, urn(KEY, "data-bucket-key"), [
+                [M, `KMS key data-bucket-key encrypts data (traces-sse) and must name the principals that use it; its statement AccountAdministers allows kms:Encrypt, kms:Decrypt, kms:ReEncryptFrom, kms:ReEncryptTo, kms:GenerateDataKey, kms:GenerateDataKeyWithoutPlaintext, kms:GenerateDataKeyPair, kms:GenerateDataKeyPairWithoutPlaintext, kms:CreateGrant to the account (${ROOT}), so IAM alone decides who uses it`],
+                [M, 'KMS key data-bucket-key encrypts data (traces-sse) and must name the principals that use it; its statement UseThroughService allows kms:Encrypt, kms:Decrypt, kms:ReEncryptFrom, kms:ReEncryptTo, kms:GenerateDataKey, kms:GenerateDataKeyWithoutPlaintext, kms:GenerateDataKeyPair, kms:GenerateDataKeyPairWithoutPlaintext, kms:CreateGrant to every principal ("*") its conditions do not name'],
+            ]);
+            expectClean(report, P, urn(KEY, "site-key"));
+        });
+        it("only advises on a data key whose policy is unknown in preview", () =>
+            expectFindings(report, P, urn(KEY, "preview-key"), [[A, "KMS key preview-key's policy is not known during preview; the update checks that it names the users of its data"]]));
         it("covers DynamoDB replicas and the @pulumi/eks cluster", () => {
             expectClean(report, P, urn(DDB, "idempotency"));
             expectClean(report, P, urn(EKS, "eks"));

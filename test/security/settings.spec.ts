@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { RawConfig, parseStackConfig } from "../../stacks/settings";
+import { ConfigError, RawConfig, parseStackConfig } from "../../stacks/settings";
 import { problems } from "../stacks/config-problems";
 
 const REGISTRY = { "us-east-1": { cidr: "10.0.0.0/16", role: "primary" }, "us-west-2": { cidr: "10.1.0.0/16", role: "secondary" } };
@@ -18,21 +18,23 @@ function config(extra: Record<string, string> = {}, environment = "production"):
 
 describe("security settings: audit retention and the retention locks", () => {
     it("production keeps audit evidence 365 days under compliance locks by default; other environments default to governance", () => {
-        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", config()).security, { auditLogRetentionDays: 365, auditArchiveRetentionDays: 365, retentionLock: "compliance" });
+        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", config()).security, { auditLogRetentionDays: 365, auditArchiveRetentionDays: 365, retentionLock: "compliance", deployerArns: [] });
         assert.deepStrictEqual(parseStackConfig("mall", "staging-us-east-1", config({}, "staging")).security, {
             auditLogRetentionDays: 365,
             auditArchiveRetentionDays: 365,
             retentionLock: "governance",
+            deployerArns: [],
         });
     });
 
     it("other environments may keep less and lock less; production may keep more", () => {
         const staging = config({ "mall:auditLogRetentionDays": "30", "mall:auditArchiveRetentionDays": "7", "mall:retentionLock": "none" }, "staging");
-        assert.deepStrictEqual(parseStackConfig("mall", "staging-us-east-1", staging).security, { auditLogRetentionDays: 30, auditArchiveRetentionDays: 7, retentionLock: "none" });
+        assert.deepStrictEqual(parseStackConfig("mall", "staging-us-east-1", staging).security, { auditLogRetentionDays: 30, auditArchiveRetentionDays: 7, retentionLock: "none", deployerArns: [] });
         assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", config({ "mall:auditLogRetentionDays": "731", "mall:auditArchiveRetentionDays": "2555" })).security, {
             auditLogRetentionDays: 731,
             auditArchiveRetentionDays: 2555,
             retentionLock: "compliance",
+            deployerArns: [],
         });
     });
 
@@ -76,5 +78,48 @@ describe("security settings: audit retention and the retention locks", () => {
         assert.deepStrictEqual(problems("us-east-1", config({ ...own, "mall:backupCopyVaultArn": "arn:aws:backup:us-east-1:123456789012:backup-vault:v1" })), [
             "mall:backupCopyVaultArn names a vault in 123456789012, this stack's own account: the copy that survives a compromised account must live in another account of the organisation; name that account's vault",
         ]);
+    });
+
+    describe("the deployers the data keys name (mall:deployerArns)", () => {
+        const RUNNER = {
+            repositoryUrl: "https://github.com/organization/mall-platform",
+            connectionArn: "arn:aws:codeconnections:us-east-1:123456789012:connection/5f8e3a3c-0000-4000-8000-000000000001",
+            deployRoleArn: "arn:aws:iam::123456789012:role/mall-deploy",
+            previewRoleArn: "arn:aws:iam::123456789012:role/mall-preview",
+            actorIds: ["1234567"],
+        };
+        it("are the deploy workflow's role and the listed identities, each once", () => {
+            const extra = ["arn:aws:iam::123456789012:role/platform/bootstrap", "arn:aws:iam::123456789012:user/break-glass", RUNNER.deployRoleArn];
+            const s = parseStackConfig("mall", "us-east-1", config({ "mall:deployRunner": JSON.stringify(RUNNER), "mall:deployerArns": JSON.stringify(extra) })).security;
+            assert.deepStrictEqual(s.deployerArns, [RUNNER.deployRoleArn, "arn:aws:iam::123456789012:role/platform/bootstrap", "arn:aws:iam::123456789012:user/break-glass"]);
+        });
+        it("refuses a session ARN, and a bootstrap without the identity it runs as", () => {
+            assert.deepStrictEqual(problems("us-east-1", config({ "mall:deployerArns": JSON.stringify(["arn:aws:sts::123456789012:assumed-role/admin/me"]) })), [
+                'mall:deployerArns entry "arn:aws:sts::123456789012:assumed-role/admin/me" is not an IAM role or user ARN like arn:aws:iam::123456789012:role/platform-bootstrap (a role\'s ARN, not an assumed-role session\'s)',
+            ]);
+            const bootstrap = config({ "mall:deployRunner": JSON.stringify(RUNNER), "mall:deployPhase": "bootstrap", "mall:eksPublicAccessCidrs": JSON.stringify(["203.0.113.7/32"]) });
+            assert.deepStrictEqual(problems("us-east-1", bootstrap), [
+                "mall:deployPhase is bootstrap but mall:deployerArns is empty: the first up runs as your workstation's identity, which the data keys must name to create the stores; add its role (aws sts get-caller-identity prints arn:aws:sts::<account>:assumed-role/<name>/<session>: use arn:aws:iam::<account>:role/<path><name>): pulumi config set --path 'mall:deployerArns[0]' <role ARN>",
+            ]);
+            assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", { ...bootstrap, "mall:deployerArns": JSON.stringify(["arn:aws:iam::123456789012:role/bootstrap"]) }).security.deployerArns, [
+                RUNNER.deployRoleArn,
+                "arn:aws:iam::123456789012:role/bootstrap",
+            ]);
+        });
+        it("a real run with no deployer at all is refused before anything is created", () => {
+            let refused: readonly string[] = [];
+            try {
+                parseStackConfig("mall", "staging-us-east-1", config({}, "staging"), { offlinePlan: false });
+            } catch (e) {
+                assert.ok(e instanceof ConfigError);
+                refused = e.problems;
+            }
+            assert.ok(
+                refused.includes(
+                    "no deployer: neither mall:deployRunner.deployRoleArn nor mall:deployerArns is set, and the data keys let only the identities named there create the stores; set mall:deployerArns to the role you run pulumi up as: pulumi config set --path 'mall:deployerArns[0]' <role ARN>",
+                ),
+                refused.join("\n"),
+            );
+        });
     });
 });
