@@ -295,9 +295,8 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     },
     "mall:deployerArns": {
         section: "security",
-        default: "none: only `mall:deployRunner.deployRoleArn`",
         description:
-            "IAM role (or user) ARNs that also run `pulumi up` for this stack, besides the deploy workflow's role: the bootstrap identity (required with `mall:deployPhase` bootstrap), a break-glass role. The data keys name these as the only principals in the account whose requests let the stores' services create grants (docs/security.md \"Keys that name their users\"); a real run needs at least one deployer.",
+            "IAM role (or user) ARNs that run `pulumi up` for this stack besides `mall:deployRunner.deployRoleArn` (the bootstrap identity, required with `mall:deployPhase` bootstrap; a break-glass role), which the data keys name as the only principals in the account whose requests let the stores' services create grants (docs/security.md \"Keys that name their users\"); a real run needs at least one deployer.",
     },
 };
 

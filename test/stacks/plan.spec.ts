@@ -243,7 +243,13 @@ describe("plan ordering and failures", function () {
             dir: ROOT,
             skipPolicy: true,
             environment: "production",
-            overrides: { "us-east-1": { "mall:deployPhase": "bootstrap", "mall:eksPublicAccessCidrs": JSON.stringify(["203.0.113.7/32"]) } },
+            overrides: {
+                "us-east-1": {
+                    "mall:deployPhase": "bootstrap",
+                    "mall:eksPublicAccessCidrs": JSON.stringify(["203.0.113.7/32"]),
+                    "mall:deployerArns": JSON.stringify(["arn:aws:iam::123456789012:role/platform-bootstrap"]),
+                },
+            },
         });
         const msk = result.stacks[0].resources.find((r) => r.name === "data-msk-cluster")!;
         assert.strictEqual((msk.inputs.brokerNodeGroupInfo as Record<string, unknown>).connectivityInfo, undefined);
