@@ -222,7 +222,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
             dsqlClusterArn,
             // GlobalData keeps one DocumentDB master secret; every DocumentDB service reads it.
             docdbSecretArns: credentials.docdbServiceSecretArns,
-            cacheAuthSecretArn: credentials.cacheAuthSecretArn,
+            cacheSecretArns: credentials.cacheServiceSecretArns,
             secretsKeyArn: credentials.secretsKeyArn,
             mskClusterArn: data.mskClusterArn,
             assetsBucketArn: data.bucketArns["static-assets"],
@@ -248,7 +248,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
                 idempotencyTableName: data.idempotencyTableName,
                 assetsBucketName: data.bucketNames["static-assets"],
                 docdbSecretArns: credentials.docdbServiceSecretArns,
-                cacheAuthSecretArn: credentials.cacheAuthSecretArn,
+                cacheSecretArns: credentials.cacheServiceSecretArns,
             })
             .apply((e) =>
                 Object.fromEntries(
@@ -498,7 +498,8 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         backupVaultName: backup.vaultName,
         backupPlanId: backup.planId,
         docdbServiceSecretArns: pulumi.output(credentials.docdbServiceSecretArns),
-        cacheAuthSecretArn: credentials.cacheAuthSecretArn,
+        cacheServiceSecretArns: pulumi.output(credentials.cacheServiceSecretArns),
+        cacheUserGroupIds: pulumi.output(data.cacheUserGroupIds),
         secretsReplicaKeyArns: pulumi.output(data.secretReplicaKeyArns),
         dataKeyArns: pulumi.output(data.keyArns),
         dataSecurityGroupIds: pulumi.output(data.securityGroupIds),
@@ -589,19 +590,20 @@ interface Credentials {
     readonly docdbMasterSecretArn: pulumi.Input<string>;
     /** Per DocumentDB service, its own credentials secret. */
     readonly docdbServiceSecretArns: Readonly<Record<string, pulumi.Input<string>>>;
-    readonly cacheAuthSecretArn: pulumi.Input<string>;
+    /** Per cache service, its own user's credentials secret. */
+    readonly cacheServiceSecretArns: Readonly<Record<string, pulumi.Input<string>>>;
     readonly secretsKeyArn: pulumi.Input<string>;
 }
 
 /** The primary's generated secrets and its secrets key. */
 function ownCredentials(data: GlobalData): Credentials {
-    const { cacheAuth, auroraMaster, docdbMaster } = data.secretArns;
-    if (!cacheAuth || !auroraMaster || !docdbMaster) throw new Error("GlobalData in the primary region must generate the Valkey AUTH token and the Aurora and DocumentDB master secrets");
+    const { auroraMaster, docdbMaster } = data.secretArns;
+    if (!auroraMaster || !docdbMaster) throw new Error("GlobalData in the primary region must generate the Aurora and DocumentDB master secrets");
     return {
         auroraMasterSecretArn: auroraMaster,
         docdbMasterSecretArn: docdbMaster,
         docdbServiceSecretArns: data.docdbServiceSecretArns,
-        cacheAuthSecretArn: cacheAuth,
+        cacheServiceSecretArns: data.cacheServiceSecretArns,
         secretsKeyArn: data.keyArns.secrets,
     };
 }
@@ -631,7 +633,7 @@ function replicatedCredentials(settings: SecondarySettings, primary: PrimaryOutp
         auroraMasterSecretArn: master("auroraMaster"),
         docdbMasterSecretArn: master("docdbMaster"),
         docdbServiceSecretArns: Object.fromEntries(Object.entries(primary.docdbServiceSecretArns).map(([svc, arn]) => [svc, local(arn)])),
-        cacheAuthSecretArn: local(primary.cacheAuthSecretArn),
+        cacheServiceSecretArns: Object.fromEntries(Object.entries(primary.cacheServiceSecretArns).map(([svc, arn]) => [svc, local(arn)])),
         secretsKeyArn: key,
     };
 }

@@ -38,6 +38,8 @@ export interface PrimaryDataRef {
     readonly docdbGlobalClusterId: pulumi.Input<string>;
     /** The ElastiCache global datastore this region joins. */
     readonly cacheGlobalReplicationGroupId: pulumi.Input<string>;
+    /** Per region, the cache user group the primary declared there (this region's must be among them). */
+    readonly cacheUserGroupIds: Readonly<Record<string, pulumi.Input<string>>>;
     /** The primary's DSQL cluster, peered with this region's. */
     readonly dsqlClusterArn: pulumi.Input<string>;
     /** Its id, for the primary-side peering. */
@@ -197,8 +199,12 @@ export class GlobalData extends pulumi.ComponentResource {
     public readonly bucketArns: Record<BucketPurpose, pulumi.Output<string>>;
     public readonly idempotencyTableName: pulumi.Output<string>;
     public readonly idempotencyTableArn: pulumi.Output<string>;
-    /** Generated credentials (primary only: secondaries inherit users and AUTH from the global parents). */
-    public readonly secretArns: Partial<Record<"auroraMaster" | "docdbMaster" | "cacheAuth", pulumi.Output<string>>>;
+    /** Generated credentials (primary only: secondaries inherit users from the global parents). */
+    public readonly secretArns: Partial<Record<"auroraMaster" | "docdbMaster", pulumi.Output<string>>>;
+    /** Per cache service, its own credentials secret (primary only). */
+    public readonly cacheServiceSecretArns: Record<string, pulumi.Output<string>>;
+    /** Per region, the cache user group its member uses (primary only: it declares every region's). */
+    public readonly cacheUserGroupIds: Record<string, pulumi.Output<string>>;
     /** Per secondary region, the key the secrets' replicas there are encrypted with (primary only). */
     public readonly secretReplicaKeyArns: Record<string, pulumi.Output<string>>;
     /** Per DocumentDB service, its own credentials secret (primary only). */
@@ -244,6 +250,8 @@ export class GlobalData extends pulumi.ComponentResource {
         this.secretArns = b.secretArns;
         this.secretReplicaKeyArns = Object.fromEntries(b.secretReplicaKeys.map((k) => [k.region, k.arn]));
         this.docdbServiceSecretArns = { ...(b.docdb.serviceSecretArns ?? {}) };
+        this.cacheServiceSecretArns = { ...(b.cache.serviceSecretArns ?? {}) };
+        this.cacheUserGroupIds = { ...(b.cache.userGroupIds ?? {}) };
         this.auditLogGroupNames = b.auditLogGroups.map((g) => g.name);
         this.registerOutputs({
             keyArns: this.keyArns,
@@ -279,6 +287,8 @@ export class GlobalData extends pulumi.ComponentResource {
             secretArns: this.secretArns,
             secretReplicaKeyArns: this.secretReplicaKeyArns,
             docdbServiceSecretArns: this.docdbServiceSecretArns,
+            cacheServiceSecretArns: this.cacheServiceSecretArns,
+            cacheUserGroupIds: this.cacheUserGroupIds,
         });
     }
 }
@@ -346,7 +356,18 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
           })
         : undefined;
     const docdb = buildDocdb(scope, { securityGroupId: sgs.docdb.id, primary: primary && { globalClusterId: primary.docdbGlobalClusterId } });
-    const cache = buildCache(scope, { securityGroupId: sgs.cache.id, primary: primary && { globalReplicationGroupId: primary.cacheGlobalReplicationGroupId } });
+    const cacheUserGroupId = primary?.cacheUserGroupIds[ctx.region];
+    if (primary && cacheUserGroupId === undefined) {
+        throw new pulumi.ResourceError(
+            `GlobalData ${name}: the primary declares cache user groups for ${Object.keys(primary.cacheUserGroupIds).join(", ") || "no region"}, not ${ctx.region} (output cacheUserGroupIds): it was deployed before this region was registered or before the per-service cache users; re-run pulumi up -s ${primary.region} --policy-pack policy, then this stack`,
+            parent,
+        );
+    }
+    const cache = buildCache(scope, {
+        securityGroupId: sgs.cache.id,
+        primary: primary && { globalReplicationGroupId: primary.cacheGlobalReplicationGroupId, userGroupId: cacheUserGroupId! },
+        secondaryRegions: args.links.secretReplicaRegions,
+    });
     const msk = buildMsk(scope, {
         securityGroupId: sgs.msk.id,
         multiVpcConnectivity: args.mskMultiVpcConnectivity ?? true,
@@ -370,9 +391,8 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
 
     const keyArns = Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, v.arn])) as Record<KeyService, pulumi.Output<string>>;
     const securityGroupIds = Object.fromEntries(Object.entries(sgs).map(([k, v]) => [k, v.id])) as Record<SecuredStore, pulumi.Output<string>>;
-    const secretArns: Partial<Record<"auroraMaster" | "docdbMaster" | "cacheAuth", pulumi.Output<string>>> = {};
+    const secretArns: Partial<Record<"auroraMaster" | "docdbMaster", pulumi.Output<string>>> = {};
     if (aurora.masterSecretArn) secretArns.auroraMaster = aurora.masterSecretArn;
     if (docdb.masterSecretArn) secretArns.docdbMaster = docdb.masterSecretArn;
-    if (cache.authSecretArn) secretArns.cacheAuth = cache.authSecretArn;
     return { keyArns, securityGroupIds, aurora, dsql, docdb, cache, msk, search, s3, dynamo, topics, writerDirectory, secretArns, secretReplicaKeys, auditLogGroups: scope.auditLogGroups };
 }

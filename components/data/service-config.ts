@@ -8,6 +8,7 @@
 import { ServiceSpec } from "../catalogue";
 import { WRITE_PATHS } from "./plan";
 import { directoryPath } from "./writer-directory";
+import { cacheKeyPrefix } from "./cache-users";
 
 /** One region's data endpoints, as plain values. */
 export interface DataEndpoints {
@@ -32,7 +33,8 @@ export interface DataEndpoints {
     readonly assetsBucketName: string;
     /** Per DocumentDB service, its own credentials secret (this region's replica). */
     readonly docdbSecretArns: Readonly<Record<string, string>>;
-    readonly cacheAuthSecretArn: string;
+    /** Per cache service, its own user's credentials secret (this region's replica). */
+    readonly cacheSecretArns: Readonly<Record<string, string>>;
 }
 
 /** `<id>.dsql.<region>.on.aws`: DSQL's public, IAM-authenticated endpoint (port 5432). */
@@ -83,7 +85,17 @@ export function planServiceConfig(svc: ServiceSpec, e: DataEndpoints): Record<st
         Object.assign(data, { DOCDB_ENDPOINT: e.docdbEndpoint, DOCDB_WRITER_DIRECTORY: directoryPath(e.prefix, "docdb"), DOCDB_SECRET_ARN: secret, DOCDB_WRITE_PATH: WRITE_PATHS.docdb });
     }
     if (has("cache")) {
-        Object.assign(data, { CACHE_ENDPOINT: e.cacheEndpoint, CACHE_WRITER_DIRECTORY: directoryPath(e.prefix, "cache"), CACHE_AUTH_SECRET_ARN: e.cacheAuthSecretArn, CACHE_WRITE_PATH: WRITE_PATHS.cache });
+        const secret = e.cacheSecretArns[svc.name];
+        if (!secret) throw new Error(`no cache user secret for ${svc.name} (GlobalData cacheServiceSecretArns)`);
+        // Its own user (RBAC, S5): the secret holds { username, password }; the user reaches only keys under the prefix.
+        Object.assign(data, {
+            CACHE_ENDPOINT: e.cacheEndpoint,
+            CACHE_WRITER_DIRECTORY: directoryPath(e.prefix, "cache"),
+            CACHE_SECRET_ARN: secret,
+            CACHE_USERNAME: svc.name,
+            CACHE_KEY_PREFIX: cacheKeyPrefix(svc.name),
+            CACHE_WRITE_PATH: WRITE_PATHS.cache,
+        });
     }
     if (has("search")) Object.assign(data, { SEARCH_ENDPOINT: e.searchEndpoint, SEARCH_WRITE_PATH: WRITE_PATHS.search });
     if (has("idempotency")) Object.assign(data, { IDEMPOTENCY_TABLE: e.idempotencyTableName, IDEMPOTENCY_WRITE_PATH: WRITE_PATHS.dynamodb });

@@ -35,8 +35,8 @@ export interface ServiceStoreRefs<T = string> {
      * `docdbServiceSecretArns`: each service its own user, never the master's).
      */
     readonly docdbSecretArns?: Readonly<Record<string, T>>;
-    /** ElastiCache AUTH token secret, readable by the cache's services (GlobalData's `secretArns.cacheAuth`). */
-    readonly cacheAuthSecretArn?: T;
+    /** Per cache service, its own user's credentials secret (GlobalData's `cacheServiceSecretArns`): each reads only its own. */
+    readonly cacheSecretArns?: Readonly<Record<string, T>>;
     /** KMS key the Secrets Manager secrets above are encrypted with (GlobalData's `secrets` key). */
     readonly secretsKeyArn?: T;
     /** ElastiCache replication group ARN, for `elasticache:Connect` (IAM auth). */
@@ -137,9 +137,10 @@ export function planServicePolicy(svc: ServiceSpec, refs: ServiceStoreRefs, env:
             Resource: user ? [refs.cacheReplicationGroupArn, user] : refs.cacheReplicationGroupArn,
         });
     }
-    if (has("cache") && refs.cacheAuthSecretArn) {
-        s.push({ Sid: sid(svc.name, "CacheAuthSecret"), Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: refs.cacheAuthSecretArn });
-        secrets.push(refs.cacheAuthSecretArn);
+    const cacheSecret = refs.cacheSecretArns?.[svc.name];
+    if (has("cache") && cacheSecret) {
+        s.push({ Sid: sid(svc.name, "CacheSecret"), Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: cacheSecret });
+        secrets.push(cacheSecret);
     }
     const directories = WRITER_REGION_STORES.filter((st) => has(st));
     if (directories.length > 0 && refs.writerDirectoryPath) {

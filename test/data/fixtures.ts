@@ -15,6 +15,7 @@ export const PRIMARY_REF: PrimaryDataRef = {
     auroraGlobalWriterEndpoint: "mall-aurora-global.global-abcdef123456.global.rds.amazonaws.com",
     docdbGlobalClusterId: "mall-docdb-global",
     cacheGlobalReplicationGroupId: "ldgnf-mall-cache-global",
+    cacheUserGroupIds: { "us-east-1": "mall-us-east-1-cache-users", "us-west-2": "mall-us-west-2-cache-users" },
     dsqlClusterArn: "arn:aws:dsql:us-east-1:123456789012:cluster/primarydsql",
     dsqlClusterId: "primarydsql",
     mskClusterArn: "arn:aws:kafka:us-east-1:123456789012:cluster/mall-us-east-1-msk/uuid-s1",
@@ -63,7 +64,12 @@ export function planPrimary(sizing?: DataSizing): Promise<Resources> {
     );
 }
 
-export function planSecondary(regions = REGIONS, region = "us-west-2"): Promise<Resources> {
+/** The primary's outputs as a stack registered with `regions` sees them: it declared a cache user group for each. */
+export function primaryRefFor(regions: readonly { name: string }[]): PrimaryDataRef {
+    return { ...PRIMARY_REF, cacheUserGroupIds: Object.fromEntries(regions.map((r) => [r.name, `mall-${r.name}-cache-users`])) };
+}
+
+export function planSecondary(regions = REGIONS, region = "us-west-2", primary: PrimaryDataRef = primaryRefFor(regions)): Promise<Resources> {
     return planComponent(
         () =>
             new GlobalData("data", {
@@ -72,7 +78,7 @@ export function planSecondary(regions = REGIONS, region = "us-west-2"): Promise<
                 clientSecurityGroupId: "sg-clients",
                 deployerArns: [DEPLOYER_ARN],
                 links: planLinks(regions, region),
-                primary: PRIMARY_REF,
+                primary,
                 earlier: regions.slice(0, regions.findIndex((r) => r.name === region)).map((r, i) => earlierRef(r.name, i)),
                 privateSubnetCidrs: ["10.9.48.0/20", "10.9.64.0/20", "10.9.80.0/20"],
             }),

@@ -124,7 +124,7 @@ describe("GlobalData (primary, us-east-1)", () => {
         const docdbServices = ["analytics", "notification", "product-catalog", "recommendation", "review", "user-profile", "wishlist"];
         assert.deepStrictEqual(
             secrets.map((s) => s.inputs.name).sort(),
-            ["mall/us-east-1/aurora-master", "mall/us-east-1/cache-auth", "mall/us-east-1/docdb-master", ...docdbServices.map((svc) => `mall/us-east-1/docdb-${svc}`)].sort(),
+            ["mall/us-east-1/aurora-master", "mall/us-east-1/docdb-master", ...docdbServices.map((svc) => `mall/us-east-1/docdb-${svc}`), ...["cart", "pricing", "api-gateway"].map((svc) => `mall/us-east-1/cache-${svc}`)].sort(),
         );
         const secretsKeyTagged = new Set(secrets.map((s) => tagService(s)));
         assert.deepStrictEqual([...secretsKeyTagged], ["secrets"]);

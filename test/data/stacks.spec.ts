@@ -70,7 +70,7 @@ describe("data layer in the region stacks", () => {
         const replicaKey = find(primary, "aws:kms/key:Key", "data-secrets-us-west-2-key");
         assert.strictEqual(replicaKey.inputs.region, "us-west-2");
         assert.strictEqual(find(primary, "aws:kms/alias:Alias", "data-secrets-us-west-2-alias").inputs.name, "alias/mall/us-west-2/secrets-from-us-east-1");
-        for (const id of ["aurora-master", "docdb-master", "cache-auth", "docdb-product-catalog", "docdb-analytics"]) {
+        for (const id of ["aurora-master", "docdb-master", "cache-cart", "cache-api-gateway", "docdb-product-catalog", "docdb-analytics"]) {
             const secret = find(primary, "aws:secretsmanager/secret:Secret", `data-${id}-secret`);
             assert.deepStrictEqual(secret.inputs.replicas, secondaries.map((region) => ({ region, kmsKeyId: (primary.outputs.secretsReplicaKeyArns as Record<string, string>)[region] })));
         }

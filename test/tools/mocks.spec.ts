@@ -364,3 +364,29 @@ describe("plan mocks: an Output turned into a string", () => {
         );
     });
 });
+
+describe("plan mocks: ElastiCache RBAC users and groups", () => {
+    const create = (type: string, name: string, inputs: Record<string, unknown>) => mocks.newResource({ type, name, inputs, provider: "", id: "", custom: true } as never);
+    const USER = "aws:elasticache/user:User";
+    const password = "0123456789abcdefXYZ!&#$^<>-0123456789ab";
+    it("identifies a user and a group by their ids, with ARNs in the resource's own region", () => {
+        const user = create(USER, "u", { region: "us-west-2", userId: "mall-us-west-2-cache-cart", userName: "cart", engine: "valkey", accessString: "on ~cart:* -@all +@read", authenticationMode: { type: "password", passwords: [password] } });
+        assert.deepStrictEqual([user.id, user.state.arn, user.state.userName], ["mall-us-west-2-cache-cart", `arn:aws:elasticache:us-west-2:${MOCK_ACCOUNT_ID}:user:mall-us-west-2-cache-cart`, "cart"]);
+        const group = create("aws:elasticache/userGroup:UserGroup", "g", { userGroupId: "mall-us-east-1-cache-users", engine: "valkey", userIds: ["mall-us-east-1-cache-default"] });
+        assert.deepStrictEqual([group.id, group.state.arn], ["mall-us-east-1-cache-users", `arn:aws:elasticache:us-east-1:${MOCK_ACCOUNT_ID}:usergroup:mall-us-east-1-cache-users`]);
+    });
+    it("refuses what CreateUser refuses: a bad id, a valkey user without authentication, a short or forbidden password", () => {
+        const base = { userName: "cart", engine: "valkey", accessString: "on ~cart:* -@all" };
+        assert.throws(() => create(USER, "a", { ...base, userId: "1cart", authenticationMode: { type: "password", passwords: [password] } }), /must begin with a letter/);
+        assert.throws(() => create(USER, "b", { ...base, userId: "cart--x", authenticationMode: { type: "password", passwords: [password] } }), /single hyphens/);
+        assert.throws(() => create(USER, "c", { ...base, userId: "cart", noPasswordRequired: true }), /a valkey user authenticates/);
+        assert.throws(() => create(USER, "d", { ...base, userId: "cart", authenticationMode: { type: "password", passwords: ["short"] } }), /16-128 printable characters/);
+        assert.throws(() => create(USER, "e", { ...base, userId: "cart", authenticationMode: { type: "password", passwords: ["a/b" + password] } }), /without , " \/ @/);
+    });
+    it("refuses a replication group with both an AUTH token and a user group (the provider's ConflictsWith)", () => {
+        assert.throws(
+            () => create("aws:elasticache/replicationGroup:ReplicationGroup", "rg", { replicationGroupId: "mall-us-east-1-cache", authToken: password, userGroupIds: ["mall-us-east-1-cache-users"] }),
+            /authToken conflicts with userGroupIds/,
+        );
+    });
+});

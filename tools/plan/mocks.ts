@@ -10,6 +10,17 @@ import { CLOUDFRONT_ORIGIN_FACING_LIST, hex, managedPrefixListId, mockResourceId
 import { nameLimitProblems } from "./name-limits";
 import { PLACEHOLDER_ACCOUNT_ID } from "../../stacks/settings/placeholders";
 
+/** A wire value without Pulumi's secret wrapper (rpc.specialSecretSig), at any depth. */
+export function unsecret(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(unsecret);
+    if (v && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if (o["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270") return unsecret(o.value);
+        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, unsecret(x)]));
+    }
+    return v;
+}
+
 /** The account mock ARNs name when the stack names none: the placeholder the shipped stack files allow. */
 export const MOCK_ACCOUNT_ID = PLACEHOLDER_ACCOUNT_ID;
 
@@ -123,11 +134,41 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
         arn: r.arn(`cluster:${r.inputs.clusterIdentifier ?? r.id}`, { service: "rds" }),
         endpoint: `${r.inputs.clusterIdentifier ?? r.id}.cluster-${hex(r.id, 12)}.${r.region}.docdb.amazonaws.com`,
     }),
-    "aws:elasticache/replicationGroup:ReplicationGroup": (r) => ({
-        id: r.inputs.replicationGroupId ?? r.id,
-        arn: r.arn(`replicationgroup:${r.inputs.replicationGroupId ?? r.id}`),
-        configurationEndpointAddress: `clustercfg.${r.inputs.replicationGroupId ?? r.id}.${hex(r.id, 6)}.${r.region.replace(/-/g, "")}.cache.amazonaws.com`,
-    }),
+    "aws:elasticache/replicationGroup:ReplicationGroup": (r) => {
+        // The provider's ConflictsWith: RBAC or an AUTH token, never both.
+        if (r.inputs.authToken !== undefined && ((r.inputs.userGroupIds as unknown[] | undefined) ?? []).length > 0) throw new Error(`elasticache replication group ${String(r.inputs.replicationGroupId ?? r.id)}: authToken conflicts with userGroupIds`);
+        if (((r.inputs.userGroupIds as unknown[] | undefined) ?? []).length > 1) throw new Error(`elasticache replication group ${String(r.inputs.replicationGroupId ?? r.id)}: AWS takes one user group`);
+        return {
+            id: r.inputs.replicationGroupId ?? r.id,
+            arn: r.arn(`replicationgroup:${r.inputs.replicationGroupId ?? r.id}`),
+            configurationEndpointAddress: `clustercfg.${r.inputs.replicationGroupId ?? r.id}.${hex(r.id, 6)}.${r.region.replace(/-/g, "")}.cache.amazonaws.com`,
+        };
+    },
+    // RBAC users and groups (CreateUser / CreateUserGroup): ids begin with a letter, hold letters,
+    // digits and single hyphens, and do not end with one; 1-2 passwords of 16-128 printable
+    // characters without , " / @ (ElastiCache user guide, "Role-Based Access Control"; provider
+    // user.go); a group holds a user named default. ARNs: arn:aws:elasticache:<region>:<account>:user:<id>.
+    "aws:elasticache/user:User": (r) => {
+        const userId = String(r.inputs.userId ?? "");
+        if (!/^[a-zA-Z](?:-?[a-zA-Z0-9])*$/.test(userId) || userId.length > 40) throw new Error(`elasticache user: userId "${userId}" must begin with a letter, hold letters, digits and single hyphens, end with neither a hyphen, and be at most 40 characters (tools/plan/mocks.ts)`);
+        const engine = String(r.inputs.engine ?? "").toLowerCase();
+        if (!["redis", "valkey"].includes(engine)) throw new Error(`elasticache user ${userId}: engine "${String(r.inputs.engine)}" is not redis or valkey`);
+        // A secret nested in an input makes the whole input secret on the wire: read through the wrapper.
+        const mode = unsecret(r.inputs.authenticationMode) as { type?: string; passwords?: unknown[] } | undefined;
+        const passwords = ((mode?.passwords ?? unsecret(r.inputs.passwords) ?? []) as unknown[]).map((p) => String(unsecret(p)));
+        if (engine === "valkey" && !(mode?.type === "password" || mode?.type === "iam")) throw new Error(`elasticache user ${userId}: a valkey user authenticates (authenticationMode type password or iam)`);
+        if (mode?.type === "password" && (passwords.length < 1 || passwords.length > 2)) throw new Error(`elasticache user ${userId}: a password user has one or two passwords`);
+        for (const p of passwords) {
+            if (p === "[secret]" || p.length === 0) continue;
+            if (p.length < 16 || p.length > 128 || /[,"/@\s]/.test(p)) throw new Error(`elasticache user ${userId}: a password is 16-128 printable characters without , " / @ or spaces`);
+        }
+        return { id: userId, arn: r.arn(`user:${userId}`), userName: r.inputs.userName };
+    },
+    "aws:elasticache/userGroup:UserGroup": (r) => {
+        const id = String(r.inputs.userGroupId ?? "");
+        if (!/^[a-zA-Z](?:-?[a-zA-Z0-9])*$/.test(id) || id.length > 40) throw new Error(`elasticache user group: userGroupId "${id}" must begin with a letter, hold letters, digits and single hyphens, and be at most 40 characters (tools/plan/mocks.ts)`);
+        return { id, arn: r.arn(`usergroup:${id}`) };
+    },
     "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup": (r) => ({
         // AWS prefixes the suffix with a region-derived tag.
         globalReplicationGroupId: `ldgnf-${r.inputs.globalReplicationGroupIdSuffix ?? r.id}`,
