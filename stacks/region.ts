@@ -5,11 +5,12 @@
 import { PlatformBackup } from "../components/backup/backup";
 import { AURORA_DATABASE } from "../components/data/aurora";
 import { StoreIdentities } from "../components/identities/identities";
+import { CredentialRotation } from "../components/security/rotation";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext } from "../components/common/context";
 import { GlobalData, PrimaryDataRef } from "../components/data/global-data";
-import { BUCKETS, bucketName, cacheNodeIds, clusterIdentifier, planLinks, secretReplicaArn } from "../components/data/plan";
+import { BUCKETS, bucketName, cacheNodeIds, clusterIdentifier, planLinks, secretReplicaArn, store } from "../components/data/plan";
 import { ruleId } from "../components/data/s3";
 import { dsqlEndpoint, planServiceConfig } from "../components/data/service-config";
 import { directoryRoot } from "../components/data/writer-directory";
@@ -339,6 +340,25 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
         docdbSecretArns: credentials.docdbServiceSecretArns,
         secretsKeyArn: credentials.secretsKeyArn,
     });
+    // ---- Credential rotation (S7): the Aurora and DocumentDB credentials, in the primary, where the
+    // secrets are (their replicas follow); after the stores answer and the identities exist.
+    if (settings.role === "primary") {
+        const docdb = { engine: "docdb" as const, host: data.docdbEndpoint, port: store("docdb").port!, storeSecurityGroupId: data.securityGroupIds.docdb };
+        new CredentialRotation("rotation", {
+            context: ctx,
+            network: { vpcId: network.vpcId, vpcCidr: network.vpcCidr, privateSubnetIds: network.privateSubnetIds },
+            secrets: [
+                { id: "aurora-master", engine: "aurora-postgresql", secretArn: credentials.auroraMasterSecretArn, host: data.auroraEndpoint, port: store("aurora").port!, database: AURORA_DATABASE, storeSecurityGroupId: data.securityGroupIds.aurora },
+                { id: "docdb-master", secretArn: credentials.docdbMasterSecretArn, ...docdb },
+                // The services' users: the master changes their passwords.
+                ...Object.entries(credentials.docdbServiceSecretArns).map(([svc, arn]) => ({ id: `docdb-${svc}`, secretArn: arn, masterSecretArn: credentials.docdbMasterSecretArn, ...docdb })),
+            ],
+            secretsKeyArn: credentials.secretsKeyArn,
+            rotationDays: settings.security.credentialRotationDays,
+            alarmTopicArn: dr.topicArn,
+            after: [identities, ...data.connectable],
+        });
+    }
     // ---- Backups (S12): every system of record 35 days, copied into the copy region (the first peer:
     // the first secondary for the primary, the primary for a secondary) and another account when set.
     const backup = new PlatformBackup("backup", {

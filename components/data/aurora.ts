@@ -154,7 +154,7 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
             // upgrade of every member); pinning one lifts the ignore and upgrades through here.
             stateful(scope, resolved ? { ignoreChanges: ["engineVersion"] } : {}),
         );
-        const master = generatedSecret(scope, "aurora-master", "Aurora global database master user", AURORA_MASTER_USER);
+        const master = generatedSecret(scope, "aurora-master", "Aurora global database master user", AURORA_MASTER_USER, { rotated: true });
         masterSecretArn = master.arn;
         cluster = new aws.rds.Cluster(
             `${base}-cluster`,
@@ -169,7 +169,8 @@ export function buildAurora(scope: DataScope, args: AuroraArgs): AuroraStore {
             // Engine upgrades of a global database go through the global cluster (its engineVersion),
             // which upgrades every member; automatic minor version upgrades do NOT apply to global
             // database members, so a member's engineVersion only ever moves with the parent's.
-            stateful(scope, { dependsOn: [clusterLogs], ignoreChanges: ["globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion"] }),
+            // masterPassword: rotation owns it after the first value (S7).
+            stateful(scope, { dependsOn: [clusterLogs], ignoreChanges: ["globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion", "masterPassword"] }),
         );
         globalClusterId = global.id;
         globalWriterEndpoint = global.endpoint;

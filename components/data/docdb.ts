@@ -100,15 +100,16 @@ export function buildDocdb(scope: DataScope, args: DocdbArgs): DocdbStore {
             },
             stateful(scope),
         );
-        const master = generatedSecret(scope, "docdb-master", "DocumentDB global cluster master user", DOCDB_MASTER_USER);
+        const master = generatedSecret(scope, "docdb-master", "DocumentDB global cluster master user", DOCDB_MASTER_USER, { rotated: true });
         masterSecretArn = master.arn;
         serviceSecretArns = Object.fromEntries(
-            servicesUsing("docdb").map((svc) => [svc.name, generatedSecret(scope, `docdb-${svc.name}`, `DocumentDB user of the ${svc.name} service`, databaseUser(svc.name)).arn]),
+            servicesUsing("docdb").map((svc) => [svc.name, generatedSecret(scope, `docdb-${svc.name}`, `DocumentDB user of the ${svc.name} service`, databaseUser(svc.name), { rotated: true }).arn]),
         );
         cluster = new aws.docdb.Cluster(
             `${base}-cluster`,
             { ...common, globalClusterIdentifier: global.id, masterUsername: DOCDB_MASTER_USER, masterPassword: master.value },
-            stateful(scope, { dependsOn: logGroups, ignoreChanges: ["globalClusterIdentifier", "engineVersion"] }),
+            // masterPassword: rotation owns it after the first value (S7).
+            stateful(scope, { dependsOn: logGroups, ignoreChanges: ["globalClusterIdentifier", "engineVersion", "masterPassword"] }),
         );
         globalClusterId = global.id;
     } else {

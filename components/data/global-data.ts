@@ -102,8 +102,6 @@ export interface GlobalDataArgs {
      * that before a real run (stacks/settings/security.ts).
      */
     readonly deployerArns: readonly string[];
-    /** Per region, the roles of the credential rotation functions there (key-users.ts). @default {} */
-    readonly rotationRoleNames?: Readonly<Record<string, readonly string[]>>;
     /** Accounts AWS Backup copies the snapshots into (`mall:backupCopyVaultArn`): the Aurora and DocumentDB keys are shared with them. @default [] */
     readonly backupCopyAccounts?: readonly string[];
     /** Retention of the stores' audit-class log groups (audit, connections). @default 365 - AUDIT_LOG_RETENTION_DAYS */
@@ -311,7 +309,6 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
         primaryRegion: primary?.region ?? ctx.region,
         regions: args.registryRegions ?? [ctx.region],
         deployerArns: args.deployerArns,
-        rotationRoleNames: args.rotationRoleNames ?? {},
     };
     const keys = buildKeys(parent, name, ctx, users, args.backupCopyAccounts ?? []);
     // Keys for the secrets' replicas, one per secondary, declared here because a secret's replicas

@@ -18,7 +18,8 @@
  *   DynamoDB replication service-linked role (global tables);
  * - the services' IRSA roles, for the stores whose data they read through the key (their secrets,
  *   the assets bucket, the idempotency table), Tempo for the traces bucket, and the identities
- *   bootstrap for the credentials it reads.
+ *   bootstrap for the credentials it reads;
+ * - the credential rotation function (S7), on every secrets key: it writes the new versions.
  */
 import { SERVICES, Store } from "../catalogue";
 import { backupNames } from "../backup/plan";
@@ -47,8 +48,6 @@ export interface DataKeyUsersInput {
     readonly regions: readonly string[];
     /** The identities that run `pulumi up` (mall:deployerArns with the deploy workflow's role). */
     readonly deployerArns: readonly string[];
-    /** Per region, the roles of the credential rotation functions there (S7). @default {} */
-    readonly rotationRoleNames?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Data actions a principal needs to read and write through a service that encrypts per request. */
@@ -87,6 +86,11 @@ export function cacheFailoverRoleName(prefix: string, region: string): string {
     return drNames({ prefix, region }).functionName(FUNCTION_STORE);
 }
 
+/** The credential rotation function's role (components/security/rotation.ts), in the primary: the secrets are there, their replicas follow. */
+export function rotationRoleName(prefix: string, region: string): string {
+    return `${prefix}-${region}-credential-rotation`;
+}
+
 /** Services in the catalogue that read a secret: the DocumentDB services (their own credentials) and the cache's (theirs, S5). */
 const SECRET_READERS = SERVICES.filter((s) => s.stores.includes("docdb") || s.stores.includes("cache")).map((s) => s.name);
 
@@ -97,7 +101,7 @@ export function dataKeyUsers(i: DataKeyUsersInput, service: KeyService, keyRegio
     const deployers = [...i.deployerArns];
     const backup = [role(backupNames(i.prefix, keyRegion).role)];
     const regionSwitch = i.regions.filter((r) => r !== i.primaryRegion).map((r) => role(drNames({ prefix: i.prefix, region: r }).regionSwitchRole(i.primaryRegion)));
-    const rotation = (i.rotationRoleNames?.[keyRegion] ?? []).map(role);
+    const rotation = [role(rotationRoleName(i.prefix, i.primaryRegion))];
     switch (service) {
         case "aurora":
         case "docdb":

@@ -1,7 +1,8 @@
 /**
- * Generated credentials (database master passwords, the Valkey AUTH token) kept in Secrets
+ * Generated credentials (database master and service passwords, the Valkey users') kept in Secrets
  * Manager under the region's `secrets` key. The value exists in Pulumi state only as an encrypted
  * secret input of the store and the secret version; it is never a stack output or config value.
+ * Rotated ones (`rotated`) keep only their first value there.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -20,7 +21,7 @@ export interface GeneratedSecret {
  * `${scope.name}-<id>-password|-secret|-secret-version`. The character set is the intersection of
  * what Aurora, DocumentDB (no / @ " space) and ElastiCache AUTH (only ! & # $ ^ < > -) accept.
  */
-export function generatedSecret(scope: DataScope, id: string, description: string, username?: string): GeneratedSecret {
+export function generatedSecret(scope: DataScope, id: string, description: string, username?: string, options: { readonly rotated?: boolean } = {}): GeneratedSecret {
     const password = new random.RandomPassword(
         `${scope.name}-${id}-password`,
         { length: 40, special: true, overrideSpecial: "!&#$^<>-", minLower: 2, minUpper: 2, minNumeric: 2 },
@@ -48,7 +49,10 @@ export function generatedSecret(scope: DataScope, id: string, description: strin
                 password.result.apply((p) => JSON.stringify(username ? { username, password: p } : { token: p })),
             ),
         },
-        child(scope),
+        // A rotated secret's value is the rotation function's after the first rotation (S7,
+        // components/security/rotation.ts): Pulumi writes the first value only, and never puts the
+        // version back as AWSCURRENT.
+        child(scope, options.rotated ? { ignoreChanges: ["secretString", "versionStages"] } : {}),
     );
     return { secret, value: password.result, arn: secret.arn };
 }

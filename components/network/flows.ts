@@ -23,6 +23,8 @@ export const OWNER_DEPLOY = "Deploy-ready III: a deploy path that reaches the pr
 export const OWNER_WRITES = "Active-active I: every region can write";
 /** What the spec still lacked: the metrics API, identities inside the stores (spec-audit). */
 export const OWNER_AA2 = "Active-active II: what the spec still lacks";
+/** Credential rotation opens exactly the stores whose passwords it changes (security S7). */
+export const OWNER_SEC2 = "Security II: data protection that survives a compromised credential";
 
 /**
  * Named sources that are not our resources, each mapped by the checker to what admits it:
@@ -47,7 +49,10 @@ export type SymbolicSource =
     | "hosted-runner";
 
 /** Security groups by role; the checker knows which planned groups play each role. */
-export type GroupRole = "eks-nodes" | "eks-api" | "origin" | `data:${DataStore}` | "msk-replicator" | "deploy-runner" | "preview-runner" | "vpc-endpoints" | "identities";
+export type GroupRole = "eks-nodes" | "eks-api" | "origin" | `data:${DataStore}` | "msk-replicator" | "deploy-runner" | "preview-runner" | "vpc-endpoints" | "identities" | "rotation";
+
+/** The stores whose credentials Secrets Manager rotates (components/security/rotation.ts). */
+const ROTATED_STORES: readonly DataStore[] = ["aurora", "docdb"];
 
 /** Stores with a data-tier security group (a port in components/data/plan.ts STORES). */
 export type DataStore = Extract<StoreId, "aurora" | "docdb" | "cache" | "msk" | "search">;
@@ -204,6 +209,26 @@ export function flowTable(regions: readonly FlowRegion[], failoverOrder?: readon
             );
         }
         add(group("identities", r), group("vpc-endpoints", r), 443, "admitted", OWNER_AA2, "the identities bootstrap reads the master and service secrets (Secrets Manager) and assumes the OpenSearch master role (STS)");
+    }
+    // Credential rotation (S7, components/security/rotation.ts) runs in the primary, where the
+    // secrets are: it opens Aurora and DocumentDB there to change passwords, and nothing else.
+    for (const s of dataStores()) {
+        const opens = (ROTATED_STORES as readonly string[]).includes(s.id);
+        add(
+            group("rotation", primary.name),
+            group(`data:${s.id}`, primary.name),
+            s.port,
+            opens ? "admitted" : "forbidden",
+            OWNER_SEC2,
+            opens ? `credential rotation changes the ${s.label}'s passwords` : `credential rotation cannot open the ${s.label}`,
+        );
+    }
+    add(group("rotation", primary.name), group("vpc-endpoints", primary.name), 443, "admitted", OWNER_SEC2, "credential rotation reads and writes the secrets' versions (Secrets Manager)");
+    for (const other of secondaries) {
+        for (const id of ROTATED_STORES) {
+            const s = dataStores().find((d) => d.id === id)!;
+            add(group("rotation", primary.name), group(`data:${id}`, other.name), s.port, "forbidden", OWNER_SEC2, `credential rotation changes passwords on the writer's cluster in ${primary.name} only, not the ${other.name} ${s.label}`);
+        }
     }
     // Events both ways: a replicator per ordered pair of regions, homed in its target region.
     for (const source of names) {

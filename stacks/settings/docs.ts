@@ -293,6 +293,11 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
         description:
             "A backup vault in another account of the organisation, in this stack's region, that every recovery point is also copied into (`arn:aws:backup:<region>:<account>:backup-vault:<name>`): the copy that survives a compromised account; the Aurora, DocumentDB and vault keys are shared with that account (docs/data.md \"Backups\" lists the organisation-side setup).",
     },
+    "mall:credentialRotationDays": {
+        section: "security",
+        description:
+            "Days between Secrets Manager rotations of the Aurora and DocumentDB credentials (the masters and each DocumentDB service's user), run in the primary by the credential rotation function; production takes at most 90.",
+    },
     "mall:deployerArns": {
         section: "security",
         description:

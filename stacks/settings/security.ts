@@ -56,6 +56,8 @@ export interface SecuritySettings {
      * have the stores' services create grants (components/data/key-users.ts).
      */
     readonly deployerArns: readonly string[];
+    /** Days between rotations of the Aurora and DocumentDB credentials (Secrets Manager). @default 30 */
+    readonly credentialRotationDays: number;
 }
 
 /** Where the stack runs: its region and the accounts it may deploy to (`aws:allowedAccountIds`). */
@@ -71,6 +73,9 @@ export interface SecurityScope {
 }
 
 export const DEPLOYER_ARNS_KEY = "mall:deployerArns";
+export const CREDENTIAL_ROTATION_KEY = "mall:credentialRotationDays";
+/** PCI DSS 8.3.9 and CIS ask for at most 90 days between password changes: production's ceiling. */
+const ROTATION_CEILING_DAYS = 90;
 /** An IAM role (with its path) or user, as `aws:PrincipalArn` compares it. */
 const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
 
@@ -124,5 +129,9 @@ export function readSecurity(r: ConfigReader, environment: string, scope: Securi
             `no deployer: neither mall:deployRunner.deployRoleArn nor ${DEPLOYER_ARNS_KEY} is set, and the data keys let only the identities named there create the stores; set ${DEPLOYER_ARNS_KEY} to the role you run pulumi up as: pulumi config set --path '${DEPLOYER_ARNS_KEY}[0]' <role ARN>`,
         );
     }
-    return { auditLogRetentionDays, auditArchiveRetentionDays, retentionLock, ...(m ? { backupCopyVaultArn: copy } : {}), deployerArns };
+    const credentialRotationDays = r.number(CREDENTIAL_ROTATION_KEY, { default: 30, min: 1, max: 1000, integer: true });
+    if (production && credentialRotationDays > ROTATION_CEILING_DAYS) {
+        r.problem(`${CREDENTIAL_ROTATION_KEY} ${credentialRotationDays} leaves production's database passwords unchanged longer than ${ROTATION_CEILING_DAYS} days; set ${ROTATION_CEILING_DAYS} or fewer`);
+    }
+    return { auditLogRetentionDays, auditArchiveRetentionDays, retentionLock, ...(m ? { backupCopyVaultArn: copy } : {}), deployerArns, credentialRotationDays };
 }

@@ -132,7 +132,9 @@ describe("GlobalData (primary, us-east-1)", () => {
         assert.strictEqual(kmsIds.size, 1);
         assert.notStrictEqual([...kmsIds][0], res.one(T.cluster, "data-aurora-cluster").inputs.kmsKeyId, "secrets use their own key, not Aurora's");
         for (const v of res.ofType("aws:secretsmanager/secretVersion:SecretVersion")) assert.strictEqual(v.inputs.secretString, "[secret]");
-        assert.strictEqual(res.one(T.rg, "data-cache-group").inputs.authToken, "[secret]");
+        // The cache authenticates its users (RBAC, S5), not a token; their passwords are secrets too.
+        assert.strictEqual(res.one(T.rg, "data-cache-group").inputs.authToken, undefined);
+        for (const u of res.ofType("aws:elasticache/user:User")) assert.deepStrictEqual(u.inputs.authenticationMode, { type: "password", passwords: ["[secret]"] }, u.name);
     });
 
     it("DSQL: a multi-region cluster with the us-east-2 witness, its own key, deletion protection; no peering in the primary", () => {

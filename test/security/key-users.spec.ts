@@ -85,6 +85,10 @@ describe("data keys that name their users (S6) in the shipped plan", () => {
         assert.deepStrictEqual(named(statement(key(east, "data-s3-key"), "Services")), [role("mall-us-east-1-svc-seller"), role("mall-us-east-1-tempo")]);
         // The secrets' replica key in us-west-2 names us-west-2's readers.
         assert.deepStrictEqual(named(statement(key(east, "data-secrets-us-west-2-key"), "Readers")), [...secretReaders.map((r) => r.replace("us-east-1", "us-west-2")), role("mall-us-west-2-identities")].sort());
+        // Credential rotation (S7) writes new versions: named on the secrets keys, here and in every replica region.
+        for (const k of ["data-secrets-key", "data-secrets-us-west-2-key"]) {
+            assert.deepStrictEqual(named(statement(key(east, k), "Rotation")), [role("mall-us-east-1-credential-rotation")], k);
+        }
         // The logs key: CloudWatch Logs alone, bound to this account's log groups.
         assert.deepStrictEqual(policyOf(key(east, "data-logs-key")).map((st) => st.Sid), ["AccountAdministers", "Servicelogs", "DenyShortDeletionWindow"]);
     });

@@ -18,23 +18,25 @@ function config(extra: Record<string, string> = {}, environment = "production"):
 
 describe("security settings: audit retention and the retention locks", () => {
     it("production keeps audit evidence 365 days under compliance locks by default; other environments default to governance", () => {
-        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", config()).security, { auditLogRetentionDays: 365, auditArchiveRetentionDays: 365, retentionLock: "compliance", deployerArns: [] });
+        assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", config()).security, { auditLogRetentionDays: 365, auditArchiveRetentionDays: 365, retentionLock: "compliance", deployerArns: [], credentialRotationDays: 30 });
         assert.deepStrictEqual(parseStackConfig("mall", "staging-us-east-1", config({}, "staging")).security, {
             auditLogRetentionDays: 365,
             auditArchiveRetentionDays: 365,
             retentionLock: "governance",
             deployerArns: [],
+            credentialRotationDays: 30,
         });
     });
 
     it("other environments may keep less and lock less; production may keep more", () => {
         const staging = config({ "mall:auditLogRetentionDays": "30", "mall:auditArchiveRetentionDays": "7", "mall:retentionLock": "none" }, "staging");
-        assert.deepStrictEqual(parseStackConfig("mall", "staging-us-east-1", staging).security, { auditLogRetentionDays: 30, auditArchiveRetentionDays: 7, retentionLock: "none", deployerArns: [] });
+        assert.deepStrictEqual(parseStackConfig("mall", "staging-us-east-1", staging).security, { auditLogRetentionDays: 30, auditArchiveRetentionDays: 7, retentionLock: "none", deployerArns: [], credentialRotationDays: 30 });
         assert.deepStrictEqual(parseStackConfig("mall", "us-east-1", config({ "mall:auditLogRetentionDays": "731", "mall:auditArchiveRetentionDays": "2555" })).security, {
             auditLogRetentionDays: 731,
             auditArchiveRetentionDays: 2555,
             retentionLock: "compliance",
             deployerArns: [],
+            credentialRotationDays: 30,
         });
     });
 
@@ -121,5 +123,13 @@ describe("security settings: audit retention and the retention locks", () => {
                 refused.join("\n"),
             );
         });
+    });
+
+    it("rotates the database credentials every mall:credentialRotationDays: 30 by default, at most 90 in production", () => {
+        assert.strictEqual(parseStackConfig("mall", "staging-us-east-1", config({ "mall:credentialRotationDays": "365" }, "staging")).security.credentialRotationDays, 365);
+        assert.deepStrictEqual(problems("us-east-1", config({ "mall:credentialRotationDays": "120" })), [
+            "mall:credentialRotationDays 120 leaves production's database passwords unchanged longer than 90 days; set 90 or fewer",
+        ]);
+        assert.deepStrictEqual(problems("staging-us-east-1", config({ "mall:credentialRotationDays": "0" }, "staging")).length, 1);
     });
 });

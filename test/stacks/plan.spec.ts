@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { CACHE_SERVICES } from "../../components/data/cache-users";
 import { planIdentities } from "../../components/identities/plan";
 import { REGISTRY } from "../registry";
 import { spawnSync } from "child_process";
@@ -100,7 +101,7 @@ describe("the offline plan of both stacks", function () {
         assert.ok(primaryVpcRoutes.every((r) => r.inputs.region === "us-east-1" && r.inputs.destinationCidrBlock === "10.1.0.0/16"));
     });
 
-    it("the primary declares no pairwise link; in other regions only the keys its secrets replicate under, the storefront's replica and its backup copy vault", () => {
+    it("the primary declares no pairwise link; in other regions only the keys its secrets replicate under, the cache users, the storefront's replica and its backup copy vault", () => {
         assert.deepStrictEqual(east.resources.filter((r) => /peering/i.test(r.type)).map((r) => r.name), []);
         assert.deepStrictEqual(
             east.resources
@@ -137,6 +138,13 @@ describe("the offline plan of both stacks", function () {
                         ["aws:kms/key:Key", "backup-copy-vault-key"],
                         ["aws:backup/vaultLockConfiguration:VaultLockConfiguration", "backup-copy-vault-lock"],
                     ].map(([t, n]) => [t, n, REGISTRY.first]),
+                )
+                // Per secondary, its cache users and group (the datastore does not replicate RBAC: components/data/cache-users.ts).
+                .concat(
+                    REGISTRY.secondaries.flatMap((r) => [
+                        ...["default", ...CACHE_SERVICES].map((who) => ["aws:elasticache/user:User", `data-cache-${r}-user-${who}`, r]),
+                        ["aws:elasticache/userGroup:UserGroup", `data-cache-${r}-users`, r],
+                    ]),
                 )
                 .sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
         );

@@ -390,3 +390,19 @@ describe("plan mocks: ElastiCache RBAC users and groups", () => {
         );
     });
 });
+
+describe("plan mocks: Secrets Manager rotation", () => {
+    const create = (inputs: Record<string, unknown>) => mocks.newResource({ type: "aws:secretsmanager/secretRotation:SecretRotation", name: "r", inputs, provider: "", id: "", custom: true } as never);
+    const secretId = `arn:aws:secretsmanager:us-east-1:${MOCK_ACCOUNT_ID}:secret:mall/us-east-1/aurora-master-AbCdEf`;
+    const lambda = `arn:aws:lambda:us-east-1:${MOCK_ACCOUNT_ID}:function:mall-us-east-1-credential-rotation`;
+    it("is identified by its secret's ARN, enabled", () => {
+        const { id, state } = create({ secretId, rotationLambdaArn: lambda, rotationRules: { automaticallyAfterDays: 30 } });
+        assert.deepStrictEqual([id, state.rotationEnabled], [secretId, true]);
+    });
+    it("refuses what RotateSecret refuses: no function ARN, both or neither schedule, days out of 1-1000", () => {
+        assert.throws(() => create({ secretId, rotationLambdaArn: "mall-rotation", rotationRules: { automaticallyAfterDays: 30 } }), /is not a Lambda function ARN/);
+        assert.throws(() => create({ secretId, rotationLambdaArn: lambda, rotationRules: {} }), /exactly one of/);
+        assert.throws(() => create({ secretId, rotationLambdaArn: lambda, rotationRules: { automaticallyAfterDays: 30, scheduleExpression: "rate(30 days)" } }), /exactly one of/);
+        assert.throws(() => create({ secretId, rotationLambdaArn: lambda, rotationRules: { automaticallyAfterDays: 1001 } }), /is not 1-1000/);
+    });
+});

@@ -110,6 +110,17 @@ const EXTRA_STATE: Record<string, (r: ResourceCall) => State> = {
     // GlobalData (components/data): identifiers and endpoints the program reads or exports.
     "random:index/randomPassword:RandomPassword": (r) => ({ result: `mock-${hex(r.id + "password", 32)}` }),
     "aws:secretsmanager/secret:Secret": (r) => ({ arn: r.arn(`secret:${r.inputs.name ?? r.id}-${hex(r.id, 6)}`) }),
+    // RotateSecret: the provider identifies the rotation by its secret's ARN; a Lambda ARN and one of
+    // automaticallyAfterDays (1-1000) or a schedule expression are required (secretRotation.d.ts).
+    "aws:secretsmanager/secretRotation:SecretRotation": (r) => {
+        const secretId = String(r.inputs.secretId ?? "");
+        const rules = (r.inputs.rotationRules ?? {}) as { automaticallyAfterDays?: number; scheduleExpression?: string };
+        if (!/^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+$/.test(String(r.inputs.rotationLambdaArn ?? ""))) throw new Error(`secret rotation of ${secretId}: rotationLambdaArn "${String(r.inputs.rotationLambdaArn)}" is not a Lambda function ARN`);
+        const days = rules.automaticallyAfterDays;
+        if ((days === undefined) === (rules.scheduleExpression === undefined)) throw new Error(`secret rotation of ${secretId}: set exactly one of rotationRules.automaticallyAfterDays and scheduleExpression`);
+        if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 1000)) throw new Error(`secret rotation of ${secretId}: automaticallyAfterDays ${days} is not 1-1000`);
+        return { id: secretId, rotationEnabled: true };
+    },
     "aws:rds/globalCluster:GlobalCluster": (r) => ({
         id: r.inputs.globalClusterIdentifier ?? r.id,
         arn: `arn:aws:rds::${r.account}:global-cluster:${r.inputs.globalClusterIdentifier ?? r.id}`,

@@ -74,6 +74,7 @@ function groupsOf(m: NetworkModel, role: GroupRole, region: string, side?: strin
     if (role === "preview-runner") return named("runner-preview-sg", "private");
     if (role === "vpc-endpoints") return named("network-endpoints-sg", "private");
     if (role === "identities") return named("identities-sg", "private");
+    if (role === "rotation") return named("rotation-sg", "private");
     if (role.startsWith("data:")) return named(`data-${role.slice(5)}-sg`, "data");
     if (role === "origin") {
         const lb = originLoadBalancer(m, region);
