@@ -98,3 +98,11 @@ export function actionsOf(policy: PolicyDocument): string[] {
 export function resourcesOf(policy: PolicyDocument): string[] {
     return policy.Statement.flatMap((s) => (s.Resource === undefined ? [] : typeof s.Resource === "string" ? [s.Resource] : [...s.Resource]));
 }
+
+/** What a Lambda function in a VPC needs for its network interfaces (AWSLambdaVPCAccessExecutionRole's actions; EC2 has no resource-level permission for them). */
+export const LAMBDA_VPC_ENIS: PolicyStatement & { Sid: string } = {
+    Sid: "VpcNetworkInterfaces",
+    Effect: "Allow",
+    Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+    Resource: "*",
+};

