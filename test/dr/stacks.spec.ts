@@ -101,9 +101,13 @@ describe("both stacks with DR and observability", () => {
         // The database-failover drill runs where the writers are: the primary.
         assert.strictEqual(count("us-east-1", "aws:fis/experimentTemplate:ExperimentTemplate"), 5);
         assert.strictEqual(count("us-west-2", "aws:fis/experimentTemplate:ExperimentTemplate"), 4);
-        // Each region's failover function, beside the identities bootstrap (components/identities).
+        // Each region's failover function, beside the identities bootstrap (components/identities)
+        // and, in the primary alone, credential rotation (components/security/rotation.ts).
         for (const r of ["us-east-1", "us-west-2"]) {
-            assert.deepStrictEqual(result.stacks.find((s) => s.stack === r)!.resources.filter((x) => x.type === "aws:lambda/function:Function").map((x) => x.name).sort(), ["audit-exporter", "dr-elasticache", "identities-function"]);
+            assert.deepStrictEqual(
+                result.stacks.find((s) => s.stack === r)!.resources.filter((x) => x.type === "aws:lambda/function:Function").map((x) => x.name).sort(),
+                ["audit-exporter", "dr-elasticache", "identities-function", ...(r === REGISTRY.primary ? ["rotation-function"] : [])],
+            );
         }
         assert.strictEqual(count("us-east-1", "aws:arcregionswitch/plan:Plan"), 0);
         assert.strictEqual(count("us-west-2", "aws:arcregionswitch/plan:Plan"), 1);

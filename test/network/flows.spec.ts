@@ -10,10 +10,30 @@ const TWO = [
 const THREE = [...TWO, { name: "ap-northeast-2", cidr: "10.2.0.0/16", role: "secondary" as const }];
 
 describe("the flow table (components/network/flows.ts)", () => {
-    it("is derived from the registry: 109 rows for two regions, ids unique", () => {
+    it("is derived from the registry: 117 rows for two regions, ids unique", () => {
         const table = flowTable(TWO);
-        assert.strictEqual(table.length, 109);
+        // 109, and credential rotation's 8 (S7): the primary's five stores, its endpoints, the secondary's two rotated stores.
+        assert.strictEqual(table.length, 117);
+        assert.strictEqual(table.filter((r) => r.from.kind === "group" && r.from.role === "rotation").length, 8);
         assert.strictEqual(new Set(table.map((r) => r.id)).size, table.length);
+    });
+
+    it("credential rotation (S7) opens Aurora and DocumentDB in the primary and nothing else", () => {
+        assert.deepStrictEqual(
+            flowTable(TWO)
+                .filter((r) => r.from.kind === "group" && r.from.role === "rotation")
+                .map((r) => `${r.expected} | ${r.id}`),
+            [
+                "admitted | rotation@us-east-1 -> data:aurora@us-east-1:5432",
+                "admitted | rotation@us-east-1 -> data:docdb@us-east-1:27017",
+                "forbidden | rotation@us-east-1 -> data:cache@us-east-1:6379",
+                "forbidden | rotation@us-east-1 -> data:msk@us-east-1:9098",
+                "forbidden | rotation@us-east-1 -> data:search@us-east-1:443",
+                "admitted | rotation@us-east-1 -> vpc-endpoints@us-east-1:443",
+                "forbidden | rotation@us-east-1 -> data:aurora@us-west-2:5432",
+                "forbidden | rotation@us-east-1 -> data:docdb@us-west-2:27017",
+            ],
+        );
     });
 
     it("lists no row owned by a later issue: every flow the platform needs holds, every forbidden one is closed", () => {
@@ -95,7 +115,7 @@ describe("the flow table (components/network/flows.ts)", () => {
             "admitted | eks-nodes@us-west-2 -> aws-api:dsql@us-west-2:5432",
         ]);
         assert.deepStrictEqual(writes("us-west-2").slice(0, 2), ["admitted | eks-nodes@us-east-1 -> data:docdb@us-west-2:27017", "admitted | eks-nodes@us-east-1 -> data:cache@us-west-2:6379"]);
-        assert.strictEqual(rowsFor(table, "us-east-1").length, 107);
+        assert.strictEqual(rowsFor(table, "us-east-1").length, 115);
     });
 
     it("lets the API server reach metrics-server and metrics-server reach every kubelet, in each region", () => {
