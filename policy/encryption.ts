@@ -137,11 +137,32 @@ const DATABASE_TYPES = new Set([
 export const DATA_COMPONENT = "global-data";
 
 /** Condition keys that name the principal a statement admits (so "*" is not everyone). */
-const PRINCIPAL_KEYS = ["aws:principalarn", "aws:userid", "aws:username", "aws:sourcearn", "aws:sourceaccount"];
+const PRINCIPAL_KEYS = ["aws:principalarn", "aws:userid", "aws:username"];
+/** Operators that restrict a key to listed values: no negation (Not…), no IfExists (absent passes), no set operators. */
+const NAMING_OPERATORS = ["stringequals", "arnequals", "arnlike", "stringlike"];
 
-function conditionKeys(condition: unknown): string[] {
-    if (!condition || typeof condition !== "object") return [];
-    return Object.values(condition as Plain).flatMap((block) => (block && typeof block === "object" ? Object.keys(block as Plain).map((k) => k.toLowerCase()) : []));
+/**
+ * Whether a condition names the principals it admits: a principal key under a positive operator,
+ * every value exact (no `*` or `?`: a pattern admits whatever role is later created to match).
+ */
+export function namesPrincipals(condition: unknown): boolean {
+    if (!condition || typeof condition !== "object") return false;
+    return Object.entries(condition as Plain).some(
+        ([operator, block]) =>
+            NAMING_OPERATORS.includes(operator.toLowerCase()) &&
+            !!block &&
+            typeof block === "object" &&
+            Object.entries(block as Plain).some(([k, v]) => PRINCIPAL_KEYS.includes(k.toLowerCase()) && strings(v).length > 0 && strings(v).every((x) => !/[*?]/.test(x))),
+    );
+}
+
+/** The accounts a key's statements restrict callers to (kms:CallerAccount). */
+function callerAccounts(sts: Statement[]): string[] {
+    return sts.flatMap((st) =>
+        Object.values((st.Condition ?? {}) as Plain).flatMap((block) =>
+            block && typeof block === "object" ? Object.entries(block as Plain).filter(([k]) => k.toLowerCase() === "kms:calleraccount").flatMap(([, v]) => strings(v)) : [],
+        ),
+    );
 }
 
 /** The accounts whose root administers the key (an Allow of kms:PutKeyPolicy to `arn:…:root` or a bare account id). */
@@ -177,7 +198,8 @@ export function accountWideUse(st: Statement, ownAccounts: ReadonlySet<string>):
     if (st.Effect !== "Allow") return undefined;
     const uses = st.NotAction !== undefined ? ["(NotAction)"] : KEY_USE_ACTIONS.filter((u) => strings(st.Action).some((a) => grantsAction(a, u)));
     if (uses.length === 0) return undefined;
-    const named = conditionKeys(st.Condition).some((k) => PRINCIPAL_KEYS.includes(k));
+    if (st.NotPrincipal !== undefined) return `allows ${uses.join(", ")} to everyone but its NotPrincipal`;
+    const named = namesPrincipals(st.Condition);
     for (const p of awsPrincipals(st.Principal)) {
         if (p === "*" && !named) return `allows ${uses.join(", ")} to every principal ("*") its conditions do not name`;
         const account = rootAccount(p);
@@ -266,6 +288,7 @@ export const perServiceKmsKeys: StackValidationPolicy = stackPolicy({
                     continue;
                 }
                 const own = administeringAccounts(sts);
+                for (const a of callerAccounts(sts)) own.add(a);
                 const arnAccount = /^arn:aws[a-z-]*:kms:[^:]*:(\d{12}):/.exec(String(at(key.props, "arn") ?? ""))?.[1];
                 if (arnAccount) own.add(arnAccount);
                 sts.forEach((st, i) => {

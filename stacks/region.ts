@@ -3,8 +3,10 @@
  * secondary joins them and owns every pairwise link (DESIGN §2).
  */
 import { PlatformBackup } from "../components/backup/backup";
-import { AURORA_DATABASE } from "../components/data/aurora";
+import { AURORA_DATABASE, AURORA_MASTER_USER } from "../components/data/aurora";
+import { DOCDB_MASTER_USER } from "../components/data/docdb";
 import { StoreIdentities } from "../components/identities/identities";
+import { databaseUser } from "../components/identities/plan";
 import { CredentialRotation } from "../components/security/rotation";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -348,10 +350,10 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
             context: ctx,
             network: { vpcId: network.vpcId, vpcCidr: network.vpcCidr, privateSubnetIds: network.privateSubnetIds },
             secrets: [
-                { id: "aurora-master", engine: "aurora-postgresql", secretArn: credentials.auroraMasterSecretArn, host: data.auroraEndpoint, port: store("aurora").port!, database: AURORA_DATABASE, storeSecurityGroupId: data.securityGroupIds.aurora },
-                { id: "docdb-master", secretArn: credentials.docdbMasterSecretArn, ...docdb },
+                { id: "aurora-master", engine: "aurora-postgresql", username: AURORA_MASTER_USER, secretArn: credentials.auroraMasterSecretArn, host: data.auroraEndpoint, port: store("aurora").port!, database: AURORA_DATABASE, storeSecurityGroupId: data.securityGroupIds.aurora },
+                { id: "docdb-master", username: DOCDB_MASTER_USER, secretArn: credentials.docdbMasterSecretArn, ...docdb },
                 // The services' users: the master changes their passwords.
-                ...Object.entries(credentials.docdbServiceSecretArns).map(([svc, arn]) => ({ id: `docdb-${svc}`, secretArn: arn, masterSecretArn: credentials.docdbMasterSecretArn, ...docdb })),
+                ...Object.entries(credentials.docdbServiceSecretArns).map(([svc, arn]) => ({ id: `docdb-${svc}`, username: databaseUser(svc), secretArn: arn, masterSecretArn: credentials.docdbMasterSecretArn, ...docdb })),
             ],
             secretsKeyArn: credentials.secretsKeyArn,
             rotationDays: settings.security.credentialRotationDays,

@@ -25,6 +25,11 @@ export const CACHE_USER_ENGINE = "valkey";
 /** The cache's services, in catalogue order. */
 export const CACHE_SERVICES: readonly string[] = SERVICES.filter((s) => s.stores.includes("cache")).map((s) => s.name);
 
+/** Reads that take no key, so a key pattern does not restrict them: every user is denied them. */
+export const KEYLESS_READS = ["scan", "randomkey", "dbsize"] as const;
+/** Commands no service user may be granted by name (dangerous, administrative or scripting). */
+const FORBIDDEN_COMMANDS = ["keys", "flushall", "flushdb", "eval", "evalsha", "fcall", "function", "config", "debug", "monitor", "shutdown", "acl", "module", "script", "save", "bgsave", "replicaof", "slaveof", "migrate", "restore", "sort"];
+
 /** The key prefix a service's user may touch, and its ConfigMap says (CACHE_KEY_PREFIX). */
 export function cacheKeyPrefix(service: string): string {
     return `${service}:`;
@@ -33,9 +38,11 @@ export function cacheKeyPrefix(service: string): string {
 /**
  * Command categories a service's user gets, after `-@all`: reads, writes, transactions and the
  * connection commands; then `-@dangerous` removes whatever of those is dangerous (FLUSHALL, KEYS,
- * …); then the three cluster-topology subcommands a cluster-mode client needs to find the shards.
+ * …); then the commands that read the whole keyspace without a key argument, which a key pattern
+ * cannot restrict (SCAN and RANDOMKEY list other services' keys; valkey-io/valkey#370); then the
+ * three cluster-topology subcommands a cluster-mode client needs to find the shards.
  */
-const GRANTED = ["+@read", "+@write", "+@transaction", "+@connection", "-@dangerous", "+cluster|slots", "+cluster|shards", "+cluster|nodes"];
+const GRANTED = ["+@read", "+@write", "+@transaction", "+@connection", "-@dangerous", ...KEYLESS_READS.map((c) => `-${c}`), "+cluster|slots", "+cluster|shards", "+cluster|nodes"];
 
 /** A service's access string: on, its keys only, the commands above (no pub/sub command, so no channel). */
 export function cacheAccessString(service: string): string {
@@ -59,9 +66,14 @@ export function accessProblems(service: string, access: string): string[] {
         if (!pattern.startsWith(cacheKeyPrefix(service))) problems.push(`key pattern ${k} is not ${service}'s own (${cacheKeyPrefix(service)}*)`);
     }
     for (const t of tokens) {
-        if (["allkeys", "allchannels", "allcommands", "+@all", "&*", "+@dangerous", "+@admin", "+@scripting"].includes(t)) problems.push(`${t} is not allowed`);
+        if (["allkeys", "allchannels", "allcommands", "+@all", "&*", "+@dangerous", "+@admin", "+@scripting", "+@keyspace"].includes(t)) problems.push(`${t} is not allowed`);
         else if (t.startsWith("&")) problems.push(`channel ${t} is not allowed`);
+        else if (t.startsWith("+") && FORBIDDEN_COMMANDS.includes(t.slice(1).split("|")[0].toLowerCase())) problems.push(`${t} is not allowed`);
     }
     if (!tokens.includes("-@dangerous")) problems.push("-@dangerous is missing");
+    for (const c of KEYLESS_READS) {
+        const denied = tokens.lastIndexOf(`-${c}`);
+        if (denied < 0 || tokens.slice(denied).some((t) => t === `+${c}` || t === "+@read" || t === "+@keyspace" || t === "+@all")) problems.push(`-${c} is missing (it lists every service's keys)`);
+    }
     return problems;
 }

@@ -139,6 +139,8 @@ export const TAMPER_CALLS: Readonly<Record<string, readonly string[]>> = {
     "backup.amazonaws.com": ["DeleteBackupVault", "DeleteRecoveryPoint", "DeleteBackupPlan", "DeleteBackupSelection", "DeleteBackupVaultLockConfiguration", "UpdateRecoveryPointLifecycle"],
     "logs.amazonaws.com": ["DeleteLogGroup", "DeleteLogStream", "PutRetentionPolicy", "DeleteRetentionPolicy"],
     "s3.amazonaws.com": ["PutObjectLockConfiguration", "DeleteBucketPolicy"],
+    // Credential rotation switched off or redirected, or a credential's secret removed (S7).
+    "secretsmanager.amazonaws.com": ["CancelRotateSecret", "DeleteSecret", "PutResourcePolicy", "RemoveRegionsFromReplication"],
 };
 
 export const TAMPER_PATTERN = {

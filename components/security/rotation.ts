@@ -103,7 +103,7 @@ export class CredentialRotation extends pulumi.ComponentResource {
         const account = pulumi.output(ctx.accountId);
         const logGroupName = `/aws/lambda/${fnName}`;
 
-        // No ingress. Egress on the stores' ports inside this VPC, and 443 for Secrets Manager.
+        // No ingress. Egress on the stores' ports and 443 (Secrets Manager's endpoint), inside this VPC.
         const sg = new aws.ec2.SecurityGroup(
             `${name}-sg`,
             {
@@ -111,7 +111,8 @@ export class CredentialRotation extends pulumi.ComponentResource {
                 description: "Credential rotation: opens Aurora and DocumentDB in this VPC",
                 revokeRulesOnDelete: true,
                 egress: [
-                    { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "Secrets Manager (interface endpoint or NAT)" },
+                    // This VPC only: Secrets Manager through its interface endpoint, never the internet (it holds the masters).
+                    { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [args.network.vpcCidr], description: "Secrets Manager through the VPC's interface endpoint" },
                     ...[...new Set(args.secrets.map((s) => s.port))].sort().map((port) => ({ protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: [args.network.vpcCidr], description: `this region's store on ${port}` })),
                 ],
                 tags: tags(awsName(ctx, "rotation")),
@@ -169,6 +170,7 @@ export class CredentialRotation extends pulumi.ComponentResource {
             args.secrets.map((s) =>
                 pulumi.all([s.secretArn, s.host, s.masterSecretArn]).apply(([secretArn, host, masterSecretArn]) => ({
                     secretArn,
+                    username: s.username,
                     engine: s.engine,
                     host,
                     port: s.port,

@@ -28,6 +28,8 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes } from "crypto";
 /** What each rotated secret is (ROTATION_TARGETS, set by components/security/rotation.ts). */
 export interface RotationTarget {
     readonly secretArn: string;
+    /** The user whose password this secret holds: a secret naming another is refused (it could aim rotation at the master). */
+    readonly username: string;
     readonly engine: "aurora-postgresql" | "docdb";
     readonly host: string;
     readonly port: number;
@@ -143,7 +145,7 @@ export async function rotate(event: RotationEvent, targets: readonly RotationTar
             const pending = parseCredentials(id, await secrets.value(id, { versionId: token }));
             if (await loginWorks(stores, target, pending)) return "setSecret: the store already takes the pending password";
             const current = parseCredentials(id, await secrets.value(id, { stage: "AWSCURRENT" }));
-            if (pending.username !== current.username) throw new Error(`secret ${id}: the pending version names another user`);
+            if (pending.username !== target.username || current.username !== target.username) throw new Error(`secret ${id} names another user than ${target.username}: refusing to change a password`);
             const actor = target.masterSecretArn ? parseCredentials(target.masterSecretArn, await secrets.value(target.masterSecretArn, { stage: "AWSCURRENT" })) : current;
             await withSession(stores, target, actor, async (s) => {
                 if (!(await s.isWriter())) throw new Error(`${target.host} is not the global writer: rotate where the writer is (the primary stack follows a promotion, docs/security.md)`);
@@ -157,6 +159,9 @@ export async function rotate(event: RotationEvent, targets: readonly RotationTar
             return "testSecret: the pending password logs in";
         }
         case "finishSecret": {
+            // Never make current a password the store does not take (a direct invocation after a failed setSecret).
+            const pending = parseCredentials(id, await secrets.value(id, { versionId: token }));
+            await withSession(stores, target, pending, async () => undefined);
             const current = Object.entries(meta.versions).find(([, s]) => s.includes("AWSCURRENT"))?.[0];
             if (!current) throw new Error(`secret ${id} has no AWSCURRENT version`);
             await secrets.moveCurrent(id, token, current);

@@ -8,6 +8,7 @@ export interface Statement {
     readonly Resource?: unknown;
     readonly NotResource?: unknown;
     readonly Principal?: unknown;
+    readonly NotPrincipal?: unknown;
     readonly Condition?: unknown;
     readonly Sid?: unknown;
 }

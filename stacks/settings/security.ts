@@ -120,6 +120,12 @@ export function readSecurity(r: ConfigReader, environment: string, scope: Securi
         describe: "an IAM role or user ARN like arn:aws:iam::123456789012:role/platform-bootstrap (a role's ARN, not an assumed-role session's)",
     });
     const deployerArns = [...new Set([...(scope.deployRoleArn ? [scope.deployRoleArn] : []), ...extra])];
+    for (const arn of extra) {
+        const account = arn.split(":")[4];
+        if (scope.accounts.length > 0 && !scope.accounts.includes(account)) {
+            r.problem(`${DEPLOYER_ARNS_KEY} entry "${arn}" is in account ${account}, not this stack's (${scope.accounts.join(", ")}): the data keys name their users in their own account only; name a role of this account`);
+        }
+    }
     if (scope.phase === "bootstrap" && extra.length === 0) {
         r.problem(
             `mall:deployPhase is bootstrap but ${DEPLOYER_ARNS_KEY} is empty: the first up runs as your workstation's identity, which the data keys must name to create the stores; add its role (aws sts get-caller-identity prints arn:aws:sts::<account>:assumed-role/<name>/<session>: use arn:aws:iam::<account>:role/<path><name>): pulumi config set --path '${DEPLOYER_ARNS_KEY}[0]' <role ARN>`,

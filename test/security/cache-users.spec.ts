@@ -18,14 +18,21 @@ const RG = "aws:elasticache/replicationGroup:ReplicationGroup";
 describe("cache users (S5): the access strings", () => {
     it("are the three cache services', each on its own key prefix, without dangerous commands", () => {
         assert.deepStrictEqual(CACHE_SERVICES, ["cart", "pricing", "api-gateway"]);
-        assert.strictEqual(cacheAccessString("cart"), "on ~cart:* -@all +@read +@write +@transaction +@connection -@dangerous +cluster|slots +cluster|shards +cluster|nodes");
+        assert.strictEqual(cacheAccessString("cart"), "on ~cart:* -@all +@read +@write +@transaction +@connection -@dangerous -scan -randomkey -dbsize +cluster|slots +cluster|shards +cluster|nodes");
         for (const svc of CACHE_SERVICES) assert.deepStrictEqual(accessProblems(svc, cacheAccessString(svc)), [], svc);
         assert.throws(() => cacheAccessString("order"), /order does not use the cache/);
     });
-    it("accessProblems refuses another service's keys, every key or channel, every command and a missing -@dangerous", () => {
-        assert.deepStrictEqual(accessProblems("cart", "on ~pricing:* ~* -@all +@read -@dangerous"), ["key pattern ~pricing:* is not cart's own (cart:*)", "key pattern ~* is not cart's own (cart:*)"]);
-        assert.deepStrictEqual(accessProblems("cart", "on ~cart:* &* +@all"), ["&* is not allowed", "+@all is not allowed", "-@dangerous is missing"]);
-        assert.deepStrictEqual(accessProblems("cart", "on %R~cart:* allkeys -@all +@dangerous -@dangerous"), ["allkeys is not allowed", "+@dangerous is not allowed"]);
+    it("accessProblems refuses another service's keys, every key or channel, every command, dangerous commands by name, a missing -@dangerous, and keyless reads", () => {
+        const tail = "-@dangerous -scan -randomkey -dbsize";
+        assert.deepStrictEqual(accessProblems("cart", `on ~pricing:* ~* -@all +@read ${tail}`), ["key pattern ~pricing:* is not cart's own (cart:*)", "key pattern ~* is not cart's own (cart:*)"]);
+        assert.deepStrictEqual(accessProblems("cart", "on ~cart:* &* +@all -scan -randomkey -dbsize"), ["&* is not allowed", "+@all is not allowed", "-@dangerous is missing"]);
+        assert.deepStrictEqual(accessProblems("cart", `on %R~cart:* allkeys -@all +@dangerous ${tail} +keys +EVAL +config|get`), ["allkeys is not allowed", "+@dangerous is not allowed", "+keys is not allowed", "+EVAL is not allowed", "+config|get is not allowed"]);
+        // SCAN and RANDOMKEY take no key: a pattern cannot restrict them, so they are denied after the last grant of @read.
+        assert.deepStrictEqual(accessProblems("cart", "on ~cart:* -@all -scan -randomkey -dbsize +@read -@dangerous"), [
+            "-scan is missing (it lists every service's keys)",
+            "-randomkey is missing (it lists every service's keys)",
+            "-dbsize is missing (it lists every service's keys)",
+        ]);
         assert.strictEqual(cacheKeyPrefix("api-gateway"), "api-gateway:");
     });
 });

@@ -93,6 +93,28 @@ describe("data keys that name their users (S6) in the shipped plan", () => {
         assert.deepStrictEqual(policyOf(key(east, "data-logs-key")).map((st) => st.Sid), ["AccountAdministers", "Servicelogs", "DenyShortDeletionWindow"]);
     });
 
+    it("accountWideUse: a condition names principals only with a positive operator and exact values; NotPrincipal and the caller account's root are account-wide", () => {
+        const use = (condition: Record<string, unknown>, principal: unknown = { AWS: "*" }) =>
+            accountWideUse({ Effect: "Allow", Principal: principal, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "kms:CallerAccount": ACCOUNT }, ...condition } }, new Set([ACCOUNT]));
+        assert.strictEqual(use({ ArnLike: { "aws:PrincipalArn": role("svc") } }), undefined);
+        assert.strictEqual(use({ ArnEquals: { "aws:PrincipalArn": [role("a"), role("b")] } }), undefined);
+        for (const bypass of [
+            { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT}:*` } },
+            { StringLike: { "aws:PrincipalArn": "*" } },
+            { ArnNotEquals: { "aws:PrincipalArn": role("attacker") } },
+            { StringEqualsIfExists: { "aws:PrincipalArn": role("svc") } },
+            { Null: { "aws:PrincipalArn": "false" } },
+            { "ForAnyValue:StringLike": { "aws:PrincipalArn": role("svc") } },
+            { StringEquals: { "kms:CallerAccount": ACCOUNT, "aws:SourceAccount": ACCOUNT } },
+        ]) {
+            assert.strictEqual(use(bypass), 'allows kms:Decrypt to every principal ("*") its conditions do not name', JSON.stringify(bypass));
+        }
+        assert.strictEqual(
+            accountWideUse({ Effect: "Allow", NotPrincipal: { AWS: role("x") }, Action: "kms:Decrypt", Resource: "*" }, new Set()),
+            "allows kms:Decrypt to everyone but its NotPrincipal",
+        );
+    });
+
     it("userStatements: grants only for AWS resources, any region for DynamoDB, nothing for an empty list, letters-and-digits sids", () => {
         const sts = userStatements(ACCOUNT, "us-east-1", ["rds"], [
             { sid: "Empty", principalArns: [], actions: ["kms:Decrypt"], grants: true },
@@ -123,5 +145,8 @@ describe("data keys that name their users (S6) in the shipped plan", () => {
         ]);
         assert.throws(() => userStatements(ACCOUNT, "us-east-1", ["rds"], [{ sid: "Bad-Sid", principalArns: [role("a")], actions: ["kms:Decrypt"] }]), /letters and digits/);
         assert.throws(() => userStatements(ACCOUNT, "us-east-1", [], [{ sid: "NoVia", principalArns: [role("a")], actions: ["kms:Decrypt"] }]), /needs a kms:ViaService/);
+        // Exact roles of this account only: a pattern or another account's role would widen the key.
+        assert.throws(() => userStatements(ACCOUNT, "us-east-1", ["rds"], [{ sid: "Wide", principalArns: [role("mall-*")], actions: ["kms:Decrypt"] }]), /"arn:aws:iam::123456789012:role\/mall-\*" is not an exact IAM role or user ARN of 123456789012/);
+        assert.throws(() => userStatements(ACCOUNT, "us-east-1", ["rds"], [{ sid: "Other", principalArns: ["arn:aws:iam::210987654321:role/x"], actions: ["kms:Decrypt"] }]), /is not an exact IAM role or user ARN of 123456789012/);
     });
 });

@@ -12,9 +12,9 @@ const AURORA = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mall/us-eas
 const DOCDB = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mall/us-east-1/docdb-master-GhIjKl";
 const REVIEW = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mall/us-east-1/docdb-review-MnOpQr";
 const TARGETS: RotationTarget[] = [
-    { secretArn: AURORA, engine: "aurora-postgresql", host: "mall-us-east-1-aurora.cluster-c1.us-east-1.rds.amazonaws.com", port: 5432, database: "mall" },
-    { secretArn: DOCDB, engine: "docdb", host: "mall-us-east-1-docdb.cluster-c2.us-east-1.docdb.amazonaws.com", port: 27017 },
-    { secretArn: REVIEW, engine: "docdb", host: "mall-us-east-1-docdb.cluster-c2.us-east-1.docdb.amazonaws.com", port: 27017, masterSecretArn: DOCDB },
+    { secretArn: AURORA, username: "mall_master", engine: "aurora-postgresql", host: "mall-us-east-1-aurora.cluster-c1.us-east-1.rds.amazonaws.com", port: 5432, database: "mall" },
+    { secretArn: DOCDB, username: "docdb_master", engine: "docdb", host: "mall-us-east-1-docdb.cluster-c2.us-east-1.docdb.amazonaws.com", port: 27017 },
+    { secretArn: REVIEW, username: "review", engine: "docdb", host: "mall-us-east-1-docdb.cluster-c2.us-east-1.docdb.amazonaws.com", port: 27017, masterSecretArn: DOCDB },
 ];
 
 /** Secrets Manager in memory: versions with stages, and the calls made. */
@@ -121,6 +121,18 @@ describe("credential rotation (S7): the protocol", () => {
         await assert.rejects(rotate(event(AURORA, "setSecret"), TARGETS, secrets, stores), /is not the global writer: rotate where the writer is/);
         assert.deepStrictEqual(stores.changes, []);
         assert.strictEqual(JSON.parse((await secrets.value(AURORA, { stage: "AWSCURRENT" }))!).password, "first-aurora-password-000");
+    });
+
+    it("refuses a secret that names another user (rotation aimed at the master), and to finish with a password the store does not take", async () => {
+        const { secrets, stores } = setup();
+        secrets.startRotation(REVIEW, "t2");
+        secrets.versions.get(REVIEW)!.get("v1")!.value = JSON.stringify({ username: "docdb_master", password: "first-docdb-password-0000" });
+        await rotate(event(REVIEW, "createSecret"), TARGETS, secrets, stores);
+        await assert.rejects(rotate(event(REVIEW, "setSecret"), TARGETS, secrets, stores), /names another user than review: refusing to change a password/);
+        assert.deepStrictEqual(stores.changes, []);
+        // finishSecret invoked directly after a failed setSecret: the pending password does not log in.
+        await assert.rejects(rotate(event(REVIEW, "finishSecret"), TARGETS, secrets, stores), /login failed/);
+        assert.deepStrictEqual(secrets.calls.filter((c) => c.startsWith("move")), []);
     });
 
     it("refuses a secret it does not rotate, rotation off, and a token that is not pending", async () => {

@@ -95,6 +95,11 @@ describe("security settings: audit retention and the retention locks", () => {
             const s = parseStackConfig("mall", "us-east-1", config({ "mall:deployRunner": JSON.stringify(RUNNER), "mall:deployerArns": JSON.stringify(extra) })).security;
             assert.deepStrictEqual(s.deployerArns, [RUNNER.deployRoleArn, "arn:aws:iam::123456789012:role/platform/bootstrap", "arn:aws:iam::123456789012:user/break-glass"]);
         });
+        it("refuses a deployer of another account (the keys name users of their own account only)", () => {
+            assert.deepStrictEqual(problems("us-east-1", config({ "aws:allowedAccountIds": JSON.stringify(["123456789012"]), "mall:deployerArns": JSON.stringify(["arn:aws:iam::210987654321:role/x"]) })), [
+                'mall:deployerArns entry "arn:aws:iam::210987654321:role/x" is in account 210987654321, not this stack\'s (123456789012): the data keys name their users in their own account only; name a role of this account',
+            ]);
+        });
         it("refuses a session ARN, and a bootstrap without the identity it runs as", () => {
             assert.deepStrictEqual(problems("us-east-1", config({ "mall:deployerArns": JSON.stringify(["arn:aws:sts::123456789012:assumed-role/admin/me"]) })), [
                 'mall:deployerArns entry "arn:aws:sts::123456789012:assumed-role/admin/me" is not an IAM role or user ARN like arn:aws:iam::123456789012:role/platform-bootstrap (a role\'s ARN, not an assumed-role session\'s)',

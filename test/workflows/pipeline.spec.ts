@@ -199,6 +199,17 @@ describe("CODEOWNERS", () => {
             "stacks/settings/security.ts",
             "stacks/settings/baseline.ts",
             "tools/pin-digests.ts",
+            // Who decrypts what and the credentials (S6, S5, S7): a widened key user or ACL, or rotation code that logs a password, is a security change.
+            "components/data/key-users.ts",
+            "components/data/keys.ts",
+            "components/data/cache-users.ts",
+            "components/data/secrets.ts",
+            "components/eks/iam-plan.ts",
+            "components/network/flows.ts",
+            "tools/reachability/check.ts",
+            "lambdas/rotation/core.ts",
+            "lambdas/common/connect.ts",
+            "test/security/key-users.spec.ts",
             ...fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f)),
         ];
         for (const file of guarded) assert.deepStrictEqual(ownersOf(rules, file), [SECURITY], file);
