@@ -21,6 +21,8 @@ export interface KeyUser {
     readonly via?: readonly string[];
     /** `kms:ViaService` in any region (DynamoDB global tables: `dynamodb.*.amazonaws.com`). @default false */
     readonly anyRegion?: boolean;
+    /** Encryption context the requests must carry (`kms:EncryptionContext:<key>`), e.g. Performance Insights' `aws:pi:service`. @default {} */
+    readonly encryptionContext?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -62,7 +64,11 @@ export function userStatements(account: string, region: string, keyVia: readonly
         if (via.length === 0) throw new Error(`key user ${u.sid} needs a kms:ViaService (the key has no viaServices)`);
         const base = (extra: Record<string, unknown>) => ({
             ...extra,
-            StringEquals: { "kms:CallerAccount": account, ...(u.anyRegion ? {} : { "kms:ViaService": via }) },
+            StringEquals: {
+                "kms:CallerAccount": account,
+                ...(u.anyRegion ? {} : { "kms:ViaService": via }),
+                ...Object.fromEntries(Object.entries(u.encryptionContext ?? {}).map(([k, v]) => [`kms:EncryptionContext:${k}`, v])),
+            },
             ...(u.anyRegion ? { StringLike: { "kms:ViaService": via } } : {}),
             ArnLike: { "aws:PrincipalArn": principals.length === 1 ? principals[0] : principals },
         });

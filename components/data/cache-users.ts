@@ -1,8 +1,8 @@
 /**
  * The cache's users (security review S5): one ElastiCache RBAC user per service that uses the
  * cache, instead of one full-access AUTH token shared by cart, pricing and the internet-facing
- * api-gateway. Each user reaches only its own service's keys (`~<service>:*`), no pub/sub
- * channel, and no command of the `@dangerous` category; its password lives in its own secret,
+ * api-gateway. Each user reaches only its own service's keys (`~<service>:*` and the spec's key
+ * families it owns, CACHE_KEY_FAMILIES), no pub/sub channel, and no command of the `@dangerous` category; its password lives in its own secret,
  * which only that service's role reads (components/eks/iam-plan.ts).
  *
  * Why this works with the global datastore (docs/security.md "A credential per service for the
@@ -30,9 +30,31 @@ export const KEYLESS_READS = ["scan", "randomkey", "dbsize"] as const;
 /** Commands no service user may be granted by name (dangerous, administrative or scripting). */
 const FORBIDDEN_COMMANDS = ["keys", "flushall", "flushdb", "eval", "evalsha", "fcall", "function", "config", "debug", "monitor", "shutdown", "acl", "module", "script", "save", "bgsave", "replicaof", "slaveof", "migrate", "restore", "sort"];
 
-/** The key prefix a service's user may touch, and its ConfigMap says (CACHE_KEY_PREFIX). */
+/** The key prefix of a service's own keys, which its ConfigMap says (CACHE_KEY_PREFIX). */
 export function cacheKeyPrefix(service: string): string {
     return `${service}:`;
+}
+
+/**
+ * The spec's key families (ARCHITECTURE §4, docs/data.md "Cache keys and TTLs") and the one cache
+ * service that owns each: its user alone reads and writes them. api-gateway fronts the shopper's
+ * session, rate limits and searches; pricing serves what the storefront prices and ranks.
+ */
+export const CACHE_KEY_FAMILIES: readonly { readonly pattern: string; readonly owner: string }[] = [
+    { pattern: "cart:*", owner: "cart" },
+    { pattern: "session:*", owner: "api-gateway" },
+    { pattern: "ratelimit:*", owner: "api-gateway" },
+    { pattern: "search-history:*", owner: "api-gateway" },
+    { pattern: "product:*", owner: "pricing" },
+    { pattern: "stock:*", owner: "pricing" },
+    { pattern: "promo:*", owner: "pricing" },
+    { pattern: "leaderboard:*", owner: "pricing" },
+    { pattern: "cache:categories", owner: "pricing" },
+];
+
+/** The key patterns a service's user reaches: its own prefix and the spec's families it owns. */
+export function cacheKeyPatterns(service: string): string[] {
+    return [...new Set([`${cacheKeyPrefix(service)}*`, ...CACHE_KEY_FAMILIES.filter((f) => f.owner === service).map((f) => f.pattern)])];
 }
 
 /**
@@ -47,7 +69,7 @@ const GRANTED = ["+@read", "+@write", "+@transaction", "+@connection", "-@danger
 /** A service's access string: on, its keys only, the commands above (no pub/sub command, so no channel). */
 export function cacheAccessString(service: string): string {
     if (!CACHE_SERVICES.includes(service)) throw new Error(`${service} does not use the cache (catalogue): it gets no cache user`);
-    return ["on", `~${cacheKeyPrefix(service)}*`, "-@all", ...GRANTED].join(" ");
+    return ["on", ...cacheKeyPatterns(service).map((p) => `~${p}`), "-@all", ...GRANTED].join(" ");
 }
 
 /** The default user every group must hold (AWS creates one named "default"; a group names its own): off, no keys, no commands. */
@@ -63,7 +85,7 @@ export function accessProblems(service: string, access: string): string[] {
     const keys = tokens.filter((t) => t.startsWith("~") || t.startsWith("%"));
     for (const k of keys) {
         const pattern = k.replace(/^%[RW]*~/, "").replace(/^~/, "");
-        if (!pattern.startsWith(cacheKeyPrefix(service))) problems.push(`key pattern ${k} is not ${service}'s own (${cacheKeyPrefix(service)}*)`);
+        if (!cacheKeyPatterns(service).includes(pattern)) problems.push(`key pattern ${k} is not ${service}'s own (${cacheKeyPatterns(service).join(" ")})`);
     }
     for (const t of tokens) {
         if (["allkeys", "allchannels", "allcommands", "+@all", "&*", "+@dangerous", "+@admin", "+@scripting", "+@keyspace"].includes(t)) problems.push(`${t} is not allowed`);

@@ -149,6 +149,10 @@ export function buildCache(scope: DataScope, args: CacheArgs): CacheStore {
                 transitEncryptionMode: "required",
                 // RBAC, which needs in-transit encryption; conflicts with authToken (provider ConflictsWith).
                 userGroupIds: [users.userGroupIds[ctx.region]],
+                // What moves a cluster deployed with the AUTH token to RBAC in one ModifyReplicationGroup
+                // (the provider's "transitioning to RBAC" branch; ElastiCache user guide, "Migrating
+                // from AUTH to RBAC"); nothing on a new cluster.
+                authTokenUpdateStrategy: "DELETE",
             },
             stateful(scope, { ignoreChanges: CACHE_PRIMARY_IGNORES }),
         );

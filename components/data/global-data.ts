@@ -309,6 +309,7 @@ function buildGlobalData(parent: pulumi.Resource, name: string, args: GlobalData
         primaryRegion: primary?.region ?? ctx.region,
         regions: args.registryRegions ?? [ctx.region],
         deployerArns: args.deployerArns,
+        operatorArns: args.searchOperatorRoleArns ?? [],
     };
     const keys = buildKeys(parent, name, ctx, users, args.backupCopyAccounts ?? []);
     // Keys for the secrets' replicas, one per secondary, declared here because a secret's replicas

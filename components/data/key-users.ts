@@ -40,6 +40,8 @@ export interface DataKeyUsersInput {
     readonly regions: readonly string[];
     /** The identities that run `pulumi up` (mall:deployerArns with the deploy workflow's role). */
     readonly deployerArns: readonly string[];
+    /** The human operators (mall:eksAdminRoleArns): they read Performance Insights. @default [] */
+    readonly operatorArns?: readonly string[];
 }
 
 /** Data actions a principal needs to read and write through a service that encrypts per request. */
@@ -99,6 +101,10 @@ export function dataKeyUsers(i: DataKeyUsersInput, service: KeyService, keyRegio
         case "docdb":
             return [
                 { sid: "Deployers", principalArns: deployers, actions: CREATE, grants: true },
+                // Performance Insights is encrypted with the cluster's key; its readers need Decrypt
+                // and GenerateDataKey, in its encryption context only (Aurora user guide, "Changing an
+                // AWS KMS policy for Performance Insights").
+                { sid: "PerformanceInsights", principalArns: [...(i.operatorArns ?? [])], actions: ["kms:Decrypt", "kms:GenerateDataKey"], encryptionContext: { "aws:pi:service": "rds", service: "pi" } },
                 { sid: "Backups", principalArns: backup, actions: CREATE, grants: true },
                 { sid: "RegionSwitch", principalArns: regionSwitch, actions: CREATE, grants: true },
             ];
@@ -134,9 +140,11 @@ export function dataKeyUsers(i: DataKeyUsersInput, service: KeyService, keyRegio
             ];
         case "secrets":
             return [
-                { sid: "Deployers", principalArns: deployers, actions: READ_WRITE },
+                // Writes reach the replica keys through Secrets Manager's replication, from the
+                // primary's region (which ViaService it presents is not documented): any region.
+                { sid: "Deployers", principalArns: deployers, actions: READ_WRITE, anyRegion: true },
                 { sid: "Readers", principalArns: [...SECRET_READERS.map((s) => role(serviceRoleName(i.prefix, keyRegion, s))), role(identitiesRoleName(i.prefix, keyRegion))], actions: READ },
-                { sid: "Rotation", principalArns: rotation, actions: READ_WRITE },
+                { sid: "Rotation", principalArns: rotation, actions: READ_WRITE, anyRegion: true },
             ];
         case "logs":
             // CloudWatch Logs alone, as its service principal (keys.ts): nobody in the account.

@@ -28,6 +28,8 @@ import { rotationRoleName } from "../data/key-users";
 import type { RotationTarget } from "../../lambdas/rotation/core";
 
 export const ROTATION_ENTRY = "lambdas/rotation/index.ts";
+/** Lambda's environment variables total at most 4 KB (Lambda quotas); the variable's name and some room stay out. */
+export const ROTATION_TARGETS_MAX_BYTES = 4000;
 const SERVICE = "credential-rotation";
 const COMPONENT = "credential-rotation";
 
@@ -179,6 +181,14 @@ export class CredentialRotation extends pulumi.ComponentResource {
                 })),
             ),
         );
+        // Lambda takes 4 KB of environment variables in all: a longer catalogue would need the list elsewhere.
+        const targetsJson = targets.apply((t) => {
+            const json = JSON.stringify(t);
+            if (Buffer.byteLength(json) > ROTATION_TARGETS_MAX_BYTES) {
+                throw new Error(`CredentialRotation ${name}: ROTATION_TARGETS is ${Buffer.byteLength(json)} bytes, over the ${ROTATION_TARGETS_MAX_BYTES} Lambda's 4 KB of environment leaves it; move the list to an SSM parameter the function reads`);
+            }
+            return json;
+        });
         const bundle = bundleLambda(ROTATION_ENTRY);
         const fn = new aws.lambda.Function(
             `${name}-function`,
@@ -193,7 +203,7 @@ export class CredentialRotation extends pulumi.ComponentResource {
                 timeout: 120,
                 memorySize: 256,
                 vpcConfig: { subnetIds: args.network.privateSubnetIds, securityGroupIds: [sg.id] },
-                environment: { variables: { ROTATION_TARGETS: targets.apply((t) => JSON.stringify(t)) } },
+                environment: { variables: { ROTATION_TARGETS: targetsJson } },
                 loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
                 tags: tags(fnName),
             },

@@ -17,8 +17,8 @@ export const DEFAULT_INTERFACE_ENDPOINTS = [
     "elasticloadbalancing",
 ] as const;
 
-/** ARCHITECTURE §2: these must always be present (the deck's NAT-cost cut depends on them). */
-export const REQUIRED_INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "sts", "logs"] as const;
+/** ARCHITECTURE §2: these must always be present (the deck's NAT-cost cut depends on them; credential rotation reaches Secrets Manager only through its endpoint). */
+export const REQUIRED_INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "sts", "logs", "secretsmanager"] as const;
 
 /** CloudWatch Logs accepts only these retention periods. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -45,7 +45,7 @@ export function readNetwork(r: ConfigReader): NetworkSettings {
     const missing = REQUIRED_INTERFACE_ENDPOINTS.filter((e) => !interfaceEndpoints.includes(e));
     if (missing.length > 0) {
         r.problem(
-            `mall:interfaceEndpoints lacks ${missing.join(", ")}; nodes pull images and get credentials through them without NAT, so they are required (add them to the list)`,
+            `mall:interfaceEndpoints lacks ${missing.join(", ")}; nodes pull images and get credentials through them without NAT, and credential rotation reaches Secrets Manager only through its endpoint, so they are required (add them to the list)`,
         );
     }
     const dupes = interfaceEndpoints.filter((e, i) => interfaceEndpoints.indexOf(e) !== i);

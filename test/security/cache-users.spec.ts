@@ -4,7 +4,7 @@
  * their own service's role reads.
  */
 import * as assert from "assert";
-import { CACHE_SERVICES, DEFAULT_USER_ACCESS, accessProblems, cacheAccessString, cacheKeyPrefix } from "../../components/data/cache-users";
+import { CACHE_SERVICES, DEFAULT_USER_ACCESS, accessProblems, cacheAccessString, cacheKeyPatterns, cacheKeyPrefix } from "../../components/data/cache-users";
 import { PlannedResource } from "../../tools/plan/contract";
 import { REGIONS, planSecondary, primaryRefFor } from "../data/fixtures";
 import { shippedPlan } from "../registry";
@@ -19,12 +19,20 @@ describe("cache users (S5): the access strings", () => {
     it("are the three cache services', each on its own key prefix, without dangerous commands", () => {
         assert.deepStrictEqual(CACHE_SERVICES, ["cart", "pricing", "api-gateway"]);
         assert.strictEqual(cacheAccessString("cart"), "on ~cart:* -@all +@read +@write +@transaction +@connection -@dangerous -scan -randomkey -dbsize +cluster|slots +cluster|shards +cluster|nodes");
+        // The spec's key families, each owned by one service (docs/data.md "Cache keys and TTLs").
+        assert.deepStrictEqual(Object.fromEntries(CACHE_SERVICES.map((s) => [s, cacheKeyPatterns(s)])), {
+            cart: ["cart:*"],
+            pricing: ["pricing:*", "product:*", "stock:*", "promo:*", "leaderboard:*", "cache:categories"],
+            "api-gateway": ["api-gateway:*", "session:*", "ratelimit:*", "search-history:*"],
+        });
+        assert.strictEqual(cacheAccessString("api-gateway").split(" -@all")[0], "on ~api-gateway:* ~session:* ~ratelimit:* ~search-history:*");
         for (const svc of CACHE_SERVICES) assert.deepStrictEqual(accessProblems(svc, cacheAccessString(svc)), [], svc);
         assert.throws(() => cacheAccessString("order"), /order does not use the cache/);
     });
     it("accessProblems refuses another service's keys, every key or channel, every command, dangerous commands by name, a missing -@dangerous, and keyless reads", () => {
         const tail = "-@dangerous -scan -randomkey -dbsize";
         assert.deepStrictEqual(accessProblems("cart", `on ~pricing:* ~* -@all +@read ${tail}`), ["key pattern ~pricing:* is not cart's own (cart:*)", "key pattern ~* is not cart's own (cart:*)"]);
+        assert.deepStrictEqual(accessProblems("pricing", `on ~product:* ~session:* -@all +@read ${tail}`), ["key pattern ~session:* is not pricing's own (pricing:* product:* stock:* promo:* leaderboard:* cache:categories)"]);
         assert.deepStrictEqual(accessProblems("cart", "on ~cart:* &* +@all -scan -randomkey -dbsize"), ["&* is not allowed", "+@all is not allowed", "-@dangerous is missing"]);
         assert.deepStrictEqual(accessProblems("cart", `on %R~cart:* allkeys -@all +@dangerous ${tail} +keys +EVAL +config|get`), ["allkeys is not allowed", "+@dangerous is not allowed", "+keys is not allowed", "+EVAL is not allowed", "+config|get is not allowed"]);
         // SCAN and RANDOMKEY take no key: a pattern cannot restrict them, so they are denied after the last grant of @read.
@@ -74,7 +82,12 @@ describe("cache users (S5) in the shipped plan", () => {
     it("each member authenticates its region's users (no AUTH token anywhere)", () => {
         for (const s of stacks) {
             const [rg] = ofType(s, RG);
-            assert.deepStrictEqual([rg.inputs.userGroupIds, rg.inputs.authToken, rg.inputs.authTokenUpdateStrategy], [[`${s.stack.startsWith("staging") ? "mall-staging" : "mall"}-${s.stack.replace("staging-", "")}-cache-users`], undefined, undefined], s.stack);
+            // The primary's strategy DELETE is what moves a token-authenticated cluster to RBAC in one call; a member has none.
+            assert.deepStrictEqual(
+                [rg.inputs.userGroupIds, rg.inputs.authToken, rg.inputs.authTokenUpdateStrategy],
+                [[`${s.stack.startsWith("staging") ? "mall-staging" : "mall"}-${s.stack.replace("staging-", "")}-cache-users`], undefined, s.role === "primary" ? "DELETE" : undefined],
+                s.stack,
+            );
         }
     });
 

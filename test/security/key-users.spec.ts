@@ -8,7 +8,7 @@
 import * as assert from "assert";
 import { KEY_ADMIN_ACTIONS, userStatements } from "../../components/common/kms";
 import { SERVICES } from "../../components/catalogue";
-import { dynamoReplicationRoleArn } from "../../components/data/key-users";
+import { dataKeyUsers, dynamoReplicationRoleArn } from "../../components/data/key-users";
 import { accountWideUse } from "../../policy/encryption";
 import { PlannedResource } from "../../tools/plan/contract";
 import { shippedPlan } from "../registry";
@@ -113,6 +113,18 @@ describe("data keys that name their users (S6) in the shipped plan", () => {
             accountWideUse({ Effect: "Allow", NotPrincipal: { AWS: role("x") }, Action: "kms:Decrypt", Resource: "*" }, new Set()),
             "allows kms:Decrypt to everyone but its NotPrincipal",
         );
+    });
+
+    it("names the operators as Performance Insights readers of the Aurora and DocumentDB keys, in its encryption context only", () => {
+        const users = dataKeyUsers({ prefix: "mall", accountId: ACCOUNT, primaryRegion: "us-east-1", regions: ["us-east-1", "us-west-2"], deployerArns: [DEPLOYERS.production], operatorArns: [role("platform-admin")] }, "aurora", "us-east-1");
+        const [pi] = userStatements(ACCOUNT, "us-east-1", ["rds"], users.filter((u) => u.sid === "PerformanceInsights"));
+        assert.deepStrictEqual([pi.Action, pi.Condition], [
+            ["kms:Decrypt", "kms:GenerateDataKey"],
+            {
+                StringEquals: { "kms:CallerAccount": ACCOUNT, "kms:ViaService": ["rds.us-east-1.amazonaws.com"], "kms:EncryptionContext:aws:pi:service": "rds", "kms:EncryptionContext:service": "pi" },
+                ArnLike: { "aws:PrincipalArn": role("platform-admin") },
+            },
+        ]);
     });
 
     it("userStatements: grants only for AWS resources, any region for DynamoDB, nothing for an empty list, letters-and-digits sids", () => {

@@ -207,7 +207,7 @@ describe("stack configuration", () => {
             "interface endpoints without the required ones",
             "us-east-1",
             config("us-east-1", { "mall:interfaceEndpoints": ["ecr.api", "sts"] }),
-            ["mall:interfaceEndpoints lacks ecr.dkr, logs; nodes pull images and get credentials through them without NAT, so they are required (add them to the list)"],
+            ["mall:interfaceEndpoints lacks ecr.dkr, logs, secretsmanager; nodes pull images and get credentials through them without NAT, and credential rotation reaches Secrets Manager only through its endpoint, so they are required (add them to the list)"],
         ],
         [
             "the primary with a primary stack",
