@@ -11,6 +11,8 @@ import { SERVICES } from "../../components/catalogue";
 import { dataKeyUsers, dynamoReplicationRoleArn } from "../../components/data/key-users";
 import { accountWideUse } from "../../policy/encryption";
 import { PlannedResource } from "../../tools/plan/contract";
+import { evaluatePolicy } from "../../tools/plan/policy";
+import { PACK_DIR } from "../policy/fixtures";
 import { shippedPlan } from "../registry";
 
 type Stack = { stack: string; environment: string; role: string; resources: PlannedResource[] };
@@ -91,6 +93,28 @@ describe("data keys that name their users (S6) in the shipped plan", () => {
         }
         // The logs key: CloudWatch Logs alone, bound to this account's log groups.
         assert.deepStrictEqual(policyOf(key(east, "data-logs-key")).map((st) => st.Sid), ["AccountAdministers", "Servicelogs", "DenyShortDeletionWindow"]);
+    });
+
+    it("the pack enforces it on the program's stack: us-east-1 with one key as before S6 fails on that key alone", async function () {
+        this.timeout(120_000);
+        const east = stacks.find((s) => s.stack === "us-east-1")!;
+        const findings = async (resources: PlannedResource[]) =>
+            (await evaluatePolicy({ packDir: PACK_DIR, project: "mall", stack: "us-east-1", config: {}, resources })).diagnostics
+                .filter((d) => d.policy === "per-service-kms-keys" && d.level === "mandatory")
+                .map((d) => d.message);
+        // The Aurora key with the policy every data key had: the root's kms:* and everyone through RDS.
+        const legacy = JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+                { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" },
+                { Sid: "UseThroughService", Effect: "Allow", Principal: { AWS: "*" }, Action: ["kms:Decrypt"], Resource: "*", Condition: { StringEquals: { "kms:CallerAccount": ACCOUNT, "kms:ViaService": ["rds.us-east-1.amazonaws.com"] } } },
+            ],
+        });
+        const mutated = east.resources.map((r) => (r.name === "data-aurora-key" ? { ...r, inputs: { ...r.inputs, policy: legacy } } : r));
+        // One run: the two findings are the mutated key's, so every other data key of the stack passes.
+        const messages = await findings(mutated);
+        assert.strictEqual(messages.length, 2, messages.join("\n"));
+        assert.ok(messages.every((m) => m.startsWith("KMS key data-aurora-key encrypts data (") && m.includes("must name the principals that use it")), messages.join("\n"));
     });
 
     it("accountWideUse: a condition names principals only with a positive operator and exact values; NotPrincipal and the caller account's root are account-wide", () => {
