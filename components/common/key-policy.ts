@@ -57,8 +57,9 @@ export function userStatements(account: string, region: string, keyVia: readonly
         if (principals.length === 0) continue;
         if (!/^[A-Za-z0-9]+$/.test(u.sid)) throw new Error(`key user sid "${u.sid}" must be letters and digits`);
         for (const p of principals) {
-            // An exact principal of the key's account: a pattern admits any role created later to match it.
-            if (!new RegExp(`^arn:aws[a-z-]*:iam::${account}:(role|user)/[\\w+=,.@/-]+$`).test(p)) throw new Error(`key user ${u.sid}: "${p}" is not an exact IAM role or user ARN of ${account}`);
+            // An exact principal: a pattern admits any role created later to match it. (Another
+            // account's principal never matches: kms:CallerAccount is the key's account.)
+            if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/.test(p)) throw new Error(`key user ${u.sid}: "${p}" is not an exact IAM role or user ARN`);
         }
         const via = (u.via ?? keyVia).map((s) => `${s}.${u.anyRegion ? "*" : region}.amazonaws.com`);
         if (via.length === 0) throw new Error(`key user ${u.sid} needs a kms:ViaService (the key has no viaServices)`);

@@ -181,8 +181,8 @@ describe("data keys that name their users (S6) in the shipped plan", () => {
         ]);
         assert.throws(() => userStatements(ACCOUNT, "us-east-1", ["rds"], [{ sid: "Bad-Sid", principalArns: [role("a")], actions: ["kms:Decrypt"] }]), /letters and digits/);
         assert.throws(() => userStatements(ACCOUNT, "us-east-1", [], [{ sid: "NoVia", principalArns: [role("a")], actions: ["kms:Decrypt"] }]), /needs a kms:ViaService/);
-        // Exact roles of this account only: a pattern or another account's role would widen the key.
-        assert.throws(() => userStatements(ACCOUNT, "us-east-1", ["rds"], [{ sid: "Wide", principalArns: [role("mall-*")], actions: ["kms:Decrypt"] }]), /"arn:aws:iam::123456789012:role\/mall-\*" is not an exact IAM role or user ARN of 123456789012/);
-        assert.throws(() => userStatements(ACCOUNT, "us-east-1", ["rds"], [{ sid: "Other", principalArns: ["arn:aws:iam::210987654321:role/x"], actions: ["kms:Decrypt"] }]), /is not an exact IAM role or user ARN of 123456789012/);
+        // Exact roles only: a pattern would admit any role created later to match it.
+        assert.throws(() => userStatements(ACCOUNT, "us-east-1", ["rds"], [{ sid: "Wide", principalArns: [role("mall-*")], actions: ["kms:Decrypt"] }]), /"arn:aws:iam::123456789012:role\/mall-\*" is not an exact IAM role or user ARN/);
+        assert.throws(() => userStatements(ACCOUNT, "us-east-1", ["rds"], [{ sid: "Any", principalArns: ["arn:aws:iam::123456789012:role/a?c"], actions: ["kms:Decrypt"] }]), /is not an exact IAM role or user ARN/);
     });
 });
