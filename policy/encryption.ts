@@ -56,6 +56,8 @@ const KEY_USES: Record<string, (p: Plain) => KeyUse[] | undefined> = {
     },
     "eks:index:Cluster": (p) => [use(p, "encryptionConfigKeyArn")],
     "aws:secretsmanager/secret:Secret": (p) => [use(p, "kmsKeyId"), ...elementUses(p, "replicas", "kmsKeyId")],
+    // The vault key encrypts the recovery points of the fully managed types (DSQL, S3, DynamoDB).
+    "aws:backup/vault:Vault": (p) => [use(p, "kmsKeyArn")],
 };
 
 /** `alias/mall/us-east-1/s3` from an alias name or alias ARN, else undefined. */
@@ -120,7 +122,7 @@ const KEY_USE_ACTIONS = [
     "kms:CreateGrant",
 ];
 
-/** The databases, caches, streams, search domains and tables: their keys are data keys wherever they are declared. */
+/** The databases, caches, streams, search domains, tables and backup vaults: their keys are data keys wherever they are declared. */
 const DATABASE_TYPES = new Set([
     "aws:rds/cluster:Cluster",
     "aws:rds/instance:Instance",
@@ -132,6 +134,7 @@ const DATABASE_TYPES = new Set([
     "aws:dsql/cluster:Cluster",
     "aws:dynamodb/table:Table",
     "aws:dynamodb/tableReplica:TableReplica",
+    "aws:backup/vault:Vault",
 ]);
 /** The data tier's component tag: its buckets, secrets and log groups are data too. */
 export const DATA_COMPONENT = "global-data";
@@ -219,7 +222,7 @@ function componentOf(r: StackResource, idx: StackIndex): string | undefined {
 export const perServiceKmsKeys: StackValidationPolicy = stackPolicy({
     name: "per-service-kms-keys",
     description:
-        "Checks that every data store encrypts with a customer-managed KMS key, that no key serves two services, and that no data key lets a whole account use it (its policy names its users).",
+        "Checks that every data store (and backup vault) encrypts with a customer-managed KMS key, that no key serves two services, and that no data key lets a whole account use it (its policy names its users).",
     enforcementLevel: "mandatory",
     check: (resources, _config, report) => {
         const idx = new StackIndex(resources);

@@ -365,6 +365,7 @@ export async function deployRegion(input: RegionInput): Promise<RegionOutputs> {
     // the first secondary for the primary, the primary for a secondary) and another account when set.
     const backup = new PlatformBackup("backup", {
         context: ctx,
+        deployerArns: settings.security.deployerArns,
         dsqlClusterArn: data.dsqlClusterArn,
         bucketArns: BUCKETS.map((p) => data.bucketArns[p]),
         // The global stores are written in the primary: their writers are backed up there.

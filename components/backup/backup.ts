@@ -14,7 +14,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionContext } from "../common/context";
-import { serviceKey } from "../common/kms";
+import { KeyUser, serviceKey } from "../common/kms";
 import { tagsFor } from "../common/tags";
 import { serviceTrustPolicy } from "../common/trust";
 import type { RetentionLock } from "../../stacks/settings/security";
@@ -58,6 +58,28 @@ export interface PlatformBackupArgs {
     readonly accountCopyVaultArn?: string;
     /** How the vaults' Vault Lock binds (`mall:retentionLock`). @default "none" */
     readonly retentionLock?: RetentionLock;
+    /**
+     * Who runs `pulumi up` (mall:deployerArns with the deploy role): with this plan's role and AWS
+     * Backup's service-linked role, the only principals the vault keys let use them (S6,
+     * `vaultKeyUsers`). @default [] - nobody could create the vaults: the settings refuse that
+     */
+    readonly deployerArns?: readonly string[];
+}
+
+/**
+ * The users of a vault key in `region`, through AWS Backup: whoever creates the vault (AWS Backup
+ * guide, "Backup vault creation and deletion": CreateGrant, DescribeKey, RetireGrant, Decrypt,
+ * GenerateDataKey), the plan's role that makes, copies and restores recovery points, and AWS
+ * Backup's service-linked role. Nobody else in the account: a restore of the fully managed types
+ * (DSQL, S3, DynamoDB), whose recovery points the vault key encrypts, needs one of these roles.
+ */
+export function vaultKeyUsers(accountId: string, roleName: string, deployerArns: readonly string[]): KeyUser[] {
+    const role = (n: string) => `arn:aws:iam::${accountId}:role/${n}`;
+    const use = ["kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKey*", "kms:Encrypt", "kms:ReEncrypt*", "kms:RetireGrant"];
+    return [
+        { sid: "Deployers", principalArns: deployerArns, actions: use, grants: true },
+        { sid: "Backups", principalArns: [role(roleName), role("aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup")], actions: use, grants: true },
+    ];
 }
 
 export class PlatformBackup extends pulumi.ComponentResource {
@@ -78,7 +100,8 @@ export class PlatformBackup extends pulumi.ComponentResource {
         const accountCopy = args.accountCopyVaultArn;
         // Fully managed types (DSQL, S3, DynamoDB) are encrypted with the vault's key: another account copies them only with it shared.
         const shareWithAccounts = accountCopy ? [accountCopy.split(":")[4]] : [];
-        const key = serviceKey(`${name}-vault`, ctx, { service: SERVICE, component: COMPONENT, description: "AWS Backup vault", viaServices: ["backup"], shareWithAccounts }, this);
+        const users = pulumi.output(ctx.accountId).apply((a) => vaultKeyUsers(a, names.role, args.deployerArns ?? []));
+        const key = serviceKey(`${name}-vault`, ctx, { service: SERVICE, component: COMPONENT, description: "AWS Backup vault", viaServices: ["backup"], shareWithAccounts, users }, this);
         const vault = new aws.backup.Vault(`${name}-vault`, { name: names.vault, kmsKeyArn: key.arn, forceDestroy: false, tags: tags(names.vault) }, { parent: this, protect: true });
         lockVault(this, `${name}-vault-lock`, vault.name, lock);
         // The copy region's vault, owned here: it exists before the first copy job, whatever the other stack's state.
@@ -89,7 +112,7 @@ export class PlatformBackup extends pulumi.ComponentResource {
             const copyKey = serviceKey(
                 `${name}-copy-vault`,
                 ctx,
-                { service: SERVICE, component: COMPONENT, description: `AWS Backup copies of ${ctx.region}`, viaServices: ["backup"], region: args.copyRegion, aliasSuffix: `copy-from-${ctx.region}` },
+                { service: SERVICE, component: COMPONENT, description: `AWS Backup copies of ${ctx.region}`, viaServices: ["backup"], region: args.copyRegion, aliasSuffix: `copy-from-${ctx.region}`, users },
                 this,
             );
             copyVault = new aws.backup.Vault(

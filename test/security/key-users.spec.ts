@@ -53,6 +53,20 @@ describe("data keys that name their users (S6) in the shipped plan", () => {
         }
     });
 
+    it("the backup vault keys name their users too: whoever creates the vault, the plan's role, AWS Backup's service-linked role (and the other account when set)", () => {
+        for (const s of stacks) {
+            const region = s.stack.replace("staging-", "");
+            const prefix = s.environment === "production" ? "mall" : "mall-staging";
+            for (const name of ["backup-vault-key", "backup-copy-vault-key"]) {
+                const k = key(s, name);
+                assert.deepStrictEqual(statement(k, "AccountAdministers")?.Action, [...KEY_ADMIN_ACTIONS], `${s.stack} ${name}`);
+                for (const st of policyOf(k)) assert.strictEqual(accountWideUse(st, new Set([ACCOUNT])), undefined, `${s.stack} ${name} ${st.Sid}`);
+                assert.deepStrictEqual(named(statement(k, "BackupsGrants")), [role(`${prefix}-${region}-backup`), role("aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup")].sort(), `${s.stack} ${name}`);
+                assert.deepStrictEqual(named(statement(k, "Deployers")), [DEPLOYERS[s.environment]], `${s.stack} ${name}`);
+            }
+        }
+    });
+
     it("every principal a data key names is a role its environment declares by that name, a deployer, or DynamoDB's replication role", () => {
         for (const env of [...new Set(stacks.map((s) => s.environment))]) {
             const inEnv = stacks.filter((s) => s.environment === env);
