@@ -22,7 +22,9 @@
  * - the credential rotation function (S7), on every secrets key: it writes the new versions.
  */
 import { SERVICES, Store } from "../catalogue";
+import { awsName } from "../common/context";
 import { KeyUser } from "../common/key-policy";
+import { serviceRoleSuffix } from "../eks/workloads-plan";
 import { backupNames } from "../backup/plan";
 import { FUNCTION_STORE, drNames } from "../dr/plan";
 import { SERVICE_ACCOUNTS } from "../observability/plan";
@@ -55,24 +57,24 @@ export function dynamoReplicationRoleArn(accountId: string): string {
     return `arn:aws:iam::${accountId}:role/aws-service-role/replication.dynamodb.amazonaws.com/AWSServiceRoleForDynamoDBReplication`;
 }
 
-/** A service's IRSA role name in `region` (components/eks/workloads-plan.ts roleSuffix). */
+/** A service's IRSA role name in `region` (components/eks/services.ts). */
 export function serviceRoleName(prefix: string, region: string, service: string): string {
-    return `${prefix}-${region}-svc-${service}`;
+    return awsName({ prefix, region }, serviceRoleSuffix(service));
 }
 
 /** The S3 replication role a region's stack declares (components/data/s3.ts). */
 export function s3ReplicationRoleName(prefix: string, region: string): string {
-    return `${prefix}-${region}-s3-replication`;
+    return awsName({ prefix, region }, "s3-replication");
 }
 
 /** The identities bootstrap's role in `region` (components/identities). */
 export function identitiesRoleName(prefix: string, region: string): string {
-    return `${prefix}-${region}-${IDENTITIES_ROLE_SUFFIX}`;
+    return awsName({ prefix, region }, IDENTITIES_ROLE_SUFFIX);
 }
 
 /** Tempo's IRSA role in `region` (components/observability). */
 export function tempoRoleName(prefix: string, region: string): string {
-    return `${prefix}-${region}-${SERVICE_ACCOUNTS.tempo}`;
+    return awsName({ prefix, region }, SERVICE_ACCOUNTS.tempo);
 }
 
 /** The cache failover function's role in `region` (components/dr/automation.ts), named like the function. */
@@ -82,7 +84,7 @@ export function cacheFailoverRoleName(prefix: string, region: string): string {
 
 /** The credential rotation function's role (components/security/rotation.ts), in the primary: the secrets are there, their replicas follow. */
 export function rotationRoleName(prefix: string, region: string): string {
-    return `${prefix}-${region}-credential-rotation`;
+    return awsName({ prefix, region }, "credential-rotation");
 }
 
 /** Services in the catalogue that read a secret: the DocumentDB services (their own credentials) and the cache's (theirs, S5). */

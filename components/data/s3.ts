@@ -15,7 +15,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceTrustPolicy } from "../common/trust";
 import { privateBucket } from "../common/private-bucket";
-import { awsName } from "../common/context";
+import { s3ReplicationRoleName } from "./key-users";
 import { DataScope, child, dataTags } from "./shared";
 import { BUCKETS, BucketPurpose, S3Route, bucketName, keyAlias } from "./plan";
 
@@ -127,7 +127,7 @@ function buildReplication(
     const role = new aws.iam.Role(
         `${base}-role`,
         {
-            name: awsName(ctx, "s3-replication"),
+            name: s3ReplicationRoleName(ctx.prefix, ctx.region),
             assumeRolePolicy: serviceTrustPolicy(ctx, "s3.amazonaws.com"),
             tags: dataTags(scope, "s3", ["s3-replication", "role"]),
         },

@@ -23,12 +23,17 @@ export interface ServiceWorkload {
     readonly selector: Readonly<Record<string, string>>;
 }
 
+/** A service's IRSA role name after the region (`awsName(ctx, serviceRoleSuffix(service))`): the data keys name it too. */
+export function serviceRoleSuffix(service: string): string {
+    return `svc-${service}`;
+}
+
 export function planServiceWorkloads(services: readonly ServiceSpec[] = SERVICES): ServiceWorkload[] {
     return services.map((s) => ({
         service: s.name,
         namespace: s.domain,
         serviceAccountName: s.name,
-        roleSuffix: `svc-${s.name}`,
+        roleSuffix: serviceRoleSuffix(s.name),
         minAvailable: s.minAvailable,
         selector: { [APP_LABEL]: s.name },
     }));

@@ -24,7 +24,7 @@ import { serviceKey } from "../common/kms";
 import { DEFAULT_LOG_RETENTION_DAYS, logsPrincipal } from "../common/logs";
 import { tagsFor } from "../common/tags";
 import { serviceTrustPolicy } from "../common/trust";
-import { IDENTITIES_ROLE_SUFFIX } from "../data/search";
+import { identitiesRoleName } from "../data/key-users";
 import { store } from "../data/plan";
 import { bundleLambda } from "../dr/bundle";
 import { IDENTITY_STORES, IdentityInputs, IdentityStore, IdentityTargets } from "./plan";
@@ -91,7 +91,7 @@ export class StoreIdentities extends pulumi.ComponentResource {
         const parent = this;
         const tags = (nameTag: string) => tagsFor(ctx, SERVICE, COMPONENT, {}, nameTag);
         // The OpenSearch master role trusts this name (components/data/search.ts).
-        const fnName = awsName(ctx, IDENTITIES_ROLE_SUFFIX);
+        const fnName = identitiesRoleName(ctx.prefix, ctx.region);
         const logGroupName = `/aws/lambda/${fnName}`;
 
         // No ingress. Egress on exactly the ports it uses: the function shares the private subnets

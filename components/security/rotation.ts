@@ -33,8 +33,6 @@ export const ROTATION_TARGETS_MAX_BYTES = 4000;
 const SERVICE = "credential-rotation";
 const COMPONENT = "credential-rotation";
 
-/** The rotation function's (and its role's) name in `region`: the secrets keys name the role (components/data/key-users.ts). */
-export const rotationFunctionName = rotationRoleName;
 
 export interface RotatedSecret extends Omit<RotationTarget, "secretArn" | "host" | "masterSecretArn"> {
     /** A short id for names (`aurora-master`). */
@@ -99,7 +97,8 @@ export class CredentialRotation extends pulumi.ComponentResource {
         if (!Number.isInteger(args.rotationDays) || args.rotationDays < 1 || args.rotationDays > 1000) {
             throw new pulumi.ResourceError(`CredentialRotation ${name}: rotationDays ${args.rotationDays} is not 1-1000 (Secrets Manager's automaticallyAfterDays)`, this);
         }
-        const fnName = rotationFunctionName(ctx.prefix, ctx.region);
+        // The function and its role share the name the secrets keys name (components/data/key-users.ts).
+        const fnName = rotationRoleName(ctx.prefix, ctx.region);
         const tags = (n: string) => tagsFor(ctx, SERVICE, COMPONENT, {}, n);
         const child = { parent: this };
         const account = pulumi.output(ctx.accountId);
