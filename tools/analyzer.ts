@@ -66,8 +66,26 @@ export interface RunPolicyPackOptions {
     policyConfig?: Record<string, PolicyConfigOverride>;
     /** Concurrent `Analyze` calls. @default 16 */
     concurrency?: number;
-    /** Time allowed for the pack to start (ts-node type-checks it). @default 180000 */
+    /** Time allowed for the pack to start. @default 180000 */
     startTimeoutMs?: number;
+    /**
+     * Let ts-node type-check the pack as it loads, as the engine's runner does (several seconds per
+     * process). Off by default: the offline plan type-checks the pack once per change
+     * (`typeCheckPack`), `npm test` with the whole project, so each pack process only transpiles.
+     * @default false
+     */
+    typeCheck?: boolean;
+}
+
+/** The stack a pack process is started for; the resources come later (`PackSession.analyze`). */
+export type PackSessionOptions = Omit<RunPolicyPackOptions, "resources">;
+
+/** A started pack process, configured for one stack once `analyze` runs. */
+export interface PackSession {
+    /** Runs the protocol over the resources, then stops the process. Call once. */
+    analyze(resources: PlannedResource[]): Promise<PolicyReport>;
+    /** Stops the process without analysing (the stack's program failed). */
+    kill(): void;
 }
 
 const LEVELS: Record<number, EnforcementLevel> = {
@@ -89,10 +107,19 @@ export async function runPolicyPack(o: RunPolicyPackOptions): Promise<PolicyRepo
     if (!fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"))) {
         return { pack: null, skipped: `no policy pack in ${o.packDir}`, diagnostics: [] };
     }
+    return startPolicyPack(o).analyze(o.resources);
+}
+
+/**
+ * Starts the pack process for a stack before its resources are known, so the process loads while
+ * the stack's program runs (the offline plan); `analyze` then speaks the protocol.
+ */
+export function startPolicyPack(o: PackSessionOptions): PackSession {
+    const packDir = path.resolve(o.packDir);
     const started = Date.now();
     const dryRun = o.dryRun ?? true;
     const organization = o.organization ?? "organization";
-    const pack = startPack(packDir, {
+    const pack = startPack(packDir, o.typeCheck ?? false, {
         PULUMI_CONFIG: JSON.stringify(o.config),
         PULUMI_NODEJS_ORGANIZATION: organization,
         PULUMI_NODEJS_PROJECT: o.project,
@@ -103,6 +130,10 @@ export async function runPolicyPack(o: RunPolicyPackOptions): Promise<PolicyRepo
         PULUMI_STACK: o.stack,
         PULUMI_DRY_RUN: String(dryRun),
     });
+    return { analyze: (resources) => analyzeWith(pack, o, resources, started, dryRun, organization), kill: () => pack.kill() };
+}
+
+async function analyzeWith(pack: RunningPack, o: PackSessionOptions, resources: PlannedResource[], started: number, dryRun: boolean, organization: string): Promise<PolicyReport> {
     let client: analyzerGrpc.AnalyzerClient | undefined;
     try {
         const port = await withTimeout(pack.port, o.startTimeoutMs ?? 180_000, () =>
@@ -145,7 +176,7 @@ export async function runPolicyPack(o: RunPolicyPackOptions): Promise<PolicyRepo
             if (!/UNIMPLEMENTED/i.test(e.message)) throw e;
         });
 
-        const byUrn = new Map(o.resources.map((r) => [r.urn, r]));
+        const byUrn = new Map(resources.map((r) => [r.urn, r]));
         const diagnostics: PolicyDiagnostic[] = [];
         const collect = (res: analyzerPb.AnalyzeResponse) => {
             for (const d of res.getDiagnosticsList()) {
@@ -174,10 +205,10 @@ export async function runPolicyPack(o: RunPolicyPackOptions): Promise<PolicyRepo
             if (provider) req.setProvider(provider);
             collect(await call<analyzerPb.AnalyzeRequest, analyzerPb.AnalyzeResponse>("Analyze", c.analyze, req));
         };
-        await mapLimit(o.resources, o.concurrency ?? 16, analyzeOne);
+        await mapLimit(resources, o.concurrency ?? 16, analyzeOne);
 
         const stack = new analyzerPb.AnalyzeStackRequest();
-        stack.setResourcesList(o.resources.map((r) => {
+        stack.setResourcesList(resources.map((r) => {
             const ar = new analyzerPb.AnalyzerResource();
             ar.setUrn(r.urn);
             ar.setType(r.type);
@@ -218,11 +249,14 @@ interface RunningPack {
     kill(): void;
 }
 
-function startPack(packDir: string, env: Record<string, string>): RunningPack {
+/** Loaded before the runner when the pack is not type-checked: ts-node then only transpiles. */
+const TRANSPILE_ONLY_PRELOAD = path.join(__dirname, "pack-transpile-only.js");
+
+function startPack(packDir: string, typeCheck: boolean, env: Record<string, string>): RunningPack {
     // Resolved from the pack directory, as the engine's shim does, so the pack's own SDK runs it
     // (from its real path, as Node resolves the pack's own modules when policy/ is a link).
     const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [fs.realpathSync(packDir)] });
-    const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
+    const child = spawn(process.execPath, [...(typeCheck ? [] : ["--require", TRANSPILE_ONLY_PRELOAD]), runner, "127.0.0.1:0", "."], {
         cwd: packDir,
         env: { ...process.env, ...env },
         stdio: ["ignore", "pipe", "pipe"],

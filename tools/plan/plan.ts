@@ -7,7 +7,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { PolicyConfig } from "../analyzer";
 import { PolicyReport, StackPlan } from "./contract";
+import { startPolicyPack } from "../analyzer";
 import { evaluatePolicy } from "./policy";
+import { typeCheckPack } from "./typecheck";
 import { ProgramError, runStack } from "./runner";
 import { environmentRegistry, environmentsOf, loadProject, planOrder, projectProblems } from "./stacks";
 import { PRODUCTION } from "../../stacks/settings/registry";
@@ -99,13 +101,20 @@ export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
     // against its own stack rather than surfacing as an unhandled rejection during the next one.
     const pending: Promise<StackResult | { readonly stack: string; readonly error: Error }>[] = [];
     let failure: PlanResult["failure"];
+    // Each stack's pack process starts with its program and loads while it runs (transpile-only);
+    // the pack is type-checked once, beside the first program (tools/plan/typecheck.ts).
+    const packDir = path.join(dir, "policy");
+    const packed = !options.skipPolicy && fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"));
+    const typeChecked = packed && order.length > 0 ? typeCheckPack(packDir, path.join(dir, ".build")).then(() => undefined, (e: unknown) => (e instanceof Error ? e : new Error(String(e)))) : Promise.resolve(undefined);
     for (const [index, file] of order.entries()) {
         options.onProgress?.({ kind: "stack-start", stack: file.stack, index, total: order.length });
         const config = { ...file.config, ...(options.overrides?.[file.stack] ?? {}) };
+        const session = packed ? startPolicyPack({ packDir, project: project.name, stack: file.stack, config, dryRun: true, policyConfig: options.policyConfig }) : undefined;
         let run;
         try {
             run = await runStack({ project: project.name, stack: file.stack, config, secretKeys: file.secretKeys, stackOutputs: outputs });
         } catch (e) {
+            session?.kill();
             failure = { stack: file.stack, error: e instanceof Error ? e : new Error(String(e)) };
             break;
         }
@@ -114,7 +123,13 @@ export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
         const policyStarted = Date.now();
         const policy = options.skipPolicy
             ? Promise.resolve<PolicyReport>({ pack: null, skipped: "policy evaluation skipped", diagnostics: [] })
-            : evaluatePolicy({ packDir: path.join(dir, "policy"), project: project.name, stack: file.stack, config, resources: finished.resources, policyConfig: options.policyConfig });
+            : session
+              ? typeChecked.then((error) => {
+                    if (!error) return session.analyze(finished.resources);
+                    session.kill();
+                    throw error;
+                })
+              : evaluatePolicy({ packDir, project: project.name, stack: file.stack, config, resources: finished.resources, policyConfig: options.policyConfig });
         pending.push(
             policy.then((report) => {
                 const result: StackResult = {
