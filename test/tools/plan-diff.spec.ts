@@ -57,8 +57,8 @@ describe("plan diff: one stack", () => {
             inputs: Object.fromEntries(Object.entries(r.inputs).reverse().map(([k, v]) => [k, v && typeof v === "object" ? Object.fromEntries(Object.entries(v).reverse()) : v])),
             dependencies: [...r.dependencies].reverse(),
         }));
-        assert.deepStrictEqual(diffStackPlans(stackPlan(base()), stackPlan(base())), { stack: STACK, added: [], removed: [], changed: [] });
-        assert.deepStrictEqual(diffStackPlans(stackPlan(base()), stackPlan(reordered.reverse())), { stack: STACK, added: [], removed: [], changed: [] });
+        assert.deepStrictEqual(diffStackPlans(stackPlan(base()), stackPlan(base())), { stack: STACK, added: [], removed: [], changed: [], replaced: [], protectedLost: [] });
+        assert.deepStrictEqual(diffStackPlans(stackPlan(base()), stackPlan(reordered.reverse())), { stack: STACK, added: [], removed: [], changed: [], replaced: [], protectedLost: [] });
     });
 
     it("lists added and removed resources by URN, sorted", () => {
@@ -69,6 +69,9 @@ describe("plan diff: one stack", () => {
             added: [urn("aws:sqs/queue:Queue", "a-queue"), urn("aws:sqs/queue:Queue", "z-queue")],
             removed: [BUCKET],
             changed: [],
+            replaced: [],
+            // The bucket is protected: removing it is what `pulumi up` refuses (or, unprotected, loses).
+            protectedLost: [BUCKET],
         });
     });
 
@@ -76,8 +79,9 @@ describe("plan diff: one stack", () => {
         const head = edit(base(), VPC, { inputs: { cidrBlock: "10.9.0.0/16", tags: { Name: "vpc", team: "data" }, enableDnsSupport: true } });
         const head2 = edit(head, SUBNET, { inputs: { vpcId: "vpc-1" } });
         assert.deepStrictEqual(diffStackPlans(stackPlan(base()), stackPlan(head2)).changed, [
-            { urn: SUBNET, keys: ["inputs.cidrBlock"] },
-            { urn: VPC, keys: ["inputs.cidrBlock", "inputs.enableDnsSupport", "inputs.tags"] },
+            // Both CIDRs are ForceNew (aws_subnet, aws_vpc): each change is also a replacement.
+            { urn: SUBNET, keys: ["inputs.cidrBlock"], replaces: ["cidrBlock"] },
+            { urn: VPC, keys: ["inputs.cidrBlock", "inputs.enableDnsSupport", "inputs.tags"], replaces: ["cidrBlock"] },
         ]);
     });
 
@@ -110,7 +114,7 @@ describe("plan diff: stacks and directories", () => {
         const west = stackPlan([], "us-west-2");
         const eu = stackPlan([], "eu-west-1");
         const d = diffPlans([stackPlan(base()), west], [eu, stackPlan(base())]);
-        assert.deepStrictEqual(d, { stacks: [{ stack: STACK, added: [], removed: [], changed: [] }], onlyInBase: ["us-west-2"], onlyInHead: ["eu-west-1"] });
+        assert.deepStrictEqual(d, { stacks: [{ stack: STACK, added: [], removed: [], changed: [], replaced: [], protectedLost: [] }], onlyInBase: ["us-west-2"], onlyInHead: ["eu-west-1"] });
         assert.strictEqual(isEmptyDiff(d), false);
         assert.strictEqual(isEmptyDiff(diffPlans([stackPlan(base()), west], [west, stackPlan(base())])), true);
     });
@@ -118,8 +122,8 @@ describe("plan diff: stacks and directories", () => {
     it("renders one line per difference under a line per stack", () => {
         const d: PlanDiff = {
             stacks: [
-                { stack: "us-east-1", added: ["urn:a"], removed: ["urn:b"], changed: [{ urn: "urn:c", keys: ["inputs.x", "protect"] }] },
-                { stack: "us-west-2", added: [], removed: [], changed: [] },
+                { stack: "us-east-1", added: ["urn:a"], removed: ["urn:b"], changed: [{ urn: "urn:c", keys: ["inputs.x", "protect"] }], replaced: [], protectedLost: [] },
+                { stack: "us-west-2", added: [], removed: [], changed: [], replaced: [], protectedLost: [] },
             ],
             onlyInBase: ["eu-west-1"],
             onlyInHead: [],
@@ -144,7 +148,7 @@ describe("plan diff: stacks and directories", () => {
         const after = writeDir(path.join(dir, "head"), [stackPlan(edit(base(), VPC, { protect: true }))]);
         fs.writeFileSync(path.join(after, "summary.md"), "# plan\n");
         fs.writeFileSync(path.join(after, "diff.json"), JSON.stringify({ stacks: [], onlyInBase: [], onlyInHead: [] }));
-        assert.deepStrictEqual(diffPlanDirs(before, after), { stacks: [{ stack: STACK, added: [], removed: [], changed: [{ urn: VPC, keys: ["protect"] }] }], onlyInBase: [], onlyInHead: [] });
+        assert.deepStrictEqual(diffPlanDirs(before, after), { stacks: [{ stack: STACK, added: [], removed: [], changed: [{ urn: VPC, keys: ["protect"] }], replaced: [], protectedLost: [] }], onlyInBase: [], onlyInHead: [] });
     });
 
     it("says how to make a missing or empty plan directory, and refuses a misnamed plan file", () => {
@@ -173,7 +177,7 @@ describe("plan diff on the real us-west-2 plan", function () {
 
     it("finds nothing between the plan and itself", () => {
         assert.ok(west.resources.length > 100, `expected a full stack, got ${west.resources.length} resources`);
-        assert.deepStrictEqual(diffStackPlans(west, west), { stack: "us-west-2", added: [], removed: [], changed: [] });
+        assert.deepStrictEqual(diffStackPlans(west, west), { stack: "us-west-2", added: [], removed: [], changed: [], replaced: [], protectedLost: [] });
         assert.strictEqual(isEmptyDiff(diffPlanDirs(planDir, planDir)), true);
     });
 
@@ -186,8 +190,9 @@ describe("plan diff on the real us-west-2 plan", function () {
         writeDir(headDir, [mutated]);
         assert.deepStrictEqual(diffPlanDirs(planDir, headDir), {
             stacks: [
-                { stack: "us-east-1", added: [], removed: [], changed: [] },
-                { stack: "us-west-2", added: [], removed: [], changed: [{ urn: vpc.urn, keys: ["inputs.cidrBlock"] }] },
+                { stack: "us-east-1", added: [], removed: [], changed: [], replaced: [], protectedLost: [] },
+                // A VPC's CIDR is ForceNew: the engine replaces it (the VPC is not protected).
+                { stack: "us-west-2", added: [], removed: [], changed: [{ urn: vpc.urn, keys: ["inputs.cidrBlock"], replaces: ["cidrBlock"] }], replaced: [vpc.urn], protectedLost: [] },
             ],
             onlyInBase: [],
             onlyInHead: [],
@@ -196,7 +201,7 @@ describe("plan diff on the real us-west-2 plan", function () {
 });
 
 describe("plan diff: which stacks a change needs, in which order", () => {
-    const stack = (name: string, added = 0, changed = 0) => ({ stack: name, added: Array.from({ length: added }, (_, i) => `urn:${name}:a${i}`), removed: [], changed: Array.from({ length: changed }, (_, i) => ({ urn: `urn:${name}:c${i}`, keys: ["inputs.x"] })) });
+    const stack = (name: string, added = 0, changed = 0) => ({ stack: name, added: Array.from({ length: added }, (_, i) => `urn:${name}:a${i}`), removed: [], changed: Array.from({ length: changed }, (_, i) => ({ urn: `urn:${name}:c${i}`, keys: ["inputs.x"] })), replaced: [], protectedLost: [] });
     const order = ["us-east-1", "us-west-2", "ap-northeast-2"];
 
     it("adding a region: the primary and the earlier secondary in dependency order, the new stack with its bootstrap; unchanged stacks left out", () => {

@@ -73,7 +73,7 @@ describe("deploy: preview, approval, up", () => {
 describe("deploy: the order", () => {
     /** The order `tools/plan-compare.ts --base` prints when every stack changed (tools/plan/diff.ts redeployPlan). */
     const printed = (p: Project) => {
-        const diff: PlanDiff = { stacks: p.stacks.map((s) => ({ stack: s.stack, added: ["x"], removed: [], changed: [] })), onlyInBase: [], onlyInHead: [] };
+        const diff: PlanDiff = { stacks: p.stacks.map((s) => ({ stack: s.stack, added: ["x"], removed: [], changed: [], replaced: [], protectedLost: [] })), onlyInBase: [], onlyInHead: [] };
         return redeployPlan(diff, planOrder(p).map((s) => s.stack)).deploy.map((s) => s.stack);
     };
 

@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PlannedResource, StackPlan } from "./contract";
+import { FORCE_NEW, FORCE_NEW_WHEN, KUBERNETES_FORCE_NEW, regionForcesNew } from "./force-new";
 
 /** A resource present on both sides whose recorded registration differs. */
 export interface ChangedResource {
@@ -16,6 +17,11 @@ export interface ChangedResource {
      * `inputs.<top-level key>`, `propertyDependencies.<key>`.
      */
     readonly keys: string[];
+    /**
+     * The changed inputs the provider cannot update in place (ForceNew, tools/plan/force-new.ts),
+     * as dotted input paths: the engine replaces the resource. Absent when none.
+     */
+    readonly replaces?: string[];
 }
 
 /** One stack planned on both sides. */
@@ -24,6 +30,10 @@ export interface StackDiff {
     readonly added: string[];
     readonly removed: string[];
     readonly changed: ChangedResource[];
+    /** Changed resources the engine replaces (delete and create), by URN. */
+    readonly replaced: string[];
+    /** `protect`ed resources removed or replaced: what `pulumi up` would refuse, or lose. */
+    readonly protectedLost: string[];
 }
 
 /** Two `.plan/` directories compared; written as JSON by `plan-diff --json`. */
@@ -77,6 +87,43 @@ function changedKeys(base: PlannedResource, head: PlannedResource): string[] {
     return keys.sort(byCodePoint);
 }
 
+/** The values at a dotted input path, through lists (`ebsOptions.volumeType` of every block). */
+function valuesAt(value: unknown, path: readonly string[]): unknown[] {
+    if (Array.isArray(value)) return value.flatMap((v) => valuesAt(v, path));
+    if (path.length === 0) return [value];
+    if (!value || typeof value !== "object") return [];
+    return valuesAt((value as Record<string, unknown>)[path[0]], path.slice(1));
+}
+
+/** The fields of a type whose change makes the engine replace it. */
+export function forceNewFields(type: string): readonly string[] {
+    if (type.startsWith("kubernetes:")) return [...KUBERNETES_FORCE_NEW, ...(FORCE_NEW[type]?.fields ?? [])];
+    return FORCE_NEW[type]?.fields ?? [];
+}
+
+/**
+ * The ForceNew fields whose value differs between two registrations of a resource, as dotted
+ * input paths, under each conditional field's condition (`FORCE_NEW_WHEN`; `region` against the
+ * stack's own). An input under `ignoreChanges` on the head is left alone by the engine, so it never
+ * replaces.
+ */
+export function replacingFields(base: PlannedResource, head: PlannedResource, region?: string): string[] {
+    const ignored = new Set(head.ignoreChanges ?? []);
+    const when = FORCE_NEW_WHEN[head.type] ?? {};
+    return forceNewFields(head.type)
+        .filter((field) => !ignored.has(field) && !ignored.has(field.split(".")[0]))
+        .filter((field) => {
+            const before = valuesAt(base.inputs, field.split("."));
+            const after = valuesAt(head.inputs, field.split("."));
+            if (canonical(before) === canonical(after)) return false;
+            const one = (xs: unknown[]) => (xs.length <= 1 ? xs[0] : xs);
+            if (field === "region" && head.type.startsWith("aws:")) return regionForcesNew(one(before), one(after), region);
+            const condition = when[field];
+            return condition ? condition(one(before), one(after), { before: base.inputs, after: head.inputs, region }) : true;
+        })
+        .sort(byCodePoint);
+}
+
 function byUrn(plan: StackPlan): Map<string, PlannedResource> {
     const map = new Map<string, PlannedResource>();
     for (const r of plan.resources) {
@@ -105,9 +152,22 @@ export function diffStackPlans(base: StackPlan, head: StackPlan): StackDiff {
     const changed: ChangedResource[] = [];
     for (const urn of [...after.keys()].filter((u) => before.has(u)).sort(byCodePoint)) {
         const keys = changedKeys(before.get(urn)!, after.get(urn)!);
-        if (keys.length > 0) changed.push({ urn, keys });
+        if (keys.length === 0) continue;
+        const replaces = replacingFields(before.get(urn)!, after.get(urn)!, typeof head.outputs?.region === "string" ? head.outputs.region : undefined);
+        changed.push(replaces.length > 0 ? { urn, keys, replaces } : { urn, keys });
     }
-    return { stack: head.stack, added, removed, changed };
+    const replaced = changed.filter((c) => c.replaces).map((c) => c.urn);
+    const protectedLost = [
+        ...removed.filter((u) => before.get(u)!.protect),
+        ...replaced.filter((u) => before.get(u)!.protect || after.get(u)!.protect),
+    ].sort(byCodePoint);
+    return { stack: head.stack, added, removed, changed, replaced, protectedLost };
+}
+
+/** A stack with no plan on one side: everything added (a new stack) or removed (a stack gone). */
+export function wholeStackDiff(plan: StackPlan, side: "added" | "removed"): StackDiff {
+    const empty: StackPlan = { ...plan, resources: [] };
+    return side === "added" ? diffStackPlans(empty, plan) : diffStackPlans(plan, empty);
 }
 
 /** Diffs two sets of stack plans, pairing them by stack name. */
@@ -176,10 +236,14 @@ export function renderDiff(diff: PlanDiff): string {
             lines.push(`stack ${s.stack}: no differences`);
             continue;
         }
-        lines.push(`stack ${s.stack}: ${s.added.length} added, ${s.removed.length} removed, ${s.changed.length} changed`);
+        const serious = [...(s.replaced.length > 0 ? [`${s.replaced.length} of them replaced`] : []), ...(s.protectedLost.length > 0 ? [`${s.protectedLost.length} protected lost`] : [])];
+        lines.push(`stack ${s.stack}: ${s.added.length} added, ${s.removed.length} removed, ${s.changed.length} changed${serious.length > 0 ? ` (${serious.join("; ")})` : ""}`);
         for (const u of s.added) lines.push(`  + ${u}`);
-        for (const u of s.removed) lines.push(`  - ${u}`);
-        for (const c of s.changed) lines.push(`  ~ ${c.urn}: ${c.keys.join(", ")}`);
+        for (const u of s.removed) lines.push(`  - ${u}${s.protectedLost.includes(u) ? " (PROTECTED)" : ""}`);
+        for (const c of s.changed) {
+            const replaced = c.replaces ? ` (REPLACED${s.protectedLost.includes(c.urn) ? ", PROTECTED" : ""}: ${c.replaces.join(", ")})` : "";
+            lines.push(`  ${c.replaces ? "±" : "~"} ${c.urn}: ${c.keys.join(", ")}${replaced}`);
+        }
     }
     if (isEmptyDiff(diff)) lines.push(`no differences in ${diff.stacks.length} stack${diff.stacks.length === 1 ? "" : "s"}`);
     return lines.join("\n");
