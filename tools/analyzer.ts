@@ -154,6 +154,7 @@ async function analyzeWith(pack: RunningPack, o: PackSessionOptions, resources: 
         const info = await call<Empty, analyzerPb.AnalyzerInfo>("GetAnalyzerInfo", c.getAnalyzerInfo, new Empty());
         const descriptions = new Map<string, string>();
         const configure = new analyzerPb.ConfigureAnalyzerRequest();
+        const policies: { name: string; level: EnforcementLevel }[] = [];
         for (const p of info.getPoliciesList()) {
             descriptions.set(p.getName(), p.getDescription());
             const override = o.policyConfig?.[p.getName()] ?? {};
@@ -161,6 +162,7 @@ async function analyzeWith(pack: RunningPack, o: PackSessionOptions, resources: 
             const props: Record<string, unknown> = { ...schemaDefaults(p.getConfigschema()), ...overrideProps };
             const pc = new analyzerPb.PolicyConfig();
             pc.setEnforcementlevel(enforcementLevel ? LEVEL_CODES[enforcementLevel] : p.getEnforcementlevel());
+            policies.push({ name: p.getName(), level: enforcementLevel ?? LEVELS[p.getEnforcementlevel()] ?? "advisory" });
             pc.setProperties(Struct.fromJavaScript(props as Record<string, never>));
             configure.getPolicyconfigMap().set(p.getName(), pc);
         }
@@ -232,6 +234,7 @@ async function analyzeWith(pack: RunningPack, o: PackSessionOptions, resources: 
         return {
             pack: info.getName(),
             version: info.getVersion(),
+            policies,
             diagnostics,
             durationMs: Date.now() - started,
         };
@@ -247,6 +250,45 @@ interface RunningPack {
     readonly exited: Promise<number | null>;
     stderr(): string;
     kill(): void;
+}
+
+/** A policy as the pack declares it (GetAnalyzerInfo): its name, default level and config schema. */
+export interface PackPolicy {
+    readonly name: string;
+    readonly level: EnforcementLevel;
+    /** JSON schema of the policy's config (`properties`, `required`), when it has one. */
+    readonly configSchema?: { readonly properties?: Record<string, Record<string, unknown>>; readonly required?: string[] };
+}
+
+/** The pack's name, version and policies, asked the way the engine asks (GetAnalyzerInfo). */
+export async function packInfo(packDirIn: string, startTimeoutMs = 180_000): Promise<{ readonly name: string; readonly version: string; readonly policies: PackPolicy[] }> {
+    const packDir = path.resolve(packDirIn);
+    const pack = startPack(packDir, false, { PULUMI_CONFIG: "{}", PULUMI_NODEJS_PROJECT: "info", PULUMI_NODEJS_STACK: "info", PULUMI_PROJECT: "info", PULUMI_STACK: "info" });
+    let client: analyzerGrpc.AnalyzerClient | undefined;
+    try {
+        const port = await withTimeout(pack.port, startTimeoutMs, () => packError(pack, "policy pack did not print its port in time"));
+        client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+        const c = client;
+        const info = await new Promise<analyzerPb.AnalyzerInfo>((resolve, reject) =>
+            c.getAnalyzerInfo(new Empty(), (err, res) => (err ? reject(packError(pack, `GetAnalyzerInfo failed: ${err.message}`)) : resolve(res))),
+        );
+        return {
+            name: info.getName(),
+            version: info.getVersion(),
+            policies: info.getPoliciesList().map((p) => {
+                const schema = p.getConfigschema();
+                const properties = schema?.getProperties()?.toJavaScript() as Record<string, Record<string, unknown>> | undefined;
+                return {
+                    name: p.getName(),
+                    level: LEVELS[p.getEnforcementlevel()] ?? "advisory",
+                    ...(properties && Object.keys(properties).length > 0 ? { configSchema: { properties, required: schema?.getRequiredList() ?? [] } } : {}),
+                };
+            }),
+        };
+    } finally {
+        client?.close();
+        pack.kill();
+    }
 }
 
 /** Loaded before the runner when the pack is not type-checked: ts-node then only transpiles. */

@@ -1,76 +1,287 @@
 /**
- * `npm run plan [-- --stack <name>] [--environment <env>] [--out <dir>]`: the offline plan of every
- * environment's stacks (or one stack, or one environment's). No AWS account or Pulumi CLI needed.
- * Exit codes: 0 clean (advisories allowed), 1 a mandatory policy violation or a physical name two
- * environments share, 2 a program or configuration error.
+ * `npm run plan [-- options]`: the offline plan of every environment's stacks (or one stack, or one
+ * environment's), with the policy pack, a diff against a base, and a cost estimate. No AWS account
+ * or Pulumi CLI needed. Writes `.plan/` (emptied first): `<stack>.json`, `summary.md` (the PR
+ * comment, size-capped), `summary-full.md`, `cost.json`, `meta.json`, `diff.json` with a base, and
+ * the drill reports. Every failure still writes a summary that says so.
+ *
+ * Exit codes: 0 clean (advisories allowed); 1 a mandatory policy violation, a physical name two
+ * environments share, or a protected resource removed or replaced (unless --allow-protected-loss);
+ * 2 a program, configuration, --policy-config or base error; 64 a usage error (EX_USAGE).
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PolicyConfig } from "./analyzer";
-import { drillsFileName, plan } from "./plan/plan";
-import { renderTerminal } from "./plan/summary";
-import { sharedNames } from "./plan/names";
+import { packInfo } from "./analyzer";
+import { BasePlan, META_FILE, PlanMeta, headMeta, planBase, policyChanges, readBaseDir } from "./plan/base";
+import { StackPlan } from "./plan/contract";
+import { estimate } from "./plan/cost";
+import { CheckedPolicyConfig, checkPolicyConfig, didYouMean, readPolicyConfigFile } from "./plan/policy-config";
+import { PlanResult, drillsFileName, plan } from "./plan/plan";
+import { Review, banners, buildDiffFile, policyHints, reviewLinks, verdict } from "./plan/review";
+import { COMMENT_MARKER, renderFullMarkdown, renderMarkdown, renderReviewTerminal, renderTerminal } from "./plan/summary";
+import { loadProject } from "./plan/stacks";
 
-const USAGE = "usage: npm run plan [-- --stack <stack>] [--environment <env>] [--out <dir>] [--policy-config <file.json>]";
+export const USAGE = [
+    "usage: npm run plan [-- options]",
+    "  --stack, -s <stack>          plan this stack (and the stacks it reads); <org>/<project>/<stack> accepted",
+    "  --environment, -e <env>      plan this environment's stacks only",
+    "  --out <dir>                  where to write (default .plan; emptied first)",
+    "  --policy-config <file.json>  per-policy levels and settings, as pulumi preview --policy-pack-config",
+    "  --base <git-ref>             diff against this commit, planned with its own code (cached in .plan-cache/<sha>/)",
+    "  --base-dir <dir>             diff against a plan directory another run wrote (e.g. main's CI artifact)",
+    "  --allow-protected-loss       report protected resources removed or replaced without failing",
+    "  --help, -h",
+    "Values go as --name value or --name=value.",
+].join("\n");
 
-function parseArgs(argv: string[]): { stack?: string; environment?: string; out: string; policyConfig?: string } {
-    const args: { stack?: string; environment?: string; out: string; policyConfig?: string } = { out: ".plan" };
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === "--stack" || a === "-s") args.stack = argv[++i];
-        else if (a === "--environment" || a === "-e") args.environment = argv[++i];
-        else if (a === "--out") args.out = argv[++i];
-        else if (a === "--policy-config") args.policyConfig = argv[++i];
-        else if (a === "--help" || a === "-h") {
-            console.log(USAGE);
-            process.exit(0);
-        } else throw new Error(`unknown argument "${a}"; ${USAGE}`);
-    }
-    return args;
+export const EXIT = { clean: 0, findings: 1, error: 2, usage: 64 } as const;
+
+/** A command-line mistake: exit 64 with the usage. */
+export class UsageError extends Error {}
+
+export interface PlanArgs {
+    readonly stack?: string;
+    readonly environment?: string;
+    readonly out: string;
+    readonly policyConfig?: string;
+    readonly base?: string;
+    readonly baseDir?: string;
+    readonly allowProtectedLoss: boolean;
+    readonly help: boolean;
 }
 
-/**
- * The file `pulumi preview --policy-pack-config` takes: policy name -> an enforcement level, or an
- * object of the policy's config (and optionally `enforcementLevel`).
- */
-function readPolicyConfig(file: string): PolicyConfig {
-    let raw: unknown;
-    try {
-        raw = JSON.parse(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-        throw new Error(`--policy-config ${file}: ${e instanceof Error ? e.message : String(e)}`);
+const VALUE_OPTIONS: Readonly<Record<string, keyof PlanArgs>> = {
+    "--stack": "stack",
+    "-s": "stack",
+    "--environment": "environment",
+    "-e": "environment",
+    "--out": "out",
+    "--policy-config": "policyConfig",
+    "--base": "base",
+    "--base-dir": "baseDir",
+};
+const FLAGS: Readonly<Record<string, keyof PlanArgs>> = { "--allow-protected-loss": "allowProtectedLoss", "--help": "help", "-h": "help" };
+
+/** Strict parsing: every option known, every value present, none given twice. */
+export function parseArgs(argv: readonly string[]): PlanArgs {
+    const args: Record<string, string | boolean> = {};
+    for (let i = 0; i < argv.length; i++) {
+        const token = argv[i];
+        const eq = token.startsWith("--") ? token.indexOf("=") : -1;
+        const name = eq > 0 ? token.slice(0, eq) : token;
+        const key = VALUE_OPTIONS[name] ?? FLAGS[name];
+        if (!key) {
+            const known = [...Object.keys(VALUE_OPTIONS), ...Object.keys(FLAGS)].filter((k) => k.startsWith("--"));
+            throw new UsageError(token.startsWith("-") ? `unknown option "${name}"${didYouMean(name, known)}` : `unexpected argument "${token}" (options start with --)`);
+        }
+        if (key in args) throw new UsageError(`${name} is given twice`);
+        if (FLAGS[name]) {
+            if (eq > 0) throw new UsageError(`${name} takes no value`);
+            args[key] = true;
+            continue;
+        }
+        const value = eq > 0 ? token.slice(eq + 1) : argv[++i];
+        if (value === undefined || value === "" || (eq < 0 && value.startsWith("-"))) throw new UsageError(`${name} needs a value`);
+        args[key] = value;
     }
-    if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new Error(`--policy-config ${file} must be a JSON object of policy name -> level or config`);
-    return Object.fromEntries(
-        Object.entries(raw as Record<string, unknown>).map(([policy, v]) => [policy, typeof v === "string" ? { enforcementLevel: v as never } : (v as PolicyConfig[string])]),
+    if (args.base !== undefined && args.baseDir !== undefined) throw new UsageError("--base and --base-dir are alternatives; give one");
+    return {
+        ...(args as Partial<PlanArgs>),
+        out: typeof args.out === "string" ? args.out : ".plan",
+        allowProtectedLoss: args.allowProtectedLoss === true,
+        help: args.help === true,
+    } as PlanArgs;
+}
+
+/** `<org>/<project>/<stack>` (Pulumi's fully-qualified name) or `<org>/<stack>` → the stack; a third part must name this project. */
+export function stackName(value: string, project: string): string {
+    const parts = value.split("/");
+    if (parts.length === 1) return value;
+    if (parts.length === 2 && parts.every(Boolean)) return parts[1];
+    if (parts.length === 3 && parts.every(Boolean)) {
+        if (parts[1] !== project) throw new UsageError(`--stack ${value} is a stack of project ${parts[1]}; this is project ${project}`);
+        return parts[2];
+    }
+    throw new UsageError(`--stack ${value} is not a stack name (<stack>, <org>/<stack> or <org>/<project>/<stack>)`);
+}
+
+/** What `.plan/` may hold: only plan files, so emptying it never removes anything else. */
+export function prepareOutDir(outDir: string, root: string): void {
+    if (path.resolve(outDir) === path.resolve(root)) throw new UsageError(`--out ${outDir} is the project root; give a directory of its own`);
+    if (!fs.existsSync(outDir)) {
+        fs.mkdirSync(outDir, { recursive: true });
+        return;
+    }
+    if (!fs.statSync(outDir).isDirectory()) throw new UsageError(`--out ${outDir} is a file`);
+    const entries = fs.readdirSync(outDir);
+    const foreign = entries.filter((e) => !/\.(json|md)$/.test(e) || !fs.statSync(path.join(outDir, e)).isFile());
+    if (foreign.length > 0) throw new UsageError(`--out ${outDir} holds files a plan does not write (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""}); give an empty directory or a plan directory`);
+    for (const e of entries) fs.rmSync(path.join(outDir, e));
+}
+
+function writeMeta(outDir: string, meta: PlanMeta): void {
+    fs.mkdirSync(outDir, { recursive: true });
+    fs.writeFileSync(path.join(outDir, META_FILE), JSON.stringify(meta, null, 2) + "\n");
+}
+
+/** The summary of a run that did not plan: the PR comment must never keep showing an older green plan. */
+export function failureSummary(project: string, what: string, message: string, meta?: PlanMeta): string {
+    const at = meta && meta.commit !== "unknown" ? ` at \`${meta.commit.slice(0, 12)}\`${meta.dirty ? " (with uncommitted changes)" : ""}` : "";
+    return [COMMENT_MARKER, `## ❌ Offline plan: ${project}`, "", `**The plan did not run**${at}: ${what}.`, "", "```", message, "```", ""].join("\n");
+}
+
+function projectName(root: string): string {
+    try {
+        return loadProject(root).name;
+    } catch {
+        return "mall";
+    }
+}
+
+/** Where a run whose arguments were refused writes its summary: the --out it was given, if any. */
+export function outHint(argv: readonly string[]): string {
+    for (let i = 0; i < argv.length; i++) {
+        if (argv[i].startsWith("--out=") && argv[i].length > 6) return argv[i].slice(6);
+        if (argv[i] === "--out" && argv[i + 1] && !argv[i + 1].startsWith("-")) return argv[i + 1];
+    }
+    return ".plan";
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+    const root = process.cwd();
+    const project = projectName(root);
+    let outDir = path.resolve(outHint(argv));
+    const meta = headMeta(root);
+    const fail = (code: number, what: string, e: unknown): number => {
+        const message = e instanceof Error ? e.message : String(e);
+        console.error(`plan failed: ${message}${code === EXIT.usage ? `\n${USAGE}` : ""}`);
+        try {
+            // Nothing older may read as this run's result: plan files only (prepareOutDir's rule).
+            if (fs.existsSync(outDir)) prepareOutDir(outDir, root);
+            writeMeta(outDir, meta);
+            fs.writeFileSync(path.join(outDir, "summary.md"), failureSummary(project, what, message, meta));
+        } catch {
+            // The out directory itself is the problem; the terminal has the message.
+        }
+        return code;
+    };
+
+    let args: PlanArgs;
+    try {
+        args = parseArgs(argv);
+        if (args.help) {
+            console.log(USAGE);
+            return EXIT.clean;
+        }
+        outDir = path.resolve(args.out);
+        prepareOutDir(outDir, root);
+    } catch (e) {
+        // A refused --out is not written to; the default is.
+        if (e instanceof UsageError && /^--out /.test(e.message)) {
+            console.error(`plan failed: ${e.message}\n${USAGE}`);
+            return EXIT.usage;
+        }
+        return fail(e instanceof UsageError ? EXIT.usage : EXIT.error, "a usage error", e);
+    }
+    writeMeta(outDir, meta);
+
+    let only: string | undefined;
+    let policy: CheckedPolicyConfig | undefined;
+    let base: BasePlan | undefined;
+    try {
+        only = args.stack === undefined ? undefined : stackName(args.stack, project);
+        if (args.policyConfig) {
+            const info = await packInfo(path.join(root, "policy"));
+            policy = checkPolicyConfig(readPolicyConfigFile(args.policyConfig), info.policies, `--policy-config ${args.policyConfig}`);
+        }
+        if (args.base) base = planBase({ root, ref: args.base, environment: args.environment, only, log: (l) => process.stderr.write(`${l}\n`) });
+        else if (args.baseDir) base = readBaseDir(path.resolve(args.baseDir));
+    } catch (e) {
+        return fail(e instanceof UsageError ? EXIT.usage : EXIT.error, e instanceof UsageError ? "a usage error" : "its input was refused", e);
+    }
+
+    let result: PlanResult;
+    try {
+        result = await plan({
+            only,
+            environment: args.environment,
+            policyConfig: policy?.config,
+            outDir,
+            onProgress: (e) => {
+                if (e.kind === "stack-start") process.stderr.write(`planning ${e.stack} (${e.index + 1}/${e.total}) …\n`);
+                else process.stderr.write(`  ${e.plan.stack}: ${e.plan.resources.length} resources in ${(e.plan.timings.programMs / 1000).toFixed(1)} s, policy ${(e.plan.timings.policyMs / 1000).toFixed(1)} s\n`);
+            },
+        });
+    } catch (e) {
+        return fail(EXIT.error, "the project cannot be planned", e);
+    }
+
+    const review = buildReview(root, result, { base, policy, allowProtectedLoss: args.allowProtectedLoss, meta });
+    writeReviewFiles(outDir, result, review);
+    console.log(renderTerminal(result));
+    console.log(renderReviewTerminal(result, review));
+    const written = result.stacks
+        .map((s) => `${s.stack}.json`)
+        .concat("summary.md", "summary-full.md", "cost.json", "meta.json", review.diff ? ["diff.json"] : [], result.environments.filter((e) => e.complete).map((e) => drillsFileName(e.environment)));
+    console.log(`Wrote ${path.relative(process.cwd(), outDir) || "."}/: ${written.join(", ")}`);
+    if (result.failure) return EXIT.error;
+    return verdict(result, review).ok ? EXIT.clean : EXIT.findings;
+}
+
+export interface ReviewInputs {
+    readonly base?: BasePlan;
+    readonly policy?: CheckedPolicyConfig;
+    readonly allowProtectedLoss?: boolean;
+    readonly meta?: PlanMeta;
+}
+
+/** The comment's additions for a finished plan: diff, cost, banners, overrides, hints. */
+export function buildReview(root: string, result: PlanResult, inputs: ReviewInputs): Review {
+    const head: StackPlan[] = result.stacks.map((s) => ({ stack: s.stack, project: s.project, resources: s.resources, outputs: s.outputs, policy: s.policy }));
+    // Only stacks this run planned are compared: a base stack outside --stack/--environment, or one
+    // the run never reached, is not "gone".
+    let project: ReturnType<typeof loadProject> | undefined;
+    try {
+        project = loadProject(root);
+    } catch {
+        project = undefined;
+    }
+    const inScope = (stack: string) => result.stacks.some((s) => s.stack === stack) || (!result.failure && !!project && !project.stacks.some((f) => f.stack === stack) && scopeAll(result, project));
+    const basePlans = inputs.base?.plans.filter((p) => inScope(p.stack)) ?? [];
+    const diff = inputs.base ? buildDiffFile(inputs.base.commit, basePlans, head).file : undefined;
+    const cost = estimate(head, inputs.base ? { commit: inputs.base.commit, plans: basePlans } : undefined);
+    return {
+        ...(inputs.meta ? { commit: { sha: inputs.meta.commit, dirty: inputs.meta.dirty } } : {}),
+        ...(inputs.base ? { base: { commit: inputs.base.commit, source: inputs.base.source } } : {}),
+        ...(diff ? { diff } : {}),
+        cost,
+        ...(inputs.policy ? { overrides: inputs.policy.overrides } : {}),
+        ...(inputs.base && inputs.base.commit !== "unknown" ? { policyChanges: policyChanges(root, inputs.base.commit) ?? [] } : {}),
+        allowProtectedLoss: inputs.allowProtectedLoss ?? false,
+        banners: project ? banners(project.stacks.filter((f) => result.stacks.some((s) => s.stack === f.stack))) : [],
+        hints: policyHints(root),
+        links: reviewLinks(process.env, inputs.meta?.commit),
+    };
+}
+
+/** The run planned every stack of the project (no --stack or --environment cut, no failure). */
+function scopeAll(result: PlanResult, project: ReturnType<typeof loadProject>): boolean {
+    return result.stacks.length === project.stacks.length;
+}
+
+export function writeReviewFiles(outDir: string, result: PlanResult, review: Review): void {
+    fs.writeFileSync(path.join(outDir, "summary.md"), renderMarkdown(result, review));
+    fs.writeFileSync(path.join(outDir, "summary-full.md"), renderFullMarkdown(result, review));
+    fs.writeFileSync(path.join(outDir, "cost.json"), JSON.stringify(review.cost, null, 2) + "\n");
+    if (review.diff) fs.writeFileSync(path.join(outDir, "diff.json"), JSON.stringify(review.diff, null, 2) + "\n");
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (e: unknown) => {
+            console.error(`plan failed: ${e instanceof Error ? e.message : String(e)}`);
+            process.exit(EXIT.error);
+        },
     );
 }
-
-async function main(): Promise<number> {
-    const args = parseArgs(process.argv.slice(2));
-    const outDir = path.resolve(args.out);
-    const result = await plan({
-        only: args.stack,
-        environment: args.environment,
-        policyConfig: args.policyConfig ? readPolicyConfig(args.policyConfig) : undefined,
-        outDir,
-        onProgress: (e) => {
-            if (e.kind === "stack-start") process.stderr.write(`planning ${e.stack} (${e.index + 1}/${e.total}) …\n`);
-            else process.stderr.write(`  ${e.plan.stack}: ${e.plan.resources.length} resources in ${(e.plan.timings.programMs / 1000).toFixed(1)} s, policy ${(e.plan.timings.policyMs / 1000).toFixed(1)} s\n`);
-        },
-    });
-    console.log(renderTerminal(result));
-    const written = result.stacks.map((s) => `${s.stack}.json`).concat("summary.md", result.environments.filter((e) => e.complete).map((e) => drillsFileName(e.environment)));
-    console.log(`Wrote ${path.relative(process.cwd(), outDir) || "."}/: ${written.join(", ")}`);
-    if (result.failure) return 2;
-    if (sharedNames(result.environments).length > 0) return 1;
-    return result.stacks.some((s) => s.policy.diagnostics.some((d) => d.level === "mandatory")) ? 1 : 0;
-}
-
-main().then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-        console.error(`plan failed: ${e instanceof Error ? e.message : String(e)}`);
-        process.exit(2);
-    },
-);

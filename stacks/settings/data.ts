@@ -75,6 +75,8 @@ export function readData(r: ConfigReader, environment: string, azCount: number, 
         nodeType: str("mall:cacheNodeType", base.cache.nodeType, "cache.", "cache.r7g.xlarge"),
         shards: r.number("mall:cacheShards", { default: base.cache.shards, min: 1, max: 500 }),
         replicasPerShard: r.number("mall:cacheReplicasPerShard", { default: base.cache.replicasPerShard, min: 1, max: 5 }),
+        // ElastiCache keeps automatic snapshots for at most 35 days (CreateReplicationGroup SnapshotRetentionLimit).
+        snapshotRetentionDays: r.number("mall:cacheSnapshotRetentionDays", { default: base.cache.snapshotRetentionDays, min: 1, max: 35, integer: true }),
     };
     const msk = {
         ...base.msk,

@@ -160,6 +160,11 @@ export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyDoc>> = {
     "mall:cacheNodeType": { section: "data", defaultNote: PROFILE, description: "Node type of the ElastiCache Valkey global datastore's clusters." },
     "mall:cacheShards": { section: "data", defaultNote: PROFILE, description: "Shards (node groups) of each Valkey cluster (1-500)." },
     "mall:cacheReplicasPerShard": { section: "data", defaultNote: PROFILE, description: "Replicas per Valkey shard (1-5)." },
+    "mall:cacheSnapshotRetentionDays": {
+        section: "data",
+        defaultNote: PROFILE,
+        description: "Days ElastiCache keeps the Valkey clusters' daily snapshots (1-35, AWS's maximum); raise it with the policy `nothing-lost`'s `minBackupRetentionDays` (docs/policies.md).",
+    },
     "mall:mskInstanceType": {
         section: "data",
         defaultNote: PROFILE,

@@ -317,13 +317,15 @@ describe("plan ordering and failures", function () {
         const east = JSON.parse(fs.readFileSync(path.join(out, "us-east-1.json"), "utf8"));
         assert.deepStrictEqual(Object.keys(east), ["stack", "project", "resources", "outputs", "policy"]);
         assert.deepStrictEqual(Object.keys(east.resources[1]), ["urn", "type", "name", "parent", "provider", "custom", "protect", "inputs", "propertyDependencies", "dependencies"]);
-        assert.ok(fs.readFileSync(path.join(out, "summary.md"), "utf8").startsWith("<!-- mall-offline-plan -->\n## Offline plan: mall"));
+        assert.ok(fs.readFileSync(path.join(out, "summary.md"), "utf8").startsWith("<!-- mall-offline-plan -->\n## ✅ Offline plan: mall\n\n**Passed** at `"));
+        assert.deepStrictEqual(fs.readdirSync(out).sort(), ["cost.json", "drills.json", "drills.staging.json", "meta.json", ...loadProject(ROOT).stacks.map((s) => `${s.stack}.json`), "summary-full.md", "summary.md"].sort());
     });
 
     it("exits 1 on a mandatory violation and reports it in the terminal, the summary and the JSON", () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "mall-plan-out-"));
         // The cache keeps 7 days of snapshots; demanding 35 (as --policy-pack-config would) must fail it.
-        const config = path.join(out, "policy-config.json");
+        // (Beside the out directory: the plan empties that first.)
+        const config = `${out}-policy-config.json`;
         fs.writeFileSync(config, JSON.stringify({ "nothing-lost": { minBackupRetentionDays: 35 } }));
         const run = spawnSync(
             process.execPath,
@@ -334,7 +336,9 @@ describe("plan ordering and failures", function () {
         assert.match(run.stdout, /✗ us-east-1 \(production primary\): \d+ resources, \d+ components — policy mall-guardrails [\d.]+: [1-9]\d* mandatory/);
         assert.match(run.stdout, /  \[mandatory\] nothing-lost: elasticache replication group data-cache-group must set snapshotRetentionLimit to at least 35 days; it is 7 \(data-cache-group\)/);
         const summary = fs.readFileSync(path.join(out, "summary.md"), "utf8");
-        assert.match(summary, /\| mandatory \| nothing-lost \| data-cache-group \| elasticache replication group data-cache-group must set snapshotRetentionLimit to at least 35 days; it is 7 \|/);
+        assert.match(summary, /\| ❌ mandatory \| \[nothing-lost\]\(docs\/policies\.md#nothing-lost\) \| data-cache-group \| elasticache replication group data-cache-group must set snapshotRetentionLimit to at least 35 days; it is 7 \|/);
+        assert.match(summary, /- \*\*nothing-lost\*\*: set the input the message names .*`mall:cacheSnapshotRetentionDays` \(at most 35\)\./);
+        assert.match(summary, /\| nothing-lost \| mandatory \| mandatory \| minBackupRetentionDays=35 \|/);
         const east = JSON.parse(fs.readFileSync(path.join(out, "us-east-1.json"), "utf8"));
         assert.ok(
             east.policy.diagnostics.some((d: { policy: string; level: string; urn: string }) => d.policy === "nothing-lost" && d.level === "mandatory" && d.urn.endsWith("::data-cache-group")),

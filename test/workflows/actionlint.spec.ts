@@ -83,9 +83,13 @@ describe("GitHub workflows", () => {
 
     it("comments the offline plan on pull requests and previews only with credentials", () => {
         const pr = YAML.parse(fs.readFileSync(path.join(DIR, "pull-request.yml"), "utf8"));
-        const steps = pr.jobs.offline.steps as { run?: string; uses?: string; with?: Record<string, string> }[];
-        assert.ok(steps.some((s) => s.run === "npm test"));
-        assert.ok(steps.some((s) => s.run === "npm run plan"));
+        const steps = pr.jobs.plan.steps as { run?: string; uses?: string; with?: Record<string, string> }[];
+        // Tests and the plan are separate jobs, so a test failure still leaves a plan comment.
+        assert.ok((pr.jobs.test.steps as { run?: string }[]).some((s) => s.run === "npm test"));
+        assert.ok(!steps.some((s) => s.run === "npm test"));
+        assert.ok(steps.some((s) => s.run === "npm run plan -- --base ${{ github.event.pull_request.base.sha }}"));
+        assert.strictEqual(steps[0].with?.["fetch-depth"], 0);
+        assert.strictEqual(steps.find((s) => s.uses?.startsWith("actions/cache@"))?.with?.key, "offline-plan-${{ github.event.pull_request.base.sha }}");
         assert.strictEqual(steps.find((s) => s.uses?.startsWith("marocchino/sticky-pull-request-comment"))?.with?.path, ".plan/summary.md");
         // Previews run pull-request code inside the VPC: same-repository pull requests only.
         assert.strictEqual(pr.jobs.preview.if, "fromJSON(needs.stacks.outputs.stacks).previewable[0] != null && github.event.pull_request.head.repo.full_name == github.repository");

@@ -24,7 +24,7 @@ describe("pipeline guardrails", () => {
                 assert.match(line, /uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/, `${file}: ${line.trim()}`);
             }
         }
-        assert.strictEqual(count, 25, "uses: lines of actions");
+        assert.strictEqual(count, 28, "uses: lines of actions");
     });
 
     it("the pin check fails on a tag, a short SHA or a missing version comment", () => {
@@ -243,7 +243,7 @@ describe("workflow runtime", () => {
                 }
             }
         }
-        assert.strictEqual(steps, 25, "action steps in the three workflows");
+        assert.strictEqual(steps, 28, "action steps in the three workflows");
     });
 
     it("runs Node 22 and the Pulumi CLI the lockfile's SDK was released with", () => {
@@ -260,13 +260,18 @@ describe("workflow runtime", () => {
     });
 
     it("still plans a fork's pull request: the summary goes to the job summary, the comment only for same-repository ones and never fails the job", () => {
-        const steps = stepsOf(workflow("pull-request.yml").jobs.offline);
+        const steps = stepsOf(workflow("pull-request.yml").jobs.plan);
         const summary = steps.find((st) => st.name === "The plan in the job summary")!;
         assert.strictEqual(summary.run, 'cat .plan/summary.md >> "$GITHUB_STEP_SUMMARY"');
         const comment = steps.find((st) => st.uses?.startsWith("marocchino/sticky-pull-request-comment@"))!;
         assert.match(String(comment.if), /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
         assert.strictEqual(comment["continue-on-error"], true);
-        assert.strictEqual(steps.at(-1)!.name, "Fail on a mandatory policy violation or a program error");
+        assert.strictEqual(steps.at(-1)!.name, "Fail on a mandatory policy violation, a protected loss or a program error");
+        // A job that fails before the plan writes its summary still replaces the last comment.
+        const didNotRun = steps.find((st) => st.name === "The plan did not run")!;
+        assert.strictEqual(didNotRun.if, "always() && hashFiles('.plan/summary.md') == ''");
+        assert.match(String(didNotRun.run), /the plan did not run/);
+        assert.ok(steps.indexOf(didNotRun) < steps.indexOf(comment));
     });
 
     it("creates a stack the deploy reaches before it exists (upsert)", () => {

@@ -43,6 +43,8 @@ export interface PolicyReport {
     readonly version?: string;
     /** Why the pack did not run, when it did not. */
     readonly skipped?: string;
+    /** Every policy the pack ran, at the level it ran at (after any override). */
+    readonly policies?: { readonly name: string; readonly level: EnforcementLevel }[];
     readonly diagnostics: PolicyDiagnostic[];
     readonly durationMs?: number;
 }

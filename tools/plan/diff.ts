@@ -186,7 +186,7 @@ export function diffPlans(base: readonly StackPlan[], head: readonly StackPlan[]
  * The stack plans in a `.plan/` directory. Other contracts live there too (summary.md, diff.json,
  * drills.json, cost.json), so a JSON file counts as a stack plan by its shape, not its name.
  */
-function readPlanDir(dir: string): StackPlan[] {
+export function readPlanDir(dir: string): StackPlan[] {
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
         throw new Error(`plan directory ${dir} does not exist; write one with npm run plan -- --out ${dir}`);
     }

@@ -10,6 +10,10 @@ import { PlanResult, StackResult, drillStacks, environmentOfStack } from "./plan
 import { checkFlows, dataTierExposure } from "../reachability/check";
 import { firstDeployReport } from "../reachability/first-deploy";
 import { SharedName, sharedNames } from "./names";
+import { Review, protectedLosses, shortType, shortUrn, verdict } from "./review";
+
+const policyDoc = (review: Review, policy: string) => `${review.links?.policies ?? "docs/policies.md"}#${policy}`;
+import { dollars } from "./cost";
 
 export const COMMENT_MARKER = "<!-- mall-offline-plan -->";
 
@@ -202,37 +206,212 @@ function mdTable(rows: readonly (readonly string[])[]): string {
     return [`| ${head.map(esc).join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...body.map((r) => `| ${r.map(esc).join(" | ")} |`)].join("\n");
 }
 
-export function renderMarkdown(result: PlanResult): string {
-    const out: string[] = [COMMENT_MARKER, `## Offline plan: ${result.project}`, ""];
-    out.push("Planned under Pulumi's mock runtime with each stack's real config; policies evaluated by the real pack over the analyzer protocol.", "");
-    const rows = [["stack", "environment", "role", "resources", "policy", "time"]];
-    for (const s of result.stacks) {
-        rows.push([s.stack, s.environment, s.role, String(s.resources.filter((r) => r.custom).length), policyLine(s), `${((s.timings.programMs + s.timings.policyMs) / 1000).toFixed(1)} s`]);
+/** GitHub refuses a comment over 65,536 characters; the comment stays below this. */
+export const COMMENT_LIMIT = 60_000;
+
+/** Mock ids look real; the comment says what they are (`tgw-1a2b…` → `‹mock tgw›`). */
+export function markMockIds(text: string): string {
+    return text.replace(/\b(vpc|subnet|sg|sgr|rtb|rtbassoc|igw|nat|eipalloc|vpce|tgw-attach|tgw-rtb|tgw|lt|fl)-[0-9a-f]{8,17}\b/g, "‹mock $1›");
+}
+
+/** A block of the comment; the comment drops the highest `drop` first when it is too long. */
+interface Block {
+    readonly text: string;
+    /** 0: always kept; higher: dropped earlier. */
+    readonly drop: number;
+}
+
+const commitText = (sha: string) => (sha === "unknown" ? "an unknown commit" : `\`${sha.slice(0, 12)}\``);
+
+function stackChanges(review: Review, stack: string): string {
+    const d = review.diff?.stacks[stack];
+    if (!review.diff) return "(no base)";
+    if (!d) return "none";
+    if (d.stack === "new") return `new: ${d.added.length} added`;
+    if (d.stack === "gone") return `gone: ${d.removed.length} removed`;
+    const n = d.added.length + d.removed.length + d.changed.length;
+    return n === 0 ? "none" : `+${d.added.length} −${d.removed.length} ~${d.changed.length}${d.replaced.length ? ` (${d.replaced.length} replaced)` : ""}`;
+}
+
+function diffBlocks(review: Review): Block[] {
+    const diff = review.diff;
+    if (!diff) return [{ text: "_No base given, so no diff: `npm run plan -- --base origin/main` shows what this change does._\n", drop: 0 }];
+    const blocks: Block[] = [];
+    const rows = [["stack", "added", "removed", "changed", "replaced", "protected lost"]];
+    for (const [stack, d] of Object.entries(diff.stacks)) {
+        rows.push([`${stack}${d.stack === "new" ? " (new)" : d.stack === "gone" ? " (gone)" : ""}`, String(d.added.length), String(d.removed.length), String(d.changed.length), String(d.replaced.length), d.protectedLost.length > 0 ? `⛔ ${d.protectedLost.length}` : "0"]);
     }
-    out.push(mdTable(rows), "");
+    const changedStacks = Object.values(diff.stacks).filter((d) => d.added.length + d.removed.length + d.changed.length > 0).length;
+    blocks.push({ text: `### What changes against ${commitText(diff.base)}\n\n${changedStacks === 0 ? "Nothing: every stack plans exactly as the base does.\n" : mdTable(rows) + "\n"}`, drop: 0 });
+    const lost = protectedLosses(diff);
+    if (lost.length > 0) {
+        blocks.push({
+            text:
+                `#### ⛔ ${lost.length} protected resource${lost.length === 1 ? "" : "s"} removed or replaced${review.allowProtectedLoss ? " (accepted with `--allow-protected-loss`)" : ""}\n\n` +
+                lost.map((l) => `- ${l.stack}: ${shortUrn(l.urn)}`).join("\n") +
+                `\n\n${review.allowProtectedLoss ? "The run was told to accept these: `pulumi up` still refuses a protected resource until it is unprotected (docs/teardown.md)." : "`pulumi up` refuses to delete a protected resource, and a replacement deletes it: change the input back, or unprotect and migrate on purpose (docs/teardown.md), then pass `--allow-protected-loss`."}\n`,
+            drop: 0,
+        });
+    }
+    for (const [stack, d] of Object.entries(diff.stacks)) {
+        const lines = [
+            ...d.changed.filter((c) => c.replaces).map((c) => `± ${shortUrn(c.urn)} — replaced (${c.replaces!.join(", ")})${d.protectedLost.includes(c.urn) ? " ⛔ protected" : ""}`),
+            ...d.removed.map((u) => `− ${shortUrn(u)}${d.protectedLost.includes(u) ? " ⛔ protected" : ""}`),
+            ...d.added.map((u) => `+ ${shortUrn(u)}`),
+            ...d.changed.filter((c) => !c.replaces).map((c) => `~ ${shortUrn(c.urn)}: ${c.keys.map((k) => k.replace(/^inputs\./, "")).join(", ")}`),
+        ];
+        if (lines.length === 0) continue;
+        const shown = lines.slice(0, 150);
+        blocks.push({
+            text: `<details><summary>${stack}: ${stackChanges(review, stack)}</summary>\n\n\`\`\`diff\n${shown.join("\n")}${lines.length > shown.length ? `\n… ${lines.length - shown.length} more in .plan/diff.json` : ""}\n\`\`\`\n\n</details>\n`,
+            drop: 2,
+        });
+    }
+    return blocks;
+}
+
+function policyBlocks(result: PlanResult, review: Review): Block[] {
+    const blocks: Block[] = [];
+    const ran = result.stacks.find((s) => s.policy.policies)?.policy;
+    const lines: string[] = ["### Policy", ""];
+    if (ran?.policies) {
+        const levels = (l: string) => ran.policies!.filter((p) => p.level === l).length;
+        lines.push(
+            `${ran.pack} ${ran.version ?? ""}: **${ran.policies.length} policies ran** on every stack (${levels("mandatory")} mandatory, ${levels("advisory")} advisory${levels("disabled") ? `, ${levels("disabled")} disabled` : ""}).`,
+            "",
+            `<details><summary>Policies and levels</summary>\n\n${ran.policies.map((p) => `[\`${p.name}\`](${policyDoc(review, p.name)}) ${p.level}`).join(" · ")}\n\n</details>`,
+            "",
+        );
+    } else if (result.stacks.length > 0) {
+        lines.push(`Policy: ${policyLine(result.stacks[0])}.`, "");
+    }
+    if (review.overrides && review.overrides.length > 0) {
+        lines.push(
+            "**Overrides in effect** (`--policy-config`):",
+            "",
+            mdTable([
+                ["policy", "pack level", "runs at", "settings"],
+                ...review.overrides.map((o) => [`${o.downgrade ? "⚠️ " : ""}${o.policy}`, o.from, o.downgrade ? `**${o.to}** (guardrail weakened)` : o.to, Object.entries(o.config).map(([k, v]) => `${k}=${v}`).join(", ") || "—"]),
+            ]),
+            "",
+        );
+    }
+    if (review.policyChanges && review.policyChanges.length > 0) {
+        lines.push(`⚠️ **This change edits the policy pack** (${review.policyChanges.map((f) => `\`${f}\``).join(", ")}): the guardrails themselves change; CODEOWNERS review applies.`, "");
+    }
+    blocks.push({ text: lines.join("\n"), drop: 0 });
+    for (const s of result.stacks) {
+        const diags = [...s.policy.diagnostics].sort((a, b) => (a.level === b.level ? 0 : a.level === "mandatory" ? -1 : 1));
+        if (diags.length === 0) continue;
+        const rows = [["level", "policy", "resource", "message"], ...diags.map((d) => [d.level === "mandatory" ? "❌ mandatory" : d.level, `[${d.policy}](${policyDoc(review, d.policy)})`, d.urn?.split("::").pop() ?? "(stack)", d.message])];
+        const mandatory = diags.some((d) => d.level === "mandatory");
+        const fixes = [...new Set(diags.map((d) => d.policy))].filter((p) => review.hints?.[p]).map((p) => `- **${p}**: ${review.hints![p]}`);
+        const table = `${mdTable(rows)}\n${fixes.length > 0 ? `\nHow to fix:\n${fixes.join("\n")}\n` : ""}`;
+        blocks.push({
+            text: mandatory ? `#### ${s.stack}: ${policyCounts(s)}\n\n${table}` : `<details><summary>${s.stack}: ${policyCounts(s)}</summary>\n\n${table}\n</details>\n`,
+            drop: mandatory ? 0 : 1,
+        });
+    }
+    return blocks;
+}
+
+function policyCounts(s: StackResult): string {
+    const c = counts(s.policy.diagnostics);
+    return `${c.mandatory} mandatory, ${c.advisory} advisory`;
+}
+
+function costBlocks(review: Review): Block[] {
+    const cost = review.cost;
+    if (!cost) return [];
+    const base = cost.base;
+    const signed = (n: number) => (n === 0 ? "±$0" : `${n > 0 ? "+" : "−"}${dollars(Math.abs(n))}`);
+    const rows = [["stack", "per month", ...(base ? ["change"] : [])]];
+    for (const [stack, c] of Object.entries(cost.stacks)) rows.push([stack, dollars(c.monthly), ...(base ? [signed(base.stacks[stack]?.delta ?? c.monthly)] : [])]);
+    if (base) for (const [stack, b] of Object.entries(base.stacks)) if (!cost.stacks[stack]) rows.push([`${stack} (gone)`, "$0", signed(b.delta)]);
+    rows.push(["**total**", `**${dollars(cost.total)}**`, ...(base ? [`**${signed(base.delta)}**`] : [])]);
+    const top = Object.entries(cost.stacks)
+        .flatMap(([stack, c]) => c.items.map((i) => ({ ...i, stack })))
+        .sort((a, b) => b.monthly - a.monthly)
+        .slice(0, 5);
+    const unpriced = new Map<string, number>();
+    for (const c of Object.values(cost.stacks)) for (const n of c.notPriced) unpriced.set(n.type, (unpriced.get(n.type) ?? 0) + n.count);
+    const text = [
+        "### Cost estimate (monthly, USD)",
+        "",
+        mdTable(rows),
+        "",
+        `Largest: ${top.map((i) => `${shortType(i.type)} ${i.name} in ${i.stack} ${dollars(i.monthly)}`).join("; ")}.`,
+        "",
+        `On-demand list prices from \`tools/plan/prices.ts\` (each row with its public source and date) times the planned capacity, plus the usage \`.plan/cost.json\` states; not a quote. **Not priced** (no public price found, or usage only): ${[...unpriced.entries()].map(([t, n]) => `${shortType(t)} ×${n}`).join(", ") || "none"}.`,
+        "",
+    ].join("\n");
+    return [{ text, drop: 0 }];
+}
+
+/** The PR comment: everything, less the most droppable collapsed sections while it exceeds `limit`. */
+export function renderMarkdown(result: PlanResult, review: Review = {}, limit: number = COMMENT_LIMIT): string {
+    const v = verdict(result, review);
+    const head: string[] = [COMMENT_MARKER, `## ${v.ok ? "✅" : "❌"} Offline plan: ${result.project}`, ""];
+    const at = review.commit ? ` at ${commitText(review.commit.sha)}${review.commit.dirty ? " (with uncommitted changes)" : ""}` : "";
+    const against = review.base ? ` against base ${commitText(review.base.commit)}` : "";
+    head.push(`${v.ok ? `**Passed**${at}${against}.` : `**Failed**${at}${against}: ${v.reasons.join("; ")}.`}${review.links?.run ? ` ([run](${review.links.run}))` : ""}`, "");
+    for (const b of review.banners ?? []) head.push(`> ${b}`, ">");
+    if ((review.banners ?? []).length > 0) head.pop(), head.push("");
+    head.push("Planned under Pulumi's mock runtime with each stack's real config (ids are mock values); policies evaluated by the real pack over the analyzer protocol.", "");
+    const rows = [["stack", "environment", "role", "resources", "changes", "policy", "cost/month"]];
+    for (const s of result.stacks) {
+        const c = counts(s.policy.diagnostics);
+        const policy = s.policy.pack ? `${c.mandatory > 0 ? "❌" : "✅"} ${c.mandatory} mandatory, ${c.advisory} advisory` : `not evaluated: ${s.policy.skipped ?? "no pack"}`;
+        const cost = review.cost?.stacks[s.stack];
+        rows.push([s.stack, s.environment, s.role, String(s.resources.filter((r) => r.custom).length), stackChanges(review, s.stack), policy, cost ? dollars(cost.monthly) : "—"]);
+    }
+    head.push(mdTable(rows), "");
+    const blocks: Block[] = [{ text: head.join("\n"), drop: 0 }];
     if (result.failure) {
-        out.push(`### ❌ ${result.failure.stack}: the program failed`, "", "```", result.failure.error.message, "```", "");
+        blocks.push({ text: `### ❌ ${result.failure.stack}: the program failed\n\n\`\`\`\n${result.failure.error.message}\n\`\`\`\n`, drop: 0 });
     }
     const shared = sharedNames(result.environments);
     if (shared.length > 0) {
-        out.push(`### ❌ ${shared.length} physical name${shared.length === 1 ? "" : "s"} shared between environments`, "", SHARED_NAMES_FIX, "", mdTable(sharedRows(shared)), "");
+        blocks.push({ text: `### ❌ ${shared.length} physical name${shared.length === 1 ? "" : "s"} shared between environments\n\n${SHARED_NAMES_FIX}\n\n${mdTable(sharedRows(shared))}\n`, drop: 0 });
     }
+    blocks.push(...diffBlocks(review), ...policyBlocks(result, review), ...costBlocks(review));
     for (const s of result.stacks) {
-        out.push(`### ${s.stack} (${s.environment} ${s.role})`, "");
-        const diags = s.policy.diagnostics;
-        if (diags.length > 0) {
-            out.push(mdTable([["level", "policy", "resource", "message"], ...diags.map((d) => [d.level, d.policy, d.urn?.split("::").pop() ?? "(stack)", d.message])]), "");
-        } else {
-            out.push(`Policy: ${policyLine(s)}.`, "");
-        }
+        const parts = [`### ${s.stack} (${s.environment} ${s.role})`, ""];
         for (const body of sectionsOf(result, s)) {
-            out.push(`<details><summary>${body.title}</summary>`, "", mdTable(body.rows), ...(body.note ? ["", body.note] : []), "", "</details>", "");
+            parts.push(`<details><summary>${body.title}</summary>`, "", markMockIds(mdTable(body.rows)), ...(body.note ? ["", markMockIds(body.note)] : []), "", "</details>", "");
         }
+        blocks.push({ text: parts.join("\n"), drop: 3 });
         const byType = resourcesByType(s.resources.filter((r) => r.custom));
-        out.push(`<details><summary>Resources by type (${s.resources.filter((r) => r.custom).length})</summary>`, "", mdTable([["type", "count"], ...byType.map(([t, n]) => [t, String(n)])]), "", "</details>", "");
+        blocks.push({
+            text: `<details><summary>${s.stack}: resources by type (${s.resources.filter((r) => r.custom).length})</summary>\n\n${mdTable([["type", "count"], ...byType.map(([t, n]) => [shortType(t), String(n)])])}\n\n</details>\n`,
+            drop: 4,
+        });
     }
-    out.push(`_Planned in ${(result.totalMs / 1000).toFixed(1)} s._`, "");
-    return out.join("\n");
+    return capBlocks(blocks, limit);
+}
+
+/** Joins the blocks, leaving out the most droppable ones until the text fits COMMENT_LIMIT. */
+function capBlocks(blocks: Block[], limit: number): string {
+    const join = (bs: Block[]) => bs.map((b) => b.text).join("\n");
+    let kept = blocks;
+    let dropped = 0;
+    for (let level = 4; level >= 1 && join(kept).length > limit; level--) {
+        for (let i = kept.length - 1; i >= 0 && join(kept).length > limit; i--) {
+            if (kept[i].drop === level) {
+                kept = [...kept.slice(0, i), ...kept.slice(i + 1)];
+                dropped++;
+            }
+        }
+    }
+    const note = dropped > 0 ? `\n_✂️ ${dropped} collapsed section${dropped === 1 ? "" : "s"} left out to stay under GitHub's comment limit; the full summary is \`summary-full.md\` in the offline-plan artifact._\n` : "";
+    let text = join(kept) + note;
+    if (text.length > limit) text = text.slice(0, limit - 200) + "\n\n_✂️ Truncated at GitHub's comment limit; the full summary is `summary-full.md` in the offline-plan artifact._\n";
+    return text;
+}
+
+/** The whole summary, nothing left out (`.plan/summary-full.md`). */
+export function renderFullMarkdown(result: PlanResult, review: Review = {}): string {
+    return renderMarkdown(result, review, Number.MAX_SAFE_INTEGER);
 }
 
 export function renderTerminal(result: PlanResult): string {
@@ -279,4 +458,27 @@ function indent(text: string): string {
         .split("\n")
         .map((l) => `    ${l}`)
         .join("\n");
+}
+
+/** The terminal's part of the review: the diff per stack, protected losses, cost, and the verdict line last. */
+export function renderReviewTerminal(result: PlanResult, review: Review): string {
+    const out: string[] = [];
+    for (const b of review.banners ?? []) out.push(b.replace(/\*\*/g, "").replace(/`/g, ""));
+    if (review.diff) {
+        out.push(`Against base ${review.diff.base.slice(0, 12)}${review.base?.source === "cached" ? " (cached plan)" : ""}:`);
+        for (const [stack, d] of Object.entries(review.diff.stacks)) {
+            out.push(`  ${stack}: ${stackChanges(review, stack)}${d.protectedLost.length ? `, ${d.protectedLost.length} PROTECTED LOST` : ""}`);
+            for (const c of d.changed.filter((x) => x.replaces)) out.push(`    ± ${shortUrn(c.urn)} replaced (${c.replaces!.join(", ")})${d.protectedLost.includes(c.urn) ? " — protected" : ""}`);
+            for (const u of d.removed.filter((x) => d.protectedLost.includes(x))) out.push(`    − ${shortUrn(u)} removed — protected`);
+        }
+    }
+    for (const o of review.overrides ?? []) if (o.downgrade) out.push(`⚠ policy ${o.policy} runs ${o.to} (the pack makes it ${o.from}): a guardrail is weakened for this run`);
+    if (review.policyChanges && review.policyChanges.length > 0) out.push(`⚠ this change edits the policy pack: ${review.policyChanges.join(", ")}`);
+    if (review.cost) {
+        const base = review.cost.base;
+        out.push(`Cost estimate: ${dollars(review.cost.total)}/month${base ? ` (${base.delta >= 0 ? "+" : "−"}${dollars(Math.abs(base.delta))} against the base)` : ""}; .plan/cost.json lists each item, its price source and what is not priced.`);
+    }
+    const v = verdict(result, review);
+    out.push(v.ok ? "✓ Passed." : `✗ Failed: ${v.reasons.join("; ")}.`);
+    return out.join("\n");
 }

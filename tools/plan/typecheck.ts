@@ -35,9 +35,11 @@ export function packHash(packDir: string): string {
 export async function typeCheckPack(packDir: string, cacheDir: string): Promise<void> {
     const marker = path.join(cacheDir, `pack-${packHash(packDir)}.ok`);
     if (fs.existsSync(marker)) return;
-    const tsc = require.resolve("typescript/bin/tsc", { paths: [fs.realpathSync(packDir)] });
+    // The real path, as the runner loads it: a linked pack resolves its types beside its real self.
+    const real = fs.realpathSync(packDir);
+    const tsc = require.resolve("typescript/bin/tsc", { paths: [real] });
     const output = await new Promise<{ code: number | null; text: string }>((resolve) => {
-        const child = spawn(process.execPath, [tsc, "--noEmit", "--pretty", "false", "-p", packDir], { stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [tsc, "--noEmit", "--pretty", "false", "-p", real], { stdio: ["ignore", "pipe", "pipe"] });
         let text = "";
         child.stdout.setEncoding("utf8").on("data", (d: string) => (text += d));
         child.stderr.setEncoding("utf8").on("data", (d: string) => (text += d));
