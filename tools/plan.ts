@@ -19,7 +19,8 @@ import { CheckedPolicyConfig, checkPolicyConfig, didYouMean, readPolicyConfigFil
 import { PlanResult, drillsFileName, plan } from "./plan/plan";
 import { Review, banners, buildDiffFile, policyHints, reviewLinks, verdict } from "./plan/review";
 import { COMMENT_MARKER, renderFullMarkdown, renderMarkdown, renderReviewTerminal, renderTerminal } from "./plan/summary";
-import { loadProject } from "./plan/stacks";
+import { loadProject, planOrder } from "./plan/stacks";
+import { redeployPlan, renderRedeploy } from "./plan/diff";
 
 export const USAGE = [
     "usage: npm run plan [-- options]",
@@ -248,12 +249,14 @@ export function buildReview(root: string, result: PlanResult, inputs: ReviewInpu
     }
     const inScope = (stack: string) => result.stacks.some((s) => s.stack === stack) || (!result.failure && !!project && !project.stacks.some((f) => f.stack === stack) && scopeAll(result, project));
     const basePlans = inputs.base?.plans.filter((p) => inScope(p.stack)) ?? [];
-    const diff = inputs.base ? buildDiffFile(inputs.base.commit, basePlans, head).file : undefined;
+    const built = inputs.base ? buildDiffFile(inputs.base.commit, basePlans, head) : undefined;
+    const diff = built?.file;
     const cost = estimate(head, inputs.base ? { commit: inputs.base.commit, plans: basePlans } : undefined);
     return {
         ...(inputs.meta ? { commit: { sha: inputs.meta.commit, dirty: inputs.meta.dirty } } : {}),
         ...(inputs.base ? { base: { commit: inputs.base.commit, source: inputs.base.source } } : {}),
         ...(diff ? { diff } : {}),
+        ...(built && project && !result.failure ? { deployOrder: renderRedeploy(redeployPlan(built.diff, planOrder(project).map((s) => s.stack))) } : {}),
         cost,
         ...(inputs.policy ? { overrides: inputs.policy.overrides } : {}),
         ...(inputs.base && inputs.base.commit !== "unknown" ? { policyChanges: policyChanges(root, inputs.base.commit) ?? [] } : {}),

@@ -139,7 +139,7 @@ describe("plan review: an added region, an evacuated one", function () {
         assert.match(b[0], /\*\*us-west-2 is evacuated\*\*/);
         const md = renderMarkdown(evacuated, { diff: file, banners: b });
         assert.match(md, /\n> ⚠️ \*\*us-west-2 is evacuated\*\*/);
-        assert.match(md, /− route53\/Record ingress-latency-record/);
+        assert.match(md, /\n- route53\/Record ingress-latency-record\n/);
     });
 
     it("bans automatic failover off in production, not in staging", () => {

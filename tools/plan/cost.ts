@@ -69,10 +69,8 @@ const NO_CHARGE = new Set([
     "aws:acm/certificateValidation:CertificateValidation",
     "aws:rds/subnetGroup:SubnetGroup",
     "aws:rds/clusterParameterGroup:ClusterParameterGroup",
-    "aws:rds/globalCluster:GlobalCluster",
     "aws:docdb/subnetGroup:SubnetGroup",
     "aws:docdb/clusterParameterGroup:ClusterParameterGroup",
-    "aws:docdb/globalCluster:GlobalCluster",
     "aws:elasticache/subnetGroup:SubnetGroup",
     "aws:elasticache/user:User",
     "aws:elasticache/userGroup:UserGroup",
@@ -138,6 +136,9 @@ const USAGE_ONLY: Readonly<Record<string, string>> = {
     "aws:securityhub/account:Account": "per check and finding ingested",
     "aws:securityhub/standardsSubscription:StandardsSubscription": "per check",
     "aws:dynamodb/tableReplica:TableReplica": "replicated writes per use",
+    "aws:rds/globalCluster:GlobalCluster": "replicated write I/O and cross-Region transfer per use (the instances are priced on the member clusters)",
+    "aws:docdb/globalCluster:GlobalCluster": "replicated write I/O and cross-Region transfer per use (the instances are priced on the member clusters)",
+    "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup": "cross-Region transfer per GB (the nodes are priced on the member clusters)",
 };
 
 const round2 = (n: number) => Math.round(n * 100) / 100;

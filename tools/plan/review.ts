@@ -67,6 +67,8 @@ export interface Review {
     readonly banners?: readonly string[];
     /** Policy name -> its fix (docs/policies.md `*Fix*:`). */
     readonly hints?: Readonly<Record<string, string>>;
+    /** The stacks to deploy for this change, dependencies first (tools/plan/diff.ts renderRedeploy). */
+    readonly deployOrder?: string;
     /** Where docs/policies.md is (a link at the planned commit in CI), and the CI run. */
     readonly links?: { readonly policies: string; readonly run?: string };
 }

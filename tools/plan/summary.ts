@@ -242,7 +242,8 @@ function diffBlocks(review: Review): Block[] {
         rows.push([`${stack}${d.stack === "new" ? " (new)" : d.stack === "gone" ? " (gone)" : ""}`, String(d.added.length), String(d.removed.length), String(d.changed.length), String(d.replaced.length), d.protectedLost.length > 0 ? `⛔ ${d.protectedLost.length}` : "0"]);
     }
     const changedStacks = Object.values(diff.stacks).filter((d) => d.added.length + d.removed.length + d.changed.length > 0).length;
-    blocks.push({ text: `### What changes against ${commitText(diff.base)}\n\n${changedStacks === 0 ? "Nothing: every stack plans exactly as the base does.\n" : mdTable(rows) + "\n"}`, drop: 0 });
+    const order = review.deployOrder && changedStacks > 0 ? `\n${review.deployOrder}\n` : "";
+    blocks.push({ text: `### What changes against ${commitText(diff.base)}\n\n${changedStacks === 0 ? "Nothing: every stack plans exactly as the base does.\n" : mdTable(rows) + "\n"}${order}`, drop: 0 });
     const lost = protectedLosses(diff);
     if (lost.length > 0) {
         blocks.push({
@@ -255,8 +256,9 @@ function diffBlocks(review: Review): Block[] {
     }
     for (const [stack, d] of Object.entries(diff.stacks)) {
         const lines = [
-            ...d.changed.filter((c) => c.replaces).map((c) => `± ${shortUrn(c.urn)} — replaced (${c.replaces!.join(", ")})${d.protectedLost.includes(c.urn) ? " ⛔ protected" : ""}`),
-            ...d.removed.map((u) => `− ${shortUrn(u)}${d.protectedLost.includes(u) ? " ⛔ protected" : ""}`),
+            // GitHub colours a diff block by its first column: "!" changed, "-" removed, "+" added.
+            ...d.changed.filter((c) => c.replaces).map((c) => `! ${shortUrn(c.urn)} — replaced (${c.replaces!.join(", ")})${d.protectedLost.includes(c.urn) ? " ⛔ protected" : ""}`),
+            ...d.removed.map((u) => `- ${shortUrn(u)}${d.protectedLost.includes(u) ? " ⛔ protected" : ""}`),
             ...d.added.map((u) => `+ ${shortUrn(u)}`),
             ...d.changed.filter((c) => !c.replaces).map((c) => `~ ${shortUrn(c.urn)}: ${c.keys.map((k) => k.replace(/^inputs\./, "")).join(", ")}`),
         ];
@@ -472,6 +474,7 @@ export function renderReviewTerminal(result: PlanResult, review: Review): string
             for (const u of d.removed.filter((x) => d.protectedLost.includes(x))) out.push(`    − ${shortUrn(u)} removed — protected`);
         }
     }
+    if (review.deployOrder && review.diff) out.push(review.deployOrder);
     for (const o of review.overrides ?? []) if (o.downgrade) out.push(`⚠ policy ${o.policy} runs ${o.to} (the pack makes it ${o.from}): a guardrail is weakened for this run`);
     if (review.policyChanges && review.policyChanges.length > 0) out.push(`⚠ this change edits the policy pack: ${review.policyChanges.join(", ")}`);
     if (review.cost) {
