@@ -163,7 +163,7 @@ describe("plan review: cost", () => {
         });
         assert.deepStrictEqual(cost.items, []);
         assert.deepStrictEqual(cost.notPriced, [
-            { type: "aws:rds/clusterInstance:ClusterInstance", count: 1, why: "no price for Aurora PostgreSQL db.x9.huge" },
+            { type: "aws:rds/clusterInstance:ClusterInstance", count: 1, why: "no public price found for Aurora PostgreSQL db.x9.huge" },
             { type: "aws:sagemaker/domain:Domain", count: 1, why: "no price in tools/plan/prices.ts" },
             { type: "aws:sqs/queue:Queue", count: 1, why: "usage only (per request), not modelled" },
         ]);

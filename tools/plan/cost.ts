@@ -184,29 +184,38 @@ function cacheNodes(inputs: Record<string, unknown>): number {
     return num(inputs.numNodeGroups, 1) * (1 + num(inputs.replicasPerNodeGroup, 0));
 }
 
+/** An instance by its `instanceClass`, around the clock. */
+function instanceHours(group: string, engine: string): Rule {
+    return (r, region) => {
+        const cls = String(r.inputs.instanceClass ?? "");
+        const p = row(group, cls);
+        return p ? hourly(p, region, 1, cls) : { unpriced: `no public price found for ${engine} ${cls}` };
+    };
+}
+
+/** A cluster's storage and I/O: [price row, USAGE key] each. */
+function clusterStorage(engine: string, storage: [string, string], io: [string, string]): Rule {
+    return (_r, region) => {
+        const s = row(storage[0]);
+        const i = row(io[0]);
+        if (!s || !i) return { unpriced: `no ${engine} storage or I/O price` };
+        return sum(per(s, region, usage(storage[1]), "GB-month"), per(i, region, usage(io[1]), "million I/O"));
+    };
+}
+
+/** A resource priced only by the usage the table assumes for it: one row times one USAGE figure. */
+function byUsage(group: string, usageKey: string, unit: string): Rule {
+    return (_r, region) => {
+        const p = row(group);
+        return p ? per(p, region, usage(usageKey), unit) : { unpriced: `no ${group} price` };
+    };
+}
+
 const RULES: Readonly<Record<string, Rule>> = {
-    "aws:rds/clusterInstance:ClusterInstance": (r, region) => {
-        const cls = String(r.inputs.instanceClass ?? "");
-        const p = row("auroraPostgres", cls);
-        return p ? hourly(p, region, 1, cls) : { unpriced: `no price for Aurora PostgreSQL ${cls}` };
-    },
-    "aws:rds/cluster:Cluster": (_r, region) => {
-        const storage = row("auroraStorageGbMonth");
-        const io = row("auroraIoMillion");
-        if (!storage || !io) return { unpriced: "no Aurora storage or I/O price" };
-        return sum(per(storage, region, usage("auroraStorageGb"), "GB-month"), per(io, region, usage("auroraIoMillionPerMonth"), "million I/O"));
-    },
-    "aws:docdb/clusterInstance:ClusterInstance": (r, region) => {
-        const cls = String(r.inputs.instanceClass ?? "");
-        const p = row("documentdbInstance", cls);
-        return p ? hourly(p, region, 1, cls) : { unpriced: `no public price found for DocumentDB ${cls}` };
-    },
-    "aws:docdb/cluster:Cluster": (_r, region) => {
-        const storage = row("documentdbStorageGbMonth");
-        const io = row("documentdbIoMillion");
-        if (!storage || !io) return { unpriced: "no DocumentDB storage or I/O price" };
-        return sum(per(storage, region, usage("documentdbStorageGb"), "GB-month"), per(io, region, usage("documentdbIoMillionPerMonth"), "million I/O"));
-    },
+    "aws:rds/clusterInstance:ClusterInstance": instanceHours("auroraPostgres", "Aurora PostgreSQL"),
+    "aws:rds/cluster:Cluster": clusterStorage("Aurora", ["auroraStorageGbMonth", "auroraStorageGb"], ["auroraIoMillion", "auroraIoMillionPerMonth"]),
+    "aws:docdb/clusterInstance:ClusterInstance": instanceHours("documentdbInstance", "DocumentDB"),
+    "aws:docdb/cluster:Cluster": clusterStorage("DocumentDB", ["documentdbStorageGbMonth", "documentdbStorageGb"], ["documentdbIoMillion", "documentdbIoMillionPerMonth"]),
     "aws:elasticache/replicationGroup:ReplicationGroup": (r, region) => {
         const type = String(r.inputs.nodeType ?? "");
         const p = row("elasticacheNode", type);
@@ -319,30 +328,12 @@ const RULES: Readonly<Record<string, Rule>> = {
         if (!dpu || !st) return { unpriced: "no Aurora DSQL price" };
         return sum(per(dpu, region, usage("auroraDsqlDpuMillionPerMonth"), "million DPUs"), per(st, region, usage("auroraDsqlStorageGb"), "GB-month"));
     },
-    "aws:s3/bucket:Bucket": (_r, region) => {
-        const p = row("s3StandardGbMonth");
-        return p ? per(p, region, usage("s3StoredGbPerBucket"), "GB-month Standard") : { unpriced: "no S3 price" };
-    },
-    "aws:backup/vault:Vault": (_r, region) => {
-        const p = row("backupWarmGbMonth");
-        return p ? per(p, region, usage("backupWarmGb"), "GB-month warm backup") : { unpriced: "no AWS Backup price" };
-    },
-    "aws:cloudfront/distribution:Distribution": (_r, region) => {
-        const p = row("cloudfrontDataOutGb");
-        return p ? per(p, region, usage("cloudfrontGbOutPerMonth"), "GB out (requests not priced)") : { unpriced: "no CloudFront price" };
-    },
-    "aws:cfg/recorder:Recorder": (_r, region) => {
-        const p = row("awsConfigItem");
-        return p ? per(p, region, usage("awsConfigItemsPerMonth"), "configuration items") : { unpriced: "no AWS Config price" };
-    },
-    "aws:cloudtrail/trail:Trail": (_r, region) => {
-        const p = row("cloudtrailDataEvents100k");
-        return p ? per(p, region, usage("cloudtrailDataEvents100kPerMonth"), "× 100k data events (the first management trail is free)") : { unpriced: "no CloudTrail price" };
-    },
-    "aws:scheduler/schedule:Schedule": (_r, region) => {
-        const p = row("eventbridgeSchedulerMillion");
-        return p ? per(p, region, usage("eventbridgeSchedulerInvocationsMillionPerMonth"), "million invocations") : { unpriced: "no Scheduler price" };
-    },
+    "aws:s3/bucket:Bucket": byUsage("s3StandardGbMonth", "s3StoredGbPerBucket", "GB-month Standard"),
+    "aws:backup/vault:Vault": byUsage("backupWarmGbMonth", "backupWarmGb", "GB-month warm backup"),
+    "aws:cloudfront/distribution:Distribution": byUsage("cloudfrontDataOutGb", "cloudfrontGbOutPerMonth", "GB out (requests not priced)"),
+    "aws:cfg/recorder:Recorder": byUsage("awsConfigItem", "awsConfigItemsPerMonth", "configuration items"),
+    "aws:cloudtrail/trail:Trail": byUsage("cloudtrailDataEvents100k", "cloudtrailDataEvents100kPerMonth", "× 100k data events (the first management trail is free)"),
+    "aws:scheduler/schedule:Schedule": byUsage("eventbridgeSchedulerMillion", "eventbridgeSchedulerInvocationsMillionPerMonth", "million invocations"),
 };
 
 function tgwAttachment(region: string): Priced | { unpriced: string } {
