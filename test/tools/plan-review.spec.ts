@@ -10,6 +10,7 @@ import { estimate, estimateStack } from "../../tools/plan/cost";
 import { replacingFields } from "../../tools/plan/diff";
 import { PlanResult, StackResult, plan } from "../../tools/plan/plan";
 import { checkPolicyConfig } from "../../tools/plan/policy-config";
+import { planBase, resolveCommit } from "../../tools/plan/base";
 import { PRICES } from "../../tools/plan/prices";
 import { banners, buildDiffFile, policyHints, reviewLinks, shortType, shortUrn, verdict } from "../../tools/plan/review";
 import { loadProject } from "../../tools/plan/stacks";
@@ -378,5 +379,23 @@ function runPlan(args: string[], cwd = ROOT) {
         const cost = JSON.parse(fs.readFileSync(path.join(out, "cost.json"), "utf8"));
         assert.deepStrictEqual(Object.keys(cost).slice(0, 3), ["currency", "total", "stacks"]);
         assert.strictEqual(cost.base.delta, 0);
+    });
+
+    it("plans a base commit with its own code in a worktree once, then reuses the cached plan", () => {
+        const sha = resolveCommit(ROOT, "HEAD");
+        const cache = path.join(ROOT, ".plan-cache", sha, "plan-stack-us-east-1");
+        fs.rmSync(cache, { recursive: true, force: true });
+        const lines: string[] = [];
+        const first = planBase({ root: ROOT, ref: "HEAD", only: "us-east-1", log: (l) => lines.push(l) });
+        assert.strictEqual(first.source, "planned");
+        assert.deepStrictEqual(first.plans.map((p) => p.stack), ["us-east-1"]);
+        assert.ok(!fs.existsSync(path.join(ROOT, ".plan-cache", sha, "src")), "the worktree is removed");
+        const started = Date.now();
+        const second = planBase({ root: ROOT, ref: "HEAD", only: "us-east-1", log: (l) => lines.push(l) });
+        assert.strictEqual(second.source, "cached");
+        assert.ok(Date.now() - started < 5000, "a cached base is read, not planned");
+        assert.deepStrictEqual(second.plans[0].resources.length, first.plans[0].resources.length);
+        assert.match(lines.at(-1)!, new RegExp(`^base ${sha.slice(0, 12)}: reusing the cached plan in \\.plan-cache/${sha}/plan-stack-us-east-1/$`));
+        assert.throws(() => resolveCommit(ROOT, "no-such-ref-anywhere"), /--base no-such-ref-anywhere is not a commit of this repository.*; fetch it first \(git fetch origin no-such-ref-anywhere\) or pass a plan directory with --base-dir/);
     });
 });
