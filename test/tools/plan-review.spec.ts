@@ -343,19 +343,23 @@ function runPlan(args: string[], cwd = ROOT) {
         assert.match(fs.readFileSync(path.join(out, "summary.md"), "utf8"), /\*\*The plan did not run\*\*.*: a usage error\.\n\n```\n--stack needs a value\n```/);
     });
 
-    it("fails with exit 1 naming the protected database a ForceNew change would replace", () => {
+    it("fails with exit 1 naming the protected database a ForceNew change would replace", async () => {
         // The base: this commit's primary, whose Aurora cluster was not encrypted; the head encrypts
         // it, which Aurora cannot do in place (storageEncrypted is ForceNew).
         const work = fs.mkdtempSync(path.join(os.tmpdir(), "plan-base-"));
         const baseDir = path.join(work, "base");
         const out = path.join(work, "head");
-        const first = runPlan(["--stack", "us-east-1", "--out", baseDir]);
-        assert.strictEqual(first.status, EXIT.clean, first.stderr + first.stdout);
-        const file = path.join(baseDir, "us-east-1.json");
-        const plan = JSON.parse(fs.readFileSync(file, "utf8")) as StackPlan;
-        const cluster = plan.resources.find((r) => r.type === "aws:rds/cluster:Cluster")!;
-        (cluster.inputs as Record<string, unknown>).storageEncrypted = false;
-        fs.writeFileSync(file, JSON.stringify(plan));
+        fs.mkdirSync(baseDir);
+        const east = (await productionPlan()).stacks.find((s) => s.stack === "us-east-1")!;
+        const cluster = east.resources.find((r) => r.type === "aws:rds/cluster:Cluster")!;
+        const plan: StackPlan = {
+            stack: east.stack,
+            project: east.project,
+            outputs: east.outputs,
+            policy: east.policy,
+            resources: east.resources.map((r) => (r === cluster ? { ...r, inputs: { ...r.inputs, storageEncrypted: false } } : r)),
+        };
+        fs.writeFileSync(path.join(baseDir, "us-east-1.json"), JSON.stringify(plan));
         fs.writeFileSync(path.join(baseDir, "meta.json"), JSON.stringify({ commit: "b".repeat(40), dirty: false }));
         const run = runPlan(["--stack", "acme/mall/us-east-1", "--out", out, "--base-dir", baseDir]);
         assert.strictEqual(run.status, EXIT.findings, run.stderr + run.stdout);
