@@ -106,18 +106,41 @@ export function stackName(value: string, project: string): string {
     throw new UsageError(`--stack ${value} is not a stack name (<stack>, <org>/<stack> or <org>/<project>/<stack>)`);
 }
 
-/** What `.plan/` may hold: only plan files, so emptying it never removes anything else. */
+/** The files a plan writes: its fixed names, and `<stack>.json` (recognised by content). */
+const PLAN_FILES = /^(summary(-full)?\.md|cost\.json|diff\.json|meta\.json|drills(\.[\w-]+)?\.json)$/;
+
+function isPlanFile(dir: string, name: string): boolean {
+    const file = path.join(dir, name);
+    if (!fs.statSync(file).isFile()) return false;
+    if (PLAN_FILES.test(name)) return true;
+    if (!name.endsWith(".json")) return false;
+    try {
+        const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as { stack?: unknown; resources?: unknown };
+        return typeof parsed.stack === "string" && Array.isArray(parsed.resources) && name === `${parsed.stack}.json`;
+    } catch {
+        return false;
+    }
+}
+
+/**
+ * A directory a plan may write into: absent, empty, or one a plan wrote (its meta.json, or a
+ * summary.md that is a plan's comment). Anything else is someone's, and is never touched.
+ */
+export function isPlanDir(dir: string): boolean {
+    if (!fs.existsSync(dir)) return true;
+    if (!fs.statSync(dir).isDirectory()) return false;
+    const entries = fs.readdirSync(dir);
+    if (entries.length === 0 || entries.includes(META_FILE)) return true;
+    const summary = path.join(dir, "summary.md");
+    return fs.existsSync(summary) && fs.readFileSync(summary, "utf8").startsWith(COMMENT_MARKER);
+}
+
+/** Removes what an earlier plan wrote (nothing older may read as this run's), and only that. */
 export function prepareOutDir(outDir: string, root: string): void {
     if (path.resolve(outDir) === path.resolve(root)) throw new UsageError(`--out ${outDir} is the project root; give a directory of its own`);
-    if (!fs.existsSync(outDir)) {
-        fs.mkdirSync(outDir, { recursive: true });
-        return;
-    }
-    if (!fs.statSync(outDir).isDirectory()) throw new UsageError(`--out ${outDir} is a file`);
-    const entries = fs.readdirSync(outDir);
-    const foreign = entries.filter((e) => !/\.(json|md)$/.test(e) || !fs.statSync(path.join(outDir, e)).isFile());
-    if (foreign.length > 0) throw new UsageError(`--out ${outDir} holds files a plan does not write (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""}); give an empty directory or a plan directory`);
-    for (const e of entries) fs.rmSync(path.join(outDir, e));
+    if (!isPlanDir(outDir)) throw new UsageError(`--out ${outDir} is not a plan directory (no ${META_FILE} or plan summary in it); give an empty directory or one a plan wrote`);
+    fs.mkdirSync(outDir, { recursive: true });
+    for (const e of fs.readdirSync(outDir)) if (isPlanFile(outDir, e)) fs.rmSync(path.join(outDir, e));
 }
 
 function writeMeta(outDir: string, meta: PlanMeta): void {
@@ -156,13 +179,11 @@ async function main(argv: readonly string[]): Promise<number> {
     const fail = (code: number, what: string, e: unknown): number => {
         const message = e instanceof Error ? e.message : String(e);
         console.error(`plan failed: ${message}${code === EXIT.usage ? `\n${USAGE}` : ""}`);
-        try {
-            // Nothing older may read as this run's result: plan files only (prepareOutDir's rule).
-            if (fs.existsSync(outDir)) prepareOutDir(outDir, root);
-            writeMeta(outDir, meta);
+        // Nothing older may read as this run's result; a directory that is not a plan's is left alone.
+        if (path.resolve(outDir) !== path.resolve(root) && isPlanDir(outDir)) {
+            prepareOutDir(outDir, root);
+            writeMeta(outDir, { ...meta, finished: false });
             fs.writeFileSync(path.join(outDir, "summary.md"), failureSummary(project, what, message, meta));
-        } catch {
-            // The out directory itself is the problem; the terminal has the message.
         }
         return code;
     };
@@ -177,14 +198,9 @@ async function main(argv: readonly string[]): Promise<number> {
         outDir = path.resolve(args.out);
         prepareOutDir(outDir, root);
     } catch (e) {
-        // A refused --out is not written to; the default is.
-        if (e instanceof UsageError && /^--out /.test(e.message)) {
-            console.error(`plan failed: ${e.message}\n${USAGE}`);
-            return EXIT.usage;
-        }
         return fail(e instanceof UsageError ? EXIT.usage : EXIT.error, "a usage error", e);
     }
-    writeMeta(outDir, meta);
+    writeMeta(outDir, { ...meta, finished: false });
 
     let only: string | undefined;
     let policy: CheckedPolicyConfig | undefined;
@@ -219,6 +235,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
     const review = buildReview(root, result, { base, policy, allowProtectedLoss: args.allowProtectedLoss, meta });
     writeReviewFiles(outDir, result, review);
+    writeMeta(outDir, { ...meta, finished: !result.failure, stacks: result.stacks.map((s) => s.stack) });
     console.log(renderTerminal(result));
     console.log(renderReviewTerminal(result, review));
     const written = result.stacks

@@ -184,19 +184,37 @@ describe("plan diff on the real us-west-2 plan", function () {
     it("reports exactly the one input mutated in a copy of the plan directory", () => {
         const vpc = west.resources.find((r) => r.type === "aws:ec2/vpc:Vpc");
         assert.ok(vpc, "us-west-2 plans a VPC");
-        const mutated: StackPlan = { ...west, resources: west.resources.map((r) => (r === vpc ? { ...r, inputs: { ...r.inputs, cidrBlock: "10.99.0.0/16" } } : r)) };
+        const mutated: StackPlan = { ...west, resources: west.resources.map((r) => (r === vpc ? { ...r, inputs: { ...r.inputs, enableDnsHostnames: false } } : r)) };
         const headDir = path.join(path.dirname(planDir), "head");
         fs.cpSync(planDir, headDir, { recursive: true });
         writeDir(headDir, [mutated]);
         assert.deepStrictEqual(diffPlanDirs(planDir, headDir), {
             stacks: [
                 { stack: "us-east-1", added: [], removed: [], changed: [], replaced: [], protectedLost: [] },
-                // A VPC's CIDR is ForceNew: the engine replaces it (the VPC is not protected).
-                { stack: "us-west-2", added: [], removed: [], changed: [{ urn: vpc.urn, keys: ["inputs.cidrBlock"], replaces: ["cidrBlock"] }], replaced: [vpc.urn], protectedLost: [] },
+                { stack: "us-west-2", added: [], removed: [], changed: [{ urn: vpc.urn, keys: ["inputs.enableDnsHostnames"] }], replaced: [], protectedLost: [] },
             ],
             onlyInBase: [],
             onlyInHead: [],
         });
+    });
+
+    it("follows a replacement through the inputs that read it: a new VPC CIDR replaces the subnets, and through them the protected MSK cluster", () => {
+        const vpc = west.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")!;
+        const mutated: StackPlan = { ...west, resources: west.resources.map((r) => (r === vpc ? { ...r, inputs: { ...r.inputs, cidrBlock: "10.99.0.0/16" } } : r)) };
+        const d = diffStackPlans(west, mutated);
+        const short = (u: string) => u.split("::").pop();
+        const entry = (name: string) => d.changed.find((c) => short(c.urn) === name)!;
+        // The VPC's CIDR is ForceNew (aws_vpc); it is the one input that changed.
+        assert.deepStrictEqual(entry("network-vpc"), { urn: vpc.urn, keys: ["inputs.cidrBlock"], replaces: ["cidrBlock"] });
+        // A subnet reads the new VPC's id (vpcId, ForceNew) and its own CIDR is unchanged in the plan.
+        assert.deepStrictEqual(entry("network-private-a").replaces, ["vpcId"]);
+        assert.deepStrictEqual(entry("network-private-a").cascadeFrom, [vpc.urn]);
+        // MSK's client subnets are ForceNew: the protected cluster would be replaced, a protected loss.
+        assert.deepStrictEqual(entry("data-msk-cluster").replaces, ["brokerNodeGroupInfo"]);
+        assert.deepStrictEqual(d.protectedLost.map(short), ["data-msk-cluster"]);
+        // An input that is not ForceNew only changes: the Aurora cluster's subnet group is updated in place.
+        assert.ok(!d.replaced.some((u) => short(u) === "data-aurora-cluster"));
+        assert.ok(d.replaced.length > 50, `${d.replaced.length} replaced`);
     });
 });
 

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { packInfo } from "../../tools/analyzer";
-import { EXIT, USAGE, UsageError, failureSummary, outHint, parseArgs, prepareOutDir, stackName } from "../../tools/plan";
+import { EXIT, USAGE, UsageError, failureSummary, isPlanDir, outHint, parseArgs, prepareOutDir, stackName } from "../../tools/plan";
 import { PlannedResource, StackPlan } from "../../tools/plan/contract";
 import { estimate, estimateStack } from "../../tools/plan/cost";
 import { replacingFields } from "../../tools/plan/diff";
@@ -57,6 +57,18 @@ describe("plan review: what a change replaces", () => {
         assert.deepStrictEqual(replacingFields(res(c, { masterUsername: "a" }), res(c, { masterUsername: "b" }, { ignoreChanges: ["masterUsername"] })), []);
     });
 
+    it("honours the replaceOnChanges option, and pairs a resource with the alias it was moved from", () => {
+        const tgb = "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding";
+        assert.deepStrictEqual(replacingFields(res(tgb, { spec: { targetGroupARN: "a" } }, { replaceOnChanges: ["spec.targetGroupARN"] }), res(tgb, { spec: { targetGroupARN: "b" } }, { replaceOnChanges: ["spec.targetGroupARN"] })), ["spec.targetGroupARN"]);
+        assert.deepStrictEqual(replacingFields(res(tgb, { spec: { targetGroupARN: "a" } }), res(tgb, { spec: { targetGroupARN: "b" } })), []);
+        const bucket = "aws:s3/bucket:Bucket";
+        const old = res(bucket, { bucket: "b" }, { urn: "urn:pulumi:us-east-1::mall::aws:s3/bucket:Bucket::old", protect: true });
+        const moved = res(bucket, { bucket: "b" }, { urn: "urn:pulumi:us-east-1::mall::mall:data:GlobalData$aws:s3/bucket:Bucket::old", protect: true, aliases: [old.urn] });
+        const plan = (r: PlannedResource): StackPlan => ({ stack: "us-east-1", project: "mall", outputs: {}, policy: { pack: null, diagnostics: [] }, resources: [r] });
+        const { file } = buildDiffFile("abc", [plan(old)], [plan(moved)]);
+        assert.deepStrictEqual(file.stacks["us-east-1"], { added: [], removed: [], changed: [], replaced: [], protectedLost: [] });
+    });
+
     it("counts a protected resource replaced or removed as a protected loss", () => {
         const c = "aws:rds/cluster:Cluster";
         const base: StackPlan = { stack: "us-east-1", project: "mall", outputs: {}, policy: { pack: null, diagnostics: [] }, resources: [res(c, { storageEncrypted: true }, { protect: true }), res("aws:s3/bucket:Bucket", {}, { urn: "urn:b", protect: true })] };
@@ -101,15 +113,24 @@ describe("plan review: an added region, an evacuated one", function () {
                 "chaos-database-failover", "chaos-inter-region-cut", "chaos-region-evacuation", "detection-securityhub-aggregator", "edge-cdn", "edge-waf", "observability-dashboard",
                 // the data keys name the new region's roles; the secrets replicate there
                 "data-aurora-key", "data-docdb-key", "data-elasticache-key", "data-s3-key", ...secrets.map((x) => `data-${x}-secret`), "origin-secret-secret",
-                // the certificate covers the new region's name
-                "ingress-certificate", "ingress-certificate-validation",
+                // the certificate covers the new region's name; what reads the new certificate follows
+                // (its validation records and the HTTPS listener)
+                "ingress-certificate", "ingress-certificate-validation", "ingress-https", "ingress-probe-validation", "ingress-validation-0", "ingress-validation-1", "ingress-validation-2",
                 ...services.map((s) => `eks-cm-${s}`),
                 ...netpols.map((n) => `eks-netpol-${n}`),
             ].sort(),
         );
         // ACM cannot change a certificate's SANs in place, nor a validation's record names, and
         // pulumi-kubernetes replaces a ConfigMap whose data changes.
-        assert.deepStrictEqual(names(east.replaced), ["ingress-certificate", "ingress-certificate-validation", ...services.map((s) => `eks-cm-${s}`)].sort());
+        // The validation records read their names from the new certificate (name is ForceNew), so a
+        // preview plans them replaced; ACM gives the same names for the same domains, so the up
+        // leaves them be. The listener only changes its certificate.
+        const validations = ["ingress-probe-validation", "ingress-validation-0", "ingress-validation-1", "ingress-validation-2"];
+        assert.deepStrictEqual(names(east.replaced), ["ingress-certificate", "ingress-certificate-validation", ...validations, ...services.map((s) => `eks-cm-${s}`)].sort());
+        const certificate = east.changed.find((c) => c.urn.endsWith("::ingress-certificate"))!.urn;
+        for (const v of validations) assert.deepStrictEqual(east.changed.find((c) => c.urn.endsWith(`::${v}`))?.cascadeFrom, [certificate], v);
+        const https = east.changed.find((c) => c.urn.endsWith("::ingress-https"))!;
+        assert.deepStrictEqual(https, { urn: https.urn, keys: ["inputs.certificateArn"], cascadeFrom: [certificate.replace("acm/certificate:Certificate::ingress-certificate", "acm/certificateValidation:CertificateValidation::ingress-certificate-validation")] });
         assert.deepStrictEqual(east.changed.find((c) => c.urn.endsWith("::ingress-certificate"))?.replaces, ["subjectAlternativeNames"]);
         assert.deepStrictEqual(east.protectedLost, []);
         const added = file.stacks[ADDED_REGION.name];
@@ -262,15 +283,21 @@ describe("plan CLI: arguments", () => {
         assert.match(USAGE, /--allow-protected-loss/);
     });
 
-    it("empties a plan directory, and refuses one holding anything else", () => {
+    it("removes what a plan wrote and nothing else, and refuses a directory no plan wrote", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
-        fs.writeFileSync(path.join(dir, "us-west-9.json"), "{}");
+        fs.writeFileSync(path.join(dir, "meta.json"), "{}");
+        fs.writeFileSync(path.join(dir, "us-west-9.json"), JSON.stringify({ stack: "us-west-9", resources: [] }));
         fs.writeFileSync(path.join(dir, "summary.md"), "old");
-        prepareOutDir(dir, ROOT);
-        assert.deepStrictEqual(fs.readdirSync(dir), []);
+        fs.writeFileSync(path.join(dir, "drills.staging.json"), "{}");
         fs.writeFileSync(path.join(dir, "notes.txt"), "mine");
-        assert.throws(() => prepareOutDir(dir, ROOT), /holds files a plan does not write \(notes\.txt\)/);
+        fs.writeFileSync(path.join(dir, "data.json"), JSON.stringify({ mine: true }));
+        prepareOutDir(dir, ROOT);
+        assert.deepStrictEqual(fs.readdirSync(dir).sort(), ["data.json", "notes.txt"]);
+        // No meta.json or plan summary: someone's directory (docs/, say), never emptied.
+        assert.throws(() => prepareOutDir(dir, ROOT), /is not a plan directory \(no meta\.json or plan summary in it\)/);
+        assert.deepStrictEqual(fs.readdirSync(dir).sort(), ["data.json", "notes.txt"]);
         assert.throws(() => prepareOutDir(ROOT, ROOT), /is the project root/);
+        assert.strictEqual(isPlanDir(path.join(ROOT, "docs")), false);
         assert.strictEqual(outHint(["--stack", "x", "--out=elsewhere"]), "elsewhere");
         assert.strictEqual(failureSummary("mall", "a usage error", "boom", { commit: "c".repeat(40), dirty: true }), "<!-- mall-offline-plan -->\n## ❌ Offline plan: mall\n\n**The plan did not run** at `cccccccccccc` (with uncommitted changes): a usage error.\n\n```\nboom\n```\n");
     });
@@ -329,7 +356,7 @@ function runPlan(args: string[], cwd = ROOT) {
     it("a failed run replaces a stale green summary and removes older plan files", () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-stale-"));
         fs.writeFileSync(path.join(out, "summary.md"), "<!-- mall-offline-plan -->\n## ✅ Offline plan: mall\n");
-        fs.writeFileSync(path.join(out, "us-west-9.json"), "{}");
+        fs.writeFileSync(path.join(out, "us-west-9.json"), JSON.stringify({ stack: "us-west-9", resources: [] }));
         const bad = path.join(os.tmpdir(), `policy-config-${process.pid}.json`);
         fs.writeFileSync(bad, JSON.stringify({ "nothing-lots": "advisory" }));
         const run = runPlan(["--out", out, "--policy-config", bad]);
@@ -339,6 +366,10 @@ function runPlan(args: string[], cwd = ROOT) {
         assert.match(summary, /^<!-- mall-offline-plan -->\n## ❌ Offline plan: mall\n\n\*\*The plan did not run\*\*.*: its input was refused\.\n\n```\n--policy-config .* has 1 problem; nothing was planned:\n {2}- "nothing-lots" is not a policy of the pack; did you mean nothing-lost\?/);
         const usage = runPlan(["--out", out, "--stack"]);
         assert.strictEqual(usage.status, EXIT.usage);
+        // A directory no plan wrote is never touched, even by a failing run.
+        const docs = runPlan(["--out", path.join(ROOT, "docs"), "--stak"]);
+        assert.strictEqual(docs.status, EXIT.usage);
+        assert.ok(fs.existsSync(path.join(ROOT, "docs", "ci.md")) && !fs.existsSync(path.join(ROOT, "docs", "summary.md")));
         assert.match(usage.stderr, /plan failed: --stack needs a value\nusage: npm run plan/);
         assert.match(fs.readFileSync(path.join(out, "summary.md"), "utf8"), /\*\*The plan did not run\*\*.*: a usage error\.\n\n```\n--stack needs a value\n```/);
     });

@@ -10,6 +10,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { StackPlan } from "./contract";
 import { readPlanDir } from "./diff";
+import { PRODUCTION } from "../../stacks/settings/registry";
+import { loadProject, planOrder } from "./stacks";
 
 /** `.plan/meta.json`: which commit a plan directory is the plan of. */
 export const META_FILE = "meta.json";
@@ -19,6 +21,10 @@ export interface PlanMeta {
     readonly commit: string;
     /** Uncommitted changes were planned too. */
     readonly dirty: boolean;
+    /** The run planned every stack it set out to (false while it runs, and after a failure). */
+    readonly finished?: boolean;
+    /** The stacks it planned. */
+    readonly stacks?: string[];
 }
 
 export interface BasePlan {
@@ -72,16 +78,52 @@ function cachedPlanDir(root: string, sha: string, o: Pick<PlanBaseOptions, "envi
     return path.join(root, ".plan-cache", sha, selection ? `plan-${selection}` : "plan");
 }
 
-/** Plans the base commit (or reuses its cached plan) and answers its stack plans. */
+/** A cached plan is used only when the run that wrote it finished (meta.json says so). */
+function finishedPlan(dir: string): boolean {
+    const file = path.join(dir, META_FILE);
+    if (!fs.existsSync(file)) return false;
+    try {
+        return (JSON.parse(fs.readFileSync(file, "utf8")) as PlanMeta).finished === true;
+    } catch {
+        return false;
+    }
+}
+
+/** The stacks a run of the project in `dir` plans for this selection, or undefined when its stack files cannot be read here. */
+function expectedStacks(dir: string, o: Pick<PlanBaseOptions, "environment" | "only">): string[] | undefined {
+    try {
+        return planOrder(loadProject(dir), o.only)
+            .filter((s) => o.environment === undefined || (s.environment ?? PRODUCTION) === o.environment)
+            .map((s) => s.stack);
+    } catch {
+        return undefined;
+    }
+}
+
+/** Why a base run did not plan: its own summary's failure block when it wrote one, else its output's tail. */
+function baseFailure(out: string, output: string): string {
+    const summary = path.join(out, "summary.md");
+    const block = fs.existsSync(summary) ? /```\n([\s\S]*?)\n```/.exec(fs.readFileSync(summary, "utf8"))?.[1] : undefined;
+    return block ?? tail(output);
+}
+
+/**
+ * Plans the base commit (or reuses its cached plan) and answers its stack plans. The whole
+ * project's cached plan serves any selection; a plan is cached only once its run finished with
+ * every stack it set out to plan (exit 0 or 1 alone could be a crash).
+ */
 export function planBase(o: PlanBaseOptions): BasePlan {
     const log = o.log ?? (() => undefined);
     const sha = resolveCommit(o.root, o.ref);
     const dir = cachedPlanDir(o.root, sha, o);
-    if (fs.existsSync(path.join(dir, META_FILE))) {
-        log(`base ${sha.slice(0, 12)}: reusing the cached plan in ${path.relative(o.root, dir)}/`);
-        return { commit: sha, plans: readPlanDir(dir), source: "cached", dir };
+    for (const cached of [cachedPlanDir(o.root, sha, {}), dir]) {
+        if (finishedPlan(cached)) {
+            log(`base ${sha.slice(0, 12)}: reusing the cached plan in ${path.relative(o.root, cached)}/`);
+            return { commit: sha, plans: readPlanDir(cached), source: "cached", dir: cached };
+        }
     }
     const src = path.join(o.root, ".plan-cache", sha, "src");
+    const out = path.join(o.root, ".plan-cache", sha, `run-${process.pid}`);
     // A run that died mid-way leaves its worktree; start clean.
     if (fs.existsSync(src)) git(o.root, ["worktree", "remove", "--force", src]);
     fs.rmSync(src, { recursive: true, force: true });
@@ -98,17 +140,26 @@ export function planBase(o: PlanBaseOptions): BasePlan {
             if (ci.status !== 0) throw new Error(`npm ci for the base ${sha} failed:\n${tail(ci.stderr || ci.stdout)}`);
         }
         log(`base ${sha.slice(0, 12)}: planning it with its own code …`);
-        fs.rmSync(dir, { recursive: true, force: true });
-        const args = ["--transpile-only", "tools/plan.ts", "--out", dir, ...(o.environment ? ["--environment", o.environment] : []), ...(o.only ? ["--stack", o.only] : [])];
+        fs.rmSync(out, { recursive: true, force: true });
+        const args = ["--transpile-only", "tools/plan.ts", "--out", out, ...(o.environment ? ["--environment", o.environment] : []), ...(o.only ? ["--stack", o.only] : [])];
         const run = spawnSync(process.execPath, [path.join(src, "node_modules", "ts-node", "dist", "bin.js"), ...args], { cwd: src, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
         // 1 is a plan with findings (still a plan); anything else means the base did not plan.
         if (run.status !== 0 && run.status !== 1) {
-            throw new Error(`the base ${sha} did not plan (exit ${run.status}); its own plan failed:\n${tail(run.stdout + run.stderr)}`);
+            throw new Error(`the base ${sha} did not plan (exit ${run.status}):\n${baseFailure(out, run.stdout + run.stderr)}`);
         }
-        const meta: PlanMeta = { commit: sha, dirty: false };
-        fs.writeFileSync(path.join(dir, META_FILE), JSON.stringify(meta, null, 2) + "\n");
-        return { commit: sha, plans: readPlanDir(dir), source: "planned", dir };
+        const expected = expectedStacks(src, o);
+        const missing = (expected ?? []).filter((s) => !fs.existsSync(path.join(out, `${s}.json`)));
+        if (missing.length > 0 || (expected === undefined && readPlanDir(out).length === 0)) {
+            throw new Error(`the base ${sha} did not plan every stack (missing: ${missing.join(", ") || "all"}; exit ${run.status}):\n${baseFailure(out, run.stdout + run.stderr)}`);
+        }
+        const plans = readPlanDir(out);
+        const meta: PlanMeta = { commit: sha, dirty: false, finished: true, stacks: plans.map((p) => p.stack) };
+        fs.writeFileSync(path.join(out, META_FILE), JSON.stringify(meta, null, 2) + "\n");
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.renameSync(out, dir);
+        return { commit: sha, plans, source: "planned", dir };
     } finally {
+        fs.rmSync(out, { recursive: true, force: true });
         git(o.root, ["worktree", "remove", "--force", src]);
         fs.rmSync(src, { recursive: true, force: true });
         git(o.root, ["worktree", "prune"]);
@@ -120,6 +171,7 @@ export function readBaseDir(dir: string): BasePlan {
     const plans = readPlanDir(dir);
     const metaFile = path.join(dir, META_FILE);
     const meta = fs.existsSync(metaFile) ? (JSON.parse(fs.readFileSync(metaFile, "utf8")) as Partial<PlanMeta>) : {};
+    if (meta.finished === false) throw new Error(`--base-dir ${dir} is the plan of a run that did not finish (${META_FILE}); plan the base again`);
     return { commit: typeof meta.commit === "string" ? meta.commit : "unknown", plans, source: "directory", dir };
 }
 

@@ -21,6 +21,10 @@ export interface PlannedResource {
     readonly dependencies: string[];
     /** The `ignoreChanges` option: inputs a later `up` leaves alone (absent when none). */
     readonly ignoreChanges?: string[];
+    /** The `replaceOnChanges` option: input paths whose change replaces the resource (absent when none). */
+    readonly replaceOnChanges?: string[];
+    /** The `aliases` option, as URNs: earlier identities of this resource (absent when none). */
+    readonly aliases?: string[];
     /** The `retainOnDelete` option: removing the resource from the program leaves it in AWS (absent when false). */
     readonly retainOnDelete?: true;
     /** The `import` option: the id of an existing resource the engine adopts instead of creating one (absent when none). */

@@ -22,6 +22,11 @@ export interface ChangedResource {
      * as dotted input paths: the engine replaces the resource. Absent when none.
      */
     readonly replaces?: string[];
+    /**
+     * Replaced resources whose new ids this one reads (its `propertyDependencies`): the plan's mock
+     * ids do not change with a replacement, a real preview's do. Absent when none.
+     */
+    readonly cascadeFrom?: string[];
 }
 
 /** One stack planned on both sides. */
@@ -110,7 +115,9 @@ export function forceNewFields(type: string): readonly string[] {
 export function replacingFields(base: PlannedResource, head: PlannedResource, region?: string): string[] {
     const ignored = new Set(head.ignoreChanges ?? []);
     const when = FORCE_NEW_WHEN[head.type] ?? {};
-    return forceNewFields(head.type)
+    // The replaceOnChanges option: "*" is every input; a path is one input.
+    if (head.replaceOnChanges?.includes("*") && canonical(base.inputs) !== canonical(head.inputs)) return ["*"];
+    return [...new Set([...forceNewFields(head.type), ...(head.replaceOnChanges ?? [])])]
         .filter((field) => !ignored.has(field) && !ignored.has(field.split(".")[0]))
         .filter((field) => {
             const before = valuesAt(base.inputs, field.split("."));
@@ -147,6 +154,15 @@ export function diffStackPlans(base: StackPlan, head: StackPlan): StackDiff {
     }
     const before = byUrn(base);
     const after = byUrn(head);
+    // A resource whose `aliases` name a base URN is that resource under a new URN: the engine
+    // moves it, so it is compared, not removed and added.
+    for (const r of head.resources) {
+        const old = r.aliases?.find((a) => before.has(a) && !after.has(a));
+        if (old && !before.has(r.urn)) {
+            before.set(r.urn, before.get(old)!);
+            before.delete(old);
+        }
+    }
     const added = [...after.keys()].filter((u) => !before.has(u)).sort(byCodePoint);
     const removed = [...before.keys()].filter((u) => !after.has(u)).sort(byCodePoint);
     const changed: ChangedResource[] = [];
@@ -156,12 +172,49 @@ export function diffStackPlans(base: StackPlan, head: StackPlan): StackDiff {
         const replaces = replacingFields(before.get(urn)!, after.get(urn)!, typeof head.outputs?.region === "string" ? head.outputs.region : undefined);
         changed.push(replaces.length > 0 ? { urn, keys, replaces } : { urn, keys });
     }
+    cascade(before, after, changed);
     const replaced = changed.filter((c) => c.replaces).map((c) => c.urn);
     const protectedLost = [
         ...removed.filter((u) => before.get(u)!.protect),
         ...replaced.filter((u) => before.get(u)!.protect || after.get(u)!.protect),
     ].sort(byCodePoint);
     return { stack: head.stack, added, removed, changed, replaced, protectedLost };
+}
+
+/**
+ * Follows replacements through the inputs that read them: a replaced resource gets a new id (and
+ * often ARN), so every input whose value came from it changes; through a ForceNew input that
+ * replaces the reader too, and so on. The plan's mock ids are the same on both sides, so recorded
+ * inputs alone never show it; a real preview does ("forces replacement" on an unknown value).
+ * `changed` is updated in place, sorted by URN.
+ */
+function cascade(before: Map<string, PlannedResource>, after: Map<string, PlannedResource>, changed: ChangedResource[]): void {
+    const entries = new Map(changed.map((c) => [c.urn, c]));
+    const replaced = new Set(changed.filter((c) => c.replaces).map((c) => c.urn));
+    for (let grew = true; grew; ) {
+        grew = false;
+        for (const [urn, head] of after) {
+            if (!before.has(urn) || replaced.has(urn)) continue;
+            const reads = Object.entries(head.propertyDependencies ?? {}).filter(([, urns]) => urns.some((u) => replaced.has(u)));
+            if (reads.length === 0) continue;
+            const from = [...new Set(reads.flatMap(([, urns]) => urns.filter((u) => replaced.has(u))))].sort(byCodePoint);
+            const inputs = reads.map(([k]) => k);
+            const ignored = new Set(head.ignoreChanges ?? []);
+            // propertyDependencies are per top-level input, so a cascade names the input, not the nested field.
+            const fields = head.replaceOnChanges?.includes("*") ? inputs : [...forceNewFields(head.type), ...(head.replaceOnChanges ?? [])];
+            const forcing = [...new Set(fields.map((f) => f.split(".")[0]))].filter((k) => inputs.includes(k) && !ignored.has(k));
+            const old = entries.get(urn);
+            if (old?.cascadeFrom && old.cascadeFrom.join() === from.join() && (forcing.length === 0 || old.replaces)) continue;
+            const keys = [...new Set([...(old?.keys ?? []), ...inputs.map((k) => `inputs.${k}`)])].sort(byCodePoint);
+            const replaces = forcing.length > 0 || old?.replaces ? [...new Set([...(old?.replaces ?? []), ...forcing])].sort(byCodePoint) : undefined;
+            entries.set(urn, { urn, keys, ...(replaces ? { replaces } : {}), cascadeFrom: from });
+            if (replaces) {
+                replaced.add(urn);
+                grew = true;
+            }
+        }
+    }
+    changed.splice(0, changed.length, ...[...entries.values()].sort((a, b) => byCodePoint(a.urn, b.urn)));
 }
 
 /** A stack with no plan on one side: everything added (a new stack) or removed (a stack gone). */

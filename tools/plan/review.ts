@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { StackPlan } from "./contract";
 import { CostReport } from "./cost";
-import { PlanDiff, byCodePoint, diffPlans, wholeStackDiff } from "./diff";
+import { ChangedResource, PlanDiff, byCodePoint, diffPlans, wholeStackDiff } from "./diff";
 import { PlanResult } from "./plan";
 import { PolicyOverride } from "./policy-config";
 import { sharedNames } from "./names";
@@ -17,7 +17,7 @@ import { PRODUCTION } from "../../stacks/settings/registry";
 export interface DiffFileStack {
     readonly added: string[];
     readonly removed: string[];
-    readonly changed: { readonly urn: string; readonly keys: string[]; readonly replaces?: string[] }[];
+    readonly changed: ChangedResource[];
     readonly replaced: string[];
     readonly protectedLost: string[];
     /** The stack has no plan in the base (new), or none in the head (gone). */

@@ -66,6 +66,8 @@ interface WireRequest {
     getCustom?(): boolean;
     getProtect?(): boolean;
     getIgnorechangesList?(): string[];
+    getReplaceonchangesList?(): string[];
+    getAliasesList?(): { getUrn(): string; hasSpec(): boolean; getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; hasParenturn(): boolean; getParenturn(): string; getNoparent(): boolean } | undefined }[];
     getRetainondelete?(): boolean;
     getImportid?(): string;
     getDependenciesList(): string[];
@@ -76,6 +78,26 @@ interface MockMonitorLike {
     newUrn(parent: string, type: string, name: string): string;
     registerResource(req: WireRequest, cb: unknown): Promise<void>;
     readResource(req: WireRequest, cb: unknown): Promise<void>;
+}
+
+/**
+ * The URNs a resource's `aliases` option names: a URN as given, a spec resolved against the
+ * resource's own name, type and parent (another stack's or project's spec is left out: this plan
+ * pairs within one stack).
+ */
+function aliasUrns(req: WireRequest, monitor: MockMonitorLike, opts: Pick<RunStackOptions, "stack" | "project">): string[] {
+    const out: string[] = [];
+    for (const a of req.getAliasesList?.() ?? []) {
+        if (a.getUrn()) {
+            out.push(a.getUrn());
+            continue;
+        }
+        const spec = a.hasSpec() ? a.getSpec() : undefined;
+        if (!spec || (spec.getStack() && spec.getStack() !== opts.stack) || (spec.getProject() && spec.getProject() !== opts.project)) continue;
+        const parent = spec.getNoparent() ? "" : spec.hasParenturn() ? spec.getParenturn() : req.getParent();
+        out.push(monitor.newUrn(parent, spec.getType() || req.getType(), spec.getName() || req.getName()));
+    }
+    return out;
 }
 
 function providerUrn(ref: string): string | null {
@@ -146,6 +168,8 @@ export async function runStack(opts: RunStackOptions): Promise<StackRun> {
                 propertyDependencies,
                 dependencies: req.getDependenciesList(),
                 ...(!read && req.getIgnorechangesList?.().length ? { ignoreChanges: req.getIgnorechangesList() } : {}),
+                ...(!read && req.getReplaceonchangesList?.().length ? { replaceOnChanges: req.getReplaceonchangesList() } : {}),
+                ...(!read && req.getAliasesList?.().length ? { aliases: aliasUrns(req, monitor, opts) } : {}),
                 ...(!read && req.getRetainondelete?.() ? { retainOnDelete: true as const } : {}),
                 ...(!read && req.getImportid?.() ? { import: req.getImportid() } : {}),
             });

@@ -233,6 +233,13 @@ function stackChanges(review: Review, stack: string): string {
     return n === 0 ? "none" : `+${d.added.length} −${d.removed.length} ~${d.changed.length}${d.replaced.length ? ` (${d.replaced.length} replaced)` : ""}`;
 }
 
+/** " ← new id of network-vpc, …": the replaced resources a change follows from. */
+function via(from: readonly string[] | undefined): string {
+    if (!from || from.length === 0) return "";
+    const names = from.map((u) => u.split("::").pop());
+    return ` ← new id of ${names.slice(0, 3).join(", ")}${names.length > 3 ? `, +${names.length - 3}` : ""}`;
+}
+
 function diffBlocks(review: Review): Block[] {
     const diff = review.diff;
     if (!diff) return [{ text: "_No base given, so no diff: `npm run plan -- --base origin/main` shows what this change does._\n", drop: 0 }];
@@ -257,10 +264,10 @@ function diffBlocks(review: Review): Block[] {
     for (const [stack, d] of Object.entries(diff.stacks)) {
         const lines = [
             // GitHub colours a diff block by its first column: "!" changed, "-" removed, "+" added.
-            ...d.changed.filter((c) => c.replaces).map((c) => `! ${shortUrn(c.urn)} — replaced (${c.replaces!.join(", ")})${d.protectedLost.includes(c.urn) ? " ⛔ protected" : ""}`),
+            ...d.changed.filter((c) => c.replaces).map((c) => `! ${shortUrn(c.urn)} — replaced (${c.replaces!.join(", ")}${via(c.cascadeFrom)})${d.protectedLost.includes(c.urn) ? " ⛔ protected" : ""}`),
             ...d.removed.map((u) => `- ${shortUrn(u)}${d.protectedLost.includes(u) ? " ⛔ protected" : ""}`),
             ...d.added.map((u) => `+ ${shortUrn(u)}`),
-            ...d.changed.filter((c) => !c.replaces).map((c) => `~ ${shortUrn(c.urn)}: ${c.keys.map((k) => k.replace(/^inputs\./, "")).join(", ")}`),
+            ...d.changed.filter((c) => !c.replaces).map((c) => `~ ${shortUrn(c.urn)}: ${c.keys.map((k) => k.replace(/^inputs\./, "")).join(", ")}${via(c.cascadeFrom)}`),
         ];
         if (lines.length === 0) continue;
         const shown = lines.slice(0, 150);
@@ -470,7 +477,7 @@ export function renderReviewTerminal(result: PlanResult, review: Review): string
         out.push(`Against base ${review.diff.base.slice(0, 12)}${review.base?.source === "cached" ? " (cached plan)" : ""}:`);
         for (const [stack, d] of Object.entries(review.diff.stacks)) {
             out.push(`  ${stack}: ${stackChanges(review, stack)}${d.protectedLost.length ? `, ${d.protectedLost.length} PROTECTED LOST` : ""}`);
-            for (const c of d.changed.filter((x) => x.replaces)) out.push(`    ± ${shortUrn(c.urn)} replaced (${c.replaces!.join(", ")})${d.protectedLost.includes(c.urn) ? " — protected" : ""}`);
+            for (const c of d.changed.filter((x) => x.replaces)) out.push(`    ± ${shortUrn(c.urn)} replaced (${c.replaces!.join(", ")}${via(c.cascadeFrom)})${d.protectedLost.includes(c.urn) ? " — protected" : ""}`);
             for (const u of d.removed.filter((x) => d.protectedLost.includes(x))) out.push(`    − ${shortUrn(u)} removed — protected`);
         }
     }
