@@ -19,7 +19,7 @@ import { CheckedPolicyConfig, checkPolicyConfig, didYouMean, readPolicyConfigFil
 import { PlanResult, drillsFileName, plan } from "./plan/plan";
 import { Review, banners, buildDiffFile, policyHints, reviewLinks, verdict } from "./plan/review";
 import { COMMENT_MARKER, renderFullMarkdown, renderMarkdown, renderReviewTerminal, renderTerminal } from "./plan/summary";
-import { loadProject, planOrder } from "./plan/stacks";
+import { environmentsOf, loadProject, planOrder } from "./plan/stacks";
 import { redeployPlan, renderRedeploy } from "./plan/diff";
 
 export const USAGE = [
@@ -207,6 +207,12 @@ async function main(argv: readonly string[]): Promise<number> {
     let base: BasePlan | undefined;
     try {
         only = args.stack === undefined ? undefined : stackName(args.stack, project);
+        // Before a base is planned: a misspelt stack or environment fails in a second, not after the base.
+        const files = loadProject(root);
+        if (only !== undefined) planOrder(files, only);
+        if (args.environment !== undefined && !environmentsOf(files).includes(args.environment)) {
+            throw new Error(`no stack of environment "${args.environment}" (mall:environment in a Pulumi.<stack>.yaml); environments: ${environmentsOf(files).join(", ")}`);
+        }
         if (args.policyConfig) {
             const info = await packInfo(path.join(root, "policy"));
             policy = checkPolicyConfig(readPolicyConfigFile(args.policyConfig), info.policies, `--policy-config ${args.policyConfig}`);

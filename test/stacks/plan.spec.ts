@@ -338,7 +338,7 @@ describe("plan ordering and failures", function () {
         const summary = fs.readFileSync(path.join(out, "summary.md"), "utf8");
         assert.match(summary, /\| ❌ mandatory \| \[nothing-lost\]\(docs\/policies\.md#nothing-lost\) \| data-cache-group \| elasticache replication group data-cache-group must set snapshotRetentionLimit to at least 35 days; it is 7 \|/);
         assert.match(summary, /- \*\*nothing-lost\*\*: set the input the message names .*`mall:cacheSnapshotRetentionDays` \(at most 35\)\./);
-        assert.match(summary, /\| nothing-lost \| mandatory \| mandatory \| minBackupRetentionDays=35 \|/);
+        assert.match(summary, /\| ⚠️ nothing-lost \| mandatory \| \*\*mandatory\*\* \(settings differ from the pack's defaults: review it\) \| minBackupRetentionDays=35 \|/);
         const east = JSON.parse(fs.readFileSync(path.join(out, "us-east-1.json"), "utf8"));
         assert.ok(
             east.policy.diagnostics.some((d: { policy: string; level: string; urn: string }) => d.policy === "nothing-lost" && d.level === "mandatory" && d.urn.endsWith("::data-cache-group")),

@@ -185,7 +185,7 @@ describe("plan review: cost", () => {
         });
         assert.deepStrictEqual(cost.items, []);
         assert.deepStrictEqual(cost.notPriced, [
-            { type: "aws:rds/clusterInstance:ClusterInstance", count: 1, why: "no public price found for Aurora PostgreSQL db.x9.huge" },
+            { type: "aws:rds/clusterInstance:ClusterInstance", count: 1, why: "no price in the table for Aurora PostgreSQL db.x9.huge (no citable public source found)" },
             { type: "aws:sagemaker/domain:Domain", count: 1, why: "no price in tools/plan/prices.ts" },
             { type: "aws:sqs/queue:Queue", count: 1, why: "usage only (per request), not modelled" },
         ]);
@@ -328,9 +328,13 @@ describe("plan CLI: --policy-config", function () {
         const { overrides } = checkPolicyConfig({ "no-world-open-ingress": "advisory", "nothing-lost": { minBackupRetentionDays: 35 }, "cost-allocation-tags": "mandatory" }, policies);
         assert.deepStrictEqual(overrides, [
             { policy: "cost-allocation-tags", from: "advisory", to: "mandatory", config: {}, downgrade: false },
-            { policy: "no-world-open-ingress", from: "mandatory", to: "advisory", config: {}, downgrade: true },
-            { policy: "nothing-lost", from: "mandatory", to: "mandatory", config: { minBackupRetentionDays: "35" }, downgrade: false },
+            { policy: "no-world-open-ingress", from: "mandatory", to: "advisory", config: {}, downgrade: true, reason: "level lowered" },
+            // Settings on a mandatory policy are flagged for review whichever way they go (an empty
+            // environments list turns audit-logging off for production).
+            { policy: "nothing-lost", from: "mandatory", to: "mandatory", config: { minBackupRetentionDays: "35" }, downgrade: true, reason: "settings differ from the pack's defaults" },
         ]);
+        assert.deepStrictEqual(checkPolicyConfig({ "audit-logging": { environments: [] } }, policies).overrides[0].reason, "settings differ from the pack's defaults");
+        assert.strictEqual(checkPolicyConfig({ "nothing-lost": { minBackupRetentionDays: 7 } }, policies).overrides[0].downgrade, false);
     });
 
     it("the docs' example plans green with the cache snapshot retention key it names", async () => {

@@ -189,7 +189,7 @@ function instanceHours(group: string, engine: string): Rule {
     return (r, region) => {
         const cls = String(r.inputs.instanceClass ?? "");
         const p = row(group, cls);
-        return p ? hourly(p, region, 1, cls) : { unpriced: `no public price found for ${engine} ${cls}` };
+        return p ? hourly(p, region, 1, cls) : { unpriced: `no price in the table for ${engine} ${cls} (no citable public source found)` };
     };
 }
 
@@ -219,7 +219,7 @@ const RULES: Readonly<Record<string, Rule>> = {
     "aws:elasticache/replicationGroup:ReplicationGroup": (r, region) => {
         const type = String(r.inputs.nodeType ?? "");
         const p = row("elasticacheNode", type);
-        return p ? hourly(p, region, cacheNodes(r.inputs), type) : { unpriced: `no public price found for ElastiCache ${type || "(the global datastore's node type)"}` };
+        return p ? hourly(p, region, cacheNodes(r.inputs), type) : { unpriced: `no price in the table for ElastiCache ${type || "(the global datastore's node type)"} (no citable public source found)` };
     },
     "aws:msk/cluster:Cluster": (r, region) => {
         const info = (r.inputs.brokerNodeGroupInfo ?? {}) as { instanceType?: string; storageInfo?: { ebsStorageInfo?: { volumeSize?: number } } };
@@ -366,6 +366,10 @@ export function estimateStack(plan: Pick<StackPlan, "resources" | "outputs">): S
     const miss = (type: string, why: string) => unpriced.set(`${type}\u0000${why}`, { count: (unpriced.get(`${type}\u0000${why}`)?.count ?? 0) + 1, why });
     for (const r of plan.resources) {
         if (!r.custom && r.type !== "eks:index:Cluster") continue;
+        if (r.type === "kubernetes:karpenter.sh/v1:NodePool") {
+            miss(r.type, "usage-driven: the nodes Karpenter launches (up to its spec.limits) are not estimated");
+            continue;
+        }
         if (r.type.startsWith("pulumi:") || r.type.startsWith("kubernetes:") || r.type.startsWith("random:") || r.type.startsWith("kafka:") || NO_CHARGE.has(r.type) || r.type === "aws:cloudwatch/logGroup:LogGroup") continue;
         const rule = RULES[r.type];
         if (!rule) {

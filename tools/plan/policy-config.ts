@@ -20,8 +20,13 @@ export interface PolicyOverride {
     readonly to: EnforcementLevel;
     /** Config values set, key -> JSON. */
     readonly config: Record<string, string>;
-    /** A mandatory policy made advisory or disabled: a guardrail off for this run. */
+    /**
+     * A mandatory policy made advisory or disabled, or run with settings other than the pack's
+     * defaults (which can narrow what it checks): a guardrail weakened or changed for this run.
+     */
     readonly downgrade: boolean;
+    /** Why `downgrade`: "level lowered" or "settings differ from the pack's defaults". */
+    readonly reason?: string;
 }
 
 export interface CheckedPolicyConfig {
@@ -105,7 +110,10 @@ export function checkPolicyConfig(raw: unknown, policies: readonly PackPolicy[],
         }
         const to = (level as EnforcementLevel | undefined) ?? policy.level;
         config[name] = body as PolicyConfig[string];
-        overrides.push({ policy: name, from: policy.level, to, config: knobs, downgrade: policy.level === "mandatory" && (to === "advisory" || to === "disabled") });
+        const lowered = policy.level === "mandatory" && (to === "advisory" || to === "disabled");
+        const differs = policy.level === "mandatory" && Object.keys(knobs).some((k) => JSON.stringify(properties[k]?.default) !== knobs[k]);
+        const reason = lowered ? "level lowered" : differs ? "settings differ from the pack's defaults" : undefined;
+        overrides.push({ policy: name, from: policy.level, to, config: knobs, downgrade: lowered || differs, ...(reason ? { reason } : {}) });
     }
     if (problems.length > 0) {
         throw new Error(`${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was planned:\n${problems.map((p) => `  - ${p}`).join("\n")}`);

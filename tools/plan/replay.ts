@@ -15,6 +15,19 @@ class Replayed extends pulumi.CustomResource {}
 
 /** Replays one stack's resources; answers the wall time in milliseconds. */
 export async function replayStack(project: string, stack: string, resources: readonly PlannedResource[]): Promise<number> {
+    // The same setting the plan's runner uses (tools/plan/runner.ts): stack traces the plain V8
+    // way, not source-mapped by ts-node for every resource, or the floor would be inflated.
+    const errorClass = Error as { prepareStackTrace?: unknown };
+    const prepareStackTrace = errorClass.prepareStackTrace;
+    errorClass.prepareStackTrace = undefined;
+    try {
+        return await replay(project, stack, resources);
+    } finally {
+        errorClass.prepareStackTrace = prepareStackTrace;
+    }
+}
+
+async function replay(project: string, stack: string, resources: readonly PlannedResource[]): Promise<number> {
     const started = performance.now();
     await pulumi.runtime.setMocks(
         {

@@ -257,7 +257,7 @@ function diffBlocks(review: Review): Block[] {
             text:
                 `#### ⛔ ${lost.length} protected resource${lost.length === 1 ? "" : "s"} removed or replaced${review.allowProtectedLoss ? " (accepted with `--allow-protected-loss`)" : ""}\n\n` +
                 lost.map((l) => `- ${l.stack}: ${shortUrn(l.urn)}`).join("\n") +
-                `\n\n${review.allowProtectedLoss ? "The run was told to accept these: `pulumi up` still refuses a protected resource until it is unprotected (docs/teardown.md)." : "`pulumi up` refuses to delete a protected resource, and a replacement deletes it: change the input back, or unprotect and migrate on purpose (docs/teardown.md), then pass `--allow-protected-loss`."}\n`,
+                `\n\n${review.allowProtectedLoss ? "The run was told to accept these: `pulumi up` still refuses a protected resource until it is unprotected (docs/lifecycle.md)." : "`pulumi up` refuses to delete a protected resource, and a replacement deletes it: change the input back, or unprotect and migrate on purpose (docs/lifecycle.md), then pass `--allow-protected-loss`."}\n`,
             drop: 0,
         });
     }
@@ -300,7 +300,7 @@ function policyBlocks(result: PlanResult, review: Review): Block[] {
             "",
             mdTable([
                 ["policy", "pack level", "runs at", "settings"],
-                ...review.overrides.map((o) => [`${o.downgrade ? "⚠️ " : ""}${o.policy}`, o.from, o.downgrade ? `**${o.to}** (guardrail weakened)` : o.to, Object.entries(o.config).map(([k, v]) => `${k}=${v}`).join(", ") || "—"]),
+                ...review.overrides.map((o) => [`${o.downgrade ? "⚠️ " : ""}${o.policy}`, o.from, o.downgrade ? `**${o.to}** (${o.reason}: review it)` : o.to, Object.entries(o.config).map(([k, v]) => `${k}=${v}`).join(", ") || "—"]),
             ]),
             "",
         );
@@ -344,8 +344,9 @@ function costBlocks(review: Review): Block[] {
         .slice(0, 5);
     const unpriced = new Map<string, number>();
     for (const c of Object.values(cost.stacks)) for (const n of c.notPriced) unpriced.set(n.type, (unpriced.get(n.type) ?? 0) + n.count);
+    const gaps = [...unpriced.keys()].filter((t) => /docdb\/clusterInstance|elasticache\/replicationGroup|karpenter/.test(t)).map(shortType);
     const text = [
-        "### Cost estimate (monthly, USD)",
+        `### Cost estimate: at least ${dollars(cost.total)} a month${gaps.length > 0 ? ` (without ${gaps.join(", ")}: no price)` : ""}`,
         "",
         mdTable(rows),
         "",
@@ -363,7 +364,14 @@ export function renderMarkdown(result: PlanResult, review: Review = {}, limit: n
     const head: string[] = [COMMENT_MARKER, `## ${v.ok ? "✅" : "❌"} Offline plan: ${result.project}`, ""];
     const at = review.commit ? ` at ${commitText(review.commit.sha)}${review.commit.dirty ? " (with uncommitted changes)" : ""}` : "";
     const against = review.base ? ` against base ${commitText(review.base.commit)}` : "";
-    head.push(`${v.ok ? `**Passed**${at}${against}.` : `**Failed**${at}${against}: ${v.reasons.join("; ")}.`}${review.links?.run ? ` ([run](${review.links.run}))` : ""}`, "");
+    const accepted = review.allowProtectedLoss ? protectedLosses(review.diff).length : 0;
+    const weakened = (review.overrides ?? []).filter((o) => o.downgrade).length;
+    const notes = [
+        ...(accepted > 0 ? [`${accepted} protected loss${accepted === 1 ? "" : "es"} accepted with \`--allow-protected-loss\``] : []),
+        ...(weakened > 0 ? [`${weakened} mandatory polic${weakened === 1 ? "y" : "ies"} weakened or changed by \`--policy-config\``] : []),
+    ];
+    const verdictLine = v.ok ? `**Passed**${at}${against}${notes.length > 0 ? `, with ${notes.join(" and ")}` : ""}.` : `**Failed**${at}${against}: ${[...v.reasons, ...notes].join("; ")}.`;
+    head.push(`${verdictLine}${review.links?.run ? ` ([run](${review.links.run}))` : ""}`, "");
     for (const b of review.banners ?? []) head.push(`> ${b}`, ">");
     if ((review.banners ?? []).length > 0) head.pop(), head.push("");
     head.push("Planned under Pulumi's mock runtime with each stack's real config (ids are mock values); policies evaluated by the real pack over the analyzer protocol.", "");
@@ -482,7 +490,7 @@ export function renderReviewTerminal(result: PlanResult, review: Review): string
         }
     }
     if (review.deployOrder && review.diff) out.push(review.deployOrder);
-    for (const o of review.overrides ?? []) if (o.downgrade) out.push(`⚠ policy ${o.policy} runs ${o.to} (the pack makes it ${o.from}): a guardrail is weakened for this run`);
+    for (const o of review.overrides ?? []) if (o.downgrade) out.push(`⚠ policy ${o.policy} runs ${o.to} (the pack makes it ${o.from}; ${o.reason}): a guardrail is weakened or changed for this run`);
     if (review.policyChanges && review.policyChanges.length > 0) out.push(`⚠ this change edits the policy pack: ${review.policyChanges.join(", ")}`);
     if (review.cost) {
         const base = review.cost.base;
