@@ -399,22 +399,17 @@ function runPlan(args: string[], cwd = ROOT) {
         const run = runPlan(["--stack", "acme/mall/us-east-1", "--out", out, "--base-dir", baseDir]);
         assert.strictEqual(run.status, EXIT.findings, run.stderr + run.stdout);
         assert.match(run.stdout, /± rds\/Cluster data-aurora-cluster replaced \(storageEncrypted\) — protected/);
-        assert.match(run.stdout, /✗ Failed: 1 protected resource removed or replaced \(--allow-protected-loss to accept\)\./);
+        // Its instances read the new cluster's identifier (ForceNew): they go with it.
+        assert.match(run.stdout, /± rds\/ClusterInstance data-aurora-writer replaced \(clusterIdentifier ← new id of data-aurora-cluster\) — protected/);
+        assert.match(run.stdout, /✗ Failed: 4 protected resources removed or replaced \(--allow-protected-loss to accept\)\./);
         const diff = JSON.parse(fs.readFileSync(path.join(out, "diff.json"), "utf8"));
-        assert.deepStrictEqual(diff, {
-            base: "b".repeat(40),
-            stacks: {
-                "us-east-1": {
-                    added: [],
-                    removed: [],
-                    changed: [{ urn: cluster.urn, keys: ["inputs.storageEncrypted"], replaces: ["storageEncrypted"] }],
-                    replaced: [cluster.urn],
-                    protectedLost: [cluster.urn],
-                },
-            },
-        });
+        assert.strictEqual(diff.base, "b".repeat(40));
+        const changes = diff.stacks["us-east-1"];
+        assert.deepStrictEqual([changes.added, changes.removed], [[], []]);
+        assert.deepStrictEqual(changes.changed.find((c: { urn: string }) => c.urn === cluster.urn), { urn: cluster.urn, keys: ["inputs.storageEncrypted"], replaces: ["storageEncrypted"] });
+        assert.deepStrictEqual(names(changes.protectedLost), ["data-aurora-cluster", "data-aurora-reader-1", "data-aurora-reader-2", "data-aurora-writer"]);
         const summary = fs.readFileSync(path.join(out, "summary.md"), "utf8");
-        assert.match(summary, /#### ⛔ 1 protected resource removed or replaced\n\n- us-east-1: rds\/Cluster data-aurora-cluster\n/);
+        assert.match(summary, /#### ⛔ 4 protected resources removed or replaced\n\n- us-east-1: rds\/Cluster data-aurora-cluster\n- us-east-1: rds\/ClusterInstance data-aurora-reader-1\n/);
         const cost = JSON.parse(fs.readFileSync(path.join(out, "cost.json"), "utf8"));
         assert.deepStrictEqual(Object.keys(cost).slice(0, 3), ["currency", "total", "stacks"]);
         assert.strictEqual(cost.base.delta, 0);
