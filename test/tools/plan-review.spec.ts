@@ -10,7 +10,7 @@ import { estimate, estimateStack } from "../../tools/plan/cost";
 import { replacingFields } from "../../tools/plan/diff";
 import { PlanResult, StackResult, plan } from "../../tools/plan/plan";
 import { checkPolicyConfig } from "../../tools/plan/policy-config";
-import { planBase, resolveCommit } from "../../tools/plan/base";
+import { planBase, policyChanges, resolveCommit } from "../../tools/plan/base";
 import { PRICES } from "../../tools/plan/prices";
 import { banners, buildDiffFile, policyHints, reviewLinks, shortType, shortUrn, verdict } from "../../tools/plan/review";
 import { loadProject } from "../../tools/plan/stacks";
@@ -244,6 +244,14 @@ describe("plan review: the comment", () => {
         assert.ok(renderMarkdown(result).length <= COMMENT_LIMIT);
     });
 
+    it("flags a change under policy/ against the base, in the comment", () => {
+        // beb0715 changed the pack's encryption rules; against its parent the pack differs there.
+        const changed = policyChanges(ROOT, "beb0715~1");
+        assert.ok(changed?.includes("policy/encryption.ts"), String(changed));
+        const result = { project: "mall", stacks: [], totalMs: 0, environments: [] } as unknown as PlanResult;
+        assert.match(renderMarkdown(result, { policyChanges: ["policy/encryption.ts"] }), /⚠️ \*\*This change edits the policy pack\*\* \(`policy\/encryption\.ts`\): the guardrails themselves change; CODEOWNERS review applies\./);
+    });
+
     it("puts the verdict first: failed with every reason, and protected losses unless accepted", () => {
         const result = { project: "mall", stacks: [], totalMs: 0, environments: [] } as unknown as PlanResult;
         const diff = { base: "b".repeat(40), stacks: { "us-east-1": { added: [], removed: ["urn:x::y"], changed: [], replaced: [], protectedLost: ["urn:x::y"] } } };
@@ -376,6 +384,12 @@ function runPlan(args: string[], cwd = ROOT) {
         assert.ok(fs.existsSync(path.join(ROOT, "docs", "ci.md")) && !fs.existsSync(path.join(ROOT, "docs", "summary.md")));
         assert.match(usage.stderr, /plan failed: --stack needs a value\nusage: npm run plan/);
         assert.match(fs.readFileSync(path.join(out, "summary.md"), "utf8"), /\*\*The plan did not run\*\*.*: a usage error\.\n\n```\n--stack needs a value\n```/);
+        // A registered region without its stack file: refused before any stack runs, and said so.
+        const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "plan-missing-"));
+        for (const f of fs.readdirSync(ROOT).filter((f) => /^Pulumi\..*ya?ml$/.test(f) && f !== "Pulumi.us-west-2.yaml")) fs.copyFileSync(path.join(ROOT, f), path.join(scratch, f));
+        const missing = runPlan(["--out", path.join(scratch, ".plan")], scratch);
+        assert.strictEqual(missing.status, EXIT.error, missing.stderr);
+        assert.match(fs.readFileSync(path.join(scratch, ".plan", "summary.md"), "utf8"), /\*\*The plan did not run\*\*: the project cannot be planned\.\n\n```\nthe project cannot be planned \(1 problem\); nothing was planned:\n {2}- .*us-west-2/);
     });
 
     it("fails with exit 1 naming the protected database a ForceNew change would replace", async () => {
