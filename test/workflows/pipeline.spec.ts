@@ -24,7 +24,7 @@ describe("pipeline guardrails", () => {
                 assert.match(line, /uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/, `${file}: ${line.trim()}`);
             }
         }
-        assert.strictEqual(count, 28, "uses: lines of actions");
+        assert.strictEqual(count, 29, "uses: lines of actions");
     });
 
     it("the pin check fails on a tag, a short SHA or a missing version comment", () => {
@@ -243,7 +243,7 @@ describe("workflow runtime", () => {
                 }
             }
         }
-        assert.strictEqual(steps, 28, "action steps in the three workflows");
+        assert.strictEqual(steps, 29, "action steps in the three workflows");
     });
 
     it("runs Node 22 and the Pulumi CLI the lockfile's SDK was released with", () => {
