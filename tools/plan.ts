@@ -3,7 +3,8 @@
  * environment's), with the policy pack, a diff against a base, and a cost estimate. No AWS account
  * or Pulumi CLI needed. Writes `.plan/` (emptied first): `<stack>.json`, `summary.md` (the PR
  * comment, size-capped), `summary-full.md`, `cost.json`, `meta.json`, `diff.json` with a base, and
- * the drill reports. Every failure still writes a summary that says so.
+ * the drill reports, after removing an earlier plan's files (only those). Every failure still
+ * writes a summary that says so.
  *
  * Exit codes: 0 clean (advisories allowed); 1 a mandatory policy violation, a physical name two
  * environments share, or a protected resource removed or replaced (unless --allow-protected-loss);
@@ -26,7 +27,7 @@ export const USAGE = [
     "usage: npm run plan [-- options]",
     "  --stack, -s <stack>          plan this stack (and the stacks it reads); <org>/<project>/<stack> accepted",
     "  --environment, -e <env>      plan this environment's stacks only",
-    "  --out <dir>                  where to write (default .plan; emptied first)",
+    "  --out <dir>                  where to write (default .plan; an earlier plan's files are removed first)",
     "  --policy-config <file.json>  per-policy levels and settings, as pulumi preview --policy-pack-config",
     "  --base <git-ref>             diff against this commit, planned with its own code (cached in .plan-cache/<sha>/)",
     "  --base-dir <dir>             diff against a plan directory another run wrote (e.g. main's CI artifact)",
@@ -130,7 +131,15 @@ export function isPlanDir(dir: string): boolean {
     if (!fs.existsSync(dir)) return true;
     if (!fs.statSync(dir).isDirectory()) return false;
     const entries = fs.readdirSync(dir);
-    if (entries.length === 0 || entries.includes(META_FILE)) return true;
+    if (entries.length === 0) return true;
+    if (entries.includes(META_FILE)) {
+        try {
+            const meta = JSON.parse(fs.readFileSync(path.join(dir, META_FILE), "utf8")) as Partial<PlanMeta>;
+            if (typeof meta.commit === "string" && typeof meta.dirty === "boolean") return true;
+        } catch {
+            // not a plan's meta.json
+        }
+    }
     const summary = path.join(dir, "summary.md");
     return fs.existsSync(summary) && fs.readFileSync(summary, "utf8").startsWith(COMMENT_MARKER);
 }
@@ -218,7 +227,14 @@ async function main(argv: readonly string[]): Promise<number> {
             policy = checkPolicyConfig(readPolicyConfigFile(args.policyConfig), info.policies, `--policy-config ${args.policyConfig}`);
         }
         if (args.base) base = planBase({ root, ref: args.base, environment: args.environment, only, log: (l) => process.stderr.write(`${l}\n`) });
-        else if (args.baseDir) base = readBaseDir(path.resolve(args.baseDir));
+        else if (args.baseDir) {
+            base = readBaseDir(path.resolve(args.baseDir));
+            // A base that planned a part of its project would show this run's other stacks as new.
+            const sel = base.selection;
+            if (sel && ((sel.stack !== undefined && sel.stack !== only) || (sel.environment !== undefined && sel.environment !== args.environment))) {
+                throw new Error(`--base-dir ${args.baseDir} planned only ${[sel.stack && `--stack ${sel.stack}`, sel.environment && `--environment ${sel.environment}`].filter(Boolean).join(" ")}; compare with a base planned for the same stacks (or all of them)`);
+            }
+        }
     } catch (e) {
         return fail(e instanceof UsageError ? EXIT.usage : EXIT.error, e instanceof UsageError ? "a usage error" : "its input was refused", e);
     }
@@ -241,7 +257,8 @@ async function main(argv: readonly string[]): Promise<number> {
 
     const review = buildReview(root, result, { base, policy, allowProtectedLoss: args.allowProtectedLoss, meta });
     writeReviewFiles(outDir, result, review);
-    writeMeta(outDir, { ...meta, finished: !result.failure, stacks: result.stacks.map((s) => s.stack) });
+    const selection = { ...(only !== undefined ? { stack: only } : {}), ...(args.environment !== undefined ? { environment: args.environment } : {}) };
+    writeMeta(outDir, { ...meta, finished: !result.failure, stacks: result.stacks.map((s) => s.stack), ...(Object.keys(selection).length > 0 ? { selection } : {}) });
     console.log(renderTerminal(result));
     console.log(renderReviewTerminal(result, review));
     const written = result.stacks

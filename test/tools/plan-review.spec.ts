@@ -293,7 +293,7 @@ describe("plan CLI: arguments", () => {
 
     it("removes what a plan wrote and nothing else, and refuses a directory no plan wrote", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
-        fs.writeFileSync(path.join(dir, "meta.json"), "{}");
+        fs.writeFileSync(path.join(dir, "meta.json"), JSON.stringify({ commit: "unknown", dirty: false }));
         fs.writeFileSync(path.join(dir, "us-west-9.json"), JSON.stringify({ stack: "us-west-9", resources: [] }));
         fs.writeFileSync(path.join(dir, "summary.md"), "old");
         fs.writeFileSync(path.join(dir, "drills.staging.json"), "{}");
@@ -306,6 +306,8 @@ describe("plan CLI: arguments", () => {
         assert.deepStrictEqual(fs.readdirSync(dir).sort(), ["data.json", "notes.txt"]);
         assert.throws(() => prepareOutDir(ROOT, ROOT), /is the project root/);
         assert.strictEqual(isPlanDir(path.join(ROOT, "docs")), false);
+        fs.writeFileSync(path.join(dir, "meta.json"), JSON.stringify({ name: "someone else's" }));
+        assert.strictEqual(isPlanDir(dir), false, "a meta.json a plan did not write");
         assert.strictEqual(outHint(["--stack", "x", "--out=elsewhere"]), "elsewhere");
         assert.strictEqual(failureSummary("mall", "a usage error", "boom", { commit: "c".repeat(40), dirty: true }), "<!-- mall-offline-plan -->\n## ❌ Offline plan: mall\n\n**The plan did not run** at `cccccccccccc` (with uncommitted changes): a usage error.\n\n```\nboom\n```\n");
     });

@@ -25,6 +25,8 @@ export interface PlanMeta {
     readonly finished?: boolean;
     /** The stacks it planned. */
     readonly stacks?: string[];
+    /** The run's --stack / --environment, when it planned a part of the project. */
+    readonly selection?: { readonly stack?: string; readonly environment?: string };
 }
 
 export interface BasePlan {
@@ -33,6 +35,8 @@ export interface BasePlan {
     /** Where it came from, for the terminal and the comment. */
     readonly source: "planned" | "cached" | "directory";
     readonly dir: string;
+    /** A directory's run planned only this part of its project. */
+    readonly selection?: PlanMeta["selection"];
 }
 
 function git(root: string, args: string[]): { ok: boolean; out: string; err: string } {
@@ -122,9 +126,10 @@ export function planBase(o: PlanBaseOptions): BasePlan {
             return { commit: sha, plans: readPlanDir(cached), source: "cached", dir: cached };
         }
     }
-    const src = path.join(o.root, ".plan-cache", sha, "src");
+    // Per process: two runs planning the same base never share (or remove) each other's worktree.
+    const src = path.join(o.root, ".plan-cache", sha, `src-${process.pid}`);
     const out = path.join(o.root, ".plan-cache", sha, `run-${process.pid}`);
-    // A run that died mid-way leaves its worktree; start clean.
+    // A run that died mid-way (with this pid) leaves its worktree; start clean.
     if (fs.existsSync(src)) git(o.root, ["worktree", "remove", "--force", src]);
     fs.rmSync(src, { recursive: true, force: true });
     git(o.root, ["worktree", "prune"]);
@@ -172,7 +177,7 @@ export function readBaseDir(dir: string): BasePlan {
     const metaFile = path.join(dir, META_FILE);
     const meta = fs.existsSync(metaFile) ? (JSON.parse(fs.readFileSync(metaFile, "utf8")) as Partial<PlanMeta>) : {};
     if (meta.finished === false) throw new Error(`--base-dir ${dir} is the plan of a run that did not finish (${META_FILE}); plan the base again`);
-    return { commit: typeof meta.commit === "string" ? meta.commit : "unknown", plans, source: "directory", dir };
+    return { commit: typeof meta.commit === "string" ? meta.commit : "unknown", plans, source: "directory", dir, ...(meta.selection ? { selection: meta.selection } : {}) };
 }
 
 function tail(text: string, lines = 30): string {

@@ -100,6 +100,16 @@ function valuesAt(value: unknown, path: readonly string[]): unknown[] {
     return valuesAt((value as Record<string, unknown>)[path[0]], path.slice(1));
 }
 
+/** Whether the ForceNew table covers a type (every Kubernetes kind has the generic rule). */
+export function replacementModelled(type: string): boolean {
+    return type.startsWith("kubernetes:") || type.startsWith("pulumi:") || FORCE_NEW[type] !== undefined;
+}
+
+/** The resource type of a URN (the last of its type chain). */
+export function urnType(urn: string): string {
+    return (urn.split("::")[2] ?? "").split("$").pop() ?? "";
+}
+
 /** The fields of a type whose change makes the engine replace it. */
 export function forceNewFields(type: string): readonly string[] {
     if (type.startsWith("kubernetes:")) return [...KUBERNETES_FORCE_NEW, ...(FORCE_NEW[type]?.fields ?? [])];
@@ -188,7 +198,11 @@ export function diffStackPlans(base: StackPlan, head: StackPlan): StackDiff {
  * inputs alone never show it; a real preview does ("forces replacement" on an unknown value).
  * `changed` is updated in place, sorted by URN.
  */
+/** What a replaced resource's id is in a preview: unknown until it exists. */
+const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 function cascade(before: Map<string, PlannedResource>, after: Map<string, PlannedResource>, changed: ChangedResource[]): void {
+    const base_ = (urn: string) => before.get(urn)!;
     const entries = new Map(changed.map((c) => [c.urn, c]));
     const replaced = new Set(changed.filter((c) => c.replaces).map((c) => c.urn));
     for (let grew = true; grew; ) {
@@ -200,9 +214,22 @@ function cascade(before: Map<string, PlannedResource>, after: Map<string, Planne
             const from = [...new Set(reads.flatMap(([, urns]) => urns.filter((u) => replaced.has(u))))].sort(byCodePoint);
             const inputs = reads.map(([k]) => k);
             const ignored = new Set(head.ignoreChanges ?? []);
-            // propertyDependencies are per top-level input, so a cascade names the input, not the nested field.
-            const fields = head.replaceOnChanges?.includes("*") ? inputs : [...forceNewFields(head.type), ...(head.replaceOnChanges ?? [])];
-            const forcing = [...new Set(fields.map((f) => f.split(".")[0]))].filter((k) => inputs.includes(k) && !ignored.has(k));
+            // propertyDependencies are per top-level input, so a cascade names the input, not the
+            // nested field. A nested path counts only for the provider's own ForceNew blocks (ids in
+            // a block, like MSK's client subnets); a nested replaceOnChanges or Kubernetes path could
+            // read the replaced resource anywhere else in its object, so it only changes. A field's
+            // condition (FORCE_NEW_WHEN) is asked with the new value unknown.
+            const when = FORCE_NEW_WHEN[head.type] ?? {};
+            const nestedOk = head.type.startsWith("aws:");
+            const fields = head.replaceOnChanges?.includes("*")
+                ? inputs
+                : [...forceNewFields(head.type).filter((f) => nestedOk || !f.includes(".")), ...(head.replaceOnChanges ?? []).filter((f) => !f.includes("."))];
+            const applies = (f: string) => {
+                if (f === "region") return false;
+                const condition = when[f];
+                return !condition || condition(valuesAt(base_(urn).inputs, f.split("."))[0], UNKNOWN_VALUE, { before: base_(urn).inputs, after: head.inputs });
+            };
+            const forcing = [...new Set(fields.filter(applies).map((f) => f.split(".")[0]))].filter((k) => inputs.includes(k) && !ignored.has(k));
             const old = entries.get(urn);
             if (old?.cascadeFrom && old.cascadeFrom.join() === from.join() && (forcing.length === 0 || old.replaces)) continue;
             const keys = [...new Set([...(old?.keys ?? []), ...inputs.map((k) => `inputs.${k}`)])].sort(byCodePoint);

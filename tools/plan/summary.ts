@@ -11,6 +11,7 @@ import { checkFlows, dataTierExposure } from "../reachability/check";
 import { firstDeployReport } from "../reachability/first-deploy";
 import { SharedName, sharedNames } from "./names";
 import { Review, protectedLosses, shortType, shortUrn, verdict } from "./review";
+import { replacementModelled, urnType } from "./diff";
 
 const policyDoc = (review: Review, policy: string) => `${review.links?.policies ?? "docs/policies.md"}#${policy}`;
 import { dollars } from "./cost";
@@ -250,7 +251,10 @@ function diffBlocks(review: Review): Block[] {
     }
     const changedStacks = Object.values(diff.stacks).filter((d) => d.added.length + d.removed.length + d.changed.length > 0).length;
     const order = review.deployOrder && changedStacks > 0 ? `\n${review.deployOrder}\n` : "";
-    blocks.push({ text: `### What changes against ${commitText(diff.base)}\n\n${changedStacks === 0 ? "Nothing: every stack plans exactly as the base does.\n" : mdTable(rows) + "\n"}${order}`, drop: 0 });
+    // Changes of types the ForceNew table does not cover are shown as updates; say so.
+    const unmodelled = [...new Set(Object.values(diff.stacks).flatMap((d) => d.changed.filter((c) => !c.replaces).map((c) => urnType(c.urn))).filter((t) => !replacementModelled(t)))].sort();
+    const caveat = unmodelled.length > 0 ? `\n_Replacement not modelled for ${unmodelled.map(shortType).join(", ")} (not in tools/plan/force-new.ts): their changes are shown as updates._\n` : "";
+    blocks.push({ text: `### What changes against ${commitText(diff.base)}\n\n${changedStacks === 0 ? "Nothing: every stack plans exactly as the base does.\n" : mdTable(rows) + "\n"}${order}${caveat}`, drop: 0 });
     const lost = protectedLosses(diff);
     if (lost.length > 0) {
         blocks.push({
