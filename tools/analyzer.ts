@@ -136,20 +136,9 @@ export function startPolicyPack(o: PackSessionOptions): PackSession {
 async function analyzeWith(pack: RunningPack, o: PackSessionOptions, resources: PlannedResource[], started: number, dryRun: boolean, organization: string): Promise<PolicyReport> {
     let client: analyzerGrpc.AnalyzerClient | undefined;
     try {
-        const port = await withTimeout(pack.port, o.startTimeoutMs ?? 180_000, () =>
-            packError(pack, "policy pack did not print its port in time"));
-        client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
-            "grpc.max_receive_message_length": 400 * 1024 * 1024,
-            "grpc.max_send_message_length": 400 * 1024 * 1024,
-        });
-        const c = client;
-        const call = <Req, Res>(name: string, fn: (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown, req: Req) =>
-            Promise.race([
-                new Promise<Res>((resolve, reject) => {
-                    fn.call(c, req, (err, res) => (err ? reject(packError(pack, `${name} failed: ${err.message}`)) : resolve(res)));
-                }),
-                pack.exited.then(() => { throw packError(pack, `policy pack exited during ${name}`); }),
-            ]);
+        const connection = await connect(pack, o.startTimeoutMs ?? 180_000);
+        client = connection.client;
+        const { client: c, call } = connection;
 
         const info = await call<Empty, analyzerPb.AnalyzerInfo>("GetAnalyzerInfo", c.getAnalyzerInfo, new Empty());
         const descriptions = new Map<string, string>();
@@ -266,12 +255,9 @@ export async function packInfo(packDirIn: string, startTimeoutMs = 180_000): Pro
     const pack = startPack(packDir, false, { PULUMI_CONFIG: "{}", PULUMI_NODEJS_PROJECT: "info", PULUMI_NODEJS_STACK: "info", PULUMI_PROJECT: "info", PULUMI_STACK: "info" });
     let client: analyzerGrpc.AnalyzerClient | undefined;
     try {
-        const port = await withTimeout(pack.port, startTimeoutMs, () => packError(pack, "policy pack did not print its port in time"));
-        client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-        const c = client;
-        const info = await new Promise<analyzerPb.AnalyzerInfo>((resolve, reject) =>
-            c.getAnalyzerInfo(new Empty(), (err, res) => (err ? reject(packError(pack, `GetAnalyzerInfo failed: ${err.message}`)) : resolve(res))),
-        );
+        const connection = await connect(pack, startTimeoutMs);
+        client = connection.client;
+        const info = await connection.call<Empty, analyzerPb.AnalyzerInfo>("GetAnalyzerInfo", connection.client.getAnalyzerInfo, new Empty());
         return {
             name: info.getName(),
             version: info.getVersion(),
@@ -289,6 +275,23 @@ export async function packInfo(packDirIn: string, startTimeoutMs = 180_000): Pro
         client?.close();
         pack.kill();
     }
+}
+
+/** The pack's port, a client on it, and a call that fails with the pack's stderr when the call or the pack does. */
+async function connect(pack: RunningPack, startTimeoutMs: number) {
+    const port = await withTimeout(pack.port, startTimeoutMs, () => packError(pack, "policy pack did not print its port in time"));
+    const client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+        "grpc.max_receive_message_length": 400 * 1024 * 1024,
+        "grpc.max_send_message_length": 400 * 1024 * 1024,
+    });
+    const call = <Req, Res>(name: string, fn: (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown, req: Req) =>
+        Promise.race([
+            new Promise<Res>((resolve, reject) => {
+                fn.call(client, req, (err, res) => (err ? reject(packError(pack, `${name} failed: ${err.message}`)) : resolve(res)));
+            }),
+            pack.exited.then(() => { throw packError(pack, `policy pack exited during ${name}`); }),
+        ]);
+    return { client, call };
 }
 
 /** Loaded before the runner when the pack is not type-checked: ts-node then only transpiles. */

@@ -21,7 +21,7 @@ import { PlanResult, drillsFileName, plan } from "./plan/plan";
 import { Review, banners, buildDiffFile, policyHints, reviewLinks, verdict } from "./plan/review";
 import { COMMENT_MARKER, renderFullMarkdown, renderMarkdown, renderReviewTerminal, renderTerminal } from "./plan/summary";
 import { environmentsOf, loadProject, planOrder } from "./plan/stacks";
-import { redeployPlan, renderRedeploy } from "./plan/diff";
+import { isStackPlan, redeployPlan, renderRedeploy } from "./plan/diff";
 
 export const USAGE = [
     "usage: npm run plan [-- options]",
@@ -116,8 +116,8 @@ function isPlanFile(dir: string, name: string): boolean {
     if (PLAN_FILES.test(name)) return true;
     if (!name.endsWith(".json")) return false;
     try {
-        const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as { stack?: unknown; resources?: unknown };
-        return typeof parsed.stack === "string" && Array.isArray(parsed.resources) && name === `${parsed.stack}.json`;
+        const parsed: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+        return isStackPlan(parsed) && name === `${parsed.stack}.json`;
     } catch {
         return false;
     }
@@ -246,6 +246,7 @@ async function main(argv: readonly string[]): Promise<number> {
             environment: args.environment,
             policyConfig: policy?.config,
             outDir,
+            writeSummary: false,
             onProgress: (e) => {
                 if (e.kind === "stack-start") process.stderr.write(`planning ${e.stack} (${e.index + 1}/${e.total}) …\n`);
                 else process.stderr.write(`  ${e.plan.stack}: ${e.plan.resources.length} resources in ${(e.plan.timings.programMs / 1000).toFixed(1)} s, policy ${(e.plan.timings.policyMs / 1000).toFixed(1)} s\n`);

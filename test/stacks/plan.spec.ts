@@ -11,6 +11,7 @@ import { PlanResult, StackResult, plan } from "../../tools/plan/plan";
 import { evaluatePolicy } from "../../tools/plan/policy";
 import { ProgramError, runStack } from "../../tools/plan/runner";
 import { loadProject, planOrder } from "../../tools/plan/stacks";
+import { stackFilesCopy } from "./scratch";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -22,8 +23,7 @@ function find(s: StackResult, type: string, name: string) {
 
 /** A copy of the project's stack files in a temp dir, to plan variations without touching the repo. */
 function scratchProject(edit: (dir: string) => void): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mall-plan-"));
-    for (const f of fs.readdirSync(ROOT).filter((f) => /^Pulumi\..*ya?ml$/.test(f))) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+    const dir = stackFilesCopy("mall-plan-");
     edit(dir);
     return dir;
 }

@@ -28,9 +28,15 @@ export function addRegionAsReadme(dir: string): void {
  * (the caller removes it).
  */
 export function threeRegionProject(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mall-3r-"));
-    for (const f of fs.readdirSync(ROOT).filter((f) => /^Pulumi\..*ya?ml$/.test(f))) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+    const dir = stackFilesCopy("mall-3r-");
     addRegionAsReadme(dir);
+    return dir;
+}
+
+/** The project's Pulumi.yaml and stack files (but `except`) in a new temp dir; the caller removes it. */
+export function stackFilesCopy(prefix: string, except: readonly string[] = []): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    for (const f of fs.readdirSync(ROOT).filter((f) => /^Pulumi\..*ya?ml$/.test(f) && !except.includes(f))) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
     return dir;
 }
 

@@ -16,7 +16,7 @@ import { banners, buildDiffFile, policyHints, reviewLinks, shortType, shortUrn, 
 import { loadProject } from "../../tools/plan/stacks";
 import { COMMENT_LIMIT, markMockIds, renderMarkdown } from "../../tools/plan/summary";
 import { productionPlan } from "../registry";
-import { ADDED_REGION, threeRegionProject } from "../stacks/scratch";
+import { ADDED_REGION, stackFilesCopy, threeRegionProject } from "../stacks/scratch";
 
 const ROOT = path.resolve(__dirname, "../..");
 const TS_NODE = require.resolve("ts-node/dist/bin");
@@ -387,8 +387,7 @@ function runPlan(args: string[], cwd = ROOT) {
         assert.match(usage.stderr, /plan failed: --stack needs a value\nusage: npm run plan/);
         assert.match(fs.readFileSync(path.join(out, "summary.md"), "utf8"), /\*\*The plan did not run\*\*.*: a usage error\.\n\n```\n--stack needs a value\n```/);
         // A registered region without its stack file: refused before any stack runs, and said so.
-        const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "plan-missing-"));
-        for (const f of fs.readdirSync(ROOT).filter((f) => /^Pulumi\..*ya?ml$/.test(f) && f !== "Pulumi.us-west-2.yaml")) fs.copyFileSync(path.join(ROOT, f), path.join(scratch, f));
+        const scratch = stackFilesCopy("plan-missing-", ["Pulumi.us-west-2.yaml"]);
         const missing = runPlan(["--out", path.join(scratch, ".plan")], scratch);
         assert.strictEqual(missing.status, EXIT.error, missing.stderr);
         assert.match(fs.readFileSync(path.join(scratch, ".plan", "summary.md"), "utf8"), /\*\*The plan did not run\*\*: the project cannot be planned\.\n\n```\nthe project cannot be planned \(1 problem\); nothing was planned:\n {2}- .*us-west-2/);

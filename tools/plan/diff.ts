@@ -262,6 +262,12 @@ export function diffPlans(base: readonly StackPlan[], head: readonly StackPlan[]
     };
 }
 
+/** A parsed JSON value that is a `<stack>.json` contract (other contracts share the directory). */
+export function isStackPlan(value: unknown): value is StackPlan {
+    const p = value as Partial<StackPlan> | null;
+    return !!p && typeof p === "object" && typeof p.stack === "string" && Array.isArray(p.resources);
+}
+
 /**
  * The stack plans in a `.plan/` directory. Other contracts live there too (summary.md, diff.json,
  * drills.json, cost.json), so a JSON file counts as a stack plan by its shape, not its name.
@@ -279,11 +285,10 @@ export function readPlanDir(dir: string): StackPlan[] {
         } catch (e) {
             throw new Error(`${full} is not valid JSON (${e instanceof Error ? e.message : String(e)}); re-run the plan that wrote it`);
         }
-        const p = parsed as Partial<StackPlan> | null;
-        if (!p || typeof p !== "object" || typeof p.stack !== "string" || !Array.isArray(p.resources)) continue;
+        if (!isStackPlan(parsed)) continue;
         // Pairing goes by the recorded stack name; a renamed copy would silently pair with the wrong side.
-        if (file !== `${p.stack}.json`) throw new Error(`${full} holds the plan of stack ${p.stack}; name it ${p.stack}.json`);
-        plans.push(p as StackPlan);
+        if (file !== `${parsed.stack}.json`) throw new Error(`${full} holds the plan of stack ${parsed.stack}; name it ${parsed.stack}.json`);
+        plans.push(parsed);
     }
     if (plans.length === 0) throw new Error(`plan directory ${dir} holds no <stack>.json plan; write one with npm run plan -- --out ${dir}`);
     return plans;

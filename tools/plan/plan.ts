@@ -30,6 +30,8 @@ export interface PlanOptions {
     readonly onProgress?: (event: PlanEvent) => void;
     /** Per-policy overrides, as `pulumi preview --policy-pack-config` takes them. @default {} */
     readonly policyConfig?: PolicyConfig;
+    /** Write `summary.md` with the plan files; the CLI writes its own, with the review. @default true */
+    readonly writeSummary?: boolean;
 }
 
 export type PlanEvent =
@@ -164,11 +166,11 @@ export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
     const regions = production ? Object.keys(production) : undefined;
     const result: PlanResult = { project: project.name, stacks, ...(failure ? { failure } : {}), totalMs: Date.now() - started, complete, ...(regions ? { regions } : {}), environments };
     // Written on failure too: the PR comment must show the failure, not the last green plan.
-    if (options.outDir) writePlanFiles(options.outDir, result);
+    if (options.outDir) writePlanFiles(options.outDir, result, options.writeSummary ?? true);
     return result;
 }
 
-export function writePlanFiles(outDir: string, result: PlanResult): void {
+export function writePlanFiles(outDir: string, result: PlanResult, writeSummary = true): void {
     fs.mkdirSync(outDir, { recursive: true });
     for (const s of result.stacks) {
         const contract: StackPlan = { stack: s.stack, project: s.project, resources: s.resources, outputs: s.outputs, policy: s.policy };
@@ -176,7 +178,7 @@ export function writePlanFiles(outDir: string, result: PlanResult): void {
     }
     // Imported lazily to keep the library free of presentation code for callers that only need data.
     const { renderMarkdown } = require("./summary") as typeof import("./summary");
-    fs.writeFileSync(path.join(outDir, "summary.md"), renderMarkdown(result));
+    if (writeSummary) fs.writeFileSync(path.join(outDir, "summary.md"), renderMarkdown(result));
     // A failed stack's previous contract file would read as current: remove it.
     if (result.failure) fs.rmSync(path.join(outDir, `${result.failure.stack}.json`), { force: true });
     // Drills play an environment's whole stack set (a Region loss involves every stack's half of the

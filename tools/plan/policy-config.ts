@@ -8,6 +8,7 @@
 import * as fs from "fs";
 import { PackPolicy, PolicyConfig } from "../analyzer";
 import { EnforcementLevel } from "./contract";
+import { closest } from "../../stacks/settings/reader";
 
 export const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
@@ -34,19 +35,10 @@ export interface CheckedPolicyConfig {
     readonly overrides: PolicyOverride[];
 }
 
-/** Edit distance, for "did you mean". */
-function distance(a: string, b: string): number {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0][j] = j;
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    return d[a.length][b.length];
-}
-
+/** "; did you mean X?" for the closest candidate (stacks/settings/reader.ts `closest`), or "". */
 export function didYouMean(word: string, candidates: readonly string[]): string {
-    const best = [...candidates].sort((x, y) => distance(word, x) - distance(word, y))[0];
-    return best !== undefined && distance(word, best) <= Math.max(2, Math.floor(word.length / 3)) ? `; did you mean ${best}?` : "";
+    const best = closest(word, candidates, Math.max(2, Math.floor(word.length / 3)))[0];
+    return best !== undefined ? `; did you mean ${best}?` : "";
 }
 
 function typeProblem(value: unknown, schema: Record<string, unknown>, where: string): string | undefined {
